@@ -1,0 +1,1 @@
+"""The explorer's math, data, models and chart builders. Plain Python: never imports Streamlit."""

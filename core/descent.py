@@ -1,0 +1,135 @@
+"""Gradient descent: the marble rolling to the bottom of the bowl.
+
+Each step moves the parameters against the gradient: p ← p − η·∇L(p), with η the learning rate.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import regression
+
+# Past this size a loss is treated as blown up: the step overshoots further every time.
+DIVERGENCE_LIMIT = 1e8
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A loss over two parameters (p1, p2), with its gradient written beside it."""
+
+    name: str
+    description: str
+    loss: object  # (p1, p2) -> L, works on arrays
+    gradient: object  # (p1, p2) -> (∂L/∂p1, ∂L/∂p2)
+    extent: float = 2.0  # the map shows [−extent, extent]²
+
+
+SURFACES = {
+    "Round bowl": Surface(
+        "Round bowl",
+        "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
+        lambda p1, p2: p1 ** 2 + p2 ** 2,
+        lambda p1, p2: (2 * p1, 2 * p2),
+    ),
+    "Long valley": Surface(
+        "Long valley",
+        "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
+        lambda p1, p2: p1 ** 2 + 10 * p2 ** 2,
+        lambda p1, p2: (2 * p1, 20 * p2),
+    ),
+    "Two minima": Surface(
+        "Two minima",
+        "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
+        "where the marble ends up depends on where it starts.",
+        lambda p1, p2: (p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1,
+        lambda p1, p2: (4 * p1 * (p1 ** 2 - 1) + 0.3, 2 * p2),
+    ),
+}
+
+
+@dataclass
+class Path:
+    """Where the marble went: positions of shape (steps + 1, 2) and the loss at each."""
+
+    points: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+
+    def table(self, names=("p1", "p2")):
+        """Return the path as a table with columns step, names…, loss."""
+        return pd.DataFrame({"step": np.arange(len(self.losses)), names[0]: self.points[:, 0],
+                             names[1]: self.points[:, 1], "loss": self.losses})
+
+
+def _is_blown_up(point, loss):
+    return not (np.all(np.isfinite(point)) and np.isfinite(loss) and abs(loss) < DIVERGENCE_LIMIT)
+
+
+def _finish(points, losses):
+    """Return the Path of a run that did not blow up, marked diverged if its loss is still
+    climbing at the end and ended above where it started."""
+    losses = np.array(losses)
+    rising = len(losses) >= 4 and losses[-1] > losses[0] and np.all(np.diff(losses[-4:]) > 0)
+    return Path(np.array(points), losses, diverged=bool(rising))
+
+
+def descend(surface, start, learning_rate, steps):
+    """Run gradient descent on a Surface from start = (p1, p2).
+
+    Stops early, marked diverged, once the loss is no longer finite or passes DIVERGENCE_LIMIT;
+    a run whose loss is still climbing at the end is marked diverged too.
+    """
+    point = np.asarray(start, dtype=float)
+    points, losses = [point], [float(surface.loss(*point))]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            point = point - learning_rate * np.asarray(surface.gradient(*point))
+            loss = float(surface.loss(*point))
+            if _is_blown_up(point, loss):
+                return Path(np.array(points), np.array(losses), diverged=True)
+            points.append(point)
+            losses.append(loss)
+    return _finish(points, losses)
+
+
+def mse_gradient(m, b, x, y):
+    """Return (∂MSE/∂m, ∂MSE/∂b) = (−2/n Σ xᵢ·rᵢ, −2/n Σ rᵢ), with rᵢ = yᵢ − (m·xᵢ + b)."""
+    residual = y - regression.predict(m, b, x)
+    return float(-2 * np.mean(x * residual)), float(-2 * np.mean(residual))
+
+
+def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
+    """Fit y ≈ m·x + b by gradient descent on the MSE, from start = (m, b).
+
+    batch_size None (or ≥ n) uses every point each step: full-batch gradient descent. A smaller
+    batch_size estimates the gradient from a random mini-batch: stochastic gradient descent.
+    The loss recorded at each step is always the MSE over all points, so paths compare fairly.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    batch_size = n if batch_size is None else min(int(batch_size), n)
+    m, b = (float(v) for v in start)
+    points, losses = [(m, b)], [regression.mean_squared_error(m, b, x, y)]
+    order = rng.permutation(n)
+    cursor = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            if cursor + batch_size > n:  # a new epoch: reshuffle
+                order, cursor = rng.permutation(n), 0
+            batch = order[cursor:cursor + batch_size]
+            cursor += batch_size
+            grad_m, grad_b = mse_gradient(m, b, x[batch], y[batch])
+            m, b = m - learning_rate * grad_m, b - learning_rate * grad_b
+            loss = regression.mean_squared_error(m, b, x, y)
+            if _is_blown_up(np.array([m, b]), loss):
+                return Path(np.array(points), np.array(losses), diverged=True)
+            points.append((m, b))
+            losses.append(loss)
+    return _finish(points, losses)
+
+
+def surface_grid(surface, resolution=60):
+    """Return a long table (p1, p2, loss) of the surface over its square."""
+    values = np.linspace(-surface.extent, surface.extent, resolution)
+    p1, p2 = np.meshgrid(values, values, indexing="ij")
+    return pd.DataFrame({"p1": p1.ravel(), "p2": p2.ravel(), "loss": surface.loss(p1, p2).ravel()})

@@ -1,0 +1,53 @@
+"""The sigmoid neuron: σ(z) = 1/(1 + e^(−z)) replaces the perceptron's hard step.
+
+e is Euler's number, 2.71828…; each function sits beside its derivative.
+"""
+import math
+
+import numpy as np
+
+E = math.e  # 2.718281828…
+
+
+def sigmoid(z):
+    """Return σ(z) = 1/(1 + e^(−z)), computed without overflow for large |z|."""
+    z = np.asarray(z, dtype=float)
+    # For z < 0, e^(−z) overflows; σ(z) = e^z/(1 + e^z) is the same value and stays finite.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    """Return σ'(z) = σ(z)·(1 − σ(z))."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def step(z):
+    """Return the perceptron's output: 1 where z > 0, else 0."""
+    return (np.asarray(z) > 0).astype(float)
+
+
+def step_prime(z):
+    """Return the step's derivative: 0 everywhere except z = 0, where it is undefined."""
+    return np.zeros_like(np.asarray(z, dtype=float))
+
+
+def weighted_input(x, w, b):
+    """Return z = w1·x1 + w2·x2 + b."""
+    return float(np.dot(x, w) + b)
+
+
+def nudge(x, w, b, index, delta):
+    """Compare step and sigmoid outputs before and after adding delta to weight w[index]."""
+    w_after = np.array(w, dtype=float)
+    w_after[index] += delta
+    z_before, z_after = weighted_input(x, w, b), weighted_input(x, w_after, b)
+    return {
+        "z_before": z_before,
+        "z_after": z_after,
+        "step_before": float(step(z_before)),
+        "step_after": float(step(z_after)),
+        "sigmoid_before": float(sigmoid(z_before)),
+        "sigmoid_after": float(sigmoid(z_after)),
+    }

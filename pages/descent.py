@@ -1,0 +1,101 @@
+"""Lesson 4: gradient descent, the marble rolling to the bottom of the bowl."""
+import numpy as np
+import streamlit as st
+
+from core import charts, descent, regression
+from ui.page import header, lesson_footer, try_this
+from ui.state import Select, Slider
+
+SURFACE = Select("surface", "Loss surface", tuple(descent.SURFACES), "Round bowl",
+                 "The shape of the landscape the marble rolls on.")
+START_P1 = Slider("start_p1", "Start p1", -2.0, 2.0, 1.8, 0.1, "Where the marble is dropped, across.")
+START_P2 = Slider("start_p2", "Start p2", -2.0, 2.0, 1.5, 0.1, "Where the marble is dropped, up.")
+RATE = Slider("rate", "Learning rate η", 0.01, 1.2, 0.1, 0.01,
+              "How far each step goes, as a multiple of the slope. Too small is slow; too large overshoots.")
+STEPS = Slider("steps", "Steps", 1, 200, 30, 1, "How many downhill steps to take.")
+LINE_RATE = Slider("line_rate", "Learning rate η (line)", 0.001, 0.2, 0.03, 0.001,
+                   "Step size for fitting the line. Above about 0.11 this data makes it diverge.")
+LINE_STEPS = Slider("line_steps", "Steps (line)", 1, 400, 150, 1, "How many updates of m and b.")
+BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
+               "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.")
+
+header("Gradient descent: the marble in the bowl",
+       "Training a network means finding the weights with the smallest loss. Picture the loss as a "
+       "landscape and the weights as a marble's position: the marble rolls downhill until it rests "
+       "at the bottom. **Gradient descent** does this in steps: measure the slope (the *gradient*) "
+       "where you are, and step a little way downhill. The **learning rate** η sets the step size.")
+st.latex(r"p \leftarrow p - \eta \, \nabla L(p)")
+
+controls, maps = st.columns([1, 3], gap="large")
+with controls:
+    surface = descent.SURFACES[SURFACE()]
+    start = (START_P1(), START_P2())
+    rate, steps = RATE(), STEPS()
+path = descent.descend(surface, start, rate, steps)
+with maps:
+    st.caption(surface.description)
+    if path.diverged:
+        st.error(f"**Diverged.** With η = {rate:g} each step overshoots the bottom and lands higher "
+                 f"up the other side: the loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} "
+                 f"in {len(path.losses) - 1} steps and keeps growing. Lower the learning rate.",
+                 icon=":material/trending_up:")
+    else:
+        st.success(f"After {steps} steps the loss is {path.losses[-1]:.4f} at "
+                   f"({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).", icon=":material/flag:")
+    left, right = st.columns(2)
+    left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"),
+                      width="stretch")
+    right.altair_chart(charts.loss_per_step({"marble": path}), width="stretch")
+
+st.subheader("The real case: fitting lesson 1's line")
+st.markdown("Now the two parameters are the line's slope m and intercept b, and the landscape is the "
+            "mean squared error over 20 points. **Gradient descent** uses all points for every step. "
+            "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
+            "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
+            "trained on millions of examples.")
+st.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i), \qquad "
+         r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
+controls, maps = st.columns([1, 3], gap="large")
+with controls:
+    line_rate, line_steps, batch = LINE_RATE(), LINE_STEPS(), BATCH()
+xs, ys = regression.make_data()
+start_line = (0.0, 0.0)
+paths = {
+    "gradient descent (all 20 points)": descent.fit_line(xs, ys, start_line, line_rate, line_steps),
+    f"SGD (mini-batches of {batch})": descent.fit_line(xs, ys, start_line, line_rate, line_steps,
+                                                       batch_size=batch, seed=1),
+}
+best = regression.best_fit(xs, ys)
+with maps:
+    diverged = [name for name, p in paths.items() if p.diverged]
+    if diverged:
+        st.error(f"**Diverged:** with η = {line_rate:g} the loss of {', '.join(diverged)} keeps "
+                 "growing instead of shrinking (runs are stopped once it passes 10⁸). Lower the "
+                 "learning rate.", icon=":material/trending_up:")
+    cols = st.columns(len(paths) + 1)
+    for col, (name, p) in zip(cols, paths.items()):
+        col.metric(f"Final MSE, {name}", "diverged" if p.diverged else f"{p.losses[-1]:.3f}")
+    cols[-1].metric("Least-squares MSE", f"{regression.mean_squared_error(*best, xs, ys):.3f}")
+    grid = regression.loss_grid(xs, ys, np.linspace(-1, 5, 61), np.linspace(-2, 6, 61))
+    left, right = st.columns(2)
+    for col, (name, p) in zip((left, right), paths.items()):
+        col.markdown(f"**{name}**")
+        col.altair_chart(charts.descent_map(grid, p, "m", "b", "mse"), width="stretch")
+    st.altair_chart(charts.loss_per_step(paths), width="stretch")
+
+with st.expander("Why not just solve for the bottom directly?", icon=":material/help:"):
+    st.markdown(
+        "For a straight line we can: the least-squares formula gives the best m and b in one go. "
+        "A real network has thousands or millions of weights, and its loss is a tangled function of "
+        "all of them. Computing the slope in every direction is easy and fast (that is what "
+        "**backpropagation** does), but setting millions of slopes to zero and solving all those "
+        "equations together is not: there is no formula, and the equations have many solutions. "
+        "So we take small steps downhill instead, which only ever needs the slope.")
+
+try_this(
+    "Round bowl with η = 1.05: every step overshoots more than the last and the run diverges.",
+    "Long valley with η = 0.09: the marble zig-zags between the steep walls. Try 0.05.",
+    "Two minima: start at p1 = 1.8, then at p1 = −0.2. The marble ends in different hollows.",
+    "Make the mini-batch 1: SGD's path wanders, but it still heads for the same valley.",
+)
+lesson_footer("pages/descent.py")

@@ -1,0 +1,98 @@
+"""Lesson 2: the perceptron, "should I go to France?"."""
+import pandas as pd
+import streamlit as st
+
+from core import charts, perceptron
+from ui.page import header, lesson_footer, try_this
+from ui.state import Select, Slider, Toggle
+
+X1 = Toggle("x1", "x1: the ticket costs less than $1,000", False, "1 if true, 0 if false.")
+X2 = Toggle("x2", "x2: my partner can come", False, "1 if true, 0 if false.")
+W1 = Slider("w1", "Weight w1 (cheap ticket)", -6.0, 6.0, perceptron.FRANCE["w1"], 0.5,
+            "How much a cheap ticket counts towards going. Negative weights count against.")
+W2 = Slider("w2", "Weight w2 (partner comes)", -6.0, 6.0, perceptron.FRANCE["w2"], 0.5,
+            "How much your partner's company counts towards going.")
+THRESHOLD = Slider("threshold", "Threshold", -6.0, 6.0, perceptron.FRANCE["threshold"], 0.5,
+                   "The weighted sum must be strictly greater than this to decide 'go'. The bias is b = −threshold.")
+GATE = Select("gate", "Truth table to learn", tuple(perceptron.GATES), "AND",
+              "Which logic gate the perceptron rule should learn from its four examples.")
+
+header("The perceptron: should I go to France?",
+       "A perceptron takes yes/no inputs (1 or 0), multiplies each by a **weight** that says how much "
+       "it matters, adds them up and compares the total with a **threshold**. Above the threshold "
+       "it says 1 (go), otherwise 0 (stay). We write the threshold as a **bias** b = −threshold, so "
+       "the rule becomes: output 1 when w1·x1 + w2·x2 + b > 0.")
+st.latex(r"\text{output} = \begin{cases} 1 & \text{if } w_1 x_1 + w_2 x_2 + b > 0 \\ "
+         r"0 & \text{otherwise} \end{cases}")
+
+controls, picture = st.columns([1, 1], gap="large")
+with controls:
+    x1, x2 = int(X1()), int(X2())
+    w1, w2, threshold = W1(), W2(), THRESHOLD()
+w, b = (w1, w2), -threshold
+z = float(perceptron.weighted_sum((x1, x2), w, b))
+output = int(perceptron.decide((x1, x2), w, b))
+with controls:
+    st.latex(rf"z = {w1:g}\cdot{x1} + {w2:g}\cdot{x2} + ({b:g}) = {z:g}")
+    st.metric("Decision", "go (1)" if output else "stay (0)",
+              help="1 when z > 0, else 0.")
+    table = pd.DataFrame(perceptron.truth_table(w, b)).rename(
+        columns={"z": "z = w·x + b", "output": "output (1 = go)"})
+    st.dataframe(table, hide_index=True, width="stretch")
+with picture:
+    st.altair_chart(charts.perceptron_square(w, b), width="content")
+    st.caption("The dark line is w1·x1 + w2·x2 + b = 0. Inputs on the shaded side go; "
+               "a point exactly on the line gives z = 0, which is not > 0, so it stays.")
+
+france = perceptron.truth_table((perceptron.FRANCE["w1"], perceptron.FRANCE["w2"]), -perceptron.FRANCE["threshold"])
+cheap_only = next(row for row in france if (row["x1"], row["x2"]) == (1, 0))
+st.info(
+    f"**Read the numbers carefully.** With the lesson's weights (4 and 3, threshold 4) a cheap ticket "
+    f"alone gives z = 4·1 + 3·0 − 4 = {cheap_only['z']:g}. Zero is *not* greater than zero, so the rule "
+    f"as written says **stay ({cheap_only['output']})**, even though you might expect \"a cheap ticket "
+    "is enough to go\". To make a cheap ticket enough on its own, lower the threshold below 4 "
+    "(try 3.5) or raise w1 above 4.", icon=":material/lightbulb:")
+
+st.subheader("The same neuron can compute logic: NAND")
+st.markdown("A **NAND** gate outputs 0 only when both inputs are 1, and every other logic circuit "
+            "can be built from NAND gates alone. So perceptrons can compute anything a computer can.")
+nand_columns = st.columns(2)
+for column, (title, weights) in zip(nand_columns, (
+        ("The lesson's weights: −2, −3, bias 3", perceptron.LESSON_NAND),
+        ("Nielsen's weights: −2, −2, bias 3", perceptron.NAND))):
+    rows = perceptron.truth_table((weights["w1"], weights["w2"]), weights["bias"])
+    column.markdown(f"**{title}**")
+    column.dataframe(pd.DataFrame(rows), hide_index=True)
+st.warning("Check the lesson's version row by row: for (0, 1) it gives z = −3 + 3 = 0, and 0 is not "
+           "> 0, so it outputs 0 where NAND needs 1. With −2 and −2 every row is right: that is the "
+           "NAND gate.", icon=":material/rule:")
+
+st.subheader("Learning the weights")
+st.markdown("Instead of choosing weights by hand, the **perceptron rule** learns them from examples. "
+            "For each example it compares the target t with the output y, and nudges the weights "
+            "towards the right answer whenever they differ (η is the step size):")
+st.latex(r"w \leftarrow w + \eta\,(t - y)\,x \qquad b \leftarrow b + \eta\,(t - y)")
+gate = GATE()
+run = perceptron.train(perceptron.GATES[gate], learning_rate=1.0, epochs=25)
+left, right = st.columns([2, 1])
+left.altair_chart(charts.mistakes_per_epoch(run), width="stretch")
+final_w1, final_w2, final_b = run.weights_[-1]
+with right:
+    st.metric("Epochs run", len(run.mistakes_))
+    st.metric("Learned weights", f"w = ({final_w1:g}, {final_w2:g}), b = {final_b:g}")
+if run.converged_:
+    st.success(f"{gate} is learned: after {len(run.mistakes_)} passes over the four examples no "
+               "example is wrong any more, so the weights stop changing.", icon=":material/check_circle:")
+else:
+    st.error(f"{gate} never converges: after {len(run.mistakes_)} passes there are still mistakes. "
+             "XOR's \"go\" points (0,1) and (1,0) sit on opposite corners, and no single straight "
+             "line can put them on one side and (0,0), (1,1) on the other. A single perceptron only "
+             "draws one line. Layers of neurons fix this: see the hidden-layers lesson.",
+             icon=":material/block:")
+
+try_this(
+    "Switch both inputs on: 4 + 3 − 4 = 3 > 0, so go. Now only the cheap ticket: z = 0, stay.",
+    "Lower the threshold to 3.5 and watch the line move past the point (1, 0).",
+    "Train on XOR and watch the mistakes never reach zero.",
+)
+lesson_footer("pages/perceptron.py")

@@ -1,0 +1,69 @@
+"""Lesson 3: the sigmoid neuron, a soft step."""
+import streamlit as st
+
+from core import charts, neuron
+from ui.page import header, lesson_footer, try_this
+from ui.state import Select, Slider
+
+STEEPNESS = Slider("k", "Steepness k", 0.2, 20.0, 1.0, 0.2,
+                   "Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step.")
+X1 = Slider("x1", "Input x1", 0.0, 1.0, 0.6, 0.05, "A sigmoid neuron takes any input between 0 and 1, not just 0 or 1.")
+X2 = Slider("x2", "Input x2", 0.0, 1.0, 0.4, 0.05, "The second input, between 0 and 1.")
+W1 = Slider("w1", "Weight w1", -6.0, 6.0, 2.0, 0.1, "How much x1 counts.")
+W2 = Slider("w2", "Weight w2", -6.0, 6.0, -1.0, 0.1, "How much x2 counts.")
+B = Slider("b", "Bias b", -6.0, 6.0, -0.9, 0.1, "Shifts z up or down: minus the threshold.")
+NUDGED = Select("nudged", "Weight to nudge", ("w1", "w2"), "w1", "Which weight gets the small change Δ.")
+DELTA = Slider("delta", "Change Δ", -0.5, 0.5, 0.2, 0.01, "How much to add to that weight.")
+
+header("The sigmoid neuron",
+       "A perceptron's output jumps from 0 to 1. That makes learning hard: a tiny change in a "
+       "weight either changes nothing or flips the answer completely. The **sigmoid neuron** "
+       "replaces the jump with a smooth S-shaped curve, so small changes in the weights give small "
+       "changes in the output, and the network can tell which way to adjust.")
+st.latex(r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad z = w_1 x_1 + w_2 x_2 + b")
+st.caption(f"e is Euler's number, e ≈ {neuron.E:.5f}… (not 2.7 or 3). Far below zero, e^(−z) is huge "
+           "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly 0.5.")
+
+controls, chart = st.columns([1, 2], gap="large")
+with controls:
+    x = (X1(), X2())
+    w = (W1(), W2())
+    b = B()
+    steepness = STEEPNESS()
+z = neuron.weighted_input(x, w, b)
+output = float(neuron.sigmoid(z))
+with chart:
+    st.latex(rf"z = {w[0]:g}\cdot{x[0]:g} + ({w[1]:g})\cdot{x[1]:g} + ({b:g}) = {z:.3f}, \qquad "
+             rf"\sigma(z) = {output:.3f}")
+    cols = st.columns(3)
+    cols[0].metric("z", f"{z:.3f}")
+    cols[1].metric("σ(z)", f"{output:.3f}")
+    cols[2].metric("Class (σ > 0.5)", "1" if output > 0.5 else "0",
+                   help="Reading σ(z) > 0.5 as 'yes' gives the same answer as the perceptron's z > 0.")
+    st.altair_chart(charts.sigmoid_vs_step(steepness, z), width="stretch")
+    st.caption("The red dot is your neuron's σ(k·z); the grey line is the perceptron's step.")
+
+st.subheader("Small change in, small change out")
+st.markdown("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs.")
+left, right = st.columns([1, 2], gap="large")
+with left:
+    nudged = NUDGED()
+    delta = DELTA()
+effect = neuron.nudge(x, w, b, ("w1", "w2").index(nudged), delta)
+with right:
+    cols = st.columns(3)
+    cols[0].metric("z", f"{effect['z_after']:.3f}", f"{effect['z_after'] - effect['z_before']:+.3f}")
+    cols[1].metric("Perceptron output", f"{effect['step_after']:g}",
+                   f"{effect['step_after'] - effect['step_before']:+g}", delta_color="off")
+    cols[2].metric("Sigmoid output", f"{effect['sigmoid_after']:.4f}",
+                   f"{effect['sigmoid_after'] - effect['sigmoid_before']:+.4f}", delta_color="off")
+    st.markdown("The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
+                "little, in proportion to Δ, so we can tell whether a change helped.")
+
+try_this(
+    "Raise the steepness k to 20: the S-curve becomes the perceptron's step.",
+    "Move the bias until z is just below 0, then nudge w1 by +0.1: the perceptron flips from 0 to 1, "
+    "the sigmoid moves by a few hundredths.",
+    "Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z).",
+)
+lesson_footer("pages/sigmoid.py")

@@ -1,0 +1,100 @@
+"""Every concept page renders without an exception, and moving a control changes what it shows."""
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, metric
+from ui.lessons import LESSONS
+
+
+def chart_specs(app):
+    return [chart.proto.spec for chart in app.get("vega_lite_chart")]
+
+
+def test_home_links_every_lesson(open_page):
+    app = open_page("pages/home.py")
+    links = [element.proto.page for element in app.get("page_link")]
+    assert links == [lesson.path for lesson in LESSONS] or len(links) == len(LESSONS)
+
+
+def test_loss_page_shows_the_worked_example_and_follows_m(open_page):
+    app = open_page("pages/loss.py")
+    assert metric(app, "Prediction ŷ") == "8"
+    assert metric(app, "Error y − ŷ") == "2"
+    assert metric(app, "Squared error (y − ŷ)²") == "4"
+    before_charts = chart_specs(app)
+    app.slider(key="m").set_value(3.0).run()
+    assert metric(app, "Prediction ŷ") == "11"
+    assert metric(app, "Error y − ŷ") == "-1"
+    assert chart_specs(app) != before_charts
+
+
+def test_loss_page_new_data_changes_the_points(open_page):
+    app = open_page("pages/loss.py")
+    before = metric(app, "Best line")
+    app.button[0].click().run()
+    assert app.number_input(key="seed").value == 1
+    assert metric(app, "Best line") != before
+
+
+def test_perceptron_page_france_decisions(open_page):
+    app = open_page("pages/perceptron.py")
+    assert metric(app, "Decision") == "stay (0)"
+    app.toggle(key="x1").set_value(True).run()
+    assert metric(app, "Decision") == "stay (0)"  # 4 − 4 = 0 is not > 0
+    app.slider(key="threshold").set_value(3.5).run()
+    assert metric(app, "Decision") == "go (1)"
+    app.slider(key="threshold").set_value(4.0).run()
+    app.toggle(key="x2").set_value(True).run()
+    assert metric(app, "Decision") == "go (1)"
+
+
+def test_perceptron_page_xor_never_converges(open_page):
+    app = open_page("pages/perceptron.py")
+    assert any("AND is learned" in s.value for s in app.success)
+    app.selectbox(key="gate").set_value("XOR").run()
+    assert not app.success
+    assert any("XOR never converges" in e.value for e in app.error)
+
+
+def test_sigmoid_page_mentions_e_and_follows_the_bias(open_page):
+    app = open_page("pages/sigmoid.py")
+    assert any("2.71828" in c.value for c in app.caption)
+    assert metric(app, "Perceptron output") == "1"
+    before = metric(app, "σ(z)")
+    app.slider(key="b").set_value(1.0).run()
+    assert metric(app, "σ(z)") != before
+
+
+def test_descent_page_reports_divergence_without_nan(open_page):
+    app = open_page("pages/descent.py")
+    assert not app.error
+    app.slider(key="rate").set_value(1.1).run()
+    assert any("Diverged" in e.value for e in app.error)
+    assert not any("NaN" in spec or "Infinity" in spec for spec in chart_specs(app))
+    app.slider(key="line_rate").set_value(0.2).run()
+    assert any(m.value == "diverged" for m in app.metric)
+
+
+def test_descent_page_batch_size_changes_the_sgd_path(open_page):
+    app = open_page("pages/descent.py")
+    before = chart_specs(app)
+    app.slider(key="batch").set_value(1).run()
+    assert chart_specs(app) != before
+
+
+@pytest.mark.parametrize("page", ["pages/home.py"] + [lesson.path for lesson in LESSONS
+                                                      if "mnist" not in lesson.path])
+def test_concept_pages_do_not_import_tensorflow(page):
+    script = f"""
+import sys
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=30).run()
+app.switch_page({page!r}).run()
+assert not app.exception, [e.value for e in app.exception]
+print("tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-2:] == ["False", "False"]

@@ -1,0 +1,27 @@
+"""The story in order: one entry per lesson, used by the router, the home page and the lesson
+navigation."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    summary: str
+
+
+HOME = Lesson("pages/home.py", "Start here", ":material/home:", "home",
+              "The learning path through the explorer.")
+
+LESSONS = (
+    Lesson("pages/loss.py", "A line and its loss", ":material/show_chart:", "loss",
+           "Draw a line through data and measure how wrong it is with a loss."),
+    Lesson("pages/perceptron.py", "The perceptron", ":material/call_split:", "perceptron",
+           "Weigh two yes/no facts to decide whether to go to France, and train it on logic gates."),
+    Lesson("pages/sigmoid.py", "The sigmoid neuron", ":material/airline_stops:", "sigmoid",
+           "Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
+    Lesson("pages/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
+           "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
+)
