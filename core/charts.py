@@ -80,11 +80,13 @@ def perceptron_square(w, b):
     regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(),
                             "decision": np.where(decision == 1, "go (1)", "stay (0)")})
     colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, "#c9c9c9"])
-    step = grid[1] - grid[0]
-    regions["x1_hi"], regions["x2_hi"] = regions["x1"] + step, regions["x2"] + step
-    shading = alt.Chart(regions).mark_rect(opacity=0.35).encode(
-        x=alt.X("x1:Q", scale=alt.Scale(domain=[-0.5, 1.5], nice=False)), x2="x1_hi:Q",
-        y=alt.Y("x2:Q", scale=alt.Scale(domain=[-0.5, 1.5], nice=False)), y2="x2_hi:Q",
+    half = (grid[1] - grid[0]) / 2
+    regions["x1_lo"], regions["x1_hi"] = regions["x1"] - half, regions["x1"] + half
+    regions["x2_lo"], regions["x2_hi"] = regions["x2"] - half, regions["x2"] + half
+    square = alt.Scale(domain=[-0.5, 1.5], nice=False)
+    shading = alt.Chart(regions).mark_rect(opacity=0.35, clip=True).encode(
+        x=alt.X("x1_lo:Q", scale=square, title="x1 (ticket under $1,000)"), x2="x1_hi:Q",
+        y=alt.Y("x2_lo:Q", scale=square, title="x2 (partner can come)"), y2="x2_hi:Q",
         color=alt.Color("decision:N", scale=colors, title="decision"))
     rows = pd.DataFrame(perceptron.truth_table(w, b))
     rows["decision"] = np.where(rows["output"] == 1, "go (1)", "stay (0)")
@@ -101,7 +103,7 @@ def perceptron_square(w, b):
         layers += alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x="x1:Q", y="x2:Q")
     elif w[0] != 0:
         layers += alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x="x1:Q")
-    return layers.properties(height=360, width=360)
+    return layers.properties(height=380, width=380)
 
 
 def mistakes_per_epoch(run):
