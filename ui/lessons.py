@@ -24,4 +24,6 @@ LESSONS = (
            "Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
     Lesson("pages/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
            "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
+    Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
+           "Train a network on thousands of handwritten digits, test it, then draw your own digit."),
 )

@@ -1,0 +1,84 @@
+"""Trained models on disk, so nobody waits for the same training twice.
+
+Each model is two files named by its configuration key: `<key>.keras` (the network) and
+`<key>.json` (its configuration, training history and test evaluation). Both are written to a
+temporary file and renamed into place, so a reader never sees half a file; the JSON is written
+last, so a model without it is unfinished. A file that cannot be read is deleted, and the caller
+trains again.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / ".model_cache"
+
+
+def default_directory():
+    """Return the cache directory: $NN_EXPLORER_CACHE, else .model_cache in the project."""
+    return Path(os.environ.get("NN_EXPLORER_CACHE") or DEFAULT_DIRECTORY)
+
+
+def _atomic_write(path, write):
+    """Call write(temporary_path), then rename the result to path."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+class ModelStore:
+    """A directory of trained models keyed by configuration."""
+
+    def __init__(self, directory=None):
+        self.directory = Path(directory) if directory else default_directory()
+
+    def paths(self, key):
+        return self.directory / f"{key}.keras", self.directory / f"{key}.json"
+
+    def writable(self):
+        """Return True if models can be saved here (creating the directory if needed)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.directory):
+                return True
+        except OSError:
+            return False
+
+    def has(self, key):
+        return all(path.exists() for path in self.paths(key))
+
+    def load(self, key):
+        """Return (model, metadata) for key, or None if absent. An unreadable pair is deleted."""
+        import keras
+
+        model_path, meta_path = self.paths(key)
+        if not (model_path.exists() and meta_path.exists()):
+            return None
+        try:
+            metadata = json.loads(meta_path.read_text())
+            model = keras.models.load_model(model_path, compile=False)
+        except Exception:  # truncated, corrupt or from an incompatible version: rebuild it
+            self.discard(key)
+            return None
+        return model, metadata
+
+    def save(self, key, model, metadata):
+        """Write the model, then its metadata. Return False (and write nothing) if read-only."""
+        if not self.writable():
+            return False
+        model_path, meta_path = self.paths(key)
+        _atomic_write(model_path, model.save)
+        _atomic_write(meta_path, lambda path: Path(path).write_text(json.dumps(metadata)))
+        return True
+
+    def discard(self, key):
+        for path in self.paths(key):
+            try:
+                path.unlink()
+            except OSError:
+                pass

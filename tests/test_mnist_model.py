@@ -1,0 +1,138 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core import mnist_data, mnist_model
+from core.model_store import ModelStore
+from core.training_jobs import JobRegistry
+
+QUICK = {
+    "dense": mnist_model.Config(preset="dense", hidden=(32,), epochs=3, batch_size=32, learning_rate=0.003),
+    "convolutional": dataclasses.replace(mnist_model.DEFAULT, hidden=(8, 16), epochs=2, batch_size=64),
+    "nielsen": dataclasses.replace(mnist_model.PRESETS["nielsen"], epochs=3),
+}
+
+
+@pytest.fixture(scope="module")
+def data(tiny_mnist):
+    return mnist_data.from_npz(tiny_mnist)
+
+
+@pytest.fixture(scope="module")
+def trained(data):
+    return mnist_model.train(QUICK["dense"], data)
+
+
+@pytest.mark.parametrize("preset", list(QUICK))
+def test_every_preset_trains_and_its_loss_falls(data, preset):
+    reports = []
+    model, history = mnist_model.train(QUICK[preset], data, reports.append)
+    assert len(history["loss"]) == QUICK[preset].epochs
+    assert history["loss"][-1] < history["loss"][0]
+    assert all(np.isfinite(history[name]).all() for name in ("loss", "accuracy", "val_loss", "val_accuracy"))
+    assert reports[-1]["epoch"] == QUICK[preset].epochs and reports[-1]["step"] == 0
+    assert any(report["step"] > 0 for report in reports)  # progress within an epoch, too
+    assert model.output_shape == (None, 10)
+
+
+def test_training_is_seeded(data):
+    first = mnist_model.train(QUICK["dense"], data)[1]["loss"]
+    second = mnist_model.train(QUICK["dense"], data)[1]["loss"]
+    assert first == pytest.approx(second, rel=1e-5)
+
+
+def test_trained_network_beats_chance_on_unseen_digits(data, trained):
+    evaluation = mnist_model.evaluate(trained[0], data)
+    assert evaluation["accuracy"] > 0.6
+    confusion = np.array(evaluation["confusion"])
+    assert confusion.sum() == len(data.y_test)
+    assert np.trace(confusion) == round(evaluation["accuracy"] * len(data.y_test))
+    for mistake in evaluation["mistakes"]:
+        assert mistake["true"] == int(data.y_test[mistake["index"]]) != mistake["predicted"]
+
+
+def test_predict_one_matches_the_batch_prediction(data, trained):
+    model = trained[0]
+    image = data.x_test[0] / 255.0
+    single = mnist_model.predict_one(model, image)
+    batch = model.predict(mnist_model.to_inputs(data.x_test[:1]), verbose=0)[0]
+    assert single.shape == (10,) and single.sum() == pytest.approx(1.0, abs=1e-5)
+    assert single == pytest.approx(batch, abs=1e-6)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"epochs": 0}, "epochs"), ({"learning_rate": 100.0}, "learning_rate"),
+    ({"hidden": ()}, "1 to 3 blocks"), ({"hidden": (0, 8)}, "1 to 512 units"), ({"hidden": (8, 8, 8, 8)}, "1 to 3 blocks"),
+    ({"activation": "softsign"}, "activation"), ({"preset": "giant"}, "unknown preset"),
+])
+def test_settings_outside_sane_bounds_are_refused(change, message):
+    with pytest.raises(ValueError, match=message):
+        mnist_model.validate(dataclasses.replace(mnist_model.DEFAULT, **change))
+
+
+def test_cache_key_depends_on_config_and_data():
+    config = mnist_model.DEFAULT
+    assert config.key("a") == mnist_model.Config().key("a")
+    assert config.key("a") != config.key("b")
+    assert config.key("a") != dataclasses.replace(config, epochs=3).key("a")
+
+
+def test_saved_model_loads_with_the_same_predictions(tmp_path, data, trained):
+    model, history = trained
+    store = ModelStore(tmp_path)
+    assert store.save("k", model, {"history": history})
+    loaded, metadata = store.load("k")
+    assert metadata["history"]["loss"] == history["loss"]
+    assert np.allclose(mnist_model.predict_one(loaded, data.x_test[3] / 255.0),
+                       mnist_model.predict_one(model, data.x_test[3] / 255.0), atol=1e-6)
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_truncated_model_file_is_discarded(tmp_path, trained):
+    store = ModelStore(tmp_path)
+    store.save("k", trained[0], {})
+    model_path, meta_path = store.paths("k")
+    model_path.write_bytes(model_path.read_bytes()[:1000])
+    assert store.load("k") is None
+    assert not model_path.exists() and not meta_path.exists()
+
+
+def test_unwritable_directory_is_detected_and_nothing_is_written(tmp_path, trained):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    store = ModelStore(blocker / "models")  # cannot be created: its parent is a file
+    assert not store.writable()
+    assert store.save("k", trained[0], {}) is False
+
+
+def test_one_job_per_key_trains_in_a_separate_process_and_saves(tmp_path, tiny_mnist, monkeypatch):
+    monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
+    data = mnist_data.load()
+    config = QUICK["dense"]
+    key = config.key(data.data_id)
+    registry = JobRegistry()
+    first = registry.get_or_start(key, config, data.data_id, tmp_path)
+    second = registry.get_or_start(key, config, data.data_id, tmp_path)
+    assert first is second and registry.started == 1
+    first.process.join(timeout=180)
+    status = first.status()
+    assert status["state"] == "done", status
+    assert status["in_cache"] and len(status["history"]["loss"]) == config.epochs
+    model, metadata = ModelStore(tmp_path).load(key)
+    assert metadata["evaluation"]["n_test"] == len(data.y_test)
+    assert metadata["data_source"] == data.source
+
+
+def test_job_with_an_unwritable_cache_hands_the_model_over_in_its_workspace(tmp_path, tiny_mnist, monkeypatch):
+    monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
+    data = mnist_data.load()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    config = QUICK["dense"]
+    key = config.key(data.data_id)
+    job = JobRegistry().get_or_start(key, config, data.data_id, blocker / "models")
+    job.process.join(timeout=180)
+    status = job.status()
+    assert status["state"] == "done" and status["in_cache"] is False
+    assert ModelStore(job.workspace).load(key) is not None

@@ -1,0 +1,146 @@
+"""AppTest of the handwriting page, on a small real-MNIST file so that training takes seconds."""
+import base64
+import dataclasses
+import io
+import tempfile
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image
+
+from core import mnist_data, mnist_model, preprocess, training_jobs
+from core.model_store import ModelStore
+from tests.conftest import metric
+
+PAGE = "pages/mnist.py"
+
+
+def canvas_state(image):
+    """Return what the drawing canvas puts in session state for a drawing (an RGBA PIL image)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url}, "backgroundFit": None}
+
+
+def drawing_of(digit_image):
+    """Return a 280×280 RGBA canvas drawing (white on black) made from a 28×28 uint8 digit."""
+    big = Image.fromarray(digit_image).resize((280, 280), Image.Resampling.BILINEAR)
+    return Image.merge("RGBA", (big, big, big, Image.new("L", (280, 280), 255)))
+
+
+@pytest.fixture
+def environment(tiny_mnist, monkeypatch):
+    """Point the page at the small data set and an empty model folder of its own."""
+    def use(cache):
+        monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
+        monkeypatch.setenv("NN_EXPLORER_CACHE", str(cache))
+        st.cache_resource.clear()
+        return mnist_data.load()
+    yield use
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def trained_cache(tiny_mnist):
+    """Return a model folder holding the default network trained on the small data set."""
+    directory = tempfile.mkdtemp(prefix="models-")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MNIST_NPZ", str(tiny_mnist))
+        data = mnist_data.load()
+        training_jobs.run(dataclasses.asdict(mnist_model.DEFAULT), data.data_id, directory, tempfile.mkdtemp())
+    return directory
+
+
+def wait_for_training(data):
+    job = training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id))
+    job.process.join(timeout=300)
+    return job
+
+
+def test_first_visit_trains_with_progress_then_shows_the_results(environment, tmp_path, open_page):
+    data = environment(tmp_path / "models")
+    app = open_page(PAGE, timeout=90)
+    assert not [m for m in app.metric if m.label == "Test accuracy"]
+    assert any("appear when training finishes" in info.value for info in app.info)
+    assert any(data.source in caption.value for caption in app.caption)
+    assert wait_for_training(data).status()["state"] == "done"
+    app.run()
+    assert not app.exception
+    accuracy = metric(app, "Test accuracy")
+    saved = ModelStore(tmp_path / "models").load(mnist_model.DEFAULT.key(data.data_id))[1]
+    assert accuracy == f"{saved['evaluation']['accuracy']:.2%}"
+
+
+def test_a_drawing_gets_the_networks_prediction(environment, trained_cache, open_page):
+    data = environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    drawing = drawing_of(data.x_test[7])
+    app.session_state["canvas_0"] = canvas_state(drawing)
+    app.run()
+    assert not app.exception
+    model = ModelStore(trained_cache).load(mnist_model.DEFAULT.key(data.data_id))[0]
+    expected = mnist_model.predict_one(model, preprocess.to_mnist(np.asarray(drawing)))
+    assert metric(app, "Prediction") == str(int(np.argmax(expected)))
+    assert metric(app, "Confidence") == f"{expected.max():.1%}"
+
+
+def test_an_empty_canvas_shows_the_prompt_not_a_guess(environment, trained_cache, open_page):
+    environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    assert not [m for m in app.metric if m.label == "Prediction"]
+    assert any("Draw a digit" in info.value for info in app.info)
+    blank = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    app.session_state["canvas_0"] = canvas_state(blank)
+    app.run()
+    assert not [m for m in app.metric if m.label == "Prediction"]
+    assert any("Draw a digit" in info.value for info in app.info)
+
+
+def test_random_test_digits_are_read_and_change_on_click(environment, trained_cache, open_page):
+    environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    app.selectbox(key="input").set_value("Random test digit").run()
+    first = [c.value for c in app.caption if c.value.startswith("Test digit number")]
+    assert first and metric(app, "Prediction") in [str(d) for d in range(10)]
+    next(b for b in app.button if "random test digit" in b.label).click().run()
+    second = [c.value for c in app.caption if c.value.startswith("Test digit number")]
+    assert second != first
+
+
+def test_settings_out_of_bounds_are_refused_on_the_page(environment, trained_cache, open_page):
+    environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    app.text_input(key="hidden_convolutional").set_value("16, 32, 64, 128")
+    app.button[0].click()  # the form's Train button is the first button on the page
+    app.run()
+    assert any("cannot be trained" in error.value for error in app.error)
+    assert not app.exception
+
+
+def test_corrupt_saved_model_is_discarded_and_retrained(environment, tmp_path, trained_cache, open_page):
+    import shutil
+
+    directory = tmp_path / "models"
+    shutil.copytree(trained_cache, directory)
+    data = environment(directory)
+    model_path, _ = ModelStore(directory).paths(mnist_model.DEFAULT.key(data.data_id))
+    model_path.write_bytes(b"not a model any more")
+    app = open_page(PAGE, timeout=90)
+    assert any("could not be read" in warning.value for warning in app.warning)
+    assert wait_for_training(data).status()["state"] == "done"
+    app.run()
+    assert metric(app, "Test accuracy").endswith("%")
+
+
+def test_unwritable_model_folder_keeps_the_model_in_memory(environment, tmp_path, open_page):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    data = environment(blocker / "models")
+    app = open_page(PAGE, timeout=90)
+    assert wait_for_training(data).status()["in_cache"] is False
+    app.run()
+    assert not app.exception
+    assert any("kept in memory" in info.value for info in app.info)
+    assert metric(app, "Test accuracy").endswith("%")

@@ -1,0 +1,102 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from scipy import ndimage
+
+from core import preprocess
+
+
+def drawn_digit(size=280, background=0, ink=255, box=(30, 40, 90, 130), mode="L"):
+    """Return a PIL image with a small '7'-like stroke pattern off-centre."""
+    image = Image.new(mode, (size, size), background)
+    draw = ImageDraw.Draw(image)
+    left, top, right, bottom = box
+    draw.line([(left, top), (right, top)], fill=ink, width=10)
+    draw.line([(right, top), (left + 15, bottom)], fill=ink, width=10)
+    return image
+
+
+def test_small_off_centre_digit_comes_out_centred_and_20px():
+    result = preprocess.to_mnist(drawn_digit())
+    assert result.shape == (28, 28) and result.dtype == np.float32
+    assert 0.0 <= result.min() and result.max() <= 1.0
+    row, column = ndimage.center_of_mass(result)
+    assert abs(row - 13.5) <= 1 and abs(column - 13.5) <= 1
+    rows, columns = np.nonzero(result > 0.05)
+    longest = max(rows.max() - rows.min() + 1, columns.max() - columns.min() + 1)
+    assert 19 <= longest <= 21
+
+
+def test_black_on_white_equals_white_on_black():
+    dark_on_light = preprocess.to_mnist(drawn_digit(background=255, ink=0))
+    light_on_dark = preprocess.to_mnist(drawn_digit(background=0, ink=255))
+    assert np.allclose(dark_on_light, light_on_dark, atol=1e-6)
+
+
+def test_rgb_and_array_inputs_give_the_same_result():
+    reference = preprocess.to_mnist(drawn_digit())
+    rgb = np.asarray(drawn_digit().convert("RGB"))
+    assert np.allclose(preprocess.to_mnist(rgb), reference, atol=1e-6)
+    assert np.allclose(preprocess.to_mnist(np.asarray(drawn_digit())), reference, atol=1e-6)
+
+
+def test_rgba_canvas_with_transparent_background():
+    alpha = np.asarray(drawn_digit())
+    canvas = np.zeros((280, 280, 4), dtype=np.uint8)
+    canvas[..., :3] = 0  # stroke colour black: only the alpha channel tells where the ink is
+    canvas[..., 3] = alpha
+    assert np.allclose(preprocess.to_mnist(canvas), preprocess.to_mnist(drawn_digit()), atol=1e-6)
+
+
+def test_opaque_rgba_canvas_white_on_black():
+    gray = np.asarray(drawn_digit())
+    canvas = np.dstack([gray, gray, gray, np.full_like(gray, 255)])
+    assert np.allclose(preprocess.to_mnist(canvas), preprocess.to_mnist(drawn_digit()), atol=1e-6)
+
+
+@pytest.mark.parametrize("blank", [np.zeros((280, 280)), np.full((50, 60), 255, dtype=np.uint8),
+                                   np.zeros((280, 280, 4), dtype=np.uint8)])
+def test_blank_image_means_nothing_drawn(blank):
+    assert preprocess.to_mnist(blank) is None
+
+
+def test_naive_resize_differs_from_the_mnist_recipe():
+    image = drawn_digit()
+    naive = preprocess.naive_resize(image)
+    assert naive.shape == (28, 28)
+    row, column = ndimage.center_of_mass(naive)
+    assert abs(row - 13.5) > 3 or abs(column - 13.5) > 3  # still off in the corner
+
+
+def png_bytes(image, format="PNG"):
+    buffer = io.BytesIO()
+    image.save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def test_upload_accepts_png_and_jpeg():
+    for format in ("PNG", "JPEG"):
+        image = preprocess.read_upload(png_bytes(drawn_digit(background=255, ink=0), format))
+        assert preprocess.to_mnist(image) is not None
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"just some text, not an image", "not an image"),
+    (b"", "empty"),
+    (png_bytes(drawn_digit())[:200], "damaged"),
+    (png_bytes(drawn_digit(), "GIF"), "PNG or JPEG"),
+])
+def test_upload_rejects_bad_files_with_a_clear_message(data, message):
+    with pytest.raises(ValueError, match=message):
+        preprocess.read_upload(data)
+
+
+def test_upload_rejects_huge_files_and_images():
+    with pytest.raises(ValueError, match="limit is 5 MB"):
+        preprocess.read_upload(b"0" * (preprocess.MAX_UPLOAD_BYTES + 1))
+    huge = png_bytes(Image.new("1", (8000, 6000)))  # 48 megapixels, tiny on disk
+    assert len(huge) < preprocess.MAX_UPLOAD_BYTES
+    with pytest.raises(ValueError, match="too large"):
+        preprocess.read_upload(huge)

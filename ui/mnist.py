@@ -1,0 +1,70 @@
+"""Streamlit side of the handwriting lesson: the shared data, trained models and training jobs.
+
+Everything here is shared by all sessions of the server (st.cache_resource): one copy of the
+digits, one copy of each model, and one training process per configuration.
+"""
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import mnist_data, mnist_model
+from core.model_store import ModelStore
+from core.training_jobs import JOBS
+
+
+@st.cache_resource(show_spinner="Loading the MNIST digits…")
+def data():
+    """Return the MNIST digits from the first source that works."""
+    return mnist_data.load()
+
+
+@dataclass
+class Ready:
+    """A trained model and its metadata (config, history, evaluation)."""
+
+    key: str
+    model: object
+    metadata: dict
+    in_memory_only: bool = False
+    rebuilt_after_corruption: bool = False
+
+
+@dataclass
+class Training:
+    """A training run that is still going."""
+
+    key: str
+    job: object
+    rebuilt_after_corruption: bool = False
+
+
+@st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
+def _load(key, directory):
+    loaded = ModelStore(directory).load(key)
+    if loaded is None:
+        raise LookupError(key)  # unreadable and discarded; not cached, so the next call retrains
+    model, metadata = loaded
+    model.predict_on_batch(mnist_model.to_inputs(mnist_model.np.zeros((1, 28, 28))))  # build once, here
+    return model, metadata
+
+
+def store():
+    return ModelStore()
+
+
+def model_for(config, dataset):
+    """Return Ready if a model for config is saved (or was just trained), else Training."""
+    key = config.key(dataset.data_id)
+    models = store()
+    corrupted = False
+    if models.has(key):
+        try:
+            return Ready(key, *_load(key, str(models.directory)))
+        except LookupError:
+            corrupted = True
+    job = JOBS.get(key)
+    if job is not None and job.status()["state"] == "done" and not job.status()["in_cache"]:
+        model, metadata = _load(key, str(job.workspace))
+        return Ready(key, model, metadata, in_memory_only=True)
+    job = JOBS.get_or_start(key, config, dataset.data_id, models.directory)
+    return Training(key, job, rebuilt_after_corruption=corrupted)
