@@ -7,7 +7,9 @@ Sources, tried in order:
 
 Every array is uint8 (n, 28, 28), white digit on black, with uint8 labels 0–9.
 """
+import contextlib
 import hashlib
+import io
 import os
 import socket
 from dataclasses import dataclass, field
@@ -83,7 +85,8 @@ def from_keras():
     try:
         from keras.datasets import mnist
 
-        (x_train, y_train), (x_test, y_test) = mnist.load_data()
+        with contextlib.redirect_stdout(io.StringIO()):  # Keras prints its download progress
+            (x_train, y_train), (x_test, y_test) = mnist.load_data()
     except Exception as error:  # offline, blocked or corrupt: say why and move on
         raise ValueError(f"Keras could not load MNIST ({type(error).__name__}: {error})") from error
     finally:

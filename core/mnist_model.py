@@ -43,8 +43,8 @@ PRESETS = {
     # Nielsen's network from the book: 784-30-10 sigmoid, quadratic cost, plain SGD, η = 3.0.
     "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10,
                       learning_rate=3.0),
-    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=5, batch_size=128,
-                    learning_rate=0.001),
+    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128,
+                    learning_rate=0.003),
 }
 PRESET_NAMES = {
     "convolutional": "Convolutional network (best)",

@@ -2,12 +2,13 @@
 import streamlit as st
 
 from ui.lessons import LESSONS
+from ui.page import header
 
-st.title("Neural Network Explorer")
-st.markdown(
+header(
+    "Neural Network Explorer",
     "How does a computer learn to read handwriting? This explorer tells the story in steps. "
     "Each lesson gives you a few controls and a picture: move a slider and watch what changes. "
-    "Start with a straight line and finish by drawing your own digit for a trained network to read."
+    "Start with a straight line and finish by drawing your own digit for a trained network to read.",
 )
 columns = st.columns(3)
 for number, lesson in enumerate(LESSONS):

@@ -9,7 +9,8 @@ from ui.page import header, lesson_footer, try_this
 from ui.state import Select, Slider, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
-                "Which kind of network to train. Each comes with settings that work; change them in the form.")
+                "Which kind of network to train. Each comes with settings that work; change them in the form.",
+                mnist_model.PRESET_NAMES)
 INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test digit"), "Draw",
                "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.")
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)

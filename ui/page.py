@@ -2,10 +2,12 @@
 import streamlit as st
 
 from ui.lessons import LESSONS
+from ui.routing import route_through_app
 
 
 def header(title, intro):
     """Draw the page title and its one-paragraph plain-words introduction."""
+    route_through_app()
     st.title(title)
     st.markdown(intro)
 

@@ -53,10 +53,12 @@ class Select:
     options: tuple
     default: str
     help: str
+    names: dict = None  # optional display name per option
 
     def __call__(self, where=st):
-        return where.selectbox(self.label, self.options, self.options.index(self.default),
-                               key=self.key, help=self.help)
+        names = self.names or {}
+        return where.selectbox(self.label, self.options, self.options.index(self.default), key=self.key,
+                               help=self.help, format_func=lambda option: names.get(option, option))
 
 
 def bump(key, default=0):

@@ -1,0 +1,16 @@
+"""Direct links to a lesson (/loss, /mnist…) must go through app.py's navigation.
+
+Streamlit treats an app with a `pages/` folder as a legacy multipage app until a script calls
+st.navigation. On a freshly started server, a first visitor who follows a direct link would get
+the lesson run on its own: no page config, and a sidebar listing every file. Turning that mode
+off and rerunning lets app.py route the link, to the same page (page ids come from url paths).
+"""
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def route_through_app():
+    """Rerun through app.py if this run came from Streamlit's legacy pages mode."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
