@@ -11,17 +11,22 @@ INK = "#2e4057"
 
 
 def heatmap(table, x, y, value, title=None, scheme="viridis", scale_type="symlog"):
-    """Return a filled heat map of table[value] over the regular grid table[x], table[y]."""
-    data = table.copy()
+    """Return a filled heat map of table[value] over the regular grid table[x], table[y].
+
+    Cell edges are computed in the browser, so only three columns travel with the chart.
+    """
+    half = {}
     for column in (x, y):
-        values = np.unique(data[column])
-        half = (values[1] - values[0]) / 2 if len(values) > 1 else 0.5
-        data[column + "_lo"], data[column + "_hi"] = data[column] - half, data[column] + half
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X(f"{x}_lo:Q", title=x, scale=alt.Scale(nice=False, zero=False)),
-        x2=f"{x}_hi:Q",
-        y=alt.Y(f"{y}_lo:Q", title=y, scale=alt.Scale(nice=False, zero=False)),
-        y2=f"{y}_hi:Q",
+        values = np.unique(table[column])
+        half[column] = float(values[1] - values[0]) / 2 if len(values) > 1 else 0.5
+    return alt.Chart(table[[x, y, value]]).transform_calculate(
+        x_lo=f"datum['{x}'] - {half[x]}", x_hi=f"datum['{x}'] + {half[x]}",
+        y_lo=f"datum['{y}'] - {half[y]}", y_hi=f"datum['{y}'] + {half[y]}",
+    ).mark_rect().encode(
+        x=alt.X("x_lo:Q", title=x, scale=alt.Scale(nice=False, zero=False)),
+        x2=alt.X2("x_hi:Q"),
+        y=alt.Y("y_lo:Q", title=y, scale=alt.Scale(nice=False, zero=False)),
+        y2=alt.Y2("y_hi:Q"),
         color=alt.Color(f"{value}:Q", title=title or value,
                         scale=alt.Scale(scheme=scheme, type=scale_type)),
         tooltip=[alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f"),
@@ -32,10 +37,10 @@ def heatmap(table, x, y, value, title=None, scheme="viridis", scale_type="symlog
 def marker(x_value, y_value, label, color, x="x", y="y", shape="circle"):
     """Return one labelled point, e.g. "you are here" on a map."""
     data = pd.DataFrame({x: [x_value], y: [y_value], "label": [label]})
-    base = alt.Chart(data).encode(x=f"{x}:Q", y=f"{y}:Q")
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"))
     point = base.mark_point(shape=shape, size=220, filled=True, color=color, stroke="white",
                             strokeWidth=1.5)
-    text = base.mark_text(align="left", dx=10, dy=-10, fontWeight="bold", color=color).encode(text="label")
+    text = base.mark_text(align="left", dx=10, dy=-10, fontWeight="bold", color=color).encode(text=alt.Text("label"))
     return point + text
 
 
@@ -49,14 +54,14 @@ def line_fit(x, y, m, b, best):
         pd.DataFrame({"x": xs, "y": regression.predict(*best, xs), "line": "best fit (least squares)"}),
     ])
     residuals = alt.Chart(points).mark_rule(color=CURRENT, strokeDash=[3, 2]).encode(
-        x="x:Q", y="y:Q", y2="y_hat:Q")
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), y2=alt.Y2("y_hat:Q"))
     dots = alt.Chart(points).mark_circle(size=70, color=INK, opacity=0.9).encode(
         x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"),
         tooltip=[alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"),
                  alt.Tooltip("y_hat:Q", title="ŷ", format=".2f"),
                  alt.Tooltip("error:Q", title="y − ŷ", format=".2f")])
     drawn = alt.Chart(lines).mark_line(strokeWidth=3).encode(
-        x="x:Q", y="y:Q",
+        x=alt.X("x:Q"), y=alt.Y("y:Q"),
         color=alt.Color("line:N", title=None, scale=alt.Scale(
             domain=["your line", "best fit (least squares)"], range=[CURRENT, BEST]), legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("line:N", legend=None, scale=alt.Scale(
@@ -74,35 +79,36 @@ def loss_surface(grid, current, best):
 def perceptron_square(w, b):
     """Return the x1–x2 square shaded by the decision, the line w1·x1 + w2·x2 + b = 0 and the
     four binary inputs."""
-    grid = np.linspace(-0.5, 1.5, 41)
+    grid = np.linspace(-0.5, 1.5, 33)
     g1, g2 = np.meshgrid(grid, grid, indexing="ij")
     decision = perceptron.decide(np.column_stack([g1.ravel(), g2.ravel()]), w, b)
     regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(),
                             "decision": np.where(decision == 1, "go (1)", "stay (0)")})
     colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, "#c9c9c9"])
     half = (grid[1] - grid[0]) / 2
-    regions["x1_lo"], regions["x1_hi"] = regions["x1"] - half, regions["x1"] + half
-    regions["x2_lo"], regions["x2_hi"] = regions["x2"] - half, regions["x2"] + half
     square = alt.Scale(domain=[-0.5, 1.5], nice=False)
-    shading = alt.Chart(regions).mark_rect(opacity=0.35, clip=True).encode(
-        x=alt.X("x1_lo:Q", scale=square, title="x1 (ticket under $1,000)"), x2="x1_hi:Q",
-        y=alt.Y("x2_lo:Q", scale=square, title="x2 (partner can come)"), y2="x2_hi:Q",
+    shading = alt.Chart(regions).transform_calculate(
+        x1_lo=f"datum.x1 - {half}", x1_hi=f"datum.x1 + {half}",
+        x2_lo=f"datum.x2 - {half}", x2_hi=f"datum.x2 + {half}",
+    ).mark_rect(opacity=0.35, clip=True).encode(
+        x=alt.X("x1_lo:Q", scale=square, title="x1 (ticket under $1,000)"), x2=alt.X2("x1_hi:Q"),
+        y=alt.Y("x2_lo:Q", scale=square, title="x2 (partner can come)"), y2=alt.Y2("x2_hi:Q"),
         color=alt.Color("decision:N", scale=colors, title="decision"))
     rows = pd.DataFrame(perceptron.truth_table(w, b))
     rows["decision"] = np.where(rows["output"] == 1, "go (1)", "stay (0)")
     rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}" for r in rows.itertuples()]
     points = alt.Chart(rows).mark_circle(size=260, stroke=INK, strokeWidth=2, opacity=1).encode(
-        x="x1:Q", y="x2:Q", color=alt.Color("decision:N", scale=colors),
-        tooltip=["x1", "x2", "z", "output"])
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"), color=alt.Color("decision:N", scale=colors),
+        tooltip=[alt.Tooltip("x1"), alt.Tooltip("x2"), alt.Tooltip("z"), alt.Tooltip("output")])
     labels = alt.Chart(rows).mark_text(dy=-18, fontWeight="bold", color=INK).encode(
-        x="x1:Q", y="x2:Q", text="label:N")
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"), text=alt.Text("label:N"))
     layers = shading + points + labels
     if w[1] != 0:  # the boundary x2 = −(w1·x1 + b)/w2, clipped to the square
         x1 = np.linspace(-0.5, 1.5, 50)
         boundary = pd.DataFrame({"x1": x1, "x2": -(w[0] * x1 + b) / w[1]})
-        layers += alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x="x1:Q", y="x2:Q")
+        layers += alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     elif w[0] != 0:
-        layers += alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x="x1:Q")
+        layers += alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x=alt.X("x1:Q"))
     return layers.properties(height=380, width=380)
 
 
@@ -125,7 +131,7 @@ def sigmoid_vs_step(steepness, z):
         x=alt.X("z:Q", scale=alt.Scale(domain=[-8, 8])), y=alt.Y("output:Q", title="output"),
         color=alt.Color("curve:N", title=None, scale=alt.Scale(range=["#9a9a9a", BEST]),
                         legend=alt.Legend(orient="top")))
-    half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[4, 4], color=INK).encode(y="y:Q")
+    half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[4, 4], color=INK).encode(y=alt.Y("y:Q"))
     z_shown = float(np.clip(z, -8, 8))
     point = marker(z_shown, float(neuron.sigmoid(steepness * z)), f"z = {z:.2f}", CURRENT, x="z", y="output")
     return (lines + half + point).properties(height=320)
@@ -135,8 +141,8 @@ def descent_map(grid, path, x, y, value):
     """Return a loss map with the descent path drawn over it from start to finish."""
     table = path.table((x, y))
     route = alt.Chart(table).mark_line(color="white", strokeWidth=2, clip=True, point=alt.OverlayMarkDef(
-        color=CURRENT, size=30)).encode(x=f"{x}:Q", y=f"{y}:Q", order="step:Q",
-                                        tooltip=["step", alt.Tooltip("loss:Q", format=".4f")])
+        color=CURRENT, size=30)).encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), order=alt.Order("step:Q"),
+                                        tooltip=[alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")])
     start = marker(table[x].iloc[0], table[y].iloc[0], "start", "white", x=x, y=y)
     end = marker(table[x].iloc[-1], table[y].iloc[-1], "end", CURRENT, x=x, y=y, shape="diamond")
     x_range = [grid[x].min(), grid[x].max()]
@@ -153,4 +159,4 @@ def loss_per_step(paths):
     return alt.Chart(table).mark_line(strokeWidth=2).encode(
         x=alt.X("step:Q"), y=alt.Y("loss:Q", scale=alt.Scale(type="symlog")),
         color=alt.Color("run:N", title=None, legend=alt.Legend(orient="top")),
-        tooltip=["run", "step", alt.Tooltip("loss:Q", format=".4f")]).properties(height=300)
+        tooltip=[alt.Tooltip("run"), alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")]).properties(height=300)

@@ -128,7 +128,7 @@ def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
     return _finish(points, losses)
 
 
-def surface_grid(surface, resolution=60):
+def surface_grid(surface, resolution=45):
     """Return a long table (p1, p2, loss) of the surface over its square."""
     values = np.linspace(-surface.extent, surface.extent, resolution)
     p1, p2 = np.meshgrid(values, values, indexing="ij")

@@ -23,7 +23,7 @@ def history_chart(history):
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
             color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
-            tooltip=["epoch", "set", alt.Tooltip("value:Q", format=".4f")]).properties(height=220)
+            tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(height=220)
 
     return alt.hconcat(panel("loss", "loss"), panel("accuracy", "accuracy"))
 
@@ -36,7 +36,7 @@ def probability_bars(probabilities):
         x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
         color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value("#9aa5b1")),
-        tooltip=["digit", alt.Tooltip("probability:Q", format=".3f")]).properties(height=220)
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")]).properties(height=220)
 
 
 def confusion_chart(confusion):
@@ -45,12 +45,12 @@ def confusion_chart(confusion):
     true_digit, predicted = np.meshgrid(range(10), range(10), indexing="ij")
     data = pd.DataFrame({"true digit": true_digit.ravel().astype(str), "predicted": predicted.ravel().astype(str),
                          "count": matrix.ravel(), "off diagonal": (true_digit != predicted).ravel()})
-    base = alt.Chart(data).encode(x=alt.X("predicted:N", axis=alt.Axis(labelAngle=0)), y="true digit:N")
+    base = alt.Chart(data).encode(x=alt.X("predicted:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("true digit:N"))
     cells = base.mark_rect().encode(
         color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues")),
-        tooltip=["true digit", "predicted", "count"])
+        tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")])
     text = base.mark_text(fontSize=11).encode(
-        text="count:Q",
+        text=alt.Text("count:Q"),
         color=alt.condition(alt.datum["off diagonal"], alt.value("#b00020"), alt.value("white")))
     return (cells + text).properties(height=380, width=380)
 
@@ -62,7 +62,7 @@ def per_class_chart(per_class):
     return alt.Chart(data).mark_bar(color=BEST).encode(
         x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[low, 1.0])),
-        tooltip=["digit", alt.Tooltip("accuracy:Q", format=".2%")]).properties(height=380)
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")]).properties(height=380)
 
 
 def enlarge(image, size=140):

@@ -76,7 +76,7 @@ with maps:
     for col, (name, p) in zip(cols, paths.items()):
         col.metric(f"Final MSE, {name}", "diverged" if p.diverged else f"{p.losses[-1]:.3f}")
     cols[-1].metric("Least-squares MSE", f"{regression.mean_squared_error(*best, xs, ys):.3f}")
-    grid = regression.loss_grid(xs, ys, np.linspace(-1, 5, 61), np.linspace(-2, 6, 61))
+    grid = regression.loss_grid(xs, ys, np.linspace(-1, 5, 45), np.linspace(-2, 6, 45))
     left, right = st.columns(2)
     for col, (name, p) in zip((left, right), paths.items()):
         col.markdown(f"**{name}**")

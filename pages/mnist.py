@@ -137,10 +137,10 @@ image, truth, problem = None, None, None
 left, right = st.columns([1, 1], gap="large")
 with left:
     if source == "Draw":
-        st.markdown("Draw one digit, large, in the middle of the square.")
         drawing = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
                             height=280, width=280, drawing_mode="freedraw", return_image_data=True,
                             key=f"canvas_{st.session_state['canvas_generation']}")
+        st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
         st.button("Clear", icon=":material/delete:", on_click=bump("canvas_generation"),
                   help="Wipe the canvas and start again.")
         if drawing.image_data is not None:
