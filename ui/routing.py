@@ -9,8 +9,16 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 
+ROUTED = "_routed_through_app"
+
+
 def route_through_app():
-    """Rerun through app.py if this run came from Streamlit's legacy pages mode."""
-    if PagesManager.uses_pages_directory:
+    """Rerun through app.py if this run came from Streamlit's legacy pages mode.
+
+    Once per session: the switch is server-wide, and a second rerun would drop the widget event
+    that started this run (AppTest, which resets the switch before every run, needs this too).
+    """
+    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED):
+        st.session_state[ROUTED] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
