@@ -1,0 +1,108 @@
+"""The app in a real browser: navigation, widgets, drawing on the canvas, uploads."""
+import re
+
+from tests.browser.conftest import ARTIFACTS, settle
+from ui.lessons import LESSONS
+
+CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
+STROKES = {  # canvas coordinates, 280 × 280
+    "1": [[(140, 40), (140, 240)]],
+    "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
+    "7": [[(70, 50), (210, 50)], [(210, 50), (120, 240)]],
+}
+
+
+def metric_value(page, label):
+    metric = page.locator("[data-testid=stMetric]", has_text=label).first
+    return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def draw(page, strokes):
+    canvas = page.locator(CANVAS)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for points in strokes:
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 11):
+                page.mouse.move(box["x"] + x0 + (x1 - x0) * step / 10, box["y"] + y0 + (y1 - y0) * step / 10)
+        page.mouse.up()
+
+
+def choose(page, label, option):
+    """Pick an option of a select box: focus it, open its list with the keyboard, click."""
+    page.get_by_role("combobox", name=label).click()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def open_mnist(page, server):
+    """Open the handwriting page and wait until its network is trained and the canvas is there."""
+    page.goto(f"{server}/mnist")
+    page.wait_for_selector(CANVAS, timeout=600_000)  # the first visit trains the default network
+    settle(page)
+
+
+def test_a_direct_link_on_a_fresh_server_opens_the_lesson_inside_the_app(page, server):
+    page.goto(f"{server}/perceptron")  # runs first, while the server has served nothing yet
+    settle(page)
+    assert page.locator("h1").first.inner_text().startswith("The perceptron")
+    links = page.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
+    assert any("Start here" in link for link in links) and not any(link.strip() == "app" for link in links)
+
+
+def test_every_page_opens_from_the_sidebar_without_an_exception(page, server):
+    page.goto(server)
+    settle(page)
+    for lesson in [None, *LESSONS]:
+        title = "Start here" if lesson is None else lesson.title
+        page.locator("[data-testid=stSidebarNavLink]", has_text=title).click()
+        page.wait_for_selector("h1", timeout=60_000)
+        settle(page, timeout=600_000)
+        assert page.locator("h1").first.is_visible()
+        assert page.locator("[data-testid=stException]").count() == 0, title
+        name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+
+
+def test_switching_both_france_inputs_on_says_go(page, server):
+    page.goto(f"{server}/perceptron")
+    settle(page)
+    assert metric_value(page, "Decision") == "stay (0)"
+    page.get_by_text("x1: the ticket costs less than $1,000").click()
+    settle(page)
+    assert metric_value(page, "Decision") == "stay (0)"  # 4 − 4 = 0 is not > 0
+    page.get_by_text("x2: my partner can come").click()
+    settle(page)
+    assert metric_value(page, "Decision") == "go (1)"
+
+
+def test_drawn_digits_are_read_and_clear_brings_back_the_prompt(page, server):
+    open_mnist(page, server)
+    for digit, strokes in STROKES.items():
+        draw(page, strokes)
+        page.wait_for_selector("[data-testid=stMetric]:has-text('Prediction')", timeout=30_000)
+        settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"drawn-{digit}.png"), full_page=True)
+        assert metric_value(page, "Prediction") == digit
+        page.get_by_role("button", name="Clear").click()
+        settle(page)
+        assert page.get_by_text("Draw a digit to see what the network reads.").is_visible()
+        assert page.locator("[data-testid=stMetric]:has-text('Prediction')").count() == 0
+
+
+def test_a_text_file_named_png_gets_a_clear_message_and_the_page_keeps_working(page, server):
+    open_mnist(page, server)
+    choose(page, "Digit to read", "Upload a photo")
+    settle(page)
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
+        files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"this is only text"}])
+    page.wait_for_selector("text=not an image we can read", timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    choose(page, "Digit to read", "Draw")
+    settle(page)
+    draw(page, STROKES["1"])
+    page.wait_for_selector("[data-testid=stMetric]:has-text('Prediction')", timeout=30_000)
+    settle(page)
+    assert metric_value(page, "Prediction") == "1"
