@@ -98,3 +98,41 @@ print("tensorflow" in sys.modules, "keras" in sys.modules)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[-2:] == ["False", "False"]
+
+
+def boundary_data(app):
+    """Return the names of the data sets the charts carry: Streamlit names each by its content."""
+    return [dataset.name for chart in app.get("vega_lite_chart") for dataset in chart.proto.datasets]
+
+
+def test_hidden_layers_page_trains_and_follows_its_settings(open_page):
+    app = open_page("pages/hidden_layers.py")
+    assert metric(app, "Epoch") == "0"
+    train = next(button for button in app.button if button.label == "Train 10 epochs")
+    train.click().run()
+    assert metric(app, "Epoch") == "10"
+    next(button for button in app.button if button.label == "Train 10 epochs").click().run()
+    assert metric(app, "Epoch") == "20"
+    xor_points = boundary_data(app)
+    assert xor_points
+    app.selectbox(key="dataset").set_value("Two moons").run()
+    assert metric(app, "Epoch") == "0"  # new data: a fresh network
+    next(button for button in app.button if button.label == "Train 10 epochs").click().run()
+    assert boundary_data(app) != xor_points
+    before = chart_specs(app)
+    app.slider(key="layers").set_value(2).run()
+    next(button for button in app.button if button.label == "Train 10 epochs").click().run()
+    assert len(app.image) and chart_specs(app) != before
+
+
+def test_hidden_layers_page_reports_divergence(open_page):
+    app = open_page("pages/hidden_layers.py")
+    app.selectbox(key="dataset").set_value("Two spirals")
+    app.slider(key="layers").set_value(2)
+    app.selectbox(key="activation").set_value("ReLU")
+    app.selectbox(key="rate").set_value(10.0).run()
+    for _ in range(5):
+        next(button for button in app.button if button.label == "Train 10 epochs").click().run()
+    assert any("Diverged" in error.value for error in app.error) or any(
+        "Unstable" in warning.value for warning in app.warning)
+    assert not app.exception

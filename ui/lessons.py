@@ -24,6 +24,8 @@ LESSONS = (
            "Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
     Lesson("pages/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
            "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
+    Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden-layers",
+           "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
     Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit."),
 )

@@ -58,7 +58,7 @@ class Select:
     def __call__(self, where=st):
         names = self.names or {}
         return where.selectbox(self.label, self.options, self.options.index(self.default), key=self.key,
-                               help=self.help, format_func=lambda option: names.get(option, option))
+                               help=self.help, format_func=lambda option: str(names.get(option, option)))
 
 
 def bump(key, default=0):
