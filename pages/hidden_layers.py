@@ -24,7 +24,8 @@ BATCH = Select("batch", "Mini-batch size", (1, 5, 10, 30, 100), 10, "How many po
 ALPHA = Select("alpha", "L2 regularisation", (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0), 0.0,
                "A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all.")
 PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.")
-EPOCHS_PER_TICK = 5
+EPOCHS_PER_TICK = 10
+TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
 # Page state, declared once: the network being trained and the settings it was built from.
 st.session_state.setdefault("playground", None)
 
@@ -76,7 +77,7 @@ playing = PLAY(controls[2])
 controls[3].caption("Changing any setting starts a fresh, untrained network.")
 
 
-@st.fragment(run_every=0.5 if playing else None)
+@st.fragment(run_every=TICK_SECONDS if playing else None)
 def training_view():
     if playing and not model.diverged_:
         model.train(data, EPOCHS_PER_TICK)

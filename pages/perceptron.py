@@ -89,6 +89,7 @@ else:
              "line can put them on one side and (0,0), (1,1) on the other. A single perceptron only "
              "draws one line. Layers of neurons fix this: see the hidden-layers lesson.",
              icon=":material/block:")
+    st.page_link("pages/hidden_layers.py", label="Hidden layers: teach a network XOR", icon=":material/account_tree:")
 
 try_this(
     "Switch both inputs on: 4 + 3 − 4 = 3 > 0, so go. Now only the cheap ticket: z = 0, stay.",

@@ -136,3 +136,11 @@ def test_hidden_layers_page_reports_divergence(open_page):
     assert any("Diverged" in error.value for error in app.error) or any(
         "Unstable" in warning.value for warning in app.warning)
     assert not app.exception
+
+
+def test_every_url_path_is_its_file_name():
+    from pathlib import Path
+
+    from ui.lessons import HOME
+    for lesson in (HOME, *LESSONS):
+        assert lesson.url_path == Path(lesson.path).stem

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Lesson:
+    # url_path must be the file's name without ".py": on a freshly started server Streamlit may
+    # first resolve a direct link by file name (see ui/routing.py), and a mismatch shows
+    # "Page not found" before app.py's navigation takes over.
     path: str
     title: str
     icon: str
@@ -24,7 +27,7 @@ LESSONS = (
            "Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
     Lesson("pages/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
            "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
-    Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden-layers",
+    Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden_layers",
            "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
     Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit."),

@@ -50,6 +50,7 @@ def test_a_direct_link_on_a_fresh_server_opens_the_lesson_inside_the_app(page, s
     assert page.locator("h1").first.inner_text().startswith("The perceptron")
     links = page.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
     assert any("Start here" in link for link in links) and not any(link.strip() == "app" for link in links)
+    assert page.locator("[role=dialog]").count() == 0  # no "Page not found"
 
 
 def test_every_page_opens_from_the_sidebar_without_an_exception(page, server):
@@ -106,3 +107,22 @@ def test_a_text_file_named_png_gets_a_clear_message_and_the_page_keeps_working(p
     page.wait_for_selector("[data-testid=stMetric]:has-text('Prediction')", timeout=30_000)
     settle(page)
     assert metric_value(page, "Prediction") == "1"
+
+
+def test_play_keeps_training_the_playground_until_paused(page, server):
+    page.goto(f"{server}/hidden_layers")
+    settle(page)
+    assert metric_value(page, "Epoch") == "0"
+    play = page.get_by_test_id("stCheckbox").filter(has_text="Play").locator("label")
+    play.click()
+    for _ in range(60):
+        page.wait_for_timeout(500)
+        if int(metric_value(page, "Epoch")) >= 20:
+            break
+    assert int(metric_value(page, "Epoch")) >= 20
+    play.click()
+    settle(page)
+    paused = metric_value(page, "Epoch")
+    page.wait_for_timeout(2000)
+    assert metric_value(page, "Epoch") == paused
+    assert page.locator("[data-testid=stException]").count() == 0
