@@ -10,7 +10,6 @@ import dataclasses
 import json
 import multiprocessing
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -83,9 +82,6 @@ class TrainingJob:
             progress = {"state": "failed",
                         "error": f"the training process stopped unexpectedly (exit code {self.process.exitcode})"}
         return {**progress, "elapsed": time.time() - self.started}
-
-    def cleanup(self):
-        shutil.rmtree(self.workspace, ignore_errors=True)
 
 
 class JobRegistry:

@@ -1,5 +1,6 @@
 """A real Streamlit server and a real Chromium, for what AppTest cannot do (drawing, navigation,
 uploads, how a page looks). Screenshots go to test-artifacts/."""
+import contextlib
 import os
 import shutil
 import socket
@@ -53,32 +54,50 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    """Start `streamlit run app.py` on a free loopback port with an empty model folder; yield its URL."""
+@contextlib.contextmanager
+def running_app(**environment):
+    """Run `streamlit run app.py` on a free loopback port with extra environment variables
+    (None removes one); yield (url, process) once /_stcore/health answers, stop it afterwards."""
     port = free_port()
-    cache = tempfile.mkdtemp(prefix="browser-models-")
-    environment = dict(os.environ, NN_EXPLORER_CACHE=cache)
+    env = dict(os.environ)
+    for key, value in environment.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "w")
+    log = open(ARTIFACTS / f"server-{port}.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
-    while True:
+    try:
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    pytest.fail(f"the app did not start; see test-artifacts/server-{port}.log")
+                time.sleep(0.2)
+        yield url, process
+    finally:
+        process.terminate()
         try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the app did not start; see test-artifacts/server.log")
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app with an empty model folder of its own; yields its URL."""
+    cache = tempfile.mkdtemp(prefix="browser-models-")
+    with running_app(NN_EXPLORER_CACHE=cache) as (url, _):
+        yield url
     shutil.rmtree(cache, ignore_errors=True)
 
 
@@ -95,3 +114,17 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, state="attached", timeout=timeout)
     page.wait_for_timeout(500)
+
+
+@pytest.fixture
+def page_factory(browser):
+    """Return a function that opens a fresh page in its own browser context."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        return context.new_page()
+    yield open_page
+    for context in contexts:
+        context.close()
