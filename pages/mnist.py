@@ -16,6 +16,7 @@ INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
+POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 # Page state, declared once: the configuration last sent to training, the canvas generation
 # (bumped by Clear to empty the canvas) and the random test digit's seed.
 st.session_state.setdefault("mnist_config", mnist_model.DEFAULT)
@@ -78,7 +79,13 @@ if state.rebuilt_after_corruption:
                "trained again.", icon=":material/build:")
 
 
-@st.fragment(run_every=1.0)
+@st.cache_data(max_entries=256, show_spinner=False)
+def history_spec(history):
+    """The learning curves' Vega-Lite spec, built once per new epoch, not on every poll."""
+    return mnist_charts.history_chart(history).to_dict()
+
+
+@st.fragment(run_every=POLL_SECONDS)
 def training_progress(job, epochs):
     status = job.status()
     if status["state"] == "done":
@@ -94,7 +101,7 @@ def training_progress(job, epochs):
                      f"{status['elapsed']:.0f} s so far. You can keep reading or change page: "
                      "training goes on, and everyone asking for this network shares this run.")
     if done:
-        st.altair_chart(mnist_charts.history_chart(history), width="stretch")
+        st.vega_lite_chart(history_spec(history), width="stretch")
 
 
 if isinstance(state, shared.Training):
@@ -131,55 +138,61 @@ if evaluation["mistakes"]:
         slot.image(mnist_charts.enlarge(dataset.x_test[mistake["index"]] / 255, 84),
                    caption=f"true {mistake['true']}, read {mistake['predicted']} ({mistake['confidence']:.0%})")
 
-st.header("4. Predict", divider="gray")
-source = INPUT(st)
-image, truth, problem = None, None, None
-left, right = st.columns([1, 1], gap="large")
-with left:
-    if source == "Draw":
-        drawing = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-                            height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-                            key=f"canvas_{st.session_state['canvas_generation']}")
-        st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
-        st.button("Clear", icon=":material/delete:", on_click=bump("canvas_generation"),
-                  help="Wipe the canvas and start again.")
-        if drawing.image_data is not None:
-            image = preprocess.to_mnist(drawing.image_data)
-    elif source == "Upload a photo":
-        upload = st.file_uploader("A PNG or JPEG of one handwritten digit, at most 5 MB",
-                                  type=["png", "jpg", "jpeg"],
-                                  help="Dark ink on light paper or light ink on a dark background both work.")
-        if upload is not None:
-            try:
-                image = preprocess.to_mnist(preprocess.read_upload(upload.getvalue()))
-            except ValueError as error:
-                problem = str(error)
-    else:
-        st.button("Another random test digit", icon=":material/casino:", on_click=bump("test_digit_seed"))
-        index = int(np.random.default_rng(st.session_state["test_digit_seed"]).integers(len(dataset.x_test)))
-        image, truth = dataset.x_test[index] / 255.0, int(dataset.y_test[index])
-        st.caption(f"Test digit number {index:,}, written as a {truth}.")
+@st.fragment
+def predict(model, dataset):
+    """Read a drawn, uploaded or test digit. A fragment: drawing reruns only this part."""
+    st.header("4. Predict", divider="gray")
+    source = INPUT(st)
+    image, truth, problem = None, None, None
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        if source == "Draw":
+            drawing = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
+                                height=280, width=280, drawing_mode="freedraw", return_image_data=True,
+                                key=f"canvas_{st.session_state['canvas_generation']}")
+            st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
+            st.button("Clear", icon=":material/delete:", on_click=bump("canvas_generation"),
+                      help="Wipe the canvas and start again.")
+            if drawing.image_data is not None:
+                image = preprocess.to_mnist(drawing.image_data)
+        elif source == "Upload a photo":
+            upload = st.file_uploader("A PNG or JPEG of one handwritten digit, at most 5 MB",
+                                      type=["png", "jpg", "jpeg"],
+                                      help="Dark ink on light paper or light ink on a dark background both work.")
+            if upload is not None:
+                try:
+                    image = preprocess.to_mnist(preprocess.read_upload(upload.getvalue()))
+                except ValueError as error:
+                    problem = str(error)
+        else:
+            st.button("Another random test digit", icon=":material/casino:", on_click=bump("test_digit_seed"))
+            index = int(np.random.default_rng(st.session_state["test_digit_seed"]).integers(len(dataset.x_test)))
+            image, truth = dataset.x_test[index] / 255.0, int(dataset.y_test[index])
+            st.caption(f"Test digit number {index:,}, written as a {truth}.")
 
-with right:
-    if problem:
-        st.error(problem, icon=":material/broken_image:")
-    elif image is None:
-        st.info("Draw a digit to see what the network reads." if source == "Draw"
-                else "Nothing to read yet: upload a picture of one handwritten digit.",
-                icon=":material/draw:")
-    else:
-        probabilities = mnist_model.predict_one(model, image)
-        ranked = np.argsort(probabilities)[::-1]
-        seen, numbers = st.columns([1, 1])
-        seen.image(mnist_charts.enlarge(image), caption="What the network sees (28 × 28)")
-        numbers.metric("Prediction", str(ranked[0]))
-        numbers.metric("Confidence", f"{probabilities[ranked[0]]:.1%}")
-        if probabilities[ranked[0]] < UNSURE_BELOW:
-            st.warning(f"Not sure: it could also be a {ranked[1]} ({probabilities[ranked[1]]:.0%}).",
-                       icon=":material/help:")
-        if truth is not None:
-            st.caption("Correct." if ranked[0] == truth else f"Wrong: this digit is a {truth}.")
-        st.altair_chart(mnist_charts.probability_bars(probabilities), width="stretch")
+    with right:
+        if problem:
+            st.error(problem, icon=":material/broken_image:")
+        elif image is None:
+            st.info("Draw a digit to see what the network reads." if source == "Draw"
+                    else "Nothing to read yet: upload a picture of one handwritten digit.",
+                    icon=":material/draw:")
+        else:
+            probabilities = mnist_model.predict_one(model, image)
+            ranked = np.argsort(probabilities)[::-1]
+            seen, numbers = st.columns([1, 1])
+            seen.image(mnist_charts.enlarge(image), caption="What the network sees (28 × 28)")
+            numbers.metric("Prediction", str(ranked[0]))
+            numbers.metric("Confidence", f"{probabilities[ranked[0]]:.1%}")
+            if probabilities[ranked[0]] < UNSURE_BELOW:
+                st.warning(f"Not sure: it could also be a {ranked[1]} ({probabilities[ranked[1]]:.0%}).",
+                           icon=":material/help:")
+            if truth is not None:
+                st.caption("Correct." if ranked[0] == truth else f"Wrong: this digit is a {truth}.")
+            st.altair_chart(mnist_charts.probability_bars(probabilities), width="stretch")
+
+
+predict(model, dataset)
 
 try_this(
     "Train Nielsen's network (the book's own): it learns in seconds and reads about 19 in 20 test digits.",

@@ -1,0 +1,23 @@
+"""A class of 30 opens the handwriting page at once on a server with no trained network: the
+network trains once, and every student's drawing gets a prediction. (Timings: bench/classroom.py.)"""
+import tempfile
+from pathlib import Path
+
+from bench.classroom import classroom
+from tests.browser.conftest import running_app
+
+SESSIONS = 30
+
+
+def test_thirty_students_share_one_training_and_all_get_predictions(browser):
+    scratch = Path(tempfile.mkdtemp(prefix="classroom-"))
+    (scratch / "tmp").mkdir()
+    with running_app(NN_EXPLORER_CACHE=scratch / "models", TMPDIR=scratch / "tmp") as (url, server):
+        _, results = classroom(browser, url, SESSIONS)
+        assert server.poll() is None
+    assert len(results) == SESSIONS
+    assert all(result["exceptions"] == 0 for result in results)
+    assert {result["prediction"] for result in results} == {"1"}
+    # every training run gets a workspace of its own in the server's temporary folder
+    assert len(list((scratch / "tmp").glob("nn-explorer-train-*"))) == 1
+    assert len(list((scratch / "models").glob("*.keras"))) == 1
