@@ -78,7 +78,9 @@ class TrainingJob:
             progress = json.loads((self.workspace / PROGRESS_FILE).read_text())
         except (OSError, ValueError):
             progress = {"state": "starting"}
-        if progress["state"] not in ("done", "failed") and not self.process.is_alive():
+        if progress["state"] in ("done", "failed"):
+            self.process.join(timeout=0)  # reap the finished process, so it leaves no zombie
+        elif not self.process.is_alive():
             progress = {"state": "failed",
                         "error": f"the training process stopped unexpectedly (exit code {self.process.exitcode})"}
         return {**progress, "elapsed": time.time() - self.started}
