@@ -57,7 +57,10 @@ class MemoryWatch(threading.Thread):
 
 
 def draw(page, strokes):
-    box = page.locator(CANVAS).bounding_box()
+    """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse."""
+    canvas = page.locator(CANVAS)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
     for points in strokes:
         page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
         page.mouse.down()
@@ -80,7 +83,6 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000):
     ready_seconds = time.perf_counter() - started
     for page in pages:
         page.evaluate(TIMING_PROBE)
-        page.locator(CANVAS).scroll_into_view_if_needed()
     for page in pages:
         draw(page, ONE)
     results = []

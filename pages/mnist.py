@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from core import mnist_charts, mnist_model, preprocess
 from ui import mnist as shared
 from ui.page import header, lesson_footer, try_this
-from ui.state import Select, Slider, bump
+from ui.state import Select, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
                 "Which kind of network to train. Each comes with settings that work; change them in the form.",

@@ -38,3 +38,21 @@ def tiny_mnist(tmp_path_factory):
     np.savez(path, x_train=sample.x_train[:1000], y_train=sample.y_train[:1000],
              x_test=sample.x_test[:300], y_test=sample.y_test[:300])
     return path
+
+
+@pytest.fixture(scope="session")
+def trained_default(tiny_mnist):
+    """Return (directory, data): a model folder holding the default network trained on the small
+    file, through the same code path as the app's training process. Copy it before changing it."""
+    import dataclasses
+    import tempfile
+    from types import SimpleNamespace
+
+    from core import mnist_data, mnist_model, training_jobs
+
+    directory = tempfile.mkdtemp(prefix="models-")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MNIST_NPZ", str(tiny_mnist))
+        data = mnist_data.load()
+        training_jobs.run(dataclasses.asdict(mnist_model.DEFAULT), data.data_id, directory, tempfile.mkdtemp())
+    return SimpleNamespace(directory=directory, data=data)

@@ -1,8 +1,6 @@
 """AppTest of the handwriting page, on a small real-MNIST file so that training takes seconds."""
 import base64
-import dataclasses
 import io
-import tempfile
 
 import numpy as np
 import pytest
@@ -42,15 +40,9 @@ def environment(tiny_mnist, monkeypatch):
     st.cache_resource.clear()
 
 
-@pytest.fixture(scope="module")
-def trained_cache(tiny_mnist):
-    """Return a model folder holding the default network trained on the small data set."""
-    directory = tempfile.mkdtemp(prefix="models-")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MNIST_NPZ", str(tiny_mnist))
-        data = mnist_data.load()
-        training_jobs.run(dataclasses.asdict(mnist_model.DEFAULT), data.data_id, directory, tempfile.mkdtemp())
-    return directory
+@pytest.fixture
+def trained_cache(trained_default):
+    return trained_default.directory
 
 
 def wait_for_training(data):

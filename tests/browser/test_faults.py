@@ -1,14 +1,12 @@
 """The app under bad conditions, in a real browser: no network, a damaged model file, a
 read-only model folder. Each runs its own server on a small real-MNIST file so training is quick."""
-import dataclasses
-import tempfile
+import shutil
 
-import pytest
-
-from core import mnist_data, mnist_model, training_jobs
+from bench.classroom import CANVAS, draw
+from core import mnist_model
 from core.model_store import ModelStore
 from tests.browser.conftest import running_app, settle
-from tests.browser.test_in_browser import CANVAS, STROKES, draw
+from tests.browser.test_in_browser import STROKES
 
 PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
 
@@ -31,19 +29,11 @@ def test_offline_without_a_file_falls_back_to_the_bundled_sample(page_factory, t
         assert page.locator("[data-testid=stException]").count() == 0
 
 
-@pytest.fixture(scope="module")
-def trained_folder(tiny_mnist):
-    """A model folder holding the default network trained on the small file."""
-    directory = tempfile.mkdtemp(prefix="models-")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MNIST_NPZ", str(tiny_mnist))
-        data = mnist_data.load()
-        training_jobs.run(dataclasses.asdict(mnist_model.DEFAULT), data.data_id, directory, tempfile.mkdtemp())
-    return directory, data
-
-
-def test_a_model_file_truncated_while_the_server_was_down_is_retrained(page_factory, trained_folder, tiny_mnist):
-    directory, data = trained_folder
+def test_a_model_file_truncated_while_the_server_was_down_is_retrained(page_factory, trained_default, tiny_mnist,
+                                                                       tmp_path):
+    directory = tmp_path / "models"
+    shutil.copytree(trained_default.directory, directory)
+    data = trained_default.data
     model_path, _ = ModelStore(directory).paths(mnist_model.DEFAULT.key(data.data_id))
     model_path.write_bytes(model_path.read_bytes()[:2000])
     with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=directory) as (url, process):

@@ -1,10 +1,10 @@
 """The app in a real browser: navigation, widgets, drawing on the canvas, uploads."""
 import re
 
+from bench.classroom import CANVAS, draw
 from tests.browser.conftest import ARTIFACTS, settle
 from ui.lessons import LESSONS
 
-CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
 STROKES = {  # canvas coordinates, 280 × 280
     "1": [[(140, 40), (140, 240)]],
     "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
@@ -15,19 +15,6 @@ STROKES = {  # canvas coordinates, 280 × 280
 def metric_value(page, label):
     metric = page.locator("[data-testid=stMetric]", has_text=label).first
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
-
-
-def draw(page, strokes):
-    canvas = page.locator(CANVAS)
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    for points in strokes:
-        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-        page.mouse.down()
-        for (x0, y0), (x1, y1) in zip(points, points[1:]):
-            for step in range(1, 11):
-                page.mouse.move(box["x"] + x0 + (x1 - x0) * step / 10, box["y"] + y0 + (y1 - y0) * step / 10)
-        page.mouse.up()
 
 
 def choose(page, label, option):
