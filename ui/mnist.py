@@ -5,6 +5,7 @@ digits, one copy of each model, and one training process per configuration.
 """
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from core import mnist_data, mnist_model
@@ -44,18 +45,14 @@ def _load(key, directory):
     if loaded is None:
         raise LookupError(key)  # unreadable and discarded; not cached, so the next call retrains
     model, metadata = loaded
-    model.predict_on_batch(mnist_model.to_inputs(mnist_model.np.zeros((1, 28, 28))))  # build once, here
+    model.predict_on_batch(mnist_model.to_inputs(np.zeros((1, 28, 28))))  # build it once, here
     return model, metadata
-
-
-def store():
-    return ModelStore()
 
 
 def model_for(config, dataset):
     """Return Ready if a model for config is saved (or was just trained), else Training."""
     key = config.key(dataset.data_id)
-    models = store()
+    models = ModelStore()
     corrupted = False
     if models.has(key):
         try:
@@ -63,7 +60,8 @@ def model_for(config, dataset):
         except LookupError:
             corrupted = True
     job = JOBS.get(key)
-    if job is not None and job.status()["state"] == "done" and not job.status()["in_cache"]:
+    status = job.status() if job is not None else {}
+    if status.get("state") == "done" and not status["in_cache"]:
         model, metadata = _load(key, str(job.workspace))
         return Ready(key, model, metadata, in_memory_only=True)
     job = JOBS.get_or_start(key, config, dataset.data_id, models.directory)
