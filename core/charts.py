@@ -10,25 +10,33 @@ BEST = "#17bebb"  # the reference answer
 INK = "#2e4057"
 
 
-def heatmap(table, x, y, value, title=None, scheme="viridis", scale_type="symlog"):
-    """Return a filled heat map of table[value] over the regular grid table[x], table[y].
+def grid_cells(table, x, y, scale=None, titles=None, mark=None, **encoding):
+    """Return one rectangle per point of the regular grid table[x], table[y], with the other
+    channels (color, tooltip…) given as `encoding`.
 
-    Cell edges are computed in the browser, so only three columns travel with the chart.
+    Cell edges are computed in the browser, so only the table's own columns travel with the chart.
     """
     half = {}
     for column in (x, y):
         values = np.unique(table[column])
         half[column] = float(values[1] - values[0]) / 2 if len(values) > 1 else 0.5
-    return alt.Chart(table[[x, y, value]]).transform_calculate(
+    scale = scale or alt.Scale(nice=False, zero=False)
+    x_title, y_title = titles or (x, y)
+    return alt.Chart(table).transform_calculate(
         x_lo=f"datum['{x}'] - {half[x]}", x_hi=f"datum['{x}'] + {half[x]}",
         y_lo=f"datum['{y}'] - {half[y]}", y_hi=f"datum['{y}'] + {half[y]}",
-    ).mark_rect().encode(
-        x=alt.X("x_lo:Q", title=x, scale=alt.Scale(nice=False, zero=False)),
-        x2=alt.X2("x_hi:Q"),
-        y=alt.Y("y_lo:Q", title=y, scale=alt.Scale(nice=False, zero=False)),
-        y2=alt.Y2("y_hi:Q"),
-        color=alt.Color(f"{value}:Q", title=title or value,
-                        scale=alt.Scale(scheme=scheme, type=scale_type)),
+    ).mark_rect(**(mark or {})).encode(
+        x=alt.X("x_lo:Q", title=x_title, scale=scale), x2=alt.X2("x_hi:Q"),
+        y=alt.Y("y_lo:Q", title=y_title, scale=scale), y2=alt.Y2("y_hi:Q"),
+        **encoding,
+    )
+
+
+def heatmap(table, x, y, value, title=None, scheme="viridis", scale_type="symlog"):
+    """Return a filled heat map of table[value] over the regular grid table[x], table[y]."""
+    return grid_cells(
+        table[[x, y, value]], x, y,
+        color=alt.Color(f"{value}:Q", title=title or value, scale=alt.Scale(scheme=scheme, type=scale_type)),
         tooltip=[alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f"),
                  alt.Tooltip(f"{value}:Q", format=".3f")],
     )
@@ -85,15 +93,10 @@ def perceptron_square(w, b):
     regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(),
                             "decision": np.where(decision == 1, "go (1)", "stay (0)")})
     colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, "#c9c9c9"])
-    half = (grid[1] - grid[0]) / 2
-    square = alt.Scale(domain=[-0.5, 1.5], nice=False)
-    shading = alt.Chart(regions).transform_calculate(
-        x1_lo=f"datum.x1 - {half}", x1_hi=f"datum.x1 + {half}",
-        x2_lo=f"datum.x2 - {half}", x2_hi=f"datum.x2 + {half}",
-    ).mark_rect(opacity=0.35, clip=True).encode(
-        x=alt.X("x1_lo:Q", scale=square, title="x1 (ticket under $1,000)"), x2=alt.X2("x1_hi:Q"),
-        y=alt.Y("x2_lo:Q", scale=square, title="x2 (partner can come)"), y2=alt.Y2("x2_hi:Q"),
-        color=alt.Color("decision:N", scale=colors, title="decision"))
+    shading = grid_cells(regions, "x1", "x2", scale=alt.Scale(domain=[-0.5, 1.5], nice=False),
+                         titles=("x1 (ticket under $1,000)", "x2 (partner can come)"),
+                         mark={"opacity": 0.35, "clip": True},
+                         color=alt.Color("decision:N", scale=colors, title="decision"))
     rows = pd.DataFrame(perceptron.truth_table(w, b))
     rows["decision"] = np.where(rows["output"] == 1, "go (1)", "stay (0)")
     rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}" for r in rows.itertuples()]

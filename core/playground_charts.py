@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from core.charts import BEST, CURRENT, INK
+from core.charts import BEST, CURRENT, INK, grid_cells
 from core.playground import EXTENT
 
 CLASS_COLORS = alt.Scale(domain=[0, 1], range=["#f28e2b", "#2f6fb0"])  # orange class 0, blue class 1
@@ -13,15 +13,9 @@ SQUARE = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)
 
 def boundary(grid, data):
     """Return the network's output over the plane with training (filled) and test (hollow) points."""
-    step = float(np.diff(np.unique(grid["x1"]))[0]) / 2
-    heat = alt.Chart(grid).transform_calculate(
-        x1_lo=f"datum.x1 - {step}", x1_hi=f"datum.x1 + {step}",
-        x2_lo=f"datum.x2 - {step}", x2_hi=f"datum.x2 + {step}",
-    ).mark_rect(opacity=0.75).encode(
-        x=alt.X("x1_lo:Q", scale=SQUARE, title="x1"), x2=alt.X2("x1_hi:Q"),
-        y=alt.Y("x2_lo:Q", scale=SQUARE, title="x2"), y2=alt.Y2("x2_hi:Q"),
-        color=alt.Color("probability:Q", title="output",
-                        scale=alt.Scale(domain=[0, 0.5, 1], range=["#f28e2b", "#f7f7f7", "#2f6fb0"])))
+    heat = grid_cells(grid, "x1", "x2", scale=SQUARE, mark={"opacity": 0.75},
+                      color=alt.Color("probability:Q", title="output", scale=alt.Scale(
+                          domain=[0, 0.5, 1], range=[CLASS_COLORS.range[0], "#f7f7f7", CLASS_COLORS.range[1]])))
     points = pd.concat([
         pd.DataFrame({"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}),
         pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
@@ -29,7 +23,7 @@ def boundary(grid, data):
     dots = alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
         x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE),
         color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#c45a00", "#174a80"]), title="class"),
-        fill=alt.Fill("label:N", scale=alt.Scale(domain=[0, 1], range=["#f28e2b", "#2f6fb0"]), legend=None),
+        fill=alt.Fill("label:N", scale=CLASS_COLORS, legend=None),
         fillOpacity=alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
                                     title="filled: training, hollow: test"),
         tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N")])
