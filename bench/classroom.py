@@ -77,7 +77,9 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000):
     pages = [context.new_page() for context in contexts]
     started = time.perf_counter()
     for page in pages:
-        page.goto(f"{url}/mnist", wait_until="commit")
+        # Thirty Chromium tabs starting at once can starve a 2-core machine for a while: the
+        # first response may be slow to arrive, so wait as long as for the page to be ready.
+        page.goto(f"{url}/mnist", wait_until="commit", timeout=ready_timeout_ms)
     for page in pages:
         page.wait_for_selector(CANVAS, timeout=ready_timeout_ms)
     ready_seconds = time.perf_counter() - started
