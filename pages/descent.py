@@ -3,8 +3,8 @@ import numpy as np
 import streamlit as st
 
 from core import charts, descent, regression
-from ui.page import header, lesson_footer, try_this
-from ui.state import Select, Slider
+from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
+from ui.state import Controls, Select, Slider
 
 SURFACE = Select("surface", "Loss surface", tuple(descent.SURFACES), "Round bowl",
                  "The shape of the landscape the marble rolls on.")
@@ -19,11 +19,14 @@ LINE_STEPS = Slider("line_steps", "Steps (line)", 1, 400, 150, 1, "How many upda
 BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
                "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.")
 
+CONTROLS = Controls(SURFACE, START_P1, START_P2, RATE, STEPS, LINE_RATE, LINE_STEPS, BATCH)
+
 header("Gradient descent: the marble in the bowl",
-       "Training a network means finding the weights with the smallest loss. Picture the loss as a "
-       "landscape and the weights as a marble's position: the marble rolls downhill until it rests "
-       "at the bottom. **Gradient descent** does this in steps: measure the slope (the *gradient*) "
-       "where you are, and step a little way downhill. The **learning rate** η sets the step size.")
+       "Training a network means finding the weights with the smallest loss, like a marble rolling "
+       "to the bottom of a bowl.",
+       "Picture the loss as a landscape and the weights as the marble's position. **Gradient "
+       "descent** rolls it downhill in steps: measure the slope (the *gradient*) where you are, and "
+       "step a little way downhill. The **learning rate** η sets the step size.", CONTROLS)
 st.latex(r"p \leftarrow p - \eta \, \nabla L(p)")
 
 controls, maps = st.columns([1, 3], gap="large")
@@ -34,25 +37,29 @@ with controls:
 path = descent.descend(surface, start, rate, steps)
 with maps:
     st.caption(surface.description)
-    if path.diverged:
-        st.error(f"**Diverged.** With η = {rate:g} each step overshoots the bottom and lands higher "
-                 f"up the other side: the loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} "
-                 f"in {len(path.losses) - 1} steps and keeps growing. Lower the learning rate.",
-                 icon=":material/trending_up:")
-    else:
-        st.success(f"After {steps} steps the loss is {path.losses[-1]:.4f} at "
-                   f"({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).", icon=":material/flag:")
-    left, right = st.columns(2)
-    left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"),
-                      width="stretch")
-    right.altair_chart(charts.loss_per_step({"marble": path}), width="stretch")
+    if predict_first("marble", f"Will the marble settle with learning rate η = {rate:g}, or fly off?",
+                     ("it settles", "it diverges"), "it diverges" if path.diverged else "it settles",
+                     (surface.name, start, rate, steps)):
+        verdict("marble")
+        if path.diverged:
+            st.error(f"**Diverged.** With η = {rate:g} each step overshoots the bottom and lands higher "
+                     f"up the other side: the loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} "
+                     f"in {len(path.losses) - 1} steps and keeps growing. Lower the learning rate.",
+                     icon=":material/trending_up:")
+        else:
+            st.success(f"After {steps} steps the loss is {path.losses[-1]:.4f} at "
+                       f"({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).", icon=":material/flag:")
+        left, right = st.columns(2)
+        left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"),
+                          width="stretch")
+        right.altair_chart(charts.loss_per_step({"marble": path}), width="stretch")
 
 st.subheader("The real case: fitting lesson 1's line")
-st.markdown("Now the two parameters are the line's slope m and intercept b, and the landscape is the "
-            "mean squared error over 20 points. **Gradient descent** uses all points for every step. "
-            "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
-            "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
-            "trained on millions of examples.")
+explain("Now the two parameters are the line's slope m and intercept b, and the landscape is the "
+        "mean squared error over 20 points.", "**Gradient descent** uses all points for every step. "
+        "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
+        "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
+        "trained on millions of examples.")
 st.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i), \qquad "
          r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
 controls, maps = st.columns([1, 3], gap="large")
@@ -98,4 +105,4 @@ try_this(
     "Two minima: start at p1 = 1.8, then at p1 = −0.2. The marble ends in different hollows.",
     "Make the mini-batch 1: SGD's path wanders, but it still heads for the same valley.",
 )
-lesson_footer("pages/descent.py")
+lesson_footer("pages/descent.py", CONTROLS)

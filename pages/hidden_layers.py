@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import playground, playground_charts
 from ui.page import header, lesson_footer, try_this
-from ui.state import Number, Select, Slider, Toggle, bump
+from ui.state import Controls, Multi, Number, Select, Slider, Toggle, bump
 
 DATASET = Select("dataset", "Data set", playground.DATASETS, "XOR quadrants",
                  "Which pattern of orange (0) and blue (1) points the network must separate.")
@@ -23,16 +23,24 @@ RATE = Select("rate", "Learning rate", (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0
 BATCH = Select("batch", "Mini-batch size", (1, 5, 10, 30, 100), 10, "How many points each gradient step looks at.")
 ALPHA = Select("alpha", "L2 regularisation", (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0), 0.0,
                "A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all.")
-PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.")
+FEATURES = Multi("features", "Input features", tuple(playground.FEATURES), ("x1", "x2"),
+                 "What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.")
+NEURONS = tuple(Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons in this hidden layer (1 to 16).")
+                for i in range(LAYERS.max_value))
+PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.",
+              share=False)  # a shared link opens paused
+CONTROLS = Controls(DATASET, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH, ALPHA, FEATURES)
 EPOCHS_PER_TICK = 10
 TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
 # Page state, declared once: the network being trained and the settings it was built from.
 st.session_state.setdefault("playground", None)
 
 header("Hidden layers",
+       "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
+       "its boundary into curves and closed shapes.",
        "A single neuron can only draw one straight line through the plane, which is why the perceptron "
-       "could never learn XOR. Put **hidden layers** of neurons between the inputs and the output and "
-       "each neuron draws its own line; the next layer combines them into curves and closed shapes.")
+       "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
+       "combines them.", CONTROLS)
 
 data_column, network_column = st.columns(2, gap="large")
 with data_column:
@@ -43,17 +51,12 @@ with data_column:
     seed = int(SEED(seed_column))
     button_column.button("New data", icon=":material/casino:", on_click=bump(SEED.key),
                          help="Draw a fresh sample of points (adds one to the seed).")
-    features = tuple(st.multiselect(
-        "Input features", tuple(playground.FEATURES), ["x1", "x2"], key="features",
-        help="What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.")
-        or ("x1", "x2"))
+    features = tuple(FEATURES()) or FEATURES.default
 with network_column:
     st.subheader("Network")
     layers = int(LAYERS())
     sizes = st.columns(max(layers, 1))
-    hidden = tuple(int(sizes[i].number_input(f"Layer {i + 1}", 1, 16, 4, 1, key=f"neurons_{i}",
-                                             help="Neurons in this hidden layer (1 to 16)."))
-                   for i in range(layers))
+    hidden = tuple(int(NEURONS[i](sizes[i])) for i in range(layers))
     activation, rate = ACTIVATION(), RATE()
     batch, alpha = BATCH(), ALPHA()
 
@@ -123,4 +126,4 @@ try_this(
     "Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2².",
     "Set the learning rate to 3 or 10: the loss jumps about or blows up.",
 )
-lesson_footer("pages/hidden_layers.py")
+lesson_footer("pages/hidden_layers.py", CONTROLS)

@@ -3,8 +3,8 @@ import numpy as np
 import streamlit as st
 
 from core import charts, regression
-from ui.page import header, lesson_footer, try_this
-from ui.state import Number, Slider, bump
+from ui.page import explain, header, lesson_footer, try_this
+from ui.state import Controls, Number, Slider, bump
 
 M = Slider("m", "Slope m", -2.0, 6.0, regression.EXAMPLE["m"], 0.1,
            "How steep the line is: ŷ goes up by m for every step of 1 in x.")
@@ -19,10 +19,14 @@ NOISE = Slider("noise", "Noise in the data", 0.0, 4.0, 1.5, 0.1,
 SEED = Number("seed", "Data seed", 0, 10_000, 0, 1,
               "Which random sample of points to draw. The same seed always gives the same points.")
 
+CONTROLS = Controls(M, B, X, Y, NOISE, SEED)
+
 header("A line and its loss",
+       "Learning means finding the line whose predictions are least wrong, and the **loss** is the "
+       "number that says *how wrong*.",
        "A straight line is the simplest model there is: give it an input **x** and it predicts "
        "**ŷ** (say \"y hat\"). Learning means finding the slope **m** and intercept **b** that make "
-       "the predictions least wrong. To do that we first need a number for *how wrong*: the **loss**.")
+       "the predictions least wrong, so first we need a way to measure it.", CONTROLS)
 st.latex(r"\hat{y} = m\,x + b")
 
 controls, result = st.columns([1, 2], gap="large")
@@ -52,8 +56,9 @@ with result:
         icon=":material/warning:")
 
 st.subheader("Many points: the mean loss")
-st.markdown("With many data points we average the loss over all of them. The dashed red segments "
-            "are the errors, one per point. The **mean squared error** (MSE) averages their squares.")
+explain("With many data points we average the loss over all of them.",
+        "The dashed red segments are the errors, one per point. The **mean squared error** (MSE) "
+        "averages their squares.")
 st.latex(r"\text{MSE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left(y_i - (m\,x_i + b)\right)^2 \qquad "
          r"\text{MAE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left|y_i - (m\,x_i + b)\right|")
 data_controls = st.columns([2, 1, 1])
@@ -83,4 +88,4 @@ try_this(
     "Move m and b until your MSE is as small as the best line's. Watch the red dot slide into the dark valley.",
     "Set the noise to 0: the best line is exactly y = 2x + 2 and its MSE is 0.",
 )
-lesson_footer("pages/loss.py")
+lesson_footer("pages/loss.py", CONTROLS)

@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from core import mnist_charts, mnist_model, preprocess
 from ui import mnist as shared
 from ui.page import header, lesson_footer, try_this
-from ui.state import Select, bump
+from ui.state import Controls, Select, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
                 "Which kind of network to train. Each comes with settings that work; change them in the form.",
@@ -15,17 +15,19 @@ INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test
                "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.")
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+CONTROLS = Controls(PRESET, INPUT)
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
-# Page state, declared once: the configuration last sent to training, the canvas generation
-# (bumped by Clear to empty the canvas) and the random test digit's seed.
-st.session_state.setdefault("mnist_config", mnist_model.DEFAULT)
+# Page state, declared once: the settings last sent to training, per kind of network (the
+# preset's own until Train is pressed), the canvas generation (bumped by Clear to empty the
+# canvas) and the random test digit's seed.
+st.session_state.setdefault("mnist_configs", {})
 st.session_state.setdefault("canvas_generation", 0)
 st.session_state.setdefault("test_digit_seed", 0)
 
 header("Handwriting recognition",
        "Everything so far comes together here: a network of many neurons, trained by gradient "
-       "descent on thousands of examples, learns to read handwritten digits.")
+       "descent on thousands of examples, learns to read handwritten digits.", controls=CONTROLS)
 dataset = shared.data()
 for warning in dataset.warnings:
     st.warning(f"A data source did not work, so the next one was used. {warning}", icon=":material/cloud_off:")
@@ -64,12 +66,12 @@ with st.form("train"):
     if st.form_submit_button("Train", icon=":material/model_training:", type="primary"):
         try:
             hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(",") if part)
-            st.session_state["mnist_config"] = mnist_model.validate(mnist_model.Config(
+            st.session_state["mnist_configs"][preset] = mnist_model.validate(mnist_model.Config(
                 preset=preset, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size,
                 learning_rate=learning_rate))
         except ValueError as error:
             st.error(f"These settings cannot be trained: {error}", icon=":material/error:")
-config = st.session_state["mnist_config"]
+config = st.session_state["mnist_configs"].get(preset, defaults)
 st.caption(f"Showing: {mnist_model.PRESET_NAMES[config.preset]}, layers {config.hidden}, {config.activation}, "
            f"{config.epochs} epochs, mini-batch {config.batch_size}, learning rate {config.learning_rate:g}.")
 
@@ -107,7 +109,7 @@ def training_progress(job, epochs):
 if isinstance(state, shared.Training):
     training_progress(state.job, config.epochs)
     st.info("The test results and the drawing pad appear when training finishes.", icon=":material/hourglass_top:")
-    lesson_footer("pages/mnist.py")
+    lesson_footer("pages/mnist.py", CONTROLS)
     st.stop()
 
 metadata, model = state.metadata, state.model
@@ -199,4 +201,4 @@ try_this(
     "Draw a 7 small in a corner: the preprocessing still centres and scales it, as MNIST did.",
     "Pick random test digits until you find one it gets wrong: would you have read it right?",
 )
-lesson_footer("pages/mnist.py")
+lesson_footer("pages/mnist.py", CONTROLS)

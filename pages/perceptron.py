@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, perceptron
-from ui.page import header, lesson_footer, try_this
-from ui.state import Select, Slider, Toggle
+from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
+from ui.state import Controls, Select, Slider, Toggle
 
 X1 = Toggle("x1", "x1: the ticket costs less than $1,000", False, "1 if true, 0 if false.")
 X2 = Toggle("x2", "x2: my partner can come", False, "1 if true, 0 if false.")
@@ -17,11 +17,14 @@ THRESHOLD = Slider("threshold", "Threshold", -6.0, 6.0, perceptron.FRANCE["thres
 GATE = Select("gate", "Truth table to learn", tuple(perceptron.GATES), "AND",
               "Which logic gate the perceptron rule should learn from its four examples.")
 
+CONTROLS = Controls(X1, X2, W1, W2, THRESHOLD, GATE)
+
 header("The perceptron: should I go to France?",
-       "A perceptron takes yes/no inputs (1 or 0), multiplies each by a **weight** that says how much "
-       "it matters, adds them up and compares the total with a **threshold**. Above the threshold "
+       "A perceptron weighs yes/no inputs, adds them up, and says 1 (go) only when the total is "
+       "above a **threshold**.",
+       "Each input is 1 or 0 and its **weight** says how much it matters. Above the threshold "
        "it says 1 (go), otherwise 0 (stay). We write the threshold as a **bias** b = −threshold, so "
-       "the rule becomes: output 1 when w1·x1 + w2·x2 + b > 0.")
+       "the rule becomes: output 1 when w1·x1 + w2·x2 + b > 0.", CONTROLS)
 st.latex(r"\text{output} = \begin{cases} 1 & \text{if } w_1 x_1 + w_2 x_2 + b > 0 \\ "
          r"0 & \text{otherwise} \end{cases}")
 
@@ -33,9 +36,12 @@ w, b = (w1, w2), -threshold
 z = float(perceptron.weighted_sum((x1, x2), w, b))
 output = int(perceptron.decide((x1, x2), w, b))
 with controls:
-    st.latex(rf"z = {w1:g}\cdot{x1} + {w2:g}\cdot{x2} + ({b:g}) = {z:g}")
-    st.metric("Decision", "go (1)" if output else "stay (0)",
-              help="1 when z > 0, else 0.")
+    if predict_first("france", "With these inputs, weights and threshold, will the perceptron go or stay?",
+                     ("go (1)", "stay (0)"), "go (1)" if output else "stay (0)", (x1, x2, w1, w2, threshold)):
+        st.latex(rf"z = {w1:g}\cdot{x1} + {w2:g}\cdot{x2} + ({b:g}) = {z:g}")
+        st.metric("Decision", "go (1)" if output else "stay (0)",
+                  help="1 when z > 0, else 0.")
+        verdict("france")
     table = pd.DataFrame(perceptron.truth_table(w, b)).rename(
         columns={"z": "z = w·x + b", "output": "output (1 = go)"})
     st.dataframe(table, hide_index=True, width="stretch")
@@ -54,8 +60,9 @@ st.info(
     "(try 3.5) or raise w1 above 4.", icon=":material/lightbulb:")
 
 st.subheader("The same neuron can compute logic: NAND")
-st.markdown("A **NAND** gate outputs 0 only when both inputs are 1, and every other logic circuit "
-            "can be built from NAND gates alone. So perceptrons can compute anything a computer can.")
+explain("A **NAND** gate outputs 0 only when both inputs are 1.",
+        "Every other logic circuit can be built from NAND gates alone, so perceptrons can compute "
+        "anything a computer can.")
 nand_columns = st.columns(2)
 for column, (title, weights) in zip(nand_columns, (
         ("The lesson's weights: −2, −3, bias 3", perceptron.LESSON_NAND),
@@ -68,9 +75,9 @@ st.warning("Check the lesson's version row by row: for (0, 1) it gives z = −3 
            "NAND gate.", icon=":material/rule:")
 
 st.subheader("Learning the weights")
-st.markdown("Instead of choosing weights by hand, the **perceptron rule** learns them from examples. "
-            "For each example it compares the target t with the output y, and nudges the weights "
-            "towards the right answer whenever they differ (η is the step size):")
+explain("Instead of choosing weights by hand, the **perceptron rule** learns them from examples.",
+        "For each example it compares the target t with the output y, and nudges the weights "
+        "towards the right answer whenever they differ (η is the step size):")
 st.latex(r"w \leftarrow w + \eta\,(t - y)\,x \qquad b \leftarrow b + \eta\,(t - y)")
 gate = GATE()
 run = perceptron.train(perceptron.GATES[gate], learning_rate=1.0, epochs=25)
@@ -96,4 +103,4 @@ try_this(
     "Lower the threshold to 3.5 and watch the line move past the point (1, 0).",
     "Train on XOR and watch the mistakes never reach zero.",
 )
-lesson_footer("pages/perceptron.py")
+lesson_footer("pages/perceptron.py", CONTROLS)

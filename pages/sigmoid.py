@@ -2,8 +2,8 @@
 import streamlit as st
 
 from core import charts, neuron
-from ui.page import header, lesson_footer, try_this
-from ui.state import Select, Slider
+from ui.page import header, lesson_footer, predict_first, try_this, verdict
+from ui.state import Controls, Select, Slider
 
 STEEPNESS = Slider("k", "Steepness k", 0.2, 20.0, 1.0, 0.2,
                    "Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step.")
@@ -15,11 +15,14 @@ B = Slider("b", "Bias b", -6.0, 6.0, -0.9, 0.1, "Shifts z up or down: minus the 
 NUDGED = Select("nudged", "Weight to nudge", ("w1", "w2"), "w1", "Which weight gets the small change Δ.")
 DELTA = Slider("delta", "Change Δ", -0.5, 0.5, 0.2, 0.01, "How much to add to that weight.")
 
+CONTROLS = Controls(STEEPNESS, X1, X2, W1, W2, B, NUDGED, DELTA)
+
 header("The sigmoid neuron",
+       "The **sigmoid neuron** replaces the perceptron's jump with a smooth S-shaped curve, so small "
+       "changes in the weights give small changes in the output.",
        "A perceptron's output jumps from 0 to 1. That makes learning hard: a tiny change in a "
-       "weight either changes nothing or flips the answer completely. The **sigmoid neuron** "
-       "replaces the jump with a smooth S-shaped curve, so small changes in the weights give small "
-       "changes in the output, and the network can tell which way to adjust.")
+       "weight either changes nothing or flips the answer completely. With a smooth curve the "
+       "network can tell which way to adjust.", CONTROLS)
 st.latex(r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad z = w_1 x_1 + w_2 x_2 + b")
 st.caption(f"e is Euler's number, e ≈ {neuron.E:.5f}… (not 2.7 or 3). Far below zero, e^(−z) is huge "
            "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly 0.5.")
@@ -50,15 +53,19 @@ with left:
     nudged = NUDGED()
     delta = DELTA()
 effect = neuron.nudge(x, w, b, ("w1", "w2").index(nudged), delta)
+flipped = effect["step_after"] != effect["step_before"]
 with right:
-    cols = st.columns(3)
-    cols[0].metric("z", f"{effect['z_after']:.3f}", f"{effect['z_after'] - effect['z_before']:+.3f}")
-    cols[1].metric("Perceptron output", f"{effect['step_after']:g}",
-                   f"{effect['step_after'] - effect['step_before']:+g}", delta_color="off")
-    cols[2].metric("Sigmoid output", f"{effect['sigmoid_after']:.4f}",
-                   f"{effect['sigmoid_after'] - effect['sigmoid_before']:+.4f}", delta_color="off")
-    st.markdown("The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
-                "little, in proportion to Δ, so we can tell whether a change helped.")
+    if predict_first("nudge", f"Adding Δ = {delta:g} to {nudged}: will the perceptron's answer flip?",
+                     ("it flips", "it stays"), "it flips" if flipped else "it stays", (x, w, b, nudged, delta)):
+        verdict("nudge")
+        cols = st.columns(3)
+        cols[0].metric("z", f"{effect['z_after']:.3f}", f"{effect['z_after'] - effect['z_before']:+.3f}")
+        cols[1].metric("Perceptron output", f"{effect['step_after']:g}",
+                       f"{effect['step_after'] - effect['step_before']:+g}", delta_color="off")
+        cols[2].metric("Sigmoid output", f"{effect['sigmoid_after']:.4f}",
+                       f"{effect['sigmoid_after'] - effect['sigmoid_before']:+.4f}", delta_color="off")
+        st.markdown("The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
+                    "little, in proportion to Δ, so we can tell whether a change helped.")
 
 try_this(
     "Raise the steepness k to 20: the S-curve becomes the perceptron's step.",
@@ -66,4 +73,4 @@ try_this(
     "the sigmoid moves by a few hundredths.",
     "Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z).",
 )
-lesson_footer("pages/sigmoid.py")
+lesson_footer("pages/sigmoid.py", CONTROLS)

@@ -8,10 +8,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def open_page():
-    """Return a function that starts the app and switches to one page, e.g. "pages/loss.py"."""
-    def open_(path, timeout=30):
+    """Return a function that starts the app and switches to one page, e.g. "pages/loss.py",
+    optionally opened from a link with query parameters (a dict of strings or lists)."""
+    def open_(path, timeout=30, params=None):
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
         assert not app.exception
+        for key, value in (params or {}).items():
+            app.query_params[key] = value
         app.switch_page(path).run()
         assert not app.exception, [e.value for e in app.exception]
         return app
@@ -23,6 +26,23 @@ def metric(app, label):
     values = [m.value for m in app.metric if m.label == label]
     assert values, f"no metric {label!r} among {[m.label for m in app.metric]}"
     return values[0]
+
+
+@pytest.fixture
+def environment(tiny_mnist, monkeypatch):
+    """Return a function that points the handwriting page at the small data set and a model
+    folder, and returns the data."""
+    import streamlit as st
+
+    from core import mnist_data
+
+    def use(cache):
+        monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
+        monkeypatch.setenv("NN_EXPLORER_CACHE", str(cache))
+        st.cache_resource.clear()
+        return mnist_data.load()
+    yield use
+    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,9 @@ import io
 
 import numpy as np
 import pytest
-import streamlit as st
 from PIL import Image
 
-from core import mnist_data, mnist_model, preprocess, training_jobs
+from core import mnist_model, preprocess, training_jobs
 from core.model_store import ModelStore
 from tests.conftest import metric
 
@@ -26,18 +25,6 @@ def drawing_of(digit_image):
     """Return a 280×280 RGBA canvas drawing (white on black) made from a 28×28 uint8 digit."""
     big = Image.fromarray(digit_image).resize((280, 280), Image.Resampling.BILINEAR)
     return Image.merge("RGBA", (big, big, big, Image.new("L", (280, 280), 255)))
-
-
-@pytest.fixture
-def environment(tiny_mnist, monkeypatch):
-    """Point the page at the small data set and an empty model folder of its own."""
-    def use(cache):
-        monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
-        monkeypatch.setenv("NN_EXPLORER_CACHE", str(cache))
-        st.cache_resource.clear()
-        return mnist_data.load()
-    yield use
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -1,8 +1,30 @@
 """Each page declares its controls once (key, label, range, default, help) and draws them from
-that declaration, so the names, limits and explanations live in one place."""
+that declaration, so the names, limits and explanations live in one place.
+
+Every control is bound to the page's URL (Streamlit's `bind="query-params"`, the key being the
+parameter name), so a link reopens the same view. Streamlit itself replaces a value it cannot use
+by the default; `Controls` checks a link against the same declarations to say so on the page, and
+writes the link that reopens the current view.
+"""
+import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
+
+
+def _bind(share):
+    return "query-params" if share else None
+
+
+def _number_problem(raw, low, high):
+    try:
+        value = float(raw)
+    except ValueError:
+        return f"must be a number from {low:g} to {high:g}"
+    if not math.isfinite(value) or not low <= value <= high:
+        return f"must be from {low:g} to {high:g}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -14,25 +36,25 @@ class Slider:
     default: float
     step: float
     help: str
+    share: bool = True  # bound to the URL
 
     def __call__(self, where=st):
         return where.slider(self.label, self.min_value, self.max_value, self.default, self.step,
-                            key=self.key, help=self.help)
+                            key=self.key, help=self.help, bind=_bind(self.share))
+
+    def problem(self, raw):
+        """Why a URL value cannot be used, or None."""
+        return _number_problem(raw, self.min_value, self.max_value)
+
+    def param(self, value):
+        return f"{value:g}"
 
 
 @dataclass(frozen=True)
-class Number:
-    key: str
-    label: str
-    min_value: float
-    max_value: float
-    default: float
-    step: float
-    help: str
-
+class Number(Slider):
     def __call__(self, where=st):
         return where.number_input(self.label, self.min_value, self.max_value, self.default, self.step,
-                                  key=self.key, help=self.help)
+                                  key=self.key, help=self.help, bind=_bind(self.share))
 
 
 @dataclass(frozen=True)
@@ -41,9 +63,16 @@ class Toggle:
     label: str
     default: bool
     help: str
+    share: bool = True
 
     def __call__(self, where=st):
-        return where.toggle(self.label, self.default, key=self.key, help=self.help)
+        return where.toggle(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share))
+
+    def problem(self, raw):
+        return None if raw.lower() in ("true", "false") else "must be true or false"
+
+    def param(self, value):
+        return "true" if value else "false"
 
 
 @dataclass(frozen=True)
@@ -53,12 +82,105 @@ class Select:
     options: tuple
     default: str
     help: str
-    names: dict = None  # optional display name per option
+    names: dict = None  # optional display name per option; the URL carries the name shown
+    share: bool = True
+
+    def label_of(self, option):
+        return str((self.names or {}).get(option, option))
 
     def __call__(self, where=st):
-        names = self.names or {}
         return where.selectbox(self.label, self.options, self.options.index(self.default), key=self.key,
-                               help=self.help, format_func=lambda option: str(names.get(option, option)))
+                               help=self.help, format_func=self.label_of, bind=_bind(self.share))
+
+    def problem(self, raw):
+        labels = [self.label_of(option) for option in self.options]
+        return None if raw in labels else "must be one of " + ", ".join(labels)
+
+    def param(self, value):
+        return self.label_of(value)
+
+
+CLASSROOM = Toggle("classroom", "Classroom mode", False,
+                   "For a projector: bigger text and charts, explanations folded to their key sentence, "
+                   "and questions for the class to answer before a result is shown.")
+
+
+def _plain(text, limit=40):
+    """A URL value made safe to show in Markdown: shortened, every special character escaped."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join("\\" + char if char in "\\`*_{}[]()#+-.!<>|~$:" else char for char in text)
+
+
+def _differs(value, default):
+    if isinstance(default, tuple):
+        return tuple(value) != default
+    return value != default
+
+
+class Controls:
+    """A page's shareable controls, declared once: checks a link's values and writes the link
+    to the current view. Classroom mode is part of every page's link."""
+
+    def __init__(self, *controls):
+        self.controls = {control.key: control for control in (CLASSROOM, *controls) if control.share}
+
+    def link_problems(self, params):
+        """(key, value, why) for each URL value that the page cannot use."""
+        problems = []
+        for key, control in self.controls.items():
+            if key in params:
+                raws = params.get_all(key) if hasattr(params, "get_all") else params[key]
+                raws = [raws] if isinstance(raws, str) else list(raws)
+                value = raws if getattr(control, "many", False) else raws[-1]
+                why = control.problem(value)
+                if why:
+                    problems.append((key, ", ".join(raws), why))
+        return problems
+
+    def link(self, base, values):
+        """The URL that reopens a view: only values that differ from the defaults are written."""
+        params = {key: control.param(values[key]) for key, control in self.controls.items()
+                  if key in values and _differs(values[key], control.default)}
+        return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+    def report_link_problems(self):
+        """Say which of the link's values were replaced by defaults (Streamlit drops them)."""
+        problems = self.link_problems(st.query_params)
+        if problems:
+            st.info("This link had values the page cannot use, so the defaults are shown instead: "
+                    + "; ".join(f"**{key}** = “{_plain(value)}” ({why})" for key, value, why in problems) + ".",
+                    icon=":material/link_off:")
+
+    def share_box(self, where=st):
+        """A box with the link to the current view and a copy button."""
+        values = {key: st.session_state[key] for key in self.controls if key in st.session_state}
+        base = st.context.url or ""
+        with where.popover("Share this view", icon=":material/link:", width="stretch"):
+            st.caption("This link opens this page with every control set as it is now. Copy it with the "
+                       "button at its right.")
+            st.code(self.link(base, values), language=None, wrap_lines=True)
+
+
+@dataclass(frozen=True)
+class Multi:
+    key: str
+    label: str
+    options: tuple
+    default: tuple
+    help: str
+    share: bool = True
+    many = True  # the URL repeats the parameter, once per chosen option
+
+    def __call__(self, where=st):
+        return where.multiselect(self.label, self.options, list(self.default), key=self.key, help=self.help,
+                                 bind=_bind(self.share))
+
+    def problem(self, raws):
+        unknown = [raw for raw in raws if raw not in self.options]
+        return "must be among " + ", ".join(self.options) if unknown else None
+
+    def param(self, value):
+        return list(value)
 
 
 def bump(key, default=0):

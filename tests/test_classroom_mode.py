@@ -1,0 +1,58 @@
+"""Classroom mode (the sidebar toggle, or ?classroom=true in a link): explanations fold to their
+key sentence, and the class is asked to predict a result before it is shown."""
+from tests.conftest import metric
+
+CLASSROOM = {"classroom": "true"}
+
+
+def markdown_text(app):
+    return " ".join(element.value for element in app.markdown)
+
+
+def test_classroom_mode_folds_explanations_to_their_key_sentence(open_page):
+    normal = open_page("pages/loss.py")
+    projector = open_page("pages/loss.py", params=CLASSROOM)
+    assert projector.sidebar.toggle(key="classroom").value and not normal.sidebar.toggle(key="classroom").value
+    rest = "A straight line is the simplest model there is"
+    assert rest in markdown_text(normal) and not [e for e in normal.expander if e.label == "More"]
+    more = [expander for expander in projector.expander if expander.label == "More"]
+    assert more and any(rest in element.value for element in more[0].markdown)
+    assert not any(rest in element.value for element in projector.main.markdown
+                   if element not in more[0].markdown)
+    assert len(projector.get("html")) == len(normal.get("html")) + 1  # the projector's larger type
+
+
+def test_the_perceptron_asks_before_it_answers(open_page):
+    app = open_page("pages/perceptron.py", params={**CLASSROOM, "x1": "true"})
+    assert not [m for m in app.metric if m.label == "Decision"]
+    [question] = [radio for radio in app.radio if radio.label == "Your guess"]
+    reveal = app.button(key="france_reveal")
+    assert reveal.disabled
+    question.set_value("go (1)").run()
+    app.button(key="france_reveal").click().run()
+    assert metric(app, "Decision") == "stay (0)"  # (1, 0): z = 4 − 4 = 0, not > 0
+    assert any("You said **go (1)**; the answer is **stay (0)**" in w.value for w in app.warning)
+    app.toggle(key="x2").set_value(True).run()  # new inputs: a new question
+    assert not [m for m in app.metric if m.label == "Decision"]
+
+
+def test_the_marble_question_is_answered_by_the_run(open_page):
+    app = open_page("pages/descent.py", params={**CLASSROOM, "rate": "1.05"})
+    assert not [e for e in app.error if "Diverged." in e.value]
+    charts_before = len(app.get("vega_lite_chart"))
+    [question] = [radio for radio in app.radio if radio.label == "Your guess"]
+    question.set_value("it diverges").run()
+    app.button(key="marble_reveal").click().run()
+    assert any("Diverged." in e.value for e in app.error)
+    assert any("the answer is **it diverges**" in s.value for s in app.success)
+    assert len(app.get("vega_lite_chart")) == charts_before + 2
+
+
+def test_the_sigmoid_nudge_question_hides_the_outputs_until_revealed(open_page):
+    normal = open_page("pages/sigmoid.py")
+    projector = open_page("pages/sigmoid.py", params=CLASSROOM)
+    assert metric(normal, "Perceptron output") and not [m for m in projector.metric if m.label == "Perceptron output"]
+    [question] = [radio for radio in projector.radio if radio.label == "Your guess"]
+    question.set_value("it flips").run()
+    projector.button(key="nudge_reveal").click().run()
+    assert metric(projector, "Perceptron output") == metric(normal, "Perceptron output")

@@ -1,0 +1,114 @@
+"""Links that reopen a view: every control takes its value from the URL, values a page cannot
+use fall back to the defaults with a notice, and the page's own share link round-trips."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from core import mnist_model
+from ui.state import Controls, Multi, Number, Select, Slider, Toggle
+
+WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect")
+
+# Per page: URL parameters (as a link carries them) and the widget values they must give.
+LINKS = {
+    "pages/loss.py": {"m": ("3.5", 3.5), "b": ("-1", -1.0), "x": ("4", 4.0), "y": ("12.5", 12.5),
+                      "noise": ("0.5", 0.5), "seed": ("7", 7)},
+    "pages/perceptron.py": {"x1": ("true", True), "x2": ("true", True), "w1": ("2.5", 2.5),
+                            "threshold": ("3.5", 3.5), "gate": ("XOR", "XOR")},
+    "pages/sigmoid.py": {"k": ("5", 5.0), "x1": ("0.25", 0.25), "b": ("1.5", 1.5), "nudged": ("w2", "w2"),
+                         "delta": ("-0.3", -0.3)},
+    "pages/descent.py": {"surface": ("Long valley", "Long valley"), "rate": ("0.5", 0.5), "steps": ("80", 80),
+                         "line_rate": ("0.05", 0.05), "batch": ("7", 7)},
+    "pages/hidden_layers.py": {"dataset": ("Two spirals", "Two spirals"), "layers": ("2", 2),
+                               "neurons_1": ("8", 8), "activation": ("ReLU", "ReLU"), "rate": ("0.1", 0.1),
+                               "batch": ("30", 30), "features": (["x1", "x2", "x1²"], ["x1", "x2", "x1²"])},
+}
+# Per page: values no control can take, with the value each control must fall back to.
+BAD_LINKS = {
+    "pages/loss.py": {"m": ("99", 2.0), "seed": ("minus one", 0), "noise": ("nan", 1.5)},
+    "pages/perceptron.py": {"x1": ("maybe", False), "w1": ("-7", 4.0), "gate": ("XNOR", "AND")},
+    "pages/sigmoid.py": {"k": ("0", 1.0), "nudged": ("w3", "w1")},
+    "pages/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
+    "pages/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
+}
+
+
+def widget(app, key):
+    for kind in WIDGET_KINDS:
+        found = [element for element in app.get(kind) if element.key == key]
+        if found:
+            return found[0]
+    raise AssertionError(f"no widget with key {key!r}")
+
+
+def link_notices(app):
+    return [info.value for info in app.info if "This link had values" in info.value]
+
+
+def share_link(app):
+    links = [code.value for code in app.sidebar.code]
+    assert len(links) == 1, links
+    return links[0]
+
+
+@pytest.mark.parametrize("path", sorted(LINKS))
+def test_a_link_sets_every_control(open_page, path):
+    expected = LINKS[path]
+    app = open_page(path, params={key: raw for key, (raw, _) in expected.items()})
+    for key, (_, value) in expected.items():
+        assert widget(app, key).value == pytest.approx(value) if isinstance(value, float) else \
+            widget(app, key).value == value, key
+    assert not link_notices(app)
+
+
+@pytest.mark.parametrize("path", sorted(BAD_LINKS))
+def test_values_a_page_cannot_use_fall_back_to_defaults_with_a_notice(open_page, path):
+    bad = BAD_LINKS[path]
+    app = open_page(path, params={key: raw for key, (raw, _) in bad.items()})
+    for key, (_, default) in bad.items():
+        assert widget(app, key).value == default, key
+    [notice] = link_notices(app)
+    for key in bad:
+        assert f"**{key}**" in notice
+
+
+@pytest.mark.parametrize("path", sorted(LINKS))
+def test_the_share_link_reopens_the_same_view(open_page, path):
+    expected = LINKS[path]
+    app = open_page(path)
+    assert "?" not in share_link(app)  # all defaults: a clean link
+    app = open_page(path, params={key: raw for key, (raw, _) in expected.items()})
+    query = parse_qs(urlsplit(share_link(app)).query)
+    assert set(query) == set(expected)
+    reopened = open_page(path, params={key: values if len(values) > 1 else values[0] for key, values in query.items()})
+    for key in expected:
+        assert widget(reopened, key).value == widget(app, key).value, key
+
+
+def test_a_hostile_value_is_shown_as_plain_text(open_page):
+    app = open_page("pages/loss.py", params={"m": "[click](http://example.com) ![x](y.png)"})
+    [notice] = link_notices(app)
+    assert "](" not in notice and "\\[click\\]" in notice
+
+
+def test_controls_write_only_values_that_differ_from_the_defaults():
+    controls = Controls(Slider("m", "m", -2.0, 6.0, 2.0, 0.1, ""), Number("seed", "seed", 0, 100, 0, 1, ""),
+                        Toggle("x1", "x1", False, ""), Select("p", "p", ("a", "b"), "a", "", {"b": "Bee"}),
+                        Multi("f", "f", ("x1", "x2", "x3"), ("x1", "x2"), ""),
+                        Toggle("play", "play", False, "", share=False))
+    values = {"m": 2.0, "seed": 3, "x1": True, "p": "b", "f": ["x1", "x2", "x3"], "play": True, "classroom": False}
+    link = controls.link("http://host/loss", values)
+    assert parse_qs(urlsplit(link).query) == {"seed": ["3"], "x1": ["true"], "p": ["Bee"], "f": ["x1", "x2", "x3"]}
+    assert controls.link("http://host/loss", {"m": 2.0, "f": ["x1", "x2"]}) == "http://host/loss"
+    problems = controls.link_problems({"m": "6.1", "seed": "3", "x1": "TRUE", "p": "b", "f": ["x1", "x9"],
+                                       "play": "sometimes"})
+    assert [key for key, _, _ in problems] == ["m", "p", "f"]  # "play" is not in links at all
+
+
+def test_a_link_picks_the_handwriting_network_and_input(environment, trained_default, open_page):
+    environment(trained_default.directory)
+    app = open_page("pages/mnist.py", timeout=90,
+                    params={"preset": mnist_model.PRESET_NAMES["convolutional"], "input": "Random test digit"})
+    assert widget(app, "input").value == "Random test digit"
+    assert any("Test digit number" in caption.value for caption in app.caption)
+    assert not link_notices(app)
