@@ -25,8 +25,8 @@ header("A line and its loss",
        "Learning means finding the line whose predictions are least wrong, and the **loss** is the "
        "number that says *how wrong*.",
        "A straight line is the simplest model there is: give it an input **x** and it predicts "
-       "**ŷ** (say \"y hat\"). Learning means finding the slope **m** and intercept **b** that make "
-       "the predictions least wrong, so first we need a way to measure it.", CONTROLS)
+       "**ŷ** (say \"y hat\"). Its slope **m** and intercept **b** are what learning adjusts, and "
+       "to adjust them we first need a way to measure how wrong the line is.", CONTROLS)
 st.latex(r"\hat{y} = m\,x + b")
 
 controls, result = st.columns([1, 2], gap="large")

@@ -8,9 +8,22 @@ from ui.state import CLASSROOM, Controls
 
 # Projector view: bigger text and charts. `zoom` (unlike `transform`) also lays the page out at
 # the larger size, so charts that fill their column still fit it.
+REMEMBERED_CLASSROOM = "classroom_mode"  # the session's choice, kept across page changes
 CLASSROOM_CSS = """<style>
 .stMain .block-container { zoom: 1.3; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 </style>"""
+
+
+def classroom_toggle():
+    """Draw the classroom-mode toggle. The choice follows the learner from page to page (a
+    widget's own state belongs to one page); a link that sets it wins."""
+    remembered = st.session_state.get(REMEMBERED_CLASSROOM)
+    if remembered is not None and CLASSROOM.key not in st.query_params:
+        st.session_state[CLASSROOM.key] = remembered
+
+    def remember():
+        st.session_state[REMEMBERED_CLASSROOM] = st.session_state[CLASSROOM.key]
+    st.session_state[REMEMBERED_CLASSROOM] = CLASSROOM(st.sidebar, on_change=remember)
 
 
 def classroom():
@@ -23,7 +36,7 @@ def header(title, intro, more="", controls=Controls()):
     sentence `intro` and, unless in classroom mode (where it folds away), the rest `more`.
     Values in the link that `controls` cannot use are reported."""
     route_through_app()
-    CLASSROOM(st.sidebar)
+    classroom_toggle()
     if classroom():
         st.html(CLASSROOM_CSS)
     st.title(title)

@@ -65,8 +65,8 @@ class Toggle:
     help: str
     share: bool = True
 
-    def __call__(self, where=st):
-        return where.toggle(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share))
+    def __call__(self, where=st, **extra):
+        return where.toggle(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share), **extra)
 
     def problem(self, raw):
         return None if raw.lower() in ("true", "false") else "must be true or false"

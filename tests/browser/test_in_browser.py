@@ -113,3 +113,30 @@ def test_play_keeps_training_the_playground_until_paused(page, server):
     page.wait_for_timeout(2000)
     assert metric_value(page, "Epoch") == paused
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_shared_link_opens_the_same_view_and_the_url_follows_the_controls(page, server):
+    page.goto(f"{server}/perceptron?x1=true&x2=true&threshold=3.5")
+    settle(page)
+    assert metric_value(page, "Decision") == "go (1)"
+    assert "3.50" in page.locator("[data-testid=stSlider]", has_text="Threshold").inner_text()
+    page.get_by_text("x2: my partner can come").click()
+    settle(page)
+    assert "x2=true" not in page.url and "x1=true" in page.url  # back to its default: dropped
+    page.get_by_text("Share this view").click()
+    link = page.locator("[data-testid=stPopoverBody] [data-testid=stCode]").inner_text().replace("\n", "")
+    assert link.endswith("/perceptron?x1=true&threshold=3.5")
+
+
+def test_classroom_mode_follows_the_learner_to_the_next_lesson(page, server):
+    page.goto(f"{server}/sigmoid?classroom=true")
+    settle(page)
+    assert page.get_by_text("Predict before you press.").count() == 1
+    page.get_by_text("Next: Gradient descent").click()
+    settle(page)
+    assert page.locator("h1").first.inner_text().startswith("Gradient descent")
+    assert page.get_by_text("Predict before you press.").count() == 1
+    page.locator("[data-testid=stSidebar]").get_by_text("Classroom mode").click()
+    settle(page)
+    assert page.get_by_text("Predict before you press.").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "classroom-off.png"))
