@@ -25,6 +25,22 @@ def _write_json(path, payload):
     os.replace(temporary, path)
 
 
+def train_and_save(config, data, directory, report=None, evaluating=None):
+    """Train, evaluate and save one model into `directory`. Return (model, metadata, saved):
+    saved is False when the folder is read-only. `report` gets training progress, and
+    `evaluating(history)` is called between training and evaluation."""
+    from core import mnist_model
+    from core.model_store import ModelStore
+
+    model, history = mnist_model.train(config, data, report)
+    if evaluating:
+        evaluating(history)
+    metadata = {"key": config.key(data.data_id), "config": dataclasses.asdict(config), "data_source": data.source,
+                "n_train": int(len(data.x_train)), "n_test": int(len(data.x_test)),
+                "history": history, "evaluation": mnist_model.evaluate(model, data)}
+    return model, metadata, ModelStore(directory).save(metadata["key"], model, metadata)
+
+
 def run(config_fields, data_id, directory, workspace):
     """Train, evaluate and save one model (the body of the child process)."""
     from core import mnist_data, mnist_model
@@ -46,12 +62,10 @@ def run(config_fields, data_id, directory, workspace):
         data = mnist_data.load()
         if data.data_id != data_id:
             raise RuntimeError(f"the training process found different data ({data.source}) than the app")
-        model, history = mnist_model.train(config, data, report)
-        _write_json(progress_path, {"state": "evaluating", "history": history})
-        metadata = {"key": key, "config": config_fields, "data_source": data.source,
-                    "n_train": int(len(data.x_train)), "n_test": int(len(data.x_test)),
-                    "history": history, "evaluation": mnist_model.evaluate(model, data)}
-        in_cache = ModelStore(directory).save(key, model, metadata)
+        model, metadata, in_cache = train_and_save(
+            config, data, directory, report,
+            evaluating=lambda history: _write_json(progress_path, {"state": "evaluating", "history": history}))
+        history = metadata["history"]
         if not in_cache:  # read-only cache: hand the model over through the private workspace
             ModelStore(workspace).save(key, model, metadata)
         _write_json(progress_path, {"state": "done", "key": key, "history": history, "in_cache": in_cache,

@@ -1,0 +1,65 @@
+"""Train the handwriting networks into the model folder ahead of time, so that a hosted app (or a
+Docker image) serves predictions from its first request instead of training while a class waits.
+
+    python -m core.pretrain                     # the default network (convolutional)
+    python -m core.pretrain --presets nielsen dense
+    python -m core.pretrain --all --force       # every preset, trained again even if saved
+
+The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the app, and the
+data come from the same sources in the same order (see core/mnist_data.py), so the keys match.
+Prints one JSON line per network.
+"""
+import argparse
+import json
+import sys
+import time
+
+from core import mnist_data, mnist_model
+from core.model_store import ModelStore
+from core.training_jobs import train_and_save
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m core.pretrain", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presets", nargs="+", choices=tuple(mnist_model.PRESETS), default=["convolutional"],
+                        help="which networks to train (default: convolutional, the one the page opens with)")
+    parser.add_argument("--all", action="store_true", help="train every preset")
+    parser.add_argument("--force", action="store_true", help="train again even when a saved copy loads")
+    return parser.parse_args(argv)
+
+
+def progress(preset):
+    def report(step):
+        if step["step"] == 0 and step["history"]["val_accuracy"]:  # an epoch has just ended
+            print(f"{preset}: epoch {step['epoch']}, validation accuracy {step['history']['val_accuracy'][-1]:.4f}",
+                  file=sys.stderr, flush=True)
+    return report
+
+
+def main(argv=None):
+    arguments = parse(argv)
+    presets = tuple(mnist_model.PRESETS) if arguments.all else arguments.presets
+    data = mnist_data.load()
+    for warning in data.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    store = ModelStore()
+    if not store.writable():
+        print(f"error: the model folder {store.directory} cannot be written", file=sys.stderr)
+        return 1
+    for preset in presets:
+        config = mnist_model.PRESETS[preset]
+        key = config.key(data.data_id)
+        if not arguments.force and store.load(key) is not None:  # load() discards an unreadable copy
+            print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
+            continue
+        started = time.perf_counter()
+        _, metadata, _ = train_and_save(config, data, store.directory, progress(preset))
+        print(json.dumps({"preset": preset, "key": key, "status": "trained", "data": data.source,
+                          "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
+                          "seconds": round(time.perf_counter() - started, 1), "folder": str(store.directory)}),
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

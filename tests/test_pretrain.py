@@ -1,0 +1,75 @@
+"""`python -m core.pretrain` fills the model folder ahead of time; the app then serves from it
+without ever training."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from core import mnist_model, training_jobs
+from core.model_store import ModelStore
+from tests.conftest import ROOT, metric
+
+
+def pretrain(tiny_mnist, cache, *arguments):
+    environment = {**os.environ, "MNIST_NPZ": str(tiny_mnist), "NN_EXPLORER_CACHE": str(cache)}
+    finished = subprocess.run([sys.executable, "-m", "core.pretrain", *arguments], cwd=ROOT, env=environment,
+                              capture_output=True, text=True, timeout=900)
+    lines = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
+    return finished, lines
+
+
+@pytest.fixture(scope="module")
+def pretrained(tiny_mnist, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("pretrained")
+    finished, lines = pretrain(tiny_mnist, cache)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    return cache, lines
+
+
+def test_pretrain_saves_the_default_network_under_the_key_the_app_asks_for(pretrained, tiny_mnist, environment):
+    cache, [line] = pretrained
+    data = environment(cache)
+    assert line["status"] == "trained" and line["preset"] == "convolutional"
+    assert line["key"] == mnist_model.DEFAULT.key(data.data_id)
+    model, metadata = ModelStore(cache).load(line["key"])
+    assert metadata["evaluation"]["accuracy"] == pytest.approx(line["test_accuracy"], abs=1e-4)
+    assert model.output_shape == (None, 10)
+
+
+def test_the_app_serves_a_pretrained_network_without_training(pretrained, environment, open_page, monkeypatch):
+    cache, [line] = pretrained
+    environment(cache)
+
+    def no_training(*_, **__):
+        raise AssertionError("the app started training although a pretrained network was saved")
+    monkeypatch.setattr(mnist_model, "train", no_training)
+    monkeypatch.setattr(training_jobs, "TrainingJob", no_training)
+    started_before = training_jobs.JOBS.started
+    app = open_page("pages/mnist.py", timeout=90, params={"input": "Random test digit"})
+    assert metric(app, "Test accuracy") == f"{line['test_accuracy']:.2%}"
+    assert metric(app, "Prediction").isdigit()
+    assert training_jobs.JOBS.started == started_before
+
+
+def test_a_second_run_keeps_a_saved_network_and_a_corrupt_one_is_trained_again(pretrained, tiny_mnist, tmp_path):
+    cache, [line] = pretrained
+    copy = tmp_path / "models"
+    copy.mkdir()
+    for path in ModelStore(cache).paths(line["key"]):
+        (copy / path.name).write_bytes(path.read_bytes())
+    _, [again] = pretrain(tiny_mnist, copy)
+    assert again["status"] == "already saved"
+    model_path, _ = ModelStore(copy).paths(line["key"])
+    model_path.write_bytes(model_path.read_bytes()[:100])  # truncated
+    _, [rebuilt] = pretrain(tiny_mnist, copy)
+    assert rebuilt["status"] == "trained" and ModelStore(copy).load(line["key"]) is not None
+
+
+def test_an_unwritable_model_folder_is_an_error_not_a_silent_success(tiny_mnist, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    finished, lines = pretrain(tiny_mnist, blocker / "models")
+    assert finished.returncode == 1 and not lines
+    assert "cannot be written" in finished.stderr
