@@ -2,12 +2,17 @@
 trained yet, then each draws a "1". Prints one JSON object: how many trainings ran, click-to-
 prediction times (measured in each browser, mouse-up to the Prediction shown), and peak memory.
 
-Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.classroom [sessions]
+With --pretrained the default network is first trained by `python -m core.pretrain`, as on a
+hosted demo: then nothing trains while the class is connected, and the server's peak memory is
+the hosting budget (the target is at most 1 GB with 30 sessions).
+
+Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.classroom [sessions] [--pretrained]
 Needs Playwright and Debian's chromium (or CHROMIUM=/path/to/chromium).
 """
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -70,7 +75,7 @@ def draw(page, strokes):
         page.mouse.up()
 
 
-def classroom(browser, url, sessions, ready_timeout_ms=900_000):
+def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=lambda: None):
     """Open `sessions` pages on the handwriting page at once, wait for all to be ready, draw a "1"
     on each, and return per-session results: prediction shown and click-to-prediction ms."""
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(sessions)]
@@ -96,39 +101,46 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000):
             "[data-testid=stMetricValue]").inner_text().strip()
         results.append({"prediction": value, "click_to_prediction_ms": timing["seen"] - timing["up"],
                         "exceptions": page.locator("[data-testid=stException]").count()})
+    all_predicted()  # every session still connected
     for context in contexts:
         context.close()
     return ready_seconds, results
 
 
-def main(sessions):
+def main(sessions, pretrained):
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import LAUNCH_ARGS, find_browser, running_app
 
     scratch = Path(tempfile.mkdtemp(prefix="classroom-"))
     (scratch / "tmp").mkdir()
+    if pretrained:
+        subprocess.run([sys.executable, "-m", "core.pretrain"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env={**os.environ, "NN_EXPLORER_CACHE": str(scratch / "models")})
     with running_app(NN_EXPLORER_CACHE=scratch / "models", TMPDIR=scratch / "tmp") as (url, server):
         watch = MemoryWatch(server.pid)
         watch.start()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=find_browser(playwright), headless=True,
                                                  args=LAUNCH_ARGS)
-            ready_seconds, results = classroom(browser, url, sessions)
+            connected = []
+            ready_seconds, results = classroom(browser, url, sessions,
+                                               all_predicted=lambda: connected.append(rss_mb(server.pid)))
             browser.close()
         watch.running = False
         server_peak = rss_mb(server.pid, "VmHWM")
     times = sorted(result["click_to_prediction_ms"] for result in results)
     print(json.dumps({
-        "sessions": sessions, "data": os.environ.get("MNIST_NPZ", "default sources"),
+        "sessions": sessions, "pretrained": pretrained, "data": os.environ.get("MNIST_NPZ", "default sources"),
         "trainings_started": len(list((scratch / "tmp").glob("nn-explorer-train-*"))),
         "all_ready_seconds": round(ready_seconds, 1),
         "predictions": sorted({result["prediction"] for result in results}),
         "click_to_prediction_ms_p50": round(statistics.median(times), 1),
         "click_to_prediction_ms_p95": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
-        "server_peak_rss_mb": round(server_peak), "server_and_trainer_peak_rss_mb": round(watch.peak_tree),
+        "server_peak_rss_mb": round(server_peak), "server_rss_with_all_connected_mb": round(connected[0]), "server_and_trainer_peak_rss_mb": round(watch.peak_tree),
     }))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    numbers = [argument for argument in sys.argv[1:] if argument.isdigit()]
+    main(int(numbers[0]) if numbers else 30, "--pretrained" in sys.argv[1:])

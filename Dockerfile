@@ -1,0 +1,25 @@
+# The explorer with its default handwriting network trained while the image is built, so the
+# first student to open the page gets predictions at once.
+#   docker build -t nn-explorer .
+#   docker run -p 8501:8501 nn-explorer        # then open http://localhost:8501
+FROM python:3.11-slim
+
+RUN useradd --create-home explorer
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY .streamlit .streamlit
+COPY app.py .
+COPY core core
+COPY ui ui
+COPY pages pages
+
+USER explorer
+ENV NN_EXPLORER_CACHE=/home/explorer/models
+# Downloads MNIST through Keras into the image (about 11 MB) and trains the default network into
+# $NN_EXPLORER_CACHE. Add "--all" to train the other presets too.
+RUN python -m core.pretrain
+
+EXPOSE 8501
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
+CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0", "--server.headless=true"]
