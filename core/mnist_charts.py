@@ -66,9 +66,12 @@ def per_class_chart(per_class):
 
 
 def enlarge(image, size=140):
-    """Return a (28, 28) image in [0, 1] as a crisp enlarged 8-bit grayscale PIL image."""
+    """Return an image in [0, 1] (such as 28 × 28) as a crisp 8-bit grayscale PIL image whose
+    longer side is `size` px."""
     pixels = (np.clip(image, 0, 1) * 255).astype(np.uint8)
-    return Image.fromarray(pixels).resize((size, size), Image.Resampling.NEAREST)
+    scale = size / max(pixels.shape)
+    width, height = max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale))
+    return Image.fromarray(pixels).resize((width, height), Image.Resampling.NEAREST)
 
 
 def sample_grid(images, labels, per_class=10, seed=0):
@@ -79,3 +82,99 @@ def sample_grid(images, labels, per_class=10, seed=0):
         chosen = rng.choice(np.flatnonzero(labels == digit), size=per_class, replace=False)
         rows.append(np.hstack([images[i] for i in chosen]))
     return np.vstack(rows)
+
+
+def _rgb(gray):
+    return np.repeat((np.clip(gray, 0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
+
+
+def with_box(ink, box, size=196):
+    """Return the whole drawing, its longer side shrunk to `size` px, with the ink's bounding box
+    drawn in red."""
+    scale = size / max(ink.shape)
+    width, height = max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))
+    pixels = np.asarray(Image.fromarray(_rgb(ink)).resize((width, height), Image.Resampling.BILINEAR)).copy()
+    top, bottom, left, right = (int(value * scale) for value in box)
+    bottom, right = min(height - 1, bottom), min(width - 1, right)
+    red = np.array([228, 87, 46], dtype=np.uint8)
+    for thickness in range(2):
+        pixels[min(top + thickness, height - 1), left:right + 1] = red
+        pixels[max(bottom - thickness, 0), left:right + 1] = red
+        pixels[top:bottom + 1, min(left + thickness, width - 1)] = red
+        pixels[top:bottom + 1, max(right - thickness, 0)] = red
+    return Image.fromarray(pixels)
+
+
+def with_centre(image, size=196):
+    """Return a 28×28 image enlarged, with its centre of mass (red) and the field's centre (white
+    cross) marked."""
+    from scipy import ndimage
+
+    pixels = np.asarray(Image.fromarray(_rgb(image)).resize((size, size), Image.Resampling.NEAREST)).copy()
+    scale = size / image.shape[0]
+    row, column = ndimage.center_of_mass(image) if image.sum() > 0 else ((image.shape[0] - 1) / 2,) * 2
+    middle = int(size / 2)
+    pixels[middle, middle - 6:middle + 7] = 255
+    pixels[middle - 6:middle + 7, middle] = 255
+    y, x = int((row + 0.5) * scale), int((column + 0.5) * scale)
+    pixels[max(0, y - 3):y + 4, max(0, x - 3):x + 4] = (228, 87, 46)
+    return Image.fromarray(pixels)
+
+
+def describe_shift(shift):
+    """Say in words how far a (rows, columns) shift moved a digit, e.g. "3 px down, 1 px left"."""
+    rows, columns = shift
+    parts = [f"{abs(rows)} px {'down' if rows > 0 else 'up'}" if rows else "",
+             f"{abs(columns)} px {'right' if columns > 0 else 'left'}" if columns else ""]
+    return ", ".join(part for part in parts if part) or "not at all: already centred"
+
+
+def diverging(values, size=None):
+    """Return an array as a blue (negative) – white – red (positive) picture, scaled to its own
+    largest magnitude, optionally enlarged to `size` px square."""
+    values = np.asarray(values, dtype=np.float32)
+    scaled = values / max(float(np.abs(values).max()), 1e-12)
+    positive, negative = np.clip(scaled, 0, 1)[..., None], np.clip(-scaled, 0, 1)[..., None]
+    white = np.ones(values.shape + (3,), dtype=np.float32)
+    rgb = white - positive * np.array([0.0, 0.66, 0.82]) - negative * np.array([0.82, 0.55, 0.0])
+    picture = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    return picture.resize((size, size), Image.Resampling.NEAREST) if size else picture
+
+
+def saliency_overlay(image, saliency, size=196):
+    """Return the digit in grey with red where its ink pushed the prediction up (gradient × input
+    above zero) and blue where it pushed it down."""
+    base = np.clip(image, 0, 1)[..., None] * 0.45
+    scaled = saliency / max(float(np.abs(saliency).max()), 1e-12)
+    up, down = np.clip(scaled, 0, 1)[..., None], np.clip(-scaled, 0, 1)[..., None]
+    rgb = base + up * np.array([1.0, 0.25, 0.1]) + down * np.array([0.1, 0.4, 1.0])
+    picture = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    return picture.resize((size, size), Image.Resampling.NEAREST)
+
+
+def map_grid(maps, columns=8, cell=56, gap=4):
+    """Return (h, w, n) feature maps as one grey picture: a cell per map, each scaled to its own
+    range, so what each filter found is visible whatever its size."""
+    maps = np.asarray(maps, dtype=np.float32)
+    count = maps.shape[-1]
+    rows = int(np.ceil(count / columns))
+    sheet = np.full((rows * (cell + gap) - gap, columns * (cell + gap) - gap), 0.25, dtype=np.float32)
+    for number in range(count):
+        values = maps[..., number]
+        span = float(values.max() - values.min())
+        normalised = (values - values.min()) / span if span > 0 else np.zeros_like(values)
+        big = np.asarray(Image.fromarray(normalised).resize((cell, cell), Image.Resampling.NEAREST))
+        row, column = divmod(number, columns)
+        sheet[row * (cell + gap):row * (cell + gap) + cell, column * (cell + gap):column * (cell + gap) + cell] = big
+    return Image.fromarray((np.clip(sheet, 0, 1) * 255).astype(np.uint8))
+
+
+def activation_bars(values, highlighted=()):
+    """Return a bar per hidden neuron with its activation, the highlighted ones in colour."""
+    data = pd.DataFrame({"neuron": np.arange(1, len(values) + 1), "activation": np.asarray(values, dtype=float),
+                         "top": [i in set(highlighted) for i in range(len(values))]})
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("neuron:O", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y("activation:Q"),
+        color=alt.condition(alt.datum.top, alt.value(CURRENT), alt.value("#9aa5b1")),
+        tooltip=[alt.Tooltip("neuron:O"), alt.Tooltip("activation:Q", format=".3f")]).properties(height=200)

@@ -4,7 +4,8 @@ Each model is two files named by its configuration key: `<key>.keras` (the netwo
 `<key>.json` (its configuration, training history and test evaluation). Both are written to a
 temporary file and renamed into place, so a reader never sees half a file; the JSON is written
 last, so a model without it is unfinished. A file that cannot be read is deleted, and the caller
-trains again.
+trains again. Arrays computed from a model (such as its training digits' embeddings) are kept
+beside it as `<key>.<name>.npz` and deleted with it.
 """
 import json
 import os
@@ -76,8 +77,38 @@ class ModelStore:
         _atomic_write(meta_path, lambda path: Path(path).write_text(json.dumps(metadata)))
         return True
 
+    def arrays_path(self, key, name):
+        return self.directory / f"{key}.{name}.npz"
+
+    def save_arrays(self, key, name, arrays):
+        """Write named numpy arrays beside a model. Return False (and write nothing) if read-only."""
+        if not self.writable():
+            return False
+        import numpy as np
+
+        def write(path):
+            with open(path, "wb") as handle:
+                np.savez(handle, **arrays)
+        _atomic_write(self.arrays_path(key, name), write)
+        return True
+
+    def load_arrays(self, key, name):
+        """Return the named arrays saved beside a model as a dict, or None if absent or unreadable
+        (an unreadable file is deleted)."""
+        import numpy as np
+
+        path = self.arrays_path(key, name)
+        if not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                return {array: saved[array] for array in saved.files}
+        except Exception:  # truncated or corrupt: compute again
+            path.unlink(missing_ok=True)
+            return None
+
     def discard(self, key):
-        for path in self.paths(key):
+        for path in (*self.paths(key), *self.directory.glob(f"{key}.*.npz")):
             try:
                 path.unlink()
             except OSError:

@@ -6,6 +6,7 @@ the centre. Resizing a whole canvas straight to 28×28 skips all of this, and ne
 MNIST then misread many drawings.
 """
 import io
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -47,26 +48,46 @@ def ink_map(image):
     return np.clip(ink / span, 0.0, 1.0)
 
 
-def to_mnist(image):
-    """Return a (28, 28) float32 MNIST-style image in [0, 1], white digit on black, or None when
-    nothing is drawn."""
+@dataclass(frozen=True)
+class Steps:
+    """Each stage of `to_mnist`, to show how a drawing becomes an MNIST digit."""
+
+    ink: np.ndarray  # (H, W) the whole drawing as ink in [0, 1]
+    box: tuple  # (top, bottom, left, right) of the ink, bottom and right exclusive
+    boxed: np.ndarray  # the cropped ink scaled so its longer side is 20 px
+    placed: np.ndarray  # (28, 28) that fit, put in the middle of the field
+    shift: tuple  # (rows, columns) moved so the centre of mass is at the centre
+    final: np.ndarray  # (28, 28) what the network reads
+
+
+def mnist_steps(image):
+    """Return the Steps that turn an image into an MNIST-style digit, or None when nothing is drawn."""
     ink = ink_map(image)
     rows, columns = np.nonzero(ink > INK_LEVEL)
     if len(rows) < MIN_INK_PIXELS:
         return None
-    cropped = ink[rows.min():rows.max() + 1, columns.min():columns.max() + 1]
+    box = (int(rows.min()), int(rows.max()) + 1, int(columns.min()), int(columns.max()) + 1)
+    cropped = ink[box[0]:box[1], box[2]:box[3]]
     height, width = cropped.shape
     scale = BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL wants (width, height)
     boxed = np.asarray(Image.fromarray(cropped).resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
     boxed = np.clip(boxed, 0.0, 1.0)
-    field = np.zeros((FIELD, FIELD), dtype=np.float32)
+    placed = np.zeros((FIELD, FIELD), dtype=np.float32)
     top, left = (FIELD - boxed.shape[0]) // 2, (FIELD - boxed.shape[1]) // 2
-    field[top:top + boxed.shape[0], left:left + boxed.shape[1]] = boxed
-    centre_row, centre_column = ndimage.center_of_mass(field)
+    placed[top:top + boxed.shape[0], left:left + boxed.shape[1]] = boxed
+    centre_row, centre_column = ndimage.center_of_mass(placed)
     middle = (FIELD - 1) / 2
     shift = (round(middle - centre_row), round(middle - centre_column))
-    return ndimage.shift(field, shift, order=0, mode="constant", cval=0.0)
+    final = ndimage.shift(placed, shift, order=0, mode="constant", cval=0.0)
+    return Steps(ink, box, boxed, placed, shift, final)
+
+
+def to_mnist(image):
+    """Return a (28, 28) float32 MNIST-style image in [0, 1], white digit on black, or None when
+    nothing is drawn."""
+    steps = mnist_steps(image)
+    return None if steps is None else steps.final
 
 
 def naive_resize(image):

@@ -30,6 +30,7 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     saved is False when the folder is read-only. `report` gets training progress, and
     `evaluating(history)` is called between training and evaluation."""
     from core import mnist_model
+    from core.explain import NEIGHBOURS, neighbour_index
     from core.model_store import ModelStore
 
     model, history = mnist_model.train(config, data, report)
@@ -38,7 +39,11 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     metadata = {"key": config.key(data.data_id), "config": dataclasses.asdict(config), "data_source": data.source,
                 "n_train": int(len(data.x_train)), "n_test": int(len(data.x_test)),
                 "history": history, "evaluation": mnist_model.evaluate(model, data)}
-    return model, metadata, ModelStore(directory).save(metadata["key"], model, metadata)
+    store = ModelStore(directory)
+    saved = store.save(metadata["key"], model, metadata)
+    if saved:  # the training digits' embeddings, for "nearest training digits"
+        store.save_arrays(metadata["key"], NEIGHBOURS, neighbour_index(model, data.x_train).arrays())
+    return model, metadata, saved
 
 
 def run(config_fields, data_id, directory, workspace):

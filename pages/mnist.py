@@ -3,10 +3,10 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from core import mnist_charts, mnist_model, preprocess
+from core import explain, mnist_charts, mnist_model, preprocess
 from ui import mnist as shared
 from ui.page import header, lesson_footer, try_this
-from ui.state import Controls, Select, bump
+from ui.state import Controls, Select, Toggle, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
                 "Which kind of network to train. Each comes with settings that work; change them in the form.",
@@ -15,7 +15,10 @@ INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test
                "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.")
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-CONTROLS = Controls(PRESET, INPUT)
+RAW_RESIZE = Toggle("straight", "Resize straight to 28 × 28", False,
+                    "Skip MNIST's recipe (crop, scale to 20 × 20, centre by mass) and shrink the whole square "
+                    "in one go, as many drawing demos do. Compare the prediction.")
+CONTROLS = Controls(PRESET, INPUT, RAW_RESIZE)
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 # Page state, declared once: the settings last sent to training, per kind of network (the
@@ -141,11 +144,12 @@ if evaluation["mistakes"]:
                    caption=f"true {mistake['true']}, read {mistake['predicted']} ({mistake['confidence']:.0%})")
 
 @st.fragment
-def predict(model, dataset):
-    """Read a drawn, uploaded or test digit. A fragment: drawing reruns only this part."""
+def predict(state, dataset):
+    """Read a drawn, uploaded or test digit, and look inside the network. A fragment: drawing
+    reruns only this part."""
     st.header("4. Predict", divider="gray")
     source = INPUT(st)
-    image, truth, problem = None, None, None
+    picture, image, truth, problem = None, None, None, None  # picture: a drawing or photo, as given
     left, right = st.columns([1, 1], gap="large")
     with left:
         if source == "Draw":
@@ -155,15 +159,14 @@ def predict(model, dataset):
             st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
             st.button("Clear", icon=":material/delete:", on_click=bump("canvas_generation"),
                       help="Wipe the canvas and start again.")
-            if drawing.image_data is not None:
-                image = preprocess.to_mnist(drawing.image_data)
+            picture = drawing.image_data
         elif source == "Upload a photo":
             upload = st.file_uploader("A PNG or JPEG of one handwritten digit, at most 5 MB",
                                       type=["png", "jpg", "jpeg"],
                                       help="Dark ink on light paper or light ink on a dark background both work.")
             if upload is not None:
                 try:
-                    image = preprocess.to_mnist(preprocess.read_upload(upload.getvalue()))
+                    picture = preprocess.read_upload(upload.getvalue())
                 except ValueError as error:
                     problem = str(error)
         else:
@@ -171,30 +174,112 @@ def predict(model, dataset):
             index = int(np.random.default_rng(st.session_state["test_digit_seed"]).integers(len(dataset.x_test)))
             image, truth = dataset.x_test[index] / 255.0, int(dataset.y_test[index])
             st.caption(f"Test digit number {index:,}, written as a {truth}.")
+        straight = source != "Random test digit" and RAW_RESIZE(st)
+    steps = preprocess.mnist_steps(picture) if picture is not None else None
+    if steps is not None:
+        image = preprocess.naive_resize(picture) if straight else steps.final
 
     with right:
         if problem:
             st.error(problem, icon=":material/broken_image:")
-        elif image is None:
+            return
+        if image is None:
             st.info("Draw a digit to see what the network reads." if source == "Draw"
                     else "Nothing to read yet: upload a picture of one handwritten digit.",
                     icon=":material/draw:")
+            return
+        why = explain.explain_digit(shared.explainer(state.key, state.model),
+                                    shared.neighbours(state.key, state.model, dataset), image)
+        probabilities = why.inside.probabilities
+        seen, numbers = st.columns([1, 1])
+        seen.image(mnist_charts.enlarge(image), caption="What the network sees (28 × 28)"
+                   + (", resized straight" if straight else ""))
+        numbers.metric("Prediction", str(why.predicted))
+        numbers.metric("Confidence", f"{probabilities[why.predicted]:.1%}")
+        if probabilities[why.predicted] < UNSURE_BELOW:
+            st.warning(f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",
+                       icon=":material/help:")
+        if truth is not None:
+            st.caption("Correct." if why.predicted == truth else f"Wrong: this digit is a {truth}.")
+        st.altair_chart(mnist_charts.probability_bars(probabilities), width="stretch")
+
+    look_inside(state, dataset, image, steps, straight, why)
+
+
+def look_inside(state, dataset, image, steps, straight, why):
+    """The views that explain one prediction."""
+    st.header("5. Look inside the network", divider="gray")
+    st.markdown("Why did it say that? Each tab opens the network at a different place.")
+    tabs = st.tabs(["How the digit was prepared", "Activations", "What the first layer looks for",
+                    "Which pixels mattered", "Nearest training digits"])
+    with tabs[0]:
+        if steps is None:
+            st.markdown("A test digit is already in MNIST's form: 28 × 28, scaled and centred.")
         else:
-            probabilities = mnist_model.predict_one(model, image)
-            ranked = np.argsort(probabilities)[::-1]
-            seen, numbers = st.columns([1, 1])
-            seen.image(mnist_charts.enlarge(image), caption="What the network sees (28 × 28)")
-            numbers.metric("Prediction", str(ranked[0]))
-            numbers.metric("Confidence", f"{probabilities[ranked[0]]:.1%}")
-            if probabilities[ranked[0]] < UNSURE_BELOW:
-                st.warning(f"Not sure: it could also be a {ranked[1]} ({probabilities[ranked[1]]:.0%}).",
-                           icon=":material/help:")
-            if truth is not None:
-                st.caption("Correct." if ranked[0] == truth else f"Wrong: this digit is a {truth}.")
-            st.altair_chart(mnist_charts.probability_bars(probabilities), width="stretch")
+            st.markdown("MNIST's digits were made by a recipe: crop to the ink, scale the longer side to "
+                        "20 pixels, place it in a 28 × 28 field, then move it so its centre of mass (red) "
+                        "sits at the centre (white cross). The network only ever saw digits made this way.")
+            columns = st.columns(4)
+            columns[0].image(mnist_charts.with_box(steps.ink, steps.box), caption="1. Your drawing; the box holds the ink")
+            columns[1].image(mnist_charts.enlarge(steps.boxed, 7 * max(steps.boxed.shape)), caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}")
+            columns[2].image(mnist_charts.with_centre(steps.placed), caption="3. Placed in 28 × 28")
+            columns[3].image(mnist_charts.with_centre(steps.final),
+                             caption="4. Moved " + mnist_charts.describe_shift(steps.shift))
+            st.caption("Turn on \"Resize straight to 28 × 28\" under the canvas to see what the network reads "
+                       "when the whole square is shrunk in one go, as many drawing demos do.")
+    inside = why.inside
+    with tabs[1]:
+        if inside.activations[0][1].ndim == 1:  # a dense network
+            name, values = inside.activations[0]
+            st.markdown(f"Each bar is one of the {len(values)} hidden neurons: how strongly it fires for this "
+                        "digit. Below, the incoming weights of the most active ones (red: ink here raises the "
+                        "neuron's sum, blue: lowers it).")
+            st.altair_chart(mnist_charts.activation_bars(values, why.first_layer_top), width="stretch")
+            pictures = shared.first_layer(state.key, state.model)
+            st.image([pictures[i] for i in why.first_layer_top],
+                     caption=[f"neuron {i + 1}: {values[i]:.2f}" for i in why.first_layer_top])
+        else:
+            st.markdown("Each small square is one filter's **feature map**: where in the image it found its "
+                        "pattern (light: strongly). Deeper layers see larger, more abstract parts of the digit "
+                        "on smaller maps.")
+            for number, (name, maps) in enumerate(inside.activations, start=1):
+                st.image(mnist_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
+                         caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map "
+                                 f"{maps.shape[0]} × {maps.shape[1]}")
+    with tabs[2]:
+        pictures = shared.first_layer(state.key, state.model)
+        dense = inside.activations[0][1].ndim == 1
+        st.markdown("The weights of the first layer, drawn as pictures: red where ink raises the neuron's sum, "
+                    "blue where it lowers it. " + (
+                        "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
+                        if dense else "Each is one 3 × 3 filter that slides over the image, e.g. an edge detector."))
+        shown = pictures[:32]
+        st.image(shown, caption=[f"{'neuron' if dense else 'filter'} {i + 1}" for i in range(len(shown))])
+        if len(pictures) > len(shown):
+            st.caption(f"The first {len(shown)} of {len(pictures)}.")
+    with tabs[3]:
+        left, right = st.columns([1, 2])
+        left.image(mnist_charts.saliency_overlay(image, why.saliency),
+                   caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against")
+        right.markdown(f"For every pixel: how much would the network's score for **{why.predicted}** rise if "
+                       "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
+                       "input). The score is the output neuron's weighted sum before it is turned into a "
+                       "probability. Pixels without ink count for nothing here, however the network would "
+                       "react to them.")
+    with tabs[4]:
+        st.markdown("The training digits that the network's last hidden layer finds most like this one. When "
+                    "the network is wrong, these show what it confused the digit with.")
+        columns = st.columns(len(why.neighbours))
+        for column, index, distance in zip(columns, why.neighbours, why.distances):
+            column.image(mnist_charts.enlarge(dataset.x_train[index] / 255, 84),
+                         caption=f"a {dataset.y_train[index]} (distance {distance:.2f})")
+        kept = shared.neighbours(state.key, state.model, dataset).variance_kept
+        if kept < 1:
+            st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
+                       f"directions (PCA), which keep {kept:.0%} of its spread.")
 
 
-predict(model, dataset)
+predict(state, dataset)
 
 try_this(
     "Train Nielsen's network (the book's own): it learns in seconds and reads about 19 in 20 test digits.",

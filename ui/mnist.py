@@ -66,3 +66,39 @@ def model_for(config, dataset):
         return Ready(key, model, metadata, in_memory_only=True)
     job = JOBS.get_or_start(key, config, dataset.data_id, models.directory)
     return Training(key, job, rebuilt_after_corruption=corrupted)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def explainer(key, _model):
+    """The model's sub-model and saliency function, traced once here rather than on a first drawing."""
+    from core.explain import Explainer
+
+    built = Explainer(_model)
+    blank = np.zeros((28, 28), dtype=np.float32)
+    built.look(blank)
+    built.saliency(blank, 0)
+    return built
+
+
+@st.cache_resource(show_spinner="Placing the training digits in the network's last layer (once per network)…",
+                   max_entries=4)
+def neighbours(key, _model, _dataset):
+    """The neighbour index saved beside the model, or computed now (and saved if the folder allows)."""
+    from core.explain import NEIGHBOURS, NeighbourIndex, neighbour_index
+
+    store = ModelStore()
+    arrays = store.load_arrays(key, NEIGHBOURS)
+    if arrays is not None and len(arrays["projected"]) == len(_dataset.x_train):
+        return NeighbourIndex.from_arrays(arrays)
+    index = neighbour_index(_model, _dataset.x_train)
+    store.save_arrays(key, NEIGHBOURS, index.arrays())
+    return index
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def first_layer(key, _model):
+    """The first layer's weights as pictures (blue negative, red positive)."""
+    from core.explain import first_layer_pictures
+    from core.mnist_charts import diverging
+
+    return [diverging(picture, size=84) for picture in first_layer_pictures(_model)]
