@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 from core.mnist_model import to_inputs
 
@@ -126,7 +127,8 @@ class NeighbourIndex:
     def nearest(self, embedding, count=6):
         """Return (indices, distances) of the `count` nearest training digits, closest first."""
         point = ((np.asarray(embedding, dtype=np.float32) - self.mean) @ self.components.T)[None]
-        distances, indices = self.search.kneighbors(point, n_neighbors=count)
+        with threadpool_limits(1):  # one query: a pool of threads only waits on itself (56 ms vs 3 ms here)
+            distances, indices = self.search.kneighbors(point, n_neighbors=count)
         return indices[0], distances[0]
 
 

@@ -177,6 +177,22 @@ def train(config, data, report=None):
     return model, {**progress.history, "seconds": time.perf_counter() - started}
 
 
+def serve_one_image_at_a_time():
+    """Make TensorFlow run each operation in the calling thread. For one 28 × 28 image that is
+    fastest, and in a server sharing 2 cores with other sessions (or a browser) it avoids the
+    worker threads of a pool waiting on each other: measured here, an activation pass took 40 ms
+    that way instead of 1.5 ms. Must be called before TensorFlow runs its first operation;
+    returns False if it is too late (the setting is then left as it is)."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        return False
+    return True
+
+
 def predict_one(model, image):
     """Return the ten class probabilities for one (28, 28) image in [0, 1].
 

@@ -1,0 +1,116 @@
+"""How fast "Look inside the network" follows a drawing, for the default network with its
+neighbour index saved. Prints one JSON object:
+
+- core_ms: the computation behind every view (preprocessing steps, activations, saliency, the
+  nearest training digits) plus building every picture the views show, per drawing;
+- browser: in Chromium, after releasing the mouse at the end of a stroke: how long until the app
+  starts its rerun (the drawing canvas waits 200 ms for more strokes before it sends the drawing,
+  a fixed delay of the component), and from then until the prediction and all five views are
+  redrawn and the app is idle.
+
+The network is trained (and saved) first if the model folder does not hold it yet.
+Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.explain
+"""
+import json
+import statistics
+import sys
+import time
+
+
+from bench.mnist import canvas_like
+from core import explain, mnist_charts, mnist_data, mnist_model, preprocess
+from core.model_store import ModelStore
+from core.training_jobs import train_and_save
+
+# In the page: when the mouse goes up, and when the script next finishes running after that.
+FINISH_PROBE = """() => {
+  window.__timing = {};
+  const app = document.querySelector('[data-testid=stApp]');
+  document.addEventListener('mouseup', () => { window.__timing = {up: performance.now()}; }, true);
+  new MutationObserver(() => {
+    const t = window.__timing, state = app.getAttribute('data-test-script-state');
+    if (t.up && state === 'running' && !t.started) { t.started = true; t.start = performance.now(); }
+    if (t.up && t.started && !t.done && state === 'notRunning') t.done = performance.now();
+  }).observe(app, {attributes: true});
+}"""
+DIGITS = {"1": [[(140, 40), (140, 240)]], "7": [[(70, 50), (210, 50)], [(210, 50), (120, 240)]],
+          "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70),
+                 (140, 40)]]}
+
+
+def all_views(explainer, index, drawing, data):
+    """Everything the page computes and draws for one drawing (pictures included)."""
+    steps = preprocess.mnist_steps(drawing)
+    why = explain.explain_digit(explainer, index, steps.final)
+    pictures = [mnist_charts.with_box(steps.ink, steps.box), mnist_charts.enlarge(steps.boxed, 140),
+                mnist_charts.with_centre(steps.placed), mnist_charts.with_centre(steps.final),
+                mnist_charts.enlarge(steps.final), mnist_charts.saliency_overlay(steps.final, why.saliency)]
+    pictures += [mnist_charts.map_grid(maps, columns=16) for _, maps in why.inside.activations if maps.ndim == 3]
+    pictures += [mnist_charts.enlarge(data.x_train[i] / 255, 84) for i in why.neighbours]
+    mnist_charts.probability_bars(why.inside.probabilities).to_dict()
+    return pictures
+
+
+def core_ms(explainer, index, data, repeats=40):
+    drawings = [canvas_like(data.x_test[i]) for i in range(20)]
+    all_views(explainer, index, drawings[0], data)  # warm up, as the page does when it loads the model
+    times = []
+    for number in range(repeats):
+        started = time.perf_counter()
+        all_views(explainer, index, drawings[number % len(drawings)], data)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def browser_ms(repeats):
+    from playwright.sync_api import sync_playwright
+
+    from bench.classroom import CANVAS, draw
+    from tests.browser.conftest import LAUNCH_ARGS, find_browser, running_app, settle
+
+    times = []
+    with running_app() as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_browser(playwright), headless=True, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/mnist")
+        page.wait_for_selector(CANVAS, timeout=600_000)
+        settle(page)
+        page.evaluate(FINISH_PROBE)
+        for number in range(repeats + 1):
+            page.get_by_role("button", name="Clear").click()
+            settle(page)
+            draw(page, DIGITS[list(DIGITS)[number % len(DIGITS)]])
+            page.wait_for_function("() => window.__timing.done", timeout=60_000)
+            page.wait_for_selector("[data-testid=stTab]:has-text('Nearest training digits')")
+            if number:  # the first drawing also loads the page's images once
+                times.append(page.evaluate("() => [window.__timing.start - window.__timing.up, "
+                                           "window.__timing.done - window.__timing.start]"))
+        browser.close()
+    return times
+
+
+def main():
+    data = mnist_data.load()
+    store = ModelStore()
+    key = mnist_model.DEFAULT.key(data.data_id)
+    if store.load(key) is None or store.load_arrays(key, explain.NEIGHBOURS) is None:
+        train_and_save(mnist_model.DEFAULT, data, store.directory)
+    model, _ = store.load(key)
+    index = explain.NeighbourIndex.from_arrays(store.load_arrays(key, explain.NEIGHBOURS))
+    core = core_ms(explain.Explainer(model), index, data)
+    browser = browser_ms(int(sys.argv[1]) if len(sys.argv) > 1 else 12)
+    to_start, to_done = [sent for sent, _ in browser], [shown for _, shown in browser]
+    print(json.dumps({
+        "network": key, "data": data.source, "index_dimensions": int(index.projected.shape[1]),
+        "index_variance_kept": round(index.variance_kept, 3),
+        "core_ms_p50": round(statistics.median(core), 1), "core_ms_max": round(max(core), 1),
+        "browser_mouse_up_to_rerun_ms_p50": round(statistics.median(to_start), 1),
+        "browser_rerun_to_all_views_ms_p50": round(statistics.median(to_done), 1),
+        "browser_rerun_to_all_views_ms_max": round(max(to_done), 1),
+        "browser_mouse_up_to_all_views_ms_p50": round(statistics.median(a + b for a, b in browser), 1),
+        "browser_drawings": len(browser), "target_ms": 300,
+    }))
+
+
+if __name__ == "__main__":
+    main()

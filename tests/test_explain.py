@@ -1,0 +1,203 @@
+"""Looking inside a network: activations, first-layer weights, saliency and nearest training
+digits, checked against independent references (layer arithmetic in numpy, finite differences,
+exact search), and the page's views for a real prediction."""
+import dataclasses
+import tempfile
+
+import keras
+import numpy as np
+import pytest
+
+from core import explain, mnist_model, preprocess, training_jobs
+from core.model_store import ModelStore
+from tests.conftest import metric
+from tests.test_mnist_page import PAGE, canvas_state, drawing_of
+
+TABS = ["How the digit was prepared", "Activations", "What the first layer looks for",
+        "Which pixels mattered", "Nearest training digits"]
+
+
+@pytest.fixture(scope="module")
+def networks(trained_default):
+    """The default convolutional network and a small Nielsen network, both trained on the small file."""
+    data = trained_default.data
+    conv, _ = ModelStore(trained_default.directory).load(mnist_model.DEFAULT.key(data.data_id))
+    nielsen = dataclasses.replace(mnist_model.PRESETS["nielsen"], epochs=2)
+    dense, _, _ = training_jobs.train_and_save(nielsen, data, tempfile.mkdtemp())
+    return {"convolutional": conv, "dense": dense}, data
+
+
+def score(model, images, digit):
+    """The output neuron's weighted sum z for one digit, computed by hand from the last hidden layer."""
+    explainer = explain.Explainer(model)
+    kernel, bias = (np.asarray(w, dtype=np.float64) for w in explainer.output_layer.get_weights())
+    return explainer.embeddings(images).astype(np.float64) @ kernel[:, digit] + bias[digit]
+
+
+@pytest.mark.parametrize("kind", ["convolutional", "dense"])
+def test_activations_have_the_layers_shapes_and_are_finite(networks, kind):
+    models, data = networks
+    model = models[kind]
+    inside = explain.Explainer(model).look(data.x_test[0] / 255.0)
+    layers = explain.hidden_layers(model)
+    assert [name for name, _ in inside.activations] == [layer.name for layer in layers]
+    for (_, values), layer in zip(inside.activations, layers):
+        assert values.shape == tuple(layer.output.shape[1:]) and np.isfinite(values).all()
+    assert inside.probabilities.shape == (10,) and np.isfinite(inside.embedding).all()
+    expected = mnist_model.predict_one(model, data.x_test[0] / 255.0)
+    np.testing.assert_allclose(inside.probabilities, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_dense_layers_activations_are_its_weighted_sums_squashed(networks):
+    models, data = networks
+    model = models["dense"]
+    image = data.x_test[1] / 255.0
+    kernel, bias = model.get_layer(explain.hidden_layers(model)[0].name).get_weights()
+    by_hand = 1 / (1 + np.exp(-(image.reshape(-1) @ kernel + bias)))  # the Nielsen preset is sigmoid
+    np.testing.assert_allclose(explain.Explainer(model).look(image).activations[0][1], by_hand, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["convolutional", "dense"])
+def test_first_layer_pictures_are_its_weights(networks, kind):
+    model = networks[0][kind]
+    pictures = explain.first_layer_pictures(model)
+    kernel = explain.hidden_layers(model)[0].get_weights()[0]
+    if kind == "dense":
+        assert pictures.shape == (kernel.shape[1], 28, 28)
+        np.testing.assert_array_equal(pictures[3].reshape(-1), kernel[:, 3])
+    else:
+        assert pictures.shape == (kernel.shape[3], 3, 3)
+        np.testing.assert_array_equal(pictures[5], kernel[:, :, 0, 5])
+
+
+@pytest.mark.parametrize("kind", ["convolutional", "dense"])
+def test_saliency_adds_up_to_the_scores_change_along_the_ink(networks, kind):
+    # Σ gradient × input is the derivative of the score along the image itself: d/dt z(x + t·x)
+    # at t = 0, measured here by finite differences on the network's own forward pass.
+    models, data = networks
+    model = models[kind]
+    image = (data.x_test[2] / 255.0).astype(np.float32)
+    digit = int(np.argmax(mnist_model.predict_one(model, image)))
+    saliency = explain.Explainer(model).saliency(image, digit)
+    assert saliency.shape == (28, 28) and np.isfinite(saliency).all()
+    step = 1e-3
+    change = score(model, np.stack([image * (1 + step), image * (1 - step)]), digit)
+    assert saliency.sum() == pytest.approx((change[0] - change[1]) / (2 * step), rel=0.02, abs=1e-3)
+
+
+def test_saliency_per_pixel_matches_finite_differences_on_a_smooth_network(networks):
+    models, data = networks
+    model = models["dense"]  # sigmoid throughout: smooth, so a small step is accurate
+    image = (data.x_test[2] / 255.0).astype(np.float32)
+    digit = int(np.argmax(mnist_model.predict_one(model, image)))
+    saliency = explain.Explainer(model).saliency(image, digit)
+    step = 1e-2
+    for row, column in np.argwhere(image > 0.5)[::15][:8]:
+        up, down = image.copy(), image.copy()
+        up[row, column] += step
+        down[row, column] -= step
+        slope = (score(model, up[None], digit) - score(model, down[None], digit))[0] / (2 * step)
+        assert saliency[row, column] == pytest.approx(slope * image[row, column], rel=0.02, abs=1e-4)
+
+
+def test_the_saliency_of_a_digit_on_an_empty_image_stays_on_the_digit(networks):
+    models, data = networks
+    model = models["convolutional"]
+    field = np.zeros((28, 28), dtype=np.float32)
+    small = preprocess.naive_resize(data.x_test[3])  # the digit shrunk to 14 × 14, pasted top-left
+    field[2:16, 3:17] = np.asarray(keras.ops.image.resize(small[None, ..., None], (14, 14)))[0, :, :, 0]
+    saliency = explain.Explainer(model).saliency(field, int(np.argmax(mnist_model.predict_one(model, field))))
+    ink = field > 0
+    assert np.abs(saliency[ink]).sum() > 0
+    assert np.abs(saliency[~ink]).sum() == 0
+
+
+@pytest.mark.parametrize("kind", ["convolutional", "dense"])
+def test_a_training_digits_nearest_neighbour_is_itself(networks, kind):
+    models, data = networks
+    explainer = explain.Explainer(models[kind])
+    embeddings = explainer.embeddings(data.x_train)
+    index = explain.NeighbourIndex.build(embeddings)
+    assert 0 < index.variance_kept <= 1 + 1e-6
+    for number in (0, 17, 555):
+        nearest, distances = index.nearest(explainer.look(data.x_train[number] / 255.0).embedding, 5)
+        assert number in nearest and distances[0] == pytest.approx(0, abs=1e-3)
+        assert list(distances) == sorted(distances)
+
+
+def test_a_small_layer_is_searched_exactly_and_a_large_one_through_pca(networks):
+    models, data = networks
+    small = explain.Explainer(models["dense"]).embeddings(data.x_train[:300])
+    exact = explain.NeighbourIndex.build(small)
+    query = small[7] + 0.01
+    nearest, distances = exact.nearest(query, 4)
+    brute = np.argsort(np.linalg.norm(small - query, axis=1))[:4]
+    assert exact.variance_kept == 1.0 and list(nearest) == list(brute)
+    np.testing.assert_allclose(distances, np.sort(np.linalg.norm(small - query, axis=1))[:4], rtol=1e-4)
+    large = explain.Explainer(models["convolutional"]).embeddings(data.x_train[:300])
+    projected = explain.NeighbourIndex.build(large)
+    assert large.shape[1] > explain.MAX_EMBEDDING_DIMENSIONS
+    assert projected.projected.shape == (300, explain.MAX_EMBEDDING_DIMENSIONS) and projected.variance_kept < 1
+
+
+def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(networks, tmp_path):
+    models, data = networks
+    index = explain.neighbour_index(models["dense"], data.x_train[:200])
+    store = ModelStore(tmp_path)
+    assert store.save_arrays("k", explain.NEIGHBOURS, index.arrays())
+    loaded = explain.NeighbourIndex.from_arrays(store.load_arrays("k", explain.NEIGHBOURS))
+    np.testing.assert_array_equal(loaded.projected, index.projected)
+    store.arrays_path("k", explain.NEIGHBOURS).write_bytes(b"not an npz")
+    assert store.load_arrays("k", explain.NEIGHBOURS) is None
+    assert not store.arrays_path("k", explain.NEIGHBOURS).exists()
+
+
+def test_training_saves_the_neighbour_index_with_the_model(trained_default):
+    key = mnist_model.DEFAULT.key(trained_default.data.data_id)
+    arrays = ModelStore(trained_default.directory).load_arrays(key, explain.NEIGHBOURS)
+    assert arrays["projected"].shape == (len(trained_default.data.x_train), explain.MAX_EMBEDDING_DIMENSIONS)
+
+
+def test_the_views_render_for_a_random_test_digit(environment, trained_default, open_page):
+    environment(trained_default.directory)
+    app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
+    assert [tab.label for tab in app.tabs] == TABS
+    assert any("A test digit is already in MNIST's form" in m.value for m in app.tabs[0].markdown)
+    assert len(app.tabs[1].get("image")) == len(mnist_model.DEFAULT.hidden)  # a sheet of maps per layer
+    [filters] = app.tabs[2].get("image")
+    assert len(filters.value) == mnist_model.DEFAULT.hidden[0]
+    assert len(app.tabs[3].get("image")) == 1
+    assert len(app.tabs[4].get("image")) == 6
+    assert all(caption.startswith("a ") and "distance" in caption
+               for image in app.tabs[4].get("image") for caption in image.proto.imgs[0].caption.split("\n"))
+    assert metric(app, "Prediction").isdigit()
+
+
+def test_the_straight_resize_toggle_feeds_the_network_the_straight_resize(environment, trained_default, open_page):
+    data = environment(trained_default.directory)
+    model = ModelStore(trained_default.directory).load(mnist_model.DEFAULT.key(data.data_id))[0]
+    drawing = drawing_of(data.x_test[5])
+    pixels = np.asarray(drawing)
+    app = open_page(PAGE, timeout=90)
+    app.session_state["canvas_0"] = canvas_state(drawing)
+    app.run()
+    recipe = mnist_model.predict_one(model, preprocess.to_mnist(pixels))
+    assert metric(app, "Confidence") == f"{recipe.max():.1%}"
+    app.toggle(key="straight").set_value(True).run()
+    straight = mnist_model.predict_one(model, preprocess.naive_resize(pixels))
+    assert metric(app, "Prediction") == str(int(np.argmax(straight)))
+    assert metric(app, "Confidence") == f"{straight.max():.1%}"
+    assert not np.allclose(recipe, straight)
+
+
+def test_page_runs_keep_kerass_state_and_tensorflows_kernels(environment, trained_default, open_page):
+    # Streamlit would call keras.backend.clear_session() after every run, emptying TensorFlow's
+    # kernel cache; the handwriting page turns that off (see ui/mnist.py).
+    from keras.src.backend.common import global_state
+
+    environment(trained_default.directory)
+    app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
+    tracker = global_state.GLOBAL_STATE_TRACKER
+    next(b for b in app.button if "random test digit" in b.label).click().run()
+    assert not app.exception
+    assert global_state.GLOBAL_STATE_TRACKER is tracker
