@@ -140,3 +140,24 @@ def test_classroom_mode_follows_the_learner_to_the_next_lesson(page, server):
     settle(page)
     assert page.get_by_text("Predict before you press.").count() == 0
     page.screenshot(path=str(ARTIFACTS / "classroom-off.png"))
+
+
+def test_a_drawing_opens_every_look_inside_view_and_the_straight_resize_toggle(page, server):
+    open_mnist(page, server)
+    draw(page, STROKES["7"])
+    page.wait_for_selector("[data-testid=stMetric]:has-text('Prediction')", timeout=30_000)
+    settle(page)
+    tabs = page.locator("[data-testid=stTabs]")
+    assert "Moved" in tabs.inner_text() and "Scaled to" in tabs.inner_text()  # the recipe, step by step
+    for name, expected in (("Activations", "Convolution layer 3"), ("What the first layer looks for", "filter 16"),
+                           ("Which pixels mattered", "made it read 7"), ("Nearest training digits", "distance")):
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_timeout(300)
+        assert expected in tabs.inner_text(), name
+    nearest = tabs.locator("[role=tabpanel]:visible [data-testid=stImage]")
+    assert nearest.count() == 6
+    tabs.screenshot(path=str(ARTIFACTS / "look-inside-nearest.png"))
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.get_by_text("Resize straight to 28 × 28", exact=True).click()
+    settle(page)
+    assert "resized straight" in page.locator("[data-testid=stImage]", has_text="What the network sees").inner_text()
