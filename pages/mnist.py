@@ -5,7 +5,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from core import explain, mnist_charts, mnist_model, preprocess
 from ui import mnist as shared
-from ui.page import header, lesson_footer, try_this
+from ui.page import header, lesson_footer, predict_first, try_this, verdict
 from ui.state import Controls, Select, Toggle, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
@@ -190,6 +190,11 @@ def predict(state, dataset):
             return
         why = explain.explain_digit(shared.explainer(state.key, state.model),
                                     shared.neighbours(state.key, state.model, dataset), image)
+        if truth is not None and not predict_first(
+                "digit", "Which digit will the network read?", tuple(str(digit) for digit in range(10)),
+                str(why.predicted), (state.key, st.session_state["test_digit_seed"])):
+            return
+        verdict("digit")
         probabilities = why.inside.probabilities
         seen, numbers = st.columns([1, 1])
         seen.image(mnist_charts.enlarge(image), caption="What the network sees (28 × 28)"

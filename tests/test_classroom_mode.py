@@ -56,3 +56,17 @@ def test_the_sigmoid_nudge_question_hides_the_outputs_until_revealed(open_page):
     question.set_value("it flips").run()
     projector.button(key="nudge_reveal").click().run()
     assert metric(projector, "Perceptron output") == metric(normal, "Perceptron output")
+
+
+def test_the_class_guesses_what_the_network_reads_before_it_is_shown(environment, trained_default, open_page):
+    environment(trained_default.directory)
+    app = open_page("pages/mnist.py", timeout=90, params={**CLASSROOM, "input": "Random test digit"})
+    assert not [m for m in app.metric if m.label == "Prediction"] and not app.tabs
+    [question] = [radio for radio in app.radio if radio.label == "Your guess"]
+    question.set_value("3").run()
+    app.button(key="digit_reveal").click().run()
+    predicted = metric(app, "Prediction")
+    assert any(f"You said **3**; the answer is **{predicted}**" in box.value for box in [*app.success, *app.warning])
+    assert len(app.tabs) == 5
+    next(b for b in app.button if "random test digit" in b.label).click().run()  # a new digit: a new question
+    assert not [m for m in app.metric if m.label == "Prediction"]
