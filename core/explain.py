@@ -24,6 +24,7 @@ MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps 83% of
 # the default network's 1,024 values, in 15 MB for 60,000 digits (measured here)
 NEIGHBOURS = "neighbours"  # the name the neighbour index is saved under beside its model
 EMBEDDING_BATCH = 1000
+PCA_SAMPLE = 10_000  # training digits the projection is fitted on
 
 
 def hidden_layers(model):
@@ -103,17 +104,22 @@ class NeighbourIndex:
         self.projected, self.variance_kept = projected, float(variance_kept)
         self.search = NearestNeighbors(algorithm="brute").fit(projected)
 
+    @staticmethod
+    def projection(embeddings):
+        """(mean, components, variance kept) of the projection fitted on embeddings: PCA onto the
+        main directions when the layer is large, else the layer itself."""
+        width = embeddings.shape[1]
+        if width <= MAX_EMBEDDING_DIMENSIONS:
+            return np.zeros(width, dtype=np.float32), np.eye(width, dtype=np.float32), 1.0
+        pca = PCA(n_components=min(MAX_EMBEDDING_DIMENSIONS, len(embeddings)), svd_solver="randomized",
+                  random_state=0).fit(embeddings)
+        return pca.mean_.astype(np.float32), pca.components_.astype(np.float32), pca.explained_variance_ratio_.sum()
+
     @classmethod
     def build(cls, embeddings):
-        """Fit the projection (when the layer is large) and the search on training embeddings."""
-        dimensions = min(MAX_EMBEDDING_DIMENSIONS, *embeddings.shape)
-        if embeddings.shape[1] <= MAX_EMBEDDING_DIMENSIONS:  # small enough: use the layer itself
-            mean = np.zeros(embeddings.shape[1], dtype=np.float32)
-            components = np.eye(embeddings.shape[1], dtype=np.float32)
-            return cls(mean, components, embeddings.astype(np.float32), 1.0)
-        pca = PCA(n_components=dimensions, svd_solver="randomized", random_state=0).fit(embeddings)
-        return cls(pca.mean_.astype(np.float32), pca.components_.astype(np.float32),
-                   pca.transform(embeddings).astype(np.float32), pca.explained_variance_ratio_.sum())
+        """Fit the projection and the search on training embeddings."""
+        mean, components, kept = cls.projection(embeddings)
+        return cls(mean, components, ((embeddings - mean) @ components.T).astype(np.float32), kept)
 
     def arrays(self):
         """The index as arrays, to save beside the model."""
@@ -132,9 +138,16 @@ class NeighbourIndex:
         return indices[0], distances[0]
 
 
-def neighbour_index(model, images):
-    """Build the neighbour index of a model over its training images."""
-    return NeighbourIndex.build(Explainer(model).embeddings(images))
+def neighbour_index(model, images, fit_on=PCA_SAMPLE):
+    """Build the neighbour index of a model over its training images. The projection is fitted on
+    a sample and the images are projected a batch at a time, so the full layer (245 MB for the
+    default network on 60,000 digits) is never held at once."""
+    explainer = Explainer(model)
+    sample = np.sort(np.random.default_rng(0).choice(len(images), min(fit_on, len(images)), replace=False))
+    mean, components, kept = NeighbourIndex.projection(explainer.embeddings(images[sample]))
+    projected = np.concatenate([(explainer.embeddings(images[start:start + EMBEDDING_BATCH]) - mean) @ components.T
+                                for start in range(0, len(images), EMBEDDING_BATCH)])
+    return NeighbourIndex(mean, components, projected.astype(np.float32), kept)
 
 
 @dataclass

@@ -40,10 +40,11 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
                 "n_train": int(len(data.x_train)), "n_test": int(len(data.x_test)),
                 "history": history, "evaluation": mnist_model.evaluate(model, data)}
     store = ModelStore(directory)
-    saved = store.save(metadata["key"], model, metadata)
-    if saved:  # the training digits' embeddings, for "nearest training digits"
+    # the training digits' places in the last hidden layer, for "nearest training digits": saved
+    # first, so that whoever sees the model saved finds them beside it
+    if store.writable():
         store.save_arrays(metadata["key"], NEIGHBOURS, neighbour_index(model, data.x_train).arrays())
-    return model, metadata, saved
+    return model, metadata, store.save(metadata["key"], model, metadata)
 
 
 def run(config_fields, data_id, directory, workspace):
