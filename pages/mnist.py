@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 from core import explain, mnist_charts, mnist_model, preprocess
 from ui import mnist as shared
 from ui.page import header, lesson_footer, predict_first, try_this, verdict
-from ui.state import Controls, Select, Toggle, bump
+from ui.state import Controls, Select, Slider, Steps, Text, Toggle, bump
 
 PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
                 "Which kind of network to train. Each comes with settings that work; change them in the form.",
@@ -15,10 +15,33 @@ INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test
                "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.")
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
+
+
+def form_controls(preset):
+    """The training form's controls for one kind of network, starting from its preset."""
+    defaults = mnist_model.PRESETS[preset]
+    return (
+        Text(f"hidden_{preset}", "Filters per layer" if preset == "convolutional" else "Neurons per hidden layer",
+             ", ".join(str(size) for size in defaults.hidden),
+             "Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters.",
+             pattern=r"\d+(,\d+)*", rule="must be sizes separated by commas, such as 128,64"),
+        Select(f"activation_{preset}", "Activation", ACTIVATIONS, defaults.activation,
+               "The function each neuron applies to its weighted sum z."),
+        Slider(f"epochs_{preset}", "Epochs", *mnist_model.LIMITS["epochs"], defaults.epochs, 1,
+               "How many times training passes over all the training digits."),
+        Steps(f"batch_{preset}", "Mini-batch size", BATCH_SIZES, defaults.batch_size,
+              "How many digits each gradient step looks at."),
+        Steps(f"rate_{preset}", "Learning rate", LEARNING_RATES, defaults.learning_rate,
+              "The step size η of gradient descent."),
+    )
+
+
+FORMS = {preset: form_controls(preset) for preset in mnist_model.PRESETS}
 RAW_RESIZE = Toggle("straight", "Resize straight to 28 × 28", False,
                     "Skip MNIST's recipe (crop, scale to 20 × 20, centre by mass) and shrink the whole square "
                     "in one go, as many drawing demos do. Compare the prediction.")
-CONTROLS = Controls(PRESET, INPUT, RAW_RESIZE)
+CONTROLS = Controls(PRESET, INPUT, RAW_RESIZE, *(control for form in FORMS.values() for control in form))
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 # Page state, declared once: the settings last sent to training, per kind of network (the
@@ -52,21 +75,15 @@ preset = PRESET(st)
 defaults = mnist_model.PRESETS[preset]
 with st.form("train"):
     st.markdown(f"**{mnist_model.PRESET_NAMES[preset]}**")
-    columns = st.columns(5)
-    hidden_text = columns[0].text_input(
-        "Filters per layer" if preset == "convolutional" else "Neurons per hidden layer",
-        ", ".join(str(size) for size in defaults.hidden), key=f"hidden_{preset}",
-        help="Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters.")
-    activation = columns[1].selectbox("Activation", ("relu", "sigmoid", "tanh"),
-                                      ("relu", "sigmoid", "tanh").index(defaults.activation), key=f"activation_{preset}",
-                                      help="The function each neuron applies to its weighted sum z.")
-    epochs = columns[2].slider("Epochs", *mnist_model.LIMITS["epochs"], defaults.epochs, key=f"epochs_{preset}",
-                               help="How many times training passes over all the training digits.")
-    batch_size = columns[3].select_slider("Mini-batch size", BATCH_SIZES, defaults.batch_size, key=f"batch_{preset}",
-                                          help="How many digits each gradient step looks at.")
-    learning_rate = columns[4].select_slider("Learning rate", LEARNING_RATES, defaults.learning_rate,
-                                             key=f"rate_{preset}", help="The step size η of gradient descent.")
-    if st.form_submit_button("Train", icon=":material/model_training:", type="primary"):
+    hidden_text, activation, epochs, batch_size, learning_rate = (
+        control(column) for control, column in zip(FORMS[preset], st.columns(5)))
+    submitted = st.form_submit_button("Train", icon=":material/model_training:", type="primary")
+    # a link with this network's settings shows that network, as if they had been submitted
+    linked = preset not in st.session_state["mnist_configs"] and any(
+        control.key in st.query_params for control in FORMS[preset])
+    if submitted or linked:
+        if linked:  # remembered now, so that a link's bad settings are reported once
+            st.session_state["mnist_configs"][preset] = defaults
         try:
             hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(",") if part)
             st.session_state["mnist_configs"][preset] = mnist_model.validate(mnist_model.Config(

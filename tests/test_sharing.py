@@ -7,7 +7,7 @@ import pytest
 from core import mnist_model
 from ui.state import Controls, Multi, Number, Select, Slider, Toggle
 
-WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect")
+WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect", "text_input", "select_slider")
 
 # Per page: URL parameters (as a link carries them) and the widget values they must give.
 LINKS = {
@@ -103,6 +103,41 @@ def test_controls_write_only_values_that_differ_from_the_defaults():
     problems = controls.link_problems({"m": "6.1", "seed": "3", "x1": "TRUE", "p": "b", "f": ["x1", "x9"],
                                        "play": "sometimes"})
     assert [key for key, _, _ in problems] == ["m", "p", "f"]  # "play" is not in links at all
+
+
+def test_a_link_with_training_settings_shows_that_network(environment, trained_default, open_page, monkeypatch):
+    environment(trained_default.directory)
+    requested = []
+
+    class Waiting:  # a training job that has not started yet
+        def status(self):
+            return {"state": "starting", "elapsed": 0.0}
+
+    def get_or_start(key, config, *_):
+        requested.append(config)
+        return Waiting()
+    monkeypatch.setattr("core.training_jobs.JOBS.get_or_start", get_or_start)
+    params = {"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "64,32", "rate_dense": "0.01",
+              "epochs_dense": "3"}
+    app = open_page("pages/mnist.py", timeout=90, params=params)
+    assert widget(app, "hidden_dense").value == "64,32" and widget(app, "rate_dense").value == 0.01
+    [config] = requested  # not trained yet in this folder: the page asks for exactly this network
+    assert (config.preset, config.hidden, config.learning_rate, config.epochs) == ("dense", (64, 32), 0.01, 3)
+    assert not link_notices(app)
+
+
+def test_a_link_with_settings_that_cannot_be_trained_says_so_once(environment, trained_default, open_page):
+    environment(trained_default.directory)
+    app = open_page("pages/mnist.py", timeout=90,
+                    params={"hidden_convolutional": "16,32,64,128", "rate_convolutional": "0.004"})
+    assert any("cannot be trained" in error.value for error in app.error)  # four layers: one too many
+    [notice] = link_notices(app)
+    assert "**rate_convolutional**" in notice
+    assert widget(app, "rate_convolutional").value == mnist_model.DEFAULT.learning_rate
+    assert any(caption.value.startswith("Showing: Convolutional") and "(16, 32, 64)" in caption.value
+               for caption in app.caption)
+    app.selectbox(key="input").set_value("Random test digit").run()
+    assert not any("cannot be trained" in error.value for error in app.error)
 
 
 def test_a_link_picks_the_handwriting_network_and_input(environment, trained_default, open_page):

@@ -7,6 +7,7 @@ by the default; `Controls` checks a link against the same declarations to say so
 writes the link that reopens the current view.
 """
 import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -159,6 +160,51 @@ class Controls:
             st.caption("This link opens this page with every control set as it is now. Copy it with the "
                        "button at its right.")
             st.code(self.link(base, values), language=None, wrap_lines=True)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A slider over a fixed list of values (a select slider). The URL carries a value as Python
+    writes it, e.g. 3.0 as "3.0"."""
+
+    key: str
+    label: str
+    options: tuple
+    default: float
+    help: str
+    share: bool = True
+
+    def __call__(self, where=st):
+        return where.select_slider(self.label, self.options, self.default, key=self.key, help=self.help,
+                                   bind=_bind(self.share))
+
+    def problem(self, raw):
+        return None if raw in map(str, self.options) else "must be one of " + ", ".join(map(str, self.options))
+
+    def param(self, value):
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of text that must match `pattern` (spaces ignored); `rule` says so in words."""
+
+    key: str
+    label: str
+    default: str
+    help: str
+    pattern: str
+    rule: str
+    share: bool = True
+
+    def __call__(self, where=st):
+        return where.text_input(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share))
+
+    def problem(self, raw):
+        return None if re.fullmatch(self.pattern, raw.replace(" ", "")) else self.rule
+
+    def param(self, value):
+        return value
 
 
 @dataclass(frozen=True)
