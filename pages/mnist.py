@@ -252,11 +252,14 @@ def look_inside(state, dataset, image, steps, straight, why):
     inside = why.inside
     with tabs[1]:
         if inside.activations[0][1].ndim == 1:  # a dense network
-            name, values = inside.activations[0]
-            st.markdown(f"Each bar is one of the {len(values)} hidden neurons: how strongly it fires for this "
-                        "digit. Below, the incoming weights of the most active ones (red: ink here raises the "
-                        "neuron's sum, blue: lowers it).")
-            st.altair_chart(mnist_charts.activation_bars(values, why.first_layer_top), width="stretch")
+            st.markdown("Each bar is one hidden neuron: how strongly it fires for this digit.")
+            for number, (name, layer_values) in enumerate(inside.activations, start=1):
+                st.markdown(f"**Hidden layer {number}** ({len(layer_values)} neurons)")
+                st.altair_chart(mnist_charts.activation_bars(layer_values, why.first_layer_top if number == 1 else ()),
+                                width="stretch")
+            values = inside.activations[0][1]
+            st.markdown("The incoming weights of layer 1's most active neurons (coloured above), drawn as "
+                        "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it.")
             pictures = shared.first_layer(state.key, state.model)
             st.image([pictures[i] for i in why.first_layer_top],
                      caption=[f"neuron {i + 1}: {values[i]:.2f}" for i in why.first_layer_top])

@@ -201,3 +201,16 @@ def test_page_runs_keep_kerass_state_and_tensorflows_kernels(environment, traine
     next(b for b in app.button if "random test digit" in b.label).click().run()
     assert not app.exception
     assert global_state.GLOBAL_STATE_TRACKER is tracker
+
+
+def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(networks, environment, open_page,
+                                                                             tmp_path):
+    _, data = networks
+    environment(tmp_path)
+    config = mnist_model.validate(dataclasses.replace(mnist_model.PRESETS["dense"], hidden=(32, 16), epochs=1))
+    training_jobs.train_and_save(config, data, tmp_path)
+    app = open_page(PAGE, timeout=90, params={"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "32,16",
+                                              "epochs_dense": "1", "input": "Random test digit"})
+    assert metric(app, "Prediction").isdigit()
+    assert len(app.tabs[1].get("vega_lite_chart")) == 2
+    assert len(app.tabs[1].get("image")) == 1  # one row of the most active layer-1 neurons' weights
