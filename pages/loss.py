@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from core import charts, regression
-from ui.page import explain, header, lesson_footer, try_this
+from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
 from ui.state import Controls, Number, Slider, bump
 
 M = Slider("m", "Slope m", -2.0, 6.0, regression.EXAMPLE["m"], 0.1,
@@ -47,13 +47,16 @@ with result:
     cols[3].metric("Squared error (y − ŷ)²", f"{float(regression.squared_error(y, y_hat)):g}")
 
     cancel = np.array([2.0, -2.0])
-    st.warning(
-        "**The signed error is not a loss.** Suppose one prediction is 2 too low and another 2 too "
-        f"high: the errors are +2 and −2 and their average is {cancel.mean():g}, as if both were "
-        f"perfect. A loss must count every miss as bad, so we drop the sign: the absolute errors "
-        f"average {np.abs(cancel).mean():g}, the squared errors {np.square(cancel).mean():g}. "
-        "Squaring also punishes big misses much more than small ones.",
-        icon=":material/warning:")
+    if predict_first("cancel", "One prediction is 2 too low and another is 2 too high. What is the average "
+                     "of their signed errors y − ŷ?", ("0", "2", "4"), f"{cancel.mean():g}", ()):
+        verdict("cancel")
+        st.warning(
+            "**The signed error is not a loss.** Suppose one prediction is 2 too low and another 2 too "
+            f"high: the errors are +2 and −2 and their average is {cancel.mean():g}, as if both were "
+            f"perfect. A loss must count every miss as bad, so we drop the sign: the absolute errors "
+            f"average {np.abs(cancel).mean():g}, the squared errors {np.square(cancel).mean():g}. "
+            "Squaring also punishes big misses much more than small ones.",
+            icon=":material/warning:")
 
 st.subheader("Many points: the mean loss")
 explain("With many data points we average the loss over all of them.",

@@ -70,3 +70,17 @@ def test_the_class_guesses_what_the_network_reads_before_it_is_shown(environment
     assert len(app.tabs) == 5
     next(b for b in app.button if "random test digit" in b.label).click().run()  # a new digit: a new question
     assert not [m for m in app.metric if m.label == "Prediction"]
+
+
+def test_the_loss_lesson_asks_whether_signed_errors_cancel(open_page):
+    normal = open_page("pages/loss.py")
+    assert any("The signed error is not a loss" in w.value for w in normal.warning)
+    app = open_page("pages/loss.py", params=CLASSROOM)
+    assert not any("The signed error is not a loss" in w.value for w in app.warning)
+    [question] = [radio for radio in app.radio if radio.label == "Your guess"]
+    question.set_value("2").run()
+    app.button(key="cancel_reveal").click().run()
+    assert any("The signed error is not a loss" in w.value for w in app.warning)
+    assert any("You said **2**; the answer is **0**" in w.value for w in app.warning)
+    app.slider(key="m").set_value(3.0).run()  # the question does not depend on the line: still answered
+    assert any("The signed error is not a loss" in w.value for w in app.warning)
