@@ -168,7 +168,7 @@ def explain_digit(explainer, index, image, neighbours=6, top_neurons=6):
     inside = explainer.look(image)
     ranked = np.argsort(inside.probabilities)[::-1]
     nearest, distances = index.nearest(inside.embedding, neighbours)
-    first_name, first_values = inside.activations[0]
+    _, first_values = inside.activations[0]
     top = [] if first_values.ndim != 1 else [int(i) for i in np.argsort(first_values)[::-1][:top_neurons]]
     return Explanation(inside, int(ranked[0]), int(ranked[1]), explainer.saliency(image, ranked[0]),
                        nearest, distances, top)

@@ -29,7 +29,6 @@ def _keep_keras_between_runs():
     def clean_problem_modules():
         if "matplotlib.pyplot" in sys.modules:  # the part of Streamlit's clean-up that stays
             sys.modules["matplotlib.pyplot"].close("all")
-    clean_problem_modules.keeps_keras = True
     if hasattr(script_runner, "_clean_problem_modules"):
         script_runner._clean_problem_modules = clean_problem_modules
 

@@ -6,9 +6,9 @@ from ui.lessons import LESSONS
 from ui.routing import route_through_app
 from ui.state import CLASSROOM, Controls
 
+REMEMBERED_CLASSROOM = "classroom_mode"  # the session's choice, kept across page changes
 # Projector view: bigger text and charts. `zoom` (unlike `transform`) also lays the page out at
 # the larger size, so charts that fill their column still fit it.
-REMEMBERED_CLASSROOM = "classroom_mode"  # the session's choice, kept across page changes
 CLASSROOM_CSS = """<style>
 .stMain .block-container { zoom: 1.3; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 </style>"""

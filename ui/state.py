@@ -163,26 +163,13 @@ class Controls:
 
 
 @dataclass(frozen=True)
-class Steps:
-    """A slider over a fixed list of values (a select slider). The URL carries a value as Python
-    writes it, e.g. 3.0 as "3.0"."""
-
-    key: str
-    label: str
-    options: tuple
-    default: float
-    help: str
-    share: bool = True
+class Steps(Select):
+    """A slider over a fixed list of values (a select slider). Links work as for Select: the URL
+    carries the value as it is shown, e.g. 3.0 as "3.0"."""
 
     def __call__(self, where=st):
         return where.select_slider(self.label, self.options, self.default, key=self.key, help=self.help,
-                                   bind=_bind(self.share))
-
-    def problem(self, raw):
-        return None if raw in map(str, self.options) else "must be one of " + ", ".join(map(str, self.options))
-
-    def param(self, value):
-        return str(value)
+                                   format_func=self.label_of, bind=_bind(self.share))
 
 
 @dataclass(frozen=True)
