@@ -18,7 +18,7 @@ USER explorer
 ENV NN_EXPLORER_CACHE=/home/explorer/models
 # Downloads MNIST through Keras into the image (about 11 MB) and trains the default network into
 # $NN_EXPLORER_CACHE. Add "--all" to train the other presets too.
-RUN python -m core.pretrain
+RUN python -m core.digits.pretrain
 
 # Fewer malloc arenas for the server's many threads: measured with 30 sessions, peak memory
 # 881 MB instead of 933 MB.

@@ -18,9 +18,10 @@ import time
 
 
 from bench.mnist import canvas_like
-from core import explain, mnist_charts, mnist_data, mnist_model, preprocess
-from core.model_store import ModelStore
-from core.training_jobs import train_and_save
+from core.digits import data as mnist_data, explain, model as mnist_model, preprocess
+from core.charts import digits as mnist_charts
+from core.digits.store import ModelStore
+from core.digits.jobs import train_and_save
 
 # In the page: when the mouse goes up, and when the script next finishes running after that.
 FINISH_PROBE = """() => {
@@ -33,9 +34,6 @@ FINISH_PROBE = """() => {
     if (t.up && t.started && !t.done && state === 'notRunning') t.done = performance.now();
   }).observe(app, {attributes: true});
 }"""
-DIGITS = {"1": [[(140, 40), (140, 240)]], "7": [[(70, 50), (210, 50)], [(210, 50), (120, 240)]],
-          "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70),
-                 (140, 40)]]}
 
 
 def all_views(explainer, index, drawing, data):
@@ -65,12 +63,11 @@ def core_ms(explainer, index, data, repeats=40):
 def browser_ms(repeats):
     from playwright.sync_api import sync_playwright
 
-    from bench.classroom import CANVAS, draw
-    from tests.browser.conftest import LAUNCH_ARGS, find_browser, running_app, settle
+    from harness.browser import CANVAS, STROKES, draw, launch, running_app, settle
 
     times = []
     with running_app() as (url, _), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_browser(playwright), headless=True, args=LAUNCH_ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/mnist")
         page.wait_for_selector(CANVAS, timeout=600_000)
@@ -79,7 +76,7 @@ def browser_ms(repeats):
         for number in range(repeats + 1):
             page.get_by_role("button", name="Clear").click()
             settle(page)
-            draw(page, DIGITS[list(DIGITS)[number % len(DIGITS)]])
+            draw(page, STROKES[list(STROKES)[number % len(STROKES)]])
             page.wait_for_function("() => window.__timing.done", timeout=60_000)
             page.wait_for_selector("[data-testid=stTab]:has-text('Nearest training digits')")
             if number:  # the first drawing also loads the page's images once

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core import mnist_data, mnist_model, preprocess
+from core.digits import data as mnist_data, model as mnist_model, preprocess
 
 
 def canvas_like(digit):

@@ -7,7 +7,8 @@ import json
 import statistics
 import time
 
-from core import playground, playground_charts
+from core.lessons import playground
+from core.charts import playground as playground_charts
 
 
 def main(repeats=20):

@@ -2,8 +2,9 @@
 import numpy as np
 import streamlit as st
 
-from core import charts, descent, regression
-from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
+from core.charts import concepts as charts
+from core.lessons import descent, regression
+from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider
 
 SURFACE = Select("surface", "Loss surface", tuple(descent.SURFACES), "Round bowl",
@@ -19,6 +20,7 @@ LINE_STEPS = Slider("line_steps", "Steps (line)", 1, 400, 150, 1, "How many upda
 BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
                "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.")
 
+SETTLE = Question("marble")
 CONTROLS = Controls(SURFACE, START_P1, START_P2, RATE, STEPS, LINE_RATE, LINE_STEPS, BATCH)
 
 header("Gradient descent: the marble in the bowl",
@@ -37,10 +39,10 @@ with controls:
 path = descent.descend(surface, start, rate, steps)
 with maps:
     st.caption(surface.description)
-    if predict_first("marble", f"Will the marble settle with learning rate η = {rate:g}, or fly off?",
-                     ("it settles", "it diverges"), "it diverges" if path.diverged else "it settles",
-                     (surface.name, start, rate, steps)):
-        verdict("marble")
+    if SETTLE.ask(f"Will the marble settle with learning rate η = {rate:g}, or fly off?",
+                  ("it settles", "it diverges"), "it diverges" if path.diverged else "it settles",
+                  (surface.name, start, rate, steps)):
+        SETTLE.verdict()
         if path.diverged:
             st.error(f"**Diverged.** With η = {rate:g} each step overshoots the bottom and lands higher "
                      f"up the other side: the loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} "
@@ -105,4 +107,4 @@ try_this(
     "Two minima: start at p1 = 1.8, then at p1 = −0.2. The marble ends in different hollows.",
     "Make the mini-batch 1: SGD's path wanders, but it still heads for the same valley.",
 )
-lesson_footer("pages/descent.py", CONTROLS)
+lesson_footer(CONTROLS)

@@ -3,9 +3,10 @@ import dataclasses
 
 import streamlit as st
 
-from core import playground, playground_charts
+from core.lessons import playground
+from core.charts import playground as playground_charts
 from ui.page import header, lesson_footer, try_this
-from ui.state import Controls, Multi, Number, Select, Slider, Toggle, bump
+from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
 
 DATASET = Select("dataset", "Data set", playground.DATASETS, "XOR quadrants",
                  "Which pattern of orange (0) and blue (1) points the network must separate.")
@@ -32,8 +33,8 @@ PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, unt
 CONTROLS = Controls(DATASET, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH, ALPHA, FEATURES)
 EPOCHS_PER_TICK = 10
 TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
-# Page state, declared once: the network being trained and the settings it was built from.
-st.session_state.setdefault("playground", None)
+# the network being trained, with the settings it was built from: (settings, Playground)
+NETWORK = State("playground")
 
 header("Hidden layers",
        "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
@@ -49,7 +50,7 @@ with data_column:
     noise, test_share = NOISE(), TEST_SHARE()
     seed_column, button_column = st.columns([2, 1])
     seed = int(SEED(seed_column))
-    button_column.button("New data", icon=":material/casino:", on_click=bump(SEED.key),
+    button_column.button("New data", icon=":material/casino:", on_click=bump(SEED),
                          help="Draw a fresh sample of points (adds one to the seed).")
     features = tuple(FEATURES()) or FEATURES.default
 with network_column:
@@ -66,16 +67,15 @@ wanted = playground.Playground(hidden=hidden, activation=activation, learning_ra
                                alpha=alpha, features=features, seed=seed)
 settings = (dataset_name, noise, test_share, seed, {k: v for k, v in dataclasses.asdict(wanted).items()
                                                     if not k.endswith("_")})
-current = st.session_state["playground"]
-if current is None or current[0] != settings:
-    st.session_state["playground"] = (settings, wanted)
-model = st.session_state["playground"][1]
+if NETWORK.get() is None or NETWORK.get()[0] != settings:
+    NETWORK.set((settings, wanted))
+model = NETWORK.get()[1]
 
 controls = st.columns([1, 1, 1, 3])
 controls[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary",
                    on_click=lambda: model.train(data, 10))
 controls[1].button("Reset", icon=":material/restart_alt:",
-                   on_click=lambda: st.session_state.update(playground=None))
+                   on_click=NETWORK.reset)
 playing = PLAY(controls[2])
 controls[3].caption("Changing any setting starts a fresh, untrained network.")
 
@@ -126,4 +126,4 @@ try_this(
     "Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2².",
     "Set the learning rate to 3 or 10: the loss jumps about or blows up.",
 )
-lesson_footer("pages/hidden_layers.py", CONTROLS)
+lesson_footer(CONTROLS)

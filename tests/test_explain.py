@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import explain, mnist_model, preprocess, training_jobs
-from core.model_store import ModelStore
+from core.digits import explain, jobs as training_jobs, model as mnist_model, preprocess
+from core.digits.store import ModelStore
 from tests.conftest import metric
 from tests.test_mnist_page import PAGE, canvas_state, drawing_of
 
@@ -192,7 +192,7 @@ def test_the_straight_resize_toggle_feeds_the_network_the_straight_resize(enviro
 
 def test_page_runs_keep_kerass_state_and_tensorflows_kernels(environment, trained_default, open_page):
     # Streamlit would call keras.backend.clear_session() after every run, emptying TensorFlow's
-    # kernel cache; the handwriting page turns that off (see ui/mnist.py).
+    # kernel cache; the handwriting page turns that off (see ui/digits/resources.py).
     from keras.src.backend.common import global_state
 
     environment(trained_default.directory)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from core import mnist_data
+from core.digits import data as mnist_data
 
 
 def arrays(n_train=12, n_test=6, **overrides):

@@ -3,9 +3,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core import mnist_data, mnist_model
-from core.model_store import ModelStore
-from core.training_jobs import JobRegistry
+from core.digits import data as mnist_data, model as mnist_model
+from core.digits.store import ModelStore
+from core.digits.jobs import JobRegistry
 
 QUICK = {
     "dense": mnist_model.Config(preset="dense", hidden=(32,), epochs=3, batch_size=32, learning_rate=0.003),
@@ -65,10 +65,21 @@ def test_predict_one_matches_the_batch_prediction(data, trained):
     ({"epochs": 0}, "epochs"), ({"learning_rate": 100.0}, "learning_rate"),
     ({"hidden": ()}, "1 to 3 blocks"), ({"hidden": (0, 8)}, "1 to 512 units"), ({"hidden": (8, 8, 8, 8)}, "1 to 3 blocks"),
     ({"activation": "softsign"}, "activation"), ({"preset": "giant"}, "unknown preset"),
+    ({"batch_size": 33}, "batch_size"), ({"learning_rate": 0.002}, "learning_rate"),
 ])
 def test_settings_outside_sane_bounds_are_refused(change, message):
     with pytest.raises(ValueError, match=message):
         mnist_model.validate(dataclasses.replace(mnist_model.DEFAULT, **change))
+
+
+@pytest.mark.parametrize("preset", list(mnist_model.PRESETS))
+def test_every_preset_is_among_the_training_forms_choices(preset):
+    config = mnist_model.PRESETS[preset]
+    assert config.activation in mnist_model.ACTIVATIONS
+    assert config.batch_size in mnist_model.BATCH_SIZES
+    assert config.learning_rate in mnist_model.LEARNING_RATES
+    assert mnist_model.LIMITS["epochs"][0] <= config.epochs <= mnist_model.LIMITS["epochs"][1]
+    assert mnist_model.validate(config) is config
 
 
 def test_cache_key_depends_on_config_and_data():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import mnist_model, preprocess, training_jobs
-from core.model_store import ModelStore
+from core.digits import jobs as training_jobs, model as mnist_model, preprocess
+from core.digits.store import ModelStore
 from tests.conftest import metric
 
 PAGE = "pages/mnist.py"

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from core import neuron
+from core.lessons import neuron
 
 
 def test_e_is_eulers_number():

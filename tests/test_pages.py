@@ -14,8 +14,8 @@ def chart_specs(app):
 
 def test_home_links_every_lesson(open_page):
     app = open_page("pages/home.py")
-    links = [element.proto.page for element in app.get("page_link")]
-    assert links == [lesson.path for lesson in LESSONS] or len(links) == len(LESSONS)
+    cards = {element.proto.label: element.proto.page for element in app.get("page_link")}
+    assert cards == {f"{number}. {lesson.title}": lesson.url_path for number, lesson in enumerate(LESSONS, start=1)}
 
 
 def test_loss_page_shows_the_worked_example_and_follows_m(open_page):
@@ -85,7 +85,7 @@ def test_descent_page_batch_size_changes_the_sgd_path(open_page):
 
 
 @pytest.mark.parametrize("page", ["pages/home.py"] + [lesson.path for lesson in LESSONS
-                                                      if "mnist" not in lesson.path])
+                                                      if not lesson.needs_tensorflow])
 def test_concept_pages_do_not_import_tensorflow(page):
     script = f"""
 import sys
@@ -144,3 +144,15 @@ def test_every_url_path_is_its_file_name():
     from ui.lessons import HOME
     for lesson in (HOME, *LESSONS):
         assert lesson.url_path == Path(lesson.path).stem
+
+
+@pytest.mark.parametrize("index", [i for i, lesson in enumerate(LESSONS) if not lesson.needs_tensorflow])
+def test_every_lesson_links_to_its_neighbours_in_story_order(open_page, index):
+    app = open_page(LESSONS[index].path)
+    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    expected = {}
+    if index > 0:
+        expected[f"Previous: {LESSONS[index - 1].title}"] = LESSONS[index - 1].url_path
+    if index + 1 < len(LESSONS):
+        expected[f"Next: {LESSONS[index + 1].title}"] = LESSONS[index + 1].url_path
+    assert links == expected

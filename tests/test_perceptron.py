@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Perceptron
 
-from core import perceptron
+from core.lessons import perceptron
 
 FRANCE_W = (perceptron.FRANCE["w1"], perceptron.FRANCE["w2"])
 FRANCE_B = -perceptron.FRANCE["threshold"]

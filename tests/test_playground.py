@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from core import playground, playground_charts
+from core.lessons import playground
+from core.charts import playground as playground_charts
 
 
 @pytest.mark.parametrize("name", playground.DATASETS)

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from core import preprocess
+from core.digits import preprocess
 
 
 def drawn_digit(size=280, background=0, ink=255, box=(30, 40, 90, 130), mode="L"):

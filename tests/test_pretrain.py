@@ -1,4 +1,4 @@
-"""`python -m core.pretrain` fills the model folder ahead of time; the app then serves from it
+"""`python -m core.digits.pretrain` fills the model folder ahead of time; the app then serves from it
 without ever training."""
 import json
 import os
@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
-from core import mnist_model, training_jobs
-from core.model_store import ModelStore
+from core.digits import jobs as training_jobs, model as mnist_model
+from core.digits.store import ModelStore
 from tests.conftest import ROOT, metric
 
 
 def pretrain(tiny_mnist, cache, *arguments):
     environment = {**os.environ, "MNIST_NPZ": str(tiny_mnist), "NN_EXPLORER_CACHE": str(cache)}
-    finished = subprocess.run([sys.executable, "-m", "core.pretrain", *arguments], cwd=ROOT, env=environment,
+    finished = subprocess.run([sys.executable, "-m", "core.digits.pretrain", *arguments], cwd=ROOT, env=environment,
                               capture_output=True, text=True, timeout=900)
     lines = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
     return finished, lines

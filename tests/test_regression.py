@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from core import regression
+from core.lessons import regression
 
 
 def test_worked_example_from_the_lesson():

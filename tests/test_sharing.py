@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from core import mnist_model
+from core.digits import model as mnist_model
 from ui.state import Controls, Multi, Number, Select, Slider, Toggle
 
 WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect", "text_input", "select_slider")
@@ -116,7 +116,7 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
     def get_or_start(key, config, *_):
         requested.append(config)
         return Waiting()
-    monkeypatch.setattr("core.training_jobs.JOBS.get_or_start", get_or_start)
+    monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", get_or_start)
     params = {"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "64,32", "rate_dense": "0.01",
               "epochs_dense": "3"}
     app = open_page("pages/mnist.py", timeout=90, params=params)

@@ -1,5 +1,5 @@
-"""The story in order: one entry per lesson, used by the router, the home page and the lesson
-navigation."""
+"""The story in order: one entry per lesson, used by the router, the home page, the lesson
+navigation and the tests that every lesson gets (docs/adding-a-lesson.md)."""
 from dataclasses import dataclass
 
 
@@ -13,6 +13,7 @@ class Lesson:
     icon: str
     url_path: str
     summary: str
+    needs_tensorflow: bool = False  # only such a page may load TensorFlow; the others are tested for it
 
 
 HOME = Lesson("pages/home.py", "Start here", ":material/home:", "home",
@@ -30,5 +31,12 @@ LESSONS = (
     Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden_layers",
            "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
     Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
-           "Train a network on thousands of handwritten digits, test it, then draw your own digit."),
+           "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
+           needs_tensorflow=True),
 )
+
+
+def lesson_at(url_path):
+    """Return (index, lesson) of the lesson served at `url_path`, or (None, None)."""
+    return next(((index, lesson) for index, lesson in enumerate(LESSONS) if lesson.url_path == url_path),
+                (None, None))

@@ -1,12 +1,14 @@
 """Page furniture every lesson shares: header, classroom mode, explanations, "Try this" box,
 "Predict before you press" questions and the lesson navigation with its share link."""
+from dataclasses import dataclass
+
 import streamlit as st
 
-from ui.lessons import LESSONS
-from ui.routing import route_through_app
-from ui.state import CLASSROOM, Controls
+from ui.lessons import LESSONS, lesson_at
+from ui.routing import current_url_path, route_through_app
+from ui.state import CLASSROOM, Controls, State
 
-REMEMBERED_CLASSROOM = "classroom_mode"  # the session's choice, kept across page changes
+REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
 # Projector view: bigger text and charts. `zoom` (unlike `transform`) also lays the page out at
 # the larger size, so charts that fill their column still fit it.
 CLASSROOM_CSS = """<style>
@@ -17,13 +19,13 @@ CLASSROOM_CSS = """<style>
 def classroom_toggle():
     """Draw the classroom-mode toggle. The choice follows the learner from page to page (a
     widget's own state belongs to one page); a link that sets it wins."""
-    remembered = st.session_state.get(REMEMBERED_CLASSROOM)
+    remembered = REMEMBERED_CLASSROOM.get()
     if remembered is not None and CLASSROOM.key not in st.query_params:
         st.session_state[CLASSROOM.key] = remembered
 
     def remember():
-        st.session_state[REMEMBERED_CLASSROOM] = st.session_state[CLASSROOM.key]
-    st.session_state[REMEMBERED_CLASSROOM] = CLASSROOM(st.sidebar, on_change=remember)
+        REMEMBERED_CLASSROOM.set(st.session_state[CLASSROOM.key])
+    REMEMBERED_CLASSROOM.set(CLASSROOM(st.sidebar, on_change=remember))
 
 
 def classroom():
@@ -63,40 +65,54 @@ def try_this(*prompts):
         st.markdown("\n".join(f"- {prompt}" for prompt in prompts))
 
 
-def predict_first(name, question, choices, answer, settings):
-    """In classroom mode, ask the class `question` before showing a result, and reveal it on
-    click; returns whether the result may be shown. Any change of `settings` (the values that
-    decide the answer) asks again. Outside classroom mode, always True."""
-    if not classroom():
-        return True
-    revealed_key = f"{name}_revealed"
-    if st.session_state.get(revealed_key) == settings:
-        return True
-    with st.container(border=True):
-        st.markdown(f"**:material/psychology_alt: Predict before you press.** {question}")
-        guess = st.radio("Your guess", choices, index=None, horizontal=True, key=f"{name}_guess_{settings}")
+@dataclass(frozen=True)
+class Question:
+    """A "Predict before you press" question for classroom mode, declared once per page. Its name
+    keys the class's guess and whether the answer has been revealed."""
 
-        def reveal():
-            st.session_state[revealed_key] = settings
-            st.session_state[f"{name}_said"] = (guess, answer)
-        st.button("Reveal the answer", icon=":material/visibility:", key=f"{name}_reveal", on_click=reveal,
-                  disabled=guess is None, help="Make a guess first.")
-    return False
+    name: str
+
+    @property
+    def revealed(self):
+        return State(f"{self.name}_revealed")  # the settings the answer was revealed for
+
+    @property
+    def said(self):
+        return State(f"{self.name}_said")  # (the class's guess, the answer)
+
+    def ask(self, question, choices, answer, settings):
+        """In classroom mode, ask the class `question` before showing a result, and reveal it on
+        click; return whether the result may be shown. Any change of `settings` (the values that
+        decide the answer) asks again. Outside classroom mode, always True."""
+        if not classroom() or self.revealed.get() == settings:
+            return True
+        with st.container(border=True):
+            st.markdown(f"**:material/psychology_alt: Predict before you press.** {question}")
+            guess = st.radio("Your guess", choices, index=None, horizontal=True, key=f"{self.name}_guess_{settings}")
+
+            def reveal():
+                self.revealed.set(settings)
+                self.said.set((guess, answer))
+            st.button("Reveal the answer", icon=":material/visibility:", key=f"{self.name}_reveal", on_click=reveal,
+                      disabled=guess is None, help="Make a guess first.")
+        return False
+
+    def verdict(self):
+        """After a reveal: say whether the class's guess was right."""
+        said = self.said.get()
+        if classroom() and said:
+            guess, answer = said
+            (st.success if guess == answer else st.warning)(
+                f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:")
 
 
-def verdict(name):
-    """After a reveal: say whether the class's guess was right."""
-    said = st.session_state.get(f"{name}_said")
-    if classroom() and said:
-        guess, answer = said
-        (st.success if guess == answer else st.warning)(
-            f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:")
-
-
-def lesson_footer(path, controls=Controls()):
+def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
-    index = next(i for i, lesson in enumerate(LESSONS) if lesson.path == path)
+    index, _ = lesson_at(current_url_path())
+    controls.share_box(st.sidebar)
+    if index is None:
+        return
     left, _, right = st.columns([2, 3, 2])
     if index > 0:
         previous = LESSONS[index - 1]
@@ -104,4 +120,3 @@ def lesson_footer(path, controls=Controls()):
     if index + 1 < len(LESSONS):
         following = LESSONS[index + 1]
         right.page_link(following.path, label=f"Next: {following.title}", icon=":material/arrow_forward:")
-    controls.share_box(st.sidebar)

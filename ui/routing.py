@@ -7,6 +7,7 @@ off and rerunning lets app.py route the link, to the same page (page ids come fr
 """
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 
 ROUTED = "_routed_through_app"
@@ -22,3 +23,14 @@ def route_through_app():
         st.session_state[ROUTED] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def current_url_path():
+    """Return the url path of the page this run is showing ("loss", "mnist"…), or "" if unknown.
+
+    Read from the page registry that st.navigation fills, the same one st.context.url uses."""
+    context = get_script_run_ctx()
+    if context is None:
+        return ""
+    page = context.pages_manager.get_pages().get(context.pages_manager.current_page_script_hash, {})
+    return page.get("url_pathname", "")

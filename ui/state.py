@@ -1,5 +1,6 @@
 """Each page declares its controls once (key, label, range, default, help) and draws them from
-that declaration, so the names, limits and explanations live in one place.
+that declaration, so the names, limits and explanations live in one place. Page state that is not
+a widget is declared the same way, with `State`.
 
 Every control is bound to the page's URL (Streamlit's `bind="query-params"`, the key being the
 parameter name), so a link reopens the same view. Streamlit itself replaces a value it cannot use
@@ -8,6 +9,7 @@ writes the link that reopens the current view.
 """
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -216,8 +218,30 @@ class Multi:
         return list(value)
 
 
-def bump(key, default=0):
-    """Return an on_click callback that adds one to an integer widget's value (e.g. a seed)."""
+@dataclass(frozen=True)
+class State:
+    """A piece of page state that is not a widget (a trained network, a counter), declared once
+    with its key and a function that makes its default. Pages use `get` and `set`, never a key."""
+
+    key: str
+    default: Callable = lambda: None  # called for each new session, so defaults are never shared
+
+    def get(self):
+        if self.key not in st.session_state:
+            st.session_state[self.key] = self.default()
+        return st.session_state[self.key]
+
+    def set(self, value):
+        st.session_state[self.key] = value
+
+    def reset(self):
+        """Back to the default (also usable as a button's on_click)."""
+        self.set(self.default())
+
+
+def bump(declaration):
+    """Return an on_click callback that adds one to an integer control or State (e.g. a seed)."""
     def callback():
-        st.session_state[key] = int(st.session_state.get(key, default)) + 1
+        default = declaration.default() if callable(declaration.default) else declaration.default
+        st.session_state[declaration.key] = int(st.session_state.get(declaration.key, default)) + 1
     return callback

@@ -3,8 +3,7 @@ network trains once, and every student's drawing gets a prediction. (Timings: be
 import tempfile
 from pathlib import Path
 
-from bench.classroom import classroom
-from tests.browser.conftest import running_app
+from harness.browser import classroom, running_app
 
 SESSIONS = 30
 

@@ -2,11 +2,9 @@
 read-only model folder. Each runs its own server on a small real-MNIST file so training is quick."""
 import shutil
 
-from bench.classroom import CANVAS, draw
-from core import mnist_model
-from core.model_store import ModelStore
-from tests.browser.conftest import running_app, settle
-from tests.browser.test_in_browser import STROKES
+from core.digits import model as mnist_model
+from core.digits.store import ModelStore
+from harness.browser import CANVAS, STROKES, draw, running_app, settle
 
 PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
 

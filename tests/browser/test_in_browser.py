@@ -1,16 +1,8 @@
 """The app in a real browser: navigation, widgets, drawing on the canvas, uploads."""
 import re
 
-from bench.classroom import CANVAS, draw
-from tests.browser.conftest import ARTIFACTS, settle
+from harness.browser import ARTIFACTS, CANVAS, STROKES, draw, settle
 from ui.lessons import LESSONS
-
-STROKES = {  # canvas coordinates, 280 × 280
-    "1": [[(140, 40), (140, 240)]],
-    "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
-    "7": [[(70, 50), (210, 50)], [(210, 50), (120, 240)]],
-}
-
 
 def metric_value(page, label):
     metric = page.locator("[data-testid=stMetric]", has_text=label).first

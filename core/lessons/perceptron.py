@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.lessons.neuron import step
+
 # "Should I go to France?": x1 = the ticket is under $1,000, x2 = my partner can come.
 FRANCE = {"w1": 4.0, "w2": 3.0, "threshold": 4.0}
 # The lesson's second example, weights −2, −3 and bias 3, is meant as a NAND gate, but (0, 1) gives
@@ -28,14 +30,9 @@ def weighted_sum(x, w, b):
     return np.asarray(x) @ np.asarray(w, dtype=float) + b
 
 
-def step(z):
-    """Return 1 where z > 0, else 0. Exactly 0 counts as "no"."""
-    return (np.asarray(z) > 0).astype(int)
-
-
 def decide(x, w, b):
     """Return the perceptron's output (0 or 1) for inputs x."""
-    return step(weighted_sum(x, w, b))
+    return step(weighted_sum(x, w, b)).astype(int)
 
 
 def truth_table(w, b):

@@ -15,6 +15,8 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
+from core.lessons.neuron import sigmoid
+
 EXTENT = 1.6  # every data set fits in the square [−EXTENT, EXTENT]²
 DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals")
 FEATURES = {
@@ -27,7 +29,7 @@ FEATURES = {
     "sin x2": lambda x1, x2: np.sin(x2),
 }
 ACTIVATIONS = {  # the lesson's names → scikit-learn's, with the function itself for the forward pass
-    "sigmoid": ("logistic", lambda z: 1 / (1 + np.exp(-z))),
+    "sigmoid": ("logistic", sigmoid),
     "tanh": ("tanh", np.tanh),
     "ReLU": ("relu", lambda z: np.maximum(z, 0)),
     "linear": ("identity", lambda z: z),

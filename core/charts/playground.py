@@ -4,10 +4,12 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from core.charts import BEST, CURRENT, INK, grid_cells
-from core.playground import EXTENT
+from core.charts.concepts import grid_cells
+from core.charts.palette import (BEST, CLASS_0, CLASS_0_EDGE, CLASS_1, CLASS_1_EDGE, CURRENT, INK, PAPER,
+                                  rgb)
+from core.lessons.playground import EXTENT
 
-CLASS_COLORS = alt.Scale(domain=[0, 1], range=["#f28e2b", "#2f6fb0"])  # orange class 0, blue class 1
+CLASS_COLORS = alt.Scale(domain=[0, 1], range=[CLASS_0, CLASS_1])
 SQUARE = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)
 
 
@@ -15,14 +17,14 @@ def boundary(grid, data):
     """Return the network's output over the plane with training (filled) and test (hollow) points."""
     heat = grid_cells(grid, "x1", "x2", scale=SQUARE, mark={"opacity": 0.75},
                       color=alt.Color("probability:Q", title="output", scale=alt.Scale(
-                          domain=[0, 0.5, 1], range=[CLASS_COLORS.range[0], "#f7f7f7", CLASS_COLORS.range[1]])))
+                          domain=[0, 0.5, 1], range=[CLASS_0, PAPER, CLASS_1])))
     points = pd.concat([
         pd.DataFrame({"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}),
         pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
     ])
     dots = alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
         x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE),
-        color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#c45a00", "#174a80"]), title="class"),
+        color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=[CLASS_0_EDGE, CLASS_1_EDGE]), title="class"),
         fill=alt.Fill("label:N", scale=CLASS_COLORS, legend=None),
         fillOpacity=alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
                                     title="filled: training, hollow: test"),
@@ -58,7 +60,7 @@ def network(layer_sizes, coefs, input_names):
     largest = max([edge["size"] for edge in edges] + [1e-9])
     lines = alt.Chart(pd.DataFrame(edges)).mark_rule(opacity=0.8).encode(
         x=alt.X("x:Q", axis=None), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", axis=None), y2=alt.Y2("y2:Q"),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=["#2f6fb0", "#f28e2b"]),
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0]),
                         title="weight"),
         strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
         tooltip=[alt.Tooltip("weight:Q", format=".3f")])
@@ -74,7 +76,7 @@ def neuron_image(values, size=72):
     orange where it is low, white in between (scaled to the neuron's own range)."""
     low, high = float(np.min(values)), float(np.max(values))
     t = (values - low) / (high - low) if high > low else np.full_like(values, 0.5)
-    orange, white, blue = np.array([242, 142, 43]), np.array([247, 247, 247]), np.array([47, 111, 176])
+    orange, white, blue = (np.array(rgb(colour)) for colour in (CLASS_0, PAPER, CLASS_1))
     t = t[..., None]
-    rgb = np.where(t < 0.5, orange + (white - orange) * (t * 2), white + (blue - white) * ((t - 0.5) * 2))
-    return Image.fromarray(rgb.astype(np.uint8)).resize((size, size), Image.Resampling.NEAREST)
+    pixels = np.where(t < 0.5, orange + (white - orange) * (t * 2), white + (blue - white) * ((t - 0.5) * 2))
+    return Image.fromarray(pixels.astype(np.uint8)).resize((size, size), Image.Resampling.NEAREST)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import regression
+from core.lessons import regression
 
 # Past this size a loss is treated as blown up: the step overshoots further every time.
 DIVERGENCE_LIMIT = 1e8

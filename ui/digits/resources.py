@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import mnist_data, mnist_model
-from core.model_store import ModelStore
-from core.training_jobs import JOBS
+from core.digits import data as mnist_data, model as mnist_model
+from core.digits.store import ModelStore
+from core.digits.jobs import JOBS
 
 # This server only reads single images; training runs in processes of its own.
 mnist_model.serve_one_image_at_a_time()
@@ -20,10 +20,10 @@ mnist_model.serve_one_image_at_a_time()
 def _keep_keras_between_runs():
     """After every script run Streamlit calls keras.backend.clear_session() (in its script
     runner's `_clean_problem_modules`), which also empties TensorFlow's kernel cache: the next
-    prediction then rebuilds every kernel. Measured here: an activation pass took 40 ms instead of
-    1.5 ms, a tf.constant 2 ms instead of 0.04 ms. That clean-up is meant for scripts that build
+    prediction then rebuilds every kernel, many times slower. That clean-up is meant for scripts that build
     models on every run; this app builds none in a run (trained models are loaded once and shared
-    by all sessions), so keep Keras's state and do only the rest of Streamlit's clean-up."""
+    by all sessions), so keep Keras's state and do only the rest of Streamlit's clean-up.
+    bench/README.md has the figures."""
     from streamlit.runtime.scriptrunner import script_runner
 
     def clean_problem_modules():
@@ -94,7 +94,7 @@ def model_for(config, dataset):
 @st.cache_resource(show_spinner=False, max_entries=8)
 def explainer(key, _model):
     """The model's sub-model and saliency function, traced once here rather than on a first drawing."""
-    from core.explain import Explainer
+    from core.digits.explain import Explainer
 
     built = Explainer(_model)
     blank = np.zeros((28, 28), dtype=np.float32)
@@ -107,21 +107,15 @@ def explainer(key, _model):
                    max_entries=4)
 def neighbours(key, _model, _dataset):
     """The neighbour index saved beside the model, or computed now (and saved if the folder allows)."""
-    from core.explain import NEIGHBOURS, NeighbourIndex, neighbour_index
+    from core.digits.explain import saved_neighbour_index
 
-    store = ModelStore()
-    arrays = store.load_arrays(key, NEIGHBOURS)
-    if arrays is not None and len(arrays["projected"]) == len(_dataset.x_train):
-        return NeighbourIndex.from_arrays(arrays)
-    index = neighbour_index(_model, _dataset.x_train)
-    store.save_arrays(key, NEIGHBOURS, index.arrays())
-    return index
+    return saved_neighbour_index(ModelStore(), key, _model, _dataset.x_train)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def first_layer(key, _model):
     """The first layer's weights as pictures (blue negative, red positive)."""
-    from core.explain import first_layer_pictures
-    from core.mnist_charts import diverging
+    from core.digits.explain import first_layer_pictures
+    from core.charts.digits import diverging
 
     return [diverging(picture, size=84) for picture in first_layer_pictures(_model)]

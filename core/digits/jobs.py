@@ -29,9 +29,9 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     """Train, evaluate and save one model into `directory`. Return (model, metadata, saved):
     saved is False when the folder is read-only. `report` gets training progress, and
     `evaluating(history)` is called between training and evaluation."""
-    from core import mnist_model
-    from core.explain import NEIGHBOURS, neighbour_index
-    from core.model_store import ModelStore
+    from core.digits import model as mnist_model
+    from core.digits.explain import saved_neighbour_index
+    from core.digits.store import ModelStore
 
     model, history = mnist_model.train(config, data, report)
     if evaluating:
@@ -42,15 +42,14 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     store = ModelStore(directory)
     # the training digits' places in the last hidden layer, for "nearest training digits": saved
     # first, so that whoever sees the model saved finds them beside it
-    if store.writable():
-        store.save_arrays(metadata["key"], NEIGHBOURS, neighbour_index(model, data.x_train).arrays())
+    saved_neighbour_index(store, metadata["key"], model, data.x_train)
     return model, metadata, store.save(metadata["key"], model, metadata)
 
 
 def run(config_fields, data_id, directory, workspace):
     """Train, evaluate and save one model (the body of the child process)."""
-    from core import mnist_data, mnist_model
-    from core.model_store import ModelStore
+    from core.digits import data as mnist_data, model as mnist_model
+    from core.digits.store import ModelStore
 
     progress_path = Path(workspace) / PROGRESS_FILE
     last_report = [0.0]

@@ -1,9 +1,9 @@
 """Train the handwriting networks into the model folder ahead of time, so that a hosted app (or a
 Docker image) serves predictions from its first request instead of training while a class waits.
 
-    python -m core.pretrain                     # the default network (convolutional)
-    python -m core.pretrain --presets nielsen dense
-    python -m core.pretrain --all --force       # every preset, trained again even if saved
+    python -m core.digits.pretrain                     # the default network (convolutional)
+    python -m core.digits.pretrain --presets nielsen dense
+    python -m core.digits.pretrain --all --force       # every preset, trained again even if saved
 
 The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the app, and the
 data come from the same sources in the same order (see core/mnist_data.py), so the keys match.
@@ -14,13 +14,13 @@ import json
 import sys
 import time
 
-from core import mnist_data, mnist_model
-from core.model_store import ModelStore
-from core.training_jobs import train_and_save
+from core.digits import data as mnist_data, model as mnist_model
+from core.digits.store import ModelStore
+from core.digits.jobs import train_and_save
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python -m core.pretrain", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m core.digits.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", nargs="+", choices=tuple(mnist_model.PRESETS), default=["convolutional"],
                         help="which networks to train (default: convolutional, the one the page opens with)")
     parser.add_argument("--all", action="store_true", help="train every preset")

@@ -18,10 +18,10 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from core.mnist_model import to_inputs
+from core.digits.model import to_inputs
 
-MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps 83% of the spread of
-# the default network's 1,024 values, in 15 MB for 60,000 digits (measured here)
+MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps most of the spread of the
+# default network's 1,024 values in a few MB (bench/README.md has the figures)
 NEIGHBOURS = "neighbours"  # the name the neighbour index is saved under beside its model
 EMBEDDING_BATCH = 1000
 PCA_SAMPLE = 10_000  # training digits the projection is fitted on
@@ -133,7 +133,7 @@ class NeighbourIndex:
     def nearest(self, embedding, count=6):
         """Return (indices, distances) of the `count` nearest training digits, closest first."""
         point = ((np.asarray(embedding, dtype=np.float32) - self.mean) @ self.components.T)[None]
-        with threadpool_limits(1):  # one query: a pool of threads only waits on itself (56 ms vs 3 ms here)
+        with threadpool_limits(1):  # one query: a pool of threads would only wait on itself
             distances, indices = self.search.kneighbors(point, n_neighbors=count)
         return indices[0], distances[0]
 
@@ -161,6 +161,17 @@ class Explanation:
     neighbours: np.ndarray  # indices of the nearest training digits, closest first
     distances: np.ndarray
     first_layer_top: list  # for a dense network: its most active first-layer neurons, strongest first
+
+
+def saved_neighbour_index(store, key, model, images):
+    """Return the neighbour index saved beside model `key` in `store` (a ModelStore), or build it
+    over `images` now and save it there if the folder can be written."""
+    arrays = store.load_arrays(key, NEIGHBOURS)
+    if arrays is not None and len(arrays["projected"]) == len(images):
+        return NeighbourIndex.from_arrays(arrays)
+    index = neighbour_index(model, images)
+    store.save_arrays(key, NEIGHBOURS, index.arrays())  # does nothing in a read-only folder
+    return index
 
 
 def explain_digit(explainer, index, image, neighbours=6, top_neurons=6):

@@ -51,26 +51,32 @@ PRESET_NAMES = {
     "dense": "Dense network 784-128-10",
 }
 DEFAULT = PRESETS["convolutional"]
-# Sane bounds for the learner's changes, checked before anything trains.
-LIMITS = {"hidden": (1, 512), "epochs": (1, 30), "batch_size": (1, 1024), "learning_rate": (1e-5, 10.0)}
+# What the learner may choose in the training form, checked before anything trains. Every
+# preset's own values are among these.
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
+BATCH_SIZES = (10, 32, 64, 128, 256, 512)
+LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+LIMITS = {"hidden": (1, 512), "epochs": (1, 30)}
 
 
 def validate(config):
     """Raise ValueError naming the first setting that is outside its sane bounds."""
     if config.preset not in PRESETS:
         raise ValueError(f"unknown preset {config.preset!r}; choose one of {sorted(PRESETS)}")
-    if config.activation not in ("relu", "sigmoid", "tanh"):
-        raise ValueError(f"unknown activation {config.activation!r}")
+    if config.activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {config.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if config.preset == "convolutional" and not 1 <= len(config.hidden) <= 3:
         raise ValueError(f"the convolutional network takes 1 to 3 blocks, got {len(config.hidden)}")
     low, high = LIMITS["hidden"]
     if not config.hidden or not all(low <= int(size) <= high for size in config.hidden):
         raise ValueError(f"each hidden layer needs {low} to {high} units, got {config.hidden}")
-    for name in ("epochs", "batch_size", "learning_rate"):
-        low, high = LIMITS[name]
-        value = getattr(config, name)
-        if not (low <= value <= high):
-            raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    low, high = LIMITS["epochs"]
+    if not low <= config.epochs <= high:
+        raise ValueError(f"epochs must be between {low} and {high}, got {config.epochs}")
+    for name, options in (("batch_size", BATCH_SIZES), ("learning_rate", LEARNING_RATES)):
+        if getattr(config, name) not in options:
+            raise ValueError(f"{name} must be one of {', '.join(f'{option:g}' for option in options)}, "
+                             f"got {getattr(config, name)}")
     return config
 
 
@@ -81,7 +87,7 @@ def quadratic_cost(y_true, y_pred):
 
 def _conv_block(filters, activation, first):
     # A 3×3 convolution. The first keeps the 28×28 size; later ones shrink it, which keeps
-    # training fast on a CPU. (Batch norm was measured here: no more accurate, twice as slow.)
+    # training fast on a CPU. (Batch norm was no more accurate and twice as slow: bench/README.md.)
     return [keras.layers.Conv2D(filters, 3, padding="same" if first else "valid", activation=activation)]
 
 
@@ -179,9 +185,8 @@ def train(config, data, report=None):
 
 def serve_one_image_at_a_time():
     """Make TensorFlow run each operation in the calling thread. For one 28 × 28 image that is
-    fastest, and in a server sharing 2 cores with other sessions (or a browser) it avoids the
-    worker threads of a pool waiting on each other: measured here, an activation pass took 40 ms
-    that way instead of 1.5 ms. Must be called before TensorFlow runs its first operation;
+    fastest, and in a server sharing its cores with other sessions (or a browser) it avoids the
+    worker threads of a pool waiting on each other (bench/README.md has the figures). Must be called before TensorFlow runs its first operation;
     returns False if it is too late (the setting is then left as it is)."""
     import tensorflow as tf
 
@@ -196,7 +201,8 @@ def serve_one_image_at_a_time():
 def predict_one(model, image):
     """Return the ten class probabilities for one (28, 28) image in [0, 1].
 
-    Uses predict_on_batch: model.predict costs ~76 ms a call here, this ~1 ms.
+    Uses predict_on_batch: model.predict sets up a whole data pipeline on every call, which costs
+    far more than the prediction itself.
     """
     return np.asarray(model.predict_on_batch(to_inputs(image[None]))[0], dtype=np.float64)
 

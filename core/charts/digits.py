@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from core.charts import BEST, CURRENT
+from core.charts.palette import BEST, CURRENT, MISTAKE, MUTED, NEGATIVE, POSITIVE, WHITE, rgb
 
 
 def history_chart(history):
@@ -35,7 +35,7 @@ def probability_bars(probabilities):
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-        color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value("#9aa5b1")),
+        color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value(MUTED)),
         tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")]).properties(height=220)
 
 
@@ -51,7 +51,7 @@ def confusion_chart(confusion):
         tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")])
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("count:Q"),
-        color=alt.condition(alt.datum["off diagonal"], alt.value("#b00020"), alt.value("white")))
+        color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE)))
     return (cells + text).properties(height=380, width=380)
 
 
@@ -84,7 +84,12 @@ def sample_grid(images, labels, per_class=10, seed=0):
     return np.vstack(rows)
 
 
-def _rgb(gray):
+def _unit(colour):
+    """Return a palette colour as an RGB vector in [0, 1]."""
+    return np.array(rgb(colour)) / 255
+
+
+def _grey_to_rgb(gray):
     return np.repeat((np.clip(gray, 0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
 
 
@@ -93,10 +98,10 @@ def with_box(ink, box, size=196):
     drawn in red."""
     scale = size / max(ink.shape)
     width, height = max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))
-    pixels = np.asarray(Image.fromarray(_rgb(ink)).resize((width, height), Image.Resampling.BILINEAR)).copy()
+    pixels = np.asarray(Image.fromarray(_grey_to_rgb(ink)).resize((width, height), Image.Resampling.BILINEAR)).copy()
     top, bottom, left, right = (int(value * scale) for value in box)
     bottom, right = min(height - 1, bottom), min(width - 1, right)
-    red = np.array([228, 87, 46], dtype=np.uint8)
+    red = np.array(rgb(CURRENT), dtype=np.uint8)
     for thickness in range(2):
         pixels[min(top + thickness, height - 1), left:right + 1] = red
         pixels[max(bottom - thickness, 0), left:right + 1] = red
@@ -110,14 +115,14 @@ def with_centre(image, size=196):
     cross) marked."""
     from scipy import ndimage
 
-    pixels = np.asarray(Image.fromarray(_rgb(image)).resize((size, size), Image.Resampling.NEAREST)).copy()
+    pixels = np.asarray(Image.fromarray(_grey_to_rgb(image)).resize((size, size), Image.Resampling.NEAREST)).copy()
     scale = size / image.shape[0]
     row, column = ndimage.center_of_mass(image) if image.sum() > 0 else ((image.shape[0] - 1) / 2,) * 2
     middle = int(size / 2)
     pixels[middle, middle - 6:middle + 7] = 255
     pixels[middle - 6:middle + 7, middle] = 255
     y, x = int((row + 0.5) * scale), int((column + 0.5) * scale)
-    pixels[max(0, y - 3):y + 4, max(0, x - 3):x + 4] = (228, 87, 46)
+    pixels[max(0, y - 3):y + 4, max(0, x - 3):x + 4] = rgb(CURRENT)
     return Image.fromarray(pixels)
 
 
@@ -136,8 +141,8 @@ def diverging(values, size=None):
     scaled = values / max(float(np.abs(values).max()), 1e-12)
     positive, negative = np.clip(scaled, 0, 1)[..., None], np.clip(-scaled, 0, 1)[..., None]
     white = np.ones(values.shape + (3,), dtype=np.float32)
-    rgb = white - positive * np.array([0.0, 0.66, 0.82]) - negative * np.array([0.82, 0.55, 0.0])
-    picture = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    rgb_values = white + positive * (_unit(POSITIVE) - 1) + negative * (_unit(NEGATIVE) - 1)
+    picture = Image.fromarray((np.clip(rgb_values, 0, 1) * 255).astype(np.uint8))
     return picture.resize((size, size), Image.Resampling.NEAREST) if size else picture
 
 
@@ -147,8 +152,8 @@ def saliency_overlay(image, saliency, size=196):
     base = np.clip(image, 0, 1)[..., None] * 0.45
     scaled = saliency / max(float(np.abs(saliency).max()), 1e-12)
     up, down = np.clip(scaled, 0, 1)[..., None], np.clip(-scaled, 0, 1)[..., None]
-    rgb = base + up * np.array([1.0, 0.25, 0.1]) + down * np.array([0.1, 0.4, 1.0])
-    picture = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    rgb_values = base + up * _unit(POSITIVE) + down * _unit(NEGATIVE)
+    picture = Image.fromarray((np.clip(rgb_values, 0, 1) * 255).astype(np.uint8))
     return picture.resize((size, size), Image.Resampling.NEAREST)
 
 
@@ -176,5 +181,5 @@ def activation_bars(values, highlighted=()):
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("neuron:O", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
         y=alt.Y("activation:Q"),
-        color=alt.condition(alt.datum.top, alt.value(CURRENT), alt.value("#9aa5b1")),
+        color=alt.condition(alt.datum.top, alt.value(CURRENT), alt.value(MUTED)),
         tooltip=[alt.Tooltip("neuron:O"), alt.Tooltip("activation:Q", format=".3f")]).properties(height=200)

@@ -25,7 +25,7 @@ def sigmoid_prime(z):
 
 def step(z):
     """Return the perceptron's output: 1 where z > 0, else 0."""
-    return (np.asarray(z) > 0).astype(float)
+    return (np.asarray(z) > 0).astype(float)  # exactly 0 counts as "no"
 
 
 def step_prime(z):

@@ -3,11 +3,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core import neuron, perceptron, regression
+from core.charts.palette import BEST, CURRENT, FADED, INK
+from core.lessons import neuron, perceptron, regression
 
-CURRENT = "#e4572e"  # the learner's own choice
-BEST = "#17bebb"  # the reference answer
-INK = "#2e4057"
 
 
 def grid_cells(table, x, y, scale=None, titles=None, mark=None, **encoding):
@@ -92,7 +90,7 @@ def perceptron_square(w, b):
     decision = perceptron.decide(np.column_stack([g1.ravel(), g2.ravel()]), w, b)
     regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(),
                             "decision": np.where(decision == 1, "go (1)", "stay (0)")})
-    colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, "#c9c9c9"])
+    colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, FADED])
     shading = grid_cells(regions, "x1", "x2", scale=alt.Scale(domain=[-0.5, 1.5], nice=False),
                          titles=("x1 (ticket under $1,000)", "x2 (partner can come)"),
                          mark={"opacity": 0.35, "clip": True},
@@ -132,7 +130,7 @@ def sigmoid_vs_step(steepness, z):
     ])
     lines = alt.Chart(curves).mark_line(strokeWidth=3, interpolate="linear").encode(
         x=alt.X("z:Q", scale=alt.Scale(domain=[-8, 8])), y=alt.Y("output:Q", title="output"),
-        color=alt.Color("curve:N", title=None, scale=alt.Scale(range=["#9a9a9a", BEST]),
+        color=alt.Color("curve:N", title=None, scale=alt.Scale(range=[FADED, BEST]),
                         legend=alt.Legend(orient="top")))
     half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[4, 4], color=INK).encode(y=alt.Y("y:Q"))
     z_shown = float(np.clip(z, -8, 8))

@@ -1,0 +1,158 @@
+"""A real Streamlit server and a real Chromium, driven by Playwright: start the app, launch the
+browser, wait for a page to settle, draw strokes on the canvas, open a whole class at once.
+
+Used by tests/browser/ and bench/; it imports neither.
+"""
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
+PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+STROKES = {  # digits drawn with the mouse, in canvas coordinates (280 × 280)
+    "1": [[(140, 40), (140, 240)]],
+    "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
+    "7": [[(70, 50), (210, 50)], [(210, 50), (120, 240)]],
+}
+# In each page: remember when the mouse was released and when a Prediction first appeared.
+TIMING_PROBE = """() => {
+  window.__timing = {};
+  document.addEventListener('mouseup', () => { window.__timing.up = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (window.__timing.up && !window.__timing.seen && [...document.querySelectorAll('[data-testid=stMetric]')]
+        .some(m => m.innerText.startsWith('Prediction'))) { window.__timing.seen = performance.now(); }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def find_browser(playwright):
+    """Return a Chromium executable: $CHROMIUM, Debian's /usr/bin/chromium, or Playwright's own."""
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
+    try:
+        candidates.append(playwright.chromium.executable_path)
+    except Exception:  # Playwright without a downloaded browser
+        pass
+    return next((path for path in candidates if path and os.path.exists(path)), None)
+
+
+def launch(playwright):
+    """Return a headless Chromium started with the flags this closed network needs."""
+    return playwright.chromium.launch(executable_path=find_browser(playwright), headless=True, args=LAUNCH_ARGS)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(url, process, log_name, timeout=60):
+    deadline = time.time() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                raise RuntimeError(f"the app did not start; see test-artifacts/{log_name}")
+            time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def running_app(**environment):
+    """Run `streamlit run app.py` on a free loopback port with extra environment variables
+    (None removes one); yield (url, process) once /_stcore/health answers, stop it afterwards."""
+    port = free_port()
+    env = dict(os.environ)
+    for key, value in environment.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_name = f"server-{port}.log"
+    log = open(ARTIFACTS / log_name, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log_name)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def settle(page, timeout=60_000):
+    """Wait until the script has finished running and the page has painted."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, state="attached", timeout=timeout)
+    page.wait_for_timeout(500)
+
+
+def draw(page, strokes):
+    """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse."""
+    canvas = page.locator(CANVAS)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for points in strokes:
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 11):
+                page.mouse.move(box["x"] + x0 + (x1 - x0) * step / 10, box["y"] + y0 + (y1 - y0) * step / 10)
+        page.mouse.up()
+
+
+def shown_prediction(page):
+    """Return the digit the page's Prediction metric shows."""
+    return page.locator("[data-testid=stMetric]", has_text="Prediction").locator(
+        "[data-testid=stMetricValue]").inner_text().strip()
+
+
+def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=lambda: None):
+    """Open `sessions` pages on the handwriting page at once, wait for all to be ready, draw a "1"
+    on each, and return (seconds until all were ready, per-session results: prediction shown and
+    click-to-prediction ms). `all_predicted` is called while every session is still connected."""
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(sessions)]
+    pages = [context.new_page() for context in contexts]
+    started = time.perf_counter()
+    for page in pages:
+        # Thirty Chromium tabs starting at once can starve a 2-core machine for a while: the
+        # first response may be slow to arrive, so wait as long as for the page to be ready.
+        page.goto(f"{url}/mnist", wait_until="commit", timeout=ready_timeout_ms)
+    for page in pages:
+        page.wait_for_selector(CANVAS, timeout=ready_timeout_ms)
+    ready_seconds = time.perf_counter() - started
+    for page in pages:
+        page.evaluate(TIMING_PROBE)
+    for page in pages:
+        draw(page, STROKES["1"])
+    results = []
+    for page in pages:
+        page.wait_for_selector(PREDICTION, timeout=120_000)
+        page.wait_for_function("() => window.__timing.seen", timeout=30_000)
+        timing = page.evaluate("() => window.__timing")
+        results.append({"prediction": shown_prediction(page), "click_to_prediction_ms": timing["seen"] - timing["up"],
+                        "exceptions": page.locator("[data-testid=stException]").count()})
+    all_predicted()
+    for context in contexts:
+        context.close()
+    return ready_seconds, results

@@ -1,0 +1,55 @@
+"""The code's layout rules (docs/code-map.md), checked on the source itself: layers import one way,
+functions and pages stay short, and pages keep no page state under literal keys."""
+import ast
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+LAYERS = ("app.py", "pages", "ui", "core")
+MAX_FUNCTION_LINES = 60
+MAX_PAGE_LINES = 200
+
+
+def python_files(*places):
+    for place in places:
+        path = ROOT / place
+        yield from ([path] if path.is_file() else sorted(path.rglob("*.py")))
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("path", list(python_files(*LAYERS, "bench", "harness")), ids=str)
+def test_functions_are_short_and_nothing_outside_tests_imports_tests(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and path.parts[-2] != "bench":
+            length = node.end_lineno - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{node.name} is {length} lines"
+    assert not [module for module in imported_modules(path) if module.split(".")[0] == "tests"]
+
+
+@pytest.mark.parametrize("path", list(python_files("core")), ids=str)
+def test_core_never_imports_streamlit_or_the_layers_above(path):
+    tops = {module.split(".")[0] for module in imported_modules(path)}
+    assert not tops & {"streamlit", "ui", "pages", "bench", "harness"}
+
+
+@pytest.mark.parametrize("path", list(python_files("ui")), ids=str)
+def test_ui_never_imports_pages(path):
+    assert not [module for module in imported_modules(path) if module.split(".")[0] == "pages"]
+
+
+@pytest.mark.parametrize("path", list(python_files("pages")), ids=str)
+def test_pages_are_short_and_declare_their_state(path):
+    text = path.read_text()
+    assert len(text.splitlines()) <= MAX_PAGE_LINES
+    assert not re.search(r"""session_state(\[|\.setdefault\()\s*["']""", text), "declare it with ui.state.State"

@@ -1,0 +1,24 @@
+"""Section 3 of the handwriting page: how the trained network does on digits it never saw."""
+import streamlit as st
+
+from core.charts import digits as digit_charts
+
+
+def section(evaluation, dataset):
+    """Test accuracy, accuracy per digit, the confusion matrix and the most confident mistakes."""
+    st.header("3. Evaluate", divider="gray")
+    st.metric("Test accuracy", f"{evaluation['accuracy']:.2%}",
+              help=f"Share of the {evaluation['n_test']:,} test digits read correctly.")
+    st.markdown(f"On **{evaluation['n_test']:,} digits it never saw**, the network reads "
+                f"{round(evaluation['accuracy'] * evaluation['n_test']):,} correctly.")
+    per_digit, confusion = st.columns(2)
+    per_digit.markdown("**Accuracy per digit**")
+    per_digit.altair_chart(digit_charts.per_class_chart(evaluation["per_class"]), width="stretch")
+    confusion.markdown("**Confusion matrix**: which digit was read as which (red: mistakes)")
+    confusion.altair_chart(digit_charts.confusion_chart(evaluation["confusion"]), width="content")
+    if evaluation["mistakes"]:
+        st.markdown("**Its most confident mistakes**")
+        gallery = st.columns(8)
+        for slot, mistake in zip(gallery * 3, evaluation["mistakes"]):
+            slot.image(digit_charts.enlarge(dataset.x_test[mistake["index"]] / 255, 84),
+                       caption=f"true {mistake['true']}, read {mistake['predicted']} ({mistake['confidence']:.0%})")

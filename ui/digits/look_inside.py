@@ -1,0 +1,107 @@
+"""Section 5 of the handwriting page: the views that explain one prediction, a tab each."""
+import streamlit as st
+
+from core.charts import digits as digit_charts
+from core.digits import explain
+from ui.digits import resources
+
+TABS = ("How the digit was prepared", "Activations", "What the first layer looks for", "Which pixels mattered",
+        "Nearest training digits")
+
+
+def _preparation(steps):
+    if steps is None:
+        st.markdown("A test digit is already in MNIST's form: 28 × 28, scaled and centred.")
+        return
+    st.markdown("MNIST's digits were made by a recipe: crop to the ink, scale the longer side to "
+                "20 pixels, place it in a 28 × 28 field, then move it so its centre of mass (red) "
+                "sits at the centre (white cross). The network only ever saw digits made this way.")
+    columns = st.columns(4)
+    columns[0].image(digit_charts.with_box(steps.ink, steps.box), caption="1. Your drawing; the box holds the ink")
+    columns[1].image(digit_charts.enlarge(steps.boxed, 7 * max(steps.boxed.shape)),
+                     caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}")
+    columns[2].image(digit_charts.with_centre(steps.placed), caption="3. Placed in 28 × 28")
+    columns[3].image(digit_charts.with_centre(steps.final),
+                     caption="4. Moved " + digit_charts.describe_shift(steps.shift))
+    st.caption("Turn on \"Resize straight to 28 × 28\" under the canvas to see what the network reads "
+               "when the whole square is shrunk in one go, as many drawing demos do.")
+
+
+def _dense_activations(ready, why):
+    st.markdown("Each bar is one hidden neuron: how strongly it fires for this digit.")
+    for number, (_, layer_values) in enumerate(why.inside.activations, start=1):
+        st.markdown(f"**Hidden layer {number}** ({len(layer_values)} neurons)")
+        st.altair_chart(digit_charts.activation_bars(layer_values, why.first_layer_top if number == 1 else ()),
+                        width="stretch")
+    first = why.inside.activations[0][1]
+    st.markdown("The incoming weights of layer 1's most active neurons (coloured above), drawn as "
+                "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it.")
+    pictures = resources.first_layer(ready.key, ready.model)
+    st.image([pictures[i] for i in why.first_layer_top],
+             caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top])
+
+
+def _feature_maps(why):
+    st.markdown("Each small square is one filter's **feature map**: where in the image it found its "
+                "pattern (light: strongly). Deeper layers see larger, more abstract parts of the digit "
+                "on smaller maps.")
+    for number, (_, maps) in enumerate(why.inside.activations, start=1):
+        st.image(digit_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
+                 caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map "
+                         f"{maps.shape[0]} × {maps.shape[1]}")
+
+
+def _first_layer(ready, dense):
+    pictures = resources.first_layer(ready.key, ready.model)
+    st.markdown("The weights of the first layer, drawn as pictures: red where ink raises the neuron's sum, "
+                "blue where it lowers it. " + (
+                    "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
+                    if dense else "Each is one 3 × 3 filter that slides over the image, e.g. an edge detector."))
+    shown = pictures[:32]
+    st.image(shown, caption=[f"{'neuron' if dense else 'filter'} {i + 1}" for i in range(len(shown))])
+    if len(pictures) > len(shown):
+        st.caption(f"The first {len(shown)} of {len(pictures)}.")
+
+
+def _saliency(image, why):
+    picture, words = st.columns([1, 2])
+    picture.image(digit_charts.saliency_overlay(image, why.saliency),
+                  caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against")
+    words.markdown(f"For every pixel: how much would the network's score for **{why.predicted}** rise if "
+                   "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
+                   "input). The score is the output neuron's weighted sum before it is turned into a "
+                   "probability. Pixels without ink count for nothing here, however the network would "
+                   "react to them.")
+
+
+def _neighbours(ready, dataset, why):
+    st.markdown("The training digits that the network's last hidden layer finds most like this one. When "
+                "the network is wrong, these show what it confused the digit with.")
+    for column, index, distance in zip(st.columns(len(why.neighbours)), why.neighbours, why.distances):
+        column.image(digit_charts.enlarge(dataset.x_train[index] / 255, 84),
+                     caption=f"a {dataset.y_train[index]} (distance {distance:.2f})")
+    kept = resources.neighbours(ready.key, ready.model, dataset).variance_kept
+    if kept < 1:
+        st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
+                   f"directions (PCA), which keep {kept:.0%} of its spread.")
+
+
+def section(ready, dataset, digit, why):
+    """The views that explain one prediction of `digit` (a predict.Digit)."""
+    st.header("5. Look inside the network", divider="gray")
+    st.markdown("Why did it say that? Each tab opens the network at a different place.")
+    preparation, activations, first_layer, saliency, neighbours = st.tabs(TABS)
+    dense = why.inside.activations[0][1].ndim == 1
+    with preparation:
+        _preparation(digit.steps)
+    with activations:
+        if dense:
+            _dense_activations(ready, why)
+        else:
+            _feature_maps(why)
+    with first_layer:
+        _first_layer(ready, dense)
+    with saliency:
+        _saliency(digit.image, why)
+    with neighbours:
+        _neighbours(ready, dataset, why)

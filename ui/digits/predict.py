@@ -1,0 +1,116 @@
+"""Section 4 of the handwriting page: a drawn, uploaded or test digit, and what the network reads."""
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from core.charts import digits as digit_charts
+from core.digits import explain, preprocess
+from ui.digits import look_inside, resources
+from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
+from ui.state import bump
+
+UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
+CANVAS = {"size": 280, "stroke_width": 18, "stroke_color": "#FFFFFF", "background_color": "#000000"}
+
+
+@dataclass
+class Digit:
+    """A digit to read: the picture as given (a drawing or photo), MNIST's preparation steps of
+    it, and the 28 × 28 image the network reads; or a test digit with its true label."""
+
+    picture: object = None
+    steps: object = None
+    image: object = None
+    truth: int = None
+    straight: bool = False
+    problem: str = None
+
+
+def _drawn():
+    drawing = st_canvas(stroke_width=CANVAS["stroke_width"], stroke_color=CANVAS["stroke_color"],
+                        background_color=CANVAS["background_color"], height=CANVAS["size"], width=CANVAS["size"],
+                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{CANVAS_GENERATION.get()}")
+    st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
+    st.button("Clear", icon=":material/delete:", on_click=bump(CANVAS_GENERATION),
+              help="Wipe the canvas and start again.")
+    return Digit(picture=drawing.image_data)
+
+
+def _uploaded():
+    upload = st.file_uploader("A PNG or JPEG of one handwritten digit, at most 5 MB", type=["png", "jpg", "jpeg"],
+                              help="Dark ink on light paper or light ink on a dark background both work.")
+    if upload is None:
+        return Digit()
+    try:
+        return Digit(picture=preprocess.read_upload(upload.getvalue()))
+    except ValueError as error:
+        return Digit(problem=str(error))
+
+
+def _test_digit(dataset):
+    st.button("Another random test digit", icon=":material/casino:", on_click=bump(TEST_DIGIT_SEED))
+    index = int(np.random.default_rng(TEST_DIGIT_SEED.get()).integers(len(dataset.x_test)))
+    truth = int(dataset.y_test[index])
+    st.caption(f"Test digit number {index:,}, written as a {truth}.")
+    return Digit(image=dataset.x_test[index] / 255.0, truth=truth)
+
+
+def _given(source, dataset):
+    """Draw the chosen input and return its Digit, prepared as MNIST's were (or resized straight)."""
+    if source == "Random test digit":
+        return _test_digit(dataset)
+    digit = _drawn() if source == "Draw" else _uploaded()
+    digit.straight = RAW_RESIZE(st)
+    if digit.picture is not None:
+        digit.steps = preprocess.mnist_steps(digit.picture)
+    if digit.steps is not None:
+        digit.image = preprocess.naive_resize(digit.picture) if digit.straight else digit.steps.final
+    return digit
+
+
+def _reading(ready, dataset, digit, source):
+    """Show what the network reads; return the explanation, or None when there is nothing to show yet."""
+    if digit.problem:
+        st.error(digit.problem, icon=":material/broken_image:")
+        return None
+    if digit.image is None:
+        st.info("Draw a digit to see what the network reads." if source == "Draw"
+                else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
+        return None
+    why = explain.explain_digit(resources.explainer(ready.key, ready.model),
+                                resources.neighbours(ready.key, ready.model, dataset), digit.image)
+    if digit.truth is not None and not WHICH_DIGIT.ask(
+            "Which digit will the network read?", tuple(str(number) for number in range(10)),
+            str(why.predicted), (ready.key, TEST_DIGIT_SEED.get())):
+        return None
+    WHICH_DIGIT.verdict()
+    probabilities = why.inside.probabilities
+    seen, numbers = st.columns([1, 1])
+    seen.image(digit_charts.enlarge(digit.image), caption="What the network sees (28 × 28)"
+               + (", resized straight" if digit.straight else ""))
+    numbers.metric("Prediction", str(why.predicted))
+    numbers.metric("Confidence", f"{probabilities[why.predicted]:.1%}")
+    if probabilities[why.predicted] < UNSURE_BELOW:
+        st.warning(f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",
+                   icon=":material/help:")
+    if digit.truth is not None:
+        st.caption("Correct." if why.predicted == digit.truth else f"Wrong: this digit is a {digit.truth}.")
+    st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
+    return why
+
+
+@st.fragment
+def section(ready, dataset):
+    """Read a drawn, uploaded or test digit, and look inside the network. A fragment: drawing
+    reruns only this part."""
+    st.header("4. Predict", divider="gray")
+    source = INPUT(st)
+    given, read = st.columns([1, 1], gap="large")
+    with given:
+        digit = _given(source, dataset)
+    with read:
+        why = _reading(ready, dataset, digit, source)
+    if why is not None:
+        look_inside.section(ready, dataset, digit, why)

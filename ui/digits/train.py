@@ -1,0 +1,98 @@
+"""Sections 1 and 2 of the handwriting page: the data, the training form, the progress of a
+training run, and the trained network's learning curves."""
+import streamlit as st
+
+from core.charts import digits as digit_charts
+from core.digits import model as mnist_model
+from ui.digits.controls import CONFIGS, FORMS, PRESET
+
+POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
+
+
+def data_section(dataset):
+    """Where the digits came from, and a sample of them."""
+    for warning in dataset.warnings:
+        st.warning(f"A data source did not work, so the next one was used. {warning}", icon=":material/cloud_off:")
+    st.caption(f":material/database: Data: {dataset.source}, with {len(dataset.x_train):,} training digits "
+               f"and {len(dataset.x_test):,} test digits.")
+    st.header("1. The data", divider="gray")
+    text, sample = st.columns([1, 1], gap="large")
+    text.markdown(
+        "Each image is 28 × 28 = **784 pixels**, and each pixel is one input to the network: 0 for "
+        "white paper up to 1 for full ink (shown here as white on black, as MNIST stores it). The "
+        "60,000 training digits were written by about **250 people**. The **test set** is kept apart, "
+        "from other writers, so we judge the network on handwriting it has never seen.")
+    sample.image(digit_charts.sample_grid(dataset.x_train, dataset.y_train), width=320,
+                 caption="Ten random training digits of each class, 0 to 9.")
+
+
+def _parse(preset, hidden_text, activation, epochs, batch_size, learning_rate):
+    """Return the form's values as a checked Config; raises ValueError saying what is wrong."""
+    hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(",") if part)
+    return mnist_model.validate(mnist_model.Config(
+        preset=preset, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size,
+        learning_rate=learning_rate))
+
+
+def chosen_config():
+    """Draw the network menu and the training form; return the Config to show. A link with a
+    network's settings shows that network, as if they had been submitted."""
+    st.header("2. Train", divider="gray")
+    preset = PRESET(st)
+    configs = CONFIGS.get()
+    with st.form("train"):
+        st.markdown(f"**{mnist_model.PRESET_NAMES[preset]}**")
+        values = [control(column) for control, column in zip(FORMS[preset], st.columns(5))]
+        submitted = st.form_submit_button("Train", icon=":material/model_training:", type="primary")
+        linked = preset not in configs and any(control.key in st.query_params for control in FORMS[preset])
+        if submitted or linked:
+            if linked:  # remembered now, so that a link's bad settings are reported once
+                configs[preset] = mnist_model.PRESETS[preset]
+            try:
+                configs[preset] = _parse(preset, *values)
+            except ValueError as error:
+                st.error(f"These settings cannot be trained: {error}", icon=":material/error:")
+    config = configs.get(preset, mnist_model.PRESETS[preset])
+    st.caption(f"Showing: {mnist_model.PRESET_NAMES[config.preset]}, layers {config.hidden}, {config.activation}, "
+               f"{config.epochs} epochs, mini-batch {config.batch_size}, learning rate {config.learning_rate:g}.")
+    return config
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _history_spec(history):
+    """The learning curves' Vega-Lite spec, built once per new epoch, not on every poll."""
+    return digit_charts.history_chart(history).to_dict()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def progress(job, epochs):
+    """A training run's progress bar and live learning curves; the whole page reruns when it ends."""
+    status = job.status()
+    if status["state"] == "done":
+        st.rerun(scope="app")
+    if status["state"] == "failed":
+        st.error(f"Training failed: {status['error']}", icon=":material/error:")
+        return
+    history = status.get("history") or {"loss": []}
+    done = len(history["loss"])
+    within = status.get("step", 0) / max(status.get("steps", 1), 1) if status["state"] == "training" else 0
+    st.progress(min(1.0, (done + within) / epochs),
+                text=f"{status['state'].capitalize()}: epoch {min(done + 1, epochs)} of {epochs}, "
+                     f"{status['elapsed']:.0f} s so far. You can keep reading or change page: "
+                     "training goes on, and everyone asking for this network shares this run.")
+    if done:
+        st.vega_lite_chart(_history_spec(history), width="stretch")
+
+
+def learning_curves(ready):
+    """How a finished network trained: where it is kept, its time and its learning curves."""
+    history = ready.metadata["history"]
+    if ready.in_memory_only:
+        st.info("The model folder is read-only, so this network is kept in memory only: it will be "
+                "trained again after the server restarts.", icon=":material/memory:")
+    st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
+               f"({ready.metadata['data_source']}). Saved networks load instantly next time.",
+               icon=":material/check_circle:")
+    st.altair_chart(digit_charts.history_chart(history), width="stretch")
+    st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
+               "validation accuracy stops, the network has started memorising instead of learning.")
