@@ -22,6 +22,9 @@ LINKS = {
     "pages/hidden_layers.py": {"dataset": ("Two spirals", "Two spirals"), "layers": ("2", 2),
                                "neurons_1": ("8", 8), "activation": ("ReLU", "ReLU"), "rate": ("0.1", 0.1),
                                "batch": ("30", 30), "features": (["x1", "x2", "x1²"], ["x1", "x2", "x1²"])},
+    "pages/backprop.py": {"example": ("dear ticket, partner comes: stay", "dear ticket, partner comes: stay"),
+                          "rate": ("10.0", 10.0), "updates": ("1000", 1000), "w_x1_h1": ("1.5", 1.5),
+                          "b_out": ("-2", -2.0)},
 }
 # Per page: values no control can take, with the value each control must fall back to.
 BAD_LINKS = {
@@ -30,6 +33,7 @@ BAD_LINKS = {
     "pages/sigmoid.py": {"k": ("0", 1.0), "nudged": ("w3", "w1")},
     "pages/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
     "pages/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
+    "pages/backprop.py": {"rate": ("2", 3.0), "w_h2_out": ("9", 0.9), "example": ("go", "cheap ticket, partner comes: go")},
 }
 
 

@@ -30,6 +30,8 @@ LESSONS = (
            "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
     Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden_layers",
            "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
+    Lesson("pages/backprop.py", "Backpropagation", ":material/keyboard_double_arrow_left:", "backprop",
+           "Follow one example forward through a tiny network, then its error backward to every weight's slope."),
     Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
            needs_tensorflow=True),

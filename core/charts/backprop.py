@@ -1,0 +1,94 @@
+"""Altair charts for the backpropagation lesson: the 2-2-1 network with its numbers, and the cost
+per update."""
+import altair as alt
+import pandas as pd
+
+from core.charts.palette import BEST, CLASS_0, CLASS_1, CURRENT, INK, PAPER
+from core.lessons.backprop import INPUT_NAMES, NEURON_NAMES
+
+PLACES = {"x1": (0, 1), "x2": (0, -1), "h1": (1, 1), "h2": (1, -1), "out": (2, 0)}  # (layer, height)
+DETAILS = {"x1": (-28, 0, "right", "middle"), "x2": (-28, 0, "right", "middle"), "h1": (0, -56, "center", "bottom"),
+           "h2": (0, 26, "center", "top"), "out": (0, 26, "center", "top")}  # where a neuron's numbers go
+
+
+def _label_at(source, target):
+    """How far along an edge its label sits: the two crossing edges are labelled near their start,
+    clear of the crossing in the middle."""
+    return 0.22 if PLACES[source][1] * PLACES[target][1] < 0 else 0.5
+SIGNS = alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0])
+
+
+def _node_label(name, network, passed, gradients):
+    """Text under a neuron: its input value, or its bias, z and a, and its error δ."""
+    if name in INPUT_NAMES:
+        return f"{name} = {passed.activations[0][INPUT_NAMES.index(name)]:g}" if passed else name
+    layer = next(index for index, names in enumerate(NEURON_NAMES) if name in names)
+    j = NEURON_NAMES[layer].index(name)
+    lines = [f"{name}: bias {network.biases[layer][j]:+.3f}"]
+    if passed:
+        lines.append(f"z = {passed.zs[layer][j]:.3f}, a = {passed.activations[layer + 1][j]:.3f}")
+    if gradients:
+        lines.append(f"δ = {gradients.deltas[layer][j]:+.4f}")
+    return "\n".join(lines)
+
+
+def _edges(network, gradients):
+    names = [INPUT_NAMES, *NEURON_NAMES]
+    rows = []
+    for layer, weights in enumerate(network.weights):
+        for j, target in enumerate(names[layer + 1]):
+            for k, source in enumerate(names[layer]):
+                (x0, y0), (x1, y1) = PLACES[source], PLACES[target]
+                shown = gradients.weights[layer][j, k] if gradients else weights[j, k]
+                label = f"w = {weights[j, k]:+.3f}" + (f"\n∂C/∂w = {shown:+.4f}" if gradients else "")
+                rows.append({"x": x0, "y": y0, "x2": x1, "y2": y1, "size": abs(shown), "label": label,
+                             "sign": "positive" if shown >= 0 else "negative", "edge": f"{source}→{target}",
+                             "label_x": x0 + _label_at(source, target) * (x1 - x0),
+                             "label_y": y0 + _label_at(source, target) * (y1 - y0)})
+    return pd.DataFrame(rows)
+
+
+def network_diagram(network, passed=None, gradients=None):
+    """Return the 2-2-1 network: every weight on its edge, and once computed, every neuron's z and
+    a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour gives the sign and width
+    the size of the weight, or of its slope once the backward pass is shown."""
+    edges = _edges(network, gradients)
+    nodes = pd.DataFrame([{"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
+                          for name, (x, y) in PLACES.items()])
+    x_scale, y_scale = alt.Scale(domain=[-0.45, 2.3], nice=False), alt.Scale(domain=[-1.9, 1.75], nice=False)
+    largest = max(float(edges["size"].max()), 1e-9)
+    lines = alt.Chart(edges).mark_rule(opacity=0.85).encode(
+        x=alt.X("x:Q", axis=None, scale=x_scale), x2="x2:Q", y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
+        color=alt.Color("sign:N", scale=SIGNS, title="∂C/∂w sign" if gradients else "weight sign",
+                        legend=alt.Legend(orient="bottom")),
+        strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
+        tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")])
+    edge_labels = alt.Chart(edges).mark_text(fontSize=12, lineBreak="\n", color=INK, fontWeight="bold",
+                                             baseline="bottom", dy=-5).encode(
+        x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N")
+    circles = alt.Chart(nodes).mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
+    names = alt.Chart(nodes).mark_text(fontSize=13, fontWeight="bold", color=INK).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="name:N")
+    details = [alt.Chart(nodes[nodes["name"] == name]).mark_text(
+        fontSize=12, dx=dx, dy=dy, align=align, baseline=baseline, lineBreak="\n", color=INK).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
+        for name, (dx, dy, align, baseline) in DETAILS.items()]
+    return alt.layer(lines, edge_labels, circles, names, *details).properties(
+        height=380, description="The network's two inputs, two hidden neurons and output, with every weight and, "
+                                "once computed, every neuron's values and every slope.")
+
+
+def cost_per_update(costs, example_costs):
+    """Return the cost after each update: on the example being learned, and averaged over all four."""
+    rows = [{"update": number, "cost": value, "measure": "this example"} for number, value in enumerate(example_costs)]
+    rows += [{"update": number, "cost": value, "measure": "average over all four examples"}
+             for number, value in enumerate(costs)]
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("update:Q", title="updates so far", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("cost:Q", title="cost C", scale=alt.Scale(zero=True)),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[CURRENT, BEST]),
+                        legend=alt.Legend(orient="top", labelLimit=0)),
+        strokeDash=alt.StrokeDash("measure:N", legend=None),
+        tooltip=[alt.Tooltip("update:Q"), alt.Tooltip("measure:N"), alt.Tooltip("cost:Q", format=".5f")],
+    ).properties(height=240, description="The cost after each update of the weights.")

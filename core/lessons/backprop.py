@@ -1,0 +1,231 @@
+"""Backpropagation: the slope of the cost for every weight and bias, in one backward pass.
+
+A network of sigmoid layers, in Nielsen's notation: layer l computes z = W·a_in + b and
+a = σ(z), where a_in is the layer before's output (the inputs x for the first layer). The cost of
+one example is C = ½‖y − a_out‖². With δ = ∂C/∂z, a neuron's "error":
+
+    BP1  δ_out = (a_out − y) ⊙ σ′(z_out)              the output layer's error
+    BP2  δ_l = (W_{l+1}ᵀ · δ_{l+1}) ⊙ σ′(z_l)          each earlier layer's, from the one after
+    BP3  ∂C/∂b = δ                                      a bias's slope is its neuron's error
+    BP4  ∂C/∂w_jk = a_in,k · δ_j                        a weight's slope: input times error
+
+The lesson's network is 2 inputs → 2 hidden neurons → 1 output, small enough to read whole; the
+same code runs Nielsen's 784-30-10 MNIST network.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.lessons.neuron import sigmoid, sigmoid_prime
+
+SIZES = (2, 2, 1)  # the lesson's network
+INPUT_NAMES = ("x1", "x2")
+NEURON_NAMES = (("h1", "h2"), ("out",))  # per layer after the inputs
+# The France question of the perceptron lesson: x1 = the ticket is cheap, x2 = my partner comes;
+# go (1) only when both are true, as with w1 = 4, w2 = 3 and threshold 4.
+FRANCE = {
+    "cheap ticket, partner comes: go": ((1.0, 1.0), 1.0),
+    "cheap ticket, partner stays home: stay": ((1.0, 0.0), 0.0),
+    "dear ticket, partner comes: stay": ((0.0, 1.0), 0.0),
+    "dear ticket, partner stays home: stay": ((0.0, 0.0), 0.0),
+}
+EPSILON = 1e-6  # the nudge of a central finite difference
+
+
+@dataclass(frozen=True)
+class Network:
+    """Weights per layer, each (n_out, n_in), and biases per layer, each (n_out,)."""
+
+    weights: tuple
+    biases: tuple
+
+    @classmethod
+    def random(cls, sizes, seed=0):
+        """Gaussian weights scaled by 1/√n_in and zero-mean biases, as Nielsen's book starts."""
+        rng = np.random.default_rng(seed)
+        return cls(tuple(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in zip(sizes, sizes[1:])),
+                   tuple(rng.standard_normal(n_out) for n_out in sizes[1:]))
+
+    @classmethod
+    def from_flat(cls, sizes, values):
+        """The inverse of `flat`."""
+        values, weights, biases, at = np.asarray(values, dtype=float), [], [], 0
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            weights.append(values[at:at + n_in * n_out].reshape(n_out, n_in))
+            at += n_in * n_out
+            biases.append(values[at:at + n_out])
+            at += n_out
+        return cls(tuple(weights), tuple(biases))
+
+    @property
+    def sizes(self):
+        return (self.weights[0].shape[1], *(w.shape[0] for w in self.weights))
+
+    def flat(self):
+        """Every parameter in one vector: per layer, the weights row by row, then the biases."""
+        return np.concatenate([part for w, b in zip(self.weights, self.biases) for part in (w.ravel(), b)])
+
+    def step(self, gradients, learning_rate):
+        """Return the network after one step of gradient descent: p ← p − η·∂C/∂p."""
+        return Network(tuple(w - learning_rate * g for w, g in zip(self.weights, gradients.weights)),
+                       tuple(b - learning_rate * g for b, g in zip(self.biases, gradients.biases)))
+
+
+def parameter_names(sizes=SIZES):
+    """Readable names in `flat` order: "x1→h1" for a weight, "bias h1" for a bias."""
+    names = [INPUT_NAMES, *NEURON_NAMES] if sizes == SIZES else \
+        [[f"L{layer}.{i + 1}" for i in range(size)] for layer, size in enumerate(sizes)]
+    return [name for layer in range(1, len(sizes))
+            for name in [f"{source}→{target}" for target in names[layer] for source in names[layer - 1]]
+            + [f"bias {target}" for target in names[layer]]]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """One forward pass: z per layer, and a per layer with the inputs first (a[0] = x)."""
+
+    zs: list
+    activations: list
+
+    @property
+    def output(self):
+        return self.activations[-1]
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """δ per layer, and ∂C/∂W, ∂C/∂b shaped as the network's weights and biases."""
+
+    deltas: list
+    weights: list
+    biases: list
+
+    def flat(self):
+        return np.concatenate([part for w, b in zip(self.weights, self.biases) for part in (w.ravel(), b)])
+
+
+def forward(network, x):
+    """Return the forward pass for one input x of shape (n_inputs,)."""
+    activations, zs = [np.asarray(x, dtype=float)], []
+    for w, b in zip(network.weights, network.biases):
+        zs.append(w @ activations[-1] + b)
+        activations.append(sigmoid(zs[-1]))
+    return Forward(zs, activations)
+
+
+def cost(network, x, y):
+    """Return C = ½‖y − a_out‖² for one example."""
+    return float(0.5 * np.sum((np.asarray(y, dtype=float) - forward(network, x).output) ** 2))
+
+
+def backward(network, passed, y):
+    """Return every gradient from one forward pass `passed` and the target y (BP1–BP4)."""
+    deltas = [(passed.output - np.asarray(y, dtype=float)) * sigmoid_prime(passed.zs[-1])]  # BP1
+    for layer in range(len(network.weights) - 1, 0, -1):
+        deltas.insert(0, (network.weights[layer].T @ deltas[0]) * sigmoid_prime(passed.zs[layer - 1]))  # BP2
+    weights = [np.outer(delta, a_in) for delta, a_in in zip(deltas, passed.activations)]  # BP4
+    return Gradients(deltas, weights, list(deltas))  # BP3: ∂C/∂b = δ
+
+
+def gradient(network, x, y):
+    """Return the gradients of C for one example: a forward pass, then a backward pass."""
+    return backward(network, forward(network, x), y)
+
+
+def finite_differences(network, x, y, epsilon=EPSILON):
+    """Return ∂C/∂p ≈ (C(p + ε) − C(p − ε)) / 2ε for every parameter p, in `flat` order: two
+    forward passes per parameter."""
+    estimates = []
+    for w, b in zip(network.weights, network.biases):
+        for array in (w, b):  # each parameter is nudged in place, then put back
+            part = np.empty(array.shape)
+            for index in np.ndindex(array.shape):
+                kept = array[index]
+                array[index] = kept + epsilon
+                up = cost(network, x, y)
+                array[index] = kept - epsilon
+                part[index] = (up - cost(network, x, y)) / (2 * epsilon)
+                array[index] = kept
+            estimates.append(part.ravel())
+    return np.concatenate(estimates)
+
+
+def train(network, examples, learning_rate, updates):
+    """Run `updates` steps of stochastic gradient descent, one example at a time, taking
+    `examples` ((x, y) pairs) in turn. Return the network after each update and the mean cost
+    over all the examples after each update."""
+    networks, mean_costs = [], []
+    for number in range(updates):
+        x, y = examples[number % len(examples)]
+        network = network.step(gradient(network, x, y), learning_rate)
+        networks.append(network)
+        mean_costs.append(float(np.mean([cost(network, xi, yi) for xi, yi in examples])))
+    return networks, mean_costs
+
+
+def work_counts(sizes):
+    """Return (parameters, forward passes for finite differences, passes for backpropagation)."""
+    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    return parameters, 2 * parameters, 2  # backpropagation: one forward and one backward pass
+
+
+def _number(value, digits=3):
+    """A number as a formula shows it: `digits` decimals, a negative one in brackets."""
+    return f"({value:.{digits}f})" if value < 0 else f"{value:.{digits}f}"
+
+
+def _symbol(name):
+    """A neuron's name as a LaTeX subscript; "x1→h1" (a weight's) as x1 → h1."""
+    return r"\to ".join(rf"\text{{{part}}}" for part in name.split("→"))
+
+
+def _input(passed, layer, k):
+    """The k-th input of `layer` as a formula shows it: an input x as it is (0 or 1), an activation
+    to three decimals."""
+    value = passed.activations[layer][k]
+    return f"{value:g}" if layer == 0 else _number(value)
+
+
+def forward_equations(network, passed):
+    """Return (neuron, LaTeX) for every neuron of the lesson's network: its weighted input z in
+    symbols, then with the current numbers plugged in, and its output a, on three aligned lines."""
+    names, equations = [INPUT_NAMES, *NEURON_NAMES], []
+    for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
+        inputs = [f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(name)}}}" for k, name in enumerate(names[layer])]
+        for j, neuron in enumerate(names[layer + 1]):
+            symbols = " + ".join(rf"w_{{{_symbol(source + '→' + neuron)}}}\,{value}"
+                                 for source, value in zip(names[layer], inputs))
+            numbers = " + ".join(rf"{_number(w[j, k])} \cdot {_input(passed, layer, k)}" for k in range(w.shape[1]))
+            z, a = passed.zs[layer][j], passed.activations[layer + 1][j]
+            equations.append((neuron, rf"\begin{{aligned}} z_{{{_symbol(neuron)}}} &= {symbols} + b_{{{_symbol(neuron)}}} \\ "
+                                      rf"&= {numbers} + {_number(b[j])} = {z:.3f} \\ "
+                                      rf"a_{{{_symbol(neuron)}}} &= \sigma({z:.3f}) = {a:.3f} \end{{aligned}}"))
+    return equations
+
+
+def _aligned(left, symbols, numbers, result):
+    """left = symbols on one line, = numbers = result on the next."""
+    return rf"\begin{{aligned}} {left} &= {symbols} \\ &= {numbers} = {result:.4f} \end{{aligned}}"
+
+
+def backward_equations(network, passed, gradients, y):
+    """Return the four equations of backpropagation for the lesson's network, each as a list of
+    LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}."""
+    out, hidden, sources = _symbol("out"), NEURON_NAMES[0], [INPUT_NAMES, *NEURON_NAMES]
+    a_out, z_out, delta_out = passed.output[0], passed.zs[-1][0], gradients.deltas[-1][0]
+    bp1 = [_aligned(rf"\delta_{{{out}}}", rf"(a_{{{out}}} - y)\,\sigma'(z_{{{out}}})",
+                    rf"({a_out:.3f} - {y:g}) \cdot {sigmoid_prime(z_out):.3f}", delta_out)]
+    bp2 = [_aligned(rf"\delta_{{{_symbol(name)}}}",
+                    rf"w_{{{_symbol(name + '→out')}}}\,\delta_{{{out}}}\,\sigma'(z_{{{_symbol(name)}}})",
+                    rf"{_number(network.weights[1][0, j])} \cdot {_number(delta_out, 4)} \cdot "
+                    rf"{sigmoid_prime(passed.zs[0][j]):.3f}", gradients.deltas[0][j])
+           for j, name in enumerate(hidden)]
+    bp3 = [rf"\frac{{\partial C}}{{\partial b_{{{_symbol(name)}}}}} = \delta_{{{_symbol(name)}}} = {delta:.4f}"
+           for layer, names in enumerate(NEURON_NAMES) for name, delta in zip(names, gradients.deltas[layer])]
+    bp4 = [_aligned(rf"\frac{{\partial C}}{{\partial w_{{{_symbol(source + '→' + target)}}}}}",
+                    (f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(source)}}}") + rf"\,\delta_{{{_symbol(target)}}}",
+                    rf"{_input(passed, layer, k)} \cdot {_number(gradients.deltas[layer][j], 4)}",
+                    gradients.weights[layer][j, k])
+           for layer, targets in enumerate(NEURON_NAMES) for j, target in enumerate(targets)
+           for k, source in enumerate(sources[layer])]
+    return {"BP1": bp1, "BP2": bp2, "BP3": bp3, "BP4": bp4}

@@ -1,0 +1,194 @@
+"""Lesson 6: backpropagation, the chain rule that finds the slope for every weight in one pass."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.charts import backprop as charts
+from core.lessons import backprop
+from ui.page import Question, explain, header, lesson_footer, try_this
+from ui.state import Controls, Select, Slider, State
+
+START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameter_names() order
+WEIGHTS = tuple(Slider(("b_" if name.startswith("bias") else "w_") + name.replace("bias ", "").replace("→", "_"),
+                       f"{'Bias of ' + name[5:] if name.startswith('bias') else 'Weight ' + name}", -3.0, 3.0,
+                       value, 0.1, "The starting value. Reset goes back to it, so runs can be compared.")
+                for name, value in zip(backprop.parameter_names(), START))
+EXAMPLE = Select("example", "Training example", tuple(backprop.FRANCE), next(iter(backprop.FRANCE)),
+                 "One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0).")
+RATE = Select("rate", "Learning rate η", (0.1, 0.3, 1.0, 3.0, 10.0, 30.0), 3.0,
+              "How far each update moves every weight against its slope: w ← w − η·∂C/∂w.")
+UPDATES = Select("updates", "Updates per training run", (10, 100, 1000), 100,
+                 "How many single-example updates \"Train\" makes, taking the four France examples in turn.")
+CONTROLS = Controls(EXAMPLE, RATE, UPDATES, *WEIGHTS)
+RUN = State("backprop_run")  # (starting values, [the network after each update, the start first])
+PHASE = State("backprop_phase", int)  # 0: weights only; 1: forward pass shown; 2: backward pass too
+TIMING = State("backprop_timing")  # (backpropagation seconds, finite-difference seconds), once measured
+BIGGEST = Question("biggest_change")
+DIRECTION = Question("cost_direction")
+MAX_UPDATES = 10_000
+BIG = (784, 30, 10)  # Nielsen's MNIST network
+WORDS = {
+    "BP1": "**BP1, the output's error.** How far the output is from the target, times how steeply the "
+           "sigmoid responds there, σ′(z) = a(1 − a).",
+    "BP2": "**BP2, passing the error back.** A hidden neuron's error is the output's error, weighted by "
+           "the connection between them, times its own σ′(z). This is the chain rule, and it is why the "
+           "method is called *back*propagation.",
+    "BP3": "**BP3, biases.** A bias's slope is its neuron's error.",
+    "BP4": "**BP4, weights.** A weight's slope is what flows into it (the input it multiplies) times the "
+           "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part.",
+}
+
+
+@st.cache_resource(show_spinner="Running 2 × 23,860 forward passes for the finite differences…")
+def _timing():
+    """Time one full gradient of the 784-30-10 network both ways, on one random MNIST-sized input."""
+    import time
+    network, rng = backprop.Network.random(BIG, seed=0), np.random.default_rng(0)
+    x, y = rng.random(BIG[0]), np.eye(BIG[-1])[3]
+    backprop.gradient(network, x, y)  # warm up
+    started = time.perf_counter()
+    for _ in range(20):
+        backprop.gradient(network, x, y)
+    backpropagation = (time.perf_counter() - started) / 20
+    started = time.perf_counter()
+    backprop.finite_differences(network, x, y)
+    return backpropagation, time.perf_counter() - started
+
+
+def _latex_in_columns(lines, per_row=3):
+    """Show formulas side by side: `per_row` of them if that is all, else two to a row."""
+    per_row = min(per_row if len(lines) == per_row else 2, len(lines))
+    for first in range(0, len(lines), per_row):
+        for column, line in zip(st.columns(per_row), lines[first:first + per_row]):
+            column.latex(line)
+
+
+def _buttons(networks, gradients, x, y, rate, updates):
+    def update():
+        networks.append(networks[-1].step(gradients, rate))
+        PHASE.set(1)
+
+    def train():
+        networks.extend(backprop.train(networks[-1], list(backprop.FRANCE.values()), rate, updates)[0])
+        PHASE.set(1)
+
+    def step_back():
+        networks.pop()
+        PHASE.set(1)
+
+    def reset():
+        del networks[1:]
+        PHASE.set(0)
+    full = len(networks) > MAX_UPDATES
+    row = st.columns(3) + st.columns(3)
+    row[0].button("Forward", icon=":material/arrow_forward:", type="primary", on_click=lambda: PHASE.set(max(PHASE.get(), 1)),
+                  help="Compute every neuron's z and a, from the inputs to the output.", width="stretch")
+    row[1].button("Backward", icon=":material/arrow_back:", on_click=lambda: PHASE.set(2), width="stretch",
+                  help="Compute every neuron's error δ, from the output back, and from them every slope.")
+    row[2].button("Update", icon=":material/south:", on_click=update, disabled=full, width="stretch",
+                  help="Move every weight and bias a step against its slope: w ← w − η·∂C/∂w.")
+    row[3].button("Step back", icon=":material/undo:", on_click=step_back, disabled=len(networks) == 1,
+                  help="Undo the last update.", width="stretch")
+    row[4].button("Reset", icon=":material/restart_alt:", on_click=reset, help="Back to the starting weights.",
+                  width="stretch")
+    row[5].button(f"Train {updates} updates", icon=":material/fast_forward:", on_click=train, disabled=full, width="stretch",
+                  help=f"{updates} updates, one example at a time, taking the four France examples in turn.")
+
+
+def _gradient_table(network, gradients, x, y, rate):
+    numbers = backprop.finite_differences(network, x, y)
+    slopes = gradients.flat()
+    st.dataframe(pd.DataFrame({
+        "weight or bias": backprop.parameter_names(), "value": network.flat(), "∂C/∂p by backpropagation": slopes,
+        "by finite differences": numbers, "difference": np.abs(slopes - numbers), "update −η·∂C/∂p": -rate * slopes,
+    }).style.format({"difference": "{:.1e}"}, precision=5), hide_index=True, width="stretch")
+    st.caption(f"Finite differences nudge one parameter at a time by ε = {backprop.EPSILON:g} either way: "
+               "(C(p + ε) − C(p − ε)) / 2ε. They agree with the chain rule to about 10 decimal places.")
+
+
+def _finite_differences_section():
+    st.subheader("Why not just nudge every weight?", divider="gray")
+    parameters, passes, _ = backprop.work_counts(BIG)
+    explain(f"Finite differences need two forward passes **per weight**. Nielsen's network for MNIST, "
+            f"784-30-10, has **{parameters:,}** weights and biases: **{passes:,}** forward passes for one "
+            "gradient. Backpropagation gets all of them from **one forward and one backward pass**.",
+            "It is sometimes said that a function of thousands of variables has no easy derivative. It "
+            "does: backpropagation costs about as much as computing the output twice. The hard part of "
+            "learning is elsewhere: no formula gives the lowest point of the cost directly, so we still "
+            "walk downhill, one small step at a time.")
+    if st.button("Time both on this server", icon=":material/timer:") or TIMING.get():
+        TIMING.set(_timing())
+    if TIMING.get():
+        backward_seconds, difference_seconds = TIMING.get()
+        cells = st.columns(3)
+        cells[0].metric("Backpropagation", f"{backward_seconds * 1000:.2f} ms")
+        cells[1].metric("Finite differences", f"{difference_seconds:.2f} s")
+        cells[2].metric("Backpropagation is faster by", f"{difference_seconds / backward_seconds:,.0f} ×")
+        st.caption("One gradient of the 784-30-10 network for one random 28 × 28 input, in numpy on this server.")
+
+
+header("Backpropagation",
+       "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
+       "Backpropagation finds every slope in one pass backwards through the network.",
+       "Below is a network small enough to read whole: the France question's two inputs, two hidden "
+       "sigmoid neurons and one output, with cost C = ½(y − a)² as in the sigmoid lesson. Press "
+       "Forward, Backward and Update in turn and watch each number appear.", CONTROLS)
+settings, training = st.columns([1, 2], gap="large")
+example, rate, updates = EXAMPLE(settings), RATE(settings), UPDATES(settings)
+with settings.expander("Starting weights and biases"):
+    start = tuple(float(control(column)) for control, column in zip(WEIGHTS, st.columns(3) * 3))
+if RUN.get() is None or RUN.get()[0] != start:
+    RUN.set((start, [backprop.Network.from_flat(backprop.SIZES, start)]))
+    PHASE.reset()
+networks = RUN.get()[1]
+network, (x, y) = networks[-1], backprop.FRANCE[example]
+passed = backprop.forward(network, x)
+gradients = backprop.backward(network, passed, y)
+with training:
+    _buttons(networks, gradients, x, y, rate, updates)
+    phase = PHASE.get()
+    st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if phase == 2 else None),
+                    width="stretch")
+    st.caption(f"Updates so far: {len(networks) - 1}. Blue: positive, orange: negative; the thicker the line, "
+               "the larger the number on it.")
+if phase:
+    st.subheader("Forward pass: from the inputs to the cost", divider="gray")
+    *hidden, output = backprop.forward_equations(network, passed)
+    _latex_in_columns([equation for _, equation in hidden])
+    st.latex(output[1])
+    st.latex(rf"C = \tfrac12 (y - a_{{\text{{out}}}})^2 = \tfrac12 ({y:g} - {passed.output[0]:.3f})^2 = "
+             rf"{backprop.cost(network, x, y):.5f}")
+if phase == 2:
+    st.subheader("Backward pass: from the cost to every slope", divider="gray")
+    biggest = backprop.parameter_names()[int(np.argmax(np.abs(gradients.flat())))]
+    if BIGGEST.ask("Which weight or bias will the next update change most?", tuple(backprop.parameter_names()),
+                   biggest, (start, len(networks), example)):
+        BIGGEST.verdict()
+        for name, lines in backprop.backward_equations(network, passed, gradients, y).items():
+            st.markdown(WORDS[name])
+            _latex_in_columns(lines)
+        _gradient_table(network, gradients, x, y, rate)
+if len(networks) > 1:
+    st.subheader("The cost, update by update", divider="gray")
+    before, after = (backprop.cost(net, x, y) for net in networks[-2:])
+    if DIRECTION.ask(f"After the last update, did the cost on \"{example}\" go up or down?", ("down", "up"),
+                     "down" if after < before else "up", (start, len(networks), example)):
+        DIRECTION.verdict()
+        examples = list(backprop.FRANCE.values())
+        st.altair_chart(charts.cost_per_update(
+            [float(np.mean([backprop.cost(net, xi, yi) for xi, yi in examples])) for net in networks],
+            [backprop.cost(net, x, y) for net in networks]), width="stretch")
+        st.dataframe(pd.DataFrame({"example": list(backprop.FRANCE), "target y": [yi for _, yi in examples],
+                                   "network's output a": [backprop.forward(network, xi).output[0] for xi, _ in examples]}),
+                     hide_index=True)
+        st.caption("An update for one example can make the network worse on the others: that is why training "
+                   "takes the examples in turn, many times over, and watches the average.")
+_finite_differences_section()
+try_this(
+    "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",
+    "Pick \"dear ticket, partner stays home\": both inputs are 0, so every first-layer weight gets slope 0 (BP4).",
+    "Set η to 30 and update: the steps overshoot, and the cost can go up. Step back and try η = 3.",
+    f"Train {UPDATES.default} updates, then look at the outputs for all four examples: has it learned to go only "
+    "when both are true?",
+)
+lesson_footer(CONTROLS)
