@@ -56,8 +56,8 @@ with data_column:
 with network_column:
     st.subheader("Network")
     layers = int(LAYERS())
-    sizes = st.columns(max(layers, 1))
-    hidden = tuple(int(NEURONS[i](sizes[i])) for i in range(layers))
+    size_columns = st.columns(max(layers, 1))
+    hidden = tuple(int(NEURONS[i](size_columns[i])) for i in range(layers))
     activation, rate = ACTIVATION(), RATE()
     batch, alpha = BATCH(), ALPHA()
 
@@ -71,13 +71,13 @@ if NETWORK.get() is None or NETWORK.get()[0] != settings:
     NETWORK.set((settings, wanted))
 model = NETWORK.get()[1]
 
-controls = st.columns([1, 1, 1, 3])
-controls[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary",
-                   on_click=lambda: model.train(data, 10))
-controls[1].button("Reset", icon=":material/restart_alt:",
-                   on_click=NETWORK.reset)
-playing = PLAY(controls[2])
-controls[3].caption("Changing any setting starts a fresh, untrained network.")
+buttons = st.columns([1, 1, 1, 3])
+buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary",
+                  on_click=lambda: model.train(data, 10))
+buttons[1].button("Reset", icon=":material/restart_alt:",
+                  on_click=NETWORK.reset)
+playing = PLAY(buttons[2])
+buttons[3].caption("Changing any setting starts a fresh, untrained network.")
 
 
 @st.fragment(run_every=TICK_SECONDS if playing else None)
@@ -107,8 +107,8 @@ def training_view():
                     "blue (class 1). Filled points are training data, hollow ones test data.")
     with curves:
         st.altair_chart(playground_charts.loss_curves(history), width="stretch")
-        sizes = [len(features), *hidden, 1]
-        st.altair_chart(playground_charts.network(sizes, model.model_.coefs_, features), width="stretch")
+        layer_sizes = [len(features), *hidden, 1]
+        st.altair_chart(playground_charts.network(layer_sizes, model.model_.coefs_, features), width="stretch")
     if hidden:
         st.markdown("**What each hidden neuron responds to** (blue: high output, orange: low), layer by layer")
         for number, maps in enumerate(model.neuron_maps(), start=1):
