@@ -19,17 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness.browser import classroom, launch, running_app
-
-def rss_mb(pid, field="VmRSS"):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
+from harness.browser import classroom, launch, rss_mb, running_app
 
 def process_tree(pid):
     children = Path(f"/proc/{pid}/task/{pid}/children")

@@ -100,6 +100,17 @@ def running_app(**environment):
         log.close()
 
 
+def rss_mb(pid, field="VmRSS"):
+    """Return a process's resident memory in MB (VmHWM: its peak), or 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def settle(page, timeout=60_000):
     """Wait until the script has finished running and the page has painted."""
     page.wait_for_timeout(300)
@@ -119,6 +130,13 @@ def draw(page, strokes):
             for step in range(1, 11):
                 page.mouse.move(box["x"] + x0 + (x1 - x0) * step / 10, box["y"] + y0 + (y1 - y0) * step / 10)
         page.mouse.up()
+
+
+def choose(page, label, option):
+    """Pick an option of a select box: focus it, open its list with the keyboard, click."""
+    page.get_by_role("combobox", name=label).click()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def shown_prediction(page):

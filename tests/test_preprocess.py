@@ -1,4 +1,5 @@
 import io
+import pathlib
 
 import numpy as np
 import pytest
@@ -83,7 +84,7 @@ def test_upload_accepts_png_and_jpeg():
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"just some text, not an image", "not an image"),
+    (b"just some text, not an image", "not a picture"),
     (b"", "empty"),
     (png_bytes(drawn_digit())[:200], "damaged"),
     (png_bytes(drawn_digit(), "GIF"), "PNG or JPEG"),
@@ -98,5 +99,65 @@ def test_upload_rejects_huge_files_and_images():
         preprocess.read_upload(b"0" * (preprocess.MAX_UPLOAD_BYTES + 1))
     huge = png_bytes(Image.new("1", (8000, 6000)))  # 48 megapixels, tiny on disk
     assert len(huge) < preprocess.MAX_UPLOAD_BYTES
-    with pytest.raises(ValueError, match="too large"):
+    with pytest.raises(ValueError, match="under 8 megapixels"):
         preprocess.read_upload(huge)
+
+
+def test_a_damaged_file_is_described_in_our_words_not_pythons():
+    with pytest.raises(ValueError) as caught:
+        preprocess.read_upload(png_bytes(drawn_digit())[:200])
+    assert "damaged" in str(caught.value) and "(" not in str(caught.value)
+
+
+def peak_memory_mb_reading(data):
+    """Peak resident memory of a fresh Python that reads `data` as an upload, less its peak
+    before reading (both from the kernel's high-water mark)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as handle:
+        handle.write(data)
+    script = f"""
+import resource
+from core.digits import preprocess
+data = open({handle.name!r}, "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+image = preprocess.read_upload(data)
+preprocess.to_mnist(image)
+print(max(image.size), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=pathlib.Path(__file__).resolve().parents[1])
+    side, grown = result.stdout.split()
+    return int(side), float(grown)
+
+
+def test_a_large_photo_is_read_shrunk_without_ever_being_held_at_full_size():
+    photo = Image.new("RGB", (6300, 6300), "white")
+    photo.paste((20, 20, 20), (2800, 1500, 3500, 4800))  # a thick "1"
+    data = png_bytes(photo, "JPEG")
+    side, grown = peak_memory_mb_reading(data)
+    assert side <= preprocess.READ_SIDE
+    assert grown < 40  # decoded in full, the photo alone would take 119 MB
+
+
+def test_a_phone_photo_stored_sideways_is_read_upright():
+    upright = drawn_digit(background=255, ink=0, box=(40, 60, 200, 250)).convert("RGB")
+    sideways = upright.rotate(90, expand=True)  # stored turned left, as a phone held on its side does
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to show
+    buffer = io.BytesIO()
+    sideways.save(buffer, format="JPEG", exif=exif.tobytes(), quality=95)
+    read = preprocess.to_mnist(preprocess.read_upload(buffer.getvalue()))
+    expected = preprocess.to_mnist(upright)
+    unturned = np.abs(preprocess.to_mnist(sideways) - expected).mean()  # what reading it as stored gives
+    assert np.abs(read - expected).mean() < unturned / 4
+
+
+def test_a_phones_mpo_picture_is_read_as_the_jpeg_it_is():
+    frames = [drawn_digit(background=255, ink=0).convert("RGB") for _ in range(2)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    assert preprocess.to_mnist(preprocess.read_upload(buffer.getvalue())) is not None

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
 FIELD = 28  # MNIST images are 28×28
@@ -17,7 +17,10 @@ BOX = 20  # the digit's longer side
 INK_LEVEL = 0.2  # a pixel this far from the background counts as ink when cropping
 MIN_INK_PIXELS = 4  # fewer inked pixels than this means nothing was drawn
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UPLOAD_PIXELS = 40_000_000
+READ_SIDE = 800  # an upload is read at most this many pixels a side: plenty for one digit
+JPEG_FORMATS = ("JPEG", "MPO")  # MPO: a phone's JPEG with extra frames (depth, a preview)
+MAX_JPEG_PIXELS = 64_000_000  # decoded at up to 1/8 scale, so at most 1 megapixel in memory
+MAX_PNG_PIXELS = 8_000_000  # decoded at full size (32 MB at most) before it is shrunk
 
 
 def ink_map(image):
@@ -97,25 +100,39 @@ def naive_resize(image):
     return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
 
 
+def _decode_small(data):
+    """Open the image and decode it already shrunk to at most READ_SIDE px a side, upright. A
+    JPEG is decoded at 1/2, 1/4 or 1/8 scale straight away (Pillow's `draft`), so a phone photo
+    never exists in memory at full size; a PNG, which cannot be, is shrunk as soon as it is read."""
+    image = Image.open(io.BytesIO(data))
+    if image.format in JPEG_FORMATS:
+        image.draft("RGB", (READ_SIDE, READ_SIDE))
+    image.load()
+    image = ImageOps.exif_transpose(image)  # photos stored sideways, with a tag saying so
+    image.thumbnail((READ_SIDE, READ_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return image
+
+
 def read_upload(data):
-    """Return a PIL image from uploaded bytes; raise ValueError with a clear message otherwise."""
+    """Return a PIL image from uploaded bytes, at most READ_SIDE px a side and upright; raise
+    ValueError saying what is wrong in plain words otherwise."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValueError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
     if len(data) == 0:
         raise ValueError("The file is empty.")
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            width, height = probe.size
-            if width * height > MAX_UPLOAD_PIXELS:
-                raise ValueError(f"The image is {width}×{height} pixels, too large to read; "
-                                 "please upload one under 40 megapixels.")
-            if probe.format not in ("PNG", "JPEG"):
-                raise ValueError(f"This is a {probe.format} image; please upload a PNG or JPEG.")
+            kind, (width, height) = probe.format, probe.size
+            if kind not in ("PNG", *JPEG_FORMATS):
+                raise ValueError("This picture is not a PNG or JPEG; please upload one of those.")
+            limit = MAX_JPEG_PIXELS if kind in JPEG_FORMATS else MAX_PNG_PIXELS
+            if width * height > limit:
+                raise ValueError(f"The picture is {width} × {height} pixels, more than a digit needs; please "
+                                 f"upload one under {limit / 1e6:.0f} megapixels (or crop it to the digit).")
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        return _decode_small(data)
     except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-        raise ValueError("This file is not an image we can read: please upload a PNG or JPEG.") from error
-    except (OSError, SyntaxError) as error:
-        raise ValueError(f"The image file is damaged and cannot be read ({error}).") from error
-    return image
+        raise ValueError("This file is not a picture we can read: please upload a PNG or JPEG.") from error
+    except (OSError, SyntaxError, EOFError) as error:
+        raise ValueError("The picture file is damaged and cannot be read: please save it again and upload "
+                         "the new copy.") from error

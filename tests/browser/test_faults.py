@@ -1,12 +1,14 @@
 """The app under bad conditions, in a real browser: no network, a damaged model file, a
-read-only model folder. Each runs its own server on a small real-MNIST file so training is quick."""
+read-only model folder, huge and blank uploads. Each runs its own server on a small real-MNIST file
+so training is quick."""
+import io
 import shutil
+
+from PIL import Image
 
 from core.digits import model as mnist_model
 from core.digits.store import ModelStore
-from harness.browser import CANVAS, STROKES, draw, running_app, settle
-
-PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
+from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, rss_mb, running_app, settle
 
 
 def wait_for_canvas(page, url):
@@ -54,3 +56,38 @@ def test_a_read_only_model_folder_keeps_the_model_in_memory(page_factory, tmp_pa
         assert page.get_by_text("kept in memory only").count() == 1
         draw(page, STROKES["1"])
         page.wait_for_selector(PREDICTION, timeout=30_000)
+
+
+def picture(size, kind, ink=True):
+    """A white picture of `size` px a side, with a thick dark "1" unless ink is False, as bytes."""
+    image = Image.new("L", (size, size), 255)
+    if ink:
+        image.paste(20, (size * 45 // 100, size // 4, size * 55 // 100, size * 3 // 4))
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def upload(page, name, data):
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "image/png" if name.endswith("png") else "image/jpeg", "buffer": data}])
+
+
+def test_huge_and_blank_uploads_cost_little_memory_and_say_what_is_wrong(page_factory, tmp_path, tiny_mnist):
+    with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=tmp_path / "models") as (url, process):
+        page = page_factory()
+        wait_for_canvas(page, url)
+        choose(page, "Digit to read", "Upload a photo")
+        settle(page)
+        before = rss_mb(process.pid)
+        upload(page, "huge.png", picture(6300, "PNG"))  # 39.7 megapixels in a file of about 60 kB
+        page.wait_for_selector("text=more than a digit needs", timeout=60_000)
+        upload(page, "huge.jpg", picture(6300, "JPEG"))
+        page.wait_for_selector(PREDICTION, timeout=60_000)
+        settle(page)
+        grown = rss_mb(process.pid) - before
+        upload(page, "blank.png", picture(600, "PNG", ink=False))
+        page.wait_for_selector("text=No handwriting was found in this picture", timeout=60_000)
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert process.poll() is None
+    assert grown < 150, f"the server grew by {grown:.0f} MB"  # read in full, the PNG alone took over 1 GB

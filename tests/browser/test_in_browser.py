@@ -1,19 +1,12 @@
 """The app in a real browser: navigation, widgets, drawing on the canvas, uploads."""
 import re
 
-from harness.browser import ARTIFACTS, CANVAS, STROKES, draw, settle
+from harness.browser import ARTIFACTS, CANVAS, STROKES, choose, draw, settle
 from ui.lessons import LESSONS
 
 def metric_value(page, label):
     metric = page.locator("[data-testid=stMetric]", has_text=label).first
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
-
-
-def choose(page, label, option):
-    """Pick an option of a select box: focus it, open its list with the keyboard, click."""
-    page.get_by_role("combobox", name=label).click()
-    page.keyboard.press("ArrowDown")
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def open_mnist(page, server):
@@ -78,7 +71,7 @@ def test_a_text_file_named_png_gets_a_clear_message_and_the_page_keeps_working(p
     settle(page)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
         files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"this is only text"}])
-    page.wait_for_selector("text=not an image we can read", timeout=30_000)
+    page.wait_for_selector("text=not a picture we can read", timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     choose(page, "Digit to read", "Draw")
     settle(page)

@@ -76,8 +76,12 @@ def _reading(ready, dataset, digit, source):
         st.error(digit.problem, icon=":material/broken_image:")
         return None
     if digit.image is None:
-        st.info("Draw a digit to see what the network reads." if source == "Draw"
-                else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
+        if digit.picture is not None and source != "Draw":
+            st.warning("No handwriting was found in this picture: it looks like one even colour. Upload a "
+                       "photo of one digit, written darker or lighter than its paper.", icon=":material/image_search:")
+        else:
+            st.info("Draw a digit to see what the network reads." if source == "Draw"
+                    else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
         return None
     why = explain.explain_digit(resources.explainer(ready.key, ready.model),
                                 resources.neighbours(ready.key, ready.model, dataset), digit.image)
