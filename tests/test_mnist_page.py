@@ -125,3 +125,16 @@ def test_unwritable_model_folder_keeps_the_model_in_memory(environment, tmp_path
     assert metric(app, "Test accuracy").endswith("%")
     app.selectbox(key="input").set_value("Random test digit").run()  # the neighbour index, built in memory
     assert not app.exception and len(app.tabs[4].get("image")) == 6
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "12a", "![x](http://127.0.0.1:8601/leak.png)"])
+def test_typed_layer_sizes_that_are_not_numbers_are_refused_in_our_words(environment, trained_cache, open_page,
+                                                                         typed):
+    environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    app.text_input(key="hidden_convolutional").set_value(typed)
+    app.button[0].click()
+    app.run()
+    [error] = [error.value for error in app.error if "cannot be trained" in error.value]
+    assert "whole numbers separated by commas" in error
+    assert not any(leak in error for leak in ("int()", "4300", "](", "9999"))

@@ -89,10 +89,46 @@ def test_the_share_link_reopens_the_same_view(open_page, path):
         assert widget(reopened, key).value == widget(app, key).value, key
 
 
-def test_a_hostile_value_is_shown_as_plain_text(open_page):
-    app = open_page("pages/loss.py", params={"m": "[click](http://example.com) ![x](y.png)"})
+@pytest.mark.parametrize("value", ["[click](http://example.com) ![x](y.png)", "www.example.com",
+                                   "someone@example.com", "`code` **bold**", "http://127.0.0.1:8601/leak.png"])
+def test_a_hostile_value_is_shown_as_inert_text(open_page, value):
+    app = open_page("pages/loss.py", params={"m": value})
     [notice] = link_notices(app)
-    assert "](" not in notice and "\\[click\\]" in notice
+    shown = notice.split("**m** = ")[1].split(" (must be")[0]
+    # inside one code span nothing is formatted and nothing becomes a link
+    assert shown.startswith("`") and shown.endswith("`") and shown.count("`") == 2
+    assert shown.strip("`").replace("\u02cb", "`") == value
+
+
+# Per page: link values that once reached a control in spite of the notice, or crashed the page.
+UNUSABLE = [
+    ("pages/loss.py", "seed", "inf", 0), ("pages/loss.py", "seed", "1e999", 0),
+    ("pages/loss.py", "seed", "-Infinity", 0), ("pages/loss.py", "seed", "3.7", 0),
+    ("pages/hidden_layers.py", "seed", "-inf", 0), ("pages/hidden_layers.py", "neurons_0", "inf", 4),
+    ("pages/hidden_layers.py", "layers", "2.5", 1), ("pages/loss.py", "m", ["1", "5"], 2.0),
+    ("pages/loss.py", "m", ["3", "3"], 2.0), ("pages/loss.py", "classroom", "1", False),
+    ("pages/loss.py", "classroom", "maybe", False),
+    ("pages/hidden_layers.py", "features", ["bogus", "x1²"], ["x1", "x2"]),
+]
+
+
+@pytest.mark.parametrize("path, key, raw, default", UNUSABLE)
+def test_an_unusable_value_never_reaches_its_control_and_the_notice_says_so(open_page, path, key, raw, default):
+    app = open_page(path, params={key: raw})
+    assert widget(app, key).value == default
+    [notice] = link_notices(app)
+    assert f"**{key}**" in notice
+
+
+def test_settings_a_link_cannot_train_are_dropped_not_half_used(environment, trained_default, open_page):
+    environment(trained_default.directory)
+    for hidden in ("1,,2", "![x](http://127.0.0.1:8601/leak.png)", "9" * 5000):
+        app = open_page("pages/mnist.py", timeout=90, params={"hidden_convolutional": hidden})
+        [notice] = link_notices(app)
+        assert "**hidden_convolutional**" in notice and "](" not in notice.replace("`![x](", "")
+        assert any(caption.value.startswith("Showing: Convolutional") and "(16, 32, 64)" in caption.value
+                   for caption in app.caption)
+        assert not app.error
 
 
 def test_controls_write_only_values_that_differ_from_the_defaults():

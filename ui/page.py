@@ -38,11 +38,12 @@ def header(title, intro, more="", controls=Controls()):
     sentence `intro` and, unless in classroom mode (where it folds away), the rest `more`.
     Values in the link that `controls` cannot use are reported."""
     route_through_app()
+    problems = controls.drop_link_problems()
     classroom_toggle()
     if classroom():
         st.html(CLASSROOM_CSS)
     st.title(title)
-    controls.report_link_problems()
+    controls.report(problems)
     explain(intro, more)
 
 

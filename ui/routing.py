@@ -8,6 +8,7 @@ off and rerunning lets app.py route the link, to the same page (page ids come fr
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state import get_session_state
 
 
 ROUTED = "_routed_through_app"
@@ -34,3 +35,12 @@ def current_url_path():
         return ""
     page = context.pages_manager.get_pages().get(context.pages_manager.current_page_script_hash, {})
     return page.get("url_pathname", "")
+
+
+def forget_link_value(key):
+    """Take `key` out of the page's URL, and out of the copy Streamlit seeds bound widgets from on
+    a first load (deleting it from st.query_params alone leaves that copy, and a widget would
+    still read, and choke on, a value such as seed=inf)."""
+    with get_session_state().query_params() as params:
+        params._initial_query_params.pop(key, None)
+        params.remove_param(key)

@@ -15,18 +15,21 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ui.routing import forget_link_value
+
 
 def _bind(share):
     return "query-params" if share else None
 
 
-def _number_problem(raw, low, high):
+def _number_problem(raw, low, high, whole):
+    kind = "a whole number" if whole else "a number"
     try:
         value = float(raw)
     except ValueError:
-        return f"must be a number from {low:g} to {high:g}"
-    if not math.isfinite(value) or not low <= value <= high:
-        return f"must be from {low:g} to {high:g}"
+        return f"must be {kind} from {low:g} to {high:g}"
+    if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
+        return f"must be {kind} from {low:g} to {high:g}"
     return None
 
 
@@ -47,7 +50,8 @@ class Slider:
 
     def problem(self, raw):
         """Why a URL value cannot be used, or None."""
-        return _number_problem(raw, self.min_value, self.max_value)
+        whole = all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
+        return _number_problem(raw, self.min_value, self.max_value, whole)
 
     def param(self, value):
         return f"{value:g}"
@@ -108,10 +112,11 @@ CLASSROOM = Toggle("classroom", "Classroom mode", False,
                    "and questions for the class to answer before a result is shown.")
 
 
-def _plain(text, limit=40):
-    """A URL value made safe to show in Markdown: shortened, every special character escaped."""
+def _inert(text, limit=40):
+    """A URL value made safe to show in Markdown: shortened and put in a code span, where nothing
+    is formatted or turned into a link (a backtick, which would end the span, is replaced)."""
     text = text if len(text) <= limit else text[:limit] + "…"
-    return "".join("\\" + char if char in "\\`*_{}[]()#+-.!<>|~$:" else char for char in text)
+    return "`" + text.replace("`", "\u02cb").replace("\n", " ") + "`"
 
 
 def _differs(value, default):
@@ -134,8 +139,9 @@ class Controls:
             if key in params:
                 raws = params.get_all(key) if hasattr(params, "get_all") else params[key]
                 raws = [raws] if isinstance(raws, str) else list(raws)
-                value = raws if getattr(control, "many", False) else raws[-1]
-                why = control.problem(value)
+                many = getattr(control, "many", False)
+                why = "was given more than once" if len(raws) > 1 and not many else control.problem(
+                    raws if many else raws[0])
                 if why:
                     problems.append((key, ", ".join(raws), why))
         return problems
@@ -146,12 +152,20 @@ class Controls:
                   if key in values and _differs(values[key], control.default)}
         return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
-    def report_link_problems(self):
-        """Say which of the link's values were replaced by defaults (Streamlit drops them)."""
+    def drop_link_problems(self):
+        """Take the link's unusable values out of the URL before any control reads them, so each
+        of those controls starts at its default; return them, to report with `report`."""
         problems = self.link_problems(st.query_params)
+        for key, _, _ in problems:
+            forget_link_value(key)
+        return problems
+
+    @staticmethod
+    def report(problems):
+        """Say which of the link's values were replaced by defaults, each shown as inert text."""
         if problems:
             st.info("This link had values the page cannot use, so the defaults are shown instead: "
-                    + "; ".join(f"**{key}** = “{_plain(value)}” ({why})" for key, value, why in problems) + ".",
+                    + "; ".join(f"**{key}** = {_inert(value)} ({why})" for key, value, why in problems) + ".",
                     icon=":material/link_off:")
 
     def share_box(self, where=st):

@@ -22,7 +22,7 @@ def form_controls(preset):
         Text(f"hidden_{preset}", "Filters per layer" if preset == "convolutional" else "Neurons per hidden layer",
              ", ".join(str(size) for size in defaults.hidden),
              "Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters.",
-             pattern=r"\d+(,\d+)*", rule="must be sizes separated by commas, such as 128,64"),
+             pattern=r"\d{1,4}(,\d{1,4})*", rule="must be whole numbers separated by commas, such as 128,64"),
         Select(f"activation_{preset}", "Activation", mnist_model.ACTIVATIONS, defaults.activation,
                "The function each neuron applies to its weighted sum z."),
         Slider(f"epochs_{preset}", "Epochs", *mnist_model.LIMITS["epochs"], defaults.epochs, 1,

@@ -27,8 +27,12 @@ def data_section(dataset):
 
 
 def _parse(preset, hidden_text, activation, epochs, batch_size, learning_rate):
-    """Return the form's values as a checked Config; raises ValueError saying what is wrong."""
-    hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(",") if part)
+    """Return the form's values as a checked Config; raises ValueError saying what is wrong, in
+    words that never repeat what was typed."""
+    why = FORMS[preset][0].problem(hidden_text)
+    if why:
+        raise ValueError(f"the layer sizes {why}")
+    hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(","))
     return mnist_model.validate(mnist_model.Config(
         preset=preset, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size,
         learning_rate=learning_rate))
