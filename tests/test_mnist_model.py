@@ -147,3 +147,17 @@ def test_job_with_an_unwritable_cache_hands_the_model_over_in_its_workspace(tmp_
     status = job.status()
     assert status["state"] == "done" and status["in_cache"] is False
     assert ModelStore(job.workspace).load(key) is not None
+
+
+@pytest.mark.parametrize("metadata", [{}, {"history": {}}, [], "text", {"history": {"loss": "x"}, "evaluation": {}}])
+def test_a_saved_model_whose_metadata_is_valid_json_of_the_wrong_shape_is_discarded(trained_default, tmp_path,
+                                                                                   metadata):
+    import json
+    import shutil
+
+    shutil.copytree(trained_default.directory, tmp_path / "models")
+    store = ModelStore(tmp_path / "models")
+    key = mnist_model.DEFAULT.key(trained_default.data.data_id)
+    assert store.load(key) is not None
+    store.paths(key)[1].write_text(json.dumps(metadata))
+    assert store.load(key) is None and not store.has(key)  # gone, so the page trains it again

