@@ -122,6 +122,7 @@ def test_unwritable_model_folder_keeps_the_model_in_memory(environment, tmp_path
     app.run()
     assert not app.exception
     assert any("kept in memory" in info.value for info in app.info)
+    assert not any("load instantly" in success.value for success in app.success)  # they will not
     assert metric(app, "Test accuracy").endswith("%")
     app.selectbox(key="input").set_value("Random test digit").run()  # the neighbour index, built in memory
     assert not app.exception and len(app.tabs[4].get("image")) == 6

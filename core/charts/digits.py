@@ -58,11 +58,16 @@ def confusion_chart(confusion):
 def per_class_chart(per_class):
     """Return accuracy per true digit as bars."""
     data = pd.DataFrame({"digit": [str(d) for d in range(10)], "accuracy": per_class})
-    low = max(0.0, min(per_class) - 0.02)
+    # The axis starts just below the worst digit, so small differences show; each bar starts at the
+    # axis's foot (y2), not at 0, which lies outside the chart.
+    low = max(0.0, float(np.floor((min(per_class) - 0.01) * 100) / 100))
     return alt.Chart(data).mark_bar(color=BEST).encode(
         x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[low, 1.0])),
-        tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")]).properties(height=380)
+        y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[low, 1.0], nice=False, clamp=True),
+                axis=alt.Axis(format=".1%", title="accuracy")),
+        y2=alt.datum(low),
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")]).properties(
+        height=380, description="Accuracy on the test digits of each class, 0 to 9.")
 
 
 def enlarge(image, size=140):

@@ -94,9 +94,9 @@ def learning_curves(ready):
     if ready.in_memory_only:
         st.info("The model folder is read-only, so this network is kept in memory only: it will be "
                 "trained again after the server restarts.", icon=":material/memory:")
+    kept = "" if ready.in_memory_only else " Saved networks load instantly next time."
     st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
-               f"({ready.metadata['data_source']}). Saved networks load instantly next time.",
-               icon=":material/check_circle:")
+               f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
     st.altair_chart(digit_charts.history_chart(history), width="stretch")
     st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
                "validation accuracy stops, the network has started memorising instead of learning.")
