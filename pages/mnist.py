@@ -17,7 +17,6 @@ if network.rebuilt_after_corruption:
                "trained again.", icon=":material/build:")
 if isinstance(network, resources.Training):
     train.progress(network.job, config.epochs)
-    st.info("The test results and the drawing pad appear when training finishes.", icon=":material/hourglass_top:")
     lesson_footer(CONTROLS)
     st.stop()
 

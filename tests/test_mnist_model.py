@@ -92,7 +92,8 @@ def test_cache_key_depends_on_config_and_data():
 def test_saved_model_loads_with_the_same_predictions(tmp_path, data, trained):
     model, history = trained
     store = ModelStore(tmp_path)
-    assert store.save("k", model, {"history": history})
+    assert store.save("k", model, {"history": history, "evaluation": mnist_model.evaluate(model, data),
+                                   "n_train": len(data.x_train), "data_source": data.source})
     loaded, metadata = store.load("k")
     assert metadata["history"]["loss"] == history["loss"]
     assert np.allclose(mnist_model.predict_one(loaded, data.x_test[3] / 255.0),
@@ -126,7 +127,7 @@ def test_one_job_per_key_trains_in_a_separate_process_and_saves(tmp_path, tiny_m
     first = registry.get_or_start(key, config, data.data_id, tmp_path)
     second = registry.get_or_start(key, config, data.data_id, tmp_path)
     assert first is second and registry.started == 1
-    first.process.join(timeout=180)
+    first.wait(180)
     status = first.status()
     assert status["state"] == "done", status
     assert status["in_cache"] and len(status["history"]["loss"]) == config.epochs
@@ -143,7 +144,7 @@ def test_job_with_an_unwritable_cache_hands_the_model_over_in_its_workspace(tmp_
     config = QUICK["dense"]
     key = config.key(data.data_id)
     job = JobRegistry().get_or_start(key, config, data.data_id, blocker / "models")
-    job.process.join(timeout=180)
+    job.wait(180)
     status = job.status()
     assert status["state"] == "done" and status["in_cache"] is False
     assert ModelStore(job.workspace).load(key) is not None
@@ -161,3 +162,24 @@ def test_a_saved_model_whose_metadata_is_valid_json_of_the_wrong_shape_is_discar
     assert store.load(key) is not None
     store.paths(key)[1].write_text(json.dumps(metadata))
     assert store.load(key) is None and not store.has(key)  # gone, so the page trains it again
+
+
+@pytest.mark.parametrize("config", [
+    *mnist_model.PRESETS.values(),
+    mnist_model.Config(preset="dense", hidden=(512, 512, 64, 10)),
+    mnist_model.Config(preset="convolutional", hidden=(8,)),
+    mnist_model.Config(preset="convolutional", hidden=(4, 8)),
+    mnist_model.Config(preset="convolutional", hidden=(512, 16, 64)),
+])
+def test_parameter_count_matches_keras(config):
+    assert mnist_model.parameter_count(config) == mnist_model.build(config).count_params()
+
+
+@pytest.mark.parametrize("hidden, preset, message", [
+    ((512,) * 200, "dense", "1 to 4 hidden layers"),
+    ((512, 512, 512, 512), "dense", "at most 1,000,000"),
+    ((512, 512, 512), "convolutional", "at most 1,000,000"),
+])
+def test_networks_too_large_to_train_here_are_refused(hidden, preset, message):
+    with pytest.raises(ValueError, match=message):
+        mnist_model.validate(dataclasses.replace(mnist_model.PRESETS[preset], hidden=hidden))

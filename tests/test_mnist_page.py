@@ -34,7 +34,7 @@ def trained_cache(trained_default):
 
 def wait_for_training(data):
     job = training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id))
-    job.process.join(timeout=300)
+    job.wait(300)
     return job
 
 

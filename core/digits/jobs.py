@@ -1,15 +1,24 @@
-"""One training run per configuration, shared by every session, in a process of its own.
+"""One training run per configuration, shared by every session, in a process of its own, with a
+server-wide limit on how many run at once.
 
 Streamlit reruns a page script whenever someone touches a widget, and that would abort training
 done in the script. A training thread would share the interpreter lock with every session's
 reruns and crawl. So each run is a separate process: it writes its progress to a small JSON file
 and saves the model through ModelStore, and pages poll `status()`. The registry hands the same
-job to every session asking for the same key, so concurrent users never train a model twice.
+job to every session asking for the same key, so concurrent users never train a model twice; it
+runs at most MAX_RUNNING at once and queues the rest; a session has at most one job waiting (a
+new request replaces it); a job nobody has looked at for ABANDONED_AFTER_SECONDS is cancelled; a
+trainer that dies is started once more by itself. Across processes and servers sharing a model
+folder, a lock file per network lets one trainer at a time train it, and the next finds it saved.
 """
+import atexit
+import contextlib
 import dataclasses
 import json
+import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -17,6 +26,10 @@ from pathlib import Path
 
 PROGRESS_FILE = "progress.json"
 REPORT_INTERVAL_SECONDS = 0.5
+MAX_RUNNING = int(os.environ.get("NN_EXPLORER_MAX_TRAININGS", "1"))  # each takes most of a core
+ABANDONED_AFTER_SECONDS = 300  # pages poll every 2 s; five minutes allows a visit to another lesson
+ATTEMPTS = 2  # a trainer that dies is started once more before the page offers Retry
+LOG = logging.getLogger(__name__)
 
 
 def _write_json(path, payload):
@@ -43,7 +56,22 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     # the training digits' places in the last hidden layer, for "nearest training digits": saved
     # first, so that whoever sees the model saved finds them beside it
     saved_neighbour_index(store, metadata["key"], model, data.x_train)
-    return model, metadata, store.save(metadata["key"], model, metadata)
+    saved = store.save(metadata["key"], model, metadata)
+    if saved:  # the presets, and this network, are never evicted
+        store.enforce_budget(keep={preset.key(data.data_id) for preset in mnist_model.PRESETS.values()}
+                             | {metadata["key"]})
+    return model, metadata, saved
+
+
+def _network_lock(directory, key):
+    """A lock on one network in a model folder, held while it trains (a file lock, so it also
+    holds across processes and servers sharing the folder); no lock where the folder is read-only."""
+    from filelock import FileLock
+
+    from core.digits.store import ModelStore
+
+    store = ModelStore(directory)
+    return FileLock(store.directory / f"{key}.lock") if store.writable() else contextlib.nullcontext()
 
 
 def run(config_fields, data_id, directory, workspace):
@@ -63,69 +91,195 @@ def run(config_fields, data_id, directory, workspace):
     try:
         config = mnist_model.Config(**{**config_fields, "hidden": tuple(config_fields["hidden"])})
         key = config.key(data_id)
-        _write_json(progress_path, {"state": "loading data"})
-        data = mnist_data.load()
-        if data.data_id != data_id:
-            raise RuntimeError(f"the training process found different data ({data.source}) than the app")
-        model, metadata, in_cache = train_and_save(
-            config, data, directory, report,
-            evaluating=lambda history: _write_json(progress_path, {"state": "evaluating", "history": history}))
-        history = metadata["history"]
+        _write_json(progress_path, {"state": "starting"})
+        with _network_lock(directory, key):
+            saved = ModelStore(directory).load(key)  # trained meanwhile by another process
+            if saved is not None:
+                _write_json(progress_path, {"state": "done", "key": key, "history": saved[1]["history"],
+                                            "in_cache": True, "saved_in": str(directory)})
+                return
+            _write_json(progress_path, {"state": "loading data"})
+            data = mnist_data.load()
+            if data.data_id != data_id:
+                raise RuntimeError(f"the training process found different data ({data.source}) than the app")
+            model, metadata, in_cache = train_and_save(
+                config, data, directory, report,
+                evaluating=lambda history: _write_json(progress_path, {"state": "evaluating", "history": history}))
         if not in_cache:  # read-only cache: hand the model over through the private workspace
             ModelStore(workspace).save(key, model, metadata)
-        _write_json(progress_path, {"state": "done", "key": key, "history": history, "in_cache": in_cache,
+        _write_json(progress_path, {"state": "done", "key": key, "history": metadata["history"], "in_cache": in_cache,
                                     "saved_in": str(directory if in_cache else workspace)})
-    except Exception as error:  # report any failure to the page instead of dying silently
-        _write_json(progress_path, {"state": "failed", "error": f"{type(error).__name__}: {error}"})
+    except Exception:  # report any failure to the page instead of dying silently; the log has the detail
+        LOG.exception("training failed")
+        _write_json(progress_path, {"state": "failed", "error": "the training stopped with an error"})
 
 
 class TrainingJob:
-    """A training process and where it reports."""
+    """One network to train: waiting in the queue, then a process that reports through a file in
+    its own workspace."""
 
-    def __init__(self, key, config, data_id, directory):
-        self.key = key
+    def __init__(self, registry, key, config, data_id, directory):
+        self.registry, self.key, self.config = registry, key, config
+        self.data_id, self.directory = data_id, directory
+        self.process = self.workspace = self.final = None
+        self.attempts, self.started, self.cancelled = 0, None, False
+        self.owners, self.last_seen = set(), time.time()
+
+    def start(self):
+        self.attempts += 1
         self.workspace = Path(tempfile.mkdtemp(prefix="nn-explorer-train-"))
         self.process = multiprocessing.get_context("spawn").Process(
-            target=run, args=(dataclasses.asdict(config), data_id, str(directory), str(self.workspace)),
-            daemon=True, name=f"train-{key}")
+            target=run, args=(dataclasses.asdict(self.config), self.data_id, str(self.directory), str(self.workspace)),
+            daemon=True, name=f"train-{self.key}")
         self.started = time.time()
         self.process.start()
 
-    def status(self):
-        """Return the latest progress: state is loading data, training, evaluating, done or failed."""
+    @property
+    def running(self):
+        return self.process is not None and self.final is None
+
+    def _progress(self):
         try:
-            progress = json.loads((self.workspace / PROGRESS_FILE).read_text())
+            return json.loads((self.workspace / PROGRESS_FILE).read_text())
         except (OSError, ValueError):
-            progress = {"state": "starting"}
-        if progress["state"] in ("done", "failed"):
-            self.process.join(timeout=0)  # reap the finished process, so it leaves no zombie
-        elif not self.process.is_alive():
-            progress = {"state": "failed",
-                        "error": f"the training process stopped unexpectedly (exit code {self.process.exitcode})"}
+            return {"state": "starting"}
+
+    def finish(self):
+        """Called once the process has ended: keep its last word, and the workspace only if the
+        model was handed over in it. Return True if the trainer died and may start again."""
+        progress = self._progress()
+        if progress["state"] not in ("done", "failed"):
+            if not self.cancelled and self.attempts < ATTEMPTS:
+                self._remove_workspace()
+                return True
+            progress = {"state": "failed", "error": "the training process stopped unexpectedly"
+                        + (" twice" if self.attempts > 1 else "")}
+        self.final = progress
+        if progress["state"] != "done" or progress.get("in_cache"):
+            self._remove_workspace()
+        return False
+
+    def _remove_workspace(self):
+        if self.workspace is not None:
+            shutil.rmtree(self.workspace, ignore_errors=True)
+
+    def status(self):
+        """Return the latest progress: state is queued (with how many trainings are ahead),
+        starting, loading data, training, evaluating, done or failed."""
+        self.last_seen = time.time()
+        if self.process is None:
+            return {"state": "queued", "ahead": self.registry.ahead_of(self), "elapsed": 0.0}
+        progress = self.final or self._progress()
         return {**progress, "elapsed": time.time() - self.started}
+
+    def wait(self, timeout):
+        """Block until the job has finished (for scripts and tests); return its status."""
+        deadline = time.time() + timeout
+        while self.final is None and time.time() < deadline:
+            self.last_seen = time.time()
+            self.registry.housekeeping()
+            time.sleep(0.2)
+        return self.status()
 
 
 class JobRegistry:
-    """At most one live job per key, shared by every caller in this server process."""
+    """At most one job per key, shared by every caller in this server process; at most
+    `max_running` processes at once."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._jobs = {}
+    def __init__(self, max_running=MAX_RUNNING, abandoned_after=ABANDONED_AFTER_SECONDS):
+        self.max_running, self.abandoned_after = max_running, abandoned_after
+        self._lock = threading.RLock()
+        self._jobs, self._queue, self._by_owner = {}, [], {}
         self.started = 0  # how many processes this registry has launched
+        atexit.register(self.close)
 
-    def get_or_start(self, key, config, data_id, directory):
+    def get_or_start(self, key, config, data_id, directory, owner=None):
+        """Return the job for key, queueing a new one if there is none (or its model is gone since
+        it finished). `owner` (a session) has one job waiting at most: asking for another
+        replaces it, unless another session wants it too."""
         with self._lock:
             job = self._jobs.get(key)
-            # a finished job is only asked for again when its model is gone: train anew
-            if job is None or job.status()["state"] in ("failed", "done"):
-                job = TrainingJob(key, config, data_id, directory)
+            if job is None or (job.final or {}).get("state") == "done":
+                job = TrainingJob(self, key, config, data_id, directory)
                 self._jobs[key] = job
-                self.started += 1
+                self._queue.append(job)
+            if owner is not None:
+                self._claim(owner, job)
+            job.last_seen = time.time()
+            self.housekeeping()
             return job
 
     def get(self, key):
         with self._lock:
             return self._jobs.get(key)
+
+    def retry(self, key):
+        """Forget a failed job, so that the next request for its key queues it again."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and (job.final or {}).get("state") == "failed":
+                del self._jobs[key]
+
+    def ahead_of(self, job):
+        """How many trainings will run before this queued job starts."""
+        with self._lock:
+            running = sum(other.running for other in self._jobs.values())
+            return running + (self._queue.index(job) if job in self._queue else 0)
+
+    def _claim(self, owner, job):
+        previous = self._by_owner.get(owner)
+        if previous is not None and previous is not job:
+            previous.owners.discard(owner)
+            if previous in self._queue and not previous.owners:  # replaced before it started
+                self._drop(previous)
+        job.owners.add(owner)
+        self._by_owner[owner] = job
+
+    def _drop(self, job):
+        job.cancelled = True
+        if job in self._queue:
+            self._queue.remove(job)
+        if self._jobs.get(job.key) is job:
+            del self._jobs[job.key]
+        if job.process is not None and job.process.is_alive():
+            job.process.terminate()
+
+    def housekeeping(self):
+        """Cancel jobs nobody has looked at for a while, then start queued jobs while there is room."""
+        with self._lock:
+            now = time.time()
+            for job in list(self._jobs.values()):
+                if job.final is None and now - job.last_seen > self.abandoned_after:
+                    LOG.info("cancelling training %s: nobody has asked for it for %.0f s", job.key,
+                             now - job.last_seen)
+                    self._drop(job)
+            running = sum(job.running for job in self._jobs.values())
+            while self._queue and running < self.max_running:
+                self._start(self._queue.pop(0))
+                running += 1
+
+    def _start(self, job):
+        job.start()
+        self.started += 1
+        threading.Thread(target=self._watch, args=(job,), daemon=True, name=f"watch-{job.key}").start()
+
+    def _watch(self, job):
+        job.process.join()  # reaps the process as soon as it ends: no zombies
+        with self._lock:
+            if job.finish():
+                LOG.warning("training %s stopped unexpectedly (exit code %s); starting it again", job.key,
+                            job.process.exitcode)
+                self._start(job)
+            self.housekeeping()
+
+    def close(self):
+        """Stop every trainer and remove every workspace (when the server exits)."""
+        with self._lock:
+            for job in list(self._jobs.values()):
+                self._drop(job)
+                if job.process is not None:
+                    job.process.join(timeout=5)
+                job._remove_workspace()
 
 
 JOBS = JobRegistry()

@@ -57,6 +57,8 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh")
 BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 LIMITS = {"hidden": (1, 512), "epochs": (1, 30)}
+MAX_LAYERS = {"convolutional": 3, "nielsen": 4, "dense": 4}  # hidden layers (blocks of filters)
+MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
 
 
 def validate(config):
@@ -65,11 +67,16 @@ def validate(config):
         raise ValueError(f"unknown preset {config.preset!r}; choose one of {sorted(PRESETS)}")
     if config.activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {config.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-    if config.preset == "convolutional" and not 1 <= len(config.hidden) <= 3:
-        raise ValueError(f"the convolutional network takes 1 to 3 blocks, got {len(config.hidden)}")
+    most = MAX_LAYERS[config.preset]
+    if not 1 <= len(config.hidden) <= most:
+        kind = "blocks" if config.preset == "convolutional" else "hidden layers"
+        raise ValueError(f"the {config.preset} network takes 1 to {most} {kind}, got {len(config.hidden)}")
     low, high = LIMITS["hidden"]
-    if not config.hidden or not all(low <= int(size) <= high for size in config.hidden):
+    if not all(low <= int(size) <= high for size in config.hidden):
         raise ValueError(f"each hidden layer needs {low} to {high} units, got {config.hidden}")
+    if parameter_count(config) > MAX_PARAMETERS:
+        raise ValueError(f"this network would have {parameter_count(config):,} weights and biases; "
+                         f"at most {MAX_PARAMETERS:,} can be trained here")
     low, high = LIMITS["epochs"]
     if not low <= config.epochs <= high:
         raise ValueError(f"epochs must be between {low} and {high}, got {config.epochs}")
@@ -78,6 +85,22 @@ def validate(config):
             raise ValueError(f"{name} must be one of {', '.join(f'{option:g}' for option in options)}, "
                              f"got {getattr(config, name)}")
     return config
+
+
+def parameter_count(config):
+    """Return how many weights and biases `build(config)` has, counted without building it."""
+    if config.preset != "convolutional":
+        sizes = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1], *config.hidden, NUM_CLASSES)
+        return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    side, channels, total = IMAGE_SHAPE[0], IMAGE_SHAPE[2], 0
+    for index, filters in enumerate(config.hidden):
+        total += 3 * 3 * channels * filters + filters  # a 3×3 convolution
+        side, channels = side - (0 if index == 0 else 2), filters  # later ones lose a pixel each side
+        if index < 2:
+            side //= 2  # max pooling
+        if side < 1:
+            return float("inf")  # nothing left to look at: cannot be built
+    return total + side * side * channels * NUM_CLASSES + NUM_CLASSES
 
 
 def quadratic_cost(y_true, y_pred):

@@ -7,17 +7,35 @@ last, so a model without it is unfinished. A file that cannot be read is deleted
 trains again. Arrays computed from a model (such as its training digits' embeddings) are kept
 beside it as `<key>.<name>.npz` and deleted with it.
 """
+import contextlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / ".model_cache"
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / ".model_cache"
+BUDGET_BYTES = int(float(os.environ.get("NN_EXPLORER_CACHE_MB", "500")) * 1024 * 1024)
+STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trainer that was killed
 
 
 def default_directory():
     """Return the cache directory: $NN_EXPLORER_CACHE, else .model_cache in the project."""
     return Path(os.environ.get("NN_EXPLORER_CACHE") or DEFAULT_DIRECTORY)
+
+
+def _modified(path):
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return time.time()
+
+
+def _size(path):
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def valid_metadata(metadata):
@@ -87,6 +105,8 @@ class ModelStore:
         except Exception:  # truncated, corrupt, of the wrong shape or from an incompatible version: rebuild it
             self.discard(key)
             return None
+        with contextlib.suppress(OSError):
+            os.utime(meta_path)  # used now: the last to go when the folder is over its budget
         return model, metadata
 
     def save(self, key, model, metadata):
@@ -127,6 +147,35 @@ class ModelStore:
         except Exception:  # truncated or corrupt: compute again
             path.unlink(missing_ok=True)
             return None
+
+    def keys(self):
+        """The keys of every saved model, least recently used first."""
+        metadata = sorted(self.directory.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        return [path.stem for path in metadata if not path.name.startswith(".")]
+
+    def files_of(self, key):
+        return [*self.paths(key), *self.directory.glob(f"{key}.*.npz"), self.directory / f"{key}.lock"]
+
+    def enforce_budget(self, budget_bytes=BUDGET_BYTES, keep=()):
+        """Delete what killed trainers left behind, then the least recently used models until the
+        folder fits `budget_bytes`, never those in `keep` (the presets). Return the keys deleted."""
+        now, deleted = time.time(), []
+        for path in self.directory.glob("*"):
+            stale = now - _modified(path) > STALE_SECONDS
+            orphan = path.suffix == ".npz" and not (self.directory / f"{path.name.split('.')[0]}.json").exists()
+            if stale and (path.name.startswith(".") or orphan):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        sizes = {key: sum(_size(path) for path in self.files_of(key)) for key in self.keys()}
+        total = sum(_size(path) for path in self.directory.glob("*"))
+        for key in sizes:
+            if total <= budget_bytes:
+                break
+            if key not in keep:
+                self.discard(key)
+                total -= sizes[key]
+                deleted.append(key)
+        return deleted
 
     def discard(self, key):
         for path in (*self.paths(key), *self.directory.glob(f"{key}.*.npz")):

@@ -4,6 +4,7 @@ Everything here is shared by all sessions of the server (st.cache_resource): one
 digits, one copy of each model, and one training process per configuration.
 """
 import sys
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,9 @@ import streamlit as st
 from core.digits import data as mnist_data, model as mnist_model
 from core.digits.store import ModelStore
 from core.digits.jobs import JOBS
+from ui.state import State
+
+SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
 
 # This server only reads single images; training runs in processes of its own.
 mnist_model.serve_one_image_at_a_time()
@@ -87,8 +91,13 @@ def model_for(config, dataset):
     if status.get("state") == "done" and not status["in_cache"]:
         model, metadata = _load(key, str(job.workspace))
         return Ready(key, model, metadata, in_memory_only=True)
-    job = JOBS.get_or_start(key, config, dataset.data_id, models.directory)
+    job = JOBS.get_or_start(key, config, dataset.data_id, models.directory, owner=SESSION.get())
     return Training(key, job, rebuilt_after_corruption=corrupted)
+
+
+def retry(key):
+    """Forget a failed training, so that the next run of the page starts it again."""
+    JOBS.retry(key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.charts import digits as digit_charts
 from core.digits import model as mnist_model
+from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
@@ -68,24 +69,37 @@ def _history_spec(history):
     return digit_charts.history_chart(history).to_dict()
 
 
+def _failed(key, error):
+    st.error(f"Training failed: {error}. Nothing was saved.", icon=":material/error:")
+    st.button("Retry", icon=":material/refresh:", type="primary", on_click=resources.retry, args=(key,),
+              help="Train this network again from the start.")
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def progress(job, epochs):
-    """A training run's progress bar and live learning curves; the whole page reruns when it ends."""
+    """A training run's place in the queue or its progress bar and live learning curves; the
+    whole page reruns when it ends."""
     status = job.status()
     if status["state"] == "done":
         st.rerun(scope="app")
     if status["state"] == "failed":
-        st.error(f"Training failed: {status['error']}", icon=":material/error:")
+        _failed(job.key, status["error"])
+        return
+    if status["state"] == "queued":
+        ahead = status["ahead"]
+        st.info(f"Waiting for the server: {ahead} training{'s' if ahead != 1 else ''} ahead of yours. It starts "
+                "by itself; keep this page open.", icon=":material/hourglass_top:")
         return
     history = status.get("history") or {"loss": []}
     done = len(history["loss"])
     within = status.get("step", 0) / max(status.get("steps", 1), 1) if status["state"] == "training" else 0
     st.progress(min(1.0, (done + within) / epochs),
                 text=f"{status['state'].capitalize()}: epoch {min(done + 1, epochs)} of {epochs}, "
-                     f"{status['elapsed']:.0f} s so far. You can keep reading or change page: "
-                     "training goes on, and everyone asking for this network shares this run.")
+                     f"{status['elapsed']:.0f} s so far. You can keep reading, or visit another lesson for a "
+                     "few minutes: training goes on, and everyone asking for this network shares this run.")
     if done:
         st.vega_lite_chart(_history_spec(history), width="stretch")
+    st.info("The test results and the drawing pad appear when training finishes.", icon=":material/hourglass_top:")
 
 
 def learning_curves(ready):
