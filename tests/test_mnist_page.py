@@ -139,3 +139,36 @@ def test_typed_layer_sizes_that_are_not_numbers_are_refused_in_our_words(environ
     [error] = [error.value for error in app.error if "cannot be trained" in error.value]
     assert "whole numbers separated by commas" in error
     assert not any(leak in error for leak in ("int()", "4300", "](", "9999"))
+
+
+class StandInJob:
+    """A training job that only reports a fixed status."""
+
+    def __init__(self, key, status):
+        self.key, self._status = key, status
+
+    def status(self):
+        return {"elapsed": 1.0, **self._status}
+
+
+def page_with_job(environment, tmp_path, open_page, monkeypatch, status):
+    environment(tmp_path / "empty-models")
+    retried = []
+    monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", lambda key, *_, **__: StandInJob(key, status))
+    monkeypatch.setattr("core.digits.jobs.JOBS.retry", retried.append)
+    return open_page(PAGE, timeout=90), retried
+
+
+def test_a_queued_training_says_how_many_are_ahead(environment, tmp_path, open_page, monkeypatch):
+    app, _ = page_with_job(environment, tmp_path, open_page, monkeypatch, {"state": "queued", "ahead": 2})
+    assert any("2 trainings ahead of yours" in info.value for info in app.info)
+    assert not app.exception
+
+
+def test_a_failed_training_says_so_alone_and_offers_retry(environment, tmp_path, open_page, monkeypatch):
+    app, retried = page_with_job(environment, tmp_path, open_page, monkeypatch,
+                                 {"state": "failed", "error": "the training process stopped unexpectedly twice"})
+    assert any("stopped unexpectedly twice" in error.value for error in app.error)
+    assert not any("appear when training finishes" in info.value for info in app.info)
+    next(button for button in app.button if button.label == "Retry").click().run()
+    assert len(retried) == 1
