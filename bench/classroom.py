@@ -19,13 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness.browser import classroom, launch, rss_mb, running_app
-
-def process_tree(pid):
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(child) for child in children.read_text().split()] if children.exists() else []
-    return [pid] + [grandchild for kid in kids for grandchild in process_tree(kid)]
-
+from harness.browser import TrainerCount, classroom, launch, process_tree, rss_mb, running_app
 
 class MemoryWatch(threading.Thread):
     """Sample the resident memory of a process and its children until stopped."""
@@ -49,20 +43,21 @@ def main(sessions, pretrained):
         subprocess.run([sys.executable, "-m", "core.digits.pretrain"], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, env={**os.environ, "NN_EXPLORER_CACHE": str(scratch / "models")})
     with running_app(NN_EXPLORER_CACHE=scratch / "models", TMPDIR=scratch / "tmp") as (url, server):
-        watch = MemoryWatch(server.pid)
+        watch, trainers = MemoryWatch(server.pid), TrainerCount(server.pid)
         watch.start()
+        trainers.start()
         with sync_playwright() as playwright:
             browser = launch(playwright)
             connected = []
             ready_seconds, results = classroom(browser, url, sessions,
                                                all_predicted=lambda: connected.append(rss_mb(server.pid)))
             browser.close()
-        watch.running = False
+        watch.running = trainers.running = False
         server_peak = rss_mb(server.pid, "VmHWM")
     times = sorted(result["click_to_prediction_ms"] for result in results)
     print(json.dumps({
         "sessions": sessions, "pretrained": pretrained, "data": os.environ.get("MNIST_NPZ", "default sources"),
-        "trainings_started": len(list((scratch / "tmp").glob("nn-explorer-train-*"))),
+        "trainings_started": len(trainers.seen),
         "all_ready_seconds": round(ready_seconds, 1),
         "predictions": sorted({result["prediction"] for result in results}),
         "click_to_prediction_ms_p50": round(statistics.median(times), 1),

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -33,6 +34,24 @@ TIMING_PROBE = """() => {
     if (window.__timing.up && !window.__timing.seen && [...document.querySelectorAll('[data-testid=stMetric]')]
         .some(m => m.innerText.startsWith('Prediction'))) { window.__timing.seen = performance.now(); }
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+# In a page: how far the page scrolls sideways, and every chart, table, picture or button that
+# reaches past the right edge of the main column or of the block that holds it, with by how much.
+OVERFLOW_PROBE = """() => {
+  const main = document.querySelector('[data-testid=stMain] .block-container').getBoundingClientRect();
+  const spilled = [];
+  const selector = '[data-testid=stVegaLiteChart], [data-testid=stDataFrame], [data-testid=stTable], '
+                 + '[data-testid=stImage], [data-testid=stButton] button';
+  for (const element of document.querySelectorAll(selector)) {
+    const holder = element.parentElement.getBoundingClientRect();
+    for (const part of [element, ...element.querySelectorAll('canvas, svg')]) {
+      const right = part.getBoundingClientRect().right, limit = Math.min(main.right, holder.right);
+      if (right > limit + 1) { spilled.push([element.dataset.testid, Math.round(right - limit)]); break; }
+    }
+  }
+  return {sideways: document.documentElement.scrollWidth - window.innerWidth, spilled};
 }"""
 
 
@@ -109,6 +128,35 @@ def rss_mb(pid, field="VmRSS"):
     except OSError:
         pass
     return 0.0
+
+
+def process_tree(pid):
+    """Return pid and the pids of all its descendants."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        kids = [int(child) for child in children.read_text().split()]
+    except OSError:
+        kids = []
+    return [pid] + [grandchild for kid in kids for grandchild in process_tree(kid)]
+
+
+class TrainerCount(threading.Thread):
+    """Watch a server's training processes (multiprocessing's spawned children) until stopped;
+    `seen` holds every one that ran."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.seen, self.running = pid, set(), True
+
+    def run(self):
+        while self.running:
+            for child in process_tree(self.pid)[1:]:
+                try:
+                    if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                        self.seen.add(child)
+                except OSError:
+                    pass
+            time.sleep(0.2)
 
 
 def settle(page, timeout=60_000):

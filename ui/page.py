@@ -9,10 +9,12 @@ from ui.routing import current_url_path, route_through_app
 from ui.state import CLASSROOM, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
-# Projector view: bigger text and charts. `zoom` (unlike `transform`) also lays the page out at
-# the larger size, so charts that fill their column still fit it.
+# Projector view: bigger text. Streamlit sizes its text and spacing in rem, so a larger root font
+# grows them all, and the page is laid out at that size: charts and tables measure the column as it
+# is drawn and fit it. (CSS zoom made them measure the unzoomed column and spill out of it.)
 CLASSROOM_CSS = """<style>
-.stMain .block-container { zoom: 1.3; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+html { font-size: 130%; }
+.stMain .block-container { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 </style>"""
 
 

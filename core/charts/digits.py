@@ -7,25 +7,20 @@ from PIL import Image
 from core.charts.palette import BEST, CURRENT, MISTAKE, MUTED, NEGATIVE, POSITIVE, WHITE, rgb
 
 
-def history_chart(history):
-    """Return loss and accuracy per epoch, training against validation, side by side."""
-    rows = []
-    for name, label in (("loss", "training"), ("val_loss", "validation"),
-                        ("accuracy", "training"), ("val_accuracy", "validation")):
-        for epoch, value in enumerate(history.get(name, []), start=1):
-            rows.append({"epoch": epoch, "value": value, "set": label,
-                         "measure": "accuracy" if "accuracy" in name else "loss"})
-    data = pd.DataFrame(rows, columns=["epoch", "value", "set", "measure"])
+def history_chart(history, measure):
+    """Return `measure` ("loss" or "accuracy") per epoch, training against validation. Each measure
+    is a chart of its own, so that each can fill the column it is drawn in."""
+    rows = [{"epoch": epoch, "value": value, "set": label}
+            for name, label in ((measure, "training"), (f"val_{measure}", "validation"))
+            for epoch, value in enumerate(history.get(name, []), start=1)]
+    data = pd.DataFrame(rows, columns=["epoch", "value", "set"])
     colors = alt.Scale(domain=["training", "validation"], range=[CURRENT, BEST])
-
-    def panel(measure, title):
-        return alt.Chart(data[data["measure"] == measure]).mark_line(point=True).encode(
-            x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
-            color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(height=220)
-
-    return alt.hconcat(panel("loss", "loss"), panel("accuracy", "accuracy"))
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+        color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(
+        height=220, description=f"Training and validation {measure} after each epoch.")
 
 
 def probability_bars(probabilities):

@@ -3,7 +3,7 @@ network trains once, and every student's drawing gets a prediction. (Timings: be
 import tempfile
 from pathlib import Path
 
-from harness.browser import classroom, running_app
+from harness.browser import TrainerCount, classroom, running_app
 
 SESSIONS = 30
 
@@ -14,11 +14,14 @@ def test_thirty_students_share_one_training_and_all_get_predictions(browser, tin
     (scratch / "tmp").mkdir()
     with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=scratch / "models",
                      TMPDIR=scratch / "tmp") as (url, server):
+        trainers = TrainerCount(server.pid)
+        trainers.start()
         _, results = classroom(browser, url, SESSIONS)
+        trainers.running = False
         assert server.poll() is None
     assert len(results) == SESSIONS
     assert all(result["exceptions"] == 0 for result in results)
     assert all(len(result["prediction"]) == 1 and result["prediction"].isdigit() for result in results)
-    # every training run gets a workspace of its own in the server's temporary folder
-    assert len(list((scratch / "tmp").glob("nn-explorer-train-*"))) == 1
+    assert len(trainers.seen) == 1
     assert len(list((scratch / "models").glob("*.keras"))) == 1
+    assert not list((scratch / "tmp").glob("nn-explorer-train-*"))  # its workspace is gone once it is saved

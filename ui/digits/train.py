@@ -64,9 +64,16 @@ def chosen_config():
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _history_spec(history):
-    """The learning curves' Vega-Lite spec, built once per new epoch, not on every poll."""
-    return digit_charts.history_chart(history).to_dict()
+def _history_spec(history, measure):
+    """A learning curve's Vega-Lite spec, built once per new epoch, not on every poll."""
+    return digit_charts.history_chart(history, measure).to_dict()
+
+
+def _learning_curves(draw):
+    """Loss and accuracy side by side, each filling its half of the page."""
+    for column, measure in zip(st.columns(2), ("loss", "accuracy")):
+        with column:
+            draw(measure)
 
 
 def _failed(key, error):
@@ -98,7 +105,7 @@ def progress(job, epochs):
                      f"{status['elapsed']:.0f} s so far. You can keep reading, or visit another lesson for a "
                      "few minutes: training goes on, and everyone asking for this network shares this run.")
     if done:
-        st.vega_lite_chart(_history_spec(history), width="stretch")
+        _learning_curves(lambda measure: st.vega_lite_chart(_history_spec(history, measure), width="stretch"))
     st.info("The test results and the drawing pad appear when training finishes.", icon=":material/hourglass_top:")
 
 
@@ -111,6 +118,6 @@ def learning_curves(ready):
     kept = "" if ready.in_memory_only else " Saved networks load instantly next time."
     st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
                f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
-    st.altair_chart(digit_charts.history_chart(history), width="stretch")
+    _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure), width="stretch"))
     st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
                "validation accuracy stops, the network has started memorising instead of learning.")

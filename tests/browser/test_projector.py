@@ -1,0 +1,33 @@
+"""Classroom mode on a projector: at 1280 × 720 and 1920 × 1080, no page scrolls sideways and no
+chart, table, picture or button reaches past its column, on every lesson (the handwriting page
+after its network is trained)."""
+import pytest
+
+from harness.browser import ARTIFACTS, CANVAS, OVERFLOW_PROBE, settle
+from ui.lessons import LESSONS
+
+PROJECTORS = [(1280, 720), (1920, 1080)]
+
+
+@pytest.mark.parametrize("width, height", PROJECTORS)
+def test_nothing_spills_out_of_its_column_in_classroom_mode(browser, server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    found = {}
+    for lesson in LESSONS:
+        page.goto(f"{server}/{lesson.url_path}?classroom=true")
+        if lesson.needs_tensorflow:
+            page.wait_for_selector(CANVAS, timeout=600_000)
+        settle(page)
+        for label in ("Train 10 epochs", "Forward", "Backward"):  # show what those pages draw after a press
+            button = page.get_by_role("button", name=label, exact=True)
+            if button.count():
+                button.click()
+                settle(page)
+        page.wait_for_timeout(1000)  # charts lay themselves out after the script finishes
+        measured = page.evaluate(OVERFLOW_PROBE)
+        if measured["sideways"] > 0 or measured["spilled"]:
+            found[lesson.url_path] = measured
+        page.screenshot(path=str(ARTIFACTS / f"projector-{lesson.url_path}-{width}.png"))
+    context.close()
+    assert not found, found
