@@ -279,6 +279,9 @@ class JobRegistry:
                 self._drop(job)
                 if job.process is not None:
                     job.process.join(timeout=5)
+                    if job.process.is_alive():  # deaf to SIGTERM while TensorFlow starts: do not wait on it
+                        job.process.kill()
+                        job.process.join(timeout=5)
                 job._remove_workspace()
 
 
