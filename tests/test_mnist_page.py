@@ -154,6 +154,7 @@ class StandInJob:
 def page_with_job(environment, tmp_path, open_page, monkeypatch, status):
     environment(tmp_path / "empty-models")
     retried = []
+    monkeypatch.setattr("core.digits.jobs.JOBS.get", lambda key: None)  # whatever earlier tests left
     monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", lambda key, *_, **__: StandInJob(key, status))
     monkeypatch.setattr("core.digits.jobs.JOBS.retry", retried.append)
     return open_page(PAGE, timeout=90), retried

@@ -153,7 +153,7 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
         def status(self):
             return {"state": "starting", "elapsed": 0.0}
 
-    def get_or_start(key, config, *_):
+    def get_or_start(key, config, *_, **__):
         requested.append(config)
         return Waiting()
     monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", get_or_start)
