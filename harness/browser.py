@@ -37,8 +37,9 @@ TIMING_PROBE = """() => {
 }"""
 
 
-# In a page: how far the page scrolls sideways, and every chart, table, picture or button that
-# reaches past the right edge of the main column or of the block that holds it, with by how much.
+# In a page: how far the page scrolls sideways; every chart, table, picture or button that reaches
+# past the right edge of the main column or of the block that holds it, with by how much; and every
+# button or lesson link whose words are cut short.
 OVERFLOW_PROBE = """() => {
   const main = document.querySelector('[data-testid=stMain] .block-container').getBoundingClientRect();
   const spilled = [];
@@ -51,7 +52,10 @@ OVERFLOW_PROBE = """() => {
       if (right > limit + 1) { spilled.push([element.dataset.testid, Math.round(right - limit)]); break; }
     }
   }
-  return {sideways: document.documentElement.scrollWidth - window.innerWidth, spilled};
+  const clipped = [...document.querySelectorAll('button, [data-testid=stSidebarNavLink]')]
+    .filter(control => [...control.querySelectorAll('p, span')].some(text => text.scrollWidth > text.clientWidth + 1))
+    .map(control => control.innerText.trim().slice(0, 40));
+  return {sideways: document.documentElement.scrollWidth - window.innerWidth, spilled, clipped};
 }"""
 
 

@@ -15,6 +15,7 @@ REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept acr
 CLASSROOM_CSS = """<style>
 html { font-size: 130%; }
 .stMain .block-container { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid=stSidebarNavLink] span { font-size: 0.8rem; }  /* the sidebar keeps its width: lesson names fit */
 </style>"""
 
 
