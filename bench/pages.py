@@ -21,6 +21,7 @@ MOVES = {  # page: (slider key, two values to alternate between)
     "pages/perceptron.py": ("threshold", (3.5, 4.5)),
     "pages/sigmoid.py": ("b", (0.5, -0.5)),
     "pages/descent.py": ("rate", (0.2, 0.3)),
+    "pages/backprop.py": ("w_x1_h1", (0.7, -0.7)),
 }
 
 
