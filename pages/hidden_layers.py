@@ -113,7 +113,8 @@ def training_view():
         st.markdown("**What each hidden neuron responds to** (blue: high output, orange: low), layer by layer")
         for number, maps in enumerate(model.neuron_maps(), start=1):
             st.image([playground_charts.neuron_image(values) for values in maps],
-                     caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))])
+                     caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))],
+                     alt=[f"Where neuron {i + 1} of layer {number} fires over the plane" for i in range(len(maps))])
 
 
 training_view()

@@ -9,6 +9,10 @@ from ui.routing import current_url_path, route_through_app
 from ui.state import CLASSROOM, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
+# Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
+# or a column a few pixels too narrow made it a scrolling region no keyboard can reach (axe's
+# scrollable-region-focusable); the formulas are sized to fit their columns.
+PAGE_CSS = """<style>.katex-display { overflow: visible !important; }</style>"""
 # Projector view: bigger text. Streamlit sizes its text and spacing in rem, so a larger root font
 # grows them all, and the page is laid out at that size: charts and tables measure the column as it
 # is drawn and fit it. (CSS zoom made them measure the unzoomed column and spill out of it.)
@@ -43,8 +47,7 @@ def header(title, intro, more="", controls=Controls()):
     route_through_app()
     problems = controls.drop_link_problems()
     classroom_toggle()
-    if classroom():
-        st.html(CLASSROOM_CSS)
+    st.html(PAGE_CSS + (CLASSROOM_CSS if classroom() else ""))
     st.title(title)
     controls.report(problems)
     explain(intro, more)

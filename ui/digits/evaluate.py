@@ -21,4 +21,6 @@ def section(evaluation, dataset):
         gallery = st.columns(8)
         for slot, mistake in zip(gallery * 3, evaluation["mistakes"]):
             slot.image(digit_charts.enlarge(dataset.x_test[mistake["index"]] / 255, 84),
-                       caption=f"true {mistake['true']}, read {mistake['predicted']} ({mistake['confidence']:.0%})")
+                       caption=f"true {mistake['true']}, read {mistake['predicted']} ({mistake['confidence']:.0%})",
+                       alt=f"A test digit written as a {mistake['true']} that the network read as a "
+                           f"{mistake['predicted']}")

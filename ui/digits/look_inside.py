@@ -17,12 +17,16 @@ def _preparation(steps):
                 "20 pixels, place it in a 28 × 28 field, then move it so its centre of mass (red) "
                 "sits at the centre (white cross). The network only ever saw digits made this way.")
     columns = st.columns(4)
-    columns[0].image(digit_charts.with_box(steps.ink, steps.box), caption="1. Your drawing; the box holds the ink")
+    columns[0].image(digit_charts.with_box(steps.ink, steps.box), caption="1. Your drawing; the box holds the ink",
+                     alt="The whole drawing, with a red box around the ink")
     columns[1].image(digit_charts.enlarge(steps.boxed, 7 * max(steps.boxed.shape)),
-                     caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}")
-    columns[2].image(digit_charts.with_centre(steps.placed), caption="3. Placed in 28 × 28")
+                     caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}",
+                     alt="The ink alone, scaled so its longer side is 20 pixels")
+    columns[2].image(digit_charts.with_centre(steps.placed), caption="3. Placed in 28 × 28",
+                     alt="The scaled ink in the middle of a 28 by 28 field, its centre of mass marked")
     columns[3].image(digit_charts.with_centre(steps.final),
-                     caption="4. Moved " + digit_charts.describe_shift(steps.shift))
+                     caption="4. Moved " + digit_charts.describe_shift(steps.shift),
+                     alt="The digit moved so its centre of mass is at the centre: what the network reads")
     st.caption("Turn on \"Resize straight to 28 × 28\" under the canvas to see what the network reads "
                "when the whole square is shrunk in one go, as many drawing demos do.")
 
@@ -38,7 +42,8 @@ def _dense_activations(ready, why):
                 "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it.")
     pictures = resources.first_layer(ready.key, ready.model)
     st.image([pictures[i] for i in why.first_layer_top],
-             caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top])
+             caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top],
+             alt=[f"Incoming weights of hidden neuron {i + 1} as a 28 by 28 picture" for i in why.first_layer_top])
 
 
 def _feature_maps(why):
@@ -48,7 +53,8 @@ def _feature_maps(why):
     for number, (_, maps) in enumerate(why.inside.activations, start=1):
         st.image(digit_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
                  caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map "
-                         f"{maps.shape[0]} × {maps.shape[1]}")
+                         f"{maps.shape[0]} × {maps.shape[1]}",
+                 alt=f"The {maps.shape[-1]} feature maps of convolution layer {number}, light where each filter fired")
 
 
 def _first_layer(ready, dense):
@@ -58,7 +64,10 @@ def _first_layer(ready, dense):
                     "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
                     if dense else "Each is one 3 × 3 filter that slides over the image, e.g. an edge detector."))
     shown = pictures[:32]
-    st.image(shown, caption=[f"{'neuron' if dense else 'filter'} {i + 1}" for i in range(len(shown))])
+    kind = "neuron" if dense else "filter"
+    st.image(shown, caption=[f"{kind} {i + 1}" for i in range(len(shown))],
+             alt=[f"The weights of first-layer {kind} {i + 1}: red raises its sum, blue lowers it"
+                  for i in range(len(shown))])
     if len(pictures) > len(shown):
         st.caption(f"The first {len(shown)} of {len(pictures)}.")
 
@@ -66,7 +75,9 @@ def _first_layer(ready, dense):
 def _saliency(image, why):
     picture, words = st.columns([1, 2])
     picture.image(digit_charts.saliency_overlay(image, why.saliency),
-                  caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against")
+                  caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against",
+                  alt=f"The digit, with the pixels that pushed the network toward {why.predicted} in red "
+                      "and those that pushed against it in blue")
     words.markdown(f"For every pixel: how much would the network's score for **{why.predicted}** rise if "
                    "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
                    "input). The score is the output neuron's weighted sum before it is turned into a "
@@ -79,7 +90,8 @@ def _neighbours(ready, dataset, why):
                 "the network is wrong, these show what it confused the digit with.")
     for column, index, distance in zip(st.columns(len(why.neighbours)), why.neighbours, why.distances):
         column.image(digit_charts.enlarge(dataset.x_train[index] / 255, 84),
-                     caption=f"a {dataset.y_train[index]} (distance {distance:.2f})")
+                     caption=f"a {dataset.y_train[index]} (distance {distance:.2f})",
+                     alt=f"A training digit written as a {dataset.y_train[index]}")
     kept = resources.neighbours(ready.key, ready.model, dataset).variance_kept
     if kept < 1:
         st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "

@@ -93,8 +93,9 @@ def _reading(ready, dataset, digit, source):
     probabilities = why.inside.probabilities
     seen, numbers = st.columns([1, 1])
     seen.image(digit_charts.enlarge(digit.image), caption="What the network sees (28 × 28)"
-               + (", resized straight" if digit.straight else ""))
+               + (", resized straight" if digit.straight else ""), alt="The 28 by 28 digit the network reads")
     numbers.metric("Prediction", str(why.predicted))
+    st.markdown(f"**The network reads {why.predicted}, {probabilities[why.predicted]:.0%} sure.**")
     numbers.metric("Confidence", f"{probabilities[why.predicted]:.1%}")
     if probabilities[why.predicted] < UNSURE_BELOW:
         st.warning(f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",

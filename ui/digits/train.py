@@ -24,7 +24,8 @@ def data_section(dataset):
         "60,000 training digits were written by about **250 people**. The **test set** is kept apart, "
         "from other writers, so we judge the network on handwriting it has never seen.")
     sample.image(digit_charts.sample_grid(dataset.x_train, dataset.y_train), width=320,
-                 caption="Ten random training digits of each class, 0 to 9.")
+                 caption="Ten random training digits of each class, 0 to 9.",
+                 alt="A grid of handwritten training digits: a row of ten for each digit from 0 to 9")
 
 
 def _parse(preset, hidden_text, activation, epochs, batch_size, learning_rate):
