@@ -186,7 +186,7 @@ def test_the_views_render_for_a_random_test_digit(environment, trained_default, 
     assert len(app.tabs[1].get("image")) == len(mnist_model.DEFAULT.hidden)  # a sheet of maps per layer
     [filters] = app.tabs[2].get("image")
     assert len(filters.value) == mnist_model.DEFAULT.hidden[0]
-    assert len(app.tabs[3].get("image")) == 1
+    assert len(app.tabs[3].get("image")) == 3  # the overlay, and the two sides without colour
     assert len(app.tabs[4].get("image")) == 6
     assert all(caption.startswith("a ") and "distance" in caption
                for image in app.tabs[4].get("image") for caption in image.proto.imgs[0].caption.split("\n"))

@@ -72,14 +72,18 @@ def line_fit(x, y, m, b, best):
             domain=["your line", "best fit (least squares)"], range=[CURRENT, BEST]), legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("line:N", legend=None, scale=alt.Scale(
             domain=["your line", "best fit (least squares)"], range=[[1, 0], [6, 4]])))
-    return (residuals + drawn + dots).properties(height=340)
+    return (residuals + drawn + dots).properties(
+        height=340, description="The data points, your line (solid) with each point's error as a dashed "
+                                "segment, and the best line (dashed).")
 
 
 def loss_surface(grid, current, best):
     """Return the MSE over (m, b) with the learner's line and the best line marked."""
     return (heatmap(grid, "m", "b", "mse", title="mean squared error")
             + marker(*current, "you", CURRENT, x="m", y="b")
-            + marker(*best, "best", BEST, x="m", y="b", shape="diamond")).properties(height=340)
+            + marker(*best, "best", BEST, x="m", y="b", shape="diamond")).properties(
+        height=340, description="The mean squared error for every slope m and intercept b, darker where it is "
+                                "lower, with your line (circle, 'you') and the best line (diamond, 'best') marked.")
 
 
 def perceptron_square(w, b):
@@ -97,9 +101,11 @@ def perceptron_square(w, b):
                          color=alt.Color("decision:N", scale=colors, title="decision"))
     rows = pd.DataFrame(perceptron.truth_table(w, b))
     rows["decision"] = np.where(rows["output"] == 1, "go (1)", "stay (0)")
-    rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}" for r in rows.itertuples()]
-    points = alt.Chart(rows).mark_circle(size=260, stroke=INK, strokeWidth=2, opacity=1).encode(
+    rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}: {'go' if r.output else 'stay'}" for r in rows.itertuples()]
+    points = alt.Chart(rows).mark_point(size=260, stroke=INK, strokeWidth=2, opacity=1, filled=True).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"), color=alt.Color("decision:N", scale=colors),
+        shape=alt.Shape("decision:N", scale=alt.Scale(domain=["go (1)", "stay (0)"], range=["triangle-up", "circle"]),
+                        title="decision"),
         tooltip=[alt.Tooltip("x1"), alt.Tooltip("x2"), alt.Tooltip("z"), alt.Tooltip("output")])
     labels = alt.Chart(rows).mark_text(dy=-18, fontWeight="bold", color=INK).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"), text=alt.Text("label:N"))
@@ -110,7 +116,9 @@ def perceptron_square(w, b):
         layers += alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     elif w[0] != 0:
         layers += alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x=alt.X("x1:Q"))
-    return layers.properties(height=380, width=380)
+    return layers.properties(height=380, width=380, description=(
+        "The square of inputs x1 and x2, shaded where the perceptron says go, with the boundary line and the four "
+        "yes/no inputs, each labelled with its z and its answer."))
 
 
 def mistakes_per_epoch(run):
@@ -118,7 +126,7 @@ def mistakes_per_epoch(run):
     data = pd.DataFrame({"epoch": np.arange(1, len(run.mistakes_) + 1), "mistakes": run.mistakes_})
     return alt.Chart(data).mark_bar(color=CURRENT).encode(
         x=alt.X("epoch:O"), y=alt.Y("mistakes:Q", scale=alt.Scale(domain=[0, 4]), title="mistakes in epoch"),
-    ).properties(height=220)
+    ).properties(height=220, description="How many of the four inputs the rule got wrong in each epoch.")
 
 
 def sigmoid_vs_step(steepness, z):
@@ -131,11 +139,14 @@ def sigmoid_vs_step(steepness, z):
     lines = alt.Chart(curves).mark_line(strokeWidth=3, interpolate="linear").encode(
         x=alt.X("z:Q", scale=alt.Scale(domain=[-8, 8])), y=alt.Y("output:Q", title="output"),
         color=alt.Color("curve:N", title=None, scale=alt.Scale(range=[FADED, BEST]),
-                        legend=alt.Legend(orient="top")))
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("curve:N", legend=None, scale=alt.Scale(range=[[6, 4], [1, 0]])))
     half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[4, 4], color=INK).encode(y=alt.Y("y:Q"))
     z_shown = float(np.clip(z, -8, 8))
     point = marker(z_shown, float(neuron.sigmoid(steepness * z)), f"z = {z:.2f}", CURRENT, x="z", y="output")
-    return (lines + half + point).properties(height=320)
+    return (lines + half + point).properties(
+        height=320, description="The perceptron's step (dashed) and the sigmoid (solid) against z, with your "
+                                "neuron's z marked on the sigmoid.")
 
 
 def descent_map(grid, path, x, y, value):
@@ -151,7 +162,9 @@ def descent_map(grid, path, x, y, value):
     layers = alt.layer(heatmap(grid, x, y, value, title="loss"), route, start, end)
     return layers.resolve_scale(color="independent").encode(
         x=alt.X(scale=alt.Scale(domain=x_range, nice=False)),
-        y=alt.Y(scale=alt.Scale(domain=y_range, nice=False))).properties(height=360)
+        y=alt.Y(scale=alt.Scale(domain=y_range, nice=False))).properties(
+        height=360, description="A map of the loss, darker where it is lower, with the path gradient descent "
+                                "took from its start (circle) to its end (diamond).")
 
 
 def loss_per_step(paths):
@@ -160,4 +173,6 @@ def loss_per_step(paths):
     return alt.Chart(table).mark_line(strokeWidth=2).encode(
         x=alt.X("step:Q"), y=alt.Y("loss:Q", scale=alt.Scale(type="symlog")),
         color=alt.Color("run:N", title=None, legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("run"), alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")]).properties(height=300)
+        strokeDash=alt.StrokeDash("run:N", legend=None),
+        tooltip=[alt.Tooltip("run"), alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")]).properties(
+        height=300, description="The loss after each step, one line per way of descending.")

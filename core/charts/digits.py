@@ -19,19 +19,25 @@ def history_chart(history, measure):
         x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
         color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]]),
+                                  legend=None),
         tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(
-        height=220, description=f"Training and validation {measure} after each epoch.")
+        height=220, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
 
 
 def probability_bars(probabilities):
-    """Return a bar per digit 0–9 with the network's probability, the top one highlighted."""
+    """Return a bar per digit 0–9 with the network's probability written on it, the top one
+    highlighted."""
     data = pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": probabilities})
     top = str(int(np.argmax(probabilities)))
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
+    base = alt.Chart(data).encode(x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
+                                  y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])))
+    bars = base.mark_bar().encode(
         color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value(MUTED)),
-        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")]).properties(height=220)
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")])
+    words = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("probability:Q", format=".0%"))
+    return (bars + words).properties(height=220, description=f"The network's probability for each digit; "
+                                                             f"the highest, {top}, is highlighted.")
 
 
 def confusion_chart(confusion):
@@ -47,7 +53,9 @@ def confusion_chart(confusion):
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("count:Q"),
         color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE)))
-    return (cells + text).properties(height=380, width=380)
+    return (cells + text).properties(height=380, width=380, description=(
+        "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
+        "right answers, the counts off it (in red) are mistakes."))
 
 
 def per_class_chart(per_class):
@@ -144,6 +152,13 @@ def diverging(values, size=None):
     rgb_values = white + positive * (_unit(POSITIVE) - 1) + negative * (_unit(NEGATIVE) - 1)
     picture = Image.fromarray((np.clip(rgb_values, 0, 1) * 255).astype(np.uint8))
     return picture.resize((size, size), Image.Resampling.NEAREST) if size else picture
+
+
+def saliency_sides(saliency, size=98):
+    """Return two grey pictures, the pixels that pushed the prediction up and those that pushed it
+    down, each white where it pushed most: the same as the overlay, without relying on colour."""
+    scaled = saliency / max(float(np.abs(saliency).max()), 1e-12)
+    return [enlarge(np.clip(side, 0, 1), size) for side in (scaled, -scaled)]
 
 
 def saliency_overlay(image, saliency, size=196):

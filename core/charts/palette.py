@@ -1,22 +1,24 @@
 """Every colour the charts and pictures use, named once by what it means.
 
 Altair takes the hex strings; pictures built pixel by pixel take `rgb(colour)`. Changing a colour
-here (for contrast, or for colour-blind readers) changes it everywhere.
+here changes it everywhere. The pairs that must be told apart (yours and the best, class 0 and
+class 1, for and against) are Okabe and Ito's colours, which stay distinct under the common kinds
+of colour blindness; every chart also gives them a second cue (a dash, a shape or a word).
 """
-CURRENT = "#e4572e"  # the learner's own choice; also "this raised the score"
-BEST = "#17bebb"  # the reference answer
+CURRENT = "#d55e00"  # the learner's own choice (vermillion)
+BEST = "#009e73"  # the reference answer (bluish green)
 INK = "#2e4057"  # points, lines and labels drawn over a chart
 MUTED = "#9aa5b1"  # bars that are not highlighted
 FADED = "#c9c9c9"  # "no" cells, the curve being compared against
 MISTAKE = "#b00020"  # counts of wrong answers
 PAPER = "#f7f7f7"  # the neutral middle of a diverging scale
 WHITE = "#ffffff"
-CLASS_0 = "#f28e2b"  # orange: class 0, a negative weight, a neuron's low output
-CLASS_1 = "#2f6fb0"  # blue: class 1, a positive weight, a neuron's high output
-CLASS_0_EDGE = "#c45a00"  # the outline of a class-0 point, darker than its fill
-CLASS_1_EDGE = "#174a80"
-POSITIVE = "#ff572e"  # weight pictures and saliency: ink here raises the sum
-NEGATIVE = "#2e73ff"  # ink here lowers it
+CLASS_0 = "#e69f00"  # orange: class 0, a negative weight, a neuron's low output
+CLASS_1 = "#0072b2"  # blue: class 1, a positive weight, a neuron's high output
+CLASS_0_EDGE = "#8a5f00"  # the outline of a class-0 point, darker than its fill
+CLASS_1_EDGE = "#004470"
+POSITIVE = "#d55e00"  # weight pictures and saliency: ink here raises the sum
+NEGATIVE = "#0072b2"  # ink here lowers it
 
 
 def rgb(colour):

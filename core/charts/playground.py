@@ -25,11 +25,15 @@ def boundary(grid, data):
     dots = alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
         x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE),
         color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=[CLASS_0_EDGE, CLASS_1_EDGE]), title="class"),
+        shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "square"]), title="class"),
         fill=alt.Fill("label:N", scale=CLASS_COLORS, legend=None),
         fillOpacity=alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
                                     title="filled: training, hollow: test"),
         tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N")])
-    return (heat + dots).resolve_scale(color="independent").properties(height=420, width=420)
+    return (heat + dots).resolve_scale(color="independent").properties(
+        height=420, width=420, description="The network's output over the plane, orange for class 0 and blue for "
+                                           "class 1, with the points: circles are class 0, squares class 1; filled "
+                                           "ones were trained on, hollow ones are test points.")
 
 
 def loss_curves(history):
@@ -41,8 +45,10 @@ def loss_curves(history):
         x=alt.X("epoch:Q"), y=alt.Y("loss:Q", title="loss (log loss)", scale=alt.Scale(zero=True)),
         color=alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=[CURRENT, BEST]), title=None,
                         legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]),
+                                  legend=None),
         tooltip=[alt.Tooltip("epoch:Q"), alt.Tooltip("set:N"), alt.Tooltip("loss:Q", format=".4f")],
-    ).properties(height=200)
+    ).properties(height=200, description="Training (solid) and test (dashed) loss after each epoch.")
 
 
 def network(layer_sizes, coefs, input_names):
@@ -62,13 +68,18 @@ def network(layer_sizes, coefs, input_names):
         x=alt.X("x:Q", axis=None), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", axis=None), y2=alt.Y2("y2:Q"),
         color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0]),
                         title="weight"),
+        strokeDash=alt.StrokeDash("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[[1, 0], [4, 3]]),
+                                  title="weight"),
         strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
         tooltip=[alt.Tooltip("weight:Q", format=".3f")])
     circles = alt.Chart(pd.DataFrame(nodes)).mark_circle(size=260, color=INK, opacity=1).encode(
         x=alt.X("layer:Q"), y=alt.Y("y:Q"))
     names = alt.Chart(pd.DataFrame(nodes)).mark_text(dx=-14, align="right", fontSize=12).encode(
         x=alt.X("layer:Q"), y=alt.Y("y:Q"), text=alt.Text("name:N"))
-    return (lines + circles + names).properties(height=max(160, 26 * max(layer_sizes)))
+    return (lines + circles + names).properties(
+        height=max(160, 26 * max(layer_sizes)),
+        description="The network's neurons, layer by layer, with every weight as a line: solid blue for a positive "
+                    "weight, dashed orange for a negative one, thicker for a larger one.")
 
 
 def neuron_image(values, size=72):

@@ -78,6 +78,10 @@ def _saliency(image, why):
                   caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against",
                   alt=f"The digit, with the pixels that pushed the network toward {why.predicted} in red "
                       "and those that pushed against it in blue")
+    for column, side, picture_of in zip(words.columns(2), digit_charts.saliency_sides(why.saliency),
+                                        ("pushed toward", "pushed against")):
+        column.image(side, caption=f"Only the ink that {picture_of} {why.predicted} (white: most)",
+                     alt=f"The pixels whose ink {picture_of} reading {why.predicted}, white where most")
     words.markdown(f"For every pixel: how much would the network's score for **{why.predicted}** rise if "
                    "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
                    "input). The score is the output neuron's weighted sum before it is turned into a "
