@@ -184,6 +184,26 @@ def draw(page, strokes):
         page.mouse.up()
 
 
+def draw_by_touch(page, strokes):
+    """Draw strokes on the page's canvas with a finger: touch events through Chrome's DevTools
+    protocol, as a phone sends them."""
+    canvas = page.locator(CANVAS)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind, x=None, y=None):
+        points = [] if kind == "touchEnd" else [{"x": box["x"] + x, "y": box["y"] + y}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    for points in strokes:
+        touch("touchStart", *points[0])
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for step in range(1, 11):
+                touch("touchMove", x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+        touch("touchEnd")
+    session.detach()
+
+
 def choose(page, label, option):
     """Pick an option of a select box: focus it, open its list with the keyboard, click."""
     page.get_by_role("combobox", name=label).click()

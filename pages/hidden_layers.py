@@ -102,7 +102,7 @@ def training_view():
         st.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
         return
     picture, curves = st.columns([3, 2], gap="large")
-    picture.altair_chart(playground_charts.boundary(model.grid(), data), width="content")
+    picture.altair_chart(playground_charts.boundary(model.grid(), data), width="stretch")
     picture.caption("Background: the network's output, from orange (class 0) through white (unsure) to "
                     "blue (class 1). Filled points are training data, hollow ones test data.")
     with curves:

@@ -86,11 +86,15 @@ left.altair_chart(charts.line_fit(xs, ys, m, b, best), width="stretch")
 grid = regression.loss_grid(xs, ys, np.linspace(-2, 6, 61), np.linspace(-4, 8, 61))
 right.altair_chart(charts.loss_surface(grid, (m, b), best), width="stretch")
 right.caption("Every spot on this map is a line: across is its slope m, up is its intercept b, and "
-              "the colour is its MSE. Your line is the red dot; the best line sits at the bottom of the valley.")
+              "the colour is its MSE. Your line is the circle marked \"you\"; the best line, the diamond "
+              "marked \"best\", sits at the bottom of the valley.")
+right.markdown(f"In numbers: your line (m = {m:g}, b = {b:g}) has MSE "
+               f"{regression.mean_squared_error(m, b, xs, ys):.3f}; the lowest on the map is "
+               f"{regression.mean_squared_error(*best, xs, ys):.3f}, at m = {best[0]:.2f}, b = {best[1]:.2f}.")
 
 try_this(
     "Set m = 2 and b = 2 with x = 3: the prediction 8 misses the observed 10 by 2. Which slope makes the error 0?",
-    "Move m and b until your MSE is as small as the best line's. Watch the red dot slide into the dark valley.",
+    "Move m and b until your MSE is as small as the best line's. Watch the \"you\" circle slide into the dark valley.",
     "Set the noise to 0: the best line is exactly y = 2x + 2 and its MSE is 0.",
 )
 lesson_footer(CONTROLS)

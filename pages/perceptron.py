@@ -48,7 +48,7 @@ with controls:
         columns={"z": "z = w·x + b", "output": "output (1 = go)"})
     st.dataframe(table, hide_index=True, width="stretch")
 with picture:
-    st.altair_chart(charts.perceptron_square(w, b), width="content")
+    st.altair_chart(charts.perceptron_square(w, b), width="stretch")
     st.caption("The dark line is w1·x1 + w2·x2 + b = 0. Inputs on the shaded side go; "
                "a point exactly on the line gives z = 0, which is not > 0, so it stays.")
 

@@ -46,7 +46,7 @@ with chart:
     cols[2].metric("Class (σ > 0.5)", "1" if output > 0.5 else "0",
                    help="Reading σ(z) > 0.5 as 'yes' gives the same answer as the perceptron's z > 0.")
     st.altair_chart(charts.sigmoid_vs_step(steepness, z), width="stretch")
-    st.caption("The red dot is your neuron's σ(k·z); the grey line is the perceptron's step.")
+    st.caption("The dot marked with your z is your neuron's σ(k·z) on the solid curve; the dashed line is the perceptron's step.")
 
 st.subheader("Small change in, small change out")
 st.markdown("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs.")

@@ -65,6 +65,12 @@ def explain(key_sentence, more=""):
         st.markdown(f"{key_sentence} {more}")
 
 
+def as_table(table, label="Show as table"):
+    """The numbers behind a chart, folded away: for screen readers, and for whoever wants them."""
+    with st.expander(label, icon=":material/table:"):
+        st.dataframe(table, hide_index=True)
+
+
 def try_this(*prompts):
     """Draw a short list of experiments for the learner."""
     with st.container(border=True):

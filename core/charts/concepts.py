@@ -116,7 +116,7 @@ def perceptron_square(w, b):
         layers += alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     elif w[0] != 0:
         layers += alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x=alt.X("x1:Q"))
-    return layers.properties(height=380, width=380, description=(
+    return layers.properties(height=380, description=(
         "The square of inputs x1 and x2, shaded where the perceptron says go, with the boundary line and the four "
         "yes/no inputs, each labelled with its z and its answer."))
 

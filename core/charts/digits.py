@@ -53,7 +53,7 @@ def confusion_chart(confusion):
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("count:Q"),
         color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE)))
-    return (cells + text).properties(height=380, width=380, description=(
+    return (cells + text).properties(height=380, description=(
         "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
         "right answers, the counts off it (in red) are mistakes."))
 

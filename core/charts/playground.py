@@ -31,7 +31,7 @@ def boundary(grid, data):
                                     title="filled: training, hollow: test"),
         tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N")])
     return (heat + dots).resolve_scale(color="independent").properties(
-        height=420, width=420, description="The network's output over the plane, orange for class 0 and blue for "
+        height=420, description="The network's output over the plane, orange for class 0 and blue for "
                                            "class 1, with the points: circles are class 0, squares class 1; filled "
                                            "ones were trained on, hollow ones are test points.")
 

@@ -1,7 +1,9 @@
 """Section 3 of the handwriting page: how the trained network does on digits it never saw."""
+import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
+from ui.page import as_table
 
 
 def section(evaluation, dataset):
@@ -15,7 +17,12 @@ def section(evaluation, dataset):
     per_digit.markdown("**Accuracy per digit**")
     per_digit.altair_chart(digit_charts.per_class_chart(evaluation["per_class"]), width="stretch")
     confusion.markdown("**Confusion matrix**: which digit was read as which (red: mistakes)")
-    confusion.altair_chart(digit_charts.confusion_chart(evaluation["confusion"]), width="content")
+    confusion.altair_chart(digit_charts.confusion_chart(evaluation["confusion"]), width="stretch")
+    with confusion:
+        as_table(pd.DataFrame(evaluation["confusion"], columns=[f"read {d}" for d in range(10)]).assign(
+            **{"true digit": range(10)})[["true digit", *(f"read {d}" for d in range(10))]])
+    with per_digit:
+        as_table(pd.DataFrame({"digit": range(10), "accuracy": [f"{a:.1%}" for a in evaluation["per_class"]]}))
     if evaluation["mistakes"]:
         st.markdown("**Its most confident mistakes**")
         gallery = st.columns(8)

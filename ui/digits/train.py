@@ -1,11 +1,13 @@
 """Sections 1 and 2 of the handwriting page: the data, the training form, the progress of a
 training run, and the trained network's learning curves."""
+import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
 from core.digits import model as mnist_model
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
+from ui.page import as_table
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 
@@ -120,5 +122,8 @@ def learning_curves(ready):
     st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
                f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
     _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure), width="stretch"))
+    as_table(pd.DataFrame({"epoch": range(1, len(history["loss"]) + 1),
+                           **{name.replace("val_", "validation ").replace("_", " "): history[name]
+                              for name in ("loss", "val_loss", "accuracy", "val_accuracy")}}))
     st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
                "validation accuracy stops, the network has started memorising instead of learning.")
