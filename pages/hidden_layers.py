@@ -30,7 +30,7 @@ NEURONS = tuple(Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons i
                 for i in range(LAYERS.max_value))
 PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.",
               share=False)  # a shared link opens paused
-CONTROLS = Controls(DATASET, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH, ALPHA, FEATURES)
+CONTROLS = Controls(DATASET, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH, ALPHA, FEATURES, PLAY)
 EPOCHS_PER_TICK = 10
 TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
 # the network being trained, with the settings it was built from: (settings, Playground)

@@ -156,3 +156,13 @@ def test_every_lesson_links_to_its_neighbours_in_story_order(open_page, index):
     if index + 1 < len(LESSONS):
         expected[f"Next: {LESSONS[index + 1].title}"] = LESSONS[index + 1].url_path
     assert links == expected
+
+
+@pytest.mark.parametrize("path", [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow])
+def test_every_controls_help_is_also_on_the_page_in_words(open_page, path):
+    app = open_page(path)
+    [box] = [expander for expander in app.expander if expander.label == "What the controls do"]
+    words = " ".join(markdown.value for markdown in box.markdown)
+    helps = [widget.help for kind in ("slider", "selectbox", "toggle", "number_input", "multiselect", "select_slider")
+             for widget in app.get(kind) if getattr(widget, "help", None)]
+    assert helps and all(text in words for text in helps)

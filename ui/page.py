@@ -123,6 +123,7 @@ def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
     index, _ = lesson_at(current_url_path())
+    controls.help_box()
     controls.share_box(st.sidebar)
     if index is None:
         return

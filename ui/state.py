@@ -130,7 +130,8 @@ class Controls:
     to the current view. Classroom mode is part of every page's link."""
 
     def __init__(self, *controls):
-        self.controls = {control.key: control for control in (CLASSROOM, *controls) if control.share}
+        self.declared = (CLASSROOM, *controls)
+        self.controls = {control.key: control for control in self.declared if control.share}
 
     def link_problems(self, params):
         """(key, value, why) for each URL value that the page cannot use."""
@@ -167,6 +168,13 @@ class Controls:
             st.info("This link had values the page cannot use, so the defaults are shown instead: "
                     + "; ".join(f"**{key}** = {_inert(value)} ({why})" for key, value, why in problems) + ".",
                     icon=":material/link_off:")
+
+    def help_box(self, where=st):
+        """Every control's help text, in words on the page: the "?" beside a control shows it on
+        hover, which a touch screen or a screen reader may never do."""
+        texts = {control.label: control.help for control in self.declared if control.help}
+        with where.expander("What the controls do", icon=":material/help:"):
+            st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
     def share_box(self, where=st):
         """A box with the link to the current view and a copy button."""
