@@ -164,5 +164,5 @@ def test_every_controls_help_is_also_on_the_page_in_words(open_page, path):
     [box] = [expander for expander in app.expander if expander.label == "What the controls do"]
     words = " ".join(markdown.value for markdown in box.markdown)
     helps = [widget.help for kind in ("slider", "selectbox", "toggle", "number_input", "multiselect", "select_slider")
-             for widget in app.get(kind) if getattr(widget, "help", None)]
+             for widget in app.main.get(kind) if getattr(widget, "help", None)]
     assert helps and all(text in words for text in helps)

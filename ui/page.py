@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.lessons import LESSONS, lesson_at
 from ui.routing import current_url_path, route_through_app
-from ui.state import CLASSROOM, Controls, State
+from ui.state import CLASSROOM, HELD, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
 # Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
@@ -36,7 +36,10 @@ def classroom_toggle():
 
 
 def classroom():
-    """True when the page is shown in classroom mode (the sidebar toggle, also in the URL)."""
+    """True when the page is shown in classroom mode (the sidebar toggle, also in the URL, or
+    held by a teacher's link)."""
+    if CLASSROOM.key in HELD.get():
+        return bool(CLASSROOM.held())
     return bool(st.session_state.get(CLASSROOM.key, CLASSROOM.default))
 
 
@@ -46,10 +49,14 @@ def header(title, intro, more="", controls=Controls()):
     Values in the link that `controls` cannot use are reported."""
     route_through_app()
     problems = controls.drop_link_problems()
+    held, unknown = controls.hold_from_link()
     classroom_toggle()
     st.html(PAGE_CSS + (CLASSROOM_CSS if classroom() else ""))
     st.title(title)
-    controls.report(problems)
+    controls.report(problems + unknown)
+    if held:
+        st.info("Your teacher's link fixes the other settings of this page: the controls shown are the ones "
+                "to explore.", icon=":material/lock:")
     explain(intro, more)
 
 

@@ -33,8 +33,26 @@ def _number_problem(raw, low, high, whole):
     return None
 
 
+class _Control:
+    """What every control shares: drawn as its widget, unless a teacher's link holds it (then
+    hidden, at the link's value or its default)."""
+
+    def __call__(self, where=st, **extra):
+        return self.held() if self.key in HELD.get() else self._draw(where, **extra)
+
+    def held(self):
+        """The value a hidden control keeps: the link's, once checked, or the default."""
+        raws = st.query_params.get_all(self.key)
+        if not raws:
+            return self.default
+        return self.value_of(raws if getattr(self, "many", False) else raws[0])
+
+    def value_of(self, raw):
+        return raw
+
+
 @dataclass(frozen=True)
-class Slider:
+class Slider(_Control):
     key: str
     label: str
     min_value: float
@@ -44,7 +62,7 @@ class Slider:
     help: str
     share: bool = True  # bound to the URL
 
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.slider(self.label, self.min_value, self.max_value, self.default, self.step,
                             key=self.key, help=self.help, bind=_bind(self.share))
 
@@ -56,34 +74,41 @@ class Slider:
     def param(self, value):
         return f"{value:g}"
 
+    def value_of(self, raw):
+        whole = all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
+        return int(float(raw)) if whole else float(raw)
+
 
 @dataclass(frozen=True)
 class Number(Slider):
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.number_input(self.label, self.min_value, self.max_value, self.default, self.step,
                                   key=self.key, help=self.help, bind=_bind(self.share))
 
 
 @dataclass(frozen=True)
-class Toggle:
+class Toggle(_Control):
     key: str
     label: str
     default: bool
     help: str
     share: bool = True
 
-    def __call__(self, where=st, **extra):
+    def _draw(self, where, **extra):
         return where.toggle(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share), **extra)
 
     def problem(self, raw):
         return None if raw.lower() in ("true", "false") else "must be true or false"
+
+    def value_of(self, raw):
+        return raw.lower() == "true"
 
     def param(self, value):
         return "true" if value else "false"
 
 
 @dataclass(frozen=True)
-class Select:
+class Select(_Control):
     key: str
     label: str
     options: tuple
@@ -95,7 +120,7 @@ class Select:
     def label_of(self, option):
         return str((self.names or {}).get(option, option))
 
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.selectbox(self.label, self.options, self.options.index(self.default), key=self.key,
                                help=self.help, format_func=self.label_of, bind=_bind(self.share))
 
@@ -105,6 +130,9 @@ class Select:
 
     def param(self, value):
         return self.label_of(value)
+
+    def value_of(self, raw):
+        return next(option for option in self.options if self.label_of(option) == raw)
 
 
 CLASSROOM = Toggle("classroom", "Classroom mode", False,
@@ -161,6 +189,20 @@ class Controls:
             forget_link_value(key)
         return problems
 
+    def hold_from_link(self):
+        """Read the link's `show=`: every control it does not name is held (hidden, at the link's
+        value or its default) for this run. Return (held keys, problems): keys `show` names that
+        are no control of this page."""
+        raws = st.query_params.get_all(SHOW)
+        if not raws:
+            HELD.set(frozenset())
+            return frozenset(), []
+        named = [key.strip() for raw in raws for key in raw.split(",") if key.strip()]
+        unknown = [key for key in named if key not in self.controls]
+        HELD.set(frozenset(self.controls) - set(named))
+        why = "names no control of this page; the others it names can be changed"
+        return HELD.get(), [(SHOW, ", ".join(unknown), why)] if unknown else []
+
     @staticmethod
     def report(problems):
         """Say which of the link's values were replaced by defaults, each shown as inert text."""
@@ -177,13 +219,23 @@ class Controls:
             st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
     def share_box(self, where=st):
-        """A box with the link to the current view and a copy button."""
-        values = {key: st.session_state[key] for key in self.controls if key in st.session_state}
+        """A box with the link to the current view and a copy button; a teacher can choose which
+        controls the students who open it may change."""
+        held = HELD.get()
+        values = {key: control.held() if key in held else st.session_state.get(key, control.default)
+                  for key, control in self.controls.items()}
         base = st.context.url or ""
         with where.popover("Share this view", icon=":material/link:", width="stretch"):
             st.caption("This link opens this page with every control set as it is now. Copy it with the "
                        "button at its right.")
-            st.code(self.link(base, values), language=None, wrap_lines=True)
+            shown = st.multiselect("For a class: controls students may change", list(self.controls),
+                                   format_func=lambda key: self.controls[key].label, key="share_show",
+                                   help="Leave empty to let them change everything. Any other control is hidden "
+                                        "and held where it is now.")
+            link = self.link(base, values)
+            if shown:
+                link += ("&" if "?" in link else "?") + urlencode({SHOW: ",".join(shown)})
+            st.code(link, language=None, wrap_lines=True)
 
 
 @dataclass(frozen=True)
@@ -191,13 +243,13 @@ class Steps(Select):
     """A slider over a fixed list of values (a select slider). Links work as for Select: the URL
     carries the value as it is shown, e.g. 3.0 as "3.0"."""
 
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.select_slider(self.label, self.options, self.default, key=self.key, help=self.help,
                                    format_func=self.label_of, bind=_bind(self.share))
 
 
 @dataclass(frozen=True)
-class Text:
+class Text(_Control):
     """A line of text that must match `pattern` (spaces ignored); `rule` says so in words."""
 
     key: str
@@ -208,7 +260,7 @@ class Text:
     rule: str
     share: bool = True
 
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.text_input(self.label, self.default, key=self.key, help=self.help, bind=_bind(self.share))
 
     def problem(self, raw):
@@ -219,7 +271,7 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Multi:
+class Multi(_Control):
     key: str
     label: str
     options: tuple
@@ -228,7 +280,7 @@ class Multi:
     share: bool = True
     many = True  # the URL repeats the parameter, once per chosen option
 
-    def __call__(self, where=st):
+    def _draw(self, where, **extra):
         return where.multiselect(self.label, self.options, list(self.default), key=self.key, help=self.help,
                                  bind=_bind(self.share))
 
@@ -238,6 +290,9 @@ class Multi:
 
     def param(self, value):
         return list(value)
+
+    def value_of(self, raws):
+        return list(raws)
 
 
 @dataclass(frozen=True)
@@ -259,6 +314,12 @@ class State:
     def reset(self):
         """Back to the default (also usable as a button's on_click)."""
         self.set(self.default())
+
+
+# The controls a teacher's link holds in this run (hidden, at the link's value); set by the header
+# from the link's `show=`.
+HELD = State("held_controls", frozenset)
+SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
 
 
 def bump(declaration):
