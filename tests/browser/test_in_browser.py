@@ -146,3 +146,17 @@ def test_a_drawing_opens_every_look_inside_view_and_the_straight_resize_toggle(p
     page.get_by_text("Resize straight to 28 × 28", exact=True).click()
     settle(page)
     assert "resized straight" in page.locator("[data-testid=stImage]", has_text="What the network sees").inner_text()
+
+
+def test_a_teachers_link_shows_only_the_controls_it_names(page, server):
+    page.goto(f"{server}/loss?show=m&b=1")
+    settle(page)
+    assert page.locator("[data-testid=stMain] [data-testid=stSlider]").count() == 1
+    assert page.get_by_role("slider", name="Slope m").count() == 1
+    assert page.get_by_role("slider", name="Intercept b").count() == 0
+    assert metric_value(page, "Prediction ŷ") == "7"
+    page.goto(f"{server}/hidden_layers?show=activation,nonsense")
+    settle(page)
+    assert page.get_by_role("combobox", name="Activation").count() == 1
+    assert page.locator("[data-testid=stMain] [data-testid=stSlider]").count() == 0  # no layer count
+    assert page.get_by_text("names no control of this page").count() == 1
