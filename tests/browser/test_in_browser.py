@@ -43,10 +43,10 @@ def test_switching_both_france_inputs_on_says_go(page, server):
     page.goto(f"{server}/perceptron")
     settle(page)
     assert metric_value(page, "Decision") == "stay (0)"
-    page.get_by_text("x1: the ticket costs less than $1,000").click()
+    page.get_by_text("x1: the ticket costs less than $1,000").first.click()  # the control, not its help line
     settle(page)
     assert metric_value(page, "Decision") == "stay (0)"  # 4 − 4 = 0 is not > 0
-    page.get_by_text("x2: my partner can come").click()
+    page.get_by_text("x2: my partner can come").first.click()
     settle(page)
     assert metric_value(page, "Decision") == "go (1)"
 
@@ -105,7 +105,7 @@ def test_a_shared_link_opens_the_same_view_and_the_url_follows_the_controls(page
     settle(page)
     assert metric_value(page, "Decision") == "go (1)"
     assert "3.50" in page.locator("[data-testid=stSlider]", has_text="Threshold").inner_text()
-    page.get_by_text("x2: my partner can come").click()
+    page.get_by_text("x2: my partner can come").first.click()
     settle(page)
     assert "x2=true" not in page.url and "x1=true" in page.url  # back to its default: dropped
     page.get_by_text("Share this view").click()
@@ -143,7 +143,7 @@ def test_a_drawing_opens_every_look_inside_view_and_the_straight_resize_toggle(p
     assert nearest.count() == 6
     tabs.screenshot(path=str(ARTIFACTS / "look-inside-nearest.png"))
     assert page.locator("[data-testid=stException]").count() == 0
-    page.get_by_text("Resize straight to 28 × 28", exact=True).click()
+    page.get_by_text("Resize straight to 28 × 28", exact=True).first.click()
     settle(page)
     assert "resized straight" in page.locator("[data-testid=stImage]", has_text="What the network sees").inner_text()
 
