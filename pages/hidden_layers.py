@@ -1,5 +1,6 @@
 """Lesson 5: hidden layers, and why they let a network bend its decision boundary."""
 import dataclasses
+import json
 
 import streamlit as st
 
@@ -101,6 +102,9 @@ def training_view():
     if model.epoch == 0:
         st.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
         return
+    st.download_button("Download this network (JSON)", json.dumps(model.export()), "playground-network.json",
+                       mime="application/json", icon=":material/download:",
+                       help="Its features, layer sizes, activation, weights and biases, to use elsewhere.")
     picture, curves = st.columns([3, 2], gap="large")
     picture.altair_chart(playground_charts.boundary(model.grid(), data), width="stretch")
     picture.caption("Background: the network's output, from orange (class 0) through white (unsure) to "

@@ -166,3 +166,11 @@ def test_every_controls_help_is_also_on_the_page_in_words(open_page, path):
     helps = [widget.help for kind in ("slider", "selectbox", "toggle", "number_input", "multiselect", "select_slider")
              for widget in app.main.get(kind) if getattr(widget, "help", None)]
     assert helps and all(text in words for text in helps)
+
+
+def test_a_trained_playground_network_can_be_downloaded(open_page):
+    app = open_page("pages/hidden_layers.py")
+    assert not app.get("download_button")  # nothing trained yet
+    next(button for button in app.button if button.label == "Train 10 epochs").click().run()
+    [download] = app.get("download_button")
+    assert download.proto.label == "Download this network (JSON)"

@@ -89,3 +89,20 @@ def test_grid_and_neuron_maps_have_the_documented_shapes():
     assert playground_charts.neuron_image(maps[0][0]).size == (72, 72)
     playground_charts.boundary(grid, data).to_dict()
     playground_charts.network([2, 3, 2, 1], model.model_.coefs_, ("x1", "x2")).to_dict()
+
+
+def test_the_exported_network_gives_scikit_learns_predictions():
+    import json
+
+    X, y = playground.make_dataset("XOR quadrants", 200, 0.1, 0)
+    data = playground.split(X, y, 0.3, 0)
+    model = playground.Playground(hidden=(5, 3), activation="tanh", features=("x1", "x2", "x1·x2")).train(data, 10)
+    exported = json.loads(json.dumps(model.export()))
+    assert exported["layer_sizes"] == [3, 5, 3, 1] and exported["epochs"] == 10
+    x1, x2 = data.X_test[:, 0], data.X_test[:, 1]
+    a = np.column_stack([x1, x2, x1 * x2])  # the features, written out independently
+    for index, (weights, bias) in enumerate(zip(exported["weights"], exported["biases"])):
+        z = a @ np.array(weights) + np.array(bias)
+        a = 1 / (1 + np.exp(-z)) if index == len(exported["weights"]) - 1 else np.tanh(z)
+    np.testing.assert_allclose(a[:, 0], model.model_.predict_proba(playground.expand(data.X_test, model.features))[:, 1],
+                               rtol=1e-10)

@@ -174,9 +174,18 @@ class Playground:
         with np.errstate(all="ignore"):
             for index, (weights, bias) in enumerate(zip(self.model_.coefs_, self.model_.intercepts_)):
                 z = a @ weights + bias
-                a = 1 / (1 + np.exp(-z)) if index == last else act(z)
+                a = sigmoid(z) if index == last else act(z)
                 outputs.append(a)
         return outputs
+
+    def export(self):
+        """Return the network as plain data, ready for JSON: the input features, the layer sizes,
+        the hidden activation, and per layer the weights (n_in, n_out) and biases. The output
+        neuron is a sigmoid: its value is the probability of class 1."""
+        return {"features": list(self.features), "layer_sizes": [len(self.features), *self.hidden, 1],
+                "activation": self.activation, "output": "sigmoid: the probability of class 1",
+                "epochs": self.epoch, "weights": [weights.tolist() for weights in self.model_.coefs_],
+                "biases": [bias.tolist() for bias in self.model_.intercepts_]}
 
     def grid(self, resolution=60):
         """Return the output probability over the square as a table (x1, x2, probability)."""
