@@ -63,7 +63,7 @@ def _latex_in_columns(lines, per_row=3):
             column.latex(line)
 
 
-def _buttons(networks, gradients, x, y, rate, updates):
+def _buttons(networks, gradients, rate, updates):
     def update():
         networks.append(networks[-1].step(gradients, rate))
         PHASE.set(1)
@@ -145,7 +145,7 @@ network, (x, y) = networks[-1], backprop.FRANCE[example]
 passed = backprop.forward(network, x)
 gradients = backprop.backward(network, passed, y)
 with training:
-    _buttons(networks, gradients, x, y, rate, updates)
+    _buttons(networks, gradients, rate, updates)
     phase = PHASE.get()
     st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if phase == 2 else None),
                     width="stretch")
@@ -175,9 +175,10 @@ if len(networks) > 1:
                      "down" if after < before else "up", (start, len(networks), example)):
         DIRECTION.verdict()
         examples = list(backprop.FRANCE.values())
-        st.altair_chart(charts.cost_per_update(
-            [float(np.mean([backprop.cost(net, xi, yi) for xi, yi in examples])) for net in networks],
-            [backprop.cost(net, x, y) for net in networks]), width="stretch")
+        per_example = backprop.costs(networks, examples)  # (networks, examples)
+        st.altair_chart(charts.cost_per_update(per_example.mean(axis=1).tolist(),
+                                               per_example[:, list(backprop.FRANCE).index(example)].tolist()),
+                        width="stretch")
         st.dataframe(pd.DataFrame({"example": list(backprop.FRANCE), "target y": [yi for _, yi in examples],
                                    "network's output a": [backprop.forward(network, xi).output[0] for xi, _ in examples]}),
                      hide_index=True)

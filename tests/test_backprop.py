@@ -50,6 +50,15 @@ def test_gradients_match_tensorflow_autodiff(sizes):
                                    rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("sizes", [backprop.SIZES, (3, 4, 2)])
+def test_batched_costs_match_the_cost_of_each_network_on_each_example(sizes):
+    networks = [backprop.Network.random(sizes, seed) for seed in range(5)]
+    rng = np.random.default_rng(9)
+    examples = [(rng.random(sizes[0]), rng.random(sizes[-1])) for _ in range(4)]
+    expected = [[backprop.cost(network, x, y) for x, y in examples] for network in networks]
+    np.testing.assert_allclose(backprop.costs(networks, examples), expected, rtol=1e-12)
+
+
 def test_finite_differences_leave_the_network_as_it_was():
     network, x, y = random_example(backprop.SIZES, 1)
     before = network.flat().copy()

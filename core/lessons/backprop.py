@@ -132,6 +132,19 @@ def gradient(network, x, y):
     return backward(network, forward(network, x), y)
 
 
+def costs(networks, examples):
+    """Return C for every network on every example, shape (n_networks, n_examples), in one batched
+    forward pass (the cost of a whole training run, without a Python loop per network)."""
+    x = np.array([xi for xi, _ in examples], dtype=float)  # (examples, inputs)
+    y = np.array([np.atleast_1d(yi) for _, yi in examples], dtype=float)  # (examples, outputs)
+    a = np.broadcast_to(x, (len(networks), *x.shape))  # (networks, examples, inputs)
+    for layer in range(len(networks[0].weights)):
+        w = np.stack([network.weights[layer] for network in networks])  # (networks, out, in)
+        b = np.stack([network.biases[layer] for network in networks])  # (networks, out)
+        a = sigmoid(np.einsum("noi,nei->neo", w, a) + b[:, None, :])
+    return 0.5 * np.sum((y[None] - a) ** 2, axis=2)
+
+
 def finite_differences(network, x, y, epsilon=EPSILON):
     """Return ∂C/∂p ≈ (C(p + ε) − C(p − ε)) / 2ε for every parameter p, in `flat` order: two
     forward passes per parameter."""
@@ -154,13 +167,12 @@ def train(network, examples, learning_rate, updates):
     """Run `updates` steps of stochastic gradient descent, one example at a time, taking
     `examples` ((x, y) pairs) in turn. Return the network after each update and the mean cost
     over all the examples after each update."""
-    networks, mean_costs = [], []
+    networks = []
     for number in range(updates):
         x, y = examples[number % len(examples)]
         network = network.step(gradient(network, x, y), learning_rate)
         networks.append(network)
-        mean_costs.append(float(np.mean([cost(network, xi, yi) for xi, yi in examples])))
-    return networks, mean_costs
+    return networks, costs(networks, examples).mean(axis=1).tolist() if networks else []
 
 
 def work_counts(sizes):
