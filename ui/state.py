@@ -66,17 +66,20 @@ class Slider(_Control):
         return where.slider(self.label, self.min_value, self.max_value, self.default, self.step,
                             key=self.key, help=self.help, bind=_bind(self.share))
 
+    @property
+    def whole(self):
+        """True for a whole-number control (its range and step are integers)."""
+        return all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
+
     def problem(self, raw):
         """Why a URL value cannot be used, or None."""
-        whole = all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
-        return _number_problem(raw, self.min_value, self.max_value, whole)
+        return _number_problem(raw, self.min_value, self.max_value, self.whole)
 
     def param(self, value):
         return f"{value:g}"
 
     def value_of(self, raw):
-        whole = all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
-        return int(float(raw)) if whole else float(raw)
+        return int(float(raw)) if self.whole else float(raw)
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,13 @@ class Controls:
                     problems.append((key, ", ".join(raws), why))
         return problems
 
-    def link(self, base, values):
-        """The URL that reopens a view: only values that differ from the defaults are written."""
+    def link(self, base, values, show=()):
+        """The URL that reopens a view: only values that differ from the defaults are written, and
+        `show`, the controls students may change, if any are named."""
         params = {key: control.param(values[key]) for key, control in self.controls.items()
                   if key in values and _differs(values[key], control.default)}
+        if show:
+            params[SHOW] = ",".join(show)
         return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
     def drop_link_problems(self):
@@ -232,10 +238,7 @@ class Controls:
                                    format_func=lambda key: self.controls[key].label, key="share_show",
                                    help="Leave empty to let them change everything. Any other control is hidden "
                                         "and held where it is now.")
-            link = self.link(base, values)
-            if shown:
-                link += ("&" if "?" in link else "?") + urlencode({SHOW: ",".join(shown)})
-            st.code(link, language=None, wrap_lines=True)
+            st.code(self.link(base, values, shown), language=None, wrap_lines=True)
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,11 @@ class TrainingJob:
     def running(self):
         return self.process is not None and self.final is None
 
+    @property
+    def ended_as(self):
+        """"done" or "failed" once the process has ended for good, else None."""
+        return (self.final or {}).get("state")
+
     def _progress(self):
         try:
             return json.loads((self.workspace / PROGRESS_FILE).read_text())
@@ -199,7 +204,7 @@ class JobRegistry:
         replaces it, unless another session wants it too."""
         with self._lock:
             job = self._jobs.get(key)
-            if job is None or (job.final or {}).get("state") == "done":
+            if job is None or job.ended_as == "done":
                 job = TrainingJob(self, key, config, data_id, directory)
                 self._jobs[key] = job
                 self._queue.append(job)
@@ -217,14 +222,16 @@ class JobRegistry:
         """Forget a failed job, so that the next request for its key queues it again."""
         with self._lock:
             job = self._jobs.get(key)
-            if job is not None and (job.final or {}).get("state") == "failed":
+            if job is not None and job.ended_as == "failed":
                 del self._jobs[key]
 
     def ahead_of(self, job):
         """How many trainings will run before this queued job starts."""
         with self._lock:
-            running = sum(other.running for other in self._jobs.values())
-            return running + (self._queue.index(job) if job in self._queue else 0)
+            return self._running() + (self._queue.index(job) if job in self._queue else 0)
+
+    def _running(self):
+        return sum(job.running for job in self._jobs.values())
 
     def _claim(self, owner, job):
         previous = self._by_owner.get(owner)
@@ -253,10 +260,10 @@ class JobRegistry:
                     LOG.info("cancelling training %s: nobody has asked for it for %.0f s", job.key,
                              now - job.last_seen)
                     self._drop(job)
-            running = sum(job.running for job in self._jobs.values())
-            while self._queue and running < self.max_running:
+            while self._queue and self._running() < self.max_running:
                 self._start(self._queue.pop(0))
-                running += 1
+            # a session whose job is gone has nothing waiting any more
+            self._by_owner = {owner: job for owner, job in self._by_owner.items() if self._jobs.get(job.key) is job}
 
     def _start(self, job):
         job.start()

@@ -150,11 +150,13 @@ class ModelStore:
 
     def keys(self):
         """The keys of every saved model, least recently used first."""
-        metadata = sorted(self.directory.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        metadata = sorted(self.directory.glob("*.json"), key=_modified)
         return [path.stem for path in metadata if not path.name.startswith(".")]
 
     def files_of(self, key):
-        return [*self.paths(key), *self.directory.glob(f"{key}.*.npz"), self.directory / f"{key}.lock"]
+        """A model's files: the network, its metadata and the arrays kept beside it. (Not its lock
+        file, which a trainer elsewhere may hold.)"""
+        return [*self.paths(key), *self.directory.glob(f"{key}.*.npz")]
 
     def enforce_budget(self, budget_bytes=BUDGET_BYTES, keep=()):
         """Delete what killed trainers left behind, then the least recently used models until the
@@ -178,7 +180,7 @@ class ModelStore:
         return deleted
 
     def discard(self, key):
-        for path in (*self.paths(key), *self.directory.glob(f"{key}.*.npz")):
+        for path in self.files_of(key):
             try:
                 path.unlink()
             except OSError:
