@@ -249,7 +249,7 @@ class JobRegistry:
         if self._jobs.get(job.key) is job:
             del self._jobs[job.key]
         if job.process is not None and job.process.is_alive():
-            job.process.terminate()
+            job.process.kill()  # a cancelled training has nothing to save, and SIGTERM can be ignored
 
     def housekeeping(self):
         """Cancel jobs nobody has looked at for a while, then start queued jobs while there is room."""
