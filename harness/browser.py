@@ -170,8 +170,9 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(500)
 
 
-def draw(page, strokes):
-    """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse."""
+def draw(page, strokes, steps=10):
+    """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse, moving
+    in `steps` small moves from each point to the next (1 for a pen's own dense trajectory)."""
     canvas = page.locator(CANVAS)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -179,8 +180,8 @@ def draw(page, strokes):
         page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
         page.mouse.down()
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
-            for step in range(1, 11):
-                page.mouse.move(box["x"] + x0 + (x1 - x0) * step / 10, box["y"] + y0 + (y1 - y0) * step / 10)
+            for step in range(1, steps + 1):
+                page.mouse.move(box["x"] + x0 + (x1 - x0) * step / steps, box["y"] + y0 + (y1 - y0) * step / steps)
         page.mouse.up()
 
 

@@ -1,0 +1,95 @@
+"""How well a handwriting network reads real pen-written digits from writers it never saw.
+
+Each of the 7,494 pendigits trajectories (30 writers) is drawn as the page's canvas holds a
+drawing (280 × 280, white pen 18 px wide on black; core/digits/pendigits.py), then goes through the
+page's own preprocessing (core.digits.preprocess.to_mnist) and network. Prints one JSON object:
+accuracy, accuracy per digit, the commonest confusions, the number of digits, and accuracy when the
+same digits are drawn smaller or larger on the canvas.
+
+    python -m bench.pen                      # the shipped network, on the writers it never saw
+    python -m bench.pen --model some.keras   # any saved network, on all 30 writers
+    python -m bench.pen --model some.keras --writers 16-30
+    python -m bench.pen --train              # train the default configuration on MNIST now and measure it
+"""
+import argparse
+import json
+import sys
+from collections import Counter
+
+import numpy as np
+
+from core.digits import pendigits
+
+SIZES = (120, 160, 240)  # other spans, in canvas pixels, for how the size of a drawing matters
+
+
+def images(digits, span=pendigits.SPAN):
+    """Return (n, 28, 28) float images the network reads for the digits drawn `span` px large."""
+    from core.digits import preprocess
+
+    return np.stack([preprocess.to_mnist(pendigits.render(pendigits.on_canvas(digit, span))) for digit in digits])
+
+
+def read(model, x):
+    """Return the network's digit for each image, one batch at a time, as the page computes them."""
+    from core.digits import model as mnist_model
+
+    return np.concatenate([np.asarray(model.predict_on_batch(mnist_model.to_inputs(x[start:start + 500]))).argmax(1)
+                           for start in range(0, len(x), 500)])
+
+
+def report(model, digits):
+    """Accuracy overall, per digit and by drawing size, and the commonest confusions."""
+    truth = np.array([digit.label for digit in digits])
+    predicted = read(model, images(digits))
+    confusions = Counter((int(t), int(p)) for t, p in zip(truth, predicted) if t != p)
+    by_size = {str(span): round(float(np.mean(read(model, images(digits, span)) == truth)), 4) for span in SIZES}
+    return {
+        "n_digits": int(len(truth)), "writers": sorted({digit.writer for digit in digits}),
+        "accuracy": round(float(np.mean(predicted == truth)), 4),
+        "per_digit": {str(d): round(float(np.mean(predicted[truth == d] == d)), 4) for d in range(10)},
+        "top_confusions": [{"true": t, "read_as": p, "count": n} for (t, p), n in confusions.most_common(8)],
+        "accuracy_by_span_px": {str(pendigits.SPAN): round(float(np.mean(predicted == truth)), 4), **by_size},
+    }
+
+
+def network(arguments):
+    """Return (model, description, writers it learnt from) for what the arguments ask to measure."""
+    import keras
+
+    from core.digits import data as mnist_data, model as mnist_model
+
+    if arguments.model:
+        return keras.models.load_model(arguments.model, compile=False), arguments.model, ()
+    if arguments.train:
+        model, history = mnist_model.train(mnist_model.DEFAULT, mnist_data.load())
+        return model, f"the default configuration, trained on MNIST now in {history['seconds']:.1f} s", ()
+    from core.digits import shipped
+
+    loaded = shipped.load()
+    if loaded is None:
+        sys.exit("no shipped network: run `python -m core.digits.pretrain --export`, or pass --model or --train")
+    return loaded[0], "the shipped default network", tuple(loaded[1]["pen"]["writers_learnt_from"])
+
+
+def writer_range(text):
+    low, _, high = text.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.pen", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="a saved .keras network to measure")
+    parser.add_argument("--train", action="store_true", help="train the default configuration and measure it")
+    parser.add_argument("--writers", type=writer_range, help="only these writers, such as 16-30 "
+                        "(default: every writer the network did not learn from)")
+    arguments = parser.parse_args(argv)
+    model, description, learnt_from = network(arguments)
+    digits = [digit for digit in pendigits.read() if digit.writer not in learnt_from]
+    if arguments.writers:
+        digits = pendigits.writers_of(digits, arguments.writers)
+    print(json.dumps({"network": description, **report(model, digits)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Real pen-written digits (UCI "pendigits", the original trajectories) drawn as the page's canvas
+would hold them: to measure how the network reads people's drawings (bench/pen.py, the browser
+test that replays them), and to teach the shipped network how people draw (core/digits/pretrain.py).
+
+The file is `$PENDIGITS` (else ../shared/data/pendigits/pendigits-orig.tra beside the project). Each
+digit is a `.SEGMENT DIGIT … "label"`, a `.COMMENT <label> <writer> <number>` line, then strokes:
+`.PEN_DOWN`, lines of "x y" tablet coordinates (y grows upwards), `.PEN_UP`.
+
+Never copied into the repository: point at the file.
+"""
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_FILE = ROOT.parent / "shared" / "data" / "pendigits" / "pendigits-orig.tra"
+CANVAS_SIDE = 280  # the page's canvas, in CSS pixels (ui/digits/predict.py CANVAS)
+STROKE_WIDTH = 18  # the page's pen
+SPAN = 200  # a digit's longer side on the canvas: drawn large, as the page asks, with a margin
+SUPERSAMPLE = 4  # drawn 4× larger, then shrunk: smooth edges, as the browser draws them
+
+
+@dataclass(frozen=True)
+class PenDigit:
+    label: int
+    writer: int
+    strokes: tuple  # of (n, 2) float arrays of tablet (x, y), y upwards
+
+
+def path():
+    """Return the pendigits file named by $PENDIGITS, or the shared copy beside the project."""
+    return Path(os.environ.get("PENDIGITS") or DEFAULT_FILE)
+
+
+def read(file=None):
+    """Return every digit of a pendigits trajectory file as a list of PenDigit."""
+    digits, label, writer, strokes, points = [], None, None, [], None
+    for line in Path(file or path()).read_text().splitlines():
+        if line.startswith(".SEGMENT"):
+            if label is not None:
+                digits.append(PenDigit(label, writer, tuple(strokes)))
+            label, writer, strokes = int(re.search(r'"(\d)"', line).group(1)), None, []
+        elif line.startswith(".COMMENT") and label is not None:
+            writer = int(line.split()[2])
+        elif line.startswith(".PEN_DOWN"):
+            points = []
+        elif line.startswith(".PEN_UP") and points is not None:
+            if points:
+                strokes.append(np.array(points, dtype=float))
+            points = None
+        elif points is not None and line.strip():
+            x, y = line.split()
+            points.append((float(x), float(y)))
+    if label is not None:
+        digits.append(PenDigit(label, writer, tuple(strokes)))
+    return digits
+
+
+def on_canvas(digit, span=SPAN, side=CANVAS_SIDE):
+    """Return the digit's strokes as lists of (x, y) canvas points (y downwards), scaled so the
+    longer side spans `span` pixels, and centred: where a hand would move the mouse or finger."""
+    every = np.concatenate(digit.strokes)
+    low, high = every.min(axis=0), every.max(axis=0)
+    scale = span / max(float((high - low).max()), 1.0)
+    centre = (low + high) / 2
+    return [[(side / 2 + (x - centre[0]) * scale, side / 2 - (y - centre[1]) * scale) for x, y in stroke]
+            for stroke in digit.strokes]
+
+
+def render(strokes, side=CANVAS_SIDE, width=STROKE_WIDTH):
+    """Return (side, side, 4) uint8 RGBA: white round-capped strokes on black, as the canvas gives
+    the page (`st_canvas(...).image_data`)."""
+    big = Image.new("L", (side * SUPERSAMPLE, side * SUPERSAMPLE), 0)
+    pen = ImageDraw.Draw(big)
+    radius = width * SUPERSAMPLE / 2
+    for stroke in strokes:
+        points = [(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in stroke]
+        if len(points) > 1:
+            pen.line(points, fill=255, width=int(width * SUPERSAMPLE), joint="curve")
+        for x, y in (points[0], points[-1]) if len(points) > 1 else points:
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    gray = np.asarray(big.resize((side, side), Image.Resampling.BOX))
+    rgba = np.zeros((side, side, 4), dtype=np.uint8)
+    rgba[..., :3] = gray[..., None]
+    rgba[..., 3] = 255
+    return rgba
+
+
+def writers_of(digits, writers):
+    """Return the digits written by the given writers (numbers 1–30)."""
+    chosen = set(writers)
+    return [digit for digit in digits if digit.writer in chosen]
+
+
+def as_mnist(digits, span=SPAN, width=STROKE_WIDTH):
+    """Return ((n, 28, 28) uint8 images, (n,) uint8 labels): each digit drawn on the canvas `span`
+    px large with a `width` px pen, then prepared by the page's own preprocessing."""
+    from core.digits import preprocess
+
+    images = [preprocess.to_mnist(render(on_canvas(digit, span), width=width)) for digit in digits]
+    return (np.round(np.stack(images) * 255).astype(np.uint8),
+            np.array([digit.label for digit in digits], dtype=np.uint8))
