@@ -1,5 +1,7 @@
 """Train each MNIST preset and print one JSON object per preset: accuracy, training time,
-single-image prediction latency (preprocessing plus model), model size and peak memory.
+single-image prediction latency (preprocessing plus model), model size and peak memory. First, one
+JSON object timing one epoch of Keras's own MNIST example convnet on this machine: the training
+budget is about 5.5 of those epochs, so `train_budget_ratio` compares machines fairly.
 
 Usage: MNIST_NPZ=../shared/data/mnist.npz python -m bench.mnist [preset ...]
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.digits import data as mnist_data, model as mnist_model, preprocess
+from core.digits import data as mnist_data, model as mnist_model, pendigits, preprocess, shipped
 
 
 def canvas_like(digit):
@@ -33,9 +35,27 @@ def predict_latency_ms(model, data, repeats=300):
     return float(np.percentile(times, 50)), float(np.percentile(times, 95))
 
 
-def bench(preset, data):
+def keras_example_epoch_seconds(data):
+    """Time one epoch of Keras's example "Simple MNIST convnet" (keras.io/examples/vision/mnist_convnet)."""
+    import keras
+
+    x, y = mnist_model.to_inputs(data.x_train), keras.utils.to_categorical(data.y_train, 10)
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)), keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
+        keras.layers.Dropout(0.5), keras.layers.Dense(10, activation="softmax")])
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    started = time.perf_counter()
+    model.fit(x, y, batch_size=128, epochs=1, validation_split=0.1, verbose=0)
+    return time.perf_counter() - started
+
+
+def bench(preset, data, reference_seconds):
     config = mnist_model.PRESETS[preset]
-    model, history = mnist_model.train(config, data)
+    # the default network learns from pen-drawn digits too, as the shipped one does (core/digits/shipped.py)
+    pen = config == mnist_model.DEFAULT and pendigits.path().exists()
+    extra = shipped.pen_training_digits(pendigits.read()) if pen else None
+    model, history = mnist_model.train(config, data, extra=extra)
     evaluation = mnist_model.evaluate(model, data)
     p50, p95 = predict_latency_ms(model, data)
     with tempfile.TemporaryDirectory() as directory:
@@ -44,7 +64,9 @@ def bench(preset, data):
         size = path.stat().st_size
     return {
         "preset": preset, "data_source": data.source, "n_train": int(len(data.x_train)),
+        "n_pen_digits": 0 if extra is None else int(len(extra[0])),
         "n_test": int(len(data.x_test)), "epochs": config.epochs, "train_seconds": round(history["seconds"], 1),
+        "train_budget_ratio": round(history["seconds"] / reference_seconds, 2),
         "test_accuracy": round(evaluation["accuracy"], 4), "predict_ms_p50": round(p50, 2),
         "predict_ms_p95": round(p95, 2), "model_bytes": size,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -53,8 +75,10 @@ def bench(preset, data):
 
 def main(presets):
     data = mnist_data.load()
+    reference = keras_example_epoch_seconds(data)
+    print(json.dumps({"keras_example_epoch_seconds": round(reference, 1)}), flush=True)
     for preset in presets or list(mnist_model.PRESETS):
-        print(json.dumps(bench(preset, data)), flush=True)
+        print(json.dumps(bench(preset, data, reference)), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ if isinstance(network, resources.Training):
     st.stop()
 
 train.learning_curves(network)
-evaluate.section(network.metadata["evaluation"], dataset)
+evaluate.section(network.metadata, dataset)
 predict.section(network, dataset)
 try_this(
     "Train Nielsen's network (the book's own): it learns in seconds and reads about 19 in 20 test digits.",

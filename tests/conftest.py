@@ -6,6 +6,15 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_shipped_network(tmp_path_factory):
+    """Tests train the default network on small data, as for any other network; the network that
+    ships with the app is switched on only by the tests about it (tests/test_shipped.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NN_EXPLORER_SHIPPED", str(tmp_path_factory.mktemp("no-shipped-network")))
+        yield
+
+
 @pytest.fixture
 def open_page():
     """Return a function that starts the app and switches to one page, e.g. "pages/loss.py",

@@ -26,7 +26,7 @@ class Config:
     preset: str = "convolutional"
     hidden: tuple = (16, 32, 64)  # dense: neurons per hidden layer; convolutional: filters per block
     activation: str = "relu"
-    epochs: int = 9
+    epochs: int = 7
     batch_size: int = 256
     learning_rate: float = 0.005
     seed: int = 0
@@ -181,11 +181,12 @@ def _optimizer(config, steps_per_epoch):
     return keras.optimizers.Adam(schedule)
 
 
-def train(config, data, report=None):
+def train(config, data, report=None, extra=None):
     """Train a fresh model on data (MnistData); return (model, history).
 
     history holds per-epoch lists loss, accuracy, val_loss, val_accuracy, plus seconds.
-    The last 1/12 of the training digits are held out for validation. Seeded.
+    The last 1/12 of the training digits are held out for validation. `extra`, if given, is
+    (images, labels) of more digits to learn from, never used for validation. Seeded.
     """
     import time
 
@@ -194,6 +195,9 @@ def train(config, data, report=None):
     x, y = to_inputs(data.x_train), keras.utils.to_categorical(data.y_train, NUM_CLASSES)
     n_validation = max(1, int(len(x) * VALIDATION_SHARE))
     x_fit, y_fit, x_val, y_val = x[:-n_validation], y[:-n_validation], x[-n_validation:], y[-n_validation:]
+    if extra is not None:
+        x_fit = np.concatenate([x_fit, to_inputs(extra[0])])
+        y_fit = np.concatenate([y_fit, keras.utils.to_categorical(extra[1], NUM_CLASSES)])
     steps_per_epoch = int(np.ceil(len(x_fit) / config.batch_size))
     model = build(config)
     loss = quadratic_cost if config.preset == "nielsen" else "categorical_crossentropy"

@@ -4,6 +4,7 @@ Docker image) serves predictions from its first request instead of training whil
     python -m core.digits.pretrain                     # the default network (convolutional)
     python -m core.digits.pretrain --presets nielsen dense
     python -m core.digits.pretrain --all --force       # every preset, trained again even if saved
+    python -m core.digits.pretrain --export            # the network shipped in models/ (core/digits/shipped.py)
 
 The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the app, and the
 data come from the same sources in the same order (see core/mnist_data.py), so the keys match.
@@ -14,7 +15,7 @@ import json
 import sys
 import time
 
-from core.digits import data as mnist_data, model as mnist_model
+from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
 from core.digits.store import ModelStore
 from core.digits.jobs import train_and_save
 
@@ -25,6 +26,9 @@ def parse(argv):
                         help="which networks to train (default: convolutional, the one the page opens with)")
     parser.add_argument("--all", action="store_true", help="train every preset")
     parser.add_argument("--force", action="store_true", help="train again even when a saved copy loads")
+    parser.add_argument("--export", action="store_true",
+                        help=f"train the default network again into {shipped.DIRECTORY.name}/, with pen-written digits "
+                             "(needs the full MNIST set and the pendigits file)")
     return parser.parse_args(argv)
 
 
@@ -36,12 +40,31 @@ def progress(preset):
     return report
 
 
+def export(data):
+    """Train the shipped network again; print its card's figures, or say what is missing."""
+    if len(data.x_train) != 60_000:
+        print(f"error: the shipped network learns from the full MNIST set; only {data.source} was found "
+              "(set MNIST_NPZ to a copy of mnist.npz)", file=sys.stderr)
+        return 1
+    if not pendigits.path().exists():
+        print(f"error: no pendigits file at {pendigits.path()} (set PENDIGITS)", file=sys.stderr)
+        return 1
+    card = shipped.export(data, report=progress("shipped default"))
+    print(json.dumps({"network": str(shipped.paths()[0]), "bytes": card["bytes"], "sha256": card["sha256"],
+                      "mnist_test_accuracy": card["evaluation"]["accuracy"],
+                      "pen_unseen_writers_accuracy": round(card["pen"]["unseen_writers_accuracy"], 4),
+                      "train_seconds": round(card["history"]["seconds"], 1)}))
+    return 0 if card["bytes"] <= shipped.MAX_BYTES else 1
+
+
 def main(argv=None):
     arguments = parse(argv)
     presets = tuple(mnist_model.PRESETS) if arguments.all else arguments.presets
     data = mnist_data.load()
     for warning in data.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if arguments.export:
+        return export(data)
     store = ModelStore()
     if not store.writable():
         print(f"error: the model folder {store.directory} cannot be written", file=sys.stderr)

@@ -3,16 +3,34 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
+from core.digits import shipped
 from ui.page import as_table
 
 
-def section(evaluation, dataset):
+def _pen(metadata):
+    """What the shipped network does on pen-written digits of people it never saw."""
+    pen = metadata.get("pen")
+    if pen:
+        st.markdown(f"On **{pen['unseen_digits']:,} digits drawn with a pen by {pen['unseen_writers']} "
+                    f"other people**, who wrote none of its training digits, it reads "
+                    f"{pen['unseen_writers_accuracy']:.1%} correctly. Drawings on a screen look different from "
+                    "MNIST's scanned ink, which is why it also learnt from some pen-drawn digits.")
+
+
+def section(metadata, dataset):
     """Test accuracy, accuracy per digit, the confusion matrix and the most confident mistakes."""
+    evaluation, fair = metadata["evaluation"], shipped.judged_on(metadata, dataset)
     st.header("3. Evaluate", divider="gray")
     st.metric("Test accuracy", f"{evaluation['accuracy']:.2%}",
               help=f"Share of the {evaluation['n_test']:,} test digits read correctly.")
     st.markdown(f"On **{evaluation['n_test']:,} digits it never saw**, the network reads "
                 f"{round(evaluation['accuracy'] * evaluation['n_test']):,} correctly.")
+    if not fair:
+        st.info(f"These figures were measured on MNIST's {evaluation['n_test']:,} test digits when this network was "
+                f"trained. This server has only {dataset.source}, and this network learnt from every one of them, "
+                "so **no unseen test digits are available here**: the random digits below are ones it has seen.",
+                icon=":material/info:")
+    _pen(metadata)
     per_digit, confusion = st.columns(2)
     per_digit.markdown("**Accuracy per digit**")
     per_digit.altair_chart(digit_charts.per_class_chart(evaluation["per_class"]), width="stretch")
@@ -23,7 +41,7 @@ def section(evaluation, dataset):
             **{"true digit": range(10)})[["true digit", *(f"read {d}" for d in range(10))]])
     with per_digit:
         as_table(pd.DataFrame({"digit": range(10), "accuracy": [f"{a:.1%}" for a in evaluation["per_class"]]}))
-    if evaluation["mistakes"]:
+    if evaluation["mistakes"] and fair:
         st.markdown("**Its most confident mistakes**")
         gallery = st.columns(8)
         for slot, mistake in zip(gallery * 3, evaluation["mistakes"]):

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core.charts import digits as digit_charts
-from core.digits import explain, preprocess
+from core.digits import explain, preprocess, shipped
 from ui.digits import look_inside, resources
 from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
 from ui.state import bump
@@ -49,18 +49,22 @@ def _uploaded():
         return Digit(problem=str(error))
 
 
-def _test_digit(dataset):
+def _test_digit(dataset, unseen):
     st.button("Another random test digit", icon=":material/casino:", on_click=bump(TEST_DIGIT_SEED))
     index = int(np.random.default_rng(TEST_DIGIT_SEED.get()).integers(len(dataset.x_test)))
     truth = int(dataset.y_test[index])
-    st.caption(f"Test digit number {index:,}, written as a {truth}.")
+    if unseen:
+        st.caption(f"Test digit number {index:,}, written as a {truth}.")
+    else:
+        st.caption(f"Digit number {index:,} of this server's test digits, written as a {truth}. This network learnt "
+                   "from it, so reading it right is no test: no unseen test digits are available here.")
     return Digit(image=dataset.x_test[index] / 255.0, truth=truth)
 
 
-def _given(source, dataset):
+def _given(source, ready, dataset):
     """Draw the chosen input and return its Digit, prepared as MNIST's were (or resized straight)."""
     if source == "Random test digit":
-        return _test_digit(dataset)
+        return _test_digit(dataset, shipped.judged_on(ready.metadata, dataset))
     digit = _drawn() if source == "Draw" else _uploaded()
     digit.straight = RAW_RESIZE(st)
     if digit.picture is not None:
@@ -114,7 +118,7 @@ def section(ready, dataset):
     source = INPUT(st)
     given, read = st.columns([1, 1], gap="large")
     with given:
-        digit = _given(source, dataset)
+        digit = _given(source, ready, dataset)
     with read:
         why = _reading(ready, dataset, digit, source)
     if why is not None:

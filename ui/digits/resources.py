@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core.digits import data as mnist_data, model as mnist_model
+from core.digits import data as mnist_data, model as mnist_model, shipped
 from core.digits.store import ModelStore
 from core.digits.jobs import JOBS
 from ui.state import State
@@ -55,6 +55,7 @@ class Ready:
     metadata: dict
     in_memory_only: bool = False
     rebuilt_after_corruption: bool = False
+    shipped: bool = False  # the default network that comes trained with the app (core/digits/shipped.py)
 
 
 @dataclass
@@ -66,18 +67,33 @@ class Training:
     rebuilt_after_corruption: bool = False
 
 
+def _built(model):
+    model.predict_on_batch(mnist_model.to_inputs(np.zeros((1, 28, 28))))  # build it once, here
+    return model
+
+
 @st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
 def _load(key, directory):
     loaded = ModelStore(directory).load(key)
     if loaded is None:
         raise LookupError(key)  # unreadable and discarded; not cached, so the next call retrains
     model, metadata = loaded
-    model.predict_on_batch(mnist_model.to_inputs(np.zeros((1, 28, 28))))  # build it once, here
-    return model, metadata
+    return _built(model), metadata
+
+
+@st.cache_resource(show_spinner="Loading the trained network…")
+def _shipped():
+    """The default network that comes trained with the app, or None if it cannot be used."""
+    loaded = shipped.load()
+    return None if loaded is None else (_built(loaded[0]), loaded[1])
 
 
 def model_for(config, dataset):
-    """Return Ready if a model for config is saved (or was just trained), else Training."""
+    """Return Ready if a model for config ships with the app, is saved (or was just trained),
+    else Training."""
+    if config == mnist_model.DEFAULT and _shipped() is not None:
+        model, metadata = _shipped()
+        return Ready(metadata["key"], model, metadata, shipped=True)
     key = config.key(dataset.data_id)
     models = ModelStore()
     corrupted = False

@@ -119,8 +119,13 @@ def learning_curves(ready):
         st.info("The model folder is read-only, so this network is kept in memory only: it will be "
                 "trained again after the server restarts.", icon=":material/memory:")
     kept = "" if ready.in_memory_only else " Saved networks load instantly next time."
-    st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
-               f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
+    if ready.shipped:
+        st.success(f"This network comes trained with the app, so nobody waits for it. It learnt in "
+                   f"{history['seconds']:.0f} s from {ready.metadata['data_source']}. Change any setting and "
+                   "press Train to train a network of your own on MNIST.", icon=":material/check_circle:")
+    else:
+        st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
+                   f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
     _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure), width="stretch"))
     as_table(pd.DataFrame({"epoch": range(1, len(history["loss"]) + 1),
                            **{name.replace("val_", "validation ").replace("_", " "): history[name]

@@ -1,0 +1,133 @@
+"""The default handwriting network, trained ahead of time and kept in the repository: a hosted link
+answers its first visitor at once, and no class waits while the same network trains again.
+
+    models/default.keras   the trained network
+    models/default.json    its card: configuration, training data, accuracies, training time, sha256
+
+`python -m core.digits.pretrain --export` makes both again. `$NN_EXPLORER_SHIPPED` names another folder
+to take them from (an empty one: the default network is trained like any other). Besides MNIST's training digits, the
+network learns from real pen-written digits of half the pendigits writers (PEN_WRITERS), drawn as
+the page's canvas holds a drawing; the other writers are kept apart to measure it (bench/pen.py).
+"""
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from core.digits import model as mnist_model, pendigits
+from core.digits.store import valid_metadata
+
+DIRECTORY = Path(__file__).resolve().parents[2] / "models"
+NAME = "default"
+PEN_WRITERS = tuple(range(1, 16))  # the pendigits writers it learns from; writers 16–30 are never seen
+PEN_DRAWINGS = ((pendigits.SPAN, pendigits.STROKE_WIDTH), (150, 14))  # (size, pen width): drawn large, and smaller
+MAX_BYTES = 2 * 1024 * 1024
+LOG = logging.getLogger(__name__)
+
+
+def paths(directory=None):
+    """The shipped network's file and its card, in `directory`, else $NN_EXPLORER_SHIPPED, else models/."""
+    folder = Path(directory or os.environ.get("NN_EXPLORER_SHIPPED") or DIRECTORY)
+    return folder / f"{NAME}.keras", folder / f"{NAME}.json"
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def card(directory=None):
+    """Return the shipped network's card (its metadata), or None if it is missing or unreadable."""
+    try:
+        metadata = json.loads(paths(directory)[1].read_text())
+    except (OSError, ValueError):
+        return None
+    return metadata if isinstance(metadata, dict) and valid_metadata(metadata) else None
+
+
+def _config(metadata):
+    try:
+        fields = dict(metadata["config"])
+        return mnist_model.Config(**{**fields, "hidden": tuple(fields["hidden"])})
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def problem(directory=None):
+    """Return why the shipped network cannot be used, in words, or None when it can."""
+    network, _ = paths(directory)
+    metadata = card(directory)
+    if metadata is None or not network.exists():
+        return "no shipped network (or its card is missing or damaged)"
+    if _config(metadata) != mnist_model.DEFAULT:
+        return "the shipped network was trained with other settings than today's default"
+    if sha256(network) != metadata.get("sha256"):
+        return "the shipped network's file does not match the checksum on its card"
+    return None
+
+
+def load(directory=None):
+    """Return (model, metadata) of the shipped network, or None (and a log line saying why) if it is
+    missing, damaged, or not today's default network: the page then trains that network as usual."""
+    import keras
+
+    why = problem(directory)
+    if why is None:
+        try:
+            return keras.models.load_model(paths(directory)[0], compile=False), card(directory)
+        except Exception as error:  # a file from an incompatible Keras, say
+            why = f"the shipped network cannot be loaded: {type(error).__name__}: {error}"
+    LOG.warning("%s; the default network will be trained instead", why)
+    return None
+
+
+def judged_on(metadata, dataset):
+    """True if `dataset`'s test digits are the ones the network was measured on and never learnt
+    from. The shipped network learnt from all 60,000 MNIST training digits; the offline sample's
+    5,000 digits are among them, so they are no test for it."""
+    return metadata.get("mnist_data_id", dataset.data_id) == dataset.data_id
+
+
+def pen_training_digits(digits):
+    """The pen-written digits of PEN_WRITERS, each drawn at every size of PEN_DRAWINGS, prepared as
+    the page prepares a drawing: ((n, 28, 28) uint8, (n,) uint8)."""
+    import numpy as np
+
+    chosen = pendigits.writers_of(digits, PEN_WRITERS)
+    images, labels = zip(*(pendigits.as_mnist(chosen, span, width) for span, width in PEN_DRAWINGS))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def export(data, directory=DIRECTORY, report=None):
+    """Train the default network on `data` (full MNIST) and the pen digits of PEN_WRITERS, measure
+    it, and write the network and its card to `directory`. Return the card."""
+    import numpy as np
+
+    digits = pendigits.read()
+    extra = pen_training_digits(digits)
+    model, history = mnist_model.train(mnist_model.DEFAULT, data, report, extra=extra)
+    unseen = [digit for digit in digits if digit.writer not in PEN_WRITERS]
+    x_pen, y_pen = pendigits.as_mnist(unseen)
+    predicted = np.asarray(model.predict(mnist_model.to_inputs(x_pen), batch_size=500, verbose=0)).argmax(1)
+    network, card_path = paths(directory)
+    network.parent.mkdir(parents=True, exist_ok=True)
+    model.save(network)
+    n_mnist = len(data.x_train) - max(1, int(len(data.x_train) * mnist_model.VALIDATION_SHARE))
+    metadata = {
+        "key": f"{NAME}-{sha256(network)[:16]}", "config": dataclasses.asdict(mnist_model.DEFAULT),
+        "data_source": f"{n_mnist:,} MNIST training digits ({data.source}) and {len(extra[0]) // len(PEN_DRAWINGS):,} "
+                       f"digits drawn with a pen by {len(PEN_WRITERS)} other people (pendigits), each drawn "
+                       f"{len(PEN_DRAWINGS)} times at different sizes as on this page's canvas",
+        "n_train": int(n_mnist + len(extra[0])), "n_test": int(len(data.x_test)),
+        "mnist_data_id": data.data_id, "history": history,
+        "evaluation": mnist_model.evaluate(model, data),
+        "pen": {"writers_learnt_from": list(PEN_WRITERS), "unseen_writers_accuracy": float(np.mean(predicted == y_pen)),
+                "unseen_digits": int(len(y_pen)),
+                "unseen_writers": len({digit.writer for digit in unseen})},
+        "keras_version": __import__("keras").__version__, "exported": time.strftime("%Y-%m-%d"),
+        "sha256": sha256(network), "bytes": network.stat().st_size,
+    }
+    card_path.write_text(json.dumps(metadata, indent=1) + "\n")
+    return metadata

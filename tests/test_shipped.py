@@ -1,0 +1,107 @@
+"""The default network that ships with the app (models/): today's default, unchanged since it was
+measured, honest about what it learnt from, and used without training anything."""
+import hashlib
+import json
+import os
+import shutil
+
+import pytest
+
+from core.digits import data as mnist_data, jobs as training_jobs, model as mnist_model, shipped
+from tests.conftest import metric
+
+PAGE = "pages/mnist.py"
+
+
+@pytest.fixture
+def use_shipped(monkeypatch):
+    monkeypatch.setenv("NN_EXPLORER_SHIPPED", str(shipped.DIRECTORY))
+
+
+def full_mnist():
+    path = os.environ.get("MNIST_NPZ")
+    if not path or not os.path.exists(path):
+        pytest.skip("set MNIST_NPZ to the full MNIST file to check the shipped network's recorded accuracy")
+    data = mnist_data.from_npz(path)
+    if len(data.x_test) != 10_000:
+        pytest.skip("MNIST_NPZ is not the full set")
+    return data
+
+
+def test_the_shipped_network_is_todays_default_small_and_unchanged():
+    network, card_path = shipped.paths(shipped.DIRECTORY)
+    card = json.loads(card_path.read_text())
+    assert shipped.problem(shipped.DIRECTORY) is None
+    assert card["sha256"] == hashlib.sha256(network.read_bytes()).hexdigest()
+    assert card["bytes"] == network.stat().st_size <= 2 * 1024 * 1024
+    assert mnist_model.Config(**{**card["config"], "hidden": tuple(card["config"]["hidden"])}) == mnist_model.DEFAULT
+    model, metadata = shipped.load(shipped.DIRECTORY)
+    assert model.output_shape == (None, 10) and metadata == card
+
+
+def test_it_scores_its_recorded_accuracy_on_mnists_test_digits():
+    data = full_mnist()
+    model, card = shipped.load(shipped.DIRECTORY)
+    assert card["mnist_data_id"] == data.data_id and shipped.judged_on(card, data)
+    evaluation = mnist_model.evaluate(model, data)
+    assert abs(evaluation["accuracy"] - card["evaluation"]["accuracy"]) <= 2 / 10_000  # CPU rounding, at most 2 digits
+    assert evaluation["accuracy"] >= 0.993
+
+
+@pytest.mark.parametrize("damage", ["a changed byte", "other settings", "no card"])
+def test_a_damaged_or_outdated_copy_is_not_used(tmp_path, damage):
+    for path in shipped.paths(shipped.DIRECTORY):
+        shutil.copy(path, tmp_path / path.name)
+    network, card_path = shipped.paths(tmp_path)
+    if damage == "a changed byte":
+        data = bytearray(network.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        network.write_bytes(bytes(data))
+    elif damage == "other settings":
+        card = json.loads(card_path.read_text())
+        card["config"]["epochs"] += 1
+        card_path.write_text(json.dumps(card))
+    else:
+        card_path.unlink()
+    assert shipped.problem(tmp_path)
+    assert shipped.load(tmp_path) is None
+
+
+def test_the_offline_sample_is_no_test_for_the_shipped_network():
+    card = shipped.card(shipped.DIRECTORY)
+    sample = mnist_data.from_sample()  # 5,000 of MNIST's training digits, all of which it learnt from
+    assert not shipped.judged_on(card, sample)
+    trained_here = {key: value for key, value in card.items() if key != "mnist_data_id"}
+    assert shipped.judged_on(trained_here, sample)  # a network trained on the sample's own training split
+
+
+def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exist(environment, tmp_path,
+                                                                                   use_shipped, open_page):
+    data = environment(tmp_path / "models")  # a cut of the offline sample: MNIST training digits
+    earlier_job = training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
+    app = open_page(PAGE, timeout=90)
+    assert not app.exception
+    assert training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id)) is earlier_job  # none started
+    assert not any("appear when training finishes" in info.value for info in app.info)
+    assert any("comes trained with the app" in success.value for success in app.success)
+    card = shipped.card(shipped.DIRECTORY)
+    assert metric(app, "Test accuracy") == f"{card['evaluation']['accuracy']:.2%}"
+    assert any("no unseen test digits are available" in info.value for info in app.info)
+    assert not any("most confident mistakes" in markdown.value for markdown in app.markdown)  # not on seen digits
+    app.selectbox(key="input").set_value("Random test digit").run()
+    assert any("learnt from it" in caption.value for caption in app.caption)
+    assert not app.exception
+    assert metric(app, "Prediction") in [str(digit) for digit in range(10)]
+
+
+def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(environment, tmp_path, use_shipped,
+                                                                   monkeypatch, open_page):
+    path = full_mnist() and os.environ["MNIST_NPZ"]
+    environment(tmp_path / "models")
+    monkeypatch.setenv("MNIST_NPZ", path)
+    app = open_page(PAGE, timeout=120)
+    assert not app.exception
+    assert not any("no unseen test digits" in info.value for info in app.info)
+    assert any("Its most confident mistakes" in markdown.value for markdown in app.markdown)
+    app.selectbox(key="input").set_value("Random test digit").run()
+    assert any(caption.value.startswith("Test digit number") for caption in app.caption)
