@@ -1,16 +1,20 @@
 """Lesson 5: hidden layers, and why they let a network bend its decision boundary."""
 import dataclasses
-import json
 
 import streamlit as st
 
 from core.lessons import playground
-from core.charts import playground as playground_charts
 from ui.page import header, lesson_footer, try_this
+from ui.playground import own_points_box, training_view
 from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
 
-DATASET = Select("dataset", "Data set", playground.DATASETS, "XOR quadrants",
-                 "Which pattern of orange (0) and blue (1) points the network must separate.")
+PROBLEM = Select("problem", "Problem", ("Classification", "Regression"), "Classification",
+                 "Classification: which class is each point? Regression: what number belongs at each point?")
+DATASET = Select("dataset", "Data set", (*playground.DATASETS, playground.ONLY_YOURS), "XOR quadrants",
+                 "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
+                 "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add.")
+SURFACE = Select("surface", "Surface to fit", playground.SURFACES, "Hills and hollows",
+                 "Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows.")
 NOISE = Slider("noise", "Noise", 0.0, 0.5, 0.1, 0.01, "How far points stray from the clean pattern.")
 TEST_SHARE = Slider("test_share", "Test share", 0.1, 0.9, 0.3, 0.05,
                     "The share of points kept out of training, to check the network on points it never saw.")
@@ -29,13 +33,19 @@ FEATURES = Multi("features", "Input features", tuple(playground.FEATURES), ("x1"
                  "What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.")
 NEURONS = tuple(Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons in this hidden layer (1 to 16).")
                 for i in range(LAYERS.max_value))
+WEIGHTS = Number("weights", "Starting weights", 0, 10_000, 0, 1,
+                 "Which random starting weights the network gets. The same number gives exactly the same start, "
+                 "so two runs can be compared fairly.")
+NEW_CLASS = Select("new_class", "Class of a clicked point", tuple(range(playground.MAX_CLASSES)), 0,
+                   "Click the plane to add a point of this class.", share=False)
 PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.",
               share=False)  # a shared link opens paused
-CONTROLS = Controls(DATASET, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH, ALPHA, FEATURES, PLAY)
-EPOCHS_PER_TICK = 10
-TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
+CONTROLS = Controls(PROBLEM, DATASET, SURFACE, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH,
+                    ALPHA, FEATURES, WEIGHTS, NEW_CLASS, PLAY)
 # the network being trained, with the settings it was built from: (settings, Playground)
 NETWORK = State("playground")
+PREVIOUS = State("playground_previous")  # the last run from the same start: (settings, history)
+POINTS = State("playground_points", list)  # the learner's own points: [x1, x2, class]
 
 header("Hidden layers",
        "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
@@ -47,7 +57,8 @@ header("Hidden layers",
 data_column, network_column = st.columns(2, gap="large")
 with data_column:
     st.subheader("Data")
-    dataset_name = DATASET()
+    regression = PROBLEM() == "Regression"
+    dataset_name = SURFACE() if regression else DATASET()
     noise, test_share = NOISE(), TEST_SHARE()
     seed_column, button_column = st.columns([2, 1])
     seed = int(SEED(seed_column))
@@ -61,67 +72,54 @@ with network_column:
     hidden = tuple(int(NEURONS[i](size_columns[i])) for i in range(layers))
     activation, rate = ACTIVATION(), RATE()
     batch, alpha = BATCH(), ALPHA()
+    weights_column, new_weights_column = st.columns([2, 1])
+    weights_seed = int(WEIGHTS(weights_column))
+    new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
+                              help="Other random starting weights (adds one to the starting-weights number).")
 
 X, y = playground.make_dataset(dataset_name, 300, noise, seed)
-data = playground.split(X, y, test_share, seed)
+points = [] if regression else POINTS.get()
+X, y = playground.with_points(X, y, points)
+with data_column:
+    if not regression:
+        new_class = own_points_box(NEW_CLASS, POINTS, (X, y), DATASET.setter(playground.ONLY_YOURS))
+classes = 0 if regression else playground.classes_in(y)
 wanted = playground.Playground(hidden=hidden, activation=activation, learning_rate=rate, batch_size=batch,
-                               alpha=alpha, features=features, seed=seed)
-settings = (dataset_name, noise, test_share, seed, {k: v for k, v in dataclasses.asdict(wanted).items()
-                                                    if not k.endswith("_")})
+                               alpha=alpha, features=features, seed=weights_seed, classes=classes)
+settings = (dataset_name, noise, test_share, seed, tuple(map(tuple, points)),
+            {k: v for k, v in dataclasses.asdict(wanted).items() if not k.endswith("_")})
+try:
+    data = playground.split(X, y, test_share, seed, classes)
+except ValueError as problem:
+    st.info(str(problem), icon=":material/add_location_alt:")
+    data = playground.Split(X, y, X[:0], y[:0])  # drawn, to click on, but not trained
 if NETWORK.get() is None or NETWORK.get()[0] != settings:
     NETWORK.set((settings, wanted))
 model = NETWORK.get()[1]
+trainable = len(data.y_test) > 0
 
-buttons = st.columns([1, 1, 1, 3])
-buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary",
+
+def again():
+    """Keep this run's curves to compare with, and start over from exactly the same weights."""
+    PREVIOUS.set((settings, model.history_))
+    NETWORK.reset()
+
+
+def add_point(x1, x2):
+    POINTS.get().append([x1, x2, int(new_class)])
+
+
+buttons = st.columns([1.1, 1.6, 0.7, 1.6])
+buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary", disabled=not trainable,
                   on_click=lambda: model.train(data, 10))
-buttons[1].button("Reset", icon=":material/restart_alt:",
-                  on_click=NETWORK.reset)
-playing = PLAY(buttons[2])
-buttons[3].caption("Changing any setting starts a fresh, untrained network.")
-
-
-@st.fragment(run_every=TICK_SECONDS if playing else None)
-def training_view():
-    if playing and not model.diverged_:
-        model.train(data, EPOCHS_PER_TICK)
-    history = model.history_
-    scores = st.columns(3)
-    scores[0].metric("Epoch", model.epoch)
-    if history["train_loss"]:
-        scores[1].metric("Training accuracy", f"{history['train_accuracy'][-1]:.0%}")
-        scores[2].metric("Test accuracy", f"{history['test_accuracy'][-1]:.0%}")
-    if model.diverged_:
-        st.error(f"**Diverged** at epoch {model.epoch + 1}: with learning rate {model.learning_rate:g} the "
-                 "steps overshoot so far that the loss blew up, and the weights are now meaningless. "
-                 "Lower the learning rate and press Reset.", icon=":material/trending_up:")
-    elif model.unstable:
-        st.warning(f"**Unstable**: with learning rate {model.learning_rate:g} the loss keeps jumping above "
-                   f"{playground.UNSTABLE_LOSS:.2f}, worse than answering 50/50 for every point. The steps "
-                   "overshoot the valley; a smaller learning rate will settle.", icon=":material/show_chart:")
-    if model.epoch == 0:
-        st.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
-        return
-    st.download_button("Download this network (JSON)", json.dumps(model.export()), "playground-network.json",
-                       mime="application/json", icon=":material/download:",
-                       help="Its features, layer sizes, activation, weights and biases, to use elsewhere.")
-    picture, curves = st.columns([3, 2], gap="large")
-    picture.altair_chart(playground_charts.boundary(model.grid(), data), width="stretch")
-    picture.caption("Background: the network's output, from orange (class 0) through white (unsure) to "
-                    "blue (class 1). Filled points are training data, hollow ones test data.")
-    with curves:
-        st.altair_chart(playground_charts.loss_curves(history), width="stretch")
-        layer_sizes = [len(features), *hidden, 1]
-        st.altair_chart(playground_charts.network(layer_sizes, model.model_.coefs_, features), width="stretch")
-    if hidden:
-        st.markdown("**What each hidden neuron responds to** (blue: high output, orange: low), layer by layer")
-        for number, maps in enumerate(model.neuron_maps(), start=1):
-            st.image([playground_charts.neuron_image(values) for values in maps],
-                     caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))],
-                     alt=[f"Where neuron {i + 1} of layer {number} fires over the plane" for i in range(len(maps))])
-
-
-training_view()
+buttons[1].button("Run again from the same start", icon=":material/replay:", on_click=again,
+                  help="Start again from the very same starting weights; this run's loss stays drawn, faded.")
+playing = PLAY(buttons[2]) and trainable
+buttons[3].caption("Changing any setting, or adding points, starts a fresh, untrained network.")
+previous = PREVIOUS.get()
+seen = len(points)
+training_view(model, data, playing, previous[1] if previous and previous[0] == settings else None,
+              add=None if regression else add_point, changed=lambda: len(POINTS.get()) != seen)
 
 try_this(
     "XOR with 0 hidden layers: train as long as you like, a single straight line never gets past about "
@@ -129,6 +127,8 @@ try_this(
     "Now 1 hidden layer of 2 to 4 neurons: each neuron draws one line, and together they carve out the quadrants.",
     "Two spirals needs more: try 3 layers of 8 with tanh and watch the boundary wind round.",
     "Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2².",
-    "Set the learning rate to 3 or 10: the loss jumps about or blows up.",
+    "Train, then press Run again from the same start with a larger learning rate: compare the two loss curves.",
+    "Choose Only your points and click a few of each class onto the plane; then see how few points fool it.",
+    "Regression, Hills and hollows: how many hidden neurons does it take to fit two hills and two hollows?",
 )
 lesson_footer(CONTROLS)

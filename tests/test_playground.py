@@ -7,11 +7,22 @@ from core.charts import playground as playground_charts
 
 @pytest.mark.parametrize("name", playground.DATASETS)
 @pytest.mark.parametrize("n_points", [50, 300])
-def test_every_data_set_has_the_requested_size_and_both_classes(name, n_points):
+def test_every_data_set_has_the_requested_size_and_every_class(name, n_points):
     X, y = playground.make_dataset(name, n_points, noise=0.2, seed=3)
     assert X.shape == (n_points, 2) and y.shape == (n_points,)
-    assert set(np.unique(y)) == {0, 1}
+    assert set(np.unique(y)) == set(range(playground.BLOBS.get(name, 2)))
     assert np.abs(X).max() <= playground.EXTENT
+
+
+@pytest.mark.parametrize("name", playground.SURFACES)
+def test_surfaces_give_a_number_at_every_point(name):
+    X, y = playground.make_dataset(name, 400, noise=0.0, seed=1)
+    assert X.shape == (400, 2) and y.dtype.kind == "f" and np.abs(X).max() <= playground.EXTENT
+    if name == "Tilted plane":
+        np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / (2 * playground.EXTENT))
+    else:  # a hill at (−0.75, −0.75), a hollow at (−0.75, 0.75): near the centres, nearly ±1
+        hill, hollow = np.argmin(np.abs(X - (-0.75, -0.75)).sum(1)), np.argmin(np.abs(X - (-0.75, 0.75)).sum(1))
+        assert y[hill] > 0.8 and y[hollow] < -0.8
 
 
 def test_data_sets_are_seeded():
@@ -106,3 +117,106 @@ def test_the_exported_network_gives_scikit_learns_predictions():
         a = 1 / (1 + np.exp(-z)) if index == len(exported["weights"]) - 1 else np.tanh(z)
     np.testing.assert_allclose(a[:, 0], model.model_.predict_proba(playground.expand(data.X_test, model.features))[:, 1],
                                rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["Three blobs", "Four blobs"])
+def test_several_classes_use_a_softmax_that_matches_scikit_learn(name):
+    X, y = playground.make_dataset(name, 300, 0.1, 0)
+    classes = playground.classes_in(y)
+    data = playground.split(X, y, 0.3, 0, classes)
+    model = playground.Playground(hidden=(6,), classes=classes).train(data, 30)
+    reference = model.model_.predict_proba(playground.expand(data.X_test, model.features))
+    np.testing.assert_allclose(model.predict(data.X_test), reference, rtol=1e-10, atol=1e-12)
+    assert model.history_["test_accuracy"][-1] >= 0.9
+    assert model.history_["test_loss"][-1] == pytest.approx(
+        -np.mean(np.log(reference[np.arange(len(data.y_test)), data.y_test])), rel=1e-9)
+    table = model.per_class(data)
+    assert list(table["class"]) == list(range(classes)) and table["test points"].sum() == len(data.y_test)
+    assert np.average(table["accuracy"], weights=table["test points"]) == pytest.approx(model.history_["test_accuracy"][-1])
+    grid = model.grid(10)
+    assert set(grid.columns) == {"x1", "x2", "class", "confidence"} and grid["confidence"].between(1 / classes, 1).all()
+    exported = model.export()
+    assert exported["layer_sizes"] == [2, 6, classes] and exported["output"].startswith("softmax")
+    playground_charts.boundary(grid, data, classes).to_dict()
+
+
+def test_regression_matches_scikit_learns_mlpregressor_and_scores_the_mean_squared_error():
+    X, y = playground.make_dataset("Hills and hollows", 300, 0.05, 0)
+    data = playground.split(X, y, 0.3, 0, classes=0)
+    model = playground.Playground(hidden=(8, 8), classes=0).train(data, 60)
+    reference = model.model_.predict(playground.expand(data.X_test, model.features))
+    np.testing.assert_allclose(model.predict(data.X_test), reference, rtol=1e-10, atol=1e-12)
+    assert model.history_["test_loss"][-1] == pytest.approx(np.mean((reference - data.y_test) ** 2), rel=1e-9)
+    assert model.history_["test_loss"][-1] < 0.5 * np.var(data.y_test)  # it learnt more than the mean
+    assert not model.history_["test_accuracy"]
+    grid = model.grid(10)
+    assert set(grid.columns) == {"x1", "x2", "value"}
+    assert model.export()["output"].startswith("identity") and model.export()["layer_sizes"][-1] == 1
+    playground_charts.boundary(grid, data, 0).to_dict()
+
+
+@pytest.mark.parametrize("classes", [2, 3, 0])
+def test_the_same_start_gives_the_same_run_and_another_start_does_not(classes):
+    name = {2: "Two moons", 3: "Three blobs", 0: "Tilted plane"}[classes]
+    X, y = playground.make_dataset(name, 200, 0.1, 0)
+    data = playground.split(X, y, 0.3, 0, classes)
+    runs = [playground.Playground(hidden=(4,), seed=seed, classes=classes).train(data, 3) for seed in (7, 7, 8)]
+    assert runs[0].history_["train_loss"] == runs[1].history_["train_loss"]  # identical, not just close
+    np.testing.assert_array_equal(runs[0].model_.coefs_[0], runs[1].model_.coefs_[0])
+    assert runs[0].history_["train_loss"][0] != runs[2].history_["train_loss"][0]
+
+
+def test_an_untrained_network_has_no_opinion_on_the_plane():
+    assert (playground.Playground(classes=2).grid(5)["probability"] == 0.5).all()
+    assert (playground.Playground(classes=4).grid(5)["confidence"] == 0).all()
+    assert (playground.Playground(classes=0).grid(5)["value"] == 0).all()
+
+
+def test_own_points_are_added_to_the_data_and_too_few_are_explained():
+    X, y = playground.make_dataset(playground.ONLY_YOURS)
+    assert X.shape == (0, 2)
+    X, y = playground.with_points(X, y, [[0.1, 0.2, 0], [0.3, -0.4, 1], [-1.0, 1.0, 2]])
+    np.testing.assert_array_equal(y, [0, 1, 2])
+    assert playground.classes_in(y) == 3
+    with pytest.raises(ValueError, match="at least 2 points of each class"):
+        playground.split(X, y, 0.3, 0, 3)
+    X, y = playground.with_points(X, y, [[0.5, 0.5, label] for label in (0, 1, 2)] * 1)
+    with pytest.raises(ValueError, match="keep some of each class for testing"):
+        playground.split(X, y, 0.1, 0, 3)
+
+
+def test_points_round_trip_through_csv():
+    X, y = playground.make_dataset("Four blobs", 120, 0.1, 2)
+    X2, y2 = playground.read_points(playground.points_csv(X, y).encode())
+    np.testing.assert_allclose(X2, X, atol=5e-6)
+    np.testing.assert_array_equal(y2, y)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b,c\n1,2,0\n", "columns x1, x2, label"),
+    ("x1,x2\n1,2\n", "columns x1, x2, label"),
+    ("x1,x2,label\n", "no points"),
+    ("x1,x2,label\n0.5,abc,1\n", "Line 2: x2 is not a number"),
+    ("x1,x2,label\n0.5,0.1,1\nNaN,0.2,0\n", "Line 3: x1 is not a number"),
+    ("x1,x2,label\n0.5,,1\n", "Line 2: x2 is not a number"),
+    ("x1,x2,label\n0.5,inf,1\n", "Line 2: x2 is not a number"),
+    ("x1,x2,label\n0.5,0.1,7\n", "Line 2: the label must be a class number from 0 to 3"),
+    ("x1,x2,label\n0.5,0.1,0.5\n", "Line 2: the label must be a class number"),
+    ("x1,x2,label\n0.5,9,1\n", "Line 2: the point lies outside the plane"),
+    ("x1,x2,label\n" + "0.1,0.1,0\n" * 2001, "2,001 points; at most 2,000"),
+    ("", "not a CSV file we can read"),
+])
+def test_bad_csv_files_are_refused_in_plain_words(text, message):
+    with pytest.raises(ValueError, match=message):
+        playground.read_points(text.encode())
+
+
+def test_a_binary_file_is_refused_not_crashed_on():
+    with pytest.raises(ValueError, match="CSV"):
+        playground.read_points(bytes(range(256)) * 4)
+
+
+def test_a_csv_with_spaces_and_capitals_in_its_header_is_read():
+    X, y = playground.read_points(b" X1 , x2 ,Label\n0.5, -0.25, 1\n-1, 1, 0\n")
+    np.testing.assert_allclose(X, [[0.5, -0.25], [-1, 1]])
+    assert y.tolist() == [1, 0]

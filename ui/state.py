@@ -50,6 +50,12 @@ class _Control:
     def value_of(self, raw):
         return raw
 
+    def setter(self, value):
+        """Return a callback that moves the widget to `value` (callbacks run before it is drawn)."""
+        def callback():
+            st.session_state[self.key] = value
+        return callback
+
 
 @dataclass(frozen=True)
 class Slider(_Control):

@@ -17,6 +17,10 @@ CLASS_0 = "#e69f00"  # orange: class 0, a negative weight, a neuron's low output
 CLASS_1 = "#0072b2"  # blue: class 1, a positive weight, a neuron's high output
 CLASS_0_EDGE = "#8a5f00"  # the outline of a class-0 point, darker than its fill
 CLASS_1_EDGE = "#004470"
+CLASS_2 = "#cc79a7"  # reddish purple: a third class
+CLASS_3 = "#009e73"  # bluish green: a fourth class
+CLASS_2_EDGE = "#7a3d63"
+CLASS_3_EDGE = "#005a42"
 POSITIVE = "#d55e00"  # weight pictures and saliency: ink here raises the sum
 NEGATIVE = "#0072b2"  # ink here lowers it
 

@@ -5,50 +5,101 @@ import pandas as pd
 from PIL import Image
 
 from core.charts.concepts import grid_cells
-from core.charts.palette import (BEST, CLASS_0, CLASS_0_EDGE, CLASS_1, CLASS_1_EDGE, CURRENT, INK, PAPER,
-                                  rgb)
+from core.charts.palette import (BEST, CLASS_0, CLASS_0_EDGE, CLASS_1, CLASS_1_EDGE, CLASS_2, CLASS_2_EDGE,
+                                  CLASS_3, CLASS_3_EDGE, CURRENT, INK, PAPER, rgb)
 from core.lessons.playground import EXTENT
 
-CLASS_COLORS = alt.Scale(domain=[0, 1], range=[CLASS_0, CLASS_1])
 SQUARE = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)
 
 
-def boundary(grid, data):
-    """Return the network's output over the plane with training (filled) and test (hollow) points."""
-    heat = grid_cells(grid, "x1", "x2", scale=SQUARE, mark={"opacity": 0.75},
-                      color=alt.Color("probability:Q", title="output", scale=alt.Scale(
-                          domain=[0, 0.5, 1], range=[CLASS_0, PAPER, CLASS_1])))
+SPOT = "spot"  # the selection a click on the plane makes: where to add a point
+SHAPES = ["circle", "square", "triangle-up", "diamond"]  # the second cue beside each class's colour
+FILLS = [CLASS_0, CLASS_1, CLASS_2, CLASS_3]
+EDGES = [CLASS_0_EDGE, CLASS_1_EDGE, CLASS_2_EDGE, CLASS_3_EDGE]
+VALUES = alt.Scale(domain=[-1, 0, 1], range=[CLASS_0, PAPER, CLASS_1], clamp=True)  # regression: low to high
+
+
+def _heat(grid, classes):
+    """The network's answer over the plane, clickable (selection SPOT, fields x1 and x2)."""
+    if "value" in grid:
+        color, opacity = alt.Color("value:Q", title="number", scale=VALUES), alt.value(0.75)
+    elif "class" in grid:
+        color = alt.Color("class:N", title="predicted class", scale=alt.Scale(domain=list(range(classes)),
+                                                                            range=FILLS[:classes]))
+        opacity = alt.Opacity("confidence:Q", title="how sure", scale=alt.Scale(domain=[1 / classes, 1],
+                                                                                 range=[0.05, 0.85], clamp=True))
+    else:
+        color = alt.Color("probability:Q", title="output", scale=alt.Scale(domain=[0, 0.5, 1],
+                                                                          range=[CLASS_0, PAPER, CLASS_1]))
+        opacity = alt.value(0.75)
+    return grid_cells(grid, "x1", "x2", scale=SQUARE, mark={"cursor": "crosshair"}, color=color,
+                      opacity=opacity).add_params(
+        alt.selection_point(name=SPOT, fields=["x1", "x2"], on="click", clear=False, empty=False))
+
+
+def _points(data, classes):
+    """Training points filled, test points hollow; classes by colour and shape, numbers by colour."""
     points = pd.concat([
         pd.DataFrame({"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}),
         pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
     ])
-    dots = alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
-        x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE),
-        color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=[CLASS_0_EDGE, CLASS_1_EDGE]), title="class"),
-        shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "square"]), title="class"),
-        fill=alt.Fill("label:N", scale=CLASS_COLORS, legend=None),
-        fillOpacity=alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
-                                    title="filled: training, hollow: test"),
-        tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N")])
-    return (heat + dots).resolve_scale(color="independent").properties(
-        height=420, description="The network's output over the plane, orange for class 0 and blue for "
-                                           "class 1, with the points: circles are class 0, squares class 1; filled "
-                                           "ones were trained on, hollow ones are test points.")
+    hollow = alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
+                             title="filled: training, hollow: test")
+    position = dict(x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE), fillOpacity=hollow)
+    if not classes:
+        return alt.Chart(points).mark_point(size=36, strokeWidth=1, shape="circle", color=INK).encode(
+            **position, fill=alt.Fill("label:Q", scale=VALUES, legend=None),  # the plane's legend reads for both
+            tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:Q", title="value", format=".2f")])
+    domain = list(range(classes))
+    return alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
+        **position,
+        color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=EDGES[:classes]), title="class"),
+        shape=alt.Shape("label:N", scale=alt.Scale(domain=domain, range=SHAPES[:classes]), title="class"),
+        fill=alt.Fill("label:N", scale=alt.Scale(domain=domain, range=FILLS[:classes]), legend=None),
+        tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N", title="class")])
 
 
-def loss_curves(history):
-    """Return training and test loss per epoch."""
+def boundary(grid, data, classes=2):
+    """Return the network's answer over the plane (two classes: the probability of class 1; more:
+    the likeliest class, fainter where it is unsure; regression, `classes` 0: the predicted number)
+    with the training (filled) and test (hollow) points. A click on the plane selects the grid cell
+    under it: selection SPOT, fields x1 and x2."""
+    if not classes:
+        words = ("the predicted number over the plane, orange for low through white to blue for high, with the "
+                 "points coloured by their own numbers")
+    else:
+        words = (f"the network's answer over the plane, one colour per class, with the points: class 0 circles, "
+                 f"class 1 squares{', class 2 triangles' if classes > 2 else ''}"
+                 f"{', class 3 diamonds' if classes > 3 else ''}")
+    return (_heat(grid, classes) + _points(data, classes)).resolve_scale(color="independent").properties(
+        height=420, description=f"{words[0].upper()}{words[1:]}; filled points were trained on, hollow ones are "
+                                "test points. Click the plane to add a point.")
+
+
+def _losses(history, run):
     table = pd.DataFrame({"epoch": np.arange(1, len(history["train_loss"]) + 1),
                           "training": history["train_loss"], "test": history["test_loss"]})
-    long = table.melt("epoch", var_name="set", value_name="loss")
+    return table.melt("epoch", var_name="set", value_name="loss").assign(run=run)
+
+
+def loss_curves(history, previous=None, loss_name="log loss"):
+    """Return training and test loss per epoch; with `previous` (an earlier run's history), that
+    run's curves too, faded, for comparison."""
+    runs = ["this run", "previous run"]
+    long = pd.concat([_losses(history, runs[0])] + ([_losses(previous, runs[1])] if previous else []))
     return alt.Chart(long).mark_line().encode(
-        x=alt.X("epoch:Q"), y=alt.Y("loss:Q", title="loss (log loss)", scale=alt.Scale(zero=True)),
+        x=alt.X("epoch:Q"), y=alt.Y("loss:Q", title=f"loss ({loss_name})", scale=alt.Scale(zero=True)),
         color=alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=[CURRENT, BEST]), title=None,
                         legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]),
                                   legend=None),
-        tooltip=[alt.Tooltip("epoch:Q"), alt.Tooltip("set:N"), alt.Tooltip("loss:Q", format=".4f")],
-    ).properties(height=200, description="Training (solid) and test (dashed) loss after each epoch.")
+        opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), title=None,
+                            legend=alt.Legend(orient="bottom") if previous else None),
+        detail="run:N",
+        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("epoch:Q"), alt.Tooltip("set:N"),
+                 alt.Tooltip("loss:Q", format=".4f")],
+    ).properties(height=200, description="Training (solid) and test (dashed) loss after each epoch"
+                 + ("; the previous run from the same start is drawn faded." if previous else "."))
 
 
 def network(layer_sizes, coefs, input_names):

@@ -1,9 +1,11 @@
 """The hidden-layers playground: 2-D data sets, input features, and a small network trained epoch
-by epoch with scikit-learn's MLPClassifier.
+by epoch with scikit-learn's MLPClassifier (two to four classes) or MLPRegressor (a number).
 
-Written here only what scikit-learn lacks: the XOR and spiral generators, the feature expansion,
-the forward pass that exposes each hidden neuron, and the grid evaluation for the heat map.
+Written here only what scikit-learn lacks: the XOR, spiral and surface generators, reading the
+learner's own points, the feature expansion, the forward pass that exposes each hidden neuron, and
+the grid evaluation for the heat map.
 """
+import io
 import warnings
 from dataclasses import dataclass, field
 
@@ -13,12 +15,20 @@ from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from core.lessons.neuron import sigmoid
 
 EXTENT = 1.6  # every data set fits in the square [−EXTENT, EXTENT]²
-DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals")
+DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals", "Three blobs",
+            "Four blobs")
+SURFACES = ("Tilted plane", "Hills and hollows")  # regression: a number to predict at each point
+ONLY_YOURS = "Only your points"  # no generated points: the learner's clicks and uploads alone
+MAX_CLASSES = 4
+CORNERS = ((-0.75, -0.75), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75))  # the blobs' centres, class by class
+BLOBS = {"Two blobs": 2, "Three blobs": 3, "Four blobs": 4}
+CSV_COLUMNS = ("x1", "x2", "label")
+MAX_ROWS = 2000  # an uploaded file's points: more than the plane shows clearly, and a step stays fast
 FEATURES = {
     "x1": lambda x1, x2: x1,
     "x2": lambda x1, x2: x2,
@@ -36,8 +46,6 @@ ACTIVATIONS = {  # the lesson's names → scikit-learn's, with the function itse
 }
 DIVERGED_LOSS = 50.0  # a mean log loss this high means the weights have blown up
 DIVERGED_WEIGHT = 1e6
-# Always answering 50/50 scores a log loss of ln 2; twice that is worse than a coin toss.
-UNSTABLE_LOSS = 2 * np.log(2)
 UNSTABLE_WINDOW = 5  # epochs looked back on
 
 
@@ -58,12 +66,26 @@ def _xor(n_points, noise, rng):
     return points + noise * rng.standard_normal(points.shape), labels
 
 
+def _surface(name, n_points, noise, rng):
+    """Points spread over the square, each with a real number to predict, about −1 to 1."""
+    X = rng.uniform(-EXTENT, EXTENT, (n_points, 2)) * 0.95
+    if name == "Tilted plane":
+        values = (X[:, 0] + X[:, 1]) / (2 * EXTENT)
+    else:  # hills and hollows: two bumps up, two down
+        values = sum(sign * np.exp(-((X - centre) ** 2).sum(axis=1) / (2 * 0.4 ** 2))
+                     for sign, centre in zip((1, 1, -1, -1), CORNERS))
+    return X, values + noise * rng.standard_normal(n_points)
+
+
 def make_dataset(name, n_points=300, noise=0.1, seed=0):
-    """Return X of shape (n, 2) inside the square and labels y of shape (n,) in {0, 1}."""
+    """Return X of shape (n, 2) inside the square and y of shape (n,): class labels 0, 1, … for a
+    classification data set, real numbers for a regression surface (SURFACES)."""
     rng = np.random.default_rng(seed)
-    if name == "Two blobs":
-        X, y = make_blobs(n_points, centers=[(-0.7, -0.7), (0.7, 0.7)], cluster_std=0.25 + noise,
-                          random_state=seed)
+    if name in SURFACES:
+        X, values = _surface(name, n_points, noise, rng)
+        return np.clip(X, -EXTENT, EXTENT), values
+    if name in BLOBS:
+        X, y = make_blobs(n_points, centers=CORNERS[:BLOBS[name]], cluster_std=0.25 + noise, random_state=seed)
     elif name == "Circle in a ring":
         X, y = make_circles(n_points, noise=noise, factor=0.45, random_state=seed)
         X, y = X * 1.2, 1 - y  # the inner circle is class 1
@@ -74,6 +96,8 @@ def make_dataset(name, n_points=300, noise=0.1, seed=0):
         X, y = _xor(n_points, noise, rng)
     elif name == "Two spirals":
         X, y = _spirals(n_points, noise, rng)
+    elif name == ONLY_YOURS:
+        return np.empty((0, 2)), np.empty(0, dtype=int)
     else:
         raise ValueError(f"unknown data set {name!r}; choose one of {DATASETS}")
     return np.clip(X, -EXTENT, EXTENT), y.astype(int)
@@ -92,15 +116,100 @@ class Split:
     y_test: np.ndarray
 
 
-def split(X, y, test_share=0.3, seed=0):
-    """Return a stratified train/test Split."""
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_share, stratify=y, random_state=seed)
+def classes_in(y):
+    """How many classes labels y name (labels are 0, 1, …): at least 2."""
+    return max(2, int(np.max(y)) + 1) if len(y) else 2
+
+
+def split(X, y, test_share=0.3, seed=0, classes=2):
+    """Return a train/test Split, stratified by class (`classes` 0: regression, not stratified);
+    raise ValueError, in words, when there are too few points to keep some of each class for
+    training and for testing."""
+    if classes:
+        counts = np.bincount(np.asarray(y, dtype=int), minlength=classes)
+        if len(y) == 0 or counts.min() < 2:
+            raise ValueError(f"Add at least 2 points of each class (0 to {classes - 1}): the network needs every "
+                             "class to learn from, and some of each are kept back for testing.")
+    elif len(y) < 4:
+        raise ValueError("Add at least 4 points, so that some can be kept back for testing.")
+    try:
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_share,
+                                                            stratify=y if classes else None, random_state=seed)
+    except ValueError as error:
+        raise ValueError("Too few points to keep some of each class for testing: add points, or change the "
+                         "test share.") from error
     return Split(X_train, y_train, X_test, y_test)
+
+
+def with_points(X, y, points):
+    """Return the data set (X, y) with the learner's own points [(x1, x2, label), ...] added."""
+    if not len(points):
+        return X, y
+    own = np.asarray(points, dtype=float).reshape(-1, 3)
+    return np.vstack([X, own[:, :2]]), np.concatenate([y, own[:, 2].astype(int)])
+
+
+def _first_bad(mask):
+    """The file line of the first True in a row mask (line 1 holds the column names)."""
+    return int(np.flatnonzero(mask)[0]) + 2
+
+
+def read_points(data):
+    """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
+    at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
+    which line."""
+    try:
+        table = pd.read_csv(io.BytesIO(data), skipinitialspace=True, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError("This is not a CSV file we can read: save it as comma-separated text with the columns "
+                         "x1, x2, label.") from error
+    columns = [str(name).strip().lower() for name in table.columns]
+    if columns != list(CSV_COLUMNS):
+        raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file has "
+                         f"{len(columns)} column(s): {', '.join(columns[:5])}{'…' if len(columns) > 5 else ''}.")
+    if table.empty:
+        raise ValueError("The file has no points: only the line of column names.")
+    if len(table) > MAX_ROWS:
+        raise ValueError(f"The file has {len(table):,} points; at most {MAX_ROWS:,} can be used.")
+    numbers = table.apply(lambda column: pd.to_numeric(column.str.strip(), errors="coerce")).to_numpy(float)
+    for index, name in enumerate(CSV_COLUMNS):
+        missing = ~np.isfinite(numbers[:, index])
+        if missing.any():
+            raise ValueError(f"Line {_first_bad(missing)}: {name} is not a number (it is empty, text, NaN or "
+                             "infinite). Every point needs three numbers.")
+    outside = np.abs(numbers[:, :2]).max(axis=1) > EXTENT
+    if outside.any():
+        raise ValueError(f"Line {_first_bad(outside)}: the point lies outside the plane shown; x1 and x2 must be "
+                         f"between −{EXTENT} and {EXTENT}.")
+    labels = numbers[:, 2]
+    wrong = ~np.isin(labels, range(MAX_CLASSES))
+    if wrong.any():
+        raise ValueError(f"Line {_first_bad(wrong)}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
+    return numbers[:, :2], labels.astype(int)
+
+
+def points_csv(X, y):
+    """Return points (X, y) as CSV text with the columns x1, x2, label: what read_points reads."""
+    return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y}).to_csv(index=False, float_format="%.6g")
+
+
+def softmax(z):
+    """Each row of z turned into probabilities that add up to 1 (shifted first, so exp never overflows)."""
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+OUTPUTS = {  # scikit-learn's output activation → (the function, what the output means)
+    "logistic": (sigmoid, "sigmoid: the probability of class 1"),
+    "softmax": (softmax, "softmax: one probability per class, adding up to 1"),
+    "identity": (lambda z: z, "identity: the predicted number itself"),
+}
 
 
 @dataclass
 class Playground:
-    """A network, the features it sees, and its history: train with `train`, look with `grid`."""
+    """A network, the features it sees, and its history: train with `train`, look with `grid`.
+    `classes` is 2 to 4 for classification, 0 for regression (one real-valued output)."""
 
     hidden: tuple = (4, 4)
     activation: str = "tanh"
@@ -108,39 +217,61 @@ class Playground:
     batch_size: int = 10
     alpha: float = 0.0  # L2 regularisation strength
     features: tuple = ("x1", "x2")
-    seed: int = 0
+    seed: int = 0  # of the starting weights and of the order points are visited in
+    classes: int = 2
     history_: dict = field(default_factory=lambda: {"train_loss": [], "test_loss": [],
                                                     "train_accuracy": [], "test_accuracy": []})
     diverged_: bool = False
+    chance_loss_: float = np.log(2)  # the loss of a network that has learnt nothing (set by train)
 
     def __post_init__(self):
-        self.model_ = MLPClassifier(
-            hidden_layer_sizes=tuple(self.hidden), activation=ACTIVATIONS[self.activation][0], solver="sgd",
-            learning_rate_init=self.learning_rate, batch_size=self.batch_size, alpha=self.alpha,
-            momentum=0.9, random_state=self.seed)
+        settings = dict(hidden_layer_sizes=tuple(self.hidden), activation=ACTIVATIONS[self.activation][0],
+                        solver="sgd", learning_rate_init=self.learning_rate, batch_size=self.batch_size,
+                        alpha=self.alpha, momentum=0.9, random_state=self.seed)
+        self.model_ = MLPRegressor(**settings) if self.regression else MLPClassifier(**settings)
+
+    @property
+    def regression(self):
+        return self.classes == 0
+
+    @property
+    def loss_name(self):
+        return "mean squared error" if self.regression else "log loss"
 
     @property
     def epoch(self):
         return len(self.history_["train_loss"])
 
     @property
+    def trained(self):
+        return hasattr(self.model_, "coefs_")
+
+    @property
     def unstable(self):
-        """True when, after the first epoch, the loss recently jumped above a coin toss's: the
+        """True when, after the first epoch, the loss recently jumped above twice that of a network
+        that has learnt nothing (always 1/k for each of k classes, or always the mean number): the
         steps are too big and training bounces about instead of settling."""
         recent = self.history_["train_loss"][1:][-UNSTABLE_WINDOW:]
-        return any(loss > UNSTABLE_LOSS for loss in recent)
+        return any(loss > 2 * self.chance_loss_ for loss in recent)
+
+    def _fit_once(self, inputs, targets):
+        if self.regression:
+            self.model_.partial_fit(inputs, targets)
+        else:
+            self.model_.partial_fit(inputs, targets, classes=list(range(self.classes)))
 
     def train(self, data, epochs):
         """Train for `epochs` more passes over data.X_train, recording losses and accuracies.
         Stops, with diverged_ set, once the loss is no longer finite or blows up."""
         inputs = expand(data.X_train, self.features)
+        self.chance_loss_ = float(np.var(data.y_train)) if self.regression else float(np.log(self.classes))
         for _ in range(epochs):
             if self.diverged_:
                 break
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 try:
-                    self.model_.partial_fit(inputs, data.y_train, classes=[0, 1])
+                    self._fit_once(inputs, data.y_train)
                 except ValueError:  # scikit-learn refuses non-finite weights
                     self.diverged_ = True
                     break
@@ -154,46 +285,80 @@ class Playground:
                 self.history_[name].append(value)
         return self
 
+    def predict(self, X):
+        """The network's answer for points X (n, 2): (n, k) class probabilities, or (n,) numbers."""
+        outputs = self.layer_outputs(X)[-1]
+        if self.regression:
+            return outputs[:, 0]
+        return np.column_stack([1 - outputs[:, 0], outputs[:, 0]]) if outputs.shape[1] == 1 else outputs
+
     def _scores(self, data):
         scores = {}
         for part, X, y in (("train", data.X_train, data.y_train), ("test", data.X_test, data.y_test)):
             with np.errstate(all="ignore"):
-                probability = self.model_.predict_proba(expand(X, self.features))[:, 1]
-            if not np.all(np.isfinite(probability)):
+                answer = self.predict(X)
+            if not np.all(np.isfinite(answer)):
                 return {"train_loss": np.inf}
-            scores[f"{part}_loss"] = float(log_loss(y, probability, labels=[0, 1]))
-            scores[f"{part}_accuracy"] = float(np.mean((probability > 0.5) == y))
+            if self.regression:
+                scores[f"{part}_loss"] = float(np.mean((answer - y) ** 2))
+            else:
+                scores[f"{part}_loss"] = float(log_loss(y, answer, labels=list(range(self.classes))))
+                scores[f"{part}_accuracy"] = float(np.mean(answer.argmax(axis=1) == y))
         return scores
+
+    def per_class(self, data):
+        """Per class, on the test points: how many there are, the share read right, and the mean
+        loss −ln p(true class)."""
+        probabilities = self.predict(data.X_test)
+        rows = []
+        for label in range(self.classes):
+            mine = data.y_test == label
+            rows.append({"class": label, "test points": int(mine.sum()),
+                         "accuracy": float(np.mean(probabilities[mine].argmax(axis=1) == label)) if mine.any() else np.nan,
+                         "loss": float(-np.mean(np.log(np.clip(probabilities[mine, label], 1e-15, 1))))
+                         if mine.any() else np.nan})
+        return pd.DataFrame(rows)
 
     def layer_outputs(self, X):
         """Return every layer's output for points X (n, 2): a list of arrays (n, neurons),
-        hidden layers first and the output probability last. Each is act(previous · W + b)."""
+        hidden layers first and the output last. Each is act(previous · W + b); the output's act
+        is a sigmoid (two classes), a softmax (more) or nothing (regression)."""
         act = ACTIVATIONS[self.activation][1]
         outputs, a = [], expand(X, self.features)
         last = len(self.model_.coefs_) - 1
         with np.errstate(all="ignore"):
             for index, (weights, bias) in enumerate(zip(self.model_.coefs_, self.model_.intercepts_)):
                 z = a @ weights + bias
-                a = sigmoid(z) if index == last else act(z)
+                a = OUTPUTS[self.model_.out_activation_][0](z) if index == last else act(z)
                 outputs.append(a)
         return outputs
 
     def export(self):
         """Return the network as plain data, ready for JSON: the input features, the layer sizes,
-        the hidden activation, and per layer the weights (n_in, n_out) and biases. The output
-        neuron is a sigmoid: its value is the probability of class 1."""
-        return {"features": list(self.features), "layer_sizes": [len(self.features), *self.hidden, 1],
-                "activation": self.activation, "output": "sigmoid: the probability of class 1",
-                "epochs": self.epoch, "weights": [weights.tolist() for weights in self.model_.coefs_],
+        the hidden activation, the output's activation, and per layer the weights (n_in, n_out)
+        and biases."""
+        return {"features": list(self.features),
+                "layer_sizes": [len(self.features), *self.hidden, int(self.model_.n_outputs_)],
+                "activation": self.activation, "output": OUTPUTS[self.model_.out_activation_][1],
+                "classes": self.classes, "epochs": self.epoch,
+                "weights": [weights.tolist() for weights in self.model_.coefs_],
                 "biases": [bias.tolist() for bias in self.model_.intercepts_]}
 
     def grid(self, resolution=60):
-        """Return the output probability over the square as a table (x1, x2, probability)."""
+        """Return the network's answer over the square as a table: x1, x2 and `probability` (of
+        class 1, two classes), `class` and `confidence` (more classes) or `value` (regression).
+        Before any training the network has no answer: probability 0.5, confidence 0, value 0."""
         values = np.linspace(-EXTENT, EXTENT, resolution)
         g1, g2 = np.meshgrid(values, values, indexing="ij")
         points = np.column_stack([g1.ravel(), g2.ravel()])
-        probability = self.layer_outputs(points)[-1][:, 0]
-        return pd.DataFrame({"x1": points[:, 0], "x2": points[:, 1], "probability": probability})
+        table = pd.DataFrame({"x1": points[:, 0], "x2": points[:, 1]})
+        if self.regression:
+            return table.assign(value=self.predict(points) if self.trained else 0.0)
+        probabilities = self.predict(points) if self.trained else np.full((len(points), self.classes), 0.5)
+        if self.classes == 2:
+            return table.assign(probability=probabilities[:, 1])
+        confidence = probabilities.max(axis=1) if self.trained else np.zeros(len(points))
+        return table.assign(**{"class": probabilities.argmax(axis=1), "confidence": confidence})
 
     def neuron_maps(self, resolution=24):
         """Return, per hidden layer, an array (neurons, resolution, resolution) of each hidden

@@ -160,3 +160,17 @@ def test_a_teachers_link_shows_only_the_controls_it_names(page, server):
     assert page.get_by_role("combobox", name="Activation").count() == 1
     assert page.locator("[data-testid=stMain] [data-testid=stSlider]").count() == 0  # no layer count
     assert page.get_by_text("names no control of this page").count() == 1
+
+
+def test_clicking_the_plane_adds_a_point_of_the_chosen_class(page, server):
+    page.goto(f"{server}/hidden_layers?dataset=Only%20your%20points")
+    settle(page)
+    plane = page.locator("[data-testid=stVegaLiteChart]").first
+    plane.scroll_into_view_if_needed()
+    box = plane.bounding_box()
+    for share in (0.3, 0.6):  # two clicks, two points
+        page.mouse.click(box["x"] + box["width"] * share, box["y"] + box["height"] * share)
+        settle(page)
+        plane = page.locator("[data-testid=stVegaLiteChart]").first
+    assert page.get_by_text("Your own points (2)").count() == 1
+    assert page.locator("[data-testid=stException]").count() == 0

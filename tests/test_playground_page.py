@@ -1,0 +1,78 @@
+"""AppTest of the hidden-layers page's own data, several classes, regression and same-start runs."""
+import numpy as np
+
+from core.lessons import playground
+from tests.conftest import metric
+
+PAGE = "pages/hidden_layers.py"
+
+
+def press(app, label):
+    next(button for button in app.button if button.label == label).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def uploader(app):
+    return app.get("file_uploader")[0]
+
+
+def test_an_uploaded_csv_becomes_the_data_and_trains_with_every_class(open_page):
+    app = open_page(PAGE)
+    X, y = playground.make_dataset("Three blobs", 90, 0.05, 4)
+    uploader(app).set_value(("mine.csv", playground.points_csv(X, y).encode(), "text/csv")).run()
+    assert not app.exception
+    assert app.selectbox(key="dataset").value == playground.ONLY_YOURS
+    assert any(expander.label == "Your own points (90)" for expander in app.expander)
+    press(app, "Train 10 epochs")
+    assert metric(app, "Epoch") == "10"
+    assert any("Each class on the test points" in text.value for text in app.markdown)
+    [table] = [frame.value for frame in app.dataframe if "class" in frame.value.columns]
+    assert list(table["class"]) == [0, 1, 2] and table["test points"].sum() == 27  # 30% of 90
+
+
+def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(open_page):
+    app = open_page(PAGE)
+    app.session_state["playground_points"] = [[0.1, 0.1, 0], [0.2, 0.2, 1]]
+    app.run()
+    uploader(app).set_value(("bad.csv", b"x1,x2,label\n0.1,0.2,1\n0.3,oops,0\n", "text/csv")).run()
+    assert not app.exception
+    assert any("bad.csv: Line 3: x2 is not a number" in error.value for error in app.error)
+    assert app.session_state["playground_points"] == [[0.1, 0.1, 0], [0.2, 0.2, 1]]
+    assert app.selectbox(key="dataset").value == "XOR quadrants"
+
+
+def test_only_your_points_asks_for_points_until_there_are_enough_then_clears(open_page):
+    app = open_page(PAGE)
+    app.selectbox(key="dataset").set_value(playground.ONLY_YOURS).run()
+    assert any("Add at least 2 points of each class" in info.value for info in app.info)
+    assert next(button for button in app.button if button.label == "Train 10 epochs").disabled
+    rng = np.random.default_rng(0)
+    app.session_state["playground_points"] = [[*rng.uniform(-1, 1, 2), label % 2] for label in range(20)]
+    app.run()
+    press(app, "Train 10 epochs")
+    assert metric(app, "Epoch") == "10"
+    press(app, "Clear your points")
+    assert app.session_state["playground_points"] == []
+    assert any("Add at least 2 points of each class" in info.value for info in app.info)
+
+
+def test_regression_reports_the_mean_squared_error(open_page):
+    app = open_page(PAGE)
+    app.selectbox(key="problem").set_value("Regression").run()
+    assert not app.get("file_uploader")  # own points are for classes
+    press(app, "Train 10 epochs")
+    assert float(metric(app, "Test loss (MSE)")) >= 0
+    assert not [m for m in app.metric if m.label == "Test accuracy"]
+
+
+def test_running_again_from_the_same_start_repeats_the_run_and_keeps_the_first_to_compare(open_page):
+    app = open_page(PAGE)
+    press(app, "Train 10 epochs")
+    first = list(app.session_state["playground"][1].history_["train_loss"])
+    press(app, "Run again from the same start")
+    assert app.session_state["playground_previous"][1]["train_loss"] == first
+    press(app, "Train 10 epochs")
+    assert app.session_state["playground"][1].history_["train_loss"] == first  # the very same run
+    press(app, "New start")
+    press(app, "Train 10 epochs")
+    assert app.session_state["playground"][1].history_["train_loss"] != first

@@ -1,0 +1,140 @@
+"""The hidden-layers page's larger parts: the learner's own points (click, upload, clear,
+download) and the training view (scores, the clickable plane, loss curves, the network's insides)."""
+import json
+
+import streamlit as st
+
+from core.charts import playground as playground_charts
+from core.lessons import playground
+from ui.state import State, bump
+
+CLICK = State("playground_click")  # the plane chart's selection: where the learner clicked
+UPLOAD = State("playground_upload", int)  # bumped to empty the file box after its points are taken
+UPLOAD_PROBLEM = State("playground_upload_problem")  # why the last file was refused, until the next one
+EPOCHS_PER_TICK = 10
+TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
+
+
+def _take_upload(points, only_yours):
+    """A file arrived: its points become the learner's points (shown alone), or say what is wrong."""
+    upload = st.session_state.get(f"{UPLOAD.key}_{UPLOAD.get()}")
+    if upload is None:
+        return
+    try:
+        X, y = playground.read_points(upload.getvalue())
+    except ValueError as error:
+        UPLOAD_PROBLEM.set(f"{upload.name}: {error}")
+        return
+    UPLOAD_PROBLEM.set(None)
+    points.set([[float(x1), float(x2), int(label)] for (x1, x2), label in zip(X, y)])
+    only_yours()
+    bump(UPLOAD)()
+
+
+def own_points_box(new_class, points, shown, only_yours):
+    """The learner's own points: the class a click adds, clear, upload and download. `shown` is
+    the data on the plane (X, y); `only_yours` switches the data set to the learner's points alone.
+    Returns the class a click adds."""
+    with st.expander(f"Your own points ({len(points.get())})", icon=":material/add_location_alt:"):
+        chosen = new_class()
+        st.caption("Click the plane below to add a point of this class. Adding points starts a fresh network.")
+        st.button("Clear your points", icon=":material/delete:", on_click=points.reset,
+                  disabled=not points.get(), help="Remove every point you added or uploaded.")
+        st.file_uploader(f"Upload points: a CSV with the columns x1, x2, label (a class 0–{playground.MAX_CLASSES - 1}), "
+                         f"at most {playground.MAX_ROWS:,} rows, x1 and x2 between −{playground.EXTENT} and "
+                         f"{playground.EXTENT}", type=["csv"], key=f"{UPLOAD.key}_{UPLOAD.get()}",
+                         on_change=_take_upload, args=(points, only_yours))
+        if UPLOAD_PROBLEM.get():
+            st.error(UPLOAD_PROBLEM.get(), icon=":material/error:")
+        st.download_button("Download these points (CSV)", playground.points_csv(*shown), "playground-points.csv",
+                           mime="text/csv", icon=":material/download:",
+                           help="Every point on the plane, generated and yours, as x1, x2, label.")
+    return chosen
+
+
+def _clicked(add):
+    """The plane was clicked: add a point where (the grid cell's centre)."""
+    selected = (CLICK.get() or {}).get("selection", {}).get(playground_charts.SPOT) or []
+    if selected:
+        add(round(float(selected[0]["x1"]), 3), round(float(selected[0]["x2"]), 3))
+
+
+def _scores(model):
+    history, scores = model.history_, st.columns(3)
+    scores[0].metric("Epoch", model.epoch)
+    if history["train_loss"] and model.regression:
+        scores[1].metric("Training loss (MSE)", f"{history['train_loss'][-1]:.4f}")
+        scores[2].metric("Test loss (MSE)", f"{history['test_loss'][-1]:.4f}")
+    elif history["train_loss"]:
+        scores[1].metric("Training accuracy", f"{history['train_accuracy'][-1]:.0%}")
+        scores[2].metric("Test accuracy", f"{history['test_accuracy'][-1]:.0%}")
+    if model.diverged_:
+        st.error(f"**Diverged** at epoch {model.epoch + 1}: with learning rate {model.learning_rate:g} the "
+                 "steps overshoot so far that the loss blew up, and the weights are now meaningless. "
+                 "Lower the learning rate and start again.", icon=":material/trending_up:")
+    elif model.unstable:
+        guess = "the mean for every point" if model.regression else f"1/{model.classes} for every class"
+        st.warning(f"**Unstable**: with learning rate {model.learning_rate:g} the loss keeps jumping above "
+                   f"{2 * model.chance_loss_:.2f}, twice that of always answering {guess}. The steps overshoot "
+                   "the valley; a smaller learning rate will settle.", icon=":material/show_chart:")
+
+
+def _insides(model, data, previous):
+    """The loss curves (and the previous run's, faded) and the per-class scores."""
+    st.download_button("Download this network (JSON)", json.dumps(model.export()), "playground-network.json",
+                       mime="application/json", icon=":material/download:",
+                       help="Its features, layer sizes, activations, weights and biases, to use elsewhere.")
+    st.altair_chart(playground_charts.loss_curves(model.history_, previous, model.loss_name), width="stretch")
+    if model.classes > 2:
+        st.markdown("**Each class on the test points**: the share read right, and its mean loss −ln p(its class)")
+        st.dataframe(model.per_class(data).round(3), hide_index=True)
+    layer_sizes = [len(model.features), *model.hidden, int(model.model_.n_outputs_)]
+    st.altair_chart(playground_charts.network(layer_sizes, model.model_.coefs_, model.features), width="stretch")
+
+
+def _neurons(model):
+    st.markdown("**What each hidden neuron responds to** (blue: high output, orange: low), layer by layer")
+    for number, maps in enumerate(model.neuron_maps(), start=1):
+        st.image([playground_charts.neuron_image(values) for values in maps],
+                 caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))],
+                 alt=[f"Where neuron {i + 1} of layer {number} fires over the plane" for i in range(len(maps))])
+
+
+def _caption(model):
+    if model.regression:
+        return ("Background: the network's prediction, from orange (low) through white (0) to blue (high). Points are "
+                "coloured by their own numbers; filled ones are training data, hollow ones test data.")
+    if model.classes > 2:
+        return ("Background: the class the network picks, one colour per class, fainter where it is unsure. Filled "
+                "points are training data, hollow ones test data. Click to add a point.")
+    return ("Background: the network's output, from orange (class 0) through white (unsure) to blue (class 1). "
+            "Filled points are training data, hollow ones test data. Click to add a point.")
+
+
+def training_view(model, data, playing, previous, add=None, changed=lambda: False):
+    """Scores, the plane (clickable when `add(x1, x2)` is given), and the network's insides, in a
+    fragment: with `playing` it trains a few epochs every second, redrawing only itself.
+    `changed()` says the learner's points changed, so the page must build a fresh network."""
+    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    def view():
+        if changed():
+            st.rerun(scope="app")
+        if playing and not model.diverged_:
+            model.train(data, EPOCHS_PER_TICK)
+        _scores(model)
+        picture, curves = st.columns([3, 2], gap="large")
+        chart = playground_charts.boundary(model.grid(), data, model.classes)
+        if add is None:
+            picture.altair_chart(chart, width="stretch")
+        else:
+            picture.altair_chart(chart, width="stretch", key=CLICK.key, on_select=lambda: _clicked(add),
+                                 selection_mode=playground_charts.SPOT)
+        picture.caption(_caption(model))
+        if model.epoch == 0:
+            curves.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
+            return
+        with curves:
+            _insides(model, data, previous)
+        if model.hidden:
+            _neurons(model)
+    view()
