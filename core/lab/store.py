@@ -1,0 +1,276 @@
+"""The class lab's storage: rooms and the drawings a class adds to them, in a real database.
+
+One module holds the schema and every query. SQLAlchemy 2 (Core) talks to SQLite by default, a
+file in the model folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB`
+names another database, such as `postgresql+psycopg://user:password@host/db`, which several app
+servers behind a load balancer share. Tables are created on start.
+
+What is stored per drawing: the room, the 28 × 28 image the network read (and the same drawing
+resized straight to 28 × 28), the digit the student meant, the network's reading and confidence,
+the network's key and the time. No names, addresses, cookies or browser data.
+
+A room has a short code anyone in the class may use, and a teacher key, shown once and kept only
+as a SHA-256 hash (the key is 128 random bits, so a slow hash adds nothing), compared in constant
+time. Only the key deletes drawings or clears a room.
+"""
+import hashlib
+import hmac
+import io
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
+CODE_LENGTH = 6
+MAX_DRAWINGS = 2000  # per room
+MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
+SIDE = 28
+FILE_NAME = "class-lab.sqlite"
+
+METADATA = sa.MetaData()
+ROOMS = sa.Table(
+    "rooms", METADATA,
+    sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
+    sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+DRAWINGS = sa.Table(
+    "drawings", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("label", sa.SmallInteger, nullable=False),  # the digit the student meant
+    sa.Column("predicted", sa.SmallInteger, nullable=False),  # what the network read
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("network", sa.String(80), nullable=False),  # the network's key
+    sa.Column("image", sa.LargeBinary, nullable=False),  # 784 bytes: the MNIST-style image, 0–255
+    sa.Column("straight", sa.LargeBinary, nullable=False),  # 784 bytes: the drawing resized straight
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
+)
+
+
+class LabUnavailable(RuntimeError):
+    """The database cannot be reached or written; the message says so in plain words."""
+
+
+class RoomProblem(ValueError):
+    """A room code, key, label or addition that cannot be accepted; the message says why."""
+
+
+@dataclass(frozen=True)
+class Room:
+    code: str
+    teacher_key: str  # shown once, never stored
+
+
+@dataclass(frozen=True)
+class Drawings:
+    """A room's drawings, oldest first."""
+
+    ids: np.ndarray  # (n,) int
+    labels: np.ndarray  # (n,) int
+    predicted: np.ndarray  # (n,) int
+    confidence: np.ndarray  # (n,) float
+    networks: tuple  # (n,) str
+    images: np.ndarray  # (n, 28, 28) uint8
+    straight: np.ndarray  # (n, 28, 28) uint8
+
+    def __len__(self):
+        return len(self.ids)
+
+
+def default_url():
+    """$NN_EXPLORER_DB, else a SQLite file in the model folder."""
+    from core.digits.store import default_directory
+
+    return os.environ.get("NN_EXPLORER_DB") or f"sqlite:///{default_directory() / FILE_NAME}"
+
+
+def valid_code(code):
+    """True if `code` could be a room code (checked before any query)."""
+    return isinstance(code, str) and len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
+
+
+def _digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _as_bytes(image):
+    pixels = np.asarray(image)
+    if pixels.shape != (SIDE, SIDE):
+        raise RoomProblem(f"a drawing must be {SIDE} × {SIDE} pixels, got {pixels.shape}")
+    if pixels.dtype != np.uint8:
+        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    return pixels.tobytes()
+
+
+def _sqlite_settings(connection, _):
+    connection.isolation_level = None  # the driver begins no transactions itself: _sqlite_begin does
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA busy_timeout=30000")  # a writer waits for another, up to 30 s
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection):
+    """A write transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two writers queue
+    (busy_timeout) instead of one failing when it tries to write after reading; reads just BEGIN."""
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
+
+
+def _unavailable(error):
+    text = str(getattr(error, "orig", error)).lower()
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return LabUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
+    return LabUnavailable("The class lab's database cannot be reached right now, so drawings cannot be stored or "
+                          "shown. The network still reads drawings.")
+
+
+class Lab:
+    """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
+
+    def __init__(self, url=None):
+        self.url = url or default_url()
+        self._last_addition = {}  # browser session → time of its last addition
+        self._pace = threading.Lock()
+        try:
+            if self.url.startswith("sqlite"):
+                database = sa.engine.make_url(self.url).database
+                if database and database != ":memory:":
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+                self.engine = sa.create_engine(self.url, connect_args={"timeout": 30})
+                sa.event.listen(self.engine, "connect", _sqlite_settings)
+                sa.event.listen(self.engine, "begin", _sqlite_begin)
+            else:
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            METADATA.create_all(self.engine)
+        except (sa.exc.SQLAlchemyError, OSError) as error:
+            raise _unavailable(error) from error
+
+    def _run(self, work, read_only=False):
+        """Run work(connection) in one transaction; database failures become LabUnavailable."""
+        try:
+            with self.engine.connect().execution_options(read_only=read_only) as connection, connection.begin():
+                return work(connection)
+        except sa.exc.IntegrityError as error:
+            raise RoomProblem("this drawing does not belong to a room that exists") from error
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
+            raise _unavailable(error) from error
+
+    def create_room(self):
+        """Make a room with a fresh code and teacher key; return Room (the only time the key is seen)."""
+        key = secrets.token_urlsafe(16)
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+            def insert(connection):
+                if connection.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first():
+                    return False
+                connection.execute(ROOMS.insert().values(code=code, teacher_key_sha256=_digest(key),
+                                                         created=datetime.now(timezone.utc)))
+                return True
+            if self._run(insert):
+                return Room(code, key)
+        raise LabUnavailable("no free room code was found; please try again")
+
+    def exists(self, code):
+        if not valid_code(code):
+            return False
+        return self._run(lambda c: c.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first(),
+                         read_only=True) is not None
+
+    def is_teacher(self, code, key):
+        """True only for the room's own teacher key (compared in constant time)."""
+        if not valid_code(code) or not isinstance(key, str) or not key:
+            return False
+        stored = self._run(lambda c: c.execute(
+            sa.select(ROOMS.c.teacher_key_sha256).where(ROOMS.c.code == code)).scalar(), read_only=True)
+        return stored is not None and hmac.compare_digest(stored, _digest(key))
+
+    def _require_teacher(self, code, key):
+        if not self.is_teacher(code, key):
+            raise RoomProblem("only the teacher's link can do this: the key in this link is not this room's")
+
+    def _paced(self, session):
+        """Refuse a second addition from the same browser session within a second."""
+        with self._pace:
+            now = time.monotonic()
+            if now - self._last_addition.get(session, -np.inf) < MIN_SECONDS_BETWEEN_ADDITIONS:
+                raise RoomProblem("one drawing a second, please: wait a moment and add it again")
+            self._last_addition[session] = now
+
+    def add(self, code, image, straight, label, predicted, confidence, network, session):
+        """Store one drawing in a room; return its id. Raises RoomProblem for a bad room, label or
+        pace, or a full room; LabUnavailable when the database fails."""
+        if not self.exists(code):
+            raise RoomProblem("there is no room with this code")
+        if not (isinstance(label, (int, np.integer)) and 0 <= int(label) <= 9):
+            raise RoomProblem("the digit you meant must be one of 0 to 9")
+        row = dict(room=code, label=int(label), predicted=int(predicted), confidence=float(confidence),
+                   network=str(network)[:80], image=_as_bytes(image), straight=_as_bytes(straight),
+                   created=datetime.now(timezone.utc))
+        self._paced(session)
+
+        def insert(connection):
+            # lock the room's row (PostgreSQL; SQLite takes its one write lock), then count and insert
+            connection.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code).with_for_update())
+            count = connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar()
+            if count >= MAX_DRAWINGS:
+                raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
+            return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
+        return self._run(insert)
+
+    def drawings(self, code):
+        """Return every drawing of a room (and only that room) as Drawings."""
+        if not valid_code(code):
+            raise RoomProblem("this is not a room code")
+        rows = self._run(lambda c: c.execute(sa.select(
+            DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.predicted, DRAWINGS.c.confidence, DRAWINGS.c.network,
+            DRAWINGS.c.image, DRAWINGS.c.straight).where(DRAWINGS.c.room == code).order_by(DRAWINGS.c.id)).all(),
+            read_only=True)
+
+        def pictures(index):
+            return np.frombuffer(b"".join(row[index] for row in rows), dtype=np.uint8).reshape(-1, SIDE, SIDE)
+        return Drawings(np.array([row[0] for row in rows], dtype=int), np.array([row[1] for row in rows], dtype=int),
+                        np.array([row[2] for row in rows], dtype=int), np.array([row[3] for row in rows], dtype=float),
+                        tuple(row[4] for row in rows), pictures(5), pictures(6))
+
+    def count(self, code):
+        return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
+                         read_only=True)
+
+    def delete(self, code, key, drawing_id):
+        """Delete one drawing of the room (teacher only); return True if there was one."""
+        self._require_teacher(code, key)
+        return self._run(lambda c: c.execute(DRAWINGS.delete().where(
+            (DRAWINGS.c.room == code) & (DRAWINGS.c.id == int(drawing_id)))).rowcount) == 1
+
+    def clear(self, code, key):
+        """Delete every drawing of the room (teacher only); return how many."""
+        self._require_teacher(code, key)
+        return self._run(lambda c: c.execute(DRAWINGS.delete().where(DRAWINGS.c.room == code)).rowcount)
+
+
+def as_npz(drawings):
+    """The drawings in MNIST's layout (x_train, y_train, x_test, y_test; white on black, uint8),
+    every drawing in the training arrays and none in the test arrays: `np.load` reads it back."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, x_train=drawings.images, y_train=drawings.labels.astype(np.uint8),
+                        x_test=np.zeros((0, SIDE, SIDE), np.uint8), y_test=np.zeros(0, np.uint8))
+    return buffer.getvalue()
+
+
+def as_csv(drawings):
+    """The drawings as CSV: label, then the 784 pixels (0–255) row by row, as Kaggle's MNIST files."""
+    header = ",".join(["label", *(f"pixel{i}" for i in range(SIDE * SIDE))])
+    lines = [",".join(map(str, [label, *image.ravel()])) for label, image in zip(drawings.labels, drawings.images)]
+    return "\n".join([header, *lines]) + "\n"

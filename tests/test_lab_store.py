@@ -1,0 +1,156 @@
+"""The class lab's storage on a real SQLite file and, when one is running, a real PostgreSQL
+server: nothing lost under a class's load, rooms apart, teacher-only changes, clear limits."""
+import io
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from core.lab import store
+from core.lab.store import Lab, LabUnavailable, RoomProblem
+
+POSTGRES = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
+START_POSTGRES = "export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lab(request, tmp_path):
+    if request.param == "sqlite":
+        return Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
+    if not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI starts PostgreSQL for these tests: {START_POSTGRES}")
+        pytest.skip(f"no PostgreSQL server: start one with `{START_POSTGRES}`")
+    return Lab(POSTGRES)
+
+
+def picture(value):
+    return np.full((28, 28), value, dtype=np.uint8)
+
+
+def add(lab, room, label, session, value=None):
+    value = label * 20 if value is None else value
+    return lab.add(room.code, picture(value), picture(255 - value), label, (label + 1) % 10, 0.5, "net", session)
+
+
+def test_thirty_students_adding_ten_drawings_each_at_once_lose_nothing(lab):
+    room = lab.create_room()
+    start, failures = threading.Barrier(30), []
+
+    def student(number):
+        start.wait()
+        for drawing in range(10):
+            try:
+                add(lab, room, (number + drawing) % 10, f"student-{number}", value=number)
+            except Exception as error:  # noqa: BLE001 - any failure is a lost drawing
+                failures.append(repr(error))
+            time.sleep(store.MIN_SECONDS_BETWEEN_ADDITIONS + 0.02)
+    threads = [threading.Thread(target=student, args=(number,)) for number in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    stored = lab.drawings(room.code)
+    assert len(stored) == lab.count(room.code) == 300
+    for number in range(30):  # every student's ten, with the right labels and pictures
+        mine = stored.images[:, 0, 0] == number
+        assert sorted(stored.labels[mine]) == sorted((number + drawing) % 10 for drawing in range(10))
+
+
+def test_a_room_never_sees_or_changes_another_rooms_drawings(lab):
+    ours, theirs = lab.create_room(), lab.create_room()
+    assert ours.code != theirs.code and store.valid_code(ours.code)
+    mine = add(lab, ours, 3, "a")
+    other = add(lab, theirs, 7, "b")
+    assert lab.drawings(ours.code).ids.tolist() == [mine]
+    assert lab.drawings(theirs.code).labels.tolist() == [7]
+    assert not lab.delete(ours.code, ours.teacher_key, other)  # our key, their drawing: nothing happens
+    with pytest.raises(RoomProblem, match="only the teacher"):
+        lab.delete(theirs.code, ours.teacher_key, other)  # our key on their room
+    assert lab.count(theirs.code) == 1
+
+
+def test_only_the_teacher_key_deletes_or_clears(lab):
+    room = lab.create_room()
+    first, _ = add(lab, room, 1, "a"), add(lab, room, 2, "b")
+    for key in ("", "not-the-key", room.teacher_key[:-1], None):
+        assert not lab.is_teacher(room.code, key)
+        with pytest.raises(RoomProblem):
+            lab.delete(room.code, key, first)
+        with pytest.raises(RoomProblem):
+            lab.clear(room.code, key)
+    assert lab.count(room.code) == 2
+    assert lab.delete(room.code, room.teacher_key, first)
+    assert lab.drawings(room.code).labels.tolist() == [2]
+    assert lab.clear(room.code, room.teacher_key) == 1 and lab.count(room.code) == 0
+
+
+def test_the_key_is_stored_only_as_its_hash(lab):
+    import sqlalchemy as sa
+
+    room = lab.create_room()
+    with lab.engine.connect() as connection:
+        stored = connection.execute(sa.select(store.ROOMS).where(store.ROOMS.c.code == room.code)).one()
+    assert room.teacher_key not in [str(value) for value in stored]
+    assert stored.teacher_key_sha256 == __import__("hashlib").sha256(room.teacher_key.encode()).hexdigest()
+
+
+def test_bad_rooms_labels_and_pictures_are_refused_in_words(lab):
+    room = lab.create_room()
+    for code in ("", "ABC", "abcdef", "O0I1L2", "'; DROP", None, "ZZZZZZ"):
+        assert not lab.exists(code)
+        with pytest.raises(RoomProblem, match="no room"):
+            lab.add(code, picture(0), picture(0), 3, 3, 0.9, "net", "s")
+    for label in (-1, 10, 3.5, "3", None):
+        with pytest.raises(RoomProblem, match="0 to 9"):
+            lab.add(room.code, picture(0), picture(0), label, 3, 0.9, "net", f"s{label}")
+    with pytest.raises(RoomProblem, match="28 × 28"):
+        lab.add(room.code, np.zeros((27, 28)), picture(0), 3, 3, 0.9, "net", "t")
+    assert lab.count(room.code) == 0
+
+
+def test_one_addition_a_second_per_session_and_a_full_room_says_so(lab, monkeypatch):
+    room = lab.create_room()
+    add(lab, room, 1, "fast")
+    with pytest.raises(RoomProblem, match="one drawing a second"):
+        add(lab, room, 2, "fast")
+    add(lab, room, 2, "another")  # someone else is not held up
+    monkeypatch.setattr(store, "MAX_DRAWINGS", 3)
+    add(lab, room, 3, "third")
+    with pytest.raises(RoomProblem, match="full"):
+        add(lab, room, 4, "fourth")
+    assert lab.count(room.code) == 3
+
+
+def test_a_downloaded_set_round_trips(lab):
+    room = lab.create_room()
+    for label in range(10):
+        add(lab, room, label, f"s{label}")
+    drawings = lab.drawings(room.code)
+    with np.load(io.BytesIO(store.as_npz(drawings)), allow_pickle=False) as saved:
+        np.testing.assert_array_equal(saved["x_train"], drawings.images)
+        np.testing.assert_array_equal(saved["y_train"], drawings.labels)
+        assert saved["x_test"].shape == (0, 28, 28)
+    table = np.loadtxt(io.StringIO(store.as_csv(drawings)), delimiter=",", skiprows=1, dtype=int)
+    np.testing.assert_array_equal(table[:, 0], drawings.labels)
+    np.testing.assert_array_equal(table[:, 1:].reshape(-1, 28, 28), drawings.images)
+
+
+def test_an_unreachable_database_says_so():
+    with pytest.raises(LabUnavailable, match="cannot be reached"):
+        Lab("postgresql+psycopg://lab:lab@127.0.0.1:9/lab?connect_timeout=2")
+
+
+def test_a_read_only_database_still_shows_its_drawings_and_says_it_is_read_only(tmp_path):
+    path = tmp_path / "lab.sqlite"
+    writable = Lab(f"sqlite:///{path}")
+    room = writable.create_room()
+    add(writable, room, 5, "a")
+    writable.engine.dispose()
+    read_only = Lab(f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert read_only.drawings(room.code).labels.tolist() == [5]
+    with pytest.raises(LabUnavailable, match="read-only"):
+        add(read_only, room, 6, "b")
