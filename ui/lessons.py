@@ -35,6 +35,9 @@ LESSONS = (
     Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
            needs_tensorflow=True),
+    Lesson("pages/class_lab.py", "Class lab", ":material/groups:", "class_lab",
+           "Pool your class's own handwriting and measure how well the network reads it, next to MNIST.",
+           needs_tensorflow=True),
 )
 
 

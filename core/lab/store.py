@@ -244,6 +244,13 @@ class Lab:
                         np.array([row[2] for row in rows], dtype=int), np.array([row[3] for row in rows], dtype=float),
                         tuple(row[4] for row in rows), pictures(5), pictures(6))
 
+    def version(self, code):
+        """A cheap fingerprint of a room's drawings (how many, and their ids): it changes whenever
+        one is added or deleted, so a reading of them can be reused until then."""
+        return tuple(self._run(lambda c: c.execute(sa.select(
+            sa.func.count(), sa.func.max(DRAWINGS.c.id), sa.func.sum(DRAWINGS.c.id)).where(
+            DRAWINGS.c.room == code)).one(), read_only=True))
+
     def count(self, code):
         return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
                          read_only=True)

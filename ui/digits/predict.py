@@ -28,12 +28,14 @@ class Digit:
     problem: str = None
 
 
-def _drawn():
+def drawn(generation=CANVAS_GENERATION, name="canvas"):
+    """The drawing pad and its Clear button; return the Digit drawn so far. `generation` (a State)
+    is bumped by Clear: a new widget key empties the pad."""
     drawing = st_canvas(stroke_width=CANVAS["stroke_width"], stroke_color=CANVAS["stroke_color"],
                         background_color=CANVAS["background_color"], height=CANVAS["size"], width=CANVAS["size"],
-                        drawing_mode="freedraw", return_image_data=True, key=f"canvas_{CANVAS_GENERATION.get()}")
+                        drawing_mode="freedraw", return_image_data=True, key=f"{name}_{generation.get()}")
     st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
-    st.button("Clear", icon=":material/delete:", on_click=bump(CANVAS_GENERATION),
+    st.button("Clear", icon=":material/delete:", on_click=bump(generation), key=f"{name}_clear",
               help="Wipe the canvas and start again.")
     return Digit(picture=drawing.image_data)
 
@@ -65,7 +67,7 @@ def _given(source, ready, dataset):
     """Draw the chosen input and return its Digit, prepared as MNIST's were (or resized straight)."""
     if source == "Random test digit":
         return _test_digit(dataset, shipped.judged_on(ready.metadata, dataset))
-    digit = _drawn() if source == "Draw" else _uploaded()
+    digit = drawn() if source == "Draw" else _uploaded()
     digit.straight = RAW_RESIZE(st)
     if digit.picture is not None:
         digit.steps = preprocess.mnist_steps(digit.picture)

@@ -1,0 +1,59 @@
+"""Lesson 8: the class lab. A class pools its own drawings, sees how the network reads them beside
+MNIST's test digits, and finds where the two differ."""
+import streamlit as st
+
+from core.digits import model as mnist_model
+from core.lab import store
+from ui.digits import resources, train
+from ui.lab import ROOM, add_section, create_room, lab_view, open_lab, room_links, teacher_key
+from ui.page import header, lesson_footer, try_this
+from ui.state import Controls
+
+CONTROLS = Controls()
+
+header("Class lab",
+       "MNIST was written by about 250 people decades ago. How well does a network that reads 99% of "
+       "MNIST's test digits read **your class's** handwriting?",
+       "Each student draws digits, says which digit they meant, and adds them to the class's set. The lab "
+       "shows the network's accuracy on your digits beside its accuracy on MNIST's, and the digits it "
+       "misreads: test the claim \"99% accurate\" for yourselves.", CONTROLS)
+st.caption(":material/shield: Stored for each drawing: the 28 × 28 picture the network read, the digit meant, what "
+           "the network read, and the time. No names, no addresses, no cookies, nothing about your browser.")
+
+lab = open_lab()
+code = st.query_params.get(ROOM)
+if code is None:
+    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device.")
+    if lab is not None:
+        st.button("Make a room for my class", icon=":material/meeting_room:", type="primary", on_click=create_room,
+                  args=(lab,))
+    lesson_footer(CONTROLS)
+    st.stop()
+if lab is not None and not lab.exists(code):
+    st.error(f"There is no room {code!r}: check the link, or make a new room." if store.valid_code(code)
+             else "This link's room code is not one this app makes: room codes are six letters and digits, "
+                  "such as K7QM3X.", icon=":material/door_front:")
+    st.link_button("Make a new room", "?", icon=":material/meeting_room:")
+    lesson_footer(CONTROLS)
+    st.stop()
+
+room_links(code)
+if lab is not None:
+    teacher_key(lab, code)
+dataset = resources.data()
+network = resources.model_for(mnist_model.DEFAULT, dataset)
+if isinstance(network, resources.Training):  # only when the shipped network cannot be used
+    st.info("The handwriting network is training first; the drawing pad appears when it is done.",
+            icon=":material/hourglass_top:")
+    train.progress(network.job, mnist_model.DEFAULT.epochs)
+    lesson_footer(CONTROLS)
+    st.stop()
+add_section(lab, code, network)
+if lab is not None:
+    lab_view(lab, code, network)
+try_this(
+    "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",
+    "Compare \"Our digits\" with \"Resized straight\": the preparation step matters as much as the network.",
+    "Draw a 7 with a crossbar, or a 1 with a long flag: does the network still read them?",
+)
+lesson_footer(CONTROLS)

@@ -1,0 +1,52 @@
+"""The class lab in Chromium: a teacher makes a room, two students' browsers each draw and add a
+digit, and the lab counts both."""
+import re
+import tempfile
+
+import pytest
+
+from core.digits import shipped
+from harness.browser import STROKES, draw, running_app, settle
+
+LAB = "[data-testid=stMetric]:has-text('Drawings')"
+
+
+def add(page, digit):
+    draw(page, STROKES[digit])
+    page.wait_for_selector("[data-testid=stMetric]:has-text('The network reads')", timeout=60_000)
+    settle(page)
+    page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role("radio", name=digit, exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Add to our set").click()
+    settle(page)
+    assert page.get_by_text(f"Added your {digit}").count() == 1
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    """The app with the shipped network, and a model folder (so a lab database) of its own."""
+    with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="lab-models-"), NN_EXPLORER_SHIPPED=shipped.DIRECTORY,
+                     NN_EXPLORER_DB=None) as (url, _):
+        yield url
+
+
+def test_two_students_add_digits_and_the_lab_counts_both(page_factory, lab_server):
+    server = lab_server
+    teacher = page_factory()
+    teacher.goto(f"{server}/class_lab")
+    settle(teacher, timeout=600_000)  # the first visit may train the default network
+    teacher.get_by_role("button", name="Make a room for my class").click()
+    settle(teacher)
+    code = re.search(r"room=([A-Z0-9]{6})", teacher.url).group(1)
+    students = [page_factory(), page_factory()]
+    for student, digit in zip(students, ("1", "7")):
+        student.goto(f"{server}/class_lab?room={code}")
+        student.wait_for_selector("canvas", timeout=600_000)
+        settle(student)
+        add(student, digit)
+    teacher.wait_for_timeout(6_000)  # the lab refreshes itself every 5 seconds
+    settle(teacher)
+    count = teacher.locator(LAB).locator("[data-testid=stMetricValue]").inner_text()
+    assert count.strip() == "2"
+    for page in (teacher, *students):
+        assert page.locator("[data-testid=stException]").count() == 0

@@ -1,0 +1,103 @@
+"""AppTest of the class lab: make a room, add drawings from two sessions, see them in the lab;
+only the teacher deletes; bad links and a dead database get clear messages."""
+import pytest
+
+from core.lab import store
+from tests.conftest import metric
+from tests.test_mnist_page import canvas_state, drawing_of
+
+PAGE = "pages/class_lab.py"
+
+
+@pytest.fixture
+def lab_env(environment, tmp_path, monkeypatch, trained_default):
+    """The lab's own SQLite file, and the default network trained on the small data."""
+    monkeypatch.setenv("NN_EXPLORER_DB", f"sqlite:///{tmp_path / 'lab.sqlite'}")
+    data = environment(trained_default.directory)
+    return data
+
+
+def make_room(open_page):
+    app = open_page(PAGE, timeout=120)
+    next(button for button in app.button if button.label.startswith("Make a room")).click().run()
+    assert not app.exception
+    code = app.query_params["room"]
+    links = [block.value for block in app.code]
+    [teacher] = [link for link in links if "key=" in link]
+    return app, code, teacher.split("key=")[1]
+
+
+def add_drawing(app, image, meant):
+    generation = app.session_state["lab_canvas_generation"] if "lab_canvas_generation" in app.session_state else 0
+    app.session_state[f"lab_canvas_{generation}"] = canvas_state(image)
+    app.run()
+    app.button_group[0].set_value(meant).run()
+    next(button for button in app.button if button.label == "Add to our set").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_two_students_add_drawings_and_both_are_counted_in_the_lab(lab_env, open_page):
+    teacher, code, key = make_room(open_page)
+    assert store.valid_code(code) and len(key) >= 16
+    assert any("shown only this once" in warning.value for warning in teacher.warning)
+    student = open_page(PAGE, timeout=120, params={"room": code})
+    assert not any("key=" in block.value for block in student.code)  # the teacher link is not shown to others
+    for app, index in ((teacher, 0), (student, 1)):
+        add_drawing(app, drawing_of(lab_env.x_test[index]), int(lab_env.y_test[index]))
+        assert any("Added your" in success.value for success in app.success)
+    student.run()
+    assert metric(student, "Drawings") == "2"
+    stored = store.Lab().drawings(code)
+    assert sorted(stored.labels.tolist()) == sorted(int(label) for label in lab_env.y_test[:2])
+    assert stored.images.shape == (2, 28, 28) and stored.images.max() > 0
+
+
+def test_a_second_addition_within_a_second_is_refused_and_the_drawing_kept(lab_env, open_page):
+    app, code, _ = make_room(open_page)
+    add_drawing(app, drawing_of(lab_env.x_test[0]), 1)
+    add_drawing(app, drawing_of(lab_env.x_test[1]), 2)
+    assert any("one drawing a second" in error.value and "still on the pad" in error.value for error in app.error)
+    assert store.Lab().count(code) == 1
+
+
+def test_only_the_teachers_session_can_delete(lab_env, open_page):
+    teacher, code, key = make_room(open_page)
+    for index in range(3):  # digits the small network may misread, so the gallery has something
+        lab = store.Lab()
+        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], (int(lab_env.y_test[index]) + 1) % 10, 0, 0.5,
+                "net", f"s{index}")
+    teacher.run()
+    student = open_page(PAGE, timeout=120, params={"room": code})
+    assert not [button for button in student.button if button.label == "Delete"]
+    assert not [button for button in student.button if button.label == "Clear the room"]
+    deletes = [button for button in teacher.button if button.label == "Delete"]
+    assert deletes
+    deletes[0].click().run()
+    assert store.Lab().count(code) == 2
+    wrong = open_page(PAGE, timeout=120, params={"room": code, "key": "not-the-key"})
+    assert any("not this room's" in error.value for error in wrong.error)
+    assert not [button for button in wrong.button if button.label == "Delete"]
+    rightful = open_page(PAGE, timeout=120, params={"room": code, "key": key})
+    assert "key" not in rightful.query_params  # taken out of the address bar a projector shows
+    assert [button for button in rightful.button if button.label == "Delete"]
+
+
+@pytest.mark.parametrize("code, message", [("ZZZZZZ", "There is no room"), ("hello", "not one this app makes")])
+def test_an_unknown_or_malformed_room_gets_a_message(lab_env, open_page, code, message):
+    app = open_page(PAGE, timeout=120, params={"room": code})
+    assert any(message in error.value for error in app.error)
+    assert not app.exception
+
+
+def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(environment, trained_default,
+                                                                             monkeypatch, open_page):
+    monkeypatch.setenv("NN_EXPLORER_DB", "postgresql+psycopg://lab:lab@127.0.0.1:9/lab?connect_timeout=2")
+    data = environment(trained_default.directory)
+    app = open_page(PAGE, timeout=120, params={"room": "K7QM3X"})
+    assert any("cannot be reached" in error.value for error in app.error)
+    app.session_state["lab_canvas_0"] = canvas_state(drawing_of(data.x_test[0]))
+    app.run()
+    assert not app.exception
+    assert metric(app, "The network reads") in [str(digit) for digit in range(10)]
+    app.button_group[0].set_value(3).run()
+    assert next(button for button in app.button if button.label == "Add to our set").disabled

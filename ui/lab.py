@@ -1,0 +1,171 @@
+"""The class lab page's parts: the shared database, the room in the link, adding a drawing, the
+lab view that updates as drawings arrive, and the teacher's tools."""
+import numpy as np
+import streamlit as st
+
+from core.charts import digits as digit_charts, lab as lab_charts
+from core.digits import model as mnist_model, preprocess
+from core.lab import measure, store
+from ui.digits import predict, resources
+from ui.state import State, bump
+
+ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
+CANVAS_GENERATION = State("lab_canvas_generation", int)
+MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
+TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
+NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
+ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
+REFRESH_SECONDS = 5
+GALLERY = 24
+
+
+@st.cache_resource(show_spinner=False)
+def database():
+    """The one Lab of this server (a failure is not cached: the next run tries again)."""
+    return store.Lab()
+
+
+def open_lab():
+    """Return the Lab, or None after saying in words that the database cannot be used."""
+    try:
+        return database()
+    except store.LabUnavailable as error:
+        st.error(f"{error}", icon=":material/cloud_off:")
+        return None
+
+
+def create_room(lab):
+    room = lab.create_room()
+    NEW_ROOM.set(room)
+    TEACHER_KEYS.get()[room.code] = room.teacher_key
+    st.query_params[ROOM] = room.code
+
+
+def room_links(code):
+    """The room's link for everyone; the teacher's link too, once, right after the room is made."""
+    base = st.context.url.split("?")[0] if st.context.url else ""
+    st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
+    st.code(f"{base}?{ROOM}={code}", language=None)
+    room = NEW_ROOM.get()
+    if room is not None and room.code == code:
+        st.warning("**Your teacher link is shown only this once**: copy it somewhere safe now. It lets you delete "
+                   "drawings and clear the room; nobody else, and not the server, can see it again.",
+                   icon=":material/key:")
+        st.code(f"{base}?{ROOM}={code}&{KEY}={room.teacher_key}", language=None)
+
+
+def teacher_key(lab, code):
+    """The teacher key this session holds for the room: from the teacher's link (then taken out of
+    the address bar, which a projector shows), or from creating the room here."""
+    given = st.query_params.get(KEY)
+    if given is not None:
+        del st.query_params[KEY]
+        if lab.is_teacher(code, given):
+            TEACHER_KEYS.get()[code] = given
+        else:
+            st.error("The key in this teacher link is not this room's: you can add drawings and see the lab, but "
+                     "not delete or clear.", icon=":material/key_off:")
+    return TEACHER_KEYS.get().get(code)
+
+
+def _add(lab, code, digit, probabilities, network):
+    meant = st.session_state.get(MEANT.key)
+    try:
+        lab.add(code, digit.steps.final, preprocess.naive_resize(digit.picture), meant,
+                int(np.argmax(probabilities)), float(np.max(probabilities)), network, resources.SESSION.get())
+    except (store.RoomProblem, store.LabUnavailable) as error:
+        ADDED.set(("error", f"Not added: {error}. Your drawing is still on the pad."))
+        return
+    ADDED.set(("success", f"Added your {meant} to the class's set. Draw another!"))
+    bump(CANVAS_GENERATION)()
+    MEANT.set(None)
+
+
+def add_section(lab, code, ready):
+    """Draw, see what the network reads, say which digit was meant, and add it to the room's set."""
+    st.subheader("Add a drawing to our set")
+    pad, reading = st.columns(2, gap="large")
+    with pad:
+        digit = predict.drawn(CANVAS_GENERATION, "lab_canvas")
+    digit.steps = preprocess.mnist_steps(digit.picture) if digit.picture is not None else None
+    with reading:
+        kind, message = ADDED.get() or (None, None)
+        if kind:
+            (st.success if kind == "success" else st.error)(message)
+        if digit.steps is None:
+            st.info("Draw a digit to see what the network reads.", icon=":material/draw:")
+            return
+        probabilities = mnist_model.predict_one(ready.model, digit.steps.final)
+        read = int(np.argmax(probabilities))
+        st.metric("The network reads", str(read), help="What the handwriting page's network makes of your drawing.")
+        st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")
+        meant = st.segmented_control("Which digit did you mean?", list(range(10)), key=MEANT.key)
+        st.button("Add to our set", icon=":material/add:", type="primary", disabled=meant is None or lab is None,
+                  on_click=_add, args=(lab, code, digit, probabilities, ready.key),
+                  help="Store the 28 × 28 picture, the digit you meant and what the network read.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _reading(code, version, network, _lab, _model):
+    """The room's drawings and the network's reading of them, shared by every session in the room
+    and read again only when the room changes (`version`)."""
+    drawings = _lab.drawings(code)
+    return drawings, measure.read(_model, drawings)
+
+
+def _teacher_tools(lab, code, key, drawings):
+    st.markdown("**Teacher's tools**")
+    columns = st.columns(3)
+    columns[0].download_button("Download our set (.npz)", store.as_npz(drawings), f"class-{code}.npz",
+                               icon=":material/download:", help="MNIST's layout: x_train (n, 28, 28), y_train.")
+    columns[1].download_button("Download our set (CSV)", store.as_csv(drawings), f"class-{code}.csv",
+                               mime="text/csv", icon=":material/download:", help="label, then 784 pixels 0–255.")
+    sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
+    columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
+                      on_click=lab.clear, args=(code, key))
+
+
+def _gallery(lab, code, key, drawings, reading):
+    misread = reading.misread[:GALLERY]
+    if not len(misread):
+        return
+    st.markdown("**Our misread digits**, the network's most confident mistakes first")
+    for slot, index in zip(st.columns(8) * 3, misread):
+        meant, read = int(drawings.labels[index]), int(reading.predicted[index])
+        slot.image(digit_charts.enlarge(drawings.images[index] / 255, 84), caption=f"meant {meant}, read {read}",
+                   alt=f"A class drawing of a {meant} that the network read as {read}")
+        if key:
+            slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
+                        on_click=lab.delete, args=(code, key, int(drawings.ids[index])),
+                        help="A wrong label? Remove this drawing from the set.")
+
+
+def lab_view(lab, code, ready):
+    """The room's numbers, read again every few seconds as drawings arrive."""
+    key = TEACHER_KEYS.get().get(code)
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def view():
+        st.subheader("Our lab")
+        try:
+            drawings, reading = _reading(code, lab.version(code), ready.key, lab, ready.model)
+        except store.LabUnavailable as error:
+            st.error(str(error), icon=":material/cloud_off:")
+            return
+        scores = st.columns(4)
+        scores[0].metric("Drawings", f"{len(drawings):,}")
+        if not len(drawings):
+            st.info("No drawings yet: draw a digit above and add it.", icon=":material/hourglass_empty:")
+            return
+        scores[1].metric("Our digits", f"{reading.accuracy:.1%}", help="Read right, prepared by MNIST's recipe.")
+        scores[2].metric("Resized straight", f"{reading.straight_accuracy:.1%}",
+                         help="The same drawings shrunk to 28 × 28 in one go, as many drawing demos do.")
+        scores[3].metric("MNIST's test digits", f"{ready.metadata['evaluation']['accuracy']:.1%}",
+                         help="The same network on MNIST's own test digits.")
+        counts, confusion = st.columns(2)
+        counts.altair_chart(lab_charts.counts_chart(reading.counts), width="stretch")
+        confusion.altair_chart(digit_charts.confusion_chart(reading.confusion), width="stretch")
+        _gallery(lab, code, key, drawings, reading)
+        if key:
+            _teacher_tools(lab, code, key, drawings)
+    view()
