@@ -1,0 +1,56 @@
+"""Fine-tune the shipped network on "a class" of real pen-drawn digits, as the class lab would,
+and print one JSON object: accuracy before and after on the class's held-out writers and on
+MNIST's test digits, and the time it took.
+
+    MNIST_NPZ=/path/to/mnist.npz python -m bench.lab_finetune
+    MNIST_NPZ=/path/to/mnist.npz python -m bench.lab_finetune --model some.keras   # another network
+
+The class is 10 pendigits writers the shipped network never learnt from (16–25), one drawing of
+each digit each: 100 digits. Writers 16–22 are the class's training split; writers 23–25 are held
+out, with all of their other drawings too, so the figure rests on more than 30 digits.
+"""
+import argparse
+import json
+
+import numpy as np
+
+from core.digits import data as mnist_data, pendigits, shipped
+from core.lab import finetune
+
+CLASS_WRITERS, HELD_OUT_WRITERS = range(16, 26), range(23, 26)
+
+
+def the_class(digits):
+    """One drawing of each digit by each class writer, then every other drawing of the held-out writers."""
+    chosen = [next(d for d in digits if d.writer == writer and d.label == label)
+              for writer in CLASS_WRITERS for label in range(10)]
+    taken = {id(d) for d in chosen}
+    others = [d for d in pendigits.writers_of(digits, HELD_OUT_WRITERS) if id(d) not in taken]
+    return chosen, others
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.lab_finetune", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="a saved .keras network to fine-tune instead of the shipped one")
+    arguments = parser.parse_args(argv)
+    digits = pendigits.read()
+    chosen, others = the_class(digits)
+    x, y = pendigits.as_mnist(chosen + others)
+    writers = np.array([d.writer for d in chosen + others])
+    held = np.isin(writers, HELD_OUT_WRITERS)
+    parts = finetune.Split(np.flatnonzero(~held), np.flatnonzero(held))
+    if arguments.model:
+        import keras
+
+        model = keras.models.load_model(arguments.model, compile=False)
+    else:
+        model, _ = shipped.load()
+    _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
+    print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers 16-25 (one of each digit each)",
+                      "held_out": f"writers 23-25: their {held[:len(chosen)].sum()} class digits and "
+                                  f"{len(others)} more of their drawings",
+                      **{key: round(value, 4) if isinstance(value, float) else value for key, value in summary.items()}}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Teach a trained network a class's handwriting: a few more epochs on the class's own digits, mixed
+with MNIST training digits so that it does not forget MNIST, starting from a copy of the network.
+
+The class's digits are split first: a share is held out, never trained on, so that "before" and
+"after" are measured on digits the fine-tuned network has not seen, as MNIST's test set is.
+"""
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.digits import model as mnist_model
+
+HELD_OUT_SHARE = 0.3
+EPOCHS = 4
+LEARNING_RATE = 3e-4  # a tenth of a fresh start's: nudge the weights, do not overwrite them
+CLASS_REPEATS = 8  # each class digit is seen this many times an epoch
+MNIST_PER_CLASS_DIGIT = 20  # MNIST training digits mixed in for each class digit (at least 2,000)
+
+
+@dataclass(frozen=True)
+class Split:
+    train: np.ndarray  # indices of the class digits to learn from
+    held_out: np.ndarray  # indices kept apart to measure on
+
+
+def split(labels, seed=0, share=HELD_OUT_SHARE):
+    """Hold out about `share` of the class's digits, of every digit where there are two or more."""
+    rng = np.random.default_rng(seed)
+    held_out = []
+    for digit in np.unique(labels):
+        mine = rng.permutation(np.flatnonzero(labels == digit))
+        if len(mine) >= 2:
+            held_out.extend(mine[:max(1, round(len(mine) * share))])
+    held = np.zeros(len(labels), dtype=bool)
+    held[held_out] = True
+    return Split(np.flatnonzero(~held), np.flatnonzero(held))
+
+
+def accuracy(model, images, labels):
+    """Share of uint8 (n, 28, 28) images the model reads as their labels (nan for none)."""
+    if len(labels) == 0:
+        return float("nan")
+    probabilities = np.concatenate([np.asarray(model.predict_on_batch(mnist_model.to_inputs(images[i:i + 500])))
+                                    for i in range(0, len(images), 500)])
+    return float(np.mean(probabilities.argmax(axis=1) == labels))
+
+
+def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None, parts=None):
+    """Return (a fine-tuned copy of `model`, a summary with before/after accuracies on the held-out
+    class digits and on MNIST's test digits, and the seconds it took). `mnist` is MnistData;
+    `parts` (a Split) says which class digits to hold out, else `split` chooses. Raises ValueError
+    when too few digits leave none to hold out."""
+    import keras
+
+    parts = parts or split(y_class, seed)
+    if len(parts.held_out) == 0 or len(parts.train) == 0:
+        raise ValueError("too few drawings to learn from some and keep others apart: add at least two of a digit")
+    keras.utils.set_random_seed(seed)
+    tuned = keras.models.clone_model(model)
+    tuned.set_weights(model.get_weights())
+    rng = np.random.default_rng(seed)
+    n_mnist = max(2000, MNIST_PER_CLASS_DIGIT * len(parts.train))
+    picked = rng.choice(len(mnist.x_train), size=min(n_mnist, len(mnist.x_train)), replace=False)
+    x = np.concatenate([np.repeat(x_class[parts.train], CLASS_REPEATS, axis=0), mnist.x_train[picked]])
+    y = np.concatenate([np.repeat(y_class[parts.train], CLASS_REPEATS), mnist.y_train[picked]])
+    tuned.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="categorical_crossentropy", metrics=["accuracy"])
+    steps = int(np.ceil(len(x) / 64))
+    progress = mnist_model.ProgressCallback(report or (lambda _: None), steps)
+    started = time.perf_counter()
+    tuned.fit(mnist_model.to_inputs(x), keras.utils.to_categorical(y, mnist_model.NUM_CLASSES), batch_size=64,
+              epochs=epochs, shuffle=True, verbose=0, callbacks=[progress],
+              validation_data=(mnist_model.to_inputs(x_class[parts.held_out]),
+                               keras.utils.to_categorical(y_class[parts.held_out], mnist_model.NUM_CLASSES)))
+    seconds = time.perf_counter() - started
+    held = (x_class[parts.held_out], y_class[parts.held_out])
+    summary = {
+        "class_digits_trained_on": int(len(parts.train)), "class_digits_held_out": int(len(parts.held_out)),
+        "mnist_digits_mixed_in": int(len(picked)), "epochs": epochs, "seconds": round(seconds, 1),
+        "held_out_before": accuracy(model, *held), "held_out_after": accuracy(tuned, *held),
+        "mnist_test_before": accuracy(model, mnist.x_test, mnist.y_test),
+        "mnist_test_after": accuracy(tuned, mnist.x_test, mnist.y_test),
+    }
+    return tuned, summary
