@@ -46,6 +46,7 @@ def main(argv=None):
     else:
         model, _ = shipped.load()
     _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
+    summary.pop("history")
     print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers 16-25 (one of each digit each)",
                       "held_out": f"writers 23-25: their {held[:len(chosen)].sum()} class digits and "
                                   f"{len(others)} more of their drawings",

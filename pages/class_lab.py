@@ -5,7 +5,8 @@ import streamlit as st
 from core.digits import model as mnist_model
 from core.lab import store
 from ui.digits import resources, train
-from ui.lab import ROOM, add_section, create_room, lab_view, open_lab, room_links, teacher_key
+from ui.lab import (ROOM, add_section, create_room, lab_view, open_lab, room_links, room_network, teacher_key,
+                    teaching)
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls
 
@@ -48,9 +49,11 @@ if isinstance(network, resources.Training):  # only when the shipped network can
     train.progress(network.job, mnist_model.DEFAULT.epochs)
     lesson_footer(CONTROLS)
     st.stop()
+network = room_network(lab, code, network)
+teaching(network)
 add_section(lab, code, network)
 if lab is not None:
-    lab_view(lab, code, network)
+    lab_view(lab, code, network, dataset)
 try_this(
     "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",
     "Compare \"Our digits\" with \"Resized straight\": the preparation step matters as much as the network.",

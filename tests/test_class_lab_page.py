@@ -101,3 +101,30 @@ def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(enviro
     assert metric(app, "The network reads") in [str(digit) for digit in range(10)]
     app.button_group[0].set_value(3).run()
     assert next(button for button in app.button if button.label == "Add to our set").disabled
+
+
+def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_room_uses_it(lab_env, open_page):
+    from core.digits.jobs import JOBS
+
+    teacher, code, _ = make_room(open_page)
+    other, _, _ = make_room(open_page)
+    other_code = other.query_params["room"]
+    lab = store.Lab()
+    for index in range(12):
+        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net",
+                f"s{index}")
+    teacher.run()
+    [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
+    teach.click().run()
+    assert not teacher.exception, [e.value for e in teacher.exception]
+    job = JOBS.get(teacher.session_state["lab_teaching"])
+    assert job.wait(300)["state"] == "done"
+    teacher.run()
+    assert not teacher.exception
+    assert any("taught your handwriting" in success.value for success in teacher.success)
+    taught = lab.network_of(code)
+    assert taught and taught.startswith(f"room-{code}-")
+    assert lab.network_of(other_code) is None  # no other room's network changes
+    student = open_page(PAGE, timeout=120, params={"room": code})
+    assert any("taught your handwriting" in success.value for success in student.success)
+    assert not [button for button in student.button if button.label == "Teach the network our handwriting"]

@@ -5,8 +5,10 @@ import streamlit as st
 
 from core.charts import digits as digit_charts, lab as lab_charts
 from core.digits import model as mnist_model, preprocess
-from core.lab import measure, store
-from ui.digits import predict, resources
+from core.digits.jobs import JOBS
+from core.digits.store import ModelStore
+from core.lab import finetune, measure, store, tuning
+from ui.digits import predict, resources, train
 from ui.state import State, bump
 
 ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
@@ -15,6 +17,8 @@ MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
 TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
+TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
+MIN_TO_TEACH = 10  # drawings a room needs before the network can be taught its handwriting
 REFRESH_SECONDS = 5
 GALLERY = 24
 
@@ -113,7 +117,45 @@ def _reading(code, version, network, _lab, _model):
     return drawings, measure.read(_model, drawings)
 
 
-def _teacher_tools(lab, code, key, drawings):
+def room_network(lab, code, default):
+    """The network this room uses: the one taught its handwriting, if any, else the default."""
+    taught = lab.network_of(code) if lab is not None else None
+    if taught is None:
+        return default
+    try:
+        return resources.saved(taught)
+    except LookupError:
+        st.warning("The network taught this room's handwriting is no longer on the server, so the default network "
+                   "reads your drawings; the teacher can teach it again.", icon=":material/history:")
+        return default
+
+
+def _teach(lab, code, network, dataset):
+    version = lab.version(code)
+    key = tuning.job_key(code, version, network.key)
+    directory = ModelStore().directory
+    JOBS.get_or_start(key, None, dataset.data_id, directory, owner=resources.SESSION.get(), task=(
+        tuning.run, (code, network.key, key, str(directory), lab.url, dataset.data_id)))
+    TEACHING.set(key)
+
+
+def teaching(network):
+    """The fine-tuning this session started, while it runs; then what it changed, for everyone."""
+    job = JOBS.get(TEACHING.get()) if TEACHING.get() else None
+    if job is not None and job.ended_as != "done":
+        st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
+                "until it is done.", icon=":material/school:")
+        train.progress(job, finetune.EPOCHS)
+    summary = network.metadata.get("fine_tune")
+    if summary:
+        st.success(f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
+                   f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
+                   f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
+                   f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
+                   "(a drop there is the network forgetting).", icon=":material/school:")
+
+
+def _teacher_tools(lab, code, key, drawings, network, dataset):
     st.markdown("**Teacher's tools**")
     columns = st.columns(3)
     columns[0].download_button("Download our set (.npz)", store.as_npz(drawings), f"class-{code}.npz",
@@ -123,6 +165,12 @@ def _teacher_tools(lab, code, key, drawings):
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
     columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
                       on_click=lab.clear, args=(code, key))
+    if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
+                 disabled=len(drawings) < MIN_TO_TEACH, on_click=_teach, args=(lab, code, network, dataset),
+                 help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
+                      "drawings); the rest of your digits are held out to measure it. Only this room's network "
+                      "changes."):
+        st.rerun(scope="app")  # the progress bar is drawn outside this self-refreshing part
 
 
 def _gallery(lab, code, key, drawings, reading):
@@ -140,7 +188,7 @@ def _gallery(lab, code, key, drawings, reading):
                         help="A wrong label? Remove this drawing from the set.")
 
 
-def lab_view(lab, code, ready):
+def lab_view(lab, code, ready, dataset):
     """The room's numbers, read again every few seconds as drawings arrive."""
     key = TEACHER_KEYS.get().get(code)
 
@@ -167,5 +215,5 @@ def lab_view(lab, code, ready):
         confusion.altair_chart(digit_charts.confusion_chart(reading.confusion), width="stretch")
         _gallery(lab, code, key, drawings, reading)
         if key:
-            _teacher_tools(lab, code, key, drawings)
+            _teacher_tools(lab, code, key, drawings, ready, dataset)
     view()

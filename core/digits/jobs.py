@@ -74,19 +74,30 @@ def _network_lock(directory, key):
     return FileLock(store.directory / f"{key}.lock") if store.writable() else contextlib.nullcontext()
 
 
+class Progress:
+    """What a child process tells the page: `say` a state, `report` training steps (at most two a
+    second, and every epoch's end)."""
+
+    def __init__(self, workspace):
+        self.path, self.last = Path(workspace) / PROGRESS_FILE, 0.0
+
+    def say(self, payload):
+        _write_json(self.path, payload)
+
+    def report(self, progress):
+        now = time.monotonic()
+        if progress["step"] == 0 or now - self.last >= REPORT_INTERVAL_SECONDS:
+            self.last = now
+            self.say({"state": "training", **progress})
+
+
 def run(config_fields, data_id, directory, workspace):
     """Train, evaluate and save one model (the body of the child process)."""
     from core.digits import data as mnist_data, model as mnist_model
     from core.digits.store import ModelStore
 
-    progress_path = Path(workspace) / PROGRESS_FILE
-    last_report = [0.0]
-
-    def report(progress):
-        now = time.monotonic()
-        if progress["step"] == 0 or now - last_report[0] >= REPORT_INTERVAL_SECONDS:
-            last_report[0] = now
-            _write_json(progress_path, {"state": "training", **progress})
+    progress = Progress(workspace)
+    progress_path, report = progress.path, progress.report
 
     try:
         config = mnist_model.Config(**{**config_fields, "hidden": tuple(config_fields["hidden"])})
@@ -118,9 +129,10 @@ class TrainingJob:
     """One network to train: waiting in the queue, then a process that reports through a file in
     its own workspace."""
 
-    def __init__(self, registry, key, config, data_id, directory):
+    def __init__(self, registry, key, config, data_id, directory, task=None):
         self.registry, self.key, self.config = registry, key, config
         self.data_id, self.directory = data_id, directory
+        self.task = task  # (function, arguments) run instead of training `config`; the workspace is added last
         self.process = self.workspace = self.final = None
         self.attempts, self.started, self.cancelled = 0, None, False
         self.owners, self.last_seen = set(), time.time()
@@ -128,9 +140,9 @@ class TrainingJob:
     def start(self):
         self.attempts += 1
         self.workspace = Path(tempfile.mkdtemp(prefix="nn-explorer-train-"))
+        target, arguments = self.task or (run, (dataclasses.asdict(self.config), self.data_id, str(self.directory)))
         self.process = multiprocessing.get_context("spawn").Process(
-            target=run, args=(dataclasses.asdict(self.config), self.data_id, str(self.directory), str(self.workspace)),
-            daemon=True, name=f"train-{self.key}")
+            target=target, args=(*arguments, str(self.workspace)), daemon=True, name=f"train-{self.key}")
         self.started = time.time()
         self.process.start()
 
@@ -198,14 +210,15 @@ class JobRegistry:
         self.started = 0  # how many processes this registry has launched
         atexit.register(self.close)
 
-    def get_or_start(self, key, config, data_id, directory, owner=None):
+    def get_or_start(self, key, config, data_id, directory, owner=None, task=None):
         """Return the job for key, queueing a new one if there is none (or its model is gone since
         it finished). `owner` (a session) has one job waiting at most: asking for another
-        replaces it, unless another session wants it too."""
+        replaces it, unless another session wants it too. `task` (function, arguments): a job
+        other than training `config`, such as fine-tuning, reporting progress the same way."""
         with self._lock:
             job = self._jobs.get(key)
             if job is None or job.ended_as == "done":
-                job = TrainingJob(self, key, config, data_id, directory)
+                job = TrainingJob(self, key, config, data_id, directory, task)
                 self._jobs[key] = job
                 self._queue.append(job)
             if owner is not None:

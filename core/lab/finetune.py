@@ -80,5 +80,6 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
         "held_out_before": accuracy(model, *held), "held_out_after": accuracy(tuned, *held),
         "mnist_test_before": accuracy(model, mnist.x_test, mnist.y_test),
         "mnist_test_after": accuracy(tuned, mnist.x_test, mnist.y_test),
+        "history": progress.history,  # per epoch: loss and accuracy, and on the held-out digits val_*
     }
     return tuned, summary

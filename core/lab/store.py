@@ -40,6 +40,7 @@ ROOMS = sa.Table(
     sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
     sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
 )
 DRAWINGS = sa.Table(
     "drawings", METADATA,
@@ -254,6 +255,16 @@ class Lab:
     def count(self, code):
         return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
                          read_only=True)
+
+    def network_of(self, code):
+        """The key of the network fine-tuned for this room, or None: the room uses the default."""
+        return self._run(lambda c: c.execute(sa.select(ROOMS.c.network).where(ROOMS.c.code == code)).scalar(),
+                         read_only=True)
+
+    def set_network(self, code, network):
+        """Make the room use a fine-tuned network (called by the fine-tuning process, which the
+        teacher's key started); no other room is touched."""
+        self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
 
     def delete(self, code, key, drawing_id):
         """Delete one drawing of the room (teacher only); return True if there was one."""

@@ -88,6 +88,14 @@ def _shipped():
     return None if loaded is None else (_built(loaded[0]), loaded[1])
 
 
+def saved(key):
+    """Ready for a network saved in the model folder under `key`; LookupError if it is not there."""
+    directory = ModelStore().directory
+    if not ModelStore(directory).has(key):
+        raise LookupError(key)
+    return Ready(key, *_load(key, str(directory)))
+
+
 def model_for(config, dataset):
     """Return Ready if a model for config ships with the app, is saved (or was just trained),
     else Training."""

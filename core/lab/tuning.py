@@ -1,0 +1,64 @@
+"""Fine-tuning a room's network in the shared training process (core/digits/jobs.py): the same
+queue, the same progress reports, and nobody waits for the same run twice. The tuned network is
+saved in the model folder and set as that room's network; no other room's changes."""
+import hashlib
+import logging
+
+LOG = logging.getLogger(__name__)
+
+
+def job_key(code, version, base):
+    """The job's name: the room, the drawings it learns from (their version) and the network it starts from."""
+    digest = hashlib.sha256(repr((code, tuple(version), base)).encode()).hexdigest()[:12]
+    return f"room-{code}-{digest}"
+
+
+def _base_model(base, directory):
+    from core.digits import shipped
+    from core.digits.store import ModelStore
+
+    loaded = ModelStore(directory).load(base)
+    if loaded is None and shipped.card() and shipped.card()["key"] == base:
+        loaded = shipped.load()
+    if loaded is None:
+        raise RuntimeError(f"the network {base} to start from is gone")
+    return loaded
+
+
+def run(code, base, key, directory, database, data_id, workspace):
+    """Fine-tune `base` on room `code`'s drawings; save it as `key` and make it the room's network
+    (the body of the child process)."""
+    from core.digits import data as mnist_data, model as mnist_model
+    from core.digits.jobs import Progress
+    from core.digits.store import ModelStore
+    from core.lab import finetune
+    from core.lab.store import Lab
+
+    progress = Progress(workspace)
+    try:
+        progress.say({"state": "loading data"})
+        lab, data = Lab(database), mnist_data.load()
+        if data.data_id != data_id:
+            raise RuntimeError(f"the fine-tuning process found different data ({data.source}) than the app")
+        drawings = lab.drawings(code)
+        model, metadata = _base_model(base, directory)
+        tuned, summary = finetune.fine_tune(model, drawings.images, drawings.labels, data, report=progress.report)
+        history = summary.pop("history")
+        progress.say({"state": "evaluating", "history": history})
+        tuned_metadata = {
+            "key": key, "config": metadata["config"], "n_test": int(len(data.x_test)),
+            "n_train": int(metadata["n_train"]) + summary["class_digits_trained_on"],
+            "data_source": f"{metadata['data_source']}; then {summary['class_digits_trained_on']} of this class's "
+                           f"digits, mixed with {summary['mnist_digits_mixed_in']:,} MNIST training digits",
+            "history": {**history, "seconds": summary["seconds"]}, "evaluation": mnist_model.evaluate(tuned, data),
+            "fine_tune": {**summary, "room": code, "base": base},
+            # what it learnt from includes what its starting network learnt from (all of MNIST, for the shipped one)
+            "mnist_data_id": metadata.get("mnist_data_id", data.data_id)}
+        if not ModelStore(directory).save(key, tuned, tuned_metadata):
+            raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")
+        lab.set_network(code, key)
+        progress.say({"state": "done", "key": key, "history": {"loss": []}, "in_cache": True,
+                      "saved_in": str(directory)})
+    except Exception:  # say so to the page; the log has the detail
+        LOG.exception("fine-tuning failed")
+        progress.say({"state": "failed", "error": "teaching the network stopped with an error"})
