@@ -42,6 +42,7 @@ def seen_by_network(page, server):
     return np.asarray(picture.resize((28, 28), Image.Resampling.BOX), dtype=np.float32) / 255
 
 
+@pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
 def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(browser, shipped_server):
     server, _ = shipped_server
     model = shipped.load(shipped.DIRECTORY)[0]
