@@ -73,7 +73,7 @@ def teacher_key(lab, code):
 
 
 def _add(lab, code, digit, probabilities, network):
-    meant = st.session_state.get(MEANT.key)
+    meant = MEANT.get()
     try:
         lab.add(code, digit.steps.final, preprocess.naive_resize(digit.picture), meant,
                 int(np.argmax(probabilities)), float(np.max(probabilities)), network, resources.SESSION.get())
