@@ -171,6 +171,18 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(500)
 
 
+def open_lesson(page, server, lesson, query=""):
+    """Open a lesson's working view: go to it, press its opening buttons (the class lab makes a
+    room), and wait until it is ready (a TensorFlow page: its drawing pad, once the network is
+    trained)."""
+    page.goto(f"{server}/{lesson.url_path}{query}")
+    for label in lesson.opening:
+        page.get_by_role("button", name=label, exact=True).click(timeout=600_000)
+        settle(page)
+    page.wait_for_selector(CANVAS if lesson.needs_tensorflow else "h1", timeout=600_000)
+    settle(page)
+
+
 def draw(page, strokes, steps=10):
     """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse, moving
     in `steps` small moves from each point to the next (1 for a pen's own dense trajectory)."""

@@ -98,7 +98,7 @@ def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(enviro
     app.session_state["lab_canvas_0"] = canvas_state(drawing_of(data.x_test[0]))
     app.run()
     assert not app.exception
-    assert metric(app, "The network reads") in [str(digit) for digit in range(10)]
+    assert metric(app, "Prediction") in [str(digit) for digit in range(10)]
     app.button_group[0].set_value(3).run()
     assert next(button for button in app.button if button.label == "Add to our set").disabled
 

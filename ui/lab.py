@@ -101,7 +101,7 @@ def add_section(lab, code, ready):
             return
         probabilities = mnist_model.predict_one(ready.model, digit.steps.final)
         read = int(np.argmax(probabilities))
-        st.metric("The network reads", str(read), help="What the handwriting page's network makes of your drawing.")
+        st.metric("Prediction", str(read), help="What the network makes of your drawing.")
         st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")
         meant = st.segmented_control("Which digit did you mean?", list(range(10)), key=MEANT.key)
         st.button("Add to our set", icon=":material/add:", type="primary", disabled=meant is None or lab is None,

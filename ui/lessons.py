@@ -14,6 +14,7 @@ class Lesson:
     url_path: str
     summary: str
     needs_tensorflow: bool = False  # only such a page may load TensorFlow; the others are tested for it
+    opening: tuple = ()  # buttons a visitor presses first to reach the working view (tests press them too)
 
 
 HOME = Lesson("pages/home.py", "Start here", ":material/home:", "home",
@@ -37,7 +38,7 @@ LESSONS = (
            needs_tensorflow=True),
     Lesson("pages/class_lab.py", "Class lab", ":material/groups:", "class_lab",
            "Pool your class's own handwriting and measure how well the network reads it, next to MNIST.",
-           needs_tensorflow=True),
+           needs_tensorflow=True, opening=("Make a room for my class",)),
 )
 
 

@@ -3,7 +3,7 @@ after its main action: no serious or critical finding. (Streamlit's own markup n
 exceptions, so there is no allow-list.)"""
 import pytest
 
-from harness.browser import CANVAS, PREDICTION, STROKES, draw, settle
+from harness.browser import PREDICTION, STROKES, draw, open_lesson, settle
 from ui.lessons import HOME, LESSONS
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -38,10 +38,7 @@ def act(page, lesson):
 def test_no_page_has_a_serious_accessibility_finding(page, server, mode):
     found = {}
     for lesson in (HOME, *LESSONS):
-        page.goto(f"{server}/{lesson.url_path}" + ("?classroom=true" if mode == "classroom" else ""))
-        if lesson.needs_tensorflow:
-            page.wait_for_selector(CANVAS, timeout=600_000)
-        settle(page)
+        open_lesson(page, server, lesson, "?classroom=true" if mode == "classroom" else "")
         found[f"{lesson.url_path}, as opened"] = serious_findings(page)
         if lesson is not HOME:
             act(page, lesson)

@@ -6,14 +6,14 @@ import tempfile
 import pytest
 
 from core.digits import shipped
-from harness.browser import STROKES, draw, running_app, settle
+from harness.browser import PREDICTION, STROKES, draw, running_app, settle
 
 LAB = "[data-testid=stMetric]:has-text('Drawings')"
 
 
 def add(page, digit):
     draw(page, STROKES[digit])
-    page.wait_for_selector("[data-testid=stMetric]:has-text('The network reads')", timeout=60_000)
+    page.wait_for_selector(PREDICTION, timeout=60_000)
     settle(page)
     page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role("radio", name=digit, exact=True).click()
     settle(page)

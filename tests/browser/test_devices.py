@@ -1,5 +1,5 @@
 """Every student's device: a phone held upright (390 × 844, touch) and a keyboard alone."""
-from harness.browser import CANVAS, PREDICTION, STROKES, draw_by_touch, settle, shown_prediction
+from harness.browser import CANVAS, PREDICTION, STROKES, draw_by_touch, open_lesson, settle, shown_prediction
 from ui.lessons import HOME, LESSONS
 
 SIDEWAYS = """() => { const main = document.querySelector('[data-testid=stMain]');
@@ -12,9 +12,7 @@ def test_on_a_phone_no_page_scrolls_sideways_and_a_finger_draws_a_digit(browser,
     page = context.new_page()
     sideways = {}
     for lesson in (HOME, *LESSONS):
-        page.goto(f"{server}/{lesson.url_path}")
-        page.wait_for_selector(CANVAS if lesson.needs_tensorflow else "h1", timeout=600_000)
-        settle(page)
+        open_lesson(page, server, lesson)
         for label in ("Train 10 epochs", "Forward", "Backward"):
             if page.get_by_role("button", name=label, exact=True).count():
                 page.get_by_role("button", name=label, exact=True).tap()

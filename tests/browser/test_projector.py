@@ -3,7 +3,7 @@ chart, table, picture or button reaches past its column, and no button or lesson
 short, on every lesson (the handwriting page after its network is trained)."""
 import pytest
 
-from harness.browser import ARTIFACTS, CANVAS, OVERFLOW_PROBE, settle
+from harness.browser import ARTIFACTS, OVERFLOW_PROBE, open_lesson, settle
 from ui.lessons import LESSONS
 
 PROJECTORS = [(1280, 720), (1920, 1080)]
@@ -15,10 +15,7 @@ def test_nothing_spills_out_of_its_column_in_classroom_mode(browser, server, wid
     page = context.new_page()
     found = {}
     for lesson in LESSONS:
-        page.goto(f"{server}/{lesson.url_path}?classroom=true")
-        if lesson.needs_tensorflow:
-            page.wait_for_selector(CANVAS, timeout=600_000)
-        settle(page)
+        open_lesson(page, server, lesson, "?classroom=true")
         for label in ("Train 10 epochs", "Forward", "Backward"):  # show what those pages draw after a press
             button = page.get_by_role("button", name=label, exact=True)
             if button.count():
