@@ -154,3 +154,19 @@ def test_a_read_only_database_still_shows_its_drawings_and_says_it_is_read_only(
     assert read_only.drawings(room.code).labels.tolist() == [5]
     with pytest.raises(LabUnavailable, match="read-only"):
         add(read_only, room, 6, "b")
+
+
+def test_a_database_from_before_rooms_had_a_network_column_is_brought_up_to_date(tmp_path):
+    import sqlalchemy as sa
+
+    path = tmp_path / "old.sqlite"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:  # the rooms table as the first version of the lab made it
+        connection.exec_driver_sql("CREATE TABLE rooms (code VARCHAR(6) PRIMARY KEY, "
+                                   "teacher_key_sha256 VARCHAR(64) NOT NULL, created DATETIME NOT NULL)")
+    engine.dispose()
+    lab = Lab(f"sqlite:///{path}")
+    room = lab.create_room()
+    assert lab.network_of(room.code) is None
+    lab.set_network(room.code, "room-net")
+    assert lab.network_of(room.code) == "room-net"

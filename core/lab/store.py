@@ -136,6 +136,19 @@ def _unavailable(error):
                           "shown. The network still reads drawings.")
 
 
+def _add_missing_columns(engine):
+    """Bring a database made by an earlier version up to this schema: add the columns it lacks
+    (create_all makes missing tables, never missing columns). Each such column may be empty."""
+    inspector = sa.inspect(engine)
+    for table in METADATA.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+
+
 class Lab:
     """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
 
@@ -154,6 +167,7 @@ class Lab:
             else:
                 self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
             METADATA.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except (sa.exc.SQLAlchemyError, OSError) as error:
             raise _unavailable(error) from error
 
