@@ -88,8 +88,10 @@ def _add(lab, code, digit, probabilities, network):
 def add_section(lab, code, ready):
     """Draw, see what the network reads, say which digit was meant, and add it to the room's set."""
     st.subheader("Add a drawing to our set")
+    st.markdown("Draw one digit, see what the network reads, then say which digit you meant.")
     pad, reading = st.columns(2, gap="large")
     with pad:
+        st.container(height=24, border=False)  # room for the pad's toolbar, which shows above it on hover
         digit = predict.drawn(CANVAS_GENERATION, "lab_canvas")
     digit.steps = preprocess.mnist_steps(digit.picture) if digit.picture is not None else None
     with reading:

@@ -85,6 +85,8 @@ def _insides(model, data, previous):
                        mime="application/json", icon=":material/download:",
                        help="Its features, layer sizes, activations, weights and biases, to use elsewhere.")
     st.altair_chart(playground_charts.loss_curves(model.history_, previous, model.loss_name), width="stretch")
+    if previous:
+        st.caption("Faded: the previous run from the same start, to compare with this one.")
     if model.classes > 2:
         st.markdown("**Each class on the test points**: the share read right, and its mean loss −ln p(its class)")
         st.dataframe(model.per_class(data).round(3), hide_index=True)

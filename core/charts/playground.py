@@ -93,8 +93,7 @@ def loss_curves(history, previous=None, loss_name="log loss"):
                         legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]),
                                   legend=None),
-        opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), title=None,
-                            legend=alt.Legend(orient="bottom") if previous else None),
+        opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), legend=None),  # said below it
         detail="run:N",
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("epoch:Q"), alt.Tooltip("set:N"),
                  alt.Tooltip("loss:Q", format=".4f")],
