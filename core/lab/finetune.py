@@ -41,9 +41,7 @@ def accuracy(model, images, labels):
     """Share of uint8 (n, 28, 28) images the model reads as their labels (nan for none)."""
     if len(labels) == 0:
         return float("nan")
-    probabilities = np.concatenate([np.asarray(model.predict_on_batch(mnist_model.to_inputs(images[i:i + 500])))
-                                    for i in range(0, len(images), 500)])
-    return float(np.mean(probabilities.argmax(axis=1) == labels))
+    return float(np.mean(mnist_model.classify(model, images).argmax(axis=1) == labels))
 
 
 def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None, parts=None):

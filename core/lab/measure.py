@@ -20,19 +20,11 @@ class Reading:
     misread: np.ndarray  # indices of the drawings read wrong, most confident mistakes first
 
 
-def classify(model, images):
-    """Return (n, 10) probabilities for uint8 (n, 28, 28) images, 500 at a time."""
-    if len(images) == 0:
-        return np.zeros((0, mnist_model.NUM_CLASSES))
-    return np.concatenate([np.asarray(model.predict_on_batch(mnist_model.to_inputs(images[start:start + 500])))
-                           for start in range(0, len(images), 500)])
-
-
 def read(model, drawings):
     """Read every drawing of a room (core.lab.store.Drawings) with `model` as it is now."""
-    probabilities = classify(model, drawings.images)
-    predicted = probabilities.argmax(axis=1) if len(drawings) else np.zeros(0, dtype=int)
-    straight = classify(model, drawings.straight).argmax(axis=1) if len(drawings) else np.zeros(0, dtype=int)
+    probabilities = mnist_model.classify(model, drawings.images)
+    predicted = probabilities.argmax(axis=1)
+    straight = mnist_model.classify(model, drawings.straight).argmax(axis=1)
     truth = drawings.labels
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (truth, predicted), 1)
