@@ -1,5 +1,5 @@
 """How a network reads a class's own drawings: accuracy with MNIST's preparation and with the
-drawing resized straight to 28 × 28, per digit, the confusion matrix and the misread drawings."""
+drawing resized straight to 28 × 28, drawings per digit, the confusion matrix and the misread drawings."""
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +15,6 @@ class Reading:
     predicted: np.ndarray  # (n,) what it reads now, MNIST-style images
     accuracy: float  # share read right, MNIST-style (nan with no drawings)
     straight_accuracy: float  # the same drawings resized straight to 28 × 28
-    per_digit: list  # accuracy per true digit (nan where the class drew none)
     confusion: list  # 10 × 10 counts: rows the digit meant, columns the digit read
     misread: np.ndarray  # indices of the drawings read wrong, most confident mistakes first
 
@@ -31,8 +30,5 @@ def read(model, drawings):
     counts = np.bincount(truth, minlength=10)
     wrong = np.flatnonzero(predicted != truth)
     wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]])] if len(wrong) else wrong
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_digit = np.diag(confusion) / counts
     return Reading(counts.tolist(), predicted, float(np.mean(predicted == truth)) if len(truth) else float("nan"),
-                   float(np.mean(straight == truth)) if len(truth) else float("nan"), per_digit.tolist(),
-                   confusion.tolist(), wrong)
+                   float(np.mean(straight == truth)) if len(truth) else float("nan"), confusion.tolist(), wrong)
