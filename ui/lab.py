@@ -98,6 +98,9 @@ def add_section(lab, code, ready):
         kind, message = ADDED.get() or (None, None)
         if kind:
             (st.success if kind == "success" else st.error)(message)
+        if digit.problem:
+            st.error(digit.problem, icon=":material/broken_image:")
+            return
         if digit.steps is None:
             st.info("Draw a digit to see what the network reads.", icon=":material/draw:")
             return

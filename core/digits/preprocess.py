@@ -5,6 +5,8 @@ aspect ratio (anti-aliased), put that in a 28×28 field and move it so its centr
 the centre. Resizing a whole canvas straight to 28×28 skips all of this, and networks trained on
 MNIST then misread many drawings.
 """
+import base64
+import binascii
 import io
 from dataclasses import dataclass
 
@@ -21,6 +23,17 @@ READ_SIDE = 800  # an upload is read at most this many pixels a side: plenty for
 JPEG_FORMATS = ("JPEG", "MPO")  # MPO: a phone's JPEG with extra frames (depth, a preview)
 MAX_JPEG_PIXELS = 64_000_000  # decoded at up to 1/8 scale, so at most 1 megapixel in memory
 MAX_PNG_PIXELS = 8_000_000  # decoded at full size (32 MB at most) before it is shrunk
+PAD_PREFIX = "data:image/png;base64,"  # what the drawing pad sends: its canvas as a PNG data URL
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PAD_REFUSED = ("The drawing pad sent something that is not one of its drawings, so it was not read. Press Clear "
+               "and draw again.")
+
+
+def pad_limit(side):
+    """The longest data URL a `side` × `side` drawing pad can send: its RGBA pixels stored with no
+    compression at all, plus PNG's per-row and per-block overhead, in base64 (4 characters per 3 bytes)."""
+    stored = side * (side * 4 + 1) + 64 * 1024
+    return len(PAD_PREFIX) + 4 * (stored // 3 + 1)
 
 
 def ink_map(image):
@@ -111,6 +124,29 @@ def _decode_small(data):
     image = ImageOps.exif_transpose(image)  # photos stored sideways, with a tag saying so
     image.thumbnail((READ_SIDE, READ_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return image
+
+
+def read_pad(data_url, side):
+    """Return the drawing pad's picture, (side, side, 4) uint8 RGBA, from the data URL it sent;
+    raise ValueError in plain words for anything the pad itself cannot send. The value comes from
+    the browser, so a script can forge it: it is checked for its kind, length and the PNG header's
+    size before a single pixel is decoded (a 9000 × 9000 PNG is only a few hundred kilobytes)."""
+    refused = ValueError(PAD_REFUSED)
+    if not isinstance(data_url, str) or not data_url.startswith(PAD_PREFIX) or len(data_url) > pad_limit(side):
+        raise refused
+    try:
+        data = base64.b64decode(data_url[len(PAD_PREFIX):], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise refused from error
+    if not data.startswith(PNG_SIGNATURE):
+        raise refused
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            if image.size != (side, side):  # read from the header: nothing is decoded yet
+                raise refused
+            return np.asarray(image.convert("RGBA"))
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, EOFError) as error:
+        raise refused from error
 
 
 def read_upload(data):

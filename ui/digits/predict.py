@@ -31,13 +31,25 @@ class Digit:
 def drawn(generation=CANVAS_GENERATION, name="canvas"):
     """The drawing pad and its Clear button; return the Digit drawn so far. `generation` (a State)
     is bumped by Clear: a new widget key empties the pad."""
-    drawing = st_canvas(stroke_width=CANVAS["stroke_width"], stroke_color=CANVAS["stroke_color"],
-                        background_color=CANVAS["background_color"], height=CANVAS["size"], width=CANVAS["size"],
-                        drawing_mode="freedraw", return_image_data=True, key=f"{name}_{generation.get()}")
+    try:
+        drawing = st_canvas(stroke_width=CANVAS["stroke_width"], stroke_color=CANVAS["stroke_color"],
+                            background_color=CANVAS["background_color"], height=CANVAS["size"],
+                            width=CANVAS["size"], drawing_mode="freedraw", return_image_data=True,
+                            key=f"{name}_{generation.get()}")
+        # The pad's value comes from the browser and can be forged, so it is read here, checked,
+        # rather than by the component's own `image_data`, which decodes whatever arrives.
+        data_url, problem = drawing._image_data_url, None
+    except (AttributeError, KeyError, TypeError, ValueError):  # a value the component itself cannot parse
+        data_url, problem = None, preprocess.PAD_REFUSED
     st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
     st.button("Clear", icon=":material/delete:", on_click=bump(generation), key=f"{name}_clear",
               help="Wipe the canvas and start again.")
-    return Digit(picture=drawing.image_data)
+    if problem or data_url is None:
+        return Digit(problem=problem)
+    try:
+        return Digit(picture=preprocess.read_pad(data_url, CANVAS["size"]))
+    except ValueError as error:
+        return Digit(problem=str(error))
 
 
 def _uploaded():

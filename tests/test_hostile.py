@@ -1,0 +1,101 @@
+"""A hostile class: values a script forges over Streamlit's websocket, rather than what the page's
+own widgets send. Each test fails without the guard it names."""
+import base64
+import io
+import tracemalloc
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.digits import preprocess
+from tests.test_class_lab_page import PAGE as LAB_PAGE, lab_env, make_room  # noqa: F401 (a fixture)
+from tests.test_mnist_page import PAGE as MNIST_PAGE, canvas_state, drawing_of
+
+PAD = 280
+
+
+def data_url(data, kind="png"):
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode()
+
+
+def png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def forged_state(url):
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url}, "backgroundFit": None}
+
+
+@pytest.fixture(scope="module")
+def huge_png():
+    """A 9000 × 9000 black PNG: a few hundred kilobytes that decode to 243 MB of RGB pixels."""
+    return png(Image.new("RGB", (9000, 9000)))
+
+
+def test_the_pads_own_drawing_is_read_pixel_for_pixel():
+    drawing = Image.new("RGBA", (PAD, PAD), (0, 0, 0, 255))
+    drawing.paste((255, 255, 255, 255), (100, 60, 140, 220))
+    pixels = preprocess.read_pad(data_url(png(drawing)), PAD)
+    assert pixels.shape == (PAD, PAD, 4) and np.array_equal(pixels, np.asarray(drawing))
+
+
+def test_a_forged_huge_png_is_refused_from_its_header_without_decoding(huge_png):
+    assert len(huge_png) < 1_000_000  # small enough to pass any length check
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="not one of its drawings"):
+        preprocess.read_pad(data_url(huge_png), PAD)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * len(huge_png)  # the base64 text and its bytes, never the 243 MB of pixels
+
+
+@pytest.mark.parametrize("value", [
+    "not a data url", "", 12, None, ["data:image/png;base64,"], {"a": 1},
+    "data:image/png;base64,@@@@", "data:image/png;base64,AAAA",  # bad base64; base64 of no PNG
+    data_url(png(Image.new("RGBA", (PAD, PAD))), "jpeg")[:-4] + "====",
+    "data:image/png;base64," + "A" * (preprocess.pad_limit(PAD) + 8),  # longer than any drawing of the pad
+])
+def test_values_the_pad_cannot_send_are_refused_in_words(value):
+    with pytest.raises(ValueError, match="not one of its drawings"):
+        preprocess.read_pad(value, PAD)
+
+
+def test_a_picture_of_another_size_or_kind_is_refused():
+    with pytest.raises(ValueError, match="not one of its drawings"):
+        preprocess.read_pad(data_url(png(Image.new("RGBA", (PAD, PAD + 1)))), PAD)
+    jpeg = io.BytesIO()
+    Image.new("RGB", (PAD, PAD)).save(jpeg, format="JPEG")
+    with pytest.raises(ValueError, match="not one of its drawings"):
+        preprocess.read_pad(data_url(jpeg.getvalue()), PAD)
+    truncated = png(Image.new("RGBA", (PAD, PAD), (9, 9, 9, 255)))[:120]
+    with pytest.raises(ValueError, match="not one of its drawings"):
+        preprocess.read_pad(data_url(truncated), PAD)
+
+
+@pytest.mark.parametrize("forged", ["huge", "text", "bad base64", "not a dict"])
+def test_a_forged_pad_value_on_the_handwriting_page_is_refused_with_the_page_up(
+        forged, huge_png, environment, trained_default, open_page):
+    environment(trained_default.directory)
+    app = open_page(MNIST_PAGE, timeout=90)
+    value = {"huge": forged_state(data_url(huge_png)), "text": forged_state("hello"),
+             "bad base64": forged_state("data:image/png;base64,!!"), "not a dict": {"drawing": "x"}}[forged]
+    app.session_state["canvas_0"] = value
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert any("not one of its drawings" in error.value for error in app.error)
+    assert not [metric for metric in app.metric if metric.label == "Prediction"]
+    app.session_state["canvas_0"] = canvas_state(drawing_of(np.zeros((28, 28), np.uint8) + 0))
+    app.run()  # and the pad still works after
+    assert not app.exception
+
+
+def test_a_forged_pad_value_in_the_class_lab_is_refused_and_nothing_is_added(lab_env, open_page, huge_png):  # noqa: F811
+    app, code, _ = make_room(open_page)
+    app.session_state["lab_canvas_0"] = forged_state(data_url(huge_png))
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert any("not one of its drawings" in error.value for error in app.error)
+    assert not [button for button in app.button if button.label == "Add to our set"]
