@@ -5,8 +5,8 @@ import streamlit as st
 from core.digits import model as mnist_model
 from core.lab import store
 from ui.digits import resources, train
-from ui.lab import (ROOM, add_section, create_room, lab_view, open_lab, room_links, room_network, teacher_key,
-                    teaching)
+from ui.lab import (ROOM, add_section, create_room, lab_view, open_lab, refusal, room_links, room_network,
+                    teacher_key, teaching, unavailable)
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls
 
@@ -22,6 +22,7 @@ st.caption(":material/shield: Stored for each drawing: the 28 × 28 picture the 
            "the network read, and the time. No names, no addresses, no cookies, nothing about your browser.")
 
 lab = open_lab()
+refusal()
 code = st.query_params.get(ROOM)
 if code is None:
     st.markdown("A teacher makes a room; everyone in the class opens its link on their own device.")
@@ -30,7 +31,11 @@ if code is None:
                   args=(lab,))
     lesson_footer(CONTROLS)
     st.stop()
-if lab is not None and not lab.exists(code):
+try:
+    missing = lab is not None and not lab.exists(code)
+except store.LabUnavailable as error:  # the database went away mid-session: the pad still reads drawings
+    lab, missing = unavailable(error), False
+if missing:
     st.error(f"There is no room {code!r}: check the link, or make a new room." if store.valid_code(code)
              else "This link's room code is not one this app makes: room codes are six letters and digits, "
                   "such as K7QM3X.", icon=":material/door_front:")

@@ -99,3 +99,97 @@ def test_a_forged_pad_value_in_the_class_lab_is_refused_and_nothing_is_added(lab
     assert not app.exception, [error.value for error in app.exception]
     assert any("not one of its drawings" in error.value for error in app.error)
     assert not [button for button in app.button if button.label == "Add to our set"]
+
+
+def _kill_database():
+    """The server's database goes away mid-session: every later query fails to connect."""
+    import sqlalchemy as sa
+
+    from ui import lab as lab_ui
+    for lab in lab_ui._LABS.values():
+        lab.engine = sa.create_engine("postgresql+psycopg://lab:lab@127.0.0.1:9/lab",
+                                      connect_args={"connect_timeout": 2})
+
+
+def test_a_database_that_dies_mid_session_is_said_in_words_on_every_room_page(lab_env, open_page):  # noqa: F811
+    teacher, code, key = make_room(open_page)
+    _kill_database()
+    visitor = open_page(LAB_PAGE, timeout=120)
+    teacher.run()
+    assert not teacher.exception, [error.value for error in teacher.exception]
+    assert any("cannot be reached" in error.value for error in teacher.error)
+    next(button for button in visitor.button if button.label.startswith("Make a room")).click().run()
+    assert not visitor.exception and "room" not in visitor.query_params
+    assert any("cannot be reached" in error.value for error in visitor.error)
+    for params in ({"room": code}, {"room": code, "key": key}):
+        student = open_page(LAB_PAGE, timeout=120, params=params)
+        assert any("cannot be reached" in error.value for error in student.error)
+        student.session_state["lab_canvas_0"] = canvas_state(drawing_of(lab_env.x_test[0]))
+        student.run()
+        assert not student.exception and [metric for metric in student.metric if metric.label == "Prediction"]
+
+
+@pytest.mark.parametrize("url", ["mysql://lab:lab@127.0.0.1/lab", "nonsense://x", "not a url at all",
+                                 "postgresql+psycopg://lab:wrong@127.0.0.1:9/lab"])
+def test_a_database_url_that_cannot_work_is_logged_for_the_operator_and_said_plainly(url, caplog):
+    from core.lab import store
+
+    with caplog.at_level("WARNING", logger="core.lab.store"), pytest.raises(store.LabUnavailable,
+                                                                              match="cannot be reached"):
+        store.Lab(url)
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "class lab database" in logged and "wrong" not in logged  # the cause, never the password
+
+
+def test_a_mysql_url_on_the_class_lab_page_says_so_without_a_traceback(environment, trained_default, monkeypatch,
+                                                                       open_page):
+    monkeypatch.setenv("NN_EXPLORER_DB", "mysql://lab:lab@127.0.0.1/lab")
+    environment(trained_default.directory)
+    app = open_page(LAB_PAGE, timeout=120, params={"room": "K7QM3X"})
+    assert any("cannot be reached" in error.value for error in app.error)
+
+
+def test_a_partly_corrupt_sqlite_file_is_said_in_words(lab_env, open_page, tmp_path):  # noqa: F811
+    teacher, code, _ = make_room(open_page)
+    from core.lab import store
+    from ui import lab as lab_ui
+    path = tmp_path / "lab.sqlite"
+    for lab in lab_ui._LABS.values():
+        lab.engine.dispose()
+    with open(path, "r+b") as file:  # overwrite the header and the first pages
+        file.write(b"\x00garbage" * 4096)
+    lab_ui._LABS.clear()
+    for app in (teacher, open_page(LAB_PAGE, timeout=120, params={"room": code})):
+        app.run()
+        assert not app.exception, [error.value for error in app.exception]
+        assert any("cannot be reached" in error.value for error in app.error)
+    with pytest.raises(store.LabUnavailable):
+        store.Lab(f"sqlite:///{path}")
+
+
+def test_served_pages_show_no_tracebacks():
+    import tomllib
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_browsers_clear_cache_message_leaves_the_servers_caches_alone():
+    import streamlit as st
+    from streamlit.runtime.app_session import AppSession
+
+    from ui import server  # noqa: F401 (what the pages import)
+    calls = []
+
+    @st.cache_resource
+    def expensive():
+        calls.append(1)
+        return object()
+
+    first = expensive()
+
+    class Session:
+        _session_state = {}
+    AppSession._handle_clear_cache_request(Session())  # what Streamlit runs for a browser's clear_cache
+    assert expensive() is first and len(calls) == 1

@@ -1,5 +1,7 @@
 """The class lab page's parts: the shared database, the room in the link, adding a drawing, the
 lab view that updates as drawings arrive, and the teacher's tools."""
+import threading
+
 import numpy as np
 import streamlit as st
 
@@ -18,15 +20,30 @@ TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
+REFUSED = State("lab_refused")  # why the last button's action on the database was refused
 MIN_TO_TEACH = 10  # drawings a room needs before the network can be taught its handwriting
 REFRESH_SECONDS = 5
 GALLERY = 24
 
 
-@st.cache_resource(show_spinner=False)
+_LABS, _LABS_LOCK = {}, threading.Lock()
+
+
 def database():
-    """The one Lab of this server (a failure is not cached: the next run tries again)."""
-    return store.Lab()
+    """The one Lab of this server for the configured database (a failure is not kept: the next
+    run tries again). Kept out of Streamlit's caches on purpose: a cleared cache would leave the
+    old engine's connections open, and a few dozen clears fill a shared PostgreSQL."""
+    url = store.default_url()
+    with _LABS_LOCK:
+        if url not in _LABS:
+            _LABS[url] = store.Lab(url)
+        return _LABS[url]
+
+
+def unavailable(error):
+    """Say in words that the database cannot be used now; return None, the page's 'no lab'."""
+    st.error(f"{error}", icon=":material/cloud_off:")
+    return None
 
 
 def open_lab():
@@ -34,10 +51,28 @@ def open_lab():
     try:
         return database()
     except store.LabUnavailable as error:
-        st.error(f"{error}", icon=":material/cloud_off:")
-        return None
+        return unavailable(error)
 
 
+def safely(action):
+    """A button's callback that, when the database or the room refuses, says why on the page
+    (on the run the click starts) instead of raising."""
+    def callback(*args):
+        try:
+            action(*args)
+        except (store.LabUnavailable, store.RoomProblem) as error:
+            REFUSED.set(str(error))
+    return callback
+
+
+def refusal():
+    """Show why the last button's action was refused, once."""
+    if REFUSED.get():
+        st.error(REFUSED.get(), icon=":material/error:")
+        REFUSED.set(None)
+
+
+@safely
 def create_room(lab):
     room = lab.create_room()
     NEW_ROOM.set(room)
@@ -64,7 +99,12 @@ def teacher_key(lab, code):
     given = st.query_params.get(KEY)
     if given is not None:
         del st.query_params[KEY]
-        if lab.is_teacher(code, given):
+        try:
+            known = lab.is_teacher(code, given)
+        except store.LabUnavailable as error:
+            unavailable(error)
+            return None
+        if known:
             TEACHER_KEYS.get()[code] = given
         else:
             st.error("The key in this teacher link is not this room's: you can add drawings and see the lab, but "
@@ -124,7 +164,10 @@ def _reading(code, version, network, _lab, _model):
 
 def room_network(lab, code, default):
     """The network this room uses: the one taught its handwriting, if any, else the default."""
-    taught = lab.network_of(code) if lab is not None else None
+    try:
+        taught = lab.network_of(code) if lab is not None else None
+    except store.LabUnavailable:
+        taught = None  # said once already by the lab view; the default network reads drawings meanwhile
     if taught is None:
         return default
     try:
@@ -135,6 +178,7 @@ def room_network(lab, code, default):
         return default
 
 
+@safely
 def _teach(lab, code, network, dataset):
     version = lab.version(code)
     key = tuning.job_key(code, version, network.key)
@@ -169,7 +213,7 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
                                mime="text/csv", icon=":material/download:", help="label, then 784 pixels 0–255.")
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
     columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
-                      on_click=lab.clear, args=(code, key))
+                      on_click=safely(lab.clear), args=(code, key))
     if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
                  disabled=len(drawings) < MIN_TO_TEACH, on_click=_teach, args=(lab, code, network, dataset),
                  help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
@@ -189,7 +233,7 @@ def _gallery(lab, code, key, drawings, reading):
                    alt=f"A class drawing of a {meant} that the network read as {read}")
         if key:
             slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
-                        on_click=lab.delete, args=(code, key, int(drawings.ids[index])),
+                        on_click=safely(lab.delete), args=(code, key, int(drawings.ids[index])),
                         help="A wrong label? Remove this drawing from the set.")
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.lessons import LESSONS, lesson_at
+from ui import server  # noqa: F401 (ignores browsers' requests to clear the server's caches)
 from ui.routing import current_url_path, route_through_app
 from ui.state import CLASSROOM, HELD, Controls, State
 

@@ -16,6 +16,7 @@ time. Only the key deletes drawings or clears a room.
 import hashlib
 import hmac
 import io
+import logging
 import os
 import secrets
 import threading
@@ -33,6 +34,9 @@ MAX_DRAWINGS = 2000  # per room
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
 SIDE = 28
 FILE_NAME = "class-lab.sqlite"
+
+LOG = logging.getLogger(__name__)
+CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
 
 METADATA = sa.MetaData()
 ROOMS = sa.Table(
@@ -128,7 +132,18 @@ def _sqlite_begin(connection):
     connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
 
-def _unavailable(error):
+def shown_url(url):
+    """The database's URL as the log may show it: without its password."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError, TypeError):
+        return "(a value that is not a database URL)"
+
+
+def _unavailable(error, url=None):
+    """The plain reason for visitors; the real cause goes to the server's log for its operator."""
+    LOG.warning("class lab database %s: %s: %s", shown_url(url) if url else "", type(error).__name__,
+                getattr(error, "orig", None) or error)
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
         return LabUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
@@ -165,11 +180,14 @@ class Lab:
                 sa.event.listen(self.engine, "connect", _sqlite_settings)
                 sa.event.listen(self.engine, "begin", _sqlite_begin)
             else:
-                self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                                               connect_args={"connect_timeout": CONNECT_SECONDS})
             METADATA.create_all(self.engine)
             _add_missing_columns(self.engine)
-        except (sa.exc.SQLAlchemyError, OSError) as error:
-            raise _unavailable(error) from error
+        # ImportError: a URL whose driver is not installed (mysql://…); TypeError: an option that
+        # driver does not take; ValueError, ArgumentError: not a URL at all
+        except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError, ValueError) as error:
+            raise _unavailable(error, self.url) from error
 
     def _run(self, work, read_only=False):
         """Run work(connection) in one transaction; database failures become LabUnavailable."""
@@ -179,7 +197,7 @@ class Lab:
         except sa.exc.IntegrityError as error:
             raise RoomProblem("this drawing does not belong to a room that exists") from error
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
-            raise _unavailable(error) from error
+            raise _unavailable(error, self.url) from error
 
     def create_room(self):
         """Make a room with a fresh code and teacher key; return Room (the only time the key is seen)."""
