@@ -43,9 +43,7 @@ if missing:
     lesson_footer(CONTROLS)
     st.stop()
 
-room_links(code)
-if lab is not None:
-    teacher_key(lab, code)
+room_links(lab, code, teacher_key(lab, code) if lab is not None else None)
 dataset = resources.data()
 network = resources.model_for(mnist_model.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used

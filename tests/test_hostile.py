@@ -193,3 +193,49 @@ def test_a_browsers_clear_cache_message_leaves_the_servers_caches_alone():
         _session_state = {}
     AppSession._handle_clear_cache_request(Session())  # what Streamlit runs for a browser's clear_cache
     assert expensive() is first and len(calls) == 1
+
+
+def _teacher_link_shown(app):
+    return any("key=" in block.value for block in app.code)
+
+
+def test_the_teacher_link_is_shown_once_then_only_on_a_click_and_a_leaked_key_can_be_replaced(lab_env, open_page):  # noqa: F811
+    from core.lab import store
+
+    teacher, code, key = make_room(open_page)
+    assert _teacher_link_shown(teacher)
+    teacher.run()
+    assert not _teacher_link_shown(teacher)  # gone at the next run, an addition or any click
+    next(button for button in teacher.button if button.label == "Show my teacher link").click().run()
+    assert _teacher_link_shown(teacher)
+    teacher.run()
+    assert not _teacher_link_shown(teacher)
+    next(button for button in teacher.button if button.label == "Replace the teacher key").click().run()
+    assert not teacher.exception, [error.value for error in teacher.exception]
+    [link] = [block.value for block in teacher.code if "key=" in block.value]
+    fresh = link.split("key=")[1]
+    lab = store.Lab()
+    assert fresh != key and lab.is_teacher(code, fresh) and not lab.is_teacher(code, key)
+    leaked = open_page(LAB_PAGE, timeout=120, params={"room": code, "key": key})
+    assert any("not this room's" in error.value for error in leaked.error)
+    assert not [button for button in leaked.button if button.label == "Clear the room"]
+
+
+def test_in_classroom_mode_the_teacher_link_waits_for_a_click_even_the_first_time(lab_env, open_page):  # noqa: F811
+    app = open_page(LAB_PAGE, timeout=120, params={"classroom": "true"})
+    next(button for button in app.button if button.label.startswith("Make a room")).click().run()
+    assert not app.exception and app.query_params["room"]
+    assert not _teacher_link_shown(app)
+    next(button for button in app.button if button.label == "Show my teacher link").click().run()
+    assert _teacher_link_shown(app)
+
+
+def test_a_session_holding_a_replaced_key_loses_the_teachers_tools(lab_env, open_page):  # noqa: F811
+    from core.lab import store
+
+    teacher, code, key = make_room(open_page)
+    other = open_page(LAB_PAGE, timeout=120, params={"room": code, "key": key})
+    store.Lab().replace_key(code, key)
+    other.run()
+    assert any("was replaced" in warning.value for warning in other.warning)
+    assert not [button for button in other.button if button.label == "Clear the room"]

@@ -11,6 +11,7 @@ from core.digits.jobs import JOBS
 from core.digits.store import ModelStore
 from core.lab import finetune, measure, store, tuning
 from ui.digits import predict, resources, train
+from ui.page import classroom
 from ui.state import State, bump
 
 ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
@@ -18,6 +19,7 @@ CANVAS_GENERATION = State("lab_canvas_generation", int)
 MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
 TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
+REVEAL = State("lab_reveal")  # the room whose teacher link this session asked to see, for one run
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
 REFUSED = State("lab_refused")  # why the last button's action on the database was refused
@@ -80,17 +82,40 @@ def create_room(lab):
     st.query_params[ROOM] = room.code
 
 
-def room_links(code):
-    """The room's link for everyone; the teacher's link too, once, right after the room is made."""
+def room_links(lab, code, key):
+    """The room's link for everyone. The teacher's link (`key` is this session's teacher key, if
+    any) is shown once, on the run right after the room is made, and then only on a deliberate
+    click, for that one run: a projector shows the whole class whatever is on the page. In
+    classroom mode it is not shown even the first time without that click."""
     base = st.context.url.split("?")[0] if st.context.url else ""
     st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
     st.code(f"{base}?{ROOM}={code}", language=None)
-    room = NEW_ROOM.get()
-    if room is not None and room.code == code:
-        st.warning("**Your teacher link is shown only this once**: copy it somewhere safe now. It lets you delete "
-                   "drawings and clear the room; nobody else, and not the server, can see it again.",
-                   icon=":material/key:")
-        st.code(f"{base}?{ROOM}={code}&{KEY}={room.teacher_key}", language=None)
+    if key is None:
+        return
+    fresh = NEW_ROOM.get()
+    first = fresh is not None and fresh.code == code
+    NEW_ROOM.set(None)
+    asked = REVEAL.get() == code
+    REVEAL.set(None)
+    if (first and not classroom()) or asked:
+        st.warning("**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
+                   "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
+                   "disappears from this page at your next click.", icon=":material/key:")
+        st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None)
+    show, replace = st.columns(2)
+    if not ((first and not classroom()) or asked):
+        show.button("Show my teacher link", icon=":material/key:", on_click=REVEAL.set, args=(code,),
+                    help="Shows the link with your teacher key until your next click. On a projector the whole "
+                         "class can read it: show it on your own screen only.")
+    replace.button("Replace the teacher key", icon=":material/key:", on_click=_replace_key, args=(lab, code, key),
+                   help="If your teacher link was seen by others: a new key, and the old link does nothing.")
+
+
+@safely
+def _replace_key(lab, code, key):
+    fresh = lab.replace_key(code, key)
+    TEACHER_KEYS.get()[code] = fresh
+    REVEAL.set(code)
 
 
 def teacher_key(lab, code):
@@ -99,16 +124,22 @@ def teacher_key(lab, code):
     given = st.query_params.get(KEY)
     if given is not None:
         del st.query_params[KEY]
-        try:
-            known = lab.is_teacher(code, given)
-        except store.LabUnavailable as error:
-            unavailable(error)
-            return None
-        if known:
+    held = TEACHER_KEYS.get().get(code)
+    if given is None and held is None:
+        return None
+    try:
+        if given is not None and lab.is_teacher(code, given):
             TEACHER_KEYS.get()[code] = given
-        else:
+        elif given is not None:
             st.error("The key in this teacher link is not this room's: you can add drawings and see the lab, but "
                      "not delete or clear.", icon=":material/key_off:")
+        elif not lab.is_teacher(code, held):  # the teacher replaced the key in another session
+            TEACHER_KEYS.get().pop(code)
+            st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: open "
+                       "the new teacher link to use them.", icon=":material/key_off:")
+    except store.LabUnavailable as error:
+        unavailable(error)
+        return None
     return TEACHER_KEYS.get().get(code)
 
 

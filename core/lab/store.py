@@ -298,6 +298,15 @@ class Lab:
         teacher's key started); no other room is touched."""
         self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
 
+    def replace_key(self, code, key):
+        """Give the room a new teacher key (teacher only, with the current key); return it. The old
+        key, if it leaked, then does nothing."""
+        self._require_teacher(code, key)
+        fresh = secrets.token_urlsafe(16)
+        self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
+            teacher_key_sha256=_digest(fresh))))
+        return fresh
+
     def delete(self, code, key, drawing_id):
         """Delete one drawing of the room (teacher only); return True if there was one."""
         self._require_teacher(code, key)
