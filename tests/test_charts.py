@@ -31,3 +31,19 @@ def test_no_chart_builder_spells_a_colour_of_its_own():
         if module.name != "palette.py":
             assert not re.search(r'"#[0-9a-fA-F]{6}"', module.read_text()), module.name
     assert json.dumps(digit_charts.per_class_chart([0.5] * 10).to_dict())
+
+
+def test_a_spec_with_its_data_inside_the_layers_is_valid_vega_lite_with_the_same_rows():
+    import altair as alt
+
+    from core.charts import lab as lab_charts
+    from core.charts.specs import spec_with_data_inside
+
+    chart = lab_charts.counts_chart([3, 0, 1, 4, 1, 5, 9, 2, 6, 5])
+    original = chart.to_dict()
+    rows = original["datasets"][original["data"]["name"]]
+    spec = spec_with_data_inside(chart)
+    assert "data" not in spec and "datasets" not in spec
+    assert all(layer["data"]["values"] == rows for layer in spec["layer"])
+    alt.LayerChart.from_dict(spec)  # validates against Vega-Lite's schema
+    assert [row["drawings"] for row in rows] == [3, 0, 1, 4, 1, 5, 9, 2, 6, 5]

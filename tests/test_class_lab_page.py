@@ -13,6 +13,7 @@ PAGE = "pages/class_lab.py"
 def lab_env(environment, tmp_path, monkeypatch, trained_default):
     """The lab's own SQLite file, and the default network trained on the small data."""
     monkeypatch.setenv("NN_EXPLORER_DB", f"sqlite:///{tmp_path / 'lab.sqlite'}")
+    monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 0)  # every run reads the room (test_hostile checks the pause)
     data = environment(trained_default.directory)
     return data
 

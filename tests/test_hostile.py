@@ -10,6 +10,7 @@ from PIL import Image
 
 from core.digits import preprocess
 from tests.test_class_lab_page import PAGE as LAB_PAGE, lab_env, make_room  # noqa: F401 (a fixture)
+from tests.conftest import metric
 from tests.test_mnist_page import PAGE as MNIST_PAGE, canvas_state, drawing_of
 
 PAD = 280
@@ -239,3 +240,27 @@ def test_a_session_holding_a_replaced_key_loses_the_teachers_tools(lab_env, open
     other.run()
     assert any("was replaced" in warning.value for warning in other.warning)
     assert not [button for button in other.button if button.label == "Clear the room"]
+
+
+def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period(lab_env, open_page,  # noqa: F811
+                                                                                  monkeypatch):
+    from core.lab import store
+    from ui import lab as lab_ui
+
+    teacher, code, _ = make_room(open_page)
+    monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 3600)
+    lab_ui.forget_view(code)
+    asked = []
+    version = store.Lab.version
+    monkeypatch.setattr(store.Lab, "version", lambda self, room: asked.append(room) or version(self, room))
+    students = [open_page(LAB_PAGE, timeout=120, params={"room": code}) for _ in range(3)]
+    for app in students:
+        app.run()
+    assert asked == [code]  # six page runs of three sessions, one question to the database
+    lab = store.Lab()
+    lab.add(code, lab_env.x_test[0], lab_env.x_test[0], 1, 1, 0.9, "net", "someone")
+    students[0].run()
+    assert metric(students[0], "Drawings") == "0"  # not yet: the view is still fresh
+    monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 0)
+    students[0].run()
+    assert metric(students[0], "Drawings") == "1"

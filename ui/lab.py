@@ -1,11 +1,15 @@
 """The class lab page's parts: the shared database, the room in the link, adding a drawing, the
 lab view that updates as drawings arrive, and the teacher's tools."""
+import io
 import threading
+import time
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from core.charts import digits as digit_charts, lab as lab_charts
+from core.charts.specs import spec_with_data_inside
 from core.digits import model as mnist_model, preprocess
 from core.digits.jobs import JOBS
 from core.digits.store import ModelStore
@@ -156,6 +160,7 @@ def _add(lab, code, digit, probabilities, network):
     MEANT.set(None)
 
 
+@st.fragment
 def add_section(lab, code, ready):
     """Draw, see what the network reads, say which digit was meant, and add it to the room's set."""
     st.subheader("Add a drawing to our set")
@@ -185,12 +190,78 @@ def add_section(lab, code, ready):
                   help="Store the 28 × 28 picture, the digit you meant and what the network read.")
 
 
+@dataclass(frozen=True)
+class LabView:
+    """Everything the lab view shows for one version of a room, built once and shared by every
+    session in the room: a refresh that finds nothing new only sends it again. The charts are kept
+    as their Vega-Lite specs (Altair's validation costs about 20 ms a chart), the misread drawings
+    as PNGs."""
+
+    drawings: store.Drawings
+    reading: measure.Reading
+    counts: dict
+    confusion: dict
+    gallery: tuple  # (index into drawings, PNG bytes, caption, alt text) per misread drawing shown
+
+
+def _png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+_LATEST, _LATEST_LOCK = {}, threading.Lock()  # (room, network) → (time, version, LabView) last shown
+MAX_ROOMS_IN_MEMORY = 64
+
+
+def current_view(lab, code, network, model):
+    """The room's LabView, at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
+    many sessions, gets the last one without asking the database; after it, the room's version is
+    read and the view built again only if it changed. With 30 students adding, a room's view is
+    then built about once every VIEW_FRESH_SECONDS instead of once per drawing."""
+    now = time.monotonic()
+    with _LATEST_LOCK:
+        shown = _LATEST.get((code, network))
+    if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS:
+        return shown[2]
+    version = lab.version(code)
+    view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network, lab, model)
+    with _LATEST_LOCK:
+        _LATEST[(code, network)] = (now, version, view)
+        while len(_LATEST) > MAX_ROOMS_IN_MEMORY:
+            _LATEST.pop(min(_LATEST, key=lambda key: _LATEST[key][0]))
+    return view
+
+
+def forget_view(code):
+    """The teacher changed the room (a deletion, a clearing): the next refresh reads it again."""
+    with _LATEST_LOCK:
+        for key in [key for key in _LATEST if key[0] == code]:
+            del _LATEST[key]
+
+
+def _teacher_change(action):
+    """A button's callback for a teacher's change to the room's drawings, shown at once."""
+    @safely
+    def callback(code, *args):
+        action(code, *args)
+        forget_view(code)
+    return callback
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _reading(code, version, network, _lab, _model):
-    """The room's drawings and the network's reading of them, shared by every session in the room
-    and read again only when the room changes (`version`)."""
+def _lab_view(code, version, network, _lab, _model):
+    """The room's drawings, the network's reading of them and the view's parts, read again only
+    when the room changes (`version`)."""
     drawings = _lab.drawings(code)
-    return drawings, measure.read(_model, drawings)
+    reading = measure.read(_model, drawings)
+    gallery = []
+    for index in reading.misread[:GALLERY]:
+        meant, read = int(drawings.labels[index]), int(reading.predicted[index])
+        gallery.append((int(index), _png(digit_charts.enlarge(drawings.images[index] / 255, 84)),
+                        f"meant {meant}, read {read}", f"A class drawing of a {meant} that the network read as {read}"))
+    return LabView(drawings, reading, spec_with_data_inside(lab_charts.counts_chart(reading.counts)),
+                   spec_with_data_inside(digit_charts.confusion_chart(reading.confusion)), tuple(gallery))
 
 
 def room_network(lab, code, default):
@@ -238,13 +309,15 @@ def teaching(network):
 def _teacher_tools(lab, code, key, drawings, network, dataset):
     st.markdown("**Teacher's tools**")
     columns = st.columns(3)
-    columns[0].download_button("Download our set (.npz)", store.as_npz(drawings), f"class-{code}.npz",
+    # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
+    # drawings took 785 ms to build)
+    columns[0].download_button("Download our set (.npz)", lambda: store.as_npz(drawings), f"class-{code}.npz",
                                icon=":material/download:", help="MNIST's layout: x_train (n, 28, 28), y_train.")
-    columns[1].download_button("Download our set (CSV)", store.as_csv(drawings), f"class-{code}.csv",
+    columns[1].download_button("Download our set (CSV)", lambda: store.as_csv(drawings), f"class-{code}.csv",
                                mime="text/csv", icon=":material/download:", help="label, then 784 pixels 0–255.")
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
     columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
-                      on_click=safely(lab.clear), args=(code, key))
+                      on_click=_teacher_change(lab.clear), args=(code, key))
     if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
                  disabled=len(drawings) < MIN_TO_TEACH, on_click=_teach, args=(lab, code, network, dataset),
                  help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
@@ -253,18 +326,20 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
         st.rerun(scope="app")  # the progress bar is drawn outside this self-refreshing part
 
 
-def _gallery(lab, code, key, drawings, reading):
-    misread = reading.misread[:GALLERY]
-    if not len(misread):
+def _gallery(lab, code, key, view):
+    if not view.gallery:
         return
+    drawings = view.drawings
     st.markdown("**Our misread digits**, the network's most confident mistakes first")
-    for slot, index in zip(st.columns(8) * 3, misread):
-        meant, read = int(drawings.labels[index]), int(reading.predicted[index])
-        slot.image(digit_charts.enlarge(drawings.images[index] / 255, 84), caption=f"meant {meant}, read {read}",
-                   alt=f"A class drawing of a {meant} that the network read as {read}")
+    if not key:  # one element for every picture: a refresh sends it again as it is
+        indices, pictures, captions, alts = zip(*view.gallery)
+        st.image(list(pictures), caption=list(captions), alt=list(alts), output_format="PNG")
+        return
+    for slot, (index, picture, caption, alt) in zip(st.columns(8) * 3, view.gallery):
+        slot.image(picture, caption=caption, alt=alt, output_format="PNG")  # sent as built, not re-encoded
         if key:
             slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
-                        on_click=safely(lab.delete), args=(code, key, int(drawings.ids[index])),
+                        on_click=_teacher_change(lab.delete), args=(code, key, int(drawings.ids[index])),
                         help="A wrong label? Remove this drawing from the set.")
 
 
@@ -276,10 +351,11 @@ def lab_view(lab, code, ready, dataset):
     def view():
         st.subheader("Our lab")
         try:
-            drawings, reading = _reading(code, lab.version(code), ready.key, lab, ready.model)
+            view = current_view(lab, code, ready.key, ready.model)
         except store.LabUnavailable as error:
             st.error(str(error), icon=":material/cloud_off:")
             return
+        drawings, reading = view.drawings, view.reading
         scores = st.columns(4)
         scores[0].metric("Drawings", f"{len(drawings):,}")
         if not len(drawings):
@@ -291,9 +367,9 @@ def lab_view(lab, code, ready, dataset):
         scores[3].metric("MNIST's test digits", f"{ready.metadata['evaluation']['accuracy']:.1%}",
                          help="The same network on MNIST's own test digits.")
         counts, confusion = st.columns(2)
-        counts.altair_chart(lab_charts.counts_chart(reading.counts), width="stretch")
-        confusion.altair_chart(digit_charts.confusion_chart(reading.confusion), width="stretch")
-        _gallery(lab, code, key, drawings, reading)
+        counts.vega_lite_chart(view.counts, width="stretch")
+        confusion.vega_lite_chart(view.confusion, width="stretch")
+        _gallery(lab, code, key, view)
         if key:
             _teacher_tools(lab, code, key, drawings, ready, dataset)
     view()

@@ -32,6 +32,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
 CODE_LENGTH = 6
 MAX_DRAWINGS = 2000  # per room
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
+VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most this often, whoever asks
 SIDE = 28
 FILE_NAME = "class-lab.sqlite"
 
