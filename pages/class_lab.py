@@ -25,7 +25,8 @@ lab = open_lab()
 refusal()
 code = st.query_params.get(ROOM)
 if code is None:
-    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device.")
+    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device. A room with no "
+                f"new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings.")
     if lab is not None:
         st.button("Make a room for my class", icon=":material/meeting_room:", type="primary", on_click=create_room,
                   args=(lab,))
@@ -53,7 +54,7 @@ if isinstance(network, resources.Training):  # only when the shipped network can
     lesson_footer(CONTROLS)
     st.stop()
 network = room_network(lab, code, network)
-teaching(network)
+teaching(network, code)
 add_section(lab, code, network)
 if lab is not None:
     lab_view(lab, code, network, dataset)

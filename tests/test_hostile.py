@@ -264,3 +264,35 @@ def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period
     monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 0)
     students[0].run()
     assert metric(students[0], "Drawings") == "1"
+
+
+def test_teaching_says_why_it_cannot_start_before_it_is_pressed(lab_env, open_page):  # noqa: F811
+    from core.lab import store
+
+    teacher, code, _ = make_room(open_page)
+    lab = store.Lab()
+    for digit in range(10):  # each digit once: the fewest the button allowed, and nothing to hold out
+        lab.add(code, lab_env.x_test[digit], lab_env.x_test[digit], digit, digit, 0.9, "net", f"s{digit}")
+    teacher.run()
+    [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
+    assert teach.disabled
+    assert any("at least two drawings of some digit" in caption.value for caption in teacher.caption)
+
+
+def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
+    from core.digits.jobs import JOBS
+    from core.lab import store
+
+    teacher, code, _ = make_room(open_page)
+    lab = store.Lab()
+    for index in range(12):
+        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net",
+                f"s{index}")
+    teacher.run()
+    next(button for button in teacher.button if button.label == "Teach the network our handwriting").click().run()
+    assert not teacher.exception
+    job = JOBS.get(teacher.session_state["lab_teaching"])
+    assert job.ended_as is None  # its process is still importing TensorFlow: seconds, not a page run
+    [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
+    assert teach.disabled  # while it is queued or running, the button waits
+    assert job.wait(300)["state"] == "done"

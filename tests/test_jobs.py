@@ -148,3 +148,13 @@ def test_the_model_folder_keeps_to_its_budget_least_recently_used_first(tmp_path
     assert store.enforce_budget(budget_bytes=2100, keep={"preset"}) == ["old", "middle"]
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         ".new.def.keras", "new.json", "new.keras", "preset.json", "preset.keras"]
+
+
+def test_the_budget_counts_only_models_and_never_deletes_a_rooms_network(tmp_path):
+    for number, key in enumerate(["room-K7QM3X-abc", "old", "new"]):
+        touch(tmp_path / f"{key}.keras", 1000)
+        touch(tmp_path / f"{key}.json", 10, age=400 - 100 * number)
+    touch(tmp_path / "class-lab.sqlite", 3_000_000)  # the class lab's drawings: not a model, not counted
+    store = ModelStore(tmp_path)
+    assert store.enforce_budget(budget_bytes=2100) == ["old"]  # the oldest is the room's network: kept
+    assert (tmp_path / "class-lab.sqlite").exists() and store.has("room-K7QM3X-abc") and store.has("new")

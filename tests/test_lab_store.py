@@ -4,6 +4,7 @@ import io
 import os
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -36,6 +37,7 @@ def add(lab, room, label, session, value=None):
 
 
 def test_thirty_students_adding_ten_drawings_each_at_once_lose_nothing(lab):
+    lab = Lab(lab.url, room_pace=None)  # a drawing a second each: faster than the room's pace lets a class
     room = lab.create_room()
     start, failures = threading.Barrier(30), []
 
@@ -170,3 +172,59 @@ def test_a_database_from_before_rooms_had_a_network_column_is_brought_up_to_date
     assert lab.network_of(room.code) is None
     lab.set_network(room.code, "room-net")
     assert lab.network_of(room.code) == "room-net"
+
+
+def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_many_sessions(lab):
+    room = lab.create_room()
+    burst, per_second = lab.room_pace
+    lab.room_pace = (burst, 0.0)  # no refilling while this runs, so the count is exact
+    refused = []
+    for number in range(burst + 10):  # every addition from a session of its own, all at once
+        try:
+            add(lab, room, number % 10, f"forged-{number}")
+        except RoomProblem as error:
+            refused.append(str(error))
+    assert lab.count(room.code) == burst and len(refused) == 10
+    assert "faster than a class draws" in refused[0]
+    lab.room_pace = (burst, per_second)
+    time.sleep(3 / per_second)  # the room's allowance grows again with time
+    for number in range(2):
+        add(lab, room, 1, f"later-{number}")
+    other = lab.create_room()  # another room is not slowed by it
+    add(lab, other, 1, "someone")
+
+
+def test_a_browser_session_makes_at_most_five_rooms_and_the_server_a_few_hundred_a_day(lab, monkeypatch):
+    from core.lab import store
+
+    for _ in range(store.MAX_ROOMS_PER_SESSION):
+        lab.create_room("one-visitor")
+    with pytest.raises(RoomProblem, match="at most 5 rooms"):
+        lab.create_room("one-visitor")
+    lab.create_room("another-visitor")
+    made_today = lab.count_rooms_since(datetime.now(timezone.utc) - timedelta(days=1))
+    monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", made_today)
+    with pytest.raises(RoomProblem, match="rooms today"):
+        lab.create_room("a-third-visitor")
+
+
+def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networks_named(lab):
+    import sqlalchemy as sa
+
+    from core.lab.store import DRAWINGS, ROOMS
+
+    old, recent, fresh = lab.create_room(), lab.create_room(), lab.create_room()
+    add(lab, old, 1, "a")
+    add(lab, recent, 2, "b")
+    lab.set_network(old.code, "room-old-network")
+    now = datetime.now(timezone.utc)
+    with lab.engine.begin() as connection:
+        connection.execute(ROOMS.update().where(ROOMS.c.code == old.code).values(
+            created=now - timedelta(days=90), used=now - timedelta(days=31)))
+        connection.execute(ROOMS.update().where(ROOMS.c.code == recent.code).values(
+            created=now - timedelta(days=90), used=now - timedelta(days=29)))
+    assert lab.expire() == ["room-old-network"]
+    assert not lab.exists(old.code) and lab.exists(recent.code) and lab.exists(fresh.code)
+    with lab.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == old.code)).scalar() == 0
+    assert lab.count(recent.code) == 1

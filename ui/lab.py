@@ -42,8 +42,16 @@ def database():
     url = store.default_url()
     with _LABS_LOCK:
         if url not in _LABS:
-            _LABS[url] = store.Lab(url)
+            _LABS[url] = _expired(store.Lab(url))
         return _LABS[url]
+
+
+def _expired(lab):
+    """Delete the rooms unused for store.UNUSED_DAYS, and the networks taught to them; return the lab."""
+    models = ModelStore()
+    for network in lab.expire():
+        models.discard(network)
+    return lab
 
 
 def unavailable(error):
@@ -80,7 +88,7 @@ def refusal():
 
 @safely
 def create_room(lab):
-    room = lab.create_room()
+    room = _expired(lab).create_room(resources.SESSION.get())
     NEW_ROOM.set(room)
     TEACHER_KEYS.get()[room.code] = room.teacher_key
     st.query_params[ROOM] = room.code
@@ -94,6 +102,8 @@ def room_links(lab, code, key):
     base = st.context.url.split("?")[0] if st.context.url else ""
     st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
     st.code(f"{base}?{ROOM}={code}", language=None)
+    st.caption(f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its "
+               "taught network.")
     if key is None:
         return
     fresh = NEW_ROOM.get()
@@ -282,6 +292,8 @@ def room_network(lab, code, default):
 
 @safely
 def _teach(lab, code, network, dataset):
+    if JOBS.unfinished(tuning.room_prefix(code)):
+        raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
     version = lab.version(code)
     key = tuning.job_key(code, version, network.key)
     directory = ModelStore().directory
@@ -290,9 +302,11 @@ def _teach(lab, code, network, dataset):
     TEACHING.set(key)
 
 
-def teaching(network):
-    """The fine-tuning this session started, while it runs; then what it changed, for everyone."""
+def teaching(network, code):
+    """The room's fine-tuning while it runs (for everyone: the network they draw for changes when it
+    is done), with its place in the server's queue; then what it changed."""
     job = JOBS.get(TEACHING.get()) if TEACHING.get() else None
+    job = job or next(iter(JOBS.unfinished(tuning.room_prefix(code))), None)
     if job is not None and job.ended_as != "done":
         st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
                 "until it is done.", icon=":material/school:")
@@ -318,8 +332,13 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
     columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
                       on_click=_teacher_change(lab.clear), args=(code, key))
+    why_not = (f"Add at least {MIN_TO_TEACH} drawings first." if len(drawings) < MIN_TO_TEACH
+               else finetune.problem(drawings.labels))
+    busy = bool(JOBS.unfinished(tuning.room_prefix(code)))
+    if why_not:
+        st.caption(f"Teaching the network is not possible yet: {why_not[0].lower() + why_not[1:]}")
     if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
-                 disabled=len(drawings) < MIN_TO_TEACH, on_click=_teach, args=(lab, code, network, dataset),
+                 disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
                  help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
                       "drawings); the rest of your digits are held out to measure it. Only this room's network "
                       "changes."):

@@ -231,6 +231,11 @@ class JobRegistry:
         with self._lock:
             return self._jobs.get(key)
 
+    def unfinished(self, prefix):
+        """The jobs whose key starts with `prefix` that are queued or running."""
+        with self._lock:
+            return [job for key, job in self._jobs.items() if key.startswith(prefix) and job.ended_as is None]
+
     def retry(self, key):
         """Forget a failed job, so that the next request for its key queues it again."""
         with self._lock:

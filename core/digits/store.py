@@ -17,6 +17,9 @@ from pathlib import Path
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / ".model_cache"
 BUDGET_BYTES = int(float(os.environ.get("NN_EXPLORER_CACHE_MB", "500")) * 1024 * 1024)
 STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trainer that was killed
+# Networks taught a class-lab room's handwriting (core/lab/tuning.py) are named so. The budget never
+# deletes them: each belongs to a room, and goes when the room does (core/lab/store.py, `expire`).
+ROOM_NETWORK_PREFIX = "room-"
 
 
 def default_directory():
@@ -160,7 +163,8 @@ class ModelStore:
 
     def enforce_budget(self, budget_bytes=BUDGET_BYTES, keep=()):
         """Delete what killed trainers left behind, then the least recently used models until the
-        folder fits `budget_bytes`, never those in `keep` (the presets). Return the keys deleted."""
+        models fit `budget_bytes`, never those in `keep` (the presets) nor a room's network. Return
+        the keys deleted."""
         now, deleted = time.time(), []
         for path in self.directory.glob("*"):
             stale = now - _modified(path) > STALE_SECONDS
@@ -168,12 +172,13 @@ class ModelStore:
             if stale and (path.name.startswith(".") or orphan):
                 with contextlib.suppress(OSError):
                     path.unlink()
+        # only the models count: the folder may also hold the class lab's database, which is not ours to delete
         sizes = {key: sum(_size(path) for path in self.files_of(key)) for key in self.keys()}
-        total = sum(_size(path) for path in self.directory.glob("*"))
+        total = sum(sizes.values())
         for key in sizes:
             if total <= budget_bytes:
                 break
-            if key not in keep:
+            if key not in keep and not key.startswith(ROOM_NETWORK_PREFIX):
                 self.discard(key)
                 total -= sizes[key]
                 deleted.append(key)

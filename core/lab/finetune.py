@@ -18,6 +18,10 @@ CLASS_REPEATS = 8  # each class digit is seen this many times an epoch
 MNIST_PER_CLASS_DIGIT = 20  # MNIST training digits mixed in for each class digit (at least 2,000)
 
 
+TOO_FEW = ("too few drawings to learn from some and keep others apart to measure on: add at least two drawings "
+           "of some digit")
+
+
 @dataclass(frozen=True)
 class Split:
     train: np.ndarray  # indices of the class digits to learn from
@@ -37,6 +41,15 @@ def split(labels, seed=0, share=HELD_OUT_SHARE):
     return Split(np.flatnonzero(~held), np.flatnonzero(held))
 
 
+def problem(labels):
+    """Why these class digits cannot be taught yet, in words, or None: some must be held out to
+    measure on, which needs at least two drawings of some digit (the same test fine_tune makes)."""
+    parts = split(np.asarray(labels))
+    if len(parts.held_out) == 0 or len(parts.train) == 0:
+        return TOO_FEW
+    return None
+
+
 def accuracy(model, images, labels):
     """Share of uint8 (n, 28, 28) images the model reads as their labels (nan for none)."""
     if len(labels) == 0:
@@ -53,7 +66,7 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
 
     parts = parts or split(y_class, seed)
     if len(parts.held_out) == 0 or len(parts.train) == 0:
-        raise ValueError("too few drawings to learn from some and keep others apart: add at least two of a digit")
+        raise ValueError(TOO_FEW)
     keras.utils.set_random_seed(seed)
     tuned = keras.models.clone_model(model)
     tuned.set_weights(model.get_weights())

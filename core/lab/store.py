@@ -22,7 +22,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
 CODE_LENGTH = 6
 MAX_DRAWINGS = 2000  # per room
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
+ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND = 60, 6.0  # per room: 30 students drawing one every 5 s fit
+MAX_ROOMS_PER_SESSION = 5  # rooms one browser session may make
+MAX_ROOMS_PER_DAY = 300  # rooms made in the last 24 hours, by every server sharing the database
+UNUSED_DAYS = 30  # a room with no new drawing for this long is deleted, with its drawings
 VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most this often, whoever asks
 SIDE = 28
 FILE_NAME = "class-lab.sqlite"
@@ -46,6 +50,7 @@ ROOMS = sa.Table(
     sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
+    sa.Column("used", sa.DateTime(timezone=True)),  # its last drawing added (empty: none since it was made)
 )
 DRAWINGS = sa.Table(
     "drawings", METADATA,
@@ -168,9 +173,13 @@ def _add_missing_columns(engine):
 class Lab:
     """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
 
-    def __init__(self, url=None):
-        self.url = url or default_url()
+    def __init__(self, url=None, room_pace=(ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND)):
+        """`room_pace`: (burst, additions a second) one room accepts; None for no such limit (the
+        storage benchmark, which adds as fast as the database takes it)."""
+        self.url, self.room_pace = url or default_url(), room_pace
         self._last_addition = {}  # browser session → time of its last addition
+        self._room_allowance = {}  # room → (additions it may still make at once, when that was counted)
+        self._rooms_made = {}  # browser session → rooms it made
         self._pace = threading.Lock()
         try:
             if self.url.startswith("sqlite"):
@@ -200,8 +209,38 @@ class Lab:
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
             raise _unavailable(error, self.url) from error
 
-    def create_room(self):
-        """Make a room with a fresh code and teacher key; return Room (the only time the key is seen)."""
+    def expire(self, now=None):
+        """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings go with them);
+        return the keys of the networks taught to them, for the caller to delete too."""
+        cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=UNUSED_DAYS)
+        unused = sa.func.coalesce(ROOMS.c.used, ROOMS.c.created) < cutoff
+
+        def delete(connection):
+            networks = connection.execute(sa.select(ROOMS.c.network).where(unused)).scalars().all()
+            connection.execute(DRAWINGS.delete().where(DRAWINGS.c.room.in_(sa.select(ROOMS.c.code).where(unused))))
+            connection.execute(ROOMS.delete().where(unused))
+            return [network for network in networks if network]
+        return self._run(delete)
+
+    def count_rooms_since(self, moment):
+        return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(),
+                         read_only=True)
+
+    def networks(self):
+        """The keys of every network taught to a room that exists."""
+        return set(self._run(lambda c: c.execute(sa.select(ROOMS.c.network).where(
+            ROOMS.c.network.is_not(None))).scalars().all(), read_only=True))
+
+    def create_room(self, session=None):
+        """Make a room with a fresh code and teacher key; return Room (the only time the key is seen).
+        A browser session makes at most MAX_ROOMS_PER_SESSION rooms, and all servers together
+        at most MAX_ROOMS_PER_DAY a day; `session` None (the server's own code) counts only there."""
+        with self._pace:
+            if session is not None and self._rooms_made.get(session, 0) >= MAX_ROOMS_PER_SESSION:
+                raise RoomProblem(f"one visitor can make at most {MAX_ROOMS_PER_SESSION} rooms: use one you made")
+        if self.count_rooms_since(datetime.now(timezone.utc) - timedelta(days=1)) >= MAX_ROOMS_PER_DAY:
+            raise RoomProblem(f"this server has made {MAX_ROOMS_PER_DAY} rooms today, its most: please try again "
+                              "tomorrow, or use a room you made")
         key = secrets.token_urlsafe(16)
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -213,6 +252,8 @@ class Lab:
                                                          created=datetime.now(timezone.utc)))
                 return True
             if self._run(insert):
+                with self._pace:
+                    self._rooms_made[session] = self._rooms_made.get(session, 0) + 1
                 return Room(code, key)
         raise LabUnavailable("no free room code was found; please try again")
 
@@ -234,12 +275,22 @@ class Lab:
         if not self.is_teacher(code, key):
             raise RoomProblem("only the teacher's link can do this: the key in this link is not this room's")
 
-    def _paced(self, session):
-        """Refuse a second addition from the same browser session within a second."""
+    def _paced(self, session, code):
+        """Refuse a second addition from the same browser session within a second, and more
+        additions to one room than a class makes (a bucket of ROOM_ADDITIONS_BURST, refilled at
+        ROOM_ADDITIONS_PER_SECOND), however many sessions send them."""
         with self._pace:
             now = time.monotonic()
             if now - self._last_addition.get(session, -np.inf) < MIN_SECONDS_BETWEEN_ADDITIONS:
                 raise RoomProblem("one drawing a second, please: wait a moment and add it again")
+            if self.room_pace:
+                burst, per_second = self.room_pace
+                allowance, counted = self._room_allowance.get(code, (burst, now))
+                allowance = min(burst, allowance + (now - counted) * per_second)
+                if allowance < 1:
+                    raise RoomProblem("this room is getting drawings faster than a class draws them: wait a few "
+                                      "seconds and add it again")
+                self._room_allowance[code] = (allowance - 1, now)
             self._last_addition[session] = now
 
     def add(self, code, image, straight, label, predicted, confidence, network, session):
@@ -252,7 +303,7 @@ class Lab:
         row = dict(room=code, label=int(label), predicted=int(predicted), confidence=float(confidence),
                    network=str(network)[:80], image=_as_bytes(image), straight=_as_bytes(straight),
                    created=datetime.now(timezone.utc))
-        self._paced(session)
+        self._paced(session, code)
 
         def insert(connection):
             # lock the room's row (PostgreSQL; SQLite takes its one write lock), then count and insert
@@ -260,6 +311,7 @@ class Lab:
             count = connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar()
             if count >= MAX_DRAWINGS:
                 raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
+            connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(used=row["created"]))
             return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
         return self._run(insert)
 

@@ -7,10 +7,17 @@ import logging
 LOG = logging.getLogger(__name__)
 
 
+def room_prefix(code):
+    """The start of every key of a network taught this room (the model folder keeps them while the room lasts)."""
+    from core.digits.store import ROOM_NETWORK_PREFIX
+
+    return f"{ROOM_NETWORK_PREFIX}{code}-"
+
+
 def job_key(code, version, base):
     """The job's name: the room, the drawings it learns from (their version) and the network it starts from."""
     digest = hashlib.sha256(repr((code, tuple(version), base)).encode()).hexdigest()[:12]
-    return f"room-{code}-{digest}"
+    return f"{room_prefix(code)}{digest}"
 
 
 def _base_model(base, directory):
@@ -54,11 +61,16 @@ def run(code, base, key, directory, database, data_id, workspace):
             "fine_tune": {**summary, "room": code, "base": base},
             # what it learnt from includes what its starting network learnt from (all of MNIST, for the shipped one)
             "mnist_data_id": metadata.get("mnist_data_id", data.data_id)}
-        if not ModelStore(directory).save(key, tuned, tuned_metadata):
+        models = ModelStore(directory)
+        if not models.save(key, tuned, tuned_metadata):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")
+        models.enforce_budget(keep={preset.key(data.data_id) for preset in mnist_model.PRESETS.values()})
         lab.set_network(code, key)
         progress.say({"state": "done", "key": key, "history": {"loss": []}, "in_cache": True,
                       "saved_in": str(directory)})
+    except (ValueError, RuntimeError) as error:  # a reason a teacher can act on, said on the page
+        LOG.exception("fine-tuning failed")
+        progress.say({"state": "failed", "error": f"teaching the network stopped: {error}"})
     except Exception:  # say so to the page; the log has the detail
         LOG.exception("fine-tuning failed")
         progress.say({"state": "failed", "error": "teaching the network stopped with an error"})
