@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.lessons import playground
 from ui.page import header, lesson_footer, try_this
-from ui.playground import own_points_box, training_view
+from ui.playground import own_points_box, train_epochs, training_view
 from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
 
 PROBLEM = Select("problem", "Problem", ("Classification", "Regression"), "Classification",
@@ -111,7 +111,7 @@ def add_point(x1, x2):
 
 buttons = st.columns([1.1, 1.6, 0.7, 1.6])
 buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary", disabled=not trainable,
-                  on_click=lambda: model.train(data, 10))
+                  on_click=lambda: train_epochs(model, data, 10))
 buttons[1].button("Run again from the same start", icon=":material/replay:", on_click=again,
                   help="Start again from the very same starting weights; this run's loss stays drawn, faded.")
 playing = PLAY(buttons[2]) and trainable

@@ -220,3 +220,14 @@ def test_a_csv_with_spaces_and_capitals_in_its_header_is_read():
     X, y = playground.read_points(b" X1 , x2 ,Label\n0.5, -0.25, 1\n-1, 1, 0\n")
     np.testing.assert_allclose(X, [[0.5, -0.25], [-1, 1]])
     assert y.tolist() == [1, 0]
+
+
+def test_training_can_be_bounded_by_time_but_always_makes_one_whole_epoch():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-playground.EXTENT, playground.EXTENT, (2000, 2))
+    data = playground.split(X, (X[:, 0] * X[:, 1] > 0).astype(int))
+    model = playground.Playground(hidden=(16,) * 6, batch_size=1)
+    model.train(data, 10, seconds=0.0)
+    assert model.last_epochs_ == 1 and model.epoch == 1  # a whole epoch, then it stops
+    model.train(data, 2)
+    assert model.last_epochs_ == 2 and model.epoch == 3  # without a bound, every epoch asked for

@@ -1,6 +1,7 @@
 """The hidden-layers page's larger parts: the learner's own points (click, upload, clear,
 download) and the training view (scores, the clickable plane, loss curves, the network's insides)."""
 import json
+import time
 
 import streamlit as st
 
@@ -13,6 +14,17 @@ UPLOAD = State("playground_upload", int)  # bumped to empty the file box after i
 UPLOAD_PROBLEM = State("playground_upload_problem")  # why the last file was refused, until the next one
 EPOCHS_PER_TICK = 10
 TICK_SECONDS = 1.0  # leaves the page idle most of each second, so Pause and the other widgets respond
+TICK_WORK_SECONDS = 0.4  # a tick trains at most this long (at least one epoch), whatever the data and layers
+BUTTON_WORK_SECONDS = 5.0  # "Train 10 epochs" stops after this long (at least one epoch)
+SHORT = State("playground_short")  # (epochs made, epochs asked, seconds) when the button stopped early
+
+
+def train_epochs(model, data, epochs=EPOCHS_PER_TICK):
+    """The "Train 10 epochs" button: at most BUTTON_WORK_SECONDS of work, saying so when it stops early."""
+    started = time.perf_counter()
+    model.train(data, epochs, seconds=BUTTON_WORK_SECONDS)
+    made = model.last_epochs_
+    SHORT.set((made, epochs, time.perf_counter() - started) if made < epochs and not model.diverged_ else None)
 
 
 def _take_upload(points, only_yours):
@@ -122,8 +134,13 @@ def training_view(model, data, playing, previous, add=None, changed=lambda: Fals
         if changed():
             st.rerun(scope="app")
         if playing and not model.diverged_:
-            model.train(data, EPOCHS_PER_TICK)
+            model.train(data, EPOCHS_PER_TICK, seconds=TICK_WORK_SECONDS)
+            SHORT.set(None)
         _scores(model)
+        if SHORT.get():
+            made, asked, seconds = SHORT.get()
+            st.caption(f"Trained {made} of {asked} epochs: they took {seconds:.1f} s with these points and layers, "
+                       f"so training stopped there to keep the page responsive. Press again for more.")
         picture, curves = st.columns([3, 2], gap="large")
         chart = playground_charts.boundary(model.grid(), data, model.classes)
         if add is None:

@@ -6,6 +6,7 @@ learner's own points, the feature expansion, the forward pass that exposes each 
 the grid evaluation for the heat map.
 """
 import io
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -260,13 +261,16 @@ class Playground:
         else:
             self.model_.partial_fit(inputs, targets, classes=list(range(self.classes)))
 
-    def train(self, data, epochs):
-        """Train for `epochs` more passes over data.X_train, recording losses and accuracies.
-        Stops, with diverged_ set, once the loss is no longer finite or blows up."""
+    def train(self, data, epochs, seconds=None):
+        """Train for `epochs` more passes over data.X_train, recording losses and accuracies; with
+        `seconds`, stop after the first pass that ends past that time (one pass is never cut short).
+        Stops, with diverged_ set, once the loss is no longer finite or blows up. `last_epochs_`
+        says how many passes this call made."""
         inputs = expand(data.X_train, self.features)
         self.chance_loss_ = float(np.var(data.y_train)) if self.regression else float(np.log(self.classes))
+        started, done = time.perf_counter(), 0
         for _ in range(epochs):
-            if self.diverged_:
+            if self.diverged_ or (seconds is not None and done and time.perf_counter() - started > seconds):
                 break
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -283,6 +287,8 @@ class Playground:
                 break
             for name, value in scores.items():
                 self.history_[name].append(value)
+            done += 1
+        self.last_epochs_ = done
         return self
 
     def predict(self, X):
