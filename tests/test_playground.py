@@ -203,7 +203,12 @@ def test_points_round_trip_through_csv():
     ("x1,x2,label\n0.5,0.1,7\n", "Line 2: the label must be a class number from 0 to 3"),
     ("x1,x2,label\n0.5,0.1,0.5\n", "Line 2: the label must be a class number"),
     ("x1,x2,label\n0.5,9,1\n", "Line 2: the point lies outside the plane"),
-    ("x1,x2,label\n" + "0.1,0.1,0\n" * 2001, "2,001 points; at most 2,000"),
+    ("x1,x2,label\n" + "0.1,0.1,0\n" * 2001, "more than 2,000 points; at most 2,000"),
+    ("x1,x2,label\n5,0.1,0.2,1\n", "Line 2 has 4 values; every line needs exactly three"),  # not read shifted
+    ("x1,x2,label\n0.1,0.2\n", "Line 2 has 2 values"),
+    ("x1,x2,label\n0.1;0.2;1\n", "Line 2 has 1 values"),
+    ("x1,x2,label\n1e308,0.1,1\n", "Line 2: the point lies outside the plane"),
+    ("x1,x2,label\n=1+1,0.1,1\n", "Line 2: x1 is not a number"),
     ("", "not a CSV file we can read"),
 ])
 def test_bad_csv_files_are_refused_in_plain_words(text, message):
@@ -231,3 +236,21 @@ def test_training_can_be_bounded_by_time_but_always_makes_one_whole_epoch():
     assert model.last_epochs_ == 1 and model.epoch == 1  # a whole epoch, then it stops
     model.train(data, 2)
     assert model.last_epochs_ == 2 and model.epoch == 3  # without a bound, every epoch asked for
+
+
+def test_a_first_line_of_a_hundred_thousand_columns_is_refused_from_that_line_with_its_cells_short():
+    header = ",".join(f"[click me](http://example.com/{number})" for number in range(100_000))
+    data = (header + "\n" + "1,2,3\n" * 10).encode()
+    with pytest.raises(ValueError, match="first line is over 1,000 characters") as refused:
+        playground.read_points(data)
+    message = str(refused.value)
+    assert len(message) < 300 and "…" in message  # quoted cut short, never the whole line
+    with pytest.raises(ValueError, match="6 column"):  # a short first line of other columns names a few
+        playground.read_points(b"a,b,c,d,e,f\n1,2,3\n")
+
+
+def test_a_file_from_another_encoding_or_with_a_byte_order_mark():
+    with pytest.raises(ValueError, match="UTF-8"):
+        playground.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-16"))
+    X, y = playground.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-8-sig"))
+    assert X.tolist() == [[0.5, 0.1]] and y.tolist() == [1]

@@ -36,7 +36,7 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(open_page):
     app.run()
     uploader(app).set_value(("bad.csv", b"x1,x2,label\n0.1,0.2,1\n0.3,oops,0\n", "text/csv")).run()
     assert not app.exception
-    assert any("bad.csv: Line 3: x2 is not a number" in error.value for error in app.error)
+    assert any("`bad.csv`: Line 3: x2 is not a number" in error.value for error in app.error)
     assert app.session_state["playground_points"] == [[0.1, 0.1, 0], [0.2, 0.2, 1]]
     assert app.selectbox(key="dataset").value == "XOR quadrants"
 
@@ -76,3 +76,15 @@ def test_running_again_from_the_same_start_repeats_the_run_and_keeps_the_first_t
     press(app, "New start")
     press(app, "Train 10 epochs")
     assert app.session_state["playground"][1].history_["train_loss"] != first
+
+
+def test_a_file_name_and_header_written_as_markdown_are_shown_inert_and_short(open_page):
+    app = open_page(PAGE)
+    name = "[Open the answers](http://example.com) **now**.csv"
+    header = ",".join(["[click me](http://example.com)", "**bold**", "x" * 900]).encode()
+    uploader(app).set_value((name, header + b"\n1,2,0\n", "text/csv")).run()
+    assert not app.exception
+    [shown] = [error.value for error in app.error if "first line must name" in error.value]
+    assert shown.startswith("`[Open the answers](http://example.com) *…`:")  # in a code span, cut short
+    assert "\\[click me\\]\\(http\\://" in shown and "\\*\\*bold\\*\\*" in shown  # escaped, so not a link or bold
+    assert len(shown) < 400  # not the 900-character cell

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.charts import playground as playground_charts
 from core.lessons import playground
-from ui.state import State, bump
+from ui.state import State, bump, inert, plain
 
 CLICK = State("playground_click")  # the plane chart's selection: where the learner clicked
 UPLOAD = State("playground_upload", int)  # bumped to empty the file box after its points are taken
@@ -35,7 +35,7 @@ def _take_upload(points, only_yours):
     try:
         X, y = playground.read_points(upload.getvalue())
     except ValueError as error:
-        UPLOAD_PROBLEM.set(f"{upload.name}: {error}")
+        UPLOAD_PROBLEM.set(f"{inert(upload.name)}: {plain(error)}")  # the file's own words, shown inert
         return
     UPLOAD_PROBLEM.set(None)
     points.set([[float(x1), float(x2), int(label)] for (x1, x2), label in zip(X, y)])

@@ -149,7 +149,17 @@ CLASSROOM = Toggle("classroom", "Classroom mode", False,
                    "and questions for the class to answer before a result is shown.")
 
 
-def _inert(text, limit=40):
+MARKDOWN_MARKS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$]|:(?=//))")
+
+
+def plain(text):
+    """Text from a visitor's file, made safe to show in Markdown: every mark Markdown, a link or
+    LaTeX could use is escaped (an escaped ':' also stops a bare http:// from becoming a link),
+    and it is kept on one line."""
+    return MARKDOWN_MARKS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def inert(text, limit=40):
     """A URL value made safe to show in Markdown: shortened and put in a code span, where nothing
     is formatted or turned into a link (a backtick, which would end the span, is replaced)."""
     text = text if len(text) <= limit else text[:limit] + "…"
@@ -220,7 +230,7 @@ class Controls:
         """Say which of the link's values were replaced by defaults, each shown as inert text."""
         if problems:
             st.info("This link had values the page cannot use, so the defaults are shown instead: "
-                    + "; ".join(f"**{key}** = {_inert(value)} ({why})" for key, value, why in problems) + ".",
+                    + "; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems) + ".",
                     icon=":material/link_off:")
 
     def help_box(self, where=st):
