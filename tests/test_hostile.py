@@ -296,3 +296,23 @@ def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
     assert teach.disabled  # while it is queued or running, the button waits
     assert job.wait(300)["state"] == "done"
+
+
+@pytest.mark.parametrize("selection", [
+    None, {}, {"selection": {}}, {"selection": {"spot": []}}, {"selection": {"spot": [{"x1": "text", "x2": 0}]}},
+    {"selection": {"spot": [{"x2": 0.5}]}}, {"selection": {"spot": [{"x1": float("nan"), "x2": 0}]}},
+    {"selection": {"spot": [{"x1": 1e308, "x2": 0}]}}, {"selection": {"spot": [{"x1": [1], "x2": 0}]}},
+    {"selection": "spot"}, {"selection": {"spot": "x"}},
+])
+def test_a_forged_click_on_the_playgrounds_plane_adds_no_point(selection):
+    from core.charts import playground as playground_charts
+    from ui.playground import clicked_point
+
+    assert playground_charts.SPOT == "spot"
+    assert clicked_point(selection) is None
+
+
+def test_a_real_click_on_the_plane_adds_its_point():
+    from ui.playground import clicked_point
+
+    assert clicked_point({"selection": {"spot": [{"x1": 0.12345, "x2": -1.5}]}}) == (0.123, -1.5)

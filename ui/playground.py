@@ -1,6 +1,7 @@
 """The hidden-layers page's larger parts: the learner's own points (click, upload, clear,
 download) and the training view (scores, the clickable plane, loss curves, the network's insides)."""
 import json
+import math
 import time
 
 import streamlit as st
@@ -64,11 +65,24 @@ def own_points_box(new_class, points, shown, only_yours):
     return chosen
 
 
+def clicked_point(selection):
+    """The point a click on the plane chose, (x1, x2), or None. The selection comes from the browser,
+    so a script can send anything: only two finite numbers inside the plane are taken."""
+    try:
+        spot = selection["selection"][playground_charts.SPOT][0]
+        x1, x2 = float(spot["x1"]), float(spot["x2"])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return None
+    if not (math.isfinite(x1) and math.isfinite(x2)) or max(abs(x1), abs(x2)) > playground.EXTENT:
+        return None
+    return round(x1, 3), round(x2, 3)
+
+
 def _clicked(add):
     """The plane was clicked: add a point where (the grid cell's centre)."""
-    selected = (CLICK.get() or {}).get("selection", {}).get(playground_charts.SPOT) or []
-    if selected:
-        add(round(float(selected[0]["x1"]), 3), round(float(selected[0]["x2"]), 3))
+    point = clicked_point(CLICK.get())
+    if point is not None:
+        add(*point)
 
 
 def _scores(model):
