@@ -23,7 +23,9 @@ st.caption(":material/shield: Stored for each drawing: the 28 × 28 picture the 
 
 lab = open_lab()
 refusal()
-code = st.query_params.get(ROOM)
+code = store.as_code(st.query_params.get(ROOM))
+if code is not None and code != st.query_params.get(ROOM):
+    st.query_params[ROOM] = code  # the address bar shows the code as the room's link writes it
 if code is None:
     st.markdown("A teacher makes a room; everyone in the class opens its link on their own device. A room with no "
                 f"new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings.")

@@ -62,8 +62,9 @@ with data_column:
     noise, test_share = NOISE(), TEST_SHARE()
     seed_column, button_column = st.columns([2, 1])
     seed = int(SEED(seed_column))
-    button_column.button("New data", icon=":material/casino:", on_click=bump(SEED),
-                         help="Draw a fresh sample of points (adds one to the seed).")
+    if not SEED.is_held():  # under a teacher's link that holds the seed, it would change nothing
+        button_column.button("New data", icon=":material/casino:", on_click=bump(SEED),
+                             help="Draw a fresh sample of points (adds one to the seed).")
     features = tuple(FEATURES()) or FEATURES.default
 with network_column:
     st.subheader("Network")
@@ -74,14 +75,17 @@ with network_column:
     batch, alpha = BATCH(), ALPHA()
     weights_column, new_weights_column = st.columns([2, 1])
     weights_seed = int(WEIGHTS(weights_column))
-    new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
-                              help="Other random starting weights (adds one to the starting-weights number).")
+    if not WEIGHTS.is_held():
+        new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
+                                  help="Other random starting weights (adds one to the starting-weights number).")
 
 X, y = playground.make_dataset(dataset_name, 300, noise, seed)
-points = [] if regression else POINTS.get()
+# a teacher's link that holds the data set holds the points too, unless it asks for the students' own
+own_points = not regression and (not DATASET.is_held() or dataset_name == playground.ONLY_YOURS)
+points = POINTS.get() if own_points else []
 X, y = playground.with_points(X, y, points)
 with data_column:
-    if not regression:
+    if own_points:
         new_class = own_points_box(NEW_CLASS, POINTS, (X, y), DATASET.setter(playground.ONLY_YOURS))
 classes = 0 if regression else playground.classes_in(y)
 wanted = playground.Playground(hidden=hidden, activation=activation, learning_rate=rate, batch_size=batch,
@@ -119,7 +123,7 @@ buttons[3].caption("Changing any setting, or adding points, starts a fresh, untr
 previous = PREVIOUS.get()
 seen = len(points)
 training_view(model, data, playing, previous[1] if previous and previous[0] == settings else None,
-              add=None if regression else add_point, changed=lambda: len(POINTS.get()) != seen)
+              add=add_point if own_points else None, changed=lambda: len(POINTS.get()) != seen)
 
 try_this(
     "XOR with 0 hidden layers: train as long as you like, a single straight line never gets past about "

@@ -316,3 +316,45 @@ def test_a_real_click_on_the_plane_adds_its_point():
     from ui.playground import clicked_point
 
     assert clicked_point({"selection": {"spot": [{"x1": 0.12345, "x2": -1.5}]}}) == (0.123, -1.5)
+
+
+@pytest.mark.parametrize("show", ["", ",,,", "nothing_here"])
+def test_a_show_list_that_names_no_control_hides_none_and_says_so(show, open_page):
+    app = open_page("pages/hidden_layers.py", params={"show": show})
+    assert not app.exception
+    assert any("names no control of this page, so every control can be changed" in info.value for info in app.info)
+    assert [slider for slider in app.slider if slider.key == "noise"]  # still there
+    assert not any("fixes the other settings" in info.value for info in app.info)
+
+
+def test_buttons_a_held_link_makes_useless_are_hidden(open_page):
+    app = open_page("pages/hidden_layers.py", params={"show": "activation"})
+    labels = [button.label for button in app.button]
+    assert "New data" not in labels and "New start" not in labels
+    assert not [expander for expander in app.expander if expander.label.startswith("Your own points")]
+    free = open_page("pages/hidden_layers.py", params={"show": "seed,weights,dataset"})
+    labels = [button.label for button in free.button]
+    assert "New data" in labels and "New start" in labels
+    assert [expander for expander in free.expander if expander.label.startswith("Your own points")]
+
+
+@pytest.mark.parametrize("written, shown", [("10", "10.0"), ("1e1", "10.0"), ("0.30", "0.3")])
+def test_a_number_in_a_link_written_as_a_person_writes_it_is_taken(written, shown, open_page):
+    app = open_page("pages/backprop.py", params={"rate": written})
+    assert not app.exception
+    assert not any("cannot use" in info.value for info in app.info)
+    assert app.selectbox(key="rate").value == float(shown)
+
+
+@pytest.mark.parametrize("typed", ["k7qm3x", " K7QM 3X ", "k7qm-3x"])
+def test_a_room_code_typed_in_lower_case_or_with_spaces_is_read_as_meant(typed):
+    from core.lab import store
+
+    assert store.as_code(typed) == "K7QM3X" and store.as_code("hello") == "hello"
+
+
+def test_a_room_link_in_lower_case_opens_the_room(lab_env, open_page):  # noqa: F811
+    _, code, _ = make_room(open_page)
+    app = open_page(LAB_PAGE, timeout=120, params={"room": code.lower()})
+    assert not any("There is no room" in error.value for error in app.error)
+    assert app.query_params["room"] == code

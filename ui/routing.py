@@ -44,3 +44,12 @@ def forget_link_value(key):
     with get_session_state().query_params() as params:
         params._initial_query_params.pop(key, None)
         params.remove_param(key)
+
+
+def respell_link_value(key, value):
+    """Write a link's value as the page's control writes it ("10" becomes "10.0"), in the URL and
+    in the copy bound widgets are seeded from, so the control takes the value the person meant."""
+    with get_session_state().query_params() as params:
+        params._initial_query_params[key] = [value]
+        params.set_with_no_forward_msg(key, value)
+        params._send_query_param_msg()

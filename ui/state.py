@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.routing import forget_link_value
+from ui.routing import forget_link_value, respell_link_value
 
 
 def _bind(share):
@@ -39,6 +39,10 @@ class _Control:
 
     def __call__(self, where=st, **extra):
         return self.held() if self.key in HELD.get() else self._draw(where, **extra)
+
+    def is_held(self):
+        """True when a teacher's link holds this control (hidden) in this run."""
+        return self.key in HELD.get()
 
     def held(self):
         """The value a hidden control keeps: the link's, once checked, or the default."""
@@ -133,15 +137,31 @@ class Select(_Control):
         return where.selectbox(self.label, self.options, self.options.index(self.default), key=self.key,
                                help=self.help, format_func=self.label_of, bind=_bind(self.share))
 
+    def spelling(self, raw):
+        """The option's label a person meant by `raw`, or None: the label itself, a number written
+        another way ("10" for 10.0, "1e-3" for 0.001), or a name in other capitals."""
+        labels = [self.label_of(option) for option in self.options]
+        if raw in labels:
+            return raw
+        for option, label in zip(self.options, labels):
+            if isinstance(option, (int, float)) and not isinstance(option, bool):
+                try:
+                    if float(raw) == option:
+                        return label
+                except ValueError:
+                    pass
+        return {label.lower(): label for label in labels}.get(raw.strip().lower())
+
     def problem(self, raw):
         labels = [self.label_of(option) for option in self.options]
-        return None if raw in labels else "must be one of " + ", ".join(labels)
+        return None if self.spelling(raw) else "must be one of " + ", ".join(labels)
 
     def param(self, value):
         return self.label_of(value)
 
     def value_of(self, raw):
-        return next(option for option in self.options if self.label_of(option) == raw)
+        label = self.spelling(raw)
+        return next(option for option in self.options if self.label_of(option) == label)
 
 
 CLASSROOM = Toggle("classroom", "Classroom mode", False,
@@ -209,6 +229,10 @@ class Controls:
         problems = self.link_problems(st.query_params)
         for key, _, _ in problems:
             forget_link_value(key)
+        for key, control in self.controls.items():
+            raws = st.query_params.get_all(key)
+            if len(raws) == 1 and hasattr(control, "spelling") and control.spelling(raws[0]) not in (None, raws[0]):
+                respell_link_value(key, control.spelling(raws[0]))
         return problems
 
     def hold_from_link(self):
@@ -221,6 +245,10 @@ class Controls:
             return frozenset(), []
         named = [key.strip() for raw in raws for key in raw.split(",") if key.strip()]
         unknown = [key for key in named if key not in self.controls]
+        if len(unknown) == len(named):  # show= empty, or naming nothing here: no list, rather than no controls
+            HELD.set(frozenset())
+            return frozenset(), [(SHOW, ", ".join(raws), "names no control of this page, so every control can be "
+                                                         "changed")]
         HELD.set(frozenset(self.controls) - set(named))
         why = "names no control of this page; the others it names can be changed"
         return HELD.get(), [(SHOW, ", ".join(unknown), why)] if unknown else []

@@ -105,6 +105,15 @@ def default_url():
     return os.environ.get("NN_EXPLORER_DB") or f"sqlite:///{default_directory() / FILE_NAME}"
 
 
+def as_code(text):
+    """A room code as a person may type it, read as meant: any case, with spaces or dashes
+    (" k7qm-3x " is K7QM3X). Returns the text itself when it cannot be a code."""
+    if not isinstance(text, str):
+        return text
+    tidy = "".join(text.split()).replace("-", "").upper()
+    return tidy if valid_code(tidy) else text
+
+
 def valid_code(code):
     """True if `code` could be a room code (checked before any query)."""
     return isinstance(code, str) and len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
