@@ -28,8 +28,8 @@ def test_a_link_that_shows_only_the_slope_holds_the_intercept_at_its_value(open_
 
 def test_the_playground_shows_the_activation_but_not_the_layer_count(open_page):
     app = open_page("pages/hidden_layers.py", params={"show": "activation", "dataset": "Two spirals"})
-    # Play, like Train, is an action, not a setting; so is the class a click on the plane adds
-    assert main_keys(app) == {"activation", "play", "new_class"}
+    # Play, like Train, is an action, not a setting; the link holds the data set, so no points are added
+    assert main_keys(app) == {"activation", "play"}
     next(button for button in app.button if button.label == "Train 10 epochs").click().run()
     assert metric(app, "Epoch") == "10" and not app.exception
 
