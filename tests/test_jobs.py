@@ -158,3 +158,58 @@ def test_the_budget_counts_only_models_and_never_deletes_a_rooms_network(tmp_pat
     store = ModelStore(tmp_path)
     assert store.enforce_budget(budget_bytes=2100) == ["old"]  # the oldest is the room's network: kept
     assert (tmp_path / "class-lab.sqlite").exists() and store.has("room-K7QM3X-abc") and store.has("new")
+
+
+def slow_task(marker, workspace):
+    """A job body that would finish, and leave a mark, after a few seconds."""
+    Path(marker).with_suffix(".pid").write_text(str(os.getpid()))
+    time.sleep(6)
+    Path(marker).write_text("finished")
+
+
+SERVER = """
+import sys, time
+from core.digits import jobs
+from tests.test_jobs import slow_task
+registry = jobs.JobRegistry(max_running=1)
+registry.get_or_start("room-K7QM3X-x", None, "data", "/nonexistent", task=(slow_task, (sys.argv[1],)))
+time.sleep(60)
+"""
+
+
+def test_a_trainer_dies_with_a_server_killed_outright_and_never_finishes_for_nobody(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    marker = tmp_path / "finished"
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(marker)], cwd=ROOT)
+    pid_file = marker.with_suffix(".pid")
+    for _ in range(300):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    trainer = int(pid_file.read_text())
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    for _ in range(50):
+        if not Path(f"/proc/{trainer}").exists() or "Z" in Path(f"/proc/{trainer}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    state = Path(f"/proc/{trainer}/stat").read_text().split()[2] if Path(f"/proc/{trainer}").exists() else "gone"
+    assert state in ("gone", "Z")  # killed with its server (a zombie until its new parent reaps it)
+    time.sleep(7)
+    assert not marker.exists()  # it never finished
+
+
+def test_workspaces_no_trainer_wrote_to_for_an_hour_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(jobs.tempfile, "gettempdir", lambda: str(tmp_path))
+    stale, fresh = tmp_path / f"{jobs.WORKSPACE_PREFIX}old", tmp_path / f"{jobs.WORKSPACE_PREFIX}new"
+    for folder, age in ((stale, 7200), (fresh, 10)):
+        folder.mkdir()
+        touch(folder / "progress.json", 10, age=age)
+        os.utime(folder, (time.time() - age, time.time() - age))
+    jobs.remove_stale_workspaces()
+    assert not stale.exists() and fresh.exists()

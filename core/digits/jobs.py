@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 PROGRESS_FILE = "progress.json"
+WORKSPACE_PREFIX = "nn-explorer-train-"  # each training's folder of its own, in the system's temporary folder
 REPORT_INTERVAL_SECONDS = 0.5
 MAX_RUNNING = int(os.environ.get("NN_EXPLORER_MAX_TRAININGS", "1"))  # each takes most of a core
 ABANDONED_AFTER_SECONDS = 300  # pages poll every 2 s; five minutes allows a visit to another lesson
@@ -125,6 +126,37 @@ def run(config_fields, data_id, directory, workspace):
         _write_json(progress_path, {"state": "failed", "error": "the training stopped with an error"})
 
 
+def _with_parent(parent, target, *arguments):
+    """The body of every training process: `target(*arguments)`, for as long as the server that
+    started it lives. A server killed outright (SIGKILL, a crash) cannot stop its trainers, and one
+    that went on would save and bind its network for nobody, or for a room whose teacher no longer
+    sees it. On Linux the kernel kills the trainer with its parent (prctl PR_SET_PDEATHSIG);
+    everywhere, a thread checks each second that the parent is still there."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    target(*arguments)
+
+
+def remove_stale_workspaces(older_than=3600):
+    """Delete training workspaces that no trainer has written to for `older_than` seconds: left
+    by a server killed mid-training (its trainers die with it)."""
+    now = time.time()
+    for workspace in Path(tempfile.gettempdir()).glob(f"{WORKSPACE_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            newest = max([workspace.stat().st_mtime, *(path.stat().st_mtime for path in workspace.iterdir())])
+            if now - newest > older_than:
+                shutil.rmtree(workspace, ignore_errors=True)
+
+
 class TrainingJob:
     """One network to train: waiting in the queue, then a process that reports through a file in
     its own workspace."""
@@ -139,10 +171,11 @@ class TrainingJob:
 
     def start(self):
         self.attempts += 1
-        self.workspace = Path(tempfile.mkdtemp(prefix="nn-explorer-train-"))
+        self.workspace = Path(tempfile.mkdtemp(prefix=WORKSPACE_PREFIX))
         target, arguments = self.task or (run, (dataclasses.asdict(self.config), self.data_id, str(self.directory)))
         self.process = multiprocessing.get_context("spawn").Process(
-            target=target, args=(*arguments, str(self.workspace)), daemon=True, name=f"train-{self.key}")
+            target=_with_parent, args=(os.getpid(), target, *arguments, str(self.workspace)), daemon=True,
+            name=f"train-{self.key}")
         self.started = time.time()
         self.process.start()
 
@@ -209,6 +242,7 @@ class JobRegistry:
         self._jobs, self._queue, self._by_owner = {}, [], {}
         self.started = 0  # how many processes this registry has launched
         atexit.register(self.close)
+        remove_stale_workspaces()
 
     def get_or_start(self, key, config, data_id, directory, owner=None, task=None):
         """Return the job for key, queueing a new one if there is none (or its model is gone since
