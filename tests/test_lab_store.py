@@ -228,3 +228,19 @@ def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networ
     with lab.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == old.code)).scalar() == 0
     assert lab.count(recent.code) == 1
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_sqlite_file_deleted_or_replaced_under_the_server_stops_acknowledging(tmp_path, how):
+    path = tmp_path / "lab.sqlite"
+    lab = Lab(f"sqlite:///{path}")
+    room = lab.create_room()
+    add(lab, room, 1, "a")
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"lab.sqlite{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        Lab(f"sqlite:///{path}").create_room()  # another, empty database at the same path
+    with pytest.raises(LabUnavailable, match="moved, deleted or replaced"):
+        add(lab, room, 2, "b")
+    with pytest.raises(LabUnavailable):
+        lab.count(room.code)

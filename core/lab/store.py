@@ -203,13 +203,44 @@ class Lab:
                                                connect_args={"connect_timeout": CONNECT_SECONDS})
             METADATA.create_all(self.engine)
             _add_missing_columns(self.engine)
+            self._file = self._identity()
         # ImportError: a URL whose driver is not installed (mysql://…); TypeError: an option that
         # driver does not take; ValueError, ArgumentError: not a URL at all
         except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError, ValueError) as error:
             raise _unavailable(error, self.url) from error
 
+    def _identity(self):
+        """For a SQLite file: (path, device, inode) of the file this Lab opened, else None."""
+        database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
+        if not database or database == ":memory:":
+            return None
+        database = database.removeprefix("file:").split("?")[0]  # a SQLite URI: file:/path?mode=ro
+        try:
+            status = os.stat(database)
+        except OSError:
+            return None
+        return database, status.st_dev, status.st_ino
+
+    def _same_file(self):
+        """Refuse to go on when the SQLite file was deleted or replaced under this server: its open
+        connections would keep writing to the deleted file, acknowledging drawings that nobody
+        will ever find again."""
+        if self._file is None:
+            return
+        path, device, inode = self._file
+        try:
+            status = os.stat(path)
+            same = (status.st_dev, status.st_ino) == (device, inode)
+        except OSError:
+            same = False
+        if not same:
+            LOG.error("class lab database %s was deleted or replaced while the server ran; restart the server", path)
+            raise LabUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
+                                 "running, so nothing can be added or shown until the server is restarted.")
+
     def _run(self, work, read_only=False):
         """Run work(connection) in one transaction; database failures become LabUnavailable."""
+        self._same_file()
         try:
             with self.engine.connect().execution_options(read_only=read_only) as connection, connection.begin():
                 return work(connection)
