@@ -19,23 +19,28 @@ from harness.session import Session
 CLEARS = 10
 
 
-def connections(engine, pid_of_bench):
+def connections(engine):
+    """The server's connections to the database: every one but this script's own."""
     with engine.connect() as connection:
         return connection.execute(sa.text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND application_name <> :bench"), {"bench": pid_of_bench}).scalar()
+            "AND application_name <> 'bench'")).scalar()
 
 
-async def clear(url, code):
+async def measure(url, pid, code, probe):
+    """The server's memory and connections with a room open, before and after CLEARS clears."""
+    def reading():
+        return {"rss_mb": round(rss_mb(pid), 1), "database_connections": connections(probe)}
     async with Session(url, "class_lab", f"room={code}") as visitor:
         await visitor.refresh()
-        yield
+        before = reading()
         for _ in range(CLEARS):
             message = BackMsg()
             message.clear_cache = True
             await visitor._socket.send(message.SerializeToString())
             await visitor.rerun()
-        yield
+        await asyncio.sleep(2)
+        return before, reading()
 
 
 def main(argv=None):
@@ -43,20 +48,11 @@ def main(argv=None):
     parser.add_argument("--db", required=True, help="a PostgreSQL URL")
     arguments = parser.parse_args(argv)
     lab = store.Lab(arguments.db)
-    probe = sa.create_engine(arguments.db, connect_args={"application_name": "bench"}, poolclass=sa.pool.NullPool)
     code = lab.create_room().code
     lab.engine.dispose()
-
-    async def run(url, pid):
-        steps = clear(url, code)
-        await steps.__anext__()
-        before = {"rss_mb": round(rss_mb(pid), 1), "database_connections": connections(probe, "bench")}
-        await steps.__anext__()
-        await asyncio.sleep(2)
-        after = {"rss_mb": round(rss_mb(pid), 1), "database_connections": connections(probe, "bench")}
-        return before, after
+    probe = sa.create_engine(arguments.db, connect_args={"application_name": "bench"}, poolclass=sa.pool.NullPool)
     with running_app(NN_EXPLORER_DB=arguments.db) as (url, process):
-        before, after = asyncio.run(run(url, process.pid))
+        before, after = asyncio.run(measure(url, process.pid, code, probe))
     print(json.dumps({"clears": CLEARS, "before": before, "after": after}))
 
 

@@ -109,15 +109,15 @@ def room_links(lab, code, key):
     fresh = NEW_ROOM.get()
     first = fresh is not None and fresh.code == code
     NEW_ROOM.set(None)
-    asked = REVEAL.get() == code
+    shown = (first and not classroom()) or REVEAL.get() == code
     REVEAL.set(None)
-    if (first and not classroom()) or asked:
+    if shown:
         st.warning("**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
                    "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
                    "disappears from this page at your next click.", icon=":material/key:")
         st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None)
     show, replace = st.columns(2)
-    if not ((first and not classroom()) or asked):
+    if not shown:
         show.button("Show my teacher link", icon=":material/key:", on_click=REVEAL.set, args=(code,),
                     help="Shows the link with your teacher key until your next click. On a projector the whole "
                          "class can read it: show it on your own screen only.")
@@ -332,11 +332,11 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
     columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
                       on_click=_teacher_change(lab.clear), args=(code, key))
-    why_not = (f"Add at least {MIN_TO_TEACH} drawings first." if len(drawings) < MIN_TO_TEACH
+    why_not = (f"add at least {MIN_TO_TEACH} drawings first" if len(drawings) < MIN_TO_TEACH
                else finetune.problem(drawings.labels))
     busy = bool(JOBS.unfinished(tuning.room_prefix(code)))
     if why_not:
-        st.caption(f"Teaching the network is not possible yet: {why_not[0].lower() + why_not[1:]}")
+        st.caption(f"Teaching the network is not possible yet: {why_not}.")
     if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
                  disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
                  help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
@@ -351,15 +351,14 @@ def _gallery(lab, code, key, view):
     drawings = view.drawings
     st.markdown("**Our misread digits**, the network's most confident mistakes first")
     if not key:  # one element for every picture: a refresh sends it again as it is
-        indices, pictures, captions, alts = zip(*view.gallery)
+        _, pictures, captions, alts = zip(*view.gallery)
         st.image(list(pictures), caption=list(captions), alt=list(alts), output_format="PNG")
         return
     for slot, (index, picture, caption, alt) in zip(st.columns(8) * 3, view.gallery):
         slot.image(picture, caption=caption, alt=alt, output_format="PNG")  # sent as built, not re-encoded
-        if key:
-            slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
-                        on_click=_teacher_change(lab.delete), args=(code, key, int(drawings.ids[index])),
-                        help="A wrong label? Remove this drawing from the set.")
+        slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
+                    on_click=_teacher_change(lab.delete), args=(code, key, int(drawings.ids[index])),
+                    help="A wrong label? Remove this drawing from the set.")
 
 
 def lab_view(lab, code, ready, dataset):
@@ -372,7 +371,7 @@ def lab_view(lab, code, ready, dataset):
         try:
             view = current_view(lab, code, ready.key, ready.model)
         except store.LabUnavailable as error:
-            st.error(str(error), icon=":material/cloud_off:")
+            unavailable(error)
             return
         drawings, reading = view.drawings, view.reading
         scores = st.columns(4)

@@ -7,7 +7,7 @@ import streamlit as st
 from ui.lessons import LESSONS, lesson_at
 from ui import server  # noqa: F401 (ignores browsers' requests to clear the server's caches)
 from ui.routing import current_url_path, route_through_app
-from ui.state import CLASSROOM, HELD, Controls, State
+from ui.state import CLASSROOM, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
 # Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
@@ -39,7 +39,7 @@ def classroom_toggle():
 def classroom():
     """True when the page is shown in classroom mode (the sidebar toggle, also in the URL, or
     held by a teacher's link)."""
-    if CLASSROOM.key in HELD.get():
+    if CLASSROOM.is_held():
         return bool(CLASSROOM.held())
     return bool(st.session_state.get(CLASSROOM.key, CLASSROOM.default))
 

@@ -38,7 +38,7 @@ class _Control:
     hidden, at the link's value or its default)."""
 
     def __call__(self, where=st, **extra):
-        return self.held() if self.key in HELD.get() else self._draw(where, **extra)
+        return self.held() if self.is_held() else self._draw(where, **extra)
 
     def is_held(self):
         """True when a teacher's link holds this control (hidden) in this run."""

@@ -59,7 +59,7 @@ def train_and_save(config, data, directory, report=None, evaluating=None):
     saved_neighbour_index(store, metadata["key"], model, data.x_train)
     saved = store.save(metadata["key"], model, metadata)
     if saved:  # the presets, and this network, are never evicted
-        store.enforce_budget(keep={preset.key(data.data_id) for preset in mnist_model.PRESETS.values()}
+        store.enforce_budget(keep=mnist_model.preset_keys(data.data_id)
                              | {metadata["key"]})
     return model, metadata, saved
 

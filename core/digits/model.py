@@ -51,6 +51,12 @@ PRESET_NAMES = {
     "dense": "Dense network 784-128-10",
 }
 DEFAULT = PRESETS["convolutional"]
+
+
+def preset_keys(data_id):
+    """The keys of the presets trained on this data: the model folder never deletes them."""
+    return {preset.key(data_id) for preset in PRESETS.values()}
+
 # What the learner may choose in the training form, checked before anything trains. Every
 # preset's own values are among these.
 ACTIVATIONS = ("relu", "sigmoid", "tanh")

@@ -41,13 +41,14 @@ def split(labels, seed=0, share=HELD_OUT_SHARE):
     return Split(np.flatnonzero(~held), np.flatnonzero(held))
 
 
+def _too_few(parts):
+    return len(parts.held_out) == 0 or len(parts.train) == 0
+
+
 def problem(labels):
     """Why these class digits cannot be taught yet, in words, or None: some must be held out to
     measure on, which needs at least two drawings of some digit (the same test fine_tune makes)."""
-    parts = split(np.asarray(labels))
-    if len(parts.held_out) == 0 or len(parts.train) == 0:
-        return TOO_FEW
-    return None
+    return TOO_FEW if _too_few(split(np.asarray(labels))) else None
 
 
 def accuracy(model, images, labels):
@@ -65,7 +66,7 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     import keras
 
     parts = parts or split(y_class, seed)
-    if len(parts.held_out) == 0 or len(parts.train) == 0:
+    if _too_few(parts):
         raise ValueError(TOO_FEW)
     keras.utils.set_random_seed(seed)
     tuned = keras.models.clone_model(model)

@@ -132,6 +132,16 @@ def _as_bytes(image):
     return pixels.tobytes()
 
 
+def _sqlite_file(url):
+    """The file a SQLite URL names (a `file:` URI's path too), or None: another database, or one in memory."""
+    if not url.startswith("sqlite"):
+        return None
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return database.removeprefix("file:").split("?")[0]
+
+
 def _sqlite_settings(connection, _):
     connection.isolation_level = None  # the driver begins no transactions itself: _sqlite_begin does
     cursor = connection.cursor()
@@ -192,9 +202,8 @@ class Lab:
         self._pace = threading.Lock()
         try:
             if self.url.startswith("sqlite"):
-                database = sa.engine.make_url(self.url).database
-                if database and database != ":memory:":
-                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+                if _sqlite_file(self.url):
+                    Path(_sqlite_file(self.url)).parent.mkdir(parents=True, exist_ok=True)
                 self.engine = sa.create_engine(self.url, connect_args={"timeout": 30})
                 sa.event.listen(self.engine, "connect", _sqlite_settings)
                 sa.event.listen(self.engine, "begin", _sqlite_begin)
@@ -211,15 +220,12 @@ class Lab:
 
     def _identity(self):
         """For a SQLite file: (path, device, inode) of the file this Lab opened, else None."""
-        database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
-        if not database or database == ":memory:":
-            return None
-        database = database.removeprefix("file:").split("?")[0]  # a SQLite URI: file:/path?mode=ro
+        path = _sqlite_file(self.url)
         try:
-            status = os.stat(database)
+            status = os.stat(path) if path else None
         except OSError:
             return None
-        return database, status.st_dev, status.st_ino
+        return (path, status.st_dev, status.st_ino) if status else None
 
     def _same_file(self):
         """Refuse to go on when the SQLite file was deleted or replaced under this server: its open
@@ -265,11 +271,6 @@ class Lab:
     def count_rooms_since(self, moment):
         return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(),
                          read_only=True)
-
-    def networks(self):
-        """The keys of every network taught to a room that exists."""
-        return set(self._run(lambda c: c.execute(sa.select(ROOMS.c.network).where(
-            ROOMS.c.network.is_not(None))).scalars().all(), read_only=True))
 
     def create_room(self, session=None):
         """Make a room with a fresh code and teacher key; return Room (the only time the key is seen).

@@ -64,7 +64,7 @@ def run(code, base, key, directory, database, data_id, workspace):
         models = ModelStore(directory)
         if not models.save(key, tuned, tuned_metadata):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")
-        models.enforce_budget(keep={preset.key(data.data_id) for preset in mnist_model.PRESETS.values()})
+        models.enforce_budget(keep=mnist_model.preset_keys(data.data_id))
         lab.set_network(code, key)
         progress.say({"state": "done", "key": key, "history": {"loss": []}, "in_cache": True,
                       "saved_in": str(directory)})

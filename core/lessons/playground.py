@@ -153,6 +153,8 @@ def with_points(X, y, points):
 
 SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
 MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
+NOT_CSV = ("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, "
+           "label.")
 
 
 def _shown(text):
@@ -180,11 +182,9 @@ def read_points(data):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the "
-                         "columns x1, x2, label.") from error
+        raise ValueError(NOT_CSV) from error
     if "\0" in text:
-        raise ValueError("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the "
-                         "columns x1, x2, label.")
+        raise ValueError(NOT_CSV)
     first = text[:MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
     if len(first) > MAX_HEADER_CHARACTERS:  # refused from its length, before anything is split
         raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file's first "
@@ -195,8 +195,7 @@ def read_points(data):
         columns = [name.strip().lower() for name in header]
         if columns != list(CSV_COLUMNS):
             if not columns:
-                raise ValueError("This is not a CSV file we can read: save it as comma-separated text with the "
-                                 "columns x1, x2, label.")
+                raise ValueError(NOT_CSV)
             shown = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
             raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file has "
                              f"{len(header):,} column(s): {shown}.")
