@@ -21,7 +21,7 @@ from bench.mnist import canvas_like
 from core.digits import data as mnist_data, explain, model as mnist_model, preprocess
 from core.charts import digits as mnist_charts
 from core.digits.store import ModelStore
-from core.digits.jobs import train_and_save
+from core.digits.training import train_and_save
 
 # In the page: when the mouse goes up, and when the script next finishes running after that.
 FINISH_PROBE = """() => {
@@ -91,7 +91,7 @@ def main():
     store = ModelStore()
     key = mnist_model.DEFAULT.key(data.data_id)
     if store.load(key) is None or store.load_arrays(key, explain.NEIGHBOURS) is None:
-        train_and_save(mnist_model.DEFAULT, data, store.directory)
+        train_and_save(mnist_model.DEFAULT, data, store)
     model, _ = store.load(key)
     index = explain.NeighbourIndex.from_arrays(store.load_arrays(key, explain.NEIGHBOURS))
     core = core_ms(explain.Explainer(model), index, data)

@@ -73,15 +73,15 @@ def tiny_mnist(tmp_path_factory):
 def trained_default(tiny_mnist):
     """Return (directory, data): a model folder holding the default network trained on the small
     file, through the same code path as the app's training process. Copy it before changing it."""
-    import dataclasses
     import tempfile
     from types import SimpleNamespace
 
-    from core.digits import data as mnist_data, jobs as training_jobs, model as mnist_model
+    from core.digits import data as mnist_data, model as mnist_model, training
 
     directory = tempfile.mkdtemp(prefix="models-")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MNIST_NPZ", str(tiny_mnist))
         data = mnist_data.load()
-        training_jobs.run(dataclasses.asdict(mnist_model.DEFAULT), data.data_id, directory, tempfile.mkdtemp())
+        training.train_network(lambda *_, **__: None, mnist_model.DEFAULT, mnist_model.DEFAULT.key(data.data_id),
+                               data.data_id, directory, scratch=tempfile.mkdtemp())
     return SimpleNamespace(directory=directory, data=data)

@@ -105,7 +105,7 @@ def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(enviro
 
 
 def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_room_uses_it(lab_env, open_page):
-    from core.digits.jobs import JOBS
+    from core.background import JOBS
 
     teacher, code, _ = make_room(open_page)
     other, _, _ = make_room(open_page)
@@ -119,7 +119,7 @@ def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_roo
     teach.click().run()
     assert not teacher.exception, [e.value for e in teacher.exception]
     job = JOBS.get(teacher.session_state["lab_teaching"])
-    assert job.wait(300)["state"] == "done"
+    assert job.wait(300).state == "done"
     teacher.run()
     assert not teacher.exception
     assert any("taught your handwriting" in success.value for success in teacher.success)

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.digits import explain, jobs as training_jobs, model as mnist_model, preprocess
+from core.digits import explain, training, model as mnist_model, preprocess
 from core.digits.store import ModelStore
 from tests.conftest import metric
 from tests.test_mnist_page import PAGE, canvas_state, drawing_of
@@ -23,7 +23,7 @@ def networks(trained_default):
     data = trained_default.data
     conv, _ = ModelStore(trained_default.directory).load(mnist_model.DEFAULT.key(data.data_id))
     nielsen = dataclasses.replace(mnist_model.PRESETS["nielsen"], epochs=2)
-    dense, _, _ = training_jobs.train_and_save(nielsen, data, tempfile.mkdtemp())
+    dense, _ = training.train_and_save(nielsen, data, ModelStore(tempfile.mkdtemp()))
     return {"convolutional": conv, "dense": dense}, data
 
 
@@ -228,7 +228,7 @@ def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(netw
     _, data = networks
     environment(tmp_path)
     config = mnist_model.validate(dataclasses.replace(mnist_model.PRESETS["dense"], hidden=(32, 16), epochs=1))
-    training_jobs.train_and_save(config, data, tmp_path)
+    training.train_and_save(config, data, ModelStore(tmp_path))
     app = open_page(PAGE, timeout=90, params={"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "32,16",
                                               "epochs_dense": "1", "input": "Random test digit"})
     assert metric(app, "Prediction").isdigit()

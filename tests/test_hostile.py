@@ -280,7 +280,7 @@ def test_teaching_says_why_it_cannot_start_before_it_is_pressed(lab_env, open_pa
 
 
 def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
-    from core.digits.jobs import JOBS
+    from core.background import JOBS
     from core.lab import store
 
     teacher, code, _ = make_room(open_page)
@@ -292,10 +292,10 @@ def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     next(button for button in teacher.button if button.label == "Teach the network our handwriting").click().run()
     assert not teacher.exception
     job = JOBS.get(teacher.session_state["lab_teaching"])
-    assert job.ended_as is None  # its process is still importing TensorFlow: seconds, not a page run
+    assert not job.finished  # its process is still importing TensorFlow: seconds, not a page run
     [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
     assert teach.disabled  # while it is queued or running, the button waits
-    assert job.wait(300)["state"] == "done"
+    assert job.wait(300).state == "done"
 
 
 @pytest.mark.parametrize("selection", [

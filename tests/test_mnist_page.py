@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.digits import jobs as training_jobs, model as mnist_model, preprocess
+from core.background import JOBS, Status
+from core.digits import model as mnist_model, preprocess
 from core.digits.store import ModelStore
 from tests.conftest import metric
 
@@ -33,7 +34,7 @@ def trained_cache(trained_default):
 
 
 def wait_for_training(data):
-    job = training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id))
+    job = JOBS.get(mnist_model.DEFAULT.key(data.data_id))
     job.wait(300)
     return job
 
@@ -44,7 +45,7 @@ def test_first_visit_trains_with_progress_then_shows_the_results(environment, tm
     assert not [m for m in app.metric if m.label == "Test accuracy"]
     assert any("appear when training finishes" in info.value for info in app.info)
     assert any(data.source in caption.value for caption in app.caption)
-    assert wait_for_training(data).status()["state"] == "done"
+    assert wait_for_training(data).status().state == "done"
     app.run()
     assert not app.exception
     accuracy = metric(app, "Test accuracy")
@@ -108,20 +109,20 @@ def test_corrupt_saved_model_is_discarded_and_retrained(environment, tmp_path, t
     model_path.write_bytes(b"not a model any more")
     app = open_page(PAGE, timeout=90)
     assert any("could not be read" in warning.value for warning in app.warning)
-    assert wait_for_training(data).status()["state"] == "done"
+    assert wait_for_training(data).status().state == "done"
     app.run()
     assert metric(app, "Test accuracy").endswith("%")
 
 
-def test_unwritable_model_folder_keeps_the_model_in_memory(environment, tmp_path, open_page):
+def test_unwritable_model_folder_keeps_the_model_in_a_scratch_folder(environment, tmp_path, open_page):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     data = environment(blocker / "models")
     app = open_page(PAGE, timeout=90)
-    assert wait_for_training(data).status()["in_cache"] is False
+    assert wait_for_training(data).status().result != str(blocker / "models")
     app.run()
     assert not app.exception
-    assert any("kept in memory" in info.value for info in app.info)
+    assert any("temporary folder only" in info.value for info in app.info)
     assert not any("load instantly" in success.value for success in app.success)  # they will not
     assert metric(app, "Test accuracy").endswith("%")
     app.selectbox(key="input").set_value("Random test digit").run()  # the neighbour index, built in memory
@@ -148,15 +149,15 @@ class StandInJob:
         self.key, self._status = key, status
 
     def status(self):
-        return {"elapsed": 1.0, **self._status}
+        return Status(elapsed=1.0, **self._status)
 
 
 def page_with_job(environment, tmp_path, open_page, monkeypatch, status):
     environment(tmp_path / "empty-models")
     retried = []
-    monkeypatch.setattr("core.digits.jobs.JOBS.get", lambda key: None)  # whatever earlier tests left
-    monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", lambda key, *_, **__: StandInJob(key, status))
-    monkeypatch.setattr("core.digits.jobs.JOBS.retry", retried.append)
+    monkeypatch.setattr("core.background.JOBS.get", lambda key: None)  # whatever earlier tests left
+    monkeypatch.setattr("core.background.JOBS.submit", lambda key, body, /, **_: StandInJob(key, status))
+    monkeypatch.setattr("core.background.JOBS.retry", retried.append)
     return open_page(PAGE, timeout=90), retried
 
 
@@ -168,7 +169,7 @@ def test_a_queued_training_says_how_many_are_ahead(environment, tmp_path, open_p
 
 def test_a_failed_training_says_so_alone_and_offers_retry(environment, tmp_path, open_page, monkeypatch):
     app, retried = page_with_job(environment, tmp_path, open_page, monkeypatch,
-                                 {"state": "failed", "error": "the training process stopped unexpectedly twice"})
+                                 {"state": "failed", "error": "its process stopped unexpectedly twice"})
     assert any("stopped unexpectedly twice" in error.value for error in app.error)
     assert not any("appear when training finishes" in info.value for info in app.info)
     next(button for button in app.button if button.label == "Retry").click().run()

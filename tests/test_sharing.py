@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.background import Status
 from core.digits import model as mnist_model
 from ui.state import Controls, Multi, Number, Select, Slider, Toggle
 
@@ -151,12 +152,12 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
 
     class Waiting:  # a training job that has not started yet
         def status(self):
-            return {"state": "starting", "elapsed": 0.0}
+            return Status("running", phase="starting")
 
-    def get_or_start(key, config, *_, **__):
-        requested.append(config)
+    def submit(key, body, /, owner=None, **arguments):
+        requested.append(arguments["config"])
         return Waiting()
-    monkeypatch.setattr("core.digits.jobs.JOBS.get_or_start", get_or_start)
+    monkeypatch.setattr("core.background.JOBS.submit", submit)
     params = {"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "64,32", "rate_dense": "0.01",
               "epochs_dense": "3"}
     app = open_page("pages/mnist.py", timeout=90, params=params)

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from core.digits import data as mnist_data, jobs as training_jobs, model as mnist_model, shipped
+from core.background import JOBS
+from core.digits import data as mnist_data, model as mnist_model, shipped
 from tests.conftest import metric
 
 PAGE = "pages/mnist.py"
@@ -78,10 +79,10 @@ def test_the_offline_sample_is_no_test_for_the_shipped_network():
 def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exist(environment, tmp_path,
                                                                                    use_shipped, open_page):
     data = environment(tmp_path / "models")  # a cut of the offline sample: MNIST training digits
-    earlier_job = training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
+    earlier_job = JOBS.get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
     app = open_page(PAGE, timeout=90)
     assert not app.exception
-    assert training_jobs.JOBS.get(mnist_model.DEFAULT.key(data.data_id)) is earlier_job  # none started
+    assert JOBS.get(mnist_model.DEFAULT.key(data.data_id)) is earlier_job  # none started
     assert not any("appear when training finishes" in info.value for info in app.info)
     assert any("comes trained with the app" in success.value for success in app.success)
     card = shipped.card(shipped.DIRECTORY)

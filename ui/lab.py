@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from core.background import JOBS
 from core.charts import digits as digit_charts, lab as lab_charts
 from core.charts.specs import spec_with_data_inside
 from core.digits import model as mnist_model, preprocess
-from core.digits.jobs import JOBS
 from core.digits.store import ModelStore
 from core.lab import finetune, measure, store, tuning
 from ui.digits import predict, resources, train
@@ -297,8 +297,8 @@ def _teach(lab, code, network, dataset):
     version = lab.version(code)
     key = tuning.job_key(code, version, network.key)
     directory = ModelStore().directory
-    JOBS.get_or_start(key, None, dataset.data_id, directory, owner=resources.SESSION.get(), task=(
-        tuning.run, (code, network.key, key, str(directory), lab.url, dataset.data_id)))
+    JOBS.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
+                directory=str(directory), database=lab.url, data_id=dataset.data_id)
     TEACHING.set(key)
 
 
@@ -307,7 +307,7 @@ def teaching(network, code):
     is done), with its place in the server's queue; then what it changed."""
     job = JOBS.get(TEACHING.get()) if TEACHING.get() else None
     job = job or next(iter(JOBS.unfinished(tuning.room_prefix(code))), None)
-    if job is not None and job.ended_as != "done":
+    if job is not None and job.status().state != "done":
         st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
                 "until it is done.", icon=":material/school:")
         train.progress(job, finetune.EPOCHS)

@@ -19,6 +19,16 @@ IMAGE_SHAPE = (28, 28, 1)
 VALIDATION_SHARE = 1 / 12  # 5,000 of the 60,000 training digits are held out to watch for over-fitting
 
 
+# What the learner may choose in the training form, checked before anything trains. Every
+# preset's own values are among these.
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
+BATCH_SIZES = (10, 32, 64, 128, 256, 512)
+LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+LIMITS = {"hidden": (1, 512), "epochs": (1, 30)}
+MAX_LAYERS = {"convolutional": 3, "nielsen": 4, "dense": 4}  # hidden layers (blocks of filters)
+MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that decides what a trained model is; its hash names the cached file."""
@@ -31,46 +41,25 @@ class Config:
     learning_rate: float = 0.005
     seed: int = 0
 
+    def __post_init__(self):
+        """Every Config is checked once, here, where it is made: a link's, the form's, a saved
+        network's card, or one unpickled in a training process."""
+        try:
+            object.__setattr__(self, "hidden", tuple(int(size) for size in self.hidden))
+        except (TypeError, ValueError):
+            raise ValueError("the layer sizes must be whole numbers") from None
+        validate(self)
+
     def key(self, data_id):
         """Return a short stable name for this configuration trained on data `data_id`."""
         text = json.dumps({**dataclasses.asdict(self), "data": data_id}, sort_keys=True)
         return f"{self.preset}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
-PRESETS = {
-    "convolutional": Config(),
-    # Nielsen's network from the book: 784-30-10 sigmoid, quadratic cost, plain SGD, η = 3.0.
-    "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10,
-                      learning_rate=3.0),
-    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128,
-                    learning_rate=0.003),
-}
-PRESET_NAMES = {
-    "convolutional": "Convolutional network (best)",
-    "nielsen": "Nielsen's network 784-30-10",
-    "dense": "Dense network 784-128-10",
-}
-DEFAULT = PRESETS["convolutional"]
-
-
-def preset_keys(data_id):
-    """The keys of the presets trained on this data: the model folder never deletes them."""
-    return {preset.key(data_id) for preset in PRESETS.values()}
-
-# What the learner may choose in the training form, checked before anything trains. Every
-# preset's own values are among these.
-ACTIVATIONS = ("relu", "sigmoid", "tanh")
-BATCH_SIZES = (10, 32, 64, 128, 256, 512)
-LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-LIMITS = {"hidden": (1, 512), "epochs": (1, 30)}
-MAX_LAYERS = {"convolutional": 3, "nielsen": 4, "dense": 4}  # hidden layers (blocks of filters)
-MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
-
-
 def validate(config):
-    """Raise ValueError naming the first setting that is outside its sane bounds."""
-    if config.preset not in PRESETS:
-        raise ValueError(f"unknown preset {config.preset!r}; choose one of {sorted(PRESETS)}")
+    """Raise ValueError naming the first setting that is outside its sane bounds (Config calls it)."""
+    if config.preset not in MAX_LAYERS:
+        raise ValueError(f"unknown preset {config.preset!r}; choose one of {sorted(MAX_LAYERS)}")
     if config.activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {config.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     most = MAX_LAYERS[config.preset]
@@ -109,6 +98,26 @@ def parameter_count(config):
     return total + side * side * channels * NUM_CLASSES + NUM_CLASSES
 
 
+PRESETS = {
+    "convolutional": Config(),
+    # Nielsen's network from the book: 784-30-10 sigmoid, quadratic cost, plain SGD, η = 3.0.
+    "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10,
+                      learning_rate=3.0),
+    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128,
+                    learning_rate=0.003),
+}
+PRESET_NAMES = {
+    "convolutional": "Convolutional network (best)",
+    "nielsen": "Nielsen's network 784-30-10",
+    "dense": "Dense network 784-128-10",
+}
+DEFAULT = PRESETS["convolutional"]
+
+
+def preset_keys(data_id):
+    """The keys of the presets trained on this data: the model folder never deletes them."""
+    return {preset.key(data_id) for preset in PRESETS.values()}
+
 def quadratic_cost(y_true, y_pred):
     """Nielsen's cost C = ½‖y − a‖² per digit (Keras then averages over the batch)."""
     return 0.5 * keras.ops.sum(keras.ops.square(y_true - y_pred), axis=-1)
@@ -122,7 +131,6 @@ def _conv_block(filters, activation, first):
 
 def build(config):
     """Return the untrained Keras model for a configuration (train() compiles it)."""
-    validate(config)
     inputs = keras.Input(IMAGE_SHAPE, name="image")
     if config.preset == "convolutional":
         layers = [
@@ -155,25 +163,21 @@ def to_inputs(images):
 
 
 class ProgressCallback(keras.callbacks.Callback):
-    """Report training progress to a plain function: no printing, no Streamlit."""
+    """Report training progress to a plain function, `report(phase, step, steps, history)` (the
+    signature of core/background.py's Reporter): no printing, no Streamlit. Step 0 is an epoch's end."""
 
     def __init__(self, report, steps_per_epoch):
         super().__init__()
         self.report, self.steps_per_epoch = report, steps_per_epoch
         self.history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        self.report({"epoch": self.epoch, "step": batch + 1, "steps": self.steps_per_epoch,
-                     "history": self.history})
+        self.report("training", batch + 1, self.steps_per_epoch, self.history)
 
     def on_epoch_end(self, epoch, logs=None):
         for name in self.history:
             self.history[name].append(float(logs[name]))
-        self.report({"epoch": epoch + 1, "step": 0, "steps": self.steps_per_epoch, "history": self.history})
+        self.report("training", 0, self.steps_per_epoch, self.history)
 
 
 def _optimizer(config, steps_per_epoch):
@@ -196,7 +200,6 @@ def train(config, data, report=None, extra=None):
     """
     import time
 
-    validate(config)
     keras.utils.set_random_seed(config.seed)
     x, y = to_inputs(data.x_train), keras.utils.to_categorical(data.y_train, NUM_CLASSES)
     n_validation = max(1, int(len(x) * VALIDATION_SHARE))
@@ -209,7 +212,7 @@ def train(config, data, report=None, extra=None):
     loss = quadratic_cost if config.preset == "nielsen" else "categorical_crossentropy"
     model.compile(optimizer=_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"],
                   steps_per_execution=min(8, steps_per_epoch))
-    progress = ProgressCallback(report or (lambda _: None), steps_per_epoch)
+    progress = ProgressCallback(report or (lambda *_: None), steps_per_epoch)
     started = time.perf_counter()
     model.fit(x_fit, y_fit, batch_size=config.batch_size, epochs=config.epochs,
               validation_data=(x_val, y_val), callbacks=[progress], verbose=0)

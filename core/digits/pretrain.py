@@ -17,7 +17,7 @@ import time
 
 from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
 from core.digits.store import ModelStore
-from core.digits.jobs import train_and_save
+from core.digits.training import train_and_save
 
 
 def parse(argv):
@@ -33,10 +33,10 @@ def parse(argv):
 
 
 def progress(preset):
-    def report(step):
-        if step["step"] == 0 and step["history"]["val_accuracy"]:  # an epoch has just ended
-            print(f"{preset}: epoch {step['epoch']}, validation accuracy {step['history']['val_accuracy'][-1]:.4f}",
-                  file=sys.stderr, flush=True)
+    def report(phase, step=0, steps=0, history=None):
+        if phase == "training" and step == 0 and history["val_accuracy"]:  # an epoch has just ended
+            print(f"{preset}: epoch {len(history['val_accuracy'])}, validation accuracy "
+                  f"{history['val_accuracy'][-1]:.4f}", file=sys.stderr, flush=True)
     return report
 
 
@@ -76,7 +76,7 @@ def main(argv=None):
             print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
             continue
         started = time.perf_counter()
-        _, metadata, _ = train_and_save(config, data, store.directory, progress(preset))
+        _, metadata = train_and_save(config, data, store, key, progress(preset))
         print(json.dumps({"preset": preset, "key": key, "status": "trained", "data": data.source,
                           "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
                           "seconds": round(time.perf_counter() - started, 1), "folder": str(store.directory)}),

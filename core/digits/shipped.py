@@ -49,8 +49,7 @@ def card(directory=None):
 
 def _config(metadata):
     try:
-        fields = dict(metadata["config"])
-        return mnist_model.Config(**{**fields, "hidden": tuple(fields["hidden"])})
+        return mnist_model.Config(**metadata["config"])
     except (KeyError, TypeError, ValueError):
         return None
 

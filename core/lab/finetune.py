@@ -78,7 +78,7 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     y = np.concatenate([np.repeat(y_class[parts.train], CLASS_REPEATS), mnist.y_train[picked]])
     tuned.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="categorical_crossentropy", metrics=["accuracy"])
     steps = int(np.ceil(len(x) / 64))
-    progress = mnist_model.ProgressCallback(report or (lambda _: None), steps)
+    progress = mnist_model.ProgressCallback(report or (lambda *_: None), steps)
     started = time.perf_counter()
     tuned.fit(mnist_model.to_inputs(x), keras.utils.to_categorical(y, mnist_model.NUM_CLASSES), batch_size=64,
               epochs=epochs, shuffle=True, verbose=0, callbacks=[progress],

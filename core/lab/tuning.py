@@ -1,4 +1,4 @@
-"""Fine-tuning a room's network in the shared training process (core/digits/jobs.py): the same
+"""Fine-tuning a room's network as a background job (core/background.py): the same
 queue, the same progress reports, and nobody waits for the same run twice. The tuned network is
 saved in the model folder and set as that room's network; no other room's changes."""
 import hashlib
@@ -32,26 +32,25 @@ def _base_model(base, directory):
     return loaded
 
 
-def run(code, base, key, directory, database, data_id, workspace):
-    """Fine-tune `base` on room `code`'s drawings; save it as `key` and make it the room's network
-    (the body of the child process)."""
+def teach_room(report, code, base, key, directory, database, data_id):
+    """The job body: fine-tune network `base` on room `code`'s drawings, save it as `key` and make
+    it the room's network. Returns `key`."""
+    from core.background import JobError
     from core.digits import data as mnist_data, model as mnist_model
-    from core.digits.jobs import Progress
     from core.digits.store import ModelStore
     from core.lab import finetune
     from core.lab.store import Lab
 
-    progress = Progress(workspace)
+    report("loading data")
     try:
-        progress.say({"state": "loading data"})
         lab, data = Lab(database), mnist_data.load()
         if data.data_id != data_id:
             raise RuntimeError(f"the fine-tuning process found different data ({data.source}) than the app")
         drawings = lab.drawings(code)
         model, metadata = _base_model(base, directory)
-        tuned, summary = finetune.fine_tune(model, drawings.images, drawings.labels, data, report=progress.report)
+        tuned, summary = finetune.fine_tune(model, drawings.images, drawings.labels, data, report=report)
         history = summary.pop("history")
-        progress.say({"state": "evaluating", "history": history})
+        report("evaluating", history=history)
         tuned_metadata = {
             "key": key, "config": metadata["config"], "n_test": int(len(data.x_test)),
             "n_train": int(metadata["n_train"]) + summary["class_digits_trained_on"],
@@ -66,11 +65,7 @@ def run(code, base, key, directory, database, data_id, workspace):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")
         models.enforce_budget(keep=mnist_model.preset_keys(data.data_id))
         lab.set_network(code, key)
-        progress.say({"state": "done", "key": key, "history": {"loss": []}, "in_cache": True,
-                      "saved_in": str(directory)})
     except (ValueError, RuntimeError) as error:  # a reason a teacher can act on, said on the page
         LOG.exception("fine-tuning failed")
-        progress.say({"state": "failed", "error": f"teaching the network stopped: {error}"})
-    except Exception:  # say so to the page; the log has the detail
-        LOG.exception("fine-tuning failed")
-        progress.say({"state": "failed", "error": "teaching the network stopped with an error"})
+        raise JobError(f"teaching the network stopped: {error}") from None
+    return key

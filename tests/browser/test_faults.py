@@ -47,13 +47,13 @@ def test_a_model_file_truncated_while_the_server_was_down_is_retrained(page_fact
     assert ModelStore(directory).load(mnist_model.DEFAULT.key(data.data_id)) is not None
 
 
-def test_a_read_only_model_folder_keeps_the_model_in_memory(page_factory, tmp_path, tiny_mnist):
+def test_a_read_only_model_folder_keeps_the_model_in_a_scratch_folder(page_factory, tmp_path, tiny_mnist):
     blocker = tmp_path / "a-file"
     blocker.write_text("")  # a folder cannot be made inside a file, whoever the user is
     with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=blocker / "models") as (url, _):
         page = page_factory()
         wait_for_canvas(page, url)
-        assert page.get_by_text("kept in memory only").count() == 1
+        assert page.get_by_text("temporary folder only").count() == 1
         draw(page, STROKES["1"])
         page.wait_for_selector(PREDICTION, timeout=30_000)
 

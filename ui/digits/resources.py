@@ -3,6 +3,7 @@
 Everything here is shared by all sessions of the server (st.cache_resource): one copy of the
 digits, one copy of each model, and one training process per configuration.
 """
+import os
 import sys
 import uuid
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ import numpy as np
 import streamlit as st
 
 from core.digits import data as mnist_data, model as mnist_model, shipped
+from core.background import JOBS
+from core.digits import training
 from core.digits.store import ModelStore
-from core.digits.jobs import JOBS
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
@@ -53,7 +55,7 @@ class Ready:
     key: str
     model: object
     metadata: dict
-    in_memory_only: bool = False
+    temporary: bool = False  # saved only in this server's scratch folder: the model folder is read-only
     rebuilt_after_corruption: bool = False
     shipped: bool = False  # the default network that comes trained with the app (core/digits/shipped.py)
 
@@ -97,8 +99,9 @@ def saved(key):
 
 
 def model_for(config, dataset):
-    """Return Ready if a model for config ships with the app, is saved (or was just trained),
-    else Training."""
+    """Return Ready if a model for config ships with the app or is saved in the model folder (or,
+    where that is read-only, in this server's scratch folder), else Training: its job, started or
+    shared. A finished job's network is found where it was saved, like any other."""
     if config == mnist_model.DEFAULT and _shipped() is not None:
         model, metadata = _shipped()
         return Ready(metadata["key"], model, metadata, shipped=True)
@@ -110,12 +113,11 @@ def model_for(config, dataset):
             return Ready(key, *_load(key, str(models.directory)))
         except LookupError:
             corrupted = True
-    job = JOBS.get(key)
-    status = job.status() if job is not None else {}
-    if status.get("state") == "done" and not status["in_cache"]:
-        model, metadata = _load(key, str(job.workspace))
-        return Ready(key, model, metadata, in_memory_only=True)
-    job = JOBS.get_or_start(key, config, dataset.data_id, models.directory, owner=SESSION.get())
+    scratch = ModelStore(training.scratch_directory(os.getpid()))  # where it is trained if the folder is read-only
+    if not models.writable() and scratch.has(key):
+        return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
+    job = JOBS.submit(key, training.train_network, owner=SESSION.get(), config=config, key=key,
+                      data_id=dataset.data_id, directory=str(models.directory), scratch=str(scratch.directory))
     return Training(key, job, rebuilt_after_corruption=corrupted)
 
 

@@ -37,9 +37,8 @@ def _parse(preset, hidden_text, activation, epochs, batch_size, learning_rate):
     if why:
         raise ValueError(f"the layer sizes {why}")
     hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(","))
-    return mnist_model.validate(mnist_model.Config(
-        preset=preset, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size,
-        learning_rate=learning_rate))
+    return mnist_model.Config(preset=preset, hidden=hidden, activation=activation, epochs=epochs,
+                              batch_size=batch_size, learning_rate=learning_rate)  # checked as it is made
 
 
 def chosen_config():
@@ -90,22 +89,21 @@ def progress(job, epochs):
     """A training run's place in the queue or its progress bar and live learning curves; the
     whole page reruns when it ends."""
     status = job.status()
-    if status["state"] == "done":
+    if status.state == "done":
         st.rerun(scope="app")
-    if status["state"] == "failed":
-        _failed(job.key, status["error"])
+    if status.state == "failed":
+        _failed(job.key, status.error)
         return
-    if status["state"] == "queued":
-        ahead = status["ahead"]
-        st.info(f"Waiting for the server: {ahead} training{'s' if ahead != 1 else ''} ahead of yours. It starts "
-                "by itself; keep this page open.", icon=":material/hourglass_top:")
+    if status.state == "queued":
+        st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
+                "It starts by itself; keep this page open.", icon=":material/hourglass_top:")
         return
-    history = status.get("history") or {"loss": []}
+    history = status.history or {"loss": []}
     done = len(history["loss"])
-    within = status.get("step", 0) / max(status.get("steps", 1), 1) if status["state"] == "training" else 0
+    within = status.step / max(status.steps, 1) if status.phase == "training" else 0
     st.progress(min(1.0, (done + within) / epochs),
-                text=f"{status['state'].capitalize()}: epoch {min(done + 1, epochs)} of {epochs}, "
-                     f"{status['elapsed']:.0f} s so far. You can keep reading, or visit another lesson for a "
+                text=f"{status.phase.capitalize()}: epoch {min(done + 1, epochs)} of {epochs}, "
+                     f"{status.elapsed:.0f} s so far. You can keep reading, or visit another lesson for a "
                      "few minutes: training goes on, and everyone asking for this network shares this run.")
     if done:
         _learning_curves(lambda measure: st.vega_lite_chart(_history_spec(history, measure), width="stretch"))
@@ -115,10 +113,10 @@ def progress(job, epochs):
 def learning_curves(ready):
     """How a finished network trained: where it is kept, its time and its learning curves."""
     history = ready.metadata["history"]
-    if ready.in_memory_only:
-        st.info("The model folder is read-only, so this network is kept in memory only: it will be "
-                "trained again after the server restarts.", icon=":material/memory:")
-    kept = "" if ready.in_memory_only else " Saved networks load instantly next time."
+    if ready.temporary:
+        st.info("The model folder is read-only, so this network is kept in this server's temporary folder only: "
+                "it will be trained again after the server restarts.", icon=":material/memory:")
+    kept = "" if ready.temporary else " Saved networks load instantly next time."
     if ready.shipped:
         st.success(f"This network comes trained with the app, so nobody waits for it. It learnt in "
                    f"{history['seconds']:.0f} s from {ready.metadata['data_source']}. Change any setting and "

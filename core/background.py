@@ -1,0 +1,339 @@
+"""Background work: long jobs (training a network, teaching a room's network) run in processes of
+their own, shared by every session of the server, with a server-wide cap.
+
+Streamlit reruns a page script whenever someone touches a widget, which would abort work done in
+the script, and a thread would share the interpreter lock with every session's reruns. So a job
+runs in a worker process of `pebble`'s pool (a library: it starts a fresh process per job, kills a
+cancelled job's process, and tells a dead worker from a failed job). What this module adds is this
+app's own rules:
+
+- one job per key, shared by every caller asking for the same key;
+- at most `max_running` at once; the rest wait in order, and each knows its place in the queue;
+- a caller (a session) has at most one job waiting: asking for another replaces it, unless
+  someone else wants it too;
+- a job nobody has asked about for `abandoned_after` seconds is cancelled;
+- a worker that dies is started once more, then the job is reported failed;
+- a worker dies with the server that started it, and leaves no files behind.
+
+A job body is a plain function `body(report, **arguments)` run in the worker. It tells its
+progress through `report(phase, step=, steps=, history=)` and returns its result, which the caller
+reads from `Status.result`; to fail with a reason worth showing, it raises `JobError`. This module
+knows nothing of what the jobs do (tests/test_structure.py checks that it imports nothing of the
+lessons). How to add a kind of job: docs/adding-a-lesson.md.
+"""
+import atexit
+import contextlib
+import dataclasses
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import CancelledError
+from pathlib import Path
+
+import pebble
+
+PROGRESS_FILE = "progress.json"
+WORKSPACE_PREFIX = "nn-explorer-job-"  # each job's folder of its own, in the system's temporary folder
+REPORT_INTERVAL_SECONDS = 0.5
+MAX_RUNNING = int(os.environ.get("NN_EXPLORER_MAX_TRAININGS", "1"))  # each takes most of a core
+ABANDONED_AFTER_SECONDS = 300  # pages poll every 2 s; five minutes allows a visit to another lesson
+ATTEMPTS = 2  # a worker that dies is started once more before the page offers Retry
+FAILED = "it stopped with an error"  # what a failure without a JobError says (the log has the detail)
+LOG = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """A job body's reason for failing, in words worth showing to the person who asked for it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Status:
+    """Where a job is. `state` is queued, running, done or failed; while running, `phase` is what
+    the body last said it was doing, `step` of `steps` its progress within it, `history` what it
+    chose to share so far."""
+
+    state: str
+    phase: str = ""
+    step: int = 0
+    steps: int = 0
+    history: dict = dataclasses.field(default_factory=dict)
+    error: str = ""
+    elapsed: float = 0.0
+    ahead: int = 0  # queued: how many jobs start before this one
+    result: object = None  # done: what the body returned
+
+
+class Reporter:
+    """Given to a job body in its worker: writes its progress for the server to read, a new phase
+    at once and steps within a phase at most twice a second."""
+
+    def __init__(self, path):
+        self.path, self.phase, self.last = Path(path), None, 0.0
+
+    def __call__(self, phase, step=0, steps=0, history=None):
+        now = time.monotonic()
+        if phase == self.phase and step and now - self.last < REPORT_INTERVAL_SECONDS:
+            return
+        self.phase, self.last = phase, now
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"phase": phase, "step": step, "steps": steps, "history": history or {},
+                                         "pid": os.getpid()}))
+        os.replace(temporary, self.path)
+
+
+def _die_with_parent(parent):
+    """Run first in every worker. A server killed outright (SIGKILL, a crash) cannot stop its
+    workers, and one that went on would finish its job for nobody: a thread checks each second
+    that the server is still its parent, and ends the worker when it is not. (Linux's prctl
+    PR_SET_PDEATHSIG is no help here: it fires when the *thread* that started the worker ends, and
+    pebble starts its first workers from whichever thread first submits, here a page's script
+    run, which ends within a second.)"""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _in_worker(body, arguments, progress_path, environment):
+    """A job in its worker: the body with its reporter, in the environment the server had when the
+    job was submitted (the pool starts its idle workers ahead of time). A JobError's words reach
+    the page; any other failure is logged here and said in general words."""
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        return body(Reporter(progress_path), **arguments)
+    except JobError:
+        raise
+    except Exception as error:
+        LOG.exception("background job %s failed", getattr(body, "__name__", body))
+        raise JobError(FAILED) from error
+
+
+def remove_stale_workspaces(older_than=3600):
+    """Delete job workspaces nothing has written to for `older_than` seconds: left by a server
+    killed mid-job (its workers die with it)."""
+    now = time.time()
+    for workspace in Path(tempfile.gettempdir()).glob(f"{WORKSPACE_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            newest = max([workspace.stat().st_mtime, *(path.stat().st_mtime for path in workspace.iterdir())])
+            if now - newest > older_than:
+                shutil.rmtree(workspace, ignore_errors=True)
+
+
+class Job:
+    """One job: waiting in the queue, then running in a worker, then done or failed for good."""
+
+    def __init__(self, jobs, key, body, arguments):
+        self.jobs, self.key, self.body, self.arguments = jobs, key, body, arguments
+        self.future = self.workspace = self.final = None
+        self.attempts, self.started, self.cancelled = 0, None, False
+        self.owners, self.last_seen = set(), time.time()
+        self.ended = threading.Event()
+        self.environment = dict(os.environ)
+
+    @property
+    def running(self):
+        return self.future is not None and self.final is None
+
+    @property
+    def finished(self):
+        """True once the job is done or failed for good."""
+        return self.final is not None
+
+    def _report(self):
+        try:
+            return json.loads((self.workspace / PROGRESS_FILE).read_text())
+        except (OSError, ValueError, TypeError):
+            return {}
+
+    @property
+    def pid(self):
+        """The worker's process id, once it has started the body."""
+        return self._report().get("pid")
+
+    def status(self):
+        """The job's Status. Asking counts as wanting it: a job nobody asks about is cancelled."""
+        self.last_seen = time.time()
+        if self.final is not None:
+            return self.final
+        if self.future is None:
+            return Status("queued", ahead=self.jobs.ahead_of(self))
+        report = self._report()
+        return Status("running", phase=report.get("phase", "starting"), step=report.get("step", 0),
+                      steps=report.get("steps", 0), history=report.get("history", {}),
+                      elapsed=time.time() - self.started)
+
+    def wait(self, timeout):
+        """Block until the job has finished, or `timeout` seconds (for scripts and tests); return its Status."""
+        deadline = time.monotonic() + timeout
+        while not self.ended.is_set() and time.monotonic() < deadline:
+            self.last_seen = time.time()
+            self.jobs.housekeeping()
+            self.ended.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+        return self.status()
+
+
+class Jobs:
+    """The server's background jobs: at most one per key, at most `max_running` at once."""
+
+    def __init__(self, max_running=MAX_RUNNING, abandoned_after=ABANDONED_AFTER_SECONDS):
+        self.max_running, self.abandoned_after = max_running, abandoned_after
+        self._lock = threading.RLock()
+        self._jobs, self._queue, self._by_owner = {}, [], {}
+        self._pool = None  # started with the first job
+        self.started = 0  # how many workers this registry has given a job
+        atexit.register(self.close)
+        remove_stale_workspaces()
+
+    def submit(self, key, body, /, owner=None, **arguments):
+        """Return the job for `key`, queueing `body(report, **arguments)` if there is none, or if
+        the one there is done (its result has been used up, so it is asked for again). `owner`
+        (a session) has one job waiting at most."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None or (job.final is not None and job.final.state == "done"):
+                job = Job(self, key, body, arguments)
+                self._jobs[key] = job
+                self._queue.append(job)
+            if owner is not None:
+                self._claim(owner, job)
+            job.last_seen = time.time()
+            self.housekeeping()
+            return job
+
+    def get(self, key):
+        with self._lock:
+            return self._jobs.get(key)
+
+    def unfinished(self, prefix):
+        """The jobs whose key starts with `prefix` that are queued or running."""
+        with self._lock:
+            return [job for key, job in self._jobs.items() if key.startswith(prefix) and job.final is None]
+
+    def retry(self, key):
+        """Forget a failed job, so that the next request for its key queues it again."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and job.final is not None and job.final.state == "failed":
+                del self._jobs[key]
+
+    def cancel(self, key):
+        """Stop a job, queued or running; it ends as failed, and nothing it would have made is kept."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and job.final is None:
+                self._drop(job)
+
+    def ahead_of(self, job):
+        """How many jobs will start before this queued one."""
+        with self._lock:
+            return self._running() + (self._queue.index(job) if job in self._queue else 0)
+
+    def _running(self):
+        return sum(job.running for job in self._jobs.values())
+
+    def _claim(self, owner, job):
+        previous = self._by_owner.get(owner)
+        if previous is not None and previous is not job:
+            previous.owners.discard(owner)
+            if previous in self._queue and not previous.owners:  # replaced before it started
+                self._drop(previous)
+        job.owners.add(owner)
+        self._by_owner[owner] = job
+
+    def _drop(self, job):
+        job.cancelled = True
+        if job in self._queue:
+            self._queue.remove(job)
+        if self._jobs.get(job.key) is job:
+            del self._jobs[job.key]
+        if job.future is not None:
+            job.future.cancel()  # the pool kills its worker; its done callback ends the job
+        else:
+            self._end(job, Status("failed", error="it was cancelled"))
+
+    def housekeeping(self):
+        """Cancel jobs nobody has asked about for a while, then start queued jobs while there is room."""
+        with self._lock:
+            now = time.time()
+            for job in list(self._jobs.values()):
+                if job.final is None and now - job.last_seen > self.abandoned_after:
+                    LOG.info("cancelling job %s: nobody has asked for it for %.0f s", job.key, now - job.last_seen)
+                    self._drop(job)
+            while self._queue and self._running() < self.max_running:
+                self._start(self._queue.pop(0))
+            # a session whose job is gone has nothing waiting any more
+            self._by_owner = {owner: job for owner, job in self._by_owner.items() if self._jobs.get(job.key) is job}
+
+    def _start(self, job):
+        if self._pool is None:
+            self._pool = pebble.ProcessPool(max_workers=self.max_running, max_tasks=1, initializer=_die_with_parent,
+                                            initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
+        job.attempts += 1
+        self._remove_workspace(job)
+        job.workspace = Path(tempfile.mkdtemp(prefix=WORKSPACE_PREFIX))
+        job.started = time.time()
+        job.future = self._pool.schedule(_in_worker, (job.body, job.arguments, str(job.workspace / PROGRESS_FILE),
+                                                     job.environment))
+        self.started += 1
+        job.future.add_done_callback(lambda future: self._finished(job, future))
+
+    def _finished(self, job, future):
+        """The worker has ended (in the pool's thread): keep the job's last word, or start it once
+        more if its worker died."""
+        with self._lock:
+            if future is not job.future:
+                return
+            try:
+                result = future.result()
+            except CancelledError:
+                self._end(job, Status("failed", error="it was cancelled"))
+            except JobError as error:
+                self._end(job, Status("failed", error=str(error), elapsed=time.time() - job.started))
+            except pebble.ProcessExpired as error:  # the worker died without a word
+                if not job.cancelled and job.attempts < ATTEMPTS:
+                    LOG.warning("job %s: its worker stopped unexpectedly (%s); starting it again", job.key, error)
+                    self._start(job)
+                    return
+                self._end(job, Status("failed", error="its process stopped unexpectedly"
+                                      + (" twice" if job.attempts > 1 else ""), elapsed=time.time() - job.started))
+            except Exception:  # the pool could not run it at all (its result would not pickle, say)
+                LOG.exception("background job %s failed", job.key)
+                self._end(job, Status("failed", error=FAILED, elapsed=time.time() - job.started))
+            else:
+                history = job._report().get("history", {})
+                self._end(job, Status("done", history=history, elapsed=time.time() - job.started, result=result))
+            self.housekeeping()
+
+    def _end(self, job, status):
+        job.final = status
+        self._remove_workspace(job)
+        job.ended.set()
+
+    @staticmethod
+    def _remove_workspace(job):
+        if job.workspace is not None:
+            shutil.rmtree(job.workspace, ignore_errors=True)
+
+    def close(self):
+        """Stop every worker and remove every workspace (when the server exits)."""
+        with self._lock:
+            for job in list(self._jobs.values()):
+                if job.final is None:
+                    self._drop(job)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=10)
+        with self._lock:
+            for job in list(self._jobs.values()):
+                self._remove_workspace(job)
+
+
+JOBS = Jobs()
