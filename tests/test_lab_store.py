@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.lab import store
-from core.lab.store import Lab, LabUnavailable, RoomProblem
+from core.lab.store import Lab, LabUnavailable, Room, RoomProblem
 
 POSTGRES = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
 START_POSTGRES = "export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)"
@@ -158,20 +158,101 @@ def test_a_read_only_database_still_shows_its_drawings_and_says_it_is_read_only(
         add(read_only, room, 6, "b")
 
 
-def test_a_database_from_before_rooms_had_a_network_column_is_brought_up_to_date(tmp_path):
+def first_version_schema():
+    """The tables as the lab's first version made them (commit 423eef7), written out here so that
+    the test does not depend on the migrations it checks."""
     import sqlalchemy as sa
 
-    path = tmp_path / "old.sqlite"
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:  # the rooms table as the first version of the lab made it
-        connection.exec_driver_sql("CREATE TABLE rooms (code VARCHAR(6) PRIMARY KEY, "
-                                   "teacher_key_sha256 VARCHAR(64) NOT NULL, created DATETIME NOT NULL)")
+    metadata = sa.MetaData()
+    sa.Table("rooms", metadata, sa.Column("code", sa.String(6), primary_key=True),
+             sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
+             sa.Column("created", sa.DateTime(timezone=True), nullable=False))
+    sa.Table("drawings", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+             sa.Column("room", sa.String(6), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
+                       index=True),
+             *(sa.Column(name, kind, nullable=False) for name, kind in (
+                 ("label", sa.SmallInteger), ("predicted", sa.SmallInteger), ("confidence", sa.Float),
+                 ("network", sa.String(80)), ("image", sa.LargeBinary), ("straight", sa.LargeBinary),
+                 ("created", sa.DateTime(timezone=True)))),
+             sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"))
+    return metadata
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """The URL of a database with nothing in it: a new SQLite file, or a new PostgreSQL schema."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
+        return
+    if not POSTGRES:
+        pytest.skip(f"no PostgreSQL server: start one with `{START_POSTGRES}`")
+    name = f"upgrade_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(POSTGRES)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+    yield f"{POSTGRES}?options=-csearch_path%3D{name}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
     engine.dispose()
-    lab = Lab(f"sqlite:///{path}")
+
+
+def test_a_database_in_the_first_versions_schema_is_upgraded_with_nothing_lost(empty_database):
+    import sqlalchemy as sa
+
+    from core.lab import schema
+
+    engine = sa.create_engine(empty_database)
+    old = first_version_schema()
+    old.create_all(engine)
+    made = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(old.tables["rooms"].insert().values(code="K7QM3X", teacher_key_sha256="0" * 64,
+                                                                created=made))
+        connection.execute(old.tables["drawings"].insert().values(
+            room="K7QM3X", label=7, predicted=1, confidence=0.5, network="net", image=picture(70).tobytes(),
+            straight=picture(185).tobytes(), created=made))
+    engine.dispose()
+    lab = Lab(empty_database)
+    kept = lab.drawings("K7QM3X")
+    assert kept.labels.tolist() == [7] and (kept.images[0] == 70).all() and (kept.straight[0] == 185).all()
+    lab.set_network("K7QM3X", "room-net")  # the columns added since are there, and work
+    assert lab.network_of("K7QM3X") == "room-net"
+    add(lab, Room("K7QM3X", ""), 3, "a")
+    assert lab.count("K7QM3X") == 2 and lab.expire(now=made + timedelta(days=1)) == []
+    with lab.engine.connect() as connection:
+        assert schema.current(connection) == schema.head()
+    assert Lab(empty_database).count("K7QM3X") == 2  # the next start finds it up to date and changes nothing
+
+
+def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_use(empty_database):
+    import sqlalchemy as sa
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from core.lab import schema
+
+    lab = Lab(empty_database)
+    with lab.engine.connect() as connection:
+        assert schema.current(connection) == schema.head()
+        differences = compare_metadata(MigrationContext.configure(connection), schema.METADATA)
+    assert differences == []  # the revisions make exactly the tables core/lab/schema.py declares
+    assert sa.inspect(lab.engine).has_table("alembic_version")
+
+
+def test_a_change_the_database_refuses_says_what_failed(lab):
     room = lab.create_room()
-    assert lab.network_of(room.code) is None
-    lab.set_network(room.code, "room-net")
-    assert lab.network_of(room.code) == "room-net"
+    with pytest.raises(RoomProblem, match="room was deleted a moment ago"):
+        lab._run(lambda c: c.execute(store.DRAWINGS.insert().values(
+            room="ZZZZZZ", label=1, predicted=1, confidence=0.5, network="n", image=b"", straight=b"",
+            created=datetime.now(timezone.utc))), refused="this room was deleted a moment ago, so the drawing has "
+                                                          "no room to go to")
+    with pytest.raises(RoomProblem, match="refused this change"):  # one nobody planned for: general words
+        lab._run(lambda c: c.execute(store.ROOMS.insert().values(code=room.code, teacher_key_sha256="0" * 64,
+                                                                 created=datetime.now(timezone.utc))))
 
 
 def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_many_sessions(lab):

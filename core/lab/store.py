@@ -1,9 +1,10 @@
 """The class lab's storage: rooms and the drawings a class adds to them, in a real database.
 
-One module holds the schema and every query. SQLAlchemy 2 (Core) talks to SQLite by default, a
+This module holds every query. SQLAlchemy 2 (Core) talks to SQLite by default, a
 file in the model folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB`
 names another database, such as `postgresql+psycopg://user:password@host/db`, which several app
-servers behind a load balancer share. Tables are created on start.
+servers behind a load balancer share. The tables are in core/lab/schema.py, and Alembic brings any
+database up to them on start.
 
 What is stored per drawing: the room, the 28 × 28 image the network read (and the same drawing
 resized straight to 28 × 28), the digit the student meant, the network's reading and confidence,
@@ -28,8 +29,10 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 
+from core.lab import schema
+from core.lab.schema import CODE_LENGTH, DRAWINGS, ROOMS
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
-CODE_LENGTH = 6
 MAX_DRAWINGS = 2000  # per room
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
 ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND = 60, 6.0  # per room: 30 students drawing one every 5 s fit
@@ -42,31 +45,6 @@ FILE_NAME = "class-lab.sqlite"
 
 LOG = logging.getLogger(__name__)
 CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
-
-METADATA = sa.MetaData()
-ROOMS = sa.Table(
-    "rooms", METADATA,
-    sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
-    sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
-    sa.Column("used", sa.DateTime(timezone=True)),  # its last drawing added (empty: none since it was made)
-)
-DRAWINGS = sa.Table(
-    "drawings", METADATA,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
-              index=True),
-    sa.Column("label", sa.SmallInteger, nullable=False),  # the digit the student meant
-    sa.Column("predicted", sa.SmallInteger, nullable=False),  # what the network read
-    sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("network", sa.String(80), nullable=False),  # the network's key
-    sa.Column("image", sa.LargeBinary, nullable=False),  # 784 bytes: the MNIST-style image, 0–255
-    sa.Column("straight", sa.LargeBinary, nullable=False),  # 784 bytes: the drawing resized straight
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
-)
-
 
 class LabUnavailable(RuntimeError):
     """The database cannot be reached or written; the message says so in plain words."""
@@ -84,13 +62,12 @@ class Room:
 
 @dataclass(frozen=True)
 class Drawings:
-    """A room's drawings, oldest first."""
+    """A room's drawings, oldest first: what the lab view and the teacher's files need. (The
+    network's reading at the time is stored too, for the record, but the view reads them again
+    with the room's current network.)"""
 
     ids: np.ndarray  # (n,) int
     labels: np.ndarray  # (n,) int
-    predicted: np.ndarray  # (n,) int
-    confidence: np.ndarray  # (n,) float
-    networks: tuple  # (n,) str
     images: np.ndarray  # (n, 28, 28) uint8
     straight: np.ndarray  # (n, 28, 28) uint8
 
@@ -176,19 +153,6 @@ def _unavailable(error, url=None):
                           "shown. The network still reads drawings.")
 
 
-def _add_missing_columns(engine):
-    """Bring a database made by an earlier version up to this schema: add the columns it lacks
-    (create_all makes missing tables, never missing columns). Each such column may be empty."""
-    inspector = sa.inspect(engine)
-    for table in METADATA.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                with engine.begin() as connection:
-                    connection.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
-
-
 class Lab:
     """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
 
@@ -210,8 +174,7 @@ class Lab:
             else:
                 self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
                                                connect_args={"connect_timeout": CONNECT_SECONDS})
-            METADATA.create_all(self.engine)
-            _add_missing_columns(self.engine)
+            schema.upgrade(self.engine)
             self._file = self._identity()
         # ImportError: a URL whose driver is not installed (mysql://…); TypeError: an option that
         # driver does not take; ValueError, ArgumentError: not a URL at all
@@ -244,14 +207,18 @@ class Lab:
             raise LabUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
                                  "running, so nothing can be added or shown until the server is restarted.")
 
-    def _run(self, work, read_only=False):
-        """Run work(connection) in one transaction; database failures become LabUnavailable."""
+    def _run(self, work, read_only=False, refused=None):
+        """Run work(connection) in one transaction; database failures become LabUnavailable. A
+        change the database refuses (IntegrityError) is the RoomProblem `refused`: what this
+        call's change can break. One nobody planned for is logged and said in general words."""
         self._same_file()
         try:
             with self.engine.connect().execution_options(read_only=read_only) as connection, connection.begin():
                 return work(connection)
         except sa.exc.IntegrityError as error:
-            raise RoomProblem("this drawing does not belong to a room that exists") from error
+            if refused is None:
+                LOG.error("class lab database refused a change: %s", getattr(error, "orig", error))
+            raise RoomProblem(refused or "the database refused this change") from error
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
             raise _unavailable(error, self.url) from error
 
@@ -292,7 +259,11 @@ class Lab:
                 connection.execute(ROOMS.insert().values(code=code, teacher_key_sha256=_digest(key),
                                                          created=datetime.now(timezone.utc)))
                 return True
-            if self._run(insert):
+            try:
+                made = self._run(insert, refused="that room code was taken a moment ago")
+            except RoomProblem:  # another server made a room with the same code meanwhile: try another
+                made = False
+            if made:
                 with self._pace:
                     self._rooms_made[session] = self._rooms_made.get(session, 0) + 1
                 return Room(code, key)
@@ -354,22 +325,20 @@ class Lab:
                 raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(used=row["created"]))
             return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
-        return self._run(insert)
+        return self._run(insert, refused="this room was deleted a moment ago, so the drawing has no room to go to")
 
     def drawings(self, code):
         """Return every drawing of a room (and only that room) as Drawings."""
         if not valid_code(code):
             raise RoomProblem("this is not a room code")
         rows = self._run(lambda c: c.execute(sa.select(
-            DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.predicted, DRAWINGS.c.confidence, DRAWINGS.c.network,
-            DRAWINGS.c.image, DRAWINGS.c.straight).where(DRAWINGS.c.room == code).order_by(DRAWINGS.c.id)).all(),
-            read_only=True)
+            DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.image, DRAWINGS.c.straight).where(
+            DRAWINGS.c.room == code).order_by(DRAWINGS.c.id)).all(), read_only=True)
 
         def pictures(index):
             return np.frombuffer(b"".join(row[index] for row in rows), dtype=np.uint8).reshape(-1, SIDE, SIDE)
         return Drawings(np.array([row[0] for row in rows], dtype=int), np.array([row[1] for row in rows], dtype=int),
-                        np.array([row[2] for row in rows], dtype=int), np.array([row[3] for row in rows], dtype=float),
-                        tuple(row[4] for row in rows), pictures(5), pictures(6))
+                        pictures(2), pictures(3))
 
     def version(self, code):
         """A cheap fingerprint of a room's drawings (how many, and their ids): it changes whenever

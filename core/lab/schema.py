@@ -1,0 +1,93 @@
+"""The class lab's tables, and bringing any database up to them.
+
+The tables here are what the queries in core/lab/store.py use. How a database gets them is
+Alembic's: each change is a revision in core/lab/migrations/versions/, and `upgrade(engine)` runs
+the ones a database lacks, on every start, on SQLite and PostgreSQL alike. A database made before
+the lab kept a version (it has the tables but no `alembic_version`) is first stamped with the
+revision its columns show, so nothing in it is touched or lost. To change the schema: change the
+table below, then add a revision (docs/code-map.md says how).
+"""
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+
+CODE_LENGTH = 6
+MIGRATIONS = Path(__file__).with_name("migrations")
+LOG = logging.getLogger(__name__)
+
+METADATA = sa.MetaData()
+ROOMS = sa.Table(
+    "rooms", METADATA,
+    sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
+    sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
+    sa.Column("used", sa.DateTime(timezone=True)),  # its last drawing added (empty: none since it was made)
+)
+DRAWINGS = sa.Table(
+    "drawings", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("label", sa.SmallInteger, nullable=False),  # the digit the student meant
+    sa.Column("predicted", sa.SmallInteger, nullable=False),  # what the network read
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("network", sa.String(80), nullable=False),  # the network's key
+    sa.Column("image", sa.LargeBinary, nullable=False),  # 784 bytes: the MNIST-style image, 0–255
+    sa.Column("straight", sa.LargeBinary, nullable=False),  # 784 bytes: the drawing resized straight
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
+)
+
+# A database from before Alembic: the newest revision whose columns it has (newest first).
+UNVERSIONED = (("0003", "used"), ("0002", "network"), ("0001", "code"))
+UPGRADE_LOCK = 7_342_001  # PostgreSQL advisory lock: one server at a time upgrades a shared database
+
+
+def _alembic(connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _version_of_unversioned(connection):
+    """The revision an unversioned database is at, from its rooms table's columns; None when it has none."""
+    inspector = sa.inspect(connection)
+    if not inspector.has_table("rooms"):
+        return None
+    columns = {column["name"] for column in inspector.get_columns("rooms")}
+    return next(revision for revision, column in UNVERSIONED if column in columns)
+
+
+def current(connection):
+    """The revision a database is at (None: empty, or from before Alembic)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def head():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def upgrade(engine):
+    """Bring the database up to the newest revision, in one transaction, one server at a time."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": UPGRADE_LOCK})
+        at = current(connection)
+        if at == head():
+            return
+        config = _alembic(connection)
+        if at is None and (found := _version_of_unversioned(connection)) is not None:
+            LOG.info("class lab database from before schema versions: it is at revision %s", found)
+            command.stamp(config, found)
+        command.upgrade(config, "head")
