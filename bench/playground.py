@@ -8,7 +8,7 @@ import json
 import statistics
 import time
 
-from core.lessons import playground
+from core.lessons import playground, playground_data
 from core.charts import playground as playground_charts
 
 PROBLEMS = {"two_class": ("XOR quadrants", 2), "four_class": ("Four blobs", 4), "regression": ("Hills and hollows", 0)}
@@ -16,8 +16,8 @@ PROBLEMS = {"two_class": ("XOR quadrants", 2), "four_class": ("Four blobs", 4), 
 
 def step_times(name, classes, repeats):
     """Median milliseconds to train 10 epochs, and to redraw everything the page draws after them."""
-    X, y = playground.make_dataset(name, 300, 0.1, 0)
-    data = playground.split(X, y, 0.3, 0, classes)
+    X, y = playground_data.make_dataset(name, 300, 0.1, 0)
+    data = playground_data.split(X, y, 0.3, 0, classes)
     model = playground.Playground(hidden=(4, 4), classes=classes)
     train, redraw = [], []
     for _ in range(repeats):

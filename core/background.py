@@ -1,25 +1,19 @@
-"""Background work: long jobs (training a network, teaching a room's network) run in processes of
-their own, shared by every session of the server, with a server-wide cap.
+"""Background work: long jobs (training a network, teaching a room's network) run in worker
+processes, shared by every session of the server, with a server-wide cap.
 
 Streamlit reruns a page script whenever someone touches a widget, which would abort work done in
 the script, and a thread would share the interpreter lock with every session's reruns. So a job
-runs in a worker process of `pebble`'s pool (a library: it starts a fresh process per job, kills a
-cancelled job's process, and tells a dead worker from a failed job). What this module adds is this
-app's own rules:
+runs in a worker process of `pebble`'s pool, a library that starts a fresh process per job, kills
+a cancelled job's process and tells a dead worker from a failed job. This app's own rules are here:
+one job per key, shared by every caller; at most `max_running` at once, the rest queued in order;
+a session has at most one job waiting (asking for another replaces it, unless someone else wants
+it too); a job nobody asks about for `abandoned_after` seconds is cancelled; a worker that dies is
+started once more; a worker dies with its server, and leaves no files behind.
 
-- one job per key, shared by every caller asking for the same key;
-- at most `max_running` at once; the rest wait in order, and each knows its place in the queue;
-- a caller (a session) has at most one job waiting: asking for another replaces it, unless
-  someone else wants it too;
-- a job nobody has asked about for `abandoned_after` seconds is cancelled;
-- a worker that dies is started once more, then the job is reported failed;
-- a worker dies with the server that started it, and leaves no files behind.
-
-A job body is a plain function `body(report, **arguments)` run in the worker. It tells its
-progress through `report(phase, step=, steps=, history=)` and returns its result, which the caller
-reads from `Status.result`; to fail with a reason worth showing, it raises `JobError`. This module
-knows nothing of what the jobs do (tests/test_structure.py checks that it imports nothing of the
-lessons). How to add a kind of job: docs/adding-a-lesson.md.
+A job body is a plain function `body(report, **arguments)`: it tells its progress through
+`report(phase, step=, steps=, history=)`, returns its result (`Status.result`), and raises
+`JobError` to fail with a reason worth showing. This module knows nothing of what the jobs do
+(tests/test_structure.py checks it). Adding a kind of job: docs/adding-a-lesson.md.
 """
 import atexit
 import contextlib
@@ -37,18 +31,14 @@ from pathlib import Path
 
 import pebble
 
+from core.background_worker import FAILED, JobError, die_with_parent, run  # noqa: F401 (JobError: for job bodies)
+
 PROGRESS_FILE = "progress.json"
 WORKSPACE_PREFIX = "nn-explorer-job-"  # each job's folder of its own, in the system's temporary folder
-REPORT_INTERVAL_SECONDS = 0.5
 MAX_RUNNING = int(os.environ.get("NN_EXPLORER_MAX_TRAININGS", "1"))  # each takes most of a core
 ABANDONED_AFTER_SECONDS = 300  # pages poll every 2 s; five minutes allows a visit to another lesson
 ATTEMPTS = 2  # a worker that dies is started once more before the page offers Retry
-FAILED = "it stopped with an error"  # what a failure without a JobError says (the log has the detail)
 LOG = logging.getLogger(__name__)
-
-
-class JobError(Exception):
-    """A job body's reason for failing, in words worth showing to the person who asked for it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,53 +56,6 @@ class Status:
     elapsed: float = 0.0
     ahead: int = 0  # queued: how many jobs start before this one
     result: object = None  # done: what the body returned
-
-
-class Reporter:
-    """Given to a job body in its worker: writes its progress for the server to read, a new phase
-    at once and steps within a phase at most twice a second."""
-
-    def __init__(self, path):
-        self.path, self.phase, self.last = Path(path), None, 0.0
-
-    def __call__(self, phase, step=0, steps=0, history=None):
-        now = time.monotonic()
-        if phase == self.phase and step and now - self.last < REPORT_INTERVAL_SECONDS:
-            return
-        self.phase, self.last = phase, now
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"phase": phase, "step": step, "steps": steps, "history": history or {},
-                                         "pid": os.getpid()}))
-        os.replace(temporary, self.path)
-
-
-def _die_with_parent(parent):
-    """Run first in every worker. A server killed outright (SIGKILL, a crash) cannot stop its
-    workers, and one that went on would finish its job for nobody: a thread checks each second
-    that the server is still its parent, and ends the worker when it is not. (Linux's prctl
-    PR_SET_PDEATHSIG is no help here: it fires when the *thread* that started the worker ends, and
-    pebble starts its first workers from whichever thread first submits, here a page's script
-    run, which ends within a second.)"""
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
-def _in_worker(body, arguments, progress_path, environment):
-    """A job in its worker: the body with its reporter, in the environment the server had when the
-    job was submitted (the pool starts its idle workers ahead of time). A JobError's words reach
-    the page; any other failure is logged here and said in general words."""
-    os.environ.clear()
-    os.environ.update(environment)
-    try:
-        return body(Reporter(progress_path), **arguments)
-    except JobError:
-        raise
-    except Exception as error:
-        LOG.exception("background job %s failed", getattr(body, "__name__", body))
-        raise JobError(FAILED) from error
 
 
 def remove_stale_workspaces(older_than=3600):
@@ -273,13 +216,13 @@ class Jobs:
 
     def _start(self, job):
         if self._pool is None:
-            self._pool = pebble.ProcessPool(max_workers=self.max_running, max_tasks=1, initializer=_die_with_parent,
+            self._pool = pebble.ProcessPool(max_workers=self.max_running, max_tasks=1, initializer=die_with_parent,
                                             initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
         job.attempts += 1
         self._remove_workspace(job)
         job.workspace = Path(tempfile.mkdtemp(prefix=WORKSPACE_PREFIX))
         job.started = time.time()
-        job.future = self._pool.schedule(_in_worker, (job.body, job.arguments, str(job.workspace / PROGRESS_FILE),
+        job.future = self._pool.schedule(run, (job.body, job.arguments, str(job.workspace / PROGRESS_FILE),
                                                      job.environment))
         self.started += 1
         job.future.add_done_callback(lambda future: self._finished(job, future))

@@ -8,11 +8,11 @@ from core.lessons import backprop
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, State
 
-START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameter_names() order
-WEIGHTS = tuple(Slider(("b_" if name.startswith("bias") else "w_") + name.replace("bias ", "").replace("→", "_"),
-                       f"{'Bias of ' + name[5:] if name.startswith('bias') else 'Weight ' + name}", -3.0, 3.0,
+START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameters() order
+WEIGHTS = tuple(Slider(f"b_{p.target}" if p.is_bias else f"w_{p.source}_{p.target}",
+                       f"Bias of {p.target}" if p.is_bias else f"Weight {p.name}", -3.0, 3.0,
                        value, 0.1, "The starting value. Reset goes back to it, so runs can be compared.")
-                for name, value in zip(backprop.parameter_names(), START))
+                for p, value in zip(backprop.parameters(), START))
 EXAMPLE = Select("example", "Training example", tuple(backprop.FRANCE), next(iter(backprop.FRANCE)),
                  "One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0).")
 RATE = Select("rate", "Learning rate η", (0.1, 0.3, 1.0, 3.0, 10.0, 30.0), 3.0,

@@ -5,8 +5,8 @@ import streamlit as st
 from core.digits import model as mnist_model
 from core.lab import store
 from ui.digits import resources, train
-from ui.lab import (ROOM, add_section, create_room, lab_view, open_lab, refusal, room_links, room_network,
-                    teacher_key, teaching, unavailable)
+from ui.lab import ROOM, add_section, create_room, open_lab, refusal, room_links, teacher_key, unavailable
+from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls
 

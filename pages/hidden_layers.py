@@ -3,17 +3,17 @@ import dataclasses
 
 import streamlit as st
 
-from core.lessons import playground
+from core.lessons import playground, playground_data
 from ui.page import header, lesson_footer, try_this
 from ui.playground import own_points_box, train_epochs, training_view
 from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
 
 PROBLEM = Select("problem", "Problem", ("Classification", "Regression"), "Classification",
                  "Classification: which class is each point? Regression: what number belongs at each point?")
-DATASET = Select("dataset", "Data set", (*playground.DATASETS, playground.ONLY_YOURS), "XOR quadrants",
+DATASET = Select("dataset", "Data set", (*playground_data.DATASETS, playground_data.ONLY_YOURS), "XOR quadrants",
                  "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
                  "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add.")
-SURFACE = Select("surface", "Surface to fit", playground.SURFACES, "Hills and hollows",
+SURFACE = Select("surface", "Surface to fit", playground_data.SURFACES, "Hills and hollows",
                  "Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows.")
 NOISE = Slider("noise", "Noise", 0.0, 0.5, 0.1, 0.01, "How far points stray from the clean pattern.")
 TEST_SHARE = Slider("test_share", "Test share", 0.1, 0.9, 0.3, 0.05,
@@ -36,7 +36,7 @@ NEURONS = tuple(Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons i
 WEIGHTS = Number("weights", "Starting weights", 0, 10_000, 0, 1,
                  "Which random starting weights the network gets. The same number gives exactly the same start, "
                  "so two runs can be compared fairly.")
-NEW_CLASS = Select("new_class", "Class of a clicked point", tuple(range(playground.MAX_CLASSES)), 0,
+NEW_CLASS = Select("new_class", "Class of a clicked point", tuple(range(playground_data.MAX_CLASSES)), 0,
                    "Click the plane to add a point of this class.", share=False)
 PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.",
               share=False)  # a shared link opens paused
@@ -79,24 +79,24 @@ with network_column:
         new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
                                   help="Other random starting weights (adds one to the starting-weights number).")
 
-X, y = playground.make_dataset(dataset_name, 300, noise, seed)
+X, y = playground_data.make_dataset(dataset_name, 300, noise, seed)
 # a teacher's link that holds the data set holds the points too, unless it asks for the students' own
-own_points = not regression and (not DATASET.is_held() or dataset_name == playground.ONLY_YOURS)
+own_points = not regression and (not DATASET.is_held() or dataset_name == playground_data.ONLY_YOURS)
 points = POINTS.get() if own_points else []
-X, y = playground.with_points(X, y, points)
+X, y = playground_data.with_points(X, y, points)
 with data_column:
     if own_points:
-        new_class = own_points_box(NEW_CLASS, POINTS, (X, y), DATASET.setter(playground.ONLY_YOURS))
-classes = 0 if regression else playground.classes_in(y)
+        new_class = own_points_box(NEW_CLASS, POINTS, (X, y), DATASET.setter(playground_data.ONLY_YOURS))
+classes = 0 if regression else playground_data.classes_in(y)
 wanted = playground.Playground(hidden=hidden, activation=activation, learning_rate=rate, batch_size=batch,
                                alpha=alpha, features=features, seed=weights_seed, classes=classes)
 settings = (dataset_name, noise, test_share, seed, tuple(map(tuple, points)),
             {k: v for k, v in dataclasses.asdict(wanted).items() if not k.endswith("_")})
 try:
-    data = playground.split(X, y, test_share, seed, classes)
+    data = playground_data.split(X, y, test_share, seed, classes)
 except ValueError as problem:
     st.info(str(problem), icon=":material/add_location_alt:")
-    data = playground.Split(X, y, X[:0], y[:0])  # drawn, to click on, but not trained
+    data = playground_data.Split(X, y, X[:0], y[:0])  # drawn, to click on, but not trained
 if NETWORK.get() is None or NETWORK.get()[0] != settings:
     NETWORK.set((settings, wanted))
 model = NETWORK.get()[1]

@@ -212,7 +212,7 @@ def test_the_straight_resize_toggle_feeds_the_network_the_straight_resize(enviro
 
 def test_page_runs_keep_kerass_state_and_tensorflows_kernels(environment, trained_default, open_page):
     # Streamlit would call keras.backend.clear_session() after every run, emptying TensorFlow's
-    # kernel cache; the handwriting page turns that off (see ui/digits/resources.py).
+    # kernel cache; every page's header turns that off (see ui/server.py).
     from keras.src.backend.common import global_state
 
     environment(trained_default.directory)

@@ -180,7 +180,9 @@ def test_a_browsers_clear_cache_message_leaves_the_servers_caches_alone():
     import streamlit as st
     from streamlit.runtime.app_session import AppSession
 
-    from ui import server  # noqa: F401 (what the pages import)
+    from ui import server
+
+    server.apply()  # what every page's header does
     calls = []
 
     @st.cache_resource
@@ -245,11 +247,11 @@ def test_a_session_holding_a_replaced_key_loses_the_teachers_tools(lab_env, open
 def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period(lab_env, open_page,  # noqa: F811
                                                                                   monkeypatch):
     from core.lab import store
-    from ui import lab as lab_ui
+    from ui import lab_view
 
     teacher, code, _ = make_room(open_page)
     monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 3600)
-    lab_ui.forget_view(code)
+    lab_view.forget_view(code)
     asked = []
     version = store.Lab.version
     monkeypatch.setattr(store.Lab, "version", lambda self, room: asked.append(room) or version(self, room))

@@ -1,34 +1,34 @@
 import numpy as np
 import pytest
 
-from core.lessons import playground
+from core.lessons import playground, playground_data, playground_points
 from core.charts import playground as playground_charts
 
 
-@pytest.mark.parametrize("name", playground.DATASETS)
+@pytest.mark.parametrize("name", playground_data.DATASETS)
 @pytest.mark.parametrize("n_points", [50, 300])
 def test_every_data_set_has_the_requested_size_and_every_class(name, n_points):
-    X, y = playground.make_dataset(name, n_points, noise=0.2, seed=3)
+    X, y = playground_data.make_dataset(name, n_points, noise=0.2, seed=3)
     assert X.shape == (n_points, 2) and y.shape == (n_points,)
-    assert set(np.unique(y)) == set(range(playground.BLOBS.get(name, 2)))
-    assert np.abs(X).max() <= playground.EXTENT
+    assert set(np.unique(y)) == set(range(playground_data.BLOBS.get(name, 2)))
+    assert np.abs(X).max() <= playground_data.EXTENT
 
 
-@pytest.mark.parametrize("name", playground.SURFACES)
+@pytest.mark.parametrize("name", playground_data.SURFACES)
 def test_surfaces_give_a_number_at_every_point(name):
-    X, y = playground.make_dataset(name, 400, noise=0.0, seed=1)
-    assert X.shape == (400, 2) and y.dtype.kind == "f" and np.abs(X).max() <= playground.EXTENT
+    X, y = playground_data.make_dataset(name, 400, noise=0.0, seed=1)
+    assert X.shape == (400, 2) and y.dtype.kind == "f" and np.abs(X).max() <= playground_data.EXTENT
     if name == "Tilted plane":
-        np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / (2 * playground.EXTENT))
+        np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / (2 * playground_data.EXTENT))
     else:  # a hill at (−0.75, −0.75), a hollow at (−0.75, 0.75): near the centres, nearly ±1
         hill, hollow = np.argmin(np.abs(X - (-0.75, -0.75)).sum(1)), np.argmin(np.abs(X - (-0.75, 0.75)).sum(1))
         assert y[hill] > 0.8 and y[hollow] < -0.8
 
 
 def test_data_sets_are_seeded():
-    first = playground.make_dataset("Two spirals", seed=1)[0]
-    assert np.array_equal(first, playground.make_dataset("Two spirals", seed=1)[0])
-    assert not np.array_equal(first, playground.make_dataset("Two spirals", seed=2)[0])
+    first = playground_data.make_dataset("Two spirals", seed=1)[0]
+    assert np.array_equal(first, playground_data.make_dataset("Two spirals", seed=1)[0])
+    assert not np.array_equal(first, playground_data.make_dataset("Two spirals", seed=2)[0])
 
 
 def test_features_match_their_formulas():
@@ -39,8 +39,8 @@ def test_features_match_their_formulas():
 
 
 def trained(name, epochs=300, **settings):
-    X, y = playground.make_dataset(name, 300, noise=0.05, seed=0)
-    data = playground.split(X, y, 0.3, seed=0)
+    X, y = playground_data.make_dataset(name, 300, noise=0.05, seed=0)
+    data = playground_data.split(X, y, 0.3, seed=0)
     return playground.Playground(**settings).train(data, epochs), data
 
 
@@ -105,8 +105,8 @@ def test_grid_and_neuron_maps_have_the_documented_shapes():
 def test_the_exported_network_gives_scikit_learns_predictions():
     import json
 
-    X, y = playground.make_dataset("XOR quadrants", 200, 0.1, 0)
-    data = playground.split(X, y, 0.3, 0)
+    X, y = playground_data.make_dataset("XOR quadrants", 200, 0.1, 0)
+    data = playground_data.split(X, y, 0.3, 0)
     model = playground.Playground(hidden=(5, 3), activation="tanh", features=("x1", "x2", "x1·x2")).train(data, 10)
     exported = json.loads(json.dumps(model.export()))
     assert exported["layer_sizes"] == [3, 5, 3, 1] and exported["epochs"] == 10
@@ -121,9 +121,9 @@ def test_the_exported_network_gives_scikit_learns_predictions():
 
 @pytest.mark.parametrize("name", ["Three blobs", "Four blobs"])
 def test_several_classes_use_a_softmax_that_matches_scikit_learn(name):
-    X, y = playground.make_dataset(name, 300, 0.1, 0)
-    classes = playground.classes_in(y)
-    data = playground.split(X, y, 0.3, 0, classes)
+    X, y = playground_data.make_dataset(name, 300, 0.1, 0)
+    classes = playground_data.classes_in(y)
+    data = playground_data.split(X, y, 0.3, 0, classes)
     model = playground.Playground(hidden=(6,), classes=classes).train(data, 30)
     reference = model.model_.predict_proba(playground.expand(data.X_test, model.features))
     np.testing.assert_allclose(model.predict(data.X_test), reference, rtol=1e-10, atol=1e-12)
@@ -141,8 +141,8 @@ def test_several_classes_use_a_softmax_that_matches_scikit_learn(name):
 
 
 def test_regression_matches_scikit_learns_mlpregressor_and_scores_the_mean_squared_error():
-    X, y = playground.make_dataset("Hills and hollows", 300, 0.05, 0)
-    data = playground.split(X, y, 0.3, 0, classes=0)
+    X, y = playground_data.make_dataset("Hills and hollows", 300, 0.05, 0)
+    data = playground_data.split(X, y, 0.3, 0, classes=0)
     model = playground.Playground(hidden=(8, 8), classes=0).train(data, 60)
     reference = model.model_.predict(playground.expand(data.X_test, model.features))
     np.testing.assert_allclose(model.predict(data.X_test), reference, rtol=1e-10, atol=1e-12)
@@ -158,8 +158,8 @@ def test_regression_matches_scikit_learns_mlpregressor_and_scores_the_mean_squar
 @pytest.mark.parametrize("classes", [2, 3, 0])
 def test_the_same_start_gives_the_same_run_and_another_start_does_not(classes):
     name = {2: "Two moons", 3: "Three blobs", 0: "Tilted plane"}[classes]
-    X, y = playground.make_dataset(name, 200, 0.1, 0)
-    data = playground.split(X, y, 0.3, 0, classes)
+    X, y = playground_data.make_dataset(name, 200, 0.1, 0)
+    data = playground_data.split(X, y, 0.3, 0, classes)
     runs = [playground.Playground(hidden=(4,), seed=seed, classes=classes).train(data, 3) for seed in (7, 7, 8)]
     assert runs[0].history_["train_loss"] == runs[1].history_["train_loss"]  # identical, not just close
     np.testing.assert_array_equal(runs[0].model_.coefs_[0], runs[1].model_.coefs_[0])
@@ -173,21 +173,21 @@ def test_an_untrained_network_has_no_opinion_on_the_plane():
 
 
 def test_own_points_are_added_to_the_data_and_too_few_are_explained():
-    X, y = playground.make_dataset(playground.ONLY_YOURS)
+    X, y = playground_data.make_dataset(playground_data.ONLY_YOURS)
     assert X.shape == (0, 2)
-    X, y = playground.with_points(X, y, [[0.1, 0.2, 0], [0.3, -0.4, 1], [-1.0, 1.0, 2]])
+    X, y = playground_data.with_points(X, y, [[0.1, 0.2, 0], [0.3, -0.4, 1], [-1.0, 1.0, 2]])
     np.testing.assert_array_equal(y, [0, 1, 2])
-    assert playground.classes_in(y) == 3
+    assert playground_data.classes_in(y) == 3
     with pytest.raises(ValueError, match="at least 2 points of each class"):
-        playground.split(X, y, 0.3, 0, 3)
-    X, y = playground.with_points(X, y, [[0.5, 0.5, label] for label in (0, 1, 2)] * 1)
+        playground_data.split(X, y, 0.3, 0, 3)
+    X, y = playground_data.with_points(X, y, [[0.5, 0.5, label] for label in (0, 1, 2)] * 1)
     with pytest.raises(ValueError, match="keep some of each class for testing"):
-        playground.split(X, y, 0.1, 0, 3)
+        playground_data.split(X, y, 0.1, 0, 3)
 
 
 def test_points_round_trip_through_csv():
-    X, y = playground.make_dataset("Four blobs", 120, 0.1, 2)
-    X2, y2 = playground.read_points(playground.points_csv(X, y).encode())
+    X, y = playground_data.make_dataset("Four blobs", 120, 0.1, 2)
+    X2, y2 = playground_points.read_points(playground_points.points_csv(X, y).encode())
     np.testing.assert_allclose(X2, X, atol=5e-6)
     np.testing.assert_array_equal(y2, y)
 
@@ -213,24 +213,24 @@ def test_points_round_trip_through_csv():
 ])
 def test_bad_csv_files_are_refused_in_plain_words(text, message):
     with pytest.raises(ValueError, match=message):
-        playground.read_points(text.encode())
+        playground_points.read_points(text.encode())
 
 
 def test_a_binary_file_is_refused_not_crashed_on():
     with pytest.raises(ValueError, match="CSV"):
-        playground.read_points(bytes(range(256)) * 4)
+        playground_points.read_points(bytes(range(256)) * 4)
 
 
 def test_a_csv_with_spaces_and_capitals_in_its_header_is_read():
-    X, y = playground.read_points(b" X1 , x2 ,Label\n0.5, -0.25, 1\n-1, 1, 0\n")
+    X, y = playground_points.read_points(b" X1 , x2 ,Label\n0.5, -0.25, 1\n-1, 1, 0\n")
     np.testing.assert_allclose(X, [[0.5, -0.25], [-1, 1]])
     assert y.tolist() == [1, 0]
 
 
 def test_training_can_be_bounded_by_time_but_always_makes_one_whole_epoch():
     rng = np.random.default_rng(0)
-    X = rng.uniform(-playground.EXTENT, playground.EXTENT, (2000, 2))
-    data = playground.split(X, (X[:, 0] * X[:, 1] > 0).astype(int))
+    X = rng.uniform(-playground_data.EXTENT, playground_data.EXTENT, (2000, 2))
+    data = playground_data.split(X, (X[:, 0] * X[:, 1] > 0).astype(int))
     model = playground.Playground(hidden=(16,) * 6, batch_size=1)
     model.train(data, 10, seconds=0.0)
     assert model.last_epochs_ == 1 and model.epoch == 1  # a whole epoch, then it stops
@@ -242,15 +242,15 @@ def test_a_first_line_of_a_hundred_thousand_columns_is_refused_from_that_line_wi
     header = ",".join(f"[click me](http://example.com/{number})" for number in range(100_000))
     data = (header + "\n" + "1,2,3\n" * 10).encode()
     with pytest.raises(ValueError, match="first line is over 1,000 characters") as refused:
-        playground.read_points(data)
+        playground_points.read_points(data)
     message = str(refused.value)
     assert len(message) < 300 and "…" in message  # quoted cut short, never the whole line
     with pytest.raises(ValueError, match="6 column"):  # a short first line of other columns names a few
-        playground.read_points(b"a,b,c,d,e,f\n1,2,3\n")
+        playground_points.read_points(b"a,b,c,d,e,f\n1,2,3\n")
 
 
 def test_a_file_from_another_encoding_or_with_a_byte_order_mark():
     with pytest.raises(ValueError, match="UTF-8"):
-        playground.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-16"))
-    X, y = playground.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-8-sig"))
+        playground_points.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-16"))
+    X, y = playground_points.read_points("x1,x2,label\n0.5,0.1,1\n".encode("utf-8-sig"))
     assert X.tolist() == [[0.5, 0.1]] and y.tolist() == [1]

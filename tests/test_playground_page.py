@@ -1,7 +1,7 @@
 """AppTest of the hidden-layers page's own data, several classes, regression and same-start runs."""
 import numpy as np
 
-from core.lessons import playground
+from core.lessons import playground_data, playground_points
 from tests.conftest import metric
 
 PAGE = "pages/hidden_layers.py"
@@ -18,10 +18,10 @@ def uploader(app):
 
 def test_an_uploaded_csv_becomes_the_data_and_trains_with_every_class(open_page):
     app = open_page(PAGE)
-    X, y = playground.make_dataset("Three blobs", 90, 0.05, 4)
-    uploader(app).set_value(("mine.csv", playground.points_csv(X, y).encode(), "text/csv")).run()
+    X, y = playground_data.make_dataset("Three blobs", 90, 0.05, 4)
+    uploader(app).set_value(("mine.csv", playground_points.points_csv(X, y).encode(), "text/csv")).run()
     assert not app.exception
-    assert app.selectbox(key="dataset").value == playground.ONLY_YOURS
+    assert app.selectbox(key="dataset").value == playground_data.ONLY_YOURS
     assert any(expander.label == "Your own points (90)" for expander in app.expander)
     press(app, "Train 10 epochs")
     assert metric(app, "Epoch") == "10"
@@ -43,7 +43,7 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(open_page):
 
 def test_only_your_points_asks_for_points_until_there_are_enough_then_clears(open_page):
     app = open_page(PAGE)
-    app.selectbox(key="dataset").set_value(playground.ONLY_YOURS).run()
+    app.selectbox(key="dataset").set_value(playground_data.ONLY_YOURS).run()
     assert any("Add at least 2 points of each class" in info.value for info in app.info)
     assert next(button for button in app.button if button.label == "Train 10 epochs").disabled
     rng = np.random.default_rng(0)

@@ -53,3 +53,25 @@ def test_pages_are_short_and_declare_their_state(path):
     text = path.read_text()
     assert len(text.splitlines()) <= MAX_PAGE_LINES
     assert not re.search(r"""session_state(\[|\.setdefault\()\s*["']""", text), "declare it with ui.state.State"
+
+
+MAX_MODULE_LINES = 300  # in core/ and ui/: past this, a module holds more than one thing
+
+
+@pytest.mark.parametrize("path", list(python_files("core", "ui")), ids=str)
+def test_modules_in_core_and_ui_hold_one_thing(path):
+    assert len(path.read_text().splitlines()) <= MAX_MODULE_LINES
+
+
+@pytest.mark.parametrize("path", [ROOT / "core" / "background.py", ROOT / "core" / "background_worker.py"], ids=str)
+def test_background_work_knows_nothing_of_what_its_jobs_do(path):
+    assert not [module for module in imported_modules(path) if module.startswith(("core.digits", "core.lab"))]
+
+
+def test_schema_changes_are_alembic_revisions_not_hand_written_sql():
+    written = [path for path in python_files(*LAYERS, "bench", "harness") if "ALTER TABLE" in path.read_text().upper()]
+    assert not written
+
+
+def test_the_declarations_of_controls_need_no_streamlit():
+    assert not [module for module in imported_modules(ROOT / "ui" / "controls.py") if module.startswith("streamlit")]

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.lessons import LESSONS, lesson_at
-from ui import server  # noqa: F401 (ignores browsers' requests to clear the server's caches)
+from ui import server
 from ui.routing import current_url_path, route_through_app
+from ui import state
 from ui.state import CLASSROOM, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
@@ -48,13 +49,14 @@ def header(title, intro, more="", controls=Controls()):
     """Draw the classroom toggle, the page title and its plain-words introduction: the key
     sentence `intro` and, unless in classroom mode (where it folds away), the rest `more`.
     Values in the link that `controls` cannot use are reported."""
+    server.apply()
     route_through_app()
-    problems = controls.drop_link_problems()
-    held, unknown = controls.hold_from_link()
+    problems = state.drop_link_problems(controls)
+    held, unknown = state.hold_from_link(controls)
     classroom_toggle()
     st.html(PAGE_CSS + (CLASSROOM_CSS if classroom() else ""))
     st.title(title)
-    controls.report(problems + unknown)
+    state.report(problems + unknown)
     if held:
         st.info("Your teacher's link fixes the other settings of this page: the controls shown are the ones "
                 "to explore.", icon=":material/lock:")
@@ -131,8 +133,8 @@ def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
     index, _ = lesson_at(current_url_path())
-    controls.help_box()
-    controls.share_box(st.sidebar)
+    state.help_box(controls)
+    state.share_box(controls, st.sidebar)
     if index is None:
         return
     left, _, right = st.columns([2, 3, 2])

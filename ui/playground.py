@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from core.charts import playground as playground_charts
-from core.lessons import playground
+from core.lessons import playground_data, playground_points
 from ui.state import State, bump, inert, plain
 
 CLICK = State("playground_click")  # the plane chart's selection: where the learner clicked
@@ -34,7 +34,7 @@ def _take_upload(points, only_yours):
     if upload is None:
         return
     try:
-        X, y = playground.read_points(upload.getvalue())
+        X, y = playground_points.read_points(upload.getvalue())
     except ValueError as error:
         UPLOAD_PROBLEM.set(f"{inert(upload.name)}: {plain(error)}")  # the file's own words, shown inert
         return
@@ -53,13 +53,13 @@ def own_points_box(new_class, points, shown, only_yours):
         st.caption("Click the plane below to add a point of this class. Adding points starts a fresh network.")
         st.button("Clear your points", icon=":material/delete:", on_click=points.reset,
                   disabled=not points.get(), help="Remove every point you added or uploaded.")
-        st.file_uploader(f"Upload points: a CSV with the columns x1, x2, label (a class 0–{playground.MAX_CLASSES - 1}), "
-                         f"at most {playground.MAX_ROWS:,} rows, x1 and x2 between −{playground.EXTENT} and "
-                         f"{playground.EXTENT}", type=["csv"], key=f"{UPLOAD.key}_{UPLOAD.get()}",
+        st.file_uploader(f"Upload points: a CSV with the columns x1, x2, label (a class 0–{playground_data.MAX_CLASSES - 1}), "
+                         f"at most {playground_points.MAX_ROWS:,} rows, x1 and x2 between −{playground_data.EXTENT} and "
+                         f"{playground_data.EXTENT}", type=["csv"], key=f"{UPLOAD.key}_{UPLOAD.get()}",
                          on_change=_take_upload, args=(points, only_yours))
         if UPLOAD_PROBLEM.get():
             st.error(UPLOAD_PROBLEM.get(), icon=":material/error:")
-        st.download_button("Download these points (CSV)", playground.points_csv(*shown), "playground-points.csv",
+        st.download_button("Download these points (CSV)", playground_points.points_csv(*shown), "playground-points.csv",
                            mime="text/csv", icon=":material/download:",
                            help="Every point on the plane, generated and yours, as x1, x2, label.")
     return chosen
@@ -73,7 +73,7 @@ def clicked_point(selection):
         x1, x2 = float(spot["x1"]), float(spot["x2"])
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return None
-    if not (math.isfinite(x1) and math.isfinite(x2)) or max(abs(x1), abs(x2)) > playground.EXTENT:
+    if not (math.isfinite(x1) and math.isfinite(x2)) or max(abs(x1), abs(x2)) > playground_data.EXTENT:
         return None
     return round(x1, 3), round(x2, 3)
 

@@ -14,6 +14,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from core.digits import scoring  # noqa: E402
+
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
 VALIDATION_SHARE = 1 / 12  # 5,000 of the 60,000 training digits are held out to watch for over-fitting
@@ -258,10 +260,8 @@ def evaluate(model, data, gallery_size=24):
     probabilities = model.predict(to_inputs(data.x_test), batch_size=500, verbose=0)
     predicted = probabilities.argmax(axis=1)
     truth = data.y_test.astype(int)
-    confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=int)
-    np.add.at(confusion, (truth, predicted), 1)
-    wrong = np.flatnonzero(predicted != truth)
-    wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]])][:gallery_size]
+    confusion = scoring.confusion(truth, predicted)
+    wrong = scoring.confident_mistakes(probabilities, truth)[:gallery_size]
     return {
         "accuracy": float(np.mean(predicted == truth)),
         "n_test": int(len(truth)),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.digits import model as mnist_model
+from core.digits import model as mnist_model, scoring
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,7 @@ def read(model, drawings):
     predicted = probabilities.argmax(axis=1)
     straight = mnist_model.classify(model, drawings.straight).argmax(axis=1)
     truth = drawings.labels
-    confusion = np.zeros((10, 10), dtype=int)
-    np.add.at(confusion, (truth, predicted), 1)
     counts = np.bincount(truth, minlength=10)
-    wrong = np.flatnonzero(predicted != truth)
-    wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]])] if len(wrong) else wrong
     return Reading(counts.tolist(), predicted, float(np.mean(predicted == truth)) if len(truth) else float("nan"),
-                   float(np.mean(straight == truth)) if len(truth) else float("nan"), confusion.tolist(), wrong)
+                   float(np.mean(straight == truth)) if len(truth) else float("nan"),
+                   scoring.confusion(truth, predicted).tolist(), scoring.confident_mistakes(probabilities, truth))

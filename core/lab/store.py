@@ -1,10 +1,8 @@
 """The class lab's storage: rooms and the drawings a class adds to them, in a real database.
 
-This module holds every query. SQLAlchemy 2 (Core) talks to SQLite by default, a
-file in the model folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB`
-names another database, such as `postgresql+psycopg://user:password@host/db`, which several app
-servers behind a load balancer share. The tables are in core/lab/schema.py, and Alembic brings any
-database up to them on start.
+This module holds every query, through SQLAlchemy 2 (Core). Which database, and how it is opened
+(SQLite by default, PostgreSQL for several servers), is core/lab/database.py; the tables are in
+core/lab/schema.py, and Alembic brings any database up to them on start.
 
 What is stored per drawing: the room, the 28 × 28 image the network read (and the same drawing
 resized straight to 28 × 28), the digit the student meant, the network's reading and confidence,
@@ -18,18 +16,17 @@ import hashlib
 import hmac
 import io
 import logging
-import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 
-from core.lab import schema
+from core.lab import database
+from core.lab.database import LabUnavailable, default_url  # noqa: F401 (part of this module's API)
 from core.lab.schema import CODE_LENGTH, DRAWINGS, ROOMS
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
@@ -41,14 +38,8 @@ MAX_ROOMS_PER_DAY = 300  # rooms made in the last 24 hours, by every server shar
 UNUSED_DAYS = 30  # a room with no new drawing for this long is deleted, with its drawings
 VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most this often, whoever asks
 SIDE = 28
-FILE_NAME = "class-lab.sqlite"
 
 LOG = logging.getLogger(__name__)
-CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
-
-class LabUnavailable(RuntimeError):
-    """The database cannot be reached or written; the message says so in plain words."""
-
 
 class RoomProblem(ValueError):
     """A room code, key, label or addition that cannot be accepted; the message says why."""
@@ -73,13 +64,6 @@ class Drawings:
 
     def __len__(self):
         return len(self.ids)
-
-
-def default_url():
-    """$NN_EXPLORER_DB, else a SQLite file in the model folder."""
-    from core.digits.store import default_directory
-
-    return os.environ.get("NN_EXPLORER_DB") or f"sqlite:///{default_directory() / FILE_NAME}"
 
 
 def as_code(text):
@@ -109,50 +93,6 @@ def _as_bytes(image):
     return pixels.tobytes()
 
 
-def _sqlite_file(url):
-    """The file a SQLite URL names (a `file:` URI's path too), or None: another database, or one in memory."""
-    if not url.startswith("sqlite"):
-        return None
-    database = sa.engine.make_url(url).database
-    if not database or database == ":memory:":
-        return None
-    return database.removeprefix("file:").split("?")[0]
-
-
-def _sqlite_settings(connection, _):
-    connection.isolation_level = None  # the driver begins no transactions itself: _sqlite_begin does
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-    cursor.execute("PRAGMA busy_timeout=30000")  # a writer waits for another, up to 30 s
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def _sqlite_begin(connection):
-    """A write transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two writers queue
-    (busy_timeout) instead of one failing when it tries to write after reading; reads just BEGIN."""
-    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
-
-
-def shown_url(url):
-    """The database's URL as the log may show it: without its password."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError, TypeError):
-        return "(a value that is not a database URL)"
-
-
-def _unavailable(error, url=None):
-    """The plain reason for visitors; the real cause goes to the server's log for its operator."""
-    LOG.warning("class lab database %s: %s: %s", shown_url(url) if url else "", type(error).__name__,
-                getattr(error, "orig", None) or error)
-    text = str(getattr(error, "orig", error)).lower()
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return LabUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
-    return LabUnavailable("The class lab's database cannot be reached right now, so drawings cannot be stored or "
-                          "shown. The network still reads drawings.")
-
-
 class Lab:
     """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
 
@@ -164,54 +104,14 @@ class Lab:
         self._room_allowance = {}  # room → (additions it may still make at once, when that was counted)
         self._rooms_made = {}  # browser session → rooms it made
         self._pace = threading.Lock()
-        try:
-            if self.url.startswith("sqlite"):
-                if _sqlite_file(self.url):
-                    Path(_sqlite_file(self.url)).parent.mkdir(parents=True, exist_ok=True)
-                self.engine = sa.create_engine(self.url, connect_args={"timeout": 30})
-                sa.event.listen(self.engine, "connect", _sqlite_settings)
-                sa.event.listen(self.engine, "begin", _sqlite_begin)
-            else:
-                self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                                               connect_args={"connect_timeout": CONNECT_SECONDS})
-            schema.upgrade(self.engine)
-            self._file = self._identity()
-        # ImportError: a URL whose driver is not installed (mysql://…); TypeError: an option that
-        # driver does not take; ValueError, ArgumentError: not a URL at all
-        except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError, ValueError) as error:
-            raise _unavailable(error, self.url) from error
-
-    def _identity(self):
-        """For a SQLite file: (path, device, inode) of the file this Lab opened, else None."""
-        path = _sqlite_file(self.url)
-        try:
-            status = os.stat(path) if path else None
-        except OSError:
-            return None
-        return (path, status.st_dev, status.st_ino) if status else None
-
-    def _same_file(self):
-        """Refuse to go on when the SQLite file was deleted or replaced under this server: its open
-        connections would keep writing to the deleted file, acknowledging drawings that nobody
-        will ever find again."""
-        if self._file is None:
-            return
-        path, device, inode = self._file
-        try:
-            status = os.stat(path)
-            same = (status.st_dev, status.st_ino) == (device, inode)
-        except OSError:
-            same = False
-        if not same:
-            LOG.error("class lab database %s was deleted or replaced while the server ran; restart the server", path)
-            raise LabUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
-                                 "running, so nothing can be added or shown until the server is restarted.")
+        self.engine = database.connect(self.url)
+        self._file = database.SqliteFile(self.url)
 
     def _run(self, work, read_only=False, refused=None):
         """Run work(connection) in one transaction; database failures become LabUnavailable. A
         change the database refuses (IntegrityError) is the RoomProblem `refused`: what this
         call's change can break. One nobody planned for is logged and said in general words."""
-        self._same_file()
+        self._file.check()
         try:
             with self.engine.connect().execution_options(read_only=read_only) as connection, connection.begin():
                 return work(connection)
@@ -220,7 +120,7 @@ class Lab:
                 LOG.error("class lab database refused a change: %s", getattr(error, "orig", error))
             raise RoomProblem(refused or "the database refused this change") from error
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
-            raise _unavailable(error, self.url) from error
+            raise database.unavailable(error, self.url) from error
 
     def expire(self, now=None):
         """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings go with them);

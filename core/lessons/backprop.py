@@ -32,6 +32,11 @@ FRANCE = {
 EPSILON = 1e-6  # the nudge of a central finite difference
 
 
+def _flat(weights, biases):
+    """Per layer, the weights row by row, then the biases, in one vector."""
+    return np.concatenate([part for w, b in zip(weights, biases) for part in (w.ravel(), b)])
+
+
 @dataclass(frozen=True)
 class Network:
     """Weights per layer, each (n_out, n_in), and biases per layer, each (n_out,)."""
@@ -63,7 +68,7 @@ class Network:
 
     def flat(self):
         """Every parameter in one vector: per layer, the weights row by row, then the biases."""
-        return np.concatenate([part for w, b in zip(self.weights, self.biases) for part in (w.ravel(), b)])
+        return _flat(self.weights, self.biases)
 
     def step(self, gradients, learning_rate):
         """Return the network after one step of gradient descent: p ← p − η·∂C/∂p."""
@@ -71,13 +76,35 @@ class Network:
                        tuple(b - learning_rate * g for b, g in zip(self.biases, gradients.biases)))
 
 
-def parameter_names(sizes=SIZES):
-    """Readable names in `flat` order: "x1→h1" for a weight, "bias h1" for a bias."""
+@dataclass(frozen=True)
+class Parameter:
+    """One weight or bias of the network, named by what it connects."""
+
+    source: str  # the input or neuron a weight multiplies; "" for a bias
+    target: str  # the neuron it feeds
+
+    @property
+    def is_bias(self):
+        return not self.source
+
+    @property
+    def name(self):
+        """"x1→h1" for a weight, "bias h1" for a bias."""
+        return f"bias {self.target}" if self.is_bias else f"{self.source}→{self.target}"
+
+
+def parameters(sizes=SIZES):
+    """Every weight and bias in `flat` order: per layer, each neuron's weights, then the biases."""
     names = [INPUT_NAMES, *NEURON_NAMES] if sizes == SIZES else \
         [[f"L{layer}.{i + 1}" for i in range(size)] for layer, size in enumerate(sizes)]
-    return [name for layer in range(1, len(sizes))
-            for name in [f"{source}→{target}" for target in names[layer] for source in names[layer - 1]]
-            + [f"bias {target}" for target in names[layer]]]
+    return [parameter for layer in range(1, len(sizes))
+            for parameter in [Parameter(source, target) for target in names[layer] for source in names[layer - 1]]
+            + [Parameter("", target) for target in names[layer]]]
+
+
+def parameter_names(sizes=SIZES):
+    """Readable names in `flat` order: "x1→h1" for a weight, "bias h1" for a bias."""
+    return [parameter.name for parameter in parameters(sizes)]
 
 
 @dataclass(frozen=True)
@@ -101,7 +128,8 @@ class Gradients:
     biases: list
 
     def flat(self):
-        return np.concatenate([part for w, b in zip(self.weights, self.biases) for part in (w.ravel(), b)])
+        """The slopes in Network.flat's order, so that slope i belongs to parameter i."""
+        return _flat(self.weights, self.biases)
 
 
 def forward(network, x):
@@ -177,7 +205,7 @@ def train(network, examples, learning_rate, updates):
 
 def work_counts(sizes):
     """Return (parameters, forward passes for finite differences, passes for backpropagation)."""
-    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    parameters = len(parameter_names(sizes))  # one name per weight and bias
     return parameters, 2 * parameters, 2  # backpropagation: one forward and one backward pass
 
 

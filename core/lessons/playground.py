@@ -1,36 +1,23 @@
-"""The hidden-layers playground: 2-D data sets, input features, and a small network trained epoch
-by epoch with scikit-learn's MLPClassifier (two to four classes) or MLPRegressor (a number).
+"""The hidden-layers playground's network: input features, and a small network trained epoch by
+epoch with scikit-learn's MLPClassifier (two to four classes) or MLPRegressor (a number).
 
-Written here only what scikit-learn lacks: the XOR, spiral and surface generators, reading the
-learner's own points, the feature expansion, the forward pass that exposes each hidden neuron, and
-the grid evaluation for the heat map.
+Written here only what scikit-learn lacks: the feature expansion, the forward pass that exposes
+each hidden neuron, and the grid evaluation for the heat map. The data sets are in
+core/lessons/playground_data.py, the learner's points files in core/lessons/playground_points.py.
 """
-import csv
-import io
 import time
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from core.lessons.neuron import sigmoid
+from core.lessons.playground_data import EXTENT
 
-EXTENT = 1.6  # every data set fits in the square [−EXTENT, EXTENT]²
-DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals", "Three blobs",
-            "Four blobs")
-SURFACES = ("Tilted plane", "Hills and hollows")  # regression: a number to predict at each point
-ONLY_YOURS = "Only your points"  # no generated points: the learner's clicks and uploads alone
-MAX_CLASSES = 4
-CORNERS = ((-0.75, -0.75), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75))  # the blobs' centres, class by class
-BLOBS = {"Two blobs": 2, "Three blobs": 3, "Four blobs": 4}
-CSV_COLUMNS = ("x1", "x2", "label")
-MAX_ROWS = 2000  # an uploaded file's points: more than the plane shows clearly, and a step stays fast
 FEATURES = {
     "x1": lambda x1, x2: x1,
     "x2": lambda x1, x2: x2,
@@ -51,181 +38,9 @@ DIVERGED_WEIGHT = 1e6
 UNSTABLE_WINDOW = 5  # epochs looked back on
 
 
-def _spirals(n_points, noise, rng):
-    """Two interleaved spirals, one per class."""
-    n = n_points // 2
-    turns = np.sqrt(rng.uniform(0, 1, n)) * 3 * np.pi  # more points near the centre's sparse start
-    arm = np.column_stack([turns * np.cos(turns), turns * np.sin(turns)]) / (3 * np.pi) * EXTENT * 0.9
-    points = np.vstack([arm, -arm]) + noise * rng.standard_normal((2 * n, 2))
-    return points, np.repeat([0, 1], n)
-
-
-def _xor(n_points, noise, rng):
-    """Points in the four quadrants: class 1 where x1 and x2 have the same sign."""
-    points = rng.uniform(-1, 1, (n_points, 2))
-    points += np.sign(points) * 0.1  # a small gap around the axes
-    labels = (points[:, 0] * points[:, 1] > 0).astype(int)
-    return points + noise * rng.standard_normal(points.shape), labels
-
-
-def _surface(name, n_points, noise, rng):
-    """Points spread over the square, each with a real number to predict, about −1 to 1."""
-    X = rng.uniform(-EXTENT, EXTENT, (n_points, 2)) * 0.95
-    if name == "Tilted plane":
-        values = (X[:, 0] + X[:, 1]) / (2 * EXTENT)
-    else:  # hills and hollows: two bumps up, two down
-        values = sum(sign * np.exp(-((X - centre) ** 2).sum(axis=1) / (2 * 0.4 ** 2))
-                     for sign, centre in zip((1, 1, -1, -1), CORNERS))
-    return X, values + noise * rng.standard_normal(n_points)
-
-
-def make_dataset(name, n_points=300, noise=0.1, seed=0):
-    """Return X of shape (n, 2) inside the square and y of shape (n,): class labels 0, 1, … for a
-    classification data set, real numbers for a regression surface (SURFACES)."""
-    rng = np.random.default_rng(seed)
-    if name in SURFACES:
-        X, values = _surface(name, n_points, noise, rng)
-        return np.clip(X, -EXTENT, EXTENT), values
-    if name in BLOBS:
-        X, y = make_blobs(n_points, centers=CORNERS[:BLOBS[name]], cluster_std=0.25 + noise, random_state=seed)
-    elif name == "Circle in a ring":
-        X, y = make_circles(n_points, noise=noise, factor=0.45, random_state=seed)
-        X, y = X * 1.2, 1 - y  # the inner circle is class 1
-    elif name == "Two moons":
-        X, y = make_moons(n_points, noise=noise, random_state=seed)
-        X = (X - [0.5, 0.25]) * 0.9
-    elif name == "XOR quadrants":
-        X, y = _xor(n_points, noise, rng)
-    elif name == "Two spirals":
-        X, y = _spirals(n_points, noise, rng)
-    elif name == ONLY_YOURS:
-        return np.empty((0, 2)), np.empty(0, dtype=int)
-    else:
-        raise ValueError(f"unknown data set {name!r}; choose one of {DATASETS}")
-    return np.clip(X, -EXTENT, EXTENT), y.astype(int)
-
-
 def expand(X, features):
     """Return the chosen input features of points X (n, 2), as an array of shape (n, k)."""
     return np.column_stack([FEATURES[name](X[:, 0], X[:, 1]) for name in features])
-
-
-@dataclass
-class Split:
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-
-def classes_in(y):
-    """How many classes labels y name (labels are 0, 1, …): at least 2."""
-    return max(2, int(np.max(y)) + 1) if len(y) else 2
-
-
-def split(X, y, test_share=0.3, seed=0, classes=2):
-    """Return a train/test Split, stratified by class (`classes` 0: regression, not stratified);
-    raise ValueError, in words, when there are too few points to keep some of each class for
-    training and for testing."""
-    if classes:
-        counts = np.bincount(np.asarray(y, dtype=int), minlength=classes)
-        if len(y) == 0 or counts.min() < 2:
-            raise ValueError(f"Add at least 2 points of each class (0 to {classes - 1}): the network needs every "
-                             "class to learn from, and some of each are kept back for testing.")
-    elif len(y) < 4:
-        raise ValueError("Add at least 4 points, so that some can be kept back for testing.")
-    try:
-        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_share,
-                                                            stratify=y if classes else None, random_state=seed)
-    except ValueError as error:
-        raise ValueError("Too few points to keep some of each class for testing: add points, or change the "
-                         "test share.") from error
-    return Split(X_train, y_train, X_test, y_test)
-
-
-def with_points(X, y, points):
-    """Return the data set (X, y) with the learner's own points [(x1, x2, label), ...] added."""
-    if not len(points):
-        return X, y
-    own = np.asarray(points, dtype=float).reshape(-1, 3)
-    return np.vstack([X, own[:, :2]]), np.concatenate([y, own[:, 2].astype(int)])
-
-
-SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
-MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
-NOT_CSV = ("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, "
-           "label.")
-
-
-def _shown(text):
-    """A piece of the file, quoted back short: at most SHOWN_CHARACTERS, on one line."""
-    text = " ".join(str(text).split())
-    return f"“{text[:SHOWN_CHARACTERS]}{'…' if len(text) > SHOWN_CHARACTERS else ''}”"
-
-
-def _number(text, line, name):
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not np.isfinite(value):
-        raise ValueError(f"Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point "
-                         "needs three numbers.")
-    return value
-
-
-def read_points(data):
-    """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
-    at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
-    which line. Read line by line with the csv module, so a wrong first line is refused before the
-    rest is looked at, and a line with a value too many is refused rather than read shifted."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(NOT_CSV) from error
-    if "\0" in text:
-        raise ValueError(NOT_CSV)
-    first = text[:MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
-    if len(first) > MAX_HEADER_CHARACTERS:  # refused from its length, before anything is split
-        raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file's first "
-                         f"line is over {MAX_HEADER_CHARACTERS:,} characters long: {_shown(first)}.")
-    lines = csv.reader(io.StringIO(text))
-    try:
-        header = next(lines, [])
-        columns = [name.strip().lower() for name in header]
-        if columns != list(CSV_COLUMNS):
-            if not columns:
-                raise ValueError(NOT_CSV)
-            shown = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
-            raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file has "
-                             f"{len(header):,} column(s): {shown}.")
-        rows = []
-        for row in lines:
-            if not row or not "".join(row).strip():
-                continue  # a blank line
-            line = lines.line_num
-            if len(rows) == MAX_ROWS:
-                raise ValueError(f"The file has more than {MAX_ROWS:,} points; at most {MAX_ROWS:,} can be used.")
-            if len(row) != len(CSV_COLUMNS):
-                raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
-            x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
-            if max(abs(x1), abs(x2)) > EXTENT:
-                raise ValueError(f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between "
-                                 f"−{EXTENT} and {EXTENT}.")
-            if label not in range(MAX_CLASSES):
-                raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
-            rows.append((x1, x2, label))
-    except csv.Error as error:
-        raise ValueError(f"Line {lines.line_num}: this line cannot be read as comma-separated values.") from error
-    if not rows:
-        raise ValueError("The file has no points: only the line of column names.")
-    numbers = np.array(rows, dtype=float)
-    return numbers[:, :2], numbers[:, 2].astype(int)
-
-
-def points_csv(X, y):
-    """Return points (X, y) as CSV text with the columns x1, x2, label: what read_points reads."""
-    return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y}).to_csv(index=False, float_format="%.6g")
 
 
 def softmax(z):

@@ -1,4 +1,5 @@
 """Section 4 of the handwriting page: a drawn, uploaded or test digit, and what the network reads."""
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ UNSURE_BELOW = 0.6  # below this top probability the page says the network is no
 CANVAS = {"size": 280, "stroke_width": 18, "stroke_color": "#FFFFFF", "background_color": "#000000"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Digit:
     """A digit to read: the picture as given (a drawing or photo), MNIST's preparation steps of
     it, and the 28 × 28 image the network reads; or a test digit with its true label."""
@@ -26,6 +27,15 @@ class Digit:
     truth: int = None
     straight: bool = False
     problem: str = None
+
+    def prepared(self, straight=False):
+        """This digit with MNIST's preparation steps of its picture, and the image the network
+        reads: the steps' result, or with `straight` the picture resized straight to 28 × 28."""
+        steps = preprocess.mnist_steps(self.picture) if self.picture is not None else None
+        if steps is None:  # nothing to prepare: a test digit, or a pad with no ink yet
+            return dataclasses.replace(self, straight=straight)
+        return dataclasses.replace(self, steps=steps, straight=straight,
+                                   image=preprocess.naive_resize(self.picture) if straight else steps.final)
 
 
 def drawn(generation=CANVAS_GENERATION, name="canvas"):
@@ -80,12 +90,7 @@ def _given(source, ready, dataset):
     if source == "Random test digit":
         return _test_digit(dataset, shipped.judged_on(ready.metadata, dataset))
     digit = drawn() if source == "Draw" else _uploaded()
-    digit.straight = RAW_RESIZE(st)
-    if digit.picture is not None:
-        digit.steps = preprocess.mnist_steps(digit.picture)
-    if digit.steps is not None:
-        digit.image = preprocess.naive_resize(digit.picture) if digit.straight else digit.steps.final
-    return digit
+    return digit.prepared(straight=RAW_RESIZE(st))
 
 
 def _reading(ready, dataset, digit, source):

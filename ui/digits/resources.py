@@ -4,16 +4,14 @@ Everything here is shared by all sessions of the server (st.cache_resource): one
 digits, one copy of each model, and one training process per configuration.
 """
 import os
-import sys
 import uuid
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from core.digits import data as mnist_data, model as mnist_model, shipped
 from core.background import JOBS
-from core.digits import training
+from core.digits import data as mnist_data, model as mnist_model, shipped, training
 from core.digits.store import ModelStore
 from ui.state import State
 
@@ -21,25 +19,6 @@ SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training reques
 
 # This server only reads single images; training runs in processes of its own.
 mnist_model.serve_one_image_at_a_time()
-
-
-def _keep_keras_between_runs():
-    """After every script run Streamlit calls keras.backend.clear_session() (in its script
-    runner's `_clean_problem_modules`), which also empties TensorFlow's kernel cache: the next
-    prediction then rebuilds every kernel, many times slower. That clean-up is meant for scripts that build
-    models on every run; this app builds none in a run (trained models are loaded once and shared
-    by all sessions), so keep Keras's state and do only the rest of Streamlit's clean-up.
-    bench/README.md has the figures."""
-    from streamlit.runtime.scriptrunner import script_runner
-
-    def clean_problem_modules():
-        if "matplotlib.pyplot" in sys.modules:  # the part of Streamlit's clean-up that stays
-            sys.modules["matplotlib.pyplot"].close("all")
-    if hasattr(script_runner, "_clean_problem_modules"):
-        script_runner._clean_problem_modules = clean_problem_modules
-
-
-_keep_keras_between_runs()
 
 
 @st.cache_resource(show_spinner="Loading the MNIST digits…")

@@ -1,0 +1,88 @@
+"""The learner's own points as a file: reading an uploaded CSV (x1, x2, label) with every
+problem said in words that quote at most a little of what was sent, and writing the points back.
+"""
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+
+from core.lessons.playground_data import EXTENT, MAX_CLASSES
+
+CSV_COLUMNS = ("x1", "x2", "label")
+MAX_ROWS = 2000  # an uploaded file's points: more than the plane shows clearly, and a step stays fast
+SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
+MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
+NOT_CSV = ("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, "
+           "label.")
+
+
+def _shown(text):
+    """A piece of the file, quoted back short: at most SHOWN_CHARACTERS, on one line."""
+    text = " ".join(str(text).split())
+    return f"“{text[:SHOWN_CHARACTERS]}{'…' if len(text) > SHOWN_CHARACTERS else ''}”"
+
+
+def _number(text, line, name):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value):
+        raise ValueError(f"Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point "
+                         "needs three numbers.")
+    return value
+
+
+def read_points(data):
+    """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
+    at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
+    which line. Read line by line with the csv module, so a wrong first line is refused before the
+    rest is looked at, and a line with a value too many is refused rather than read shifted."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(NOT_CSV) from error
+    if "\0" in text:
+        raise ValueError(NOT_CSV)
+    first = text[:MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
+    if len(first) > MAX_HEADER_CHARACTERS:  # refused from its length, before anything is split
+        raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file's first "
+                         f"line is over {MAX_HEADER_CHARACTERS:,} characters long: {_shown(first)}.")
+    lines = csv.reader(io.StringIO(text))
+    try:
+        header = next(lines, [])
+        columns = [name.strip().lower() for name in header]
+        if columns != list(CSV_COLUMNS):
+            if not columns:
+                raise ValueError(NOT_CSV)
+            shown = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
+            raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file has "
+                             f"{len(header):,} column(s): {shown}.")
+        rows = []
+        for row in lines:
+            if not row or not "".join(row).strip():
+                continue  # a blank line
+            line = lines.line_num
+            if len(rows) == MAX_ROWS:
+                raise ValueError(f"The file has more than {MAX_ROWS:,} points; at most {MAX_ROWS:,} can be used.")
+            if len(row) != len(CSV_COLUMNS):
+                raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
+            x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
+            if max(abs(x1), abs(x2)) > EXTENT:
+                raise ValueError(f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between "
+                                 f"−{EXTENT} and {EXTENT}.")
+            if label not in range(MAX_CLASSES):
+                raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
+            rows.append((x1, x2, label))
+    except csv.Error as error:
+        raise ValueError(f"Line {lines.line_num}: this line cannot be read as comma-separated values.") from error
+    if not rows:
+        raise ValueError("The file has no points: only the line of column names.")
+    numbers = np.array(rows, dtype=float)
+    return numbers[:, :2], numbers[:, 2].astype(int)
+
+
+def points_csv(X, y):
+    """Return points (X, y) as CSV text with the columns x1, x2, label: what read_points reads."""
+    return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y}).to_csv(index=False, float_format="%.6g")

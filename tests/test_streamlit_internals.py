@@ -1,0 +1,47 @@
+"""The private parts of Streamlit this app relies on, where no public API does the job
+(ui/server.py, ui/routing.py), each checked by name: a Streamlit upgrade that moves one fails
+here, saying which, instead of a page quietly doing the wrong thing."""
+import dataclasses
+
+import pytest
+import streamlit
+
+
+def test_the_server_replaces_the_clear_cache_handler_and_the_keras_clean_up():
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from ui import server
+
+    server.apply()
+    server.apply()  # every page's run applies it: twice changes nothing
+    assert AppSession._handle_clear_cache_request is server._ignore_clear_cache
+    assert script_runner._clean_problem_modules is server._clean_problem_modules
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_part_streamlit_no_longer_has_stops_the_server_by_name(monkeypatch, which):
+    from ui import server
+
+    owner, name = server.REPLACED[which]
+    monkeypatch.delattr(owner, name)
+    with pytest.raises(RuntimeError, match=f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}"):
+        server.apply()
+
+
+def test_routing_finds_the_legacy_pages_switch_and_the_page_registry():
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    assert "uses_pages_directory" in vars(PagesManager)  # ui/routing.route_through_app turns it off
+    assert "pages_manager" in {field.name for field in dataclasses.fields(ScriptRunContext)}
+    assert callable(PagesManager.get_pages) and "current_page_script_hash" in dir(PagesManager)
+
+
+def test_routing_finds_the_query_parameters_first_load_copy_and_its_quiet_setters():
+    from streamlit.runtime.state.query_params import QueryParams
+
+    params = QueryParams()
+    assert isinstance(params._initial_query_params, dict)  # ui/routing.forget_link_value edits it
+    for name in ("remove_param", "set_with_no_forward_msg", "_send_query_param_msg"):
+        assert callable(getattr(params, name)), name

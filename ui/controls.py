@@ -1,0 +1,268 @@
+"""What a page's controls are, declared once: key, label, range, default, help, and how each reads
+and writes its value in a link. Plain Python, testable without Streamlit (like TensorFlow
+Playground's state.ts); ui/state.py draws them as widgets and reads the link of this run.
+
+Every control is bound to the page's URL (the key being the parameter name), so a link reopens the
+same view. Streamlit itself replaces a value it cannot use by the default; `Controls` checks a
+link against the same declarations to say so on the page, and writes the link that reopens the
+current view.
+"""
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
+
+
+def _number_problem(raw, low, high, whole):
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = float(raw)
+    except ValueError:
+        return f"must be {kind} from {low:g} to {high:g}"
+    if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
+        return f"must be {kind} from {low:g} to {high:g}"
+    return None
+
+
+class _Control:
+    """What every control shares. Called, it draws its widget (ui/state.py), unless a teacher's
+    link holds it: then it is hidden, at the link's value or its default."""
+
+    many = False  # True where the URL repeats the parameter, once per chosen value
+
+    def __call__(self, where=None, **extra):
+        from ui import state
+
+        return state.draw(self, where, **extra)
+
+    def is_held(self):
+        """True when a teacher's link holds this control (hidden) in this run."""
+        from ui import state
+
+        return self.key in state.HELD.get()
+
+    def held(self):
+        """The value a hidden control keeps: the link's, once checked, or the default."""
+        from ui import state
+
+        return state.held_value(self)
+
+    def setter(self, value):
+        """Return a callback that moves the widget to `value` (callbacks run before it is drawn)."""
+        from ui import state
+
+        return state.setter(self.key, value)
+
+    def value_of(self, raw):
+        return raw
+
+
+@dataclass(frozen=True)
+class Slider(_Control):
+    key: str
+    label: str
+    min_value: float
+    max_value: float
+    default: float
+    step: float
+    help: str
+    share: bool = True  # bound to the URL
+
+    @property
+    def whole(self):
+        """True for a whole-number control (its range and step are integers)."""
+        return all(isinstance(value, int) for value in (self.min_value, self.max_value, self.step))
+
+    def problem(self, raw):
+        """Why a URL value cannot be used, or None."""
+        return _number_problem(raw, self.min_value, self.max_value, self.whole)
+
+    def param(self, value):
+        return f"{value:g}"
+
+    def value_of(self, raw):
+        return int(float(raw)) if self.whole else float(raw)
+
+
+@dataclass(frozen=True)
+class Number(Slider):
+    """A number typed in a box, with the slider's range and step."""
+
+
+@dataclass(frozen=True)
+class Toggle(_Control):
+    key: str
+    label: str
+    default: bool
+    help: str
+    share: bool = True
+
+    def problem(self, raw):
+        return None if raw.lower() in ("true", "false") else "must be true or false"
+
+    def value_of(self, raw):
+        return raw.lower() == "true"
+
+    def param(self, value):
+        return "true" if value else "false"
+
+
+@dataclass(frozen=True)
+class Select(_Control):
+    key: str
+    label: str
+    options: tuple
+    default: str
+    help: str
+    names: dict = None  # optional display name per option; the URL carries the name shown
+    share: bool = True
+
+    def label_of(self, option):
+        return str((self.names or {}).get(option, option))
+
+    def spelling(self, raw):
+        """The option's label a person meant by `raw`, or None: the label itself, a number written
+        another way ("10" for 10.0, "1e-3" for 0.001), or a name in other capitals."""
+        labels = [self.label_of(option) for option in self.options]
+        if raw in labels:
+            return raw
+        for option, label in zip(self.options, labels):
+            if isinstance(option, (int, float)) and not isinstance(option, bool):
+                try:
+                    if float(raw) == option:
+                        return label
+                except ValueError:
+                    pass
+        return {label.lower(): label for label in labels}.get(raw.strip().lower())
+
+    def problem(self, raw):
+        labels = [self.label_of(option) for option in self.options]
+        return None if self.spelling(raw) else "must be one of " + ", ".join(labels)
+
+    def param(self, value):
+        return self.label_of(value)
+
+    def value_of(self, raw):
+        label = self.spelling(raw)
+        return next(option for option in self.options if self.label_of(option) == label)
+
+
+@dataclass(frozen=True)
+class Steps(Select):
+    """A slider over a fixed list of values (a select slider). Links work as for Select: the URL
+    carries the value as it is shown, e.g. 3.0 as "3.0"."""
+
+
+@dataclass(frozen=True)
+class Text(_Control):
+    """A line of text that must match `pattern` (spaces ignored); `rule` says so in words."""
+
+    key: str
+    label: str
+    default: str
+    help: str
+    pattern: str
+    rule: str
+    share: bool = True
+
+    def problem(self, raw):
+        return None if re.fullmatch(self.pattern, raw.replace(" ", "")) else self.rule
+
+    def param(self, value):
+        return value
+
+
+@dataclass(frozen=True)
+class Multi(_Control):
+    key: str
+    label: str
+    options: tuple
+    default: tuple
+    help: str
+    share: bool = True
+    many = True  # the URL repeats the parameter, once per chosen option (a class attribute, not a field)
+
+    def problem(self, raws):
+        unknown = [raw for raw in raws if raw not in self.options]
+        return "must be among " + ", ".join(self.options) if unknown else None
+
+    def param(self, value):
+        return list(value)
+
+    def value_of(self, raws):
+        return list(raws)
+
+
+CLASSROOM = Toggle("classroom", "Classroom mode", False,
+                   "For a projector: bigger text and charts, explanations folded to their key sentence, "
+                   "and questions for the class to answer before a result is shown.")
+
+
+
+MARKDOWN_MARKS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$]|:(?=//))")
+
+
+def plain(text):
+    """Text from a visitor's file, made safe to show in Markdown: every mark Markdown, a link or
+    LaTeX could use is escaped (an escaped ':' also stops a bare http:// from becoming a link),
+    and it is kept on one line."""
+    return MARKDOWN_MARKS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def inert(text, limit=40):
+    """A URL value made safe to show in Markdown: shortened and put in a code span, where nothing
+    is formatted or turned into a link (a backtick, which would end the span, is replaced)."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "`" + text.replace("`", "\u02cb").replace("\n", " ") + "`"
+
+
+def _differs(value, default):
+    if isinstance(default, tuple):
+        return tuple(value) != default
+    return value != default
+
+
+class Controls:
+    """A page's shareable controls, declared once: checks a link's values, writes the link to the
+    current view, and reads a teacher's `show=`. Classroom mode is part of every page's link."""
+
+    def __init__(self, *controls):
+        self.declared = (CLASSROOM, *controls)
+        self.controls = {control.key: control for control in self.declared if control.share}
+
+    def link_problems(self, params):
+        """(key, value, why) for each URL value that the page cannot use."""
+        problems = []
+        for key, control in self.controls.items():
+            if key in params:
+                raws = params.get_all(key) if hasattr(params, "get_all") else params[key]
+                raws = [raws] if isinstance(raws, str) else list(raws)
+                why = "was given more than once" if len(raws) > 1 and not control.many else control.problem(
+                    raws if control.many else raws[0])
+                if why:
+                    problems.append((key, ", ".join(raws), why))
+        return problems
+
+    def link(self, base, values, show=()):
+        """The URL that reopens a view: only values that differ from the defaults are written, and
+        `show`, the controls students may change, if any are named."""
+        params = {key: control.param(values[key]) for key, control in self.controls.items()
+                  if key in values and _differs(values[key], control.default)}
+        if show:
+            params[SHOW] = ",".join(show)
+        return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+    def held_by(self, raws):
+        """Read a link's `show=` values: every control they do not name is held. Return (held keys,
+        problems): keys they name that are no control of this page."""
+        if not raws:
+            return frozenset(), []
+        named = [key.strip() for raw in raws for key in raw.split(",") if key.strip()]
+        unknown = [key for key in named if key not in self.controls]
+        if len(unknown) == len(named):  # show= empty, or naming nothing here: no list, rather than no controls
+            return frozenset(), [(SHOW, ", ".join(raws), "names no control of this page, so every control can be "
+                                                         "changed")]
+        why = "names no control of this page; the others it names can be changed"
+        return frozenset(self.controls) - set(named), [(SHOW, ", ".join(unknown), why)] if unknown else []

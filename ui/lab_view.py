@@ -1,0 +1,216 @@
+"""The class lab's view of a room: its numbers, charts and misread drawings, refreshed as drawings
+arrive and built once per version of the room for everyone in it; the room's own network, and
+the teacher's tools, teaching the network the room's handwriting among them."""
+import io
+import threading
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.background import JOBS
+from core.charts import digits as digit_charts, lab as lab_charts
+from core.charts.specs import spec_with_data_inside
+from core.digits.store import ModelStore
+from core.lab import finetune, measure, store, tuning
+from ui.digits import resources, train
+from ui.lab import TEACHER_KEYS, safely, unavailable
+from ui.state import State
+
+TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
+MIN_TO_TEACH = 10  # drawings a room needs before the network can be taught its handwriting
+REFRESH_SECONDS = 5
+GALLERY = 24
+
+
+@dataclass(frozen=True)
+class LabView:
+    """Everything the lab view shows for one version of a room, built once and shared by every
+    session in the room: a refresh that finds nothing new only sends it again. The charts are kept
+    as their Vega-Lite specs (Altair's validation costs about 20 ms a chart), the misread drawings
+    as PNGs."""
+
+    drawings: store.Drawings
+    reading: measure.Reading
+    counts: dict
+    confusion: dict
+    gallery: tuple  # (index into drawings, PNG bytes, caption, alt text) per misread drawing shown
+
+
+def _png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+_LATEST, _LATEST_LOCK = {}, threading.Lock()  # (room, network) → (time, version, LabView) last shown
+MAX_ROOMS_IN_MEMORY = 64
+
+
+def current_view(lab, code, network_key, model):
+    """The room's LabView, at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
+    many sessions, gets the last one without asking the database; after it, the room's version is
+    read and the view built again only if it changed. With 30 students adding, a room's view is
+    then built about once every VIEW_FRESH_SECONDS instead of once per drawing."""
+    now = time.monotonic()
+    with _LATEST_LOCK:
+        shown = _LATEST.get((code, network_key))
+    if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS:
+        return shown[2]
+    version = lab.version(code)
+    view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, model)
+    with _LATEST_LOCK:
+        _LATEST[(code, network_key)] = (now, version, view)
+        while len(_LATEST) > MAX_ROOMS_IN_MEMORY:
+            _LATEST.pop(min(_LATEST, key=lambda key: _LATEST[key][0]))
+    return view
+
+
+def forget_view(code):
+    """The teacher changed the room (a deletion, a clearing): the next refresh reads it again."""
+    with _LATEST_LOCK:
+        for key in [key for key in _LATEST if key[0] == code]:
+            del _LATEST[key]
+
+
+def _teacher_change(action):
+    """A button's callback for a teacher's change to the room's drawings, shown at once."""
+    @safely
+    def callback(code, *args):
+        action(code, *args)
+        forget_view(code)
+    return callback
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _lab_view(code, version, network_key, _lab, _model):
+    """The room's drawings, the network's reading of them and the view's parts, read again only
+    when the room changes (`version`)."""
+    drawings = _lab.drawings(code)
+    reading = measure.read(_model, drawings)
+    gallery = []
+    for index in reading.misread[:GALLERY]:
+        meant, read = int(drawings.labels[index]), int(reading.predicted[index])
+        gallery.append((int(index), _png(digit_charts.enlarge(drawings.images[index] / 255, 84)),
+                        f"meant {meant}, read {read}", f"A class drawing of a {meant} that the network read as {read}"))
+    return LabView(drawings, reading, spec_with_data_inside(lab_charts.counts_chart(reading.counts)),
+                   spec_with_data_inside(digit_charts.confusion_chart(reading.confusion)), tuple(gallery))
+
+
+def room_network(lab, code, default):
+    """The network this room uses: the one taught its handwriting, if any, else the default."""
+    try:
+        taught = lab.network_of(code) if lab is not None else None
+    except store.LabUnavailable:
+        taught = None  # said once already by the lab view; the default network reads drawings meanwhile
+    if taught is None:
+        return default
+    try:
+        return resources.saved(taught)
+    except LookupError:
+        st.warning("The network taught this room's handwriting is no longer on the server, so the default network "
+                   "reads your drawings; the teacher can teach it again.", icon=":material/history:")
+        return default
+
+
+@safely
+def _teach(lab, code, network, dataset):
+    if JOBS.unfinished(tuning.room_prefix(code)):
+        raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
+    version = lab.version(code)
+    key = tuning.job_key(code, version, network.key)
+    directory = ModelStore().directory
+    JOBS.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
+                directory=str(directory), database=lab.url, data_id=dataset.data_id)
+    TEACHING.set(key)
+
+
+def teaching(network, code):
+    """The room's fine-tuning while it runs (for everyone: the network they draw for changes when it
+    is done), with its place in the server's queue; then what it changed."""
+    job = JOBS.get(TEACHING.get()) if TEACHING.get() else None
+    job = job or next(iter(JOBS.unfinished(tuning.room_prefix(code))), None)
+    if job is not None and job.status().state != "done":
+        st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
+                "until it is done.", icon=":material/school:")
+        train.progress(job, finetune.EPOCHS)
+    summary = network.metadata.get("fine_tune")
+    if summary:
+        st.success(f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
+                   f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
+                   f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
+                   f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
+                   "(a drop there is the network forgetting).", icon=":material/school:")
+
+
+def _teacher_tools(lab, code, key, drawings, network, dataset):
+    st.markdown("**Teacher's tools**")
+    columns = st.columns(3)
+    # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
+    # drawings took 785 ms to build)
+    columns[0].download_button("Download our set (.npz)", lambda: store.as_npz(drawings), f"class-{code}.npz",
+                               icon=":material/download:", help="MNIST's layout: x_train (n, 28, 28), y_train.")
+    columns[1].download_button("Download our set (CSV)", lambda: store.as_csv(drawings), f"class-{code}.csv",
+                               mime="text/csv", icon=":material/download:", help="label, then 784 pixels 0–255.")
+    sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
+    columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
+                      on_click=_teacher_change(lab.clear), args=(code, key))
+    why_not = (f"add at least {MIN_TO_TEACH} drawings first" if len(drawings) < MIN_TO_TEACH
+               else finetune.problem(drawings.labels))
+    busy = bool(JOBS.unfinished(tuning.room_prefix(code)))
+    if why_not:
+        st.caption(f"Teaching the network is not possible yet: {why_not}.")
+    if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
+                 disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
+                 help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
+                      "drawings); the rest of your digits are held out to measure it. Only this room's network "
+                      "changes."):
+        st.rerun(scope="app")  # the progress bar is drawn outside this self-refreshing part
+
+
+def _gallery(lab, code, key, view):
+    if not view.gallery:
+        return
+    drawings = view.drawings
+    st.markdown("**Our misread digits**, the network's most confident mistakes first")
+    if not key:  # one element for every picture: a refresh sends it again as it is
+        _, pictures, captions, alts = zip(*view.gallery)
+        st.image(list(pictures), caption=list(captions), alt=list(alts), output_format="PNG")
+        return
+    for slot, (index, picture, caption, alt) in zip(st.columns(8) * 3, view.gallery):
+        slot.image(picture, caption=caption, alt=alt, output_format="PNG")  # sent as built, not re-encoded
+        slot.button("Delete", key=f"delete_{drawings.ids[index]}", icon=":material/delete:",
+                    on_click=_teacher_change(lab.delete), args=(code, key, int(drawings.ids[index])),
+                    help="A wrong label? Remove this drawing from the set.")
+
+
+def lab_view(lab, code, network, dataset):
+    """The room's numbers, read again every few seconds as drawings arrive."""
+    key = TEACHER_KEYS.get().get(code)
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def view():
+        st.subheader("Our lab")
+        try:
+            view = current_view(lab, code, network.key, network.model)
+        except store.LabUnavailable as error:
+            unavailable(error)
+            return
+        drawings, reading = view.drawings, view.reading
+        scores = st.columns(4)
+        scores[0].metric("Drawings", f"{len(drawings):,}")
+        if not len(drawings):
+            st.info("No drawings yet: draw a digit above and add it.", icon=":material/hourglass_empty:")
+            return
+        scores[1].metric("Our digits", f"{reading.accuracy:.1%}", help="Read right, prepared by MNIST's recipe.")
+        scores[2].metric("Resized straight", f"{reading.straight_accuracy:.1%}",
+                         help="The same drawings shrunk to 28 × 28 in one go, as many drawing demos do.")
+        scores[3].metric("MNIST's test digits", f"{network.metadata['evaluation']['accuracy']:.1%}",
+                         help="The same network on MNIST's own test digits.")
+        counts, confusion = st.columns(2)
+        counts.vega_lite_chart(view.counts, width="stretch")
+        confusion.vega_lite_chart(view.confusion, width="stretch")
+        _gallery(lab, code, key, view)
+        if key:
+            _teacher_tools(lab, code, key, drawings, network, dataset)
+    view()
