@@ -131,7 +131,8 @@ header("Backpropagation",
        "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
        "Backpropagation finds every slope in one pass backwards through the network.",
        "Below is a network small enough to read whole: the France question's two inputs, two hidden "
-       "sigmoid neurons and one output, with cost C = ½(y − a)² as in the sigmoid lesson. Press "
+       "sigmoid neurons and one output. Its cost is C = ½(y − a)²: half the squared miss (the ½ only makes "
+       "the slope simpler, a − y). Press "
        "Forward, Backward and Update in turn and watch each number appear.", CONTROLS)
 settings, training = st.columns([1, 2], gap="large")
 example, rate, updates = EXAMPLE(settings), RATE(settings), UPDATES(settings)
@@ -149,15 +150,14 @@ with training:
     phase = PHASE.get()
     st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if phase == 2 else None),
                     width="stretch")
-    st.caption(f"Updates so far: {len(networks) - 1}. Blue: positive, orange: negative; the thicker the line, "
-               "the larger the number on it.")
+    st.caption(f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a negative "
+               "one (also blue and orange); the thicker the line, the larger the number on it.")
 if phase:
     st.subheader("Forward pass: from the inputs to the cost", divider="gray")
     *hidden, output = backprop.forward_equations(network, passed)
     _latex_in_columns([equation for _, equation in hidden])
     st.latex(output[1])
-    st.latex(rf"C = \tfrac12 (y - a_{{\text{{out}}}})^2 = \tfrac12 ({y:g} - {passed.output[0]:.3f})^2 = "
-             rf"{backprop.cost(network, x, y):.5f}")
+    st.latex(backprop.cost_equation(network, passed, y))
 if phase == 2:
     st.subheader("Backward pass: from the cost to every slope", divider="gray")
     biggest = backprop.parameter_names()[int(np.argmax(np.abs(gradients.flat())))]
@@ -188,7 +188,8 @@ _finite_differences_section()
 try_this(
     "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",
     "Pick \"dear ticket, partner stays home\": both inputs are 0, so every first-layer weight gets slope 0 (BP4).",
-    "Set η to 30 and update: the steps overshoot, and the cost can go up. Step back and try η = 3.",
+    "Set η to 30 and press Update once: the cost on this example almost vanishes, but the mean cost over all "
+    "four examples goes up (the chart shows both). One big step fits one example and spoils the others; try η = 3.",
     f"Train {UPDATES.default} updates, then look at the outputs for all four examples: has it learned to go only "
     "when both are true?",
 )

@@ -13,7 +13,8 @@ from ui.state import Controls
 CONTROLS = Controls()
 
 header("Class lab",
-       "MNIST was written by about 250 people decades ago. How well does a network that reads 99% of "
+       "MNIST's 60,000 training digits were written by about 250 people decades ago (its test digits by "
+       "another 250). How well does a network that reads 99% of "
        "MNIST's test digits read **your class's** handwriting?",
        "Each student draws digits, says which digit they meant, and adds them to the class's set. The lab "
        "shows the network's accuracy on your digits beside its accuracy on MNIST's, and the digits it "

@@ -14,8 +14,10 @@ START_P2 = Slider("start_p2", "Start p2", -2.0, 2.0, 1.5, 0.1, "Where the marble
 RATE = Slider("rate", "Learning rate η", 0.01, 1.2, 0.1, 0.01,
               "How far each step goes, as a multiple of the slope. Too small is slow; too large overshoots.")
 STEPS = Slider("steps", "Steps", 1, 200, 30, 1, "How many downhill steps to take.")
+LINE_LIMIT = descent.divergence_rate(regression.make_data()[0])  # 2 ÷ the steepest curvature of this data's MSE
 LINE_RATE = Slider("line_rate", "Learning rate η (line)", 0.001, 0.2, 0.03, 0.001,
-                   "Step size for fitting the line. Above about 0.11 this data makes it diverge.")
+                   f"Step size for fitting the line. Gradient descent on these points diverges above "
+                   f"η = {LINE_LIMIT:.3f} (2 ÷ the loss's steepest curvature); mini-batches at somewhat different rates.")
 LINE_STEPS = Slider("line_steps", "Steps (line)", 1, 400, 150, 1, "How many updates of m and b.")
 BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
                "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.")
@@ -64,6 +66,9 @@ explain("Now the two parameters are the line's slope m and intercept b, and the 
         "trained on millions of examples.")
 st.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i), \qquad "
          r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
+st.caption("In words: each slope says how fast the MSE grows as m (or b) grows. For b it is the average miss "
+           "y − ŷ, times −2; for m each point's miss is first multiplied by its x, so far-out points count more. "
+           "A step moves m and b against their slopes.")
 controls, maps = st.columns([1, 3], gap="large")
 with controls:
     line_rate, line_steps, batch = LINE_RATE(), LINE_STEPS(), BATCH()

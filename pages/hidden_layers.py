@@ -20,7 +20,8 @@ TEST_SHARE = Slider("test_share", "Test share", 0.1, 0.9, 0.3, 0.05,
                     "The share of points kept out of training, to check the network on points it never saw.")
 SEED = Number("seed", "Data seed", 0, 10_000, 0, 1, "Which random sample of points to draw.")
 LAYERS = Slider("layers", "Hidden layers", 0, 6, 1, 1,
-                "Layers between the inputs and the output. 0 means a single neuron: one straight line.")
+                "Layers between the inputs and the output. 0 means none: each output neuron draws one straight line "
+                "(one neuron for two classes, one per class for three or four).")
 ACTIVATION = Select("activation", "Activation", tuple(playground.ACTIVATIONS), "tanh",
                     "What each hidden neuron does with its weighted sum z. 'linear' does nothing, so "
                     "stacking linear layers still only draws a straight line.")
@@ -52,7 +53,11 @@ header("Hidden layers",
        "its boundary into curves and closed shapes.",
        "A single neuron can only draw one straight line through the plane, which is why the perceptron "
        "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
-       "combines them.", CONTROLS)
+       "combines them. The **input layer** is no neurons at all, only the numbers given (x1, x2 and the "
+       "features you tick); **hidden layers** are the neurons in between; the **output layer** gives the "
+       "answer. A hidden neuron is not a yes/no question someone chose (\"is it round?\"): each computes a "
+       "weighted sum of all the numbers before it and passes on a number, and what it responds to is learnt.",
+       CONTROLS)
 
 data_column, network_column = st.columns(2, gap="large")
 with data_column:

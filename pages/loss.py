@@ -93,7 +93,8 @@ right.markdown(f"In numbers: your line (m = {m:g}, b = {b:g}) has MSE "
                f"{regression.mean_squared_error(*best, xs, ys):.3f}, at m = {best[0]:.2f}, b = {best[1]:.2f}.")
 
 try_this(
-    "Set m = 2 and b = 2 with x = 3: the prediction 8 misses the observed 10 by 2. Which slope makes the error 0?",
+    "Set m = 2 and b = 2 with x = 3: the prediction 8 misses the observed 10 by 2. Which intercept b makes the "
+    "error 0? (A slope would too, 8/3, but it falls between the slider's steps: 2.7 overshoots by 0.1.)",
     "Move m and b until your MSE is as small as the best line's. Watch the \"you\" circle slide into the dark valley.",
     "Set the noise to 0: the best line is exactly y = 2x + 2 and its MSE is 0.",
 )

@@ -26,7 +26,9 @@ header("The perceptron: should I go to France?",
        "above a **threshold**.",
        "Each input is 1 or 0 and its **weight** says how much it matters. Above the threshold "
        "it says 1 (go), otherwise 0 (stay). We write the threshold as a **bias** b = −threshold, so "
-       "the rule becomes: output 1 when w1·x1 + w2·x2 + b > 0.", CONTROLS)
+       "the rule becomes: output 1 when w1·x1 + w2·x2 + b > 0. It is called a neuron because brain cells "
+       "loosely inspired it, but only loosely: a real neuron is a living cell with thousands of connections, "
+       "electrical spikes and chemistry, and the brain is not known to learn this way.", CONTROLS)
 st.latex(r"\text{output} = \begin{cases} 1 & \text{if } w_1 x_1 + w_2 x_2 + b > 0 \\ "
          r"0 & \text{otherwise} \end{cases}")
 
@@ -63,8 +65,8 @@ st.info(
 
 st.subheader("The same neuron can compute logic: NAND")
 explain("A **NAND** gate outputs 0 only when both inputs are 1.",
-        "Every other logic circuit can be built from NAND gates alone, so perceptrons can compute "
-        "anything a computer can.")
+        "Every other logic circuit can be built from NAND gates alone, so *networks* of perceptrons can "
+        "compute anything a computer can. One perceptron alone cannot: XOR, below, defeats it.")
 nand_columns = st.columns(2)
 for column, (title, weights) in zip(nand_columns, (
         ("The lesson's weights: −2, −3, bias 3", perceptron.LESSON_NAND),
@@ -74,7 +76,8 @@ for column, (title, weights) in zip(nand_columns, (
     column.dataframe(pd.DataFrame(rows), hide_index=True)
 st.warning("Check the lesson's version row by row: for (0, 1) it gives z = −3 + 3 = 0, and 0 is not "
            "> 0, so it outputs 0 where NAND needs 1. With −2 and −2 every row is right: that is the "
-           "NAND gate.", icon=":material/rule:")
+           "NAND gate. The direction of the test matters too: with \"< 0\" in place of \"> 0\" every answer "
+           "flips, and the same weights compute AND.", icon=":material/rule:")
 
 st.subheader("Learning the weights")
 explain("Instead of choosing weights by hand, the **perceptron rule** learns them from examples.",

@@ -8,7 +8,8 @@ from ui.state import Controls, Select, Slider
 
 STEEPNESS = Slider("k", "Steepness k", 0.2, 20.0, 1.0, 0.2,
                    "Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step.")
-X1 = Slider("x1", "Input x1", 0.0, 1.0, 0.6, 0.05, "A sigmoid neuron takes any input between 0 and 1, not just 0 or 1.")
+X1 = Slider("x1", "Input x1", 0.0, 1.0, 0.6, 0.05, "Any number from 0 to 1 here, not just 0 or 1 (a sigmoid neuron "
+            "takes any number at all; its output is between 0 and 1 whatever its inputs).")
 X2 = Slider("x2", "Input x2", 0.0, 1.0, 0.4, 0.05, "The second input, between 0 and 1.")
 W1 = Slider("w1", "Weight w1", -6.0, 6.0, 2.0, 0.1, "How much x1 counts.")
 W2 = Slider("w2", "Weight w2", -6.0, 6.0, -1.0, 0.1, "How much x2 counts.")
@@ -26,8 +27,10 @@ header("The sigmoid neuron",
        "weight either changes nothing or flips the answer completely. With a smooth curve the "
        "network can tell which way to adjust.", CONTROLS)
 st.latex(r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad z = w_1 x_1 + w_2 x_2 + b")
-st.caption(f"e is Euler's number, e ≈ {neuron.E:.5f}… (not 2.7 or 3). Far below zero, e^(−z) is huge "
-           "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly 0.5.")
+st.caption(f"e is Euler's number, e ≈ {neuron.E:.5f}… (a common slip is 2.714). Far below zero, e^(−z) is huge "
+           "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly 0.5. "
+           "So σ(z) is between 0 and 1 for any z, whatever the inputs. It changes fastest at z = 0, where its "
+           f"slope is {float(neuron.sigmoid_prime(0)):g} (its steepest), and is nearly flat far from 0.")
 
 controls, chart = st.columns([1, 2], gap="large")
 with controls:
@@ -46,7 +49,10 @@ with chart:
     cols[2].metric("Class (σ > 0.5)", "1" if output > 0.5 else "0",
                    help="Reading σ(z) > 0.5 as 'yes' gives the same answer as the perceptron's z > 0.")
     st.altair_chart(charts.sigmoid_vs_step(steepness, z), width="stretch")
-    st.caption("The dot marked with your z is your neuron's σ(k·z) on the solid curve; the dashed line is the perceptron's step.")
+    st.caption(f"The solid curve is σ(k·z), the sigmoid made k times steeper (k = 1 is the neuron above); the "
+               f"dashed line is the perceptron's step. The dot at your z is σ({steepness:g}·{z:.3f}) = "
+               f"{float(neuron.sigmoid(steepness * z)):.3f}; your neuron's output is σ(z) = {output:.3f}, the same "
+               "only at k = 1.")
 
 st.subheader("Small change in, small change out")
 st.markdown("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs.")
@@ -71,8 +77,8 @@ with right:
 
 try_this(
     "Raise the steepness k to 20: the S-curve becomes the perceptron's step.",
-    "Move the bias until z is just below 0, then nudge w1 by +0.1: the perceptron flips from 0 to 1, "
-    "the sigmoid moves by a few hundredths.",
+    "Set the bias to −0.8, so that z = 0 and the perceptron says 0, then nudge w1 by +0.1: the perceptron flips to 1, "
+    "the sigmoid moves by only about 0.015 (its slope at 0, 0.25, times the change in z, 0.1 × 0.6).",
     "Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z).",
 )
 lesson_footer(CONTROLS)

@@ -16,6 +16,7 @@ def _label_at(source, target):
     clear of the crossing in the middle."""
     return 0.22 if PLACES[source][1] * PLACES[target][1] < 0 else 0.5
 SIGNS = alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0])
+DASHES = alt.Scale(domain=["positive", "negative"], range=[[1, 0], [7, 4]])  # solid positive, dashed negative
 
 
 def _node_label(name, network, passed, gradients):
@@ -50,7 +51,7 @@ def _edges(network, gradients):
 
 def network_diagram(network, passed=None, gradients=None):
     """Return the 2-2-1 network: every weight on its edge, and once computed, every neuron's z and
-    a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour gives the sign and width
+    a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour and dash give the sign and width
     the size of the weight, or of its slope once the backward pass is shown."""
     edges = _edges(network, gradients)
     nodes = pd.DataFrame([{"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
@@ -61,6 +62,7 @@ def network_diagram(network, passed=None, gradients=None):
         x=alt.X("x:Q", axis=None, scale=x_scale), x2="x2:Q", y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
         color=alt.Color("sign:N", scale=SIGNS, title="∂C/∂w sign" if gradients else "weight sign",
                         legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("sign:N", scale=DASHES, legend=None),  # the sign without colour, too
         strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
         tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")])
     edge_labels = alt.Chart(edges).mark_text(fontSize=12, lineBreak="\n", color=INK, fontWeight="bold",

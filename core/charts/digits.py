@@ -7,9 +7,10 @@ from PIL import Image
 from core.charts.palette import BEST, CURRENT, MISTAKE, MUTED, NEGATIVE, POSITIVE, WHITE, rgb
 
 
-def history_chart(history, measure):
+def history_chart(history, measure, height=260):
     """Return `measure` ("loss" or "accuracy") per epoch, training against validation. Each measure
-    is a chart of its own, so that each can fill the column it is drawn in."""
+    is a chart of its own, so that each can fill the column it is drawn in; `height` is its plot
+    area's, in pixels (taller on a projector)."""
     rows = [{"epoch": epoch, "value": value, "set": label}
             for name, label in ((measure, "training"), (f"val_{measure}", "validation"))
             for epoch, value in enumerate(history.get(name, []), start=1)]
@@ -22,7 +23,7 @@ def history_chart(history, measure):
         strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]]),
                                   legend=None),
         tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(
-        height=220, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
+        height=height, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
 
 
 def probability_bars(probabilities):

@@ -209,9 +209,20 @@ def work_counts(sizes):
     return parameters, 2 * parameters, 2  # backpropagation: one forward and one backward pass
 
 
-def _number(value, digits=3):
-    """A number as a formula shows it: `digits` decimals, a negative one in brackets."""
-    return f"({value:.{digits}f})" if value < 0 else f"{value:.{digits}f}"
+DECIMALS = 5  # every number in the formulas; each result is worked out from the numbers shown beside it
+
+
+def _shown(value):
+    """A number as the formulas show it, and as a reader would use it: rounded to DECIMALS."""
+    return round(float(value), DECIMALS)
+
+
+def _number(value, bracket=True):
+    """A shown number as text: trailing zeros dropped, a negative one in brackets (for a result
+    at the end of a line, `bracket` False)."""
+    text = f"{_shown(value):.{DECIMALS}f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return f"({text})" if text.startswith("-") and bracket else text
 
 
 def _symbol(name):
@@ -219,53 +230,79 @@ def _symbol(name):
     return r"\to ".join(rf"\text{{{part}}}" for part in name.split("→"))
 
 
-def _input(passed, layer, k):
-    """The k-th input of `layer` as a formula shows it: an input x as it is (0 or 1), an activation
-    to three decimals."""
-    value = passed.activations[layer][k]
-    return f"{value:g}" if layer == 0 else _number(value)
+def _forward_shown(network, passed):
+    """The forward pass as the formulas show it: per layer, (its inputs, its z, its a), each
+    worked out from the shown numbers before it (the inputs x as they are)."""
+    layers, inputs = [], [float(value) for value in passed.activations[0]]
+    for w, b in zip(network.weights, network.biases):
+        zs = [_shown(sum(_shown(w[j, k]) * value for k, value in enumerate(inputs)) + _shown(b[j]))
+              for j in range(w.shape[0])]
+        layers.append((inputs, zs, [_shown(sigmoid(z)) for z in zs]))
+        inputs = layers[-1][2]
+    return layers
 
 
 def forward_equations(network, passed):
     """Return (neuron, LaTeX) for every neuron of the lesson's network: its weighted input z in
-    symbols, then with the current numbers plugged in, and its output a, on three aligned lines."""
+    symbols, then with the current numbers plugged in, and its output a, on three aligned lines.
+    Each z and a is worked out from the numbers shown, so a reader who redoes it gets the same."""
     names, equations = [INPUT_NAMES, *NEURON_NAMES], []
-    for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
-        inputs = [f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(name)}}}" for k, name in enumerate(names[layer])]
+    for layer, ((inputs, zs, activations), w, b) in enumerate(zip(_forward_shown(network, passed), network.weights,
+                                                                   network.biases)):
+        symbols_in = [f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(name)}}}" for k, name in enumerate(names[layer])]
+        shown_in = [f"{value:g}" if layer == 0 else _number(value) for value in inputs]
         for j, neuron in enumerate(names[layer + 1]):
             symbols = " + ".join(rf"w_{{{_symbol(source + '→' + neuron)}}}\,{value}"
-                                 for source, value in zip(names[layer], inputs))
-            numbers = " + ".join(rf"{_number(w[j, k])} \cdot {_input(passed, layer, k)}" for k in range(w.shape[1]))
-            z, a = passed.zs[layer][j], passed.activations[layer + 1][j]
+                                 for source, value in zip(names[layer], symbols_in))
+            numbers = " + ".join(rf"{_number(w[j, k])} \cdot {value}" for k, value in enumerate(shown_in))
+            z, a = _number(zs[j], bracket=False), _number(activations[j], bracket=False)
             equations.append((neuron, rf"\begin{{aligned}} z_{{{_symbol(neuron)}}} &= {symbols} + b_{{{_symbol(neuron)}}} \\ "
-                                      rf"&= {numbers} + {_number(b[j])} = {z:.3f} \\ "
-                                      rf"a_{{{_symbol(neuron)}}} &= \sigma({z:.3f}) = {a:.3f} \end{{aligned}}"))
+                                      rf"&= {numbers} + {_number(b[j])} = {z} \\ "
+                                      rf"a_{{{_symbol(neuron)}}} &= \sigma({z}) = {a} \end{{aligned}}"))
     return equations
+
+
+def cost_equation(network, passed, y):
+    """The cost's formula with the numbers in: C = ½(y − a)², worked out from the a shown."""
+    a = _forward_shown(network, passed)[-1][2][0]
+    return (rf"C = \tfrac12 (y - a_{{\text{{out}}}})^2 = \tfrac12 ({float(y):g} - {_number(a)})^2 = "
+            rf"{_number(0.5 * (float(y) - a) ** 2, bracket=False)}")
 
 
 def _aligned(left, symbols, numbers, result):
     """left = symbols on one line, = numbers = result on the next."""
-    return rf"\begin{{aligned}} {left} &= {symbols} \\ &= {numbers} = {result:.4f} \end{{aligned}}"
+    return rf"\begin{{aligned}} {left} &= {symbols} \\ &= {numbers} = {_number(result, bracket=False)} \end{{aligned}}"
 
 
 def backward_equations(network, passed, gradients, y):
     """Return the four equations of backpropagation for the lesson's network, each as a list of
-    LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}."""
+    LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}. Each
+    result is worked out from the numbers shown beside it (the slopes in `gradients` agree with
+    them to DECIMALS decimals, give or take one in the last)."""
     out, hidden, sources = _symbol("out"), NEURON_NAMES[0], [INPUT_NAMES, *NEURON_NAMES]
-    a_out, z_out, delta_out = passed.output[0], passed.zs[-1][0], gradients.deltas[-1][0]
+    shown = _forward_shown(network, passed)
+    a_out = shown[-1][2][0]
+    slope_out = _shown(sigmoid_prime(passed.zs[-1][0]))
+    delta_out = _shown((a_out - y) * slope_out)
     bp1 = [_aligned(rf"\delta_{{{out}}}", rf"(a_{{{out}}} - y)\,\sigma'(z_{{{out}}})",
-                    rf"({a_out:.3f} - {y:g}) \cdot {sigmoid_prime(z_out):.3f}", delta_out)]
-    bp2 = [_aligned(rf"\delta_{{{_symbol(name)}}}",
-                    rf"w_{{{_symbol(name + '→out')}}}\,\delta_{{{out}}}\,\sigma'(z_{{{_symbol(name)}}})",
-                    rf"{_number(network.weights[1][0, j])} \cdot {_number(delta_out, 4)} \cdot "
-                    rf"{sigmoid_prime(passed.zs[0][j]):.3f}", gradients.deltas[0][j])
-           for j, name in enumerate(hidden)]
-    bp3 = [rf"\frac{{\partial C}}{{\partial b_{{{_symbol(name)}}}}} = \delta_{{{_symbol(name)}}} = {delta:.4f}"
-           for layer, names in enumerate(NEURON_NAMES) for name, delta in zip(names, gradients.deltas[layer])]
+                    rf"({_number(a_out)} - {y:g}) \cdot {_number(slope_out)}", delta_out)]
+    deltas_hidden = []
+    bp2 = []
+    for j, name in enumerate(hidden):
+        weight, slope = _shown(network.weights[1][0, j]), _shown(sigmoid_prime(passed.zs[0][j]))
+        deltas_hidden.append(_shown(weight * delta_out * slope))
+        bp2.append(_aligned(rf"\delta_{{{_symbol(name)}}}",
+                            rf"w_{{{_symbol(name + '→out')}}}\,\delta_{{{out}}}\,\sigma'(z_{{{_symbol(name)}}})",
+                            rf"{_number(weight)} \cdot {_number(delta_out)} \cdot {_number(slope)}", deltas_hidden[-1]))
+    deltas = [deltas_hidden, [delta_out]]
+    bp3 = [rf"\frac{{\partial C}}{{\partial b_{{{_symbol(name)}}}}} = \delta_{{{_symbol(name)}}} = {_number(delta, bracket=False)}"
+           for layer, names in enumerate(NEURON_NAMES) for name, delta in zip(names, deltas[layer])]
+    inputs = [layer[0] for layer in shown]
     bp4 = [_aligned(rf"\frac{{\partial C}}{{\partial w_{{{_symbol(source + '→' + target)}}}}}",
                     (f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(source)}}}") + rf"\,\delta_{{{_symbol(target)}}}",
-                    rf"{_input(passed, layer, k)} \cdot {_number(gradients.deltas[layer][j], 4)}",
-                    gradients.weights[layer][j, k])
+                    rf"{inputs[layer][k]:g} \cdot {_number(deltas[layer][j])}" if layer == 0 else
+                    rf"{_number(inputs[layer][k])} \cdot {_number(deltas[layer][j])}",
+                    _shown(inputs[layer][k] * deltas[layer][j]))
            for layer, targets in enumerate(NEURON_NAMES) for j, target in enumerate(targets)
            for k, source in enumerate(sources[layer])]
     return {"BP1": bp1, "BP2": bp2, "BP3": bp3, "BP4": bp4}

@@ -98,6 +98,16 @@ def mse_gradient(m, b, x, y):
     return float(-2 * np.mean(x * residual)), float(-2 * np.mean(residual))
 
 
+def divergence_rate(x):
+    """The learning rate above which full-batch gradient descent on a line's MSE diverges: 2/λ,
+    with λ the largest eigenvalue of the MSE's Hessian (its steepest curvature), which for
+    y ≈ m·x + b is (2/n)·[[Σx², Σx], [Σx, n]] whatever y is. Each step multiplies the distance to
+    the best line along that direction by (1 − η·λ); beyond 2/λ that factor is below −1."""
+    x = np.asarray(x, dtype=float)
+    hessian = 2 / len(x) * np.array([[x @ x, x.sum()], [x.sum(), len(x)]])
+    return float(2 / np.linalg.eigvalsh(hessian).max())
+
+
 def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
     """Fit y ≈ m·x + b by gradient descent on the MSE, from start = (m, b).
 

@@ -91,7 +91,9 @@ def _saliency(image, why):
 
 def _neighbours(ready, dataset, why):
     st.markdown("The training digits that the network's last hidden layer finds most like this one. When "
-                "the network is wrong, these show what it confused the digit with.")
+                "the network is wrong, these show what it confused the digit with. The network itself keeps no "
+                "training digits, only the weights it learnt from them: these were found afterwards, by comparing "
+                "that layer's numbers for your digit with its numbers for every training digit.")
     for column, index, distance in zip(st.columns(len(why.neighbours)), why.neighbours, why.distances):
         column.image(digit_charts.enlarge(dataset.x_train[index] / 255, 84),
                      caption=f"a {dataset.y_train[index]} (distance {distance:.2f})",

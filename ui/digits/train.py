@@ -7,9 +7,10 @@ from core.charts import digits as digit_charts
 from core.digits import model as mnist_model
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
-from ui.page import as_table
+from ui.page import as_table, classroom
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
+CHART_HEIGHT, CLASSROOM_CHART_HEIGHT = 260, 340  # a learning curve's plot area, in pixels
 
 
 def data_section(dataset):
@@ -124,9 +125,14 @@ def learning_curves(ready):
     else:
         st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
                    f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
-    _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure), width="stretch"))
+    height = CLASSROOM_CHART_HEIGHT if classroom() else CHART_HEIGHT
+    _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure, height),
+                                                     width="stretch"))
     as_table(pd.DataFrame({"epoch": range(1, len(history["loss"]) + 1),
                            **{name.replace("val_", "validation ").replace("_", " "): history[name]
                               for name in ("loss", "val_loss", "accuracy", "val_accuracy")}}))
     st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
-               "validation accuracy stops, the network has started memorising instead of learning.")
+               "validation accuracy stops, the network has started memorising instead of learning. Validation "
+               "can look better than training: the training figures are averaged over each epoch while the network "
+               "is still learning (for the convolutional network, on randomly shifted and turned digits), the "
+               "validation figures are measured on plain digits at the epoch's end.")
