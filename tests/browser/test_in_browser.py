@@ -43,10 +43,10 @@ def test_switching_both_france_inputs_on_says_go(page, server):
     page.goto(f"{server}/perceptron")
     settle(page)
     assert metric_value(page, "Decision") == "stay (0)"
-    page.get_by_text("x1: the ticket costs less than $1,000").first.click()  # the control, not its help line
+    page.locator("label", has_text="x1: the ticket costs less than $1,000").click()  # the control, not its help line
     settle(page)
     assert metric_value(page, "Decision") == "stay (0)"  # 4 − 4 = 0 is not > 0
-    page.get_by_text("x2: my partner can come").first.click()
+    page.locator("label", has_text="x2: my partner can come").click()
     settle(page)
     assert metric_value(page, "Decision") == "go (1)"
 
@@ -105,7 +105,7 @@ def test_a_shared_link_opens_the_same_view_and_the_url_follows_the_controls(page
     settle(page)
     assert metric_value(page, "Decision") == "go (1)"
     assert "3.50" in page.locator("[data-testid=stSlider]", has_text="Threshold").inner_text()
-    page.get_by_text("x2: my partner can come").first.click()
+    page.locator("label", has_text="x2: my partner can come").click()
     settle(page)
     assert "x2=true" not in page.url and "x1=true" in page.url  # back to its default: dropped
     page.get_by_text("Share this view").click()
