@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import backprop as charts
-from core.lessons import backprop
+from core.lessons import backprop, backprop_formulas
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, State
 
@@ -154,17 +154,17 @@ with training:
                "one (also blue and orange); the thicker the line, the larger the number on it.")
 if phase:
     st.subheader("Forward pass: from the inputs to the cost", divider="gray")
-    *hidden, output = backprop.forward_equations(network, passed)
+    *hidden, output = backprop_formulas.forward_equations(network, passed)
     _latex_in_columns([equation for _, equation in hidden])
     st.latex(output[1])
-    st.latex(backprop.cost_equation(network, passed, y))
+    st.latex(backprop_formulas.cost_equation(network, passed, y))
 if phase == 2:
     st.subheader("Backward pass: from the cost to every slope", divider="gray")
     biggest = backprop.parameter_names()[int(np.argmax(np.abs(gradients.flat())))]
     if BIGGEST.ask("Which weight or bias will the next update change most?", tuple(backprop.parameter_names()),
                    biggest, (start, len(networks), example)):
         BIGGEST.verdict()
-        for name, lines in backprop.backward_equations(network, passed, gradients, y).items():
+        for name, lines in backprop_formulas.backward_equations(network, passed, gradients, y).items():
             st.markdown(WORDS[name])
             _latex_in_columns(lines)
         _gradient_table(network, gradients, x, y, rate)

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from core.lessons import backprop, perceptron
+from core.lessons import backprop, backprop_formulas, perceptron
 from tests.conftest import metric
 
 BIG = (784, 30, 10)
@@ -112,11 +112,11 @@ def test_the_equations_show_the_numbers_that_were_computed():
     x, y = backprop.FRANCE["cheap ticket, partner comes: go"]
     passed = backprop.forward(network, x)
     gradients = backprop.backward(network, passed, y)
-    close = 2 * 10 ** -backprop.DECIMALS  # each is worked out from the rounded numbers shown beside it
-    for (neuron, text), z, a in zip(backprop.forward_equations(network, passed),
+    close = 2 * 10 ** -backprop_formulas.DECIMALS  # each is worked out from the rounded numbers shown beside it
+    for (neuron, text), z, a in zip(backprop_formulas.forward_equations(network, passed),
                                     np.concatenate(passed.zs), np.concatenate(passed.activations[1:])):
         assert abs(_result(text, "\\sigma(") - z) < close and abs(_result(text, ") = ") - a) < close, neuron
-    equations = backprop.backward_equations(network, passed, gradients, y)
+    equations = backprop_formulas.backward_equations(network, passed, gradients, y)
     assert [len(equations[name]) for name in ("BP1", "BP2", "BP3", "BP4")] == [1, 2, 3, 6]
     assert abs(_result(equations["BP1"][0], "= ") - gradients.deltas[-1][0]) < close
     for line, slope in zip(equations["BP4"], np.concatenate([w.ravel() for w in gradients.weights])):

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from core.lessons import backprop, descent, neuron, perceptron, regression
+from core.lessons import backprop, backprop_formulas, descent, neuron, perceptron, regression
 
 START = backprop.Network.from_flat(backprop.SIZES, (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2))
 
@@ -131,19 +131,19 @@ def test_every_formula_on_the_backpropagation_page_reproduces_its_result_from_th
     for network, x, y in _states():
         passed = backprop.forward(network, x)
         gradients = backprop.backward(network, passed, y)
-        formulas = [latex for _, latex in backprop.forward_equations(network, passed)]
-        formulas.append(backprop.cost_equation(network, passed, y))
-        formulas += [latex for lines in backprop.backward_equations(network, passed, gradients, y).values()
+        formulas = [latex for _, latex in backprop_formulas.forward_equations(network, passed)]
+        formulas.append(backprop_formulas.cost_equation(network, passed, y))
+        formulas += [latex for lines in backprop_formulas.backward_equations(network, passed, gradients, y).values()
                      for latex in lines]
         for latex in formulas:
             for numbers, shown in _worked_lines(latex):
-                assert round(_evaluate(numbers), backprop.DECIMALS) == pytest.approx(shown, abs=1e-12), latex
+                assert round(_evaluate(numbers), backprop_formulas.DECIMALS) == pytest.approx(shown, abs=1e-12), latex
                 checked += 1
         # and the shown slopes are the network's, to the last digit shown give or take one
         shown_slopes = [float(re.findall(NUMBER, line)[-1].strip("()"))
-                        for line in backprop.backward_equations(network, passed, gradients, y)["BP3"]]
+                        for line in backprop_formulas.backward_equations(network, passed, gradients, y)["BP3"]]
         true = [gradients.deltas[layer][j] for layer in range(2) for j in range(len(gradients.deltas[layer]))]
-        assert np.allclose(shown_slopes, true, atol=2 * 10 ** -backprop.DECIMALS)
+        assert np.allclose(shown_slopes, true, atol=2 * 10 ** -backprop_formulas.DECIMALS)
     assert checked > 60
 
 
