@@ -10,7 +10,7 @@ from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
-CHART_HEIGHT, CLASSROOM_CHART_HEIGHT = 260, 340  # a learning curve's plot area, in pixels
+CHART_HEIGHT, CLASSROOM_CHART_HEIGHT = 380, 500  # a learning curve in pixels, its legend and axes included
 
 
 def data_section(dataset):
