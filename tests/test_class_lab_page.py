@@ -104,6 +104,7 @@ def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(enviro
     assert next(button for button in app.button if button.label == "Add to our set").disabled
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_room_uses_it(lab_env, open_page):
     from core.background import JOBS
 

@@ -281,6 +281,7 @@ def test_teaching_says_why_it_cannot_start_before_it_is_pressed(lab_env, open_pa
     assert any("at least two drawings of some digit" in caption.value for caption in teacher.caption)
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     from core.background import JOBS
     from core.lab import store

@@ -39,6 +39,7 @@ def wait_for_training(data):
     return job
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_first_visit_trains_with_progress_then_shows_the_results(environment, tmp_path, open_page):
     data = environment(tmp_path / "models")
     app = open_page(PAGE, timeout=90)
@@ -99,6 +100,7 @@ def test_settings_out_of_bounds_are_refused_on_the_page(environment, trained_cac
     assert not app.exception
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_corrupt_saved_model_is_discarded_and_retrained(environment, tmp_path, trained_cache, open_page):
     import shutil
 
@@ -114,6 +116,7 @@ def test_corrupt_saved_model_is_discarded_and_retrained(environment, tmp_path, t
     assert metric(app, "Test accuracy").endswith("%")
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_unwritable_model_folder_keeps_the_model_in_a_scratch_folder(environment, tmp_path, open_page):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

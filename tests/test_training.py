@@ -7,6 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from core import background
 from core.digits import data as mnist_data, model as mnist_model, training
 from core.digits.store import ModelStore
@@ -19,6 +21,7 @@ def submit(jobs, config, data, directory, scratch):
                        directory=str(directory), scratch=str(scratch))
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_one_job_per_network_trains_in_a_worker_and_saves_it(tmp_path, tiny_mnist, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
     data, config = mnist_data.load(), QUICK["dense"]
@@ -33,6 +36,7 @@ def test_one_job_per_network_trains_in_a_worker_and_saves_it(tmp_path, tiny_mnis
     assert metadata["evaluation"]["n_test"] == len(data.y_test) and metadata["data_source"] == data.source
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_a_read_only_model_folder_has_the_network_saved_in_the_scratch_folder(tmp_path, tiny_mnist, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
     data, config = mnist_data.load(), QUICK["dense"]
@@ -45,6 +49,7 @@ def test_a_read_only_model_folder_has_the_network_saved_in_the_scratch_folder(tm
     assert ModelStore(tmp_path / "scratch").load(config.key(data.data_id)) is not None
 
 
+@pytest.mark.slow  # trains a network in a worker process
 def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(trained_default, tiny_mnist,
                                                                             tmp_path, monkeypatch):
     from filelock import FileLock

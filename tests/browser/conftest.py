@@ -10,6 +10,13 @@ import pytest
 from harness.browser import LAUNCH_ARGS, find_browser, running_app
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow (pytest.ini: `pytest -m "not slow"` leaves them out)."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def browser():
     try:
