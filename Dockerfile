@@ -17,10 +17,10 @@ COPY models models
 
 USER explorer
 ENV NN_EXPLORER_CACHE=/home/explorer/models
-# Downloads MNIST through Keras into the image (about 11 MB), for its test digits and for networks
+# Downloads MNIST into the image (about 11 MB, from where Keras downloads it), for its test digits and for networks
 # trained with other settings. To have the other presets ready too, add:
 #   RUN python -m core.digits.pretrain --presets nielsen dense
-RUN python -c "from core.digits.data import from_keras; from_keras()"
+RUN python -c "from core.digits.data import from_download; from_download()"
 
 # Fewer malloc arenas for the server's many threads: measured with 30 sessions, peak memory
 # 881 MB instead of 933 MB.

@@ -17,8 +17,8 @@ import sys
 import time
 
 
-from bench.mnist import canvas_like
-from core.digits import data as mnist_data, explain, model as mnist_model, preprocess
+from bench.mnist import canvas_like, keras_example_epoch_seconds
+from core.digits import config as mnist_config, data as mnist_data, explain, preprocess
 from core.charts import digits as mnist_charts
 from core.digits.store import ModelStore
 from core.digits.training import train_and_save
@@ -36,10 +36,10 @@ FINISH_PROBE = """() => {
 }"""
 
 
-def all_views(explainer, index, drawing, data):
+def all_views(network, index, drawing, data):
     """Everything the page computes and draws for one drawing (pictures included)."""
     steps = preprocess.mnist_steps(drawing)
-    why = explain.explain_digit(explainer, index, steps.final)
+    why = explain.explain_digit(network, index, steps.final)
     pictures = [mnist_charts.with_box(steps.ink, steps.box), mnist_charts.enlarge(steps.boxed, 140),
                 mnist_charts.with_centre(steps.placed), mnist_charts.with_centre(steps.final),
                 mnist_charts.enlarge(steps.final), mnist_charts.saliency_overlay(steps.final, why.saliency)]
@@ -49,13 +49,13 @@ def all_views(explainer, index, drawing, data):
     return pictures
 
 
-def core_ms(explainer, index, data, repeats=40):
+def core_ms(network, index, data, repeats=40):
     drawings = [canvas_like(data.x_test[i]) for i in range(20)]
-    all_views(explainer, index, drawings[0], data)  # warm up, as the page does when it loads the model
+    all_views(network, index, drawings[0], data)  # warm up, as the page does when it loads the model
     times = []
     for number in range(repeats):
         started = time.perf_counter()
-        all_views(explainer, index, drawings[number % len(drawings)], data)
+        all_views(network, index, drawings[number % len(drawings)], data)
         times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -89,12 +89,12 @@ def browser_ms(repeats):
 def main():
     data = mnist_data.load()
     store = ModelStore()
-    key = mnist_model.DEFAULT.key(data.data_id)
+    key = mnist_config.DEFAULT.key(data.data_id)
     if store.load(key) is None or store.load_arrays(key, explain.NEIGHBOURS) is None:
-        train_and_save(mnist_model.DEFAULT, data, store)
-    model, _ = store.load(key)
+        train_and_save(mnist_config.DEFAULT, data, store)
+    network, _ = store.load(key)  # served as the server serves it: ONNX Runtime and numpy
     index = explain.NeighbourIndex.from_arrays(store.load_arrays(key, explain.NEIGHBOURS))
-    core = core_ms(explain.Explainer(model), index, data)
+    core = core_ms(network, index, data)
     browser = browser_ms(int(sys.argv[1]) if len(sys.argv) > 1 else 12)
     to_start, to_done = [sent for sent, _ in browser], [shown for _, shown in browser]
     print(json.dumps({
@@ -105,7 +105,9 @@ def main():
         "browser_rerun_to_all_views_ms_p50": round(statistics.median(to_done), 1),
         "browser_rerun_to_all_views_ms_max": round(max(to_done), 1),
         "browser_mouse_up_to_all_views_ms_p50": round(statistics.median(a + b for a, b in browser), 1),
-        "browser_drawings": len(browser), "target_ms": 300,
+        "browser_drawings": len(browser), "target_core_ms": 100, "target_browser_ms": 150,
+        # these machines differ by about 3×: the figures are quoted beside this run's reference epoch
+        "keras_example_epoch_seconds": round(keras_example_epoch_seconds(data), 1),
     }))
 
 

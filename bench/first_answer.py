@@ -1,5 +1,6 @@
 """How soon a fresh clone, with no network and an empty model folder, answers on the handwriting
-page: from `streamlit run` (TensorFlow's import included) to the prediction for a random test digit.
+page: from `streamlit run` to the prediction for a random test digit (the server imports no TensorFlow:
+it serves the shipped network with ONNX Runtime).
 
     python -m bench.first_answer
 

@@ -44,7 +44,7 @@ def main(argv=None):
 
         model = keras.models.load_model(arguments.model, compile=False)
     else:
-        model, _ = shipped.load()
+        model, _ = shipped.load_keras()
     _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
     summary.pop("history")
     print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers 16-25 (one of each digit each)",

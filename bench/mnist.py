@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.digits import data as mnist_data, model as mnist_model, pendigits, preprocess, shipped
+from core.digits import data as mnist_data, model as mnist_model, pendigits, preprocess, serving, shipped
 
 
 def canvas_like(digit):
@@ -24,13 +24,14 @@ def canvas_like(digit):
     return np.dstack([big, big, big, np.full_like(big, 255)])
 
 
-def predict_latency_ms(model, data, repeats=300):
+def predict_latency_ms(network, data, repeats=300):
+    """Preparing a drawing and reading it, as the server does: `network` is a core.digits.network.Network."""
     drawings = [canvas_like(data.x_test[i]) for i in range(20)]
-    mnist_model.predict_one(model, preprocess.to_mnist(drawings[0]))  # warm up
+    network.predict_one(preprocess.to_mnist(drawings[0]))  # warm up
     times = []
     for i in range(repeats):
         started = time.perf_counter()
-        mnist_model.predict_one(model, preprocess.to_mnist(drawings[i % len(drawings)]))
+        network.predict_one(preprocess.to_mnist(drawings[i % len(drawings)]))
         times.append((time.perf_counter() - started) * 1000)
     return float(np.percentile(times, 50)), float(np.percentile(times, 95))
 
@@ -57,11 +58,12 @@ def bench(preset, data, reference_seconds):
     extra = shipped.pen_training_digits(pendigits.read()) if pen else None
     model, history = mnist_model.train(config, data, extra=extra)
     evaluation = mnist_model.evaluate(model, data)
-    p50, p95 = predict_latency_ms(model, data)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "model.keras"
         model.save(path)
-        size = path.stat().st_size
+        served = serving.write(model, Path(directory) / "model.onnx", Path(directory) / "model.weights.npz")
+        p50, p95 = predict_latency_ms(served, data)
+        size = sum(file.stat().st_size for file in Path(directory).iterdir())
     return {
         "preset": preset, "data_source": data.source, "n_train": int(len(data.x_train)),
         "n_pen_digits": 0 if extra is None else int(len(extra[0])),

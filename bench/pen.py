@@ -65,7 +65,7 @@ def network(arguments):
         return model, f"the default configuration, trained on MNIST now in {history['seconds']:.1f} s", ()
     from core.digits import shipped
 
-    loaded = shipped.load()
+    loaded = shipped.load_keras()
     if loaded is None:
         sys.exit("no shipped network: run `python -m core.digits.pretrain --export`, or pass --model or --train")
     return loaded[0], "the shipped default network", tuple(loaded[1]["pen"]["writers_learnt_from"])

@@ -2,7 +2,7 @@
 MNIST's test digits, and finds where the two differ."""
 import streamlit as st
 
-from core.digits import model as mnist_model
+from core.digits import config as mnist_config
 from core.lab import store
 from ui.digits import resources, train
 from ui.lab import ROOM, add_section, create_room, open_lab, refusal, room_links, teacher_key, unavailable
@@ -49,11 +49,11 @@ if missing:
 
 room_links(lab, code, teacher_key(lab, code) if lab is not None else None)
 dataset = resources.data()
-network = resources.model_for(mnist_model.DEFAULT, dataset)
+network = resources.model_for(mnist_config.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used
     st.info("The handwriting network is training first; the drawing pad appears when it is done.",
             icon=":material/hourglass_top:")
-    train.progress(network.job, mnist_model.DEFAULT.epochs)
+    train.progress(network.job, mnist_config.DEFAULT.epochs)
     lesson_footer(CONTROLS)
     st.stop()
 network = room_network(lab, code, network)

@@ -1,8 +1,10 @@
-"""Looking inside a network: activations, first-layer weights, saliency and nearest training
-digits, checked against independent references (layer arithmetic in numpy, finite differences,
-exact search), and the page's views for a real prediction."""
+"""Looking inside a network as the server serves it (core/digits/network.py): activations,
+first-layer weights, saliency and nearest training digits, checked against independent references
+(Keras's own layers, layer arithmetic in numpy, finite differences, exact search), and the page's
+views for a real prediction."""
 import dataclasses
 import tempfile
+from types import SimpleNamespace
 
 import keras
 import numpy as np
@@ -19,32 +21,41 @@ TABS = ["How the digit was prepared", "Activations", "What the first layer looks
 
 @pytest.fixture(scope="module")
 def networks(trained_default):
-    """The default convolutional network and a small Nielsen network, both trained on the small file."""
+    """The default convolutional network and a small Nielsen network, both trained on the small
+    file: each as Keras has it (`keras`) and as the server serves it (`served`)."""
     data = trained_default.data
-    conv, _ = ModelStore(trained_default.directory).load(mnist_model.DEFAULT.key(data.data_id))
+    found = {}
     nielsen = dataclasses.replace(mnist_model.PRESETS["nielsen"], epochs=2)
-    dense, _ = training.train_and_save(nielsen, data, ModelStore(tempfile.mkdtemp()))
-    return {"convolutional": conv, "dense": dense}, data
+    store = ModelStore(tempfile.mkdtemp())
+    training.train_and_save(nielsen, data, store)
+    for kind, (folder, key) in {"convolutional": (ModelStore(trained_default.directory), mnist_model.DEFAULT.key(data.data_id)),
+                                "dense": (store, nielsen.key(data.data_id))}.items():
+        found[kind] = SimpleNamespace(keras=folder.load_keras(key)[0], served=folder.load(key)[0])
+    return found, data
 
 
-def score(model, images, digit):
+def score(network, images, digit):
     """The output neuron's weighted sum z for one digit, computed by hand from the last hidden layer."""
-    explainer = explain.Explainer(model)
-    kernel, bias = (np.asarray(w, dtype=np.float64) for w in explainer.output_layer.get_weights())
-    return explainer.embeddings(images).astype(np.float64) @ kernel[:, digit] + bias[digit]
+    kernel, bias = network.weights[f"kernel_{len(network.plan) - 1}"], network.weights[f"bias_{len(network.plan) - 1}"]
+    return network.embeddings(images).astype(np.float64) @ kernel[:, digit] + bias[digit]
+
+
+def keras_hidden_layers(model):
+    return [layer for layer in model.layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))
+            and layer.name != "probabilities"]
 
 
 @pytest.mark.parametrize("kind", ["convolutional", "dense"])
 def test_activations_have_the_layers_shapes_and_are_finite(networks, kind):
     models, data = networks
     model = models[kind]
-    inside = explain.Explainer(model).look(data.x_test[0] / 255.0)
-    layers = explain.hidden_layers(model)
-    assert [name for name, _ in inside.activations] == [layer.name for layer in layers]
+    inside = model.served.look(data.x_test[0] / 255.0)
+    layers = keras_hidden_layers(model.keras)
+    assert len(inside.activations) == len(layers)
     for (_, values), layer in zip(inside.activations, layers):
         assert values.shape == tuple(layer.output.shape[1:]) and np.isfinite(values).all()
     assert inside.probabilities.shape == (10,) and np.isfinite(inside.embedding).all()
-    expected = mnist_model.predict_one(model, data.x_test[0] / 255.0)
+    expected = mnist_model.classify(model.keras, data.x_test[:1] / 255.0)[0]
     np.testing.assert_allclose(inside.probabilities, expected, rtol=1e-5, atol=1e-6)
 
 
@@ -52,16 +63,16 @@ def test_a_dense_layers_activations_are_its_weighted_sums_squashed(networks):
     models, data = networks
     model = models["dense"]
     image = data.x_test[1] / 255.0
-    kernel, bias = model.get_layer(explain.hidden_layers(model)[0].name).get_weights()
+    kernel, bias = keras_hidden_layers(model.keras)[0].get_weights()
     by_hand = 1 / (1 + np.exp(-(image.reshape(-1) @ kernel + bias)))  # the Nielsen preset is sigmoid
-    np.testing.assert_allclose(explain.Explainer(model).look(image).activations[0][1], by_hand, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(model.served.look(image).activations[0][1], by_hand, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["convolutional", "dense"])
 def test_first_layer_pictures_are_its_weights(networks, kind):
     model = networks[0][kind]
-    pictures = explain.first_layer_pictures(model)
-    kernel = explain.hidden_layers(model)[0].get_weights()[0]
+    pictures = model.served.first_layer_pictures()
+    kernel = keras_hidden_layers(model.keras)[0].get_weights()[0]
     if kind == "dense":
         assert pictures.shape == (kernel.shape[1], 28, 28)
         np.testing.assert_array_equal(pictures[3].reshape(-1), kernel[:, 3])
@@ -75,10 +86,10 @@ def test_saliency_adds_up_to_the_scores_change_along_the_ink(networks, kind):
     # Σ gradient × input is the derivative of the score along the image itself: d/dt z(x + t·x)
     # at t = 0, measured here by finite differences on the network's own forward pass.
     models, data = networks
-    model = models[kind]
+    model = models[kind].served
     image = (data.x_test[2] / 255.0).astype(np.float32)
-    digit = int(np.argmax(mnist_model.predict_one(model, image)))
-    saliency = explain.Explainer(model).saliency(image, digit)
+    digit = int(np.argmax(model.predict_one(image)))
+    saliency = model.saliency(image, digit)
     assert saliency.shape == (28, 28) and np.isfinite(saliency).all()
     step = 1e-3
     change = score(model, np.stack([image * (1 + step), image * (1 - step)]), digit)
@@ -87,10 +98,10 @@ def test_saliency_adds_up_to_the_scores_change_along_the_ink(networks, kind):
 
 def test_saliency_per_pixel_matches_finite_differences_on_a_smooth_network(networks):
     models, data = networks
-    model = models["dense"]  # sigmoid throughout: smooth, so a small step is accurate
+    model = models["dense"].served  # sigmoid throughout: smooth, so a small step is accurate
     image = (data.x_test[2] / 255.0).astype(np.float32)
-    digit = int(np.argmax(mnist_model.predict_one(model, image)))
-    saliency = explain.Explainer(model).saliency(image, digit)
+    digit = int(np.argmax(model.predict_one(image)))
+    saliency = model.saliency(image, digit)
     step = 1e-2
     for row, column in np.argwhere(image > 0.5)[::15][:8]:
         up, down = image.copy(), image.copy()
@@ -102,11 +113,11 @@ def test_saliency_per_pixel_matches_finite_differences_on_a_smooth_network(netwo
 
 def test_the_saliency_of_a_digit_on_an_empty_image_stays_on_the_digit(networks):
     models, data = networks
-    model = models["convolutional"]
+    model = models["convolutional"].served
     field = np.zeros((28, 28), dtype=np.float32)
     small = preprocess.naive_resize(data.x_test[3])  # the digit shrunk to 14 × 14, pasted top-left
     field[2:16, 3:17] = np.asarray(keras.ops.image.resize(small[None, ..., None], (14, 14)))[0, :, :, 0]
-    saliency = explain.Explainer(model).saliency(field, int(np.argmax(mnist_model.predict_one(model, field))))
+    saliency = model.saliency(field, int(np.argmax(model.predict_one(field))))
     ink = field > 0
     assert np.abs(saliency[ink]).sum() > 0
     assert np.abs(saliency[~ink]).sum() == 0
@@ -115,7 +126,7 @@ def test_the_saliency_of_a_digit_on_an_empty_image_stays_on_the_digit(networks):
 @pytest.mark.parametrize("kind", ["convolutional", "dense"])
 def test_a_training_digits_nearest_neighbour_is_itself(networks, kind):
     models, data = networks
-    explainer = explain.Explainer(models[kind])
+    explainer = models[kind].served
     embeddings = explainer.embeddings(data.x_train)
     index = explain.NeighbourIndex.build(embeddings)
     assert 0 < index.variance_kept <= 1 + 1e-6
@@ -127,14 +138,14 @@ def test_a_training_digits_nearest_neighbour_is_itself(networks, kind):
 
 def test_a_small_layer_is_searched_exactly_and_a_large_one_through_pca(networks):
     models, data = networks
-    small = explain.Explainer(models["dense"]).embeddings(data.x_train[:300])
+    small = models["dense"].served.embeddings(data.x_train[:300])
     exact = explain.NeighbourIndex.build(small)
     query = small[7] + 0.01
     nearest, distances = exact.nearest(query, 4)
     brute = np.argsort(np.linalg.norm(small - query, axis=1))[:4]
     assert exact.variance_kept == 1.0 and list(nearest) == list(brute)
     np.testing.assert_allclose(distances, np.sort(np.linalg.norm(small - query, axis=1))[:4], rtol=1e-4)
-    large = explain.Explainer(models["convolutional"]).embeddings(data.x_train[:300])
+    large = models["convolutional"].served.embeddings(data.x_train[:300])
     projected = explain.NeighbourIndex.build(large)
     assert large.shape[1] > explain.MAX_EMBEDDING_DIMENSIONS
     assert projected.projected.shape == (300, explain.MAX_EMBEDDING_DIMENSIONS) and projected.variance_kept < 1
@@ -142,7 +153,7 @@ def test_a_small_layer_is_searched_exactly_and_a_large_one_through_pca(networks)
 
 def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(networks, tmp_path):
     models, data = networks
-    index = explain.neighbour_index(models["dense"], data.x_train[:200])
+    index = explain.neighbour_index(models["dense"].served.embeddings, data.x_train[:200])
     store = ModelStore(tmp_path)
     assert store.save_arrays("k", explain.NEIGHBOURS, index.arrays())
     loaded = explain.NeighbourIndex.from_arrays(store.load_arrays("k", explain.NEIGHBOURS))
@@ -155,8 +166,8 @@ def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(netwo
 @pytest.mark.parametrize("damage", ["missing arrays", "wrong width", "wrong count"])
 def test_a_saved_index_of_the_wrong_shape_is_rebuilt(networks, tmp_path, damage):
     models, data = networks
-    images, store = data.x_train[:200], ModelStore(tmp_path)
-    good = explain.saved_neighbour_index(store, "k", models["dense"], images)
+    images, store, dense = data.x_train[:200], ModelStore(tmp_path), models["dense"].served
+    good = explain.saved_neighbour_index(store, "k", dense.embeddings, dense.embedding_width, images)
     arrays = good.arrays()
     if damage == "missing arrays":
         del arrays["components"]
@@ -165,11 +176,10 @@ def test_a_saved_index_of_the_wrong_shape_is_rebuilt(networks, tmp_path, damage)
     else:
         arrays["projected"] = arrays["projected"][:-5]
     store.save_arrays("k", explain.NEIGHBOURS, arrays)
-    rebuilt = explain.saved_neighbour_index(store, "k", models["dense"], images)
+    rebuilt = explain.saved_neighbour_index(store, "k", dense.embeddings, dense.embedding_width, images)
     np.testing.assert_array_equal(rebuilt.projected, good.projected)
-    assert explain.NeighbourIndex.fits(store.load_arrays("k", explain.NEIGHBOURS),
-                                       explain.embedding_width(models["dense"]), len(images))
-    rebuilt.nearest(explain.Explainer(models["dense"]).embeddings(images[:1])[0])  # and it answers
+    assert explain.NeighbourIndex.fits(store.load_arrays("k", explain.NEIGHBOURS), dense.embedding_width, len(images))
+    rebuilt.nearest(dense.embeddings(images[:1])[0])  # and it answers
 
 
 def test_training_saves_the_neighbour_index_with_the_model(trained_default):
@@ -195,32 +205,19 @@ def test_the_views_render_for_a_random_test_digit(environment, trained_default, 
 
 def test_the_straight_resize_toggle_feeds_the_network_the_straight_resize(environment, trained_default, open_page):
     data = environment(trained_default.directory)
-    model = ModelStore(trained_default.directory).load(mnist_model.DEFAULT.key(data.data_id))[0]
+    model = ModelStore(trained_default.directory).load_keras(mnist_model.DEFAULT.key(data.data_id))[0]
     drawing = drawing_of(data.x_test[5])
     pixels = np.asarray(drawing)
     app = open_page(PAGE, timeout=90)
     app.session_state["canvas_0"] = canvas_state(drawing)
     app.run()
-    recipe = mnist_model.predict_one(model, preprocess.to_mnist(pixels))
+    recipe = mnist_model.classify(model, preprocess.to_mnist(pixels)[None])[0]  # Keras: the served network must agree
     assert metric(app, "Confidence") == f"{recipe.max():.1%}"
     app.toggle(key="straight").set_value(True).run()
-    straight = mnist_model.predict_one(model, preprocess.naive_resize(pixels))
+    straight = mnist_model.classify(model, preprocess.naive_resize(pixels)[None])[0]
     assert metric(app, "Prediction") == str(int(np.argmax(straight)))
     assert metric(app, "Confidence") == f"{straight.max():.1%}"
     assert not np.allclose(recipe, straight)
-
-
-def test_page_runs_keep_kerass_state_and_tensorflows_kernels(environment, trained_default, open_page):
-    # Streamlit would call keras.backend.clear_session() after every run, emptying TensorFlow's
-    # kernel cache; every page's header turns that off (see ui/server.py).
-    from keras.src.backend.common import global_state
-
-    environment(trained_default.directory)
-    app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
-    tracker = global_state.GLOBAL_STATE_TRACKER
-    next(b for b in app.button if "random test digit" in b.label).click().run()
-    assert not app.exception
-    assert global_state.GLOBAL_STATE_TRACKER is tracker
 
 
 def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(networks, environment, open_page,

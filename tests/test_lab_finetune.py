@@ -32,7 +32,7 @@ def test_fine_tuning_teaches_a_synthetic_class_and_leaves_the_original_alone(tra
     from core.digits.model import DEFAULT
     from core.digits.store import ModelStore
 
-    model = ModelStore(trained_default.directory).load(DEFAULT.key(trained_default.data.data_id))[0]
+    model = ModelStore(trained_default.directory).load_keras(DEFAULT.key(trained_default.data.data_id))[0]
     weights = [w.copy() for w in model.get_weights()]
     sample = mnist_data.from_sample()  # digits beyond the small training file: new to the network
     x_class, y_class = thick_and_shifted(sample.x_train[1000:1300]), sample.y_train[1000:1300]

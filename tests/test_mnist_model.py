@@ -52,15 +52,6 @@ def test_trained_network_beats_chance_on_unseen_digits(data, trained):
         assert mistake["true"] == int(data.y_test[mistake["index"]]) != mistake["predicted"]
 
 
-def test_predict_one_matches_the_batch_prediction(data, trained):
-    model = trained[0]
-    image = data.x_test[0] / 255.0
-    single = mnist_model.predict_one(model, image)
-    batch = model.predict(mnist_model.to_inputs(data.x_test[:1]), verbose=0)[0]
-    assert single.shape == (10,) and single.sum() == pytest.approx(1.0, abs=1e-5)
-    assert single == pytest.approx(batch, abs=1e-6)
-
-
 @pytest.mark.parametrize("change, message", [
     ({"epochs": 0}, "epochs"), ({"learning_rate": 100.0}, "learning_rate"),
     ({"hidden": ()}, "1 to 3 blocks"), ({"hidden": (0, 8)}, "1 to 512 units"), ({"hidden": (8, 8, 8, 8)}, "1 to 3 blocks"),
@@ -89,25 +80,42 @@ def test_cache_key_depends_on_config_and_data():
     assert config.key("a") != dataclasses.replace(config, epochs=3).key("a")
 
 
+def card(model, history, data):
+    return {"history": history, "evaluation": mnist_model.evaluate(model, data), "n_train": len(data.x_train),
+            "data_source": data.source}
+
+
 def test_saved_model_loads_with_the_same_predictions(tmp_path, data, trained):
     model, history = trained
     store = ModelStore(tmp_path)
-    assert store.save("k", model, {"history": history, "evaluation": mnist_model.evaluate(model, data),
-                                   "n_train": len(data.x_train), "data_source": data.source})
-    loaded, metadata = store.load("k")
+    assert store.save("k", model, card(model, history, data))
+    loaded, metadata = store.load("k")  # the network as the server serves it, through ONNX Runtime
     assert metadata["history"]["loss"] == history["loss"]
-    assert np.allclose(mnist_model.predict_one(loaded, data.x_test[3] / 255.0),
-                       mnist_model.predict_one(model, data.x_test[3] / 255.0), atol=1e-6)
+    np.testing.assert_allclose(loaded.classify(data.x_test[:50]), mnist_model.classify(model, data.x_test[:50]),
+                               atol=1e-6)
+    assert set(metadata["files"]) == {"format", "keras", "onnx", "weights"}
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
 
-def test_truncated_model_file_is_discarded(tmp_path, trained):
+def test_truncated_model_file_is_discarded(tmp_path, data, trained):
     store = ModelStore(tmp_path)
-    store.save("k", trained[0], {})
+    store.save("k", trained[0], card(*trained, data))
     model_path, meta_path = store.paths("k")
+    assert store.load_keras("k") is not None
     model_path.write_bytes(model_path.read_bytes()[:1000])
-    assert store.load("k") is None
+    assert store.load_keras("k") is None
     assert not model_path.exists() and not meta_path.exists()
+
+
+def test_a_model_file_that_is_not_the_one_its_card_names_is_discarded_by_the_server(tmp_path, trained_default):
+    import shutil
+
+    shutil.copytree(trained_default.directory, tmp_path / "models")
+    store = ModelStore(tmp_path / "models")
+    key = mnist_model.DEFAULT.key(trained_default.data.data_id)
+    model_path = store.paths(key)[0]
+    model_path.write_bytes(model_path.read_bytes()[:-10])
+    assert store.load(key) is None and not any(path.exists() for path in store.files_of(key))
 
 
 def test_unwritable_directory_is_detected_and_nothing_is_written(tmp_path, trained):

@@ -61,8 +61,8 @@ def test_a_drawing_gets_the_networks_prediction(environment, trained_cache, open
     app.session_state["canvas_0"] = canvas_state(drawing)
     app.run()
     assert not app.exception
-    model = ModelStore(trained_cache).load(mnist_model.DEFAULT.key(data.data_id))[0]
-    expected = mnist_model.predict_one(model, preprocess.to_mnist(np.asarray(drawing)))
+    model = ModelStore(trained_cache).load_keras(mnist_model.DEFAULT.key(data.data_id))[0]
+    expected = mnist_model.classify(model, preprocess.to_mnist(np.asarray(drawing))[None])[0]  # Keras's own reading
     assert metric(app, "Prediction") == str(int(np.argmax(expected)))
     assert metric(app, "Confidence") == f"{expected.max():.1%}"
 

@@ -34,24 +34,34 @@ def test_the_shipped_network_is_todays_default_small_and_unchanged():
     card = json.loads(card_path.read_text())
     assert shipped.problem(shipped.DIRECTORY) is None
     assert card["sha256"] == hashlib.sha256(network.read_bytes()).hexdigest()
-    assert card["bytes"] == network.stat().st_size <= 2 * 1024 * 1024
+    files = [network, *shipped.serving_paths(shipped.DIRECTORY)]
+    assert card["bytes"] == sum(path.stat().st_size for path in files) <= 2 * 1024 * 1024
     assert mnist_model.Config(**{**card["config"], "hidden": tuple(card["config"]["hidden"])}) == mnist_model.DEFAULT
-    model, metadata = shipped.load(shipped.DIRECTORY)
-    assert model.output_shape == (None, 10) and metadata == card
+    served, metadata = shipped.load(shipped.DIRECTORY)
+    assert served.predict_one(full_or_sample().x_test[0]).shape == (10,) and metadata == card
+    model, _ = shipped.load_keras(shipped.DIRECTORY)
+    assert model.output_shape == (None, 10)
+
+
+def full_or_sample():
+    path = os.environ.get("MNIST_NPZ")
+    return mnist_data.from_npz(path) if path and os.path.exists(path) else mnist_data.from_sample()
 
 
 def test_it_scores_its_recorded_accuracy_on_mnists_test_digits():
     data = full_mnist()
-    model, card = shipped.load(shipped.DIRECTORY)
+    served, card = shipped.load(shipped.DIRECTORY)  # as the server serves it: ONNX Runtime
     assert card["mnist_data_id"] == data.data_id and shipped.judged_on(card, data)
-    evaluation = mnist_model.evaluate(model, data)
+    from core.digits import scoring
+
+    evaluation = scoring.evaluation(served.classify(data.x_test), data.y_test)
     assert abs(evaluation["accuracy"] - card["evaluation"]["accuracy"]) <= 2 / 10_000  # CPU rounding, at most 2 digits
     assert evaluation["accuracy"] >= 0.993
 
 
 @pytest.mark.parametrize("damage", ["a changed byte", "other settings", "no card"])
 def test_a_damaged_or_outdated_copy_is_not_used(tmp_path, damage):
-    for path in shipped.paths(shipped.DIRECTORY):
+    for path in (*shipped.paths(shipped.DIRECTORY), *shipped.serving_paths(shipped.DIRECTORY)):
         shutil.copy(path, tmp_path / path.name)
     network, card_path = shipped.paths(tmp_path)
     if damage == "a changed byte":

@@ -70,7 +70,7 @@ def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(train
     status = job.wait(300)
     server.close()
     assert (status.state, status.result) == ("done", str(folder))
-    _, saved = ModelStore(folder).load(key)
+    _, saved = ModelStore(folder).load(key)  # served as it is, not trained again
     assert saved["history"] == json.loads(next(Path(trained_default.directory).glob(f"{key}.json")).read_text())[
         "history"]  # the orphan's network, not one trained again
     assert not status.history  # this job never trained
@@ -84,20 +84,26 @@ def touch(path, size, age=0):
 
 def test_the_model_folder_keeps_to_its_budget_least_recently_used_first(tmp_path):
     for number, key in enumerate(["preset", "old", "middle", "new"]):
-        touch(tmp_path / f"{key}.keras", 1000)
+        touch(tmp_path / f"{key}.keras", 400)
+        touch(tmp_path / f"{key}.onnx", 300)  # the files the server serves it from count too
+        touch(tmp_path / f"{key}.weights.npz", 300)
         touch(tmp_path / f"{key}.json", 10, age=400 - 100 * number)
     touch(tmp_path / ".old.abc.keras", 0, age=7200)  # a trainer killed while saving
     touch(tmp_path / ".new.def.keras", 5, age=10)  # being written right now
     touch(tmp_path / "gone.neighbours.npz", 500, age=7200)  # its model was deleted
+    touch(tmp_path / "gone.onnx", 500, age=7200)
     store = ModelStore(tmp_path)
     assert store.enforce_budget(budget_bytes=2100, keep={"preset"}) == ["old", "middle"]
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        ".new.def.keras", "new.json", "new.keras", "preset.json", "preset.keras"]
+        ".new.def.keras", "new.json", "new.keras", "new.onnx", "new.weights.npz",
+        "preset.json", "preset.keras", "preset.onnx", "preset.weights.npz"]
 
 
 def test_the_budget_counts_only_models_and_never_deletes_a_rooms_network(tmp_path):
     for number, key in enumerate(["room-K7QM3X-abc", "old", "new"]):
-        touch(tmp_path / f"{key}.keras", 1000)
+        touch(tmp_path / f"{key}.keras", 400)
+        touch(tmp_path / f"{key}.onnx", 300)
+        touch(tmp_path / f"{key}.weights.npz", 300)
         touch(tmp_path / f"{key}.json", 10, age=400 - 100 * number)
     touch(tmp_path / "class-lab.sqlite", 3_000_000)  # the class lab's drawings: not a model, not counted
     store = ModelStore(tmp_path)

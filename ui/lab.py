@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from core.digits import model as mnist_model, preprocess
+from core.digits import preprocess
 from core.digits.store import ModelStore
 from core.lab import store
 from ui.digits import predict, resources
@@ -179,7 +179,7 @@ def add_section(lab, code, network):
         if digit.steps is None:
             st.info("Draw a digit to see what the network reads.", icon=":material/draw:")
             return
-        probabilities = mnist_model.predict_one(network.model, digit.image)
+        probabilities = network.network.predict_one(digit.image)
         read = int(np.argmax(probabilities))
         st.metric("Prediction", str(read), help="What the network makes of your drawing.")
         st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")

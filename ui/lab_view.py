@@ -47,7 +47,7 @@ _LATEST, _LATEST_LOCK = {}, threading.Lock()  # (room, network) → (time, versi
 MAX_ROOMS_IN_MEMORY = 64
 
 
-def current_view(lab, code, network_key, model):
+def current_view(lab, code, network_key, network):
     """The room's LabView, at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
     many sessions, gets the last one without asking the database; after it, the room's version is
     read and the view built again only if it changed. With 30 students adding, a room's view is
@@ -58,7 +58,7 @@ def current_view(lab, code, network_key, model):
     if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS:
         return shown[2]
     version = lab.version(code)
-    view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, model)
+    view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, network)
     with _LATEST_LOCK:
         _LATEST[(code, network_key)] = (now, version, view)
         while len(_LATEST) > MAX_ROOMS_IN_MEMORY:
@@ -83,11 +83,11 @@ def _teacher_change(action):
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _lab_view(code, version, network_key, _lab, _model):
+def _lab_view(code, version, network_key, _lab, _network):
     """The room's drawings, the network's reading of them and the view's parts, read again only
     when the room changes (`version`)."""
     drawings = _lab.drawings(code)
-    reading = measure.read(_model, drawings)
+    reading = measure.read(_network, drawings)
     gallery = []
     for index in reading.misread[:GALLERY]:
         meant, read = int(drawings.labels[index]), int(reading.predicted[index])
@@ -192,7 +192,7 @@ def lab_view(lab, code, network, dataset):
     def view():
         st.subheader("Our lab")
         try:
-            view = current_view(lab, code, network.key, network.model)
+            view = current_view(lab, code, network.key, network.network)
         except store.LabUnavailable as error:
             unavailable(error)
             return

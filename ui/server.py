@@ -9,35 +9,24 @@ when an upgrade moves one, and `apply` refuses to start rather than silently doi
   here, each clear made the server load its networks again and kept about 53 MB it never gave
   back. This server ignores the message from browsers (the menu item is hidden from visitors
   anyway); restart the server to start from empty caches. Tests clear caches in code as before.
-- After every script run Streamlit calls keras.backend.clear_session() (its script runner's
-  `_clean_problem_modules`), which also empties TensorFlow's kernel cache: the next prediction
-  then rebuilds every kernel, many times slower. That clean-up is meant for scripts that build
-  models on every run; this app builds none in a run (trained models are loaded once and shared
-  by all sessions), so it keeps Keras's state and does only the rest of Streamlit's clean-up.
-  bench/README.md has the figures.
+- (Streamlit also calls keras.backend.clear_session() after every script run, when Keras is
+  loaded. This server never loads Keras, core/digits/network.py serves every network, so nothing
+  needs changing there.)
 - Tracebacks are not shown to visitors: `.streamlit/config.toml` sets `client.showErrorDetails`.
 
 ui/routing.py's use of Streamlit's query-parameter and page internals is checked by the same tests.
 """
 import logging
-import sys
 
 import streamlit
 from streamlit.runtime import app_session
-from streamlit.runtime.scriptrunner import script_runner
 
 LOG = logging.getLogger(__name__)
-REPLACED = ((app_session.AppSession, "_handle_clear_cache_request"), (script_runner, "_clean_problem_modules"))
+REPLACED = ((app_session.AppSession, "_handle_clear_cache_request"),)
 
 
 def _ignore_clear_cache(session):
     LOG.warning("a browser asked to clear the server's caches; ignored (restart the server to clear them)")
-
-
-def _clean_problem_modules():
-    """Streamlit's clean-up after a script run, without clearing Keras's session."""
-    if "matplotlib.pyplot" in sys.modules:  # the part of Streamlit's clean-up that stays
-        sys.modules["matplotlib.pyplot"].close("all")
 
 
 def apply():
@@ -47,4 +36,3 @@ def apply():
             raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
                                "replaces: see tests/test_streamlit_internals.py")
     app_session.AppSession._handle_clear_cache_request = _ignore_clear_cache
-    script_runner._clean_problem_modules = _clean_problem_modules

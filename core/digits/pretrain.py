@@ -5,9 +5,10 @@ Docker image) serves predictions from its first request instead of training whil
     python -m core.digits.pretrain --presets nielsen dense
     python -m core.digits.pretrain --all --force       # every preset, trained again even if saved
     python -m core.digits.pretrain --export            # the network shipped in models/ (core/digits/shipped.py)
+    python -m core.digits.pretrain --serving-files     # only the shipped network's ONNX and weights files
 
 The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the app, and the
-data come from the same sources in the same order (see core/mnist_data.py), so the keys match.
+data come from the same sources in the same order (see core/digits/data.py), so the keys match.
 Prints one JSON line per network.
 """
 import argparse
@@ -29,6 +30,9 @@ def parse(argv):
     parser.add_argument("--export", action="store_true",
                         help=f"train the default network again into {shipped.DIRECTORY.name}/, with pen-written digits "
                              "(needs the full MNIST set and the pendigits file)")
+    parser.add_argument("--serving-files", action="store_true",
+                        help=f"make the serving files of the network in {shipped.DIRECTORY.name}/ from its .keras file "
+                             "(no training)")
     return parser.parse_args(argv)
 
 
@@ -59,6 +63,10 @@ def export(data):
 
 def main(argv=None):
     arguments = parse(argv)
+    if arguments.serving_files:
+        card = shipped.write_serving_files()
+        print(json.dumps({"serving": card["serving"], "bytes": card["bytes"]}))
+        return 0 if card["bytes"] <= shipped.MAX_BYTES else 1
     presets = tuple(mnist_model.PRESETS) if arguments.all else arguments.presets
     data = mnist_data.load()
     for warning in data.warnings:
@@ -74,6 +82,11 @@ def main(argv=None):
         key = config.key(data.data_id)
         if not arguments.force and store.load(key) is not None:  # load() discards an unreadable copy
             print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
+            continue
+        saved = None if arguments.force else store.load_keras(key)
+        if saved is not None:  # saved without its serving files (by an older version, say): make them
+            store.add_serving_files(key, *saved)
+            print(json.dumps({"preset": preset, "key": key, "status": "serving files made"}))
             continue
         started = time.perf_counter()
         _, metadata = train_and_save(config, data, store, key, progress(preset))

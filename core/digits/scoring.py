@@ -1,5 +1,5 @@
-"""Scoring a network's readings against the truth, in numpy: the confusion matrix and its most
-confident mistakes. Used for MNIST's test digits (core/digits/model.py) and a room's drawings
+"""Scoring a network's readings against the truth, in numpy: the confusion matrix, its most
+confident mistakes, and a test set's whole evaluation. Used for MNIST's test digits (core/digits/model.py) and a room's drawings
 (core/lab/measure.py)."""
 import numpy as np
 
@@ -18,3 +18,20 @@ def confident_mistakes(probabilities, truth):
     predicted = probabilities.argmax(axis=1)
     wrong = np.flatnonzero(predicted != truth)
     return wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")]
+
+
+def evaluation(probabilities, truth, gallery_size=24):
+    """Test accuracy, per-class accuracy, the confusion matrix and the `gallery_size` most confident
+    mistakes (index, true, predicted, confidence) of (n, 10) probabilities against the true digits."""
+    predicted = probabilities.argmax(axis=1)
+    truth = np.asarray(truth).astype(int)
+    counts = confusion(truth, predicted)
+    wrong = confident_mistakes(probabilities, truth)[:gallery_size]
+    return {
+        "accuracy": float(np.mean(predicted == truth)),
+        "n_test": int(len(truth)),
+        "per_class": (np.diag(counts) / np.maximum(counts.sum(axis=1), 1)).tolist(),
+        "confusion": counts.tolist(),
+        "mistakes": [{"index": int(i), "true": int(truth[i]), "predicted": int(predicted[i]),
+                      "confidence": float(probabilities[i, predicted[i]])} for i in wrong],
+    }

@@ -1,24 +1,28 @@
 """The default handwriting network, trained ahead of time and kept in the repository: a hosted link
 answers its first visitor at once, and no class waits while the same network trains again.
 
-    models/default.keras   the trained network
-    models/default.json    its card: configuration, training data, accuracies, training time, sha256
+    models/default.keras         the trained network (trainers read it: the class lab's fine-tuning)
+    models/default.onnx          what the web server serves it from, without TensorFlow
+    models/default.weights.npz   (core/digits/network.py)
+    models/default.json          its card: configuration, training data, accuracies, training
+                                 time, and every file's sha256
 
-`python -m core.digits.pretrain --export` makes both again. `$NN_EXPLORER_SHIPPED` names another folder
+`python -m core.digits.pretrain --export` makes them all again; `--serving-files` makes only the
+serving files, from the `.keras` file. `$NN_EXPLORER_SHIPPED` names another folder
 to take them from (an empty one: the default network is trained like any other). Besides MNIST's training digits, the
 network learns from real pen-written digits of half the pendigits writers (PEN_WRITERS), drawn as
 the page's canvas holds a drawing; the other writers are kept apart to measure it (bench/pen.py).
 """
 import dataclasses
-import hashlib
 import json
 import logging
 import os
 import time
 from pathlib import Path
 
-from core.digits import model as mnist_model, pendigits
-from core.digits.store import valid_metadata
+from core.digits import config as mnist_config, pendigits
+from core.digits.network import FORMAT
+from core.digits.store import sha256, valid_metadata
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "models"
 NAME = "default"
@@ -28,14 +32,19 @@ MAX_BYTES = 2 * 1024 * 1024
 LOG = logging.getLogger(__name__)
 
 
+def folder(directory=None):
+    """`directory`, else $NN_EXPLORER_SHIPPED, else models/."""
+    return Path(directory or os.environ.get("NN_EXPLORER_SHIPPED") or DIRECTORY)
+
+
 def paths(directory=None):
-    """The shipped network's file and its card, in `directory`, else $NN_EXPLORER_SHIPPED, else models/."""
-    folder = Path(directory or os.environ.get("NN_EXPLORER_SHIPPED") or DIRECTORY)
-    return folder / f"{NAME}.keras", folder / f"{NAME}.json"
+    """The shipped network's file and its card."""
+    return folder(directory) / f"{NAME}.keras", folder(directory) / f"{NAME}.json"
 
 
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def serving_paths(directory=None):
+    """The files the server serves it from: its ONNX file and its weights."""
+    return folder(directory) / f"{NAME}.onnx", folder(directory) / f"{NAME}.weights.npz"
 
 
 def card(directory=None):
@@ -49,7 +58,7 @@ def card(directory=None):
 
 def _config(metadata):
     try:
-        return mnist_model.Config(**metadata["config"])
+        return mnist_config.Config(**metadata["config"])
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -60,26 +69,63 @@ def problem(directory=None):
     metadata = card(directory)
     if metadata is None or not network.exists():
         return "no shipped network (or its card is missing or damaged)"
-    if _config(metadata) != mnist_model.DEFAULT:
+    if _config(metadata) != mnist_config.DEFAULT:
         return "the shipped network was trained with other settings than today's default"
     if sha256(network) != metadata.get("sha256"):
         return "the shipped network's file does not match the checksum on its card"
+    serving = metadata.get("serving", {})
+    if serving.get("format") != FORMAT:
+        return "the shipped network has no serving files of this version of the app"
+    for name, path in zip(("onnx", "weights"), serving_paths(directory)):
+        if not path.exists() or sha256(path) != serving.get(name):
+            return f"the shipped network's {path.name} is missing or does not match the checksum on its card"
     return None
 
 
 def load(directory=None):
-    """Return (model, metadata) of the shipped network, or None (and a log line saying why) if it is
-    missing, damaged, or not today's default network: the page then trains that network as usual."""
-    import keras
+    """Return (network, metadata) of the shipped network, the network a core.digits.network.Network,
+    or None (and a log line saying why) if it is missing, damaged, or not today's default network:
+    the page then trains that network as usual."""
+    from core.digits.network import Network, ServingFilesError
 
     why = problem(directory)
     if why is None:
         try:
-            return keras.models.load_model(paths(directory)[0], compile=False), card(directory)
-        except Exception as error:  # a file from an incompatible Keras, say
-            why = f"the shipped network cannot be loaded: {type(error).__name__}: {error}"
+            return Network.load(*serving_paths(directory)), card(directory)
+        except ServingFilesError as error:
+            why = f"the shipped network cannot be served: {error}"
     LOG.warning("%s; the default network will be trained instead", why)
     return None
+
+
+def load_keras(directory=None):
+    """Return (Keras model, metadata) of the shipped network, or None, for a trainer (the class
+    lab's fine-tuning starts from it). Imports TensorFlow."""
+    import keras
+
+    if problem(directory) is None:
+        try:
+            return keras.models.load_model(paths(directory)[0], compile=False), card(directory)
+        except Exception as error:  # a file from an incompatible Keras, say
+            LOG.warning("the shipped network cannot be loaded: %s: %s", type(error).__name__, error)
+    return None
+
+
+def write_serving_files(directory=DIRECTORY):
+    """Make the shipped network's serving files from its `.keras` file and put their sha256 on its
+    card. Return the card."""
+    import keras
+
+    from core.digits import serving
+
+    network, card_path = paths(directory)
+    metadata = json.loads(card_path.read_text())
+    onnx_path, weights_path = serving_paths(directory)
+    serving.write(keras.models.load_model(network, compile=False), onnx_path, weights_path)
+    metadata["serving"] = {"onnx": sha256(onnx_path), "weights": sha256(weights_path), "format": FORMAT}
+    metadata["bytes"] = sum(path.stat().st_size for path in (network, onnx_path, weights_path))
+    card_path.write_text(json.dumps(metadata, indent=1) + "\n")
+    return metadata
 
 
 def judged_on(metadata, dataset):
@@ -104,18 +150,20 @@ def export(data, directory=DIRECTORY, report=None):
     it, and write the network and its card to `directory`. Return the card."""
     import numpy as np
 
+    from core.digits import model as mnist_model
+
     digits = pendigits.read()
     extra = pen_training_digits(digits)
-    model, history = mnist_model.train(mnist_model.DEFAULT, data, report, extra=extra)
+    model, history = mnist_model.train(mnist_config.DEFAULT, data, report, extra=extra)
     unseen = [digit for digit in digits if digit.writer not in PEN_WRITERS]
     x_pen, y_pen = pendigits.as_mnist(unseen)
-    predicted = np.asarray(model.predict(mnist_model.to_inputs(x_pen), batch_size=500, verbose=0)).argmax(1)
+    predicted = mnist_model.classify(model, x_pen).argmax(1)
     network, card_path = paths(directory)
     network.parent.mkdir(parents=True, exist_ok=True)
     model.save(network)
     n_mnist = len(data.x_train) - max(1, int(len(data.x_train) * mnist_model.VALIDATION_SHARE))
     metadata = {
-        "key": f"{NAME}-{sha256(network)[:16]}", "config": dataclasses.asdict(mnist_model.DEFAULT),
+        "key": f"{NAME}-{sha256(network)[:16]}", "config": dataclasses.asdict(mnist_config.DEFAULT),
         "data_source": f"{n_mnist:,} MNIST training digits ({data.source}) and {len(extra[0]) // len(PEN_DRAWINGS):,} "
                        f"digits drawn with a pen by {len(PEN_WRITERS)} other people (pendigits), each drawn "
                        f"{len(PEN_DRAWINGS)} times at different sizes as on this page's canvas",
@@ -129,4 +177,4 @@ def export(data, directory=DIRECTORY, report=None):
         "sha256": sha256(network), "bytes": network.stat().st_size,
     }
     card_path.write_text(json.dumps(metadata, indent=1) + "\n")
-    return metadata
+    return write_serving_files(directory)

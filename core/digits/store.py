@@ -1,14 +1,22 @@
 """Trained models on disk, so nobody waits for the same training twice.
 
-Each model is two files named by its configuration key: `<key>.keras` (the network) and
-`<key>.json` (its configuration, training history and test evaluation). Both are written to a
-temporary file and renamed into place, so a reader never sees half a file; the JSON is written
-last, so a model without it is unfinished. A file that cannot be read is deleted, and the caller
-trains again. Arrays computed from a model (such as its training digits' embeddings) are kept
+Each model is four files named by its configuration key: `<key>.keras` (the network, which
+trainers read), `<key>.onnx` and `<key>.weights.npz` (what the web server serves it from, without
+TensorFlow: core/digits/network.py) and `<key>.json` (its configuration, training history, test
+evaluation and the other files' sha256). Each is written to a temporary file and renamed into
+place, so a reader never sees half a file; the JSON is written last, so a model without it is
+unfinished. A network whose `.keras` or JSON cannot be read is deleted, and the caller trains it
+again; one whose serving files are missing or damaged keeps its `.keras`, from which a trainer
+makes them again. Arrays computed from a model (such as its training digits' embeddings) are kept
 beside it as `<key>.<name>.npz` and deleted with it.
+
+Reading (`has`, `load`, `load_arrays`) needs no TensorFlow; writing a network (`save`,
+`add_serving_files`) and `load_keras` happen in trainer processes only.
 """
 import contextlib
+import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
@@ -20,6 +28,12 @@ STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trai
 # Networks taught a class-lab room's handwriting (core/lab/tuning.py) are named so. The budget never
 # deletes them: each belongs to a room, and goes when the room does (core/lab/store.py, `expire`).
 ROOM_NETWORK_PREFIX = "room-"
+SERVING_ARRAYS = "weights"  # <key>.weights.npz: the name no other arrays may take
+LOG = logging.getLogger(__name__)
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def default_directory():
@@ -90,36 +104,124 @@ class ModelStore:
         except OSError:
             return False
 
+    def serving_paths(self, key):
+        """The ONNX file and the weights file the server serves a network from."""
+        return self.directory / f"{key}.onnx", self.arrays_path(key, SERVING_ARRAYS)
+
     def has(self, key):
-        return all(path.exists() for path in self.paths(key))
+        """True if every file of a network is here (not whether they can be read)."""
+        return all(path.exists() for path in (*self.paths(key), *self.serving_paths(key)))
 
-    def load(self, key):
-        """Return (model, metadata) for key, or None if absent. An unreadable pair is deleted."""
-        import keras
-
-        model_path, meta_path = self.paths(key)
-        if not (model_path.exists() and meta_path.exists()):
+    def metadata(self, key):
+        """A network's card, or None if it is absent; an unreadable one is deleted with its network."""
+        _, meta_path = self.paths(key)
+        if not meta_path.exists():
             return None
         try:
             metadata = json.loads(meta_path.read_text())
             if not valid_metadata(metadata):
                 raise ValueError("metadata without the fields the page shows")
+        except (OSError, ValueError):
+            self.discard(key)
+            return None
+        return metadata
+
+    def load(self, key):
+        """Return (network, metadata) for key, the network a core.digits.network.Network, or None if
+        absent. An unreadable card, or a `.keras` file that is not the one the card names, is deleted with
+        its network; serving files that are missing, damaged
+        or not the ones the card names are deleted alone, for a trainer to make again from the
+        `.keras` file (has() is then False)."""
+        from core.digits.network import FORMAT, Network, ServingFilesError
+
+        model_path, _ = self.paths(key)
+        metadata = self.metadata(key) if model_path.exists() else None
+        if metadata is None:
+            return None
+        onnx_path, weights_path = self.serving_paths(key)
+        files = metadata.get("files", {})
+        if files.get("keras") not in (None, sha256(model_path)):  # damaged: its serving files cannot be made again
+            self.discard(key)
+            return None
+        try:
+            if files.get("format") != FORMAT:
+                raise ServingFilesError("made by an older version of the app")
+            for name, path in (("onnx", onnx_path), ("weights", weights_path)):
+                if not path.exists() or sha256(path) != files.get(name):
+                    raise ServingFilesError(f"{path.name} is missing or is not the file its card names")
+            network = Network.load(onnx_path, weights_path)
+        except (ServingFilesError, OSError) as error:
+            LOG.warning("network %s cannot be served (%s); a trainer will make its serving files again", key, error)
+            for path in (onnx_path, weights_path):
+                path.unlink(missing_ok=True)
+            return None
+        self._used(key)
+        return network, metadata
+
+    def load_keras(self, key):
+        """Return (Keras model, metadata) for key, or None if absent; an unreadable pair is deleted.
+        For trainer processes: this imports TensorFlow."""
+        import keras
+
+        model_path, _ = self.paths(key)
+        metadata = self.metadata(key) if model_path.exists() else None
+        if metadata is None:
+            return None
+        try:
+            if metadata.get("files", {}).get("keras") not in (None, sha256(model_path)):
+                raise ValueError("the network's file is not the one its card names")
             model = keras.models.load_model(model_path, compile=False)
         except Exception:  # truncated, corrupt, of the wrong shape or from an incompatible version: rebuild it
             self.discard(key)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(meta_path)  # used now: the last to go when the folder is over its budget
+        self._used(key)
         return model, metadata
 
+    def _used(self, key):
+        with contextlib.suppress(OSError):
+            os.utime(self.paths(key)[1])  # used now: the last to go when the folder is over its budget
+
+    def _write_serving_files(self, model):
+        """Write a network's serving files to temporary files here; return their paths."""
+        from core.digits import serving
+
+        temporary = []
+        for suffix in (".onnx", ".npz"):
+            handle, path = tempfile.mkstemp(dir=self.directory, prefix=".serving.", suffix=suffix)
+            os.close(handle)
+            temporary.append(Path(path))
+        onnx_path, weights_path = temporary
+        try:
+            serving.write(model, onnx_path, weights_path)
+        except BaseException:
+            onnx_path.unlink(missing_ok=True)
+            weights_path.unlink(missing_ok=True)
+            raise
+        return onnx_path, weights_path
+
     def save(self, key, model, metadata):
-        """Write the model, then its metadata. Return False (and write nothing) if read-only."""
+        """Write the network, its serving files, then its card with every file's sha256. Return False
+        (and write nothing) if read-only. For trainer processes: this imports TensorFlow."""
         if not self.writable():
             return False
-        model_path, meta_path = self.paths(key)
+        model_path, _ = self.paths(key)
         _atomic_write(model_path, model.save)
-        _atomic_write(meta_path, lambda path: Path(path).write_text(json.dumps(metadata)))
+        self.add_serving_files(key, model, metadata)
         return True
+
+    def add_serving_files(self, key, model, metadata):
+        """Make the serving files of a saved network from its Keras model, then write its card with
+        every file's sha256 (also for a network saved by an older version of the app, or whose
+        serving files were damaged)."""
+        from core.digits.network import FORMAT
+
+        written = self._write_serving_files(model)
+        files = {"format": FORMAT, "keras": sha256(self.paths(key)[0])}
+        for name, temporary, path in zip(("onnx", "weights"), written, self.serving_paths(key)):
+            files[name] = sha256(temporary)
+            os.replace(temporary, path)
+        card = {**metadata, "files": files}
+        _atomic_write(self.paths(key)[1], lambda path: Path(path).write_text(json.dumps(card)))
 
     def arrays_path(self, key, name):
         return self.directory / f"{key}.{name}.npz"
@@ -159,7 +261,7 @@ class ModelStore:
     def files_of(self, key):
         """A model's files: the network, its metadata and the arrays kept beside it. (Not its lock
         file, which a trainer elsewhere may hold.)"""
-        return [*self.paths(key), *self.directory.glob(f"{key}.*.npz")]
+        return [*self.paths(key), self.serving_paths(key)[0], *self.directory.glob(f"{key}.*.npz")]
 
     def enforce_budget(self, budget_bytes=BUDGET_BYTES, keep=()):
         """Delete what killed trainers left behind, then the least recently used models until the
@@ -168,7 +270,7 @@ class ModelStore:
         now, deleted = time.time(), []
         for path in self.directory.glob("*"):
             stale = now - _modified(path) > STALE_SECONDS
-            orphan = path.suffix == ".npz" and not (self.directory / f"{path.name.split('.')[0]}.json").exists()
+            orphan = path.suffix in (".npz", ".onnx") and not (self.directory / f"{path.name.split('.')[0]}.json").exists()
             if stale and (path.name.startswith(".") or orphan):
                 with contextlib.suppress(OSError):
                     path.unlink()

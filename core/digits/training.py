@@ -1,6 +1,8 @@
 """Training an MNIST network into the model folder: the work itself (`train_and_save`, also used by
 core/digits/pretrain.py and the benches) and the background job that runs it for the page
-(`train_network`, a job body for core/background.py).
+(`train_network`, a job body for core/background.py). The same job makes the serving files of a
+network saved without them (by an older version of the app, or whose files were damaged): the web
+server never imports TensorFlow to make them itself.
 
 Across processes and servers sharing a model folder, a lock file per network lets one trainer at a
 time train it; the next finds it saved and trains nothing.
@@ -12,6 +14,9 @@ from pathlib import Path
 
 from core.background import JobError
 from core.digits.store import ModelStore
+
+
+PREPARING = "preparing it for serving"  # the phase of a job that only makes a saved network's serving files
 
 
 def scratch_directory(server):
@@ -26,7 +31,7 @@ def train_and_save(config, data, store, key=None, report=None):
     """Train, evaluate and save one network under `key` (by default the config's key for this
     data) in `store`, a writable ModelStore; return (model, metadata). `report(phase, step, steps,
     history)` hears how it goes."""
-    from core.digits import model as mnist_model
+    from core.digits import model as mnist_model, serving
     from core.digits.explain import saved_neighbour_index
 
     report = report or (lambda *_, **__: None)
@@ -38,7 +43,7 @@ def train_and_save(config, data, store, key=None, report=None):
                 "history": history, "evaluation": mnist_model.evaluate(model, data)}
     # the training digits' places in the last hidden layer, for "nearest training digits": saved
     # first, so that whoever sees the model saved finds them beside it
-    saved_neighbour_index(store, key, model, data.x_train)
+    saved_neighbour_index(store, key, serving.embedder(model), mnist_model.embedding_width(model), data.x_train)
     if not store.save(key, model, metadata):
         raise JobError(f"the model folder {store.directory} cannot be written")
     # the presets, and this network, are never evicted
@@ -67,6 +72,11 @@ def train_network(report, config, key, data_id, directory, scratch):
     report("starting")
     with _network_lock(store, key):
         if store.load(key) is not None:  # trained meanwhile by another process or server
+            return str(store.directory)
+        saved = store.load_keras(key)
+        if saved is not None:  # saved without the files a server serves it from: make them
+            report(PREPARING)
+            store.add_serving_files(key, *saved)
             return str(store.directory)
         report("loading data")
         data = mnist_data.load()

@@ -1,4 +1,4 @@
-"""Teach a trained network a class's handwriting: a few more epochs on the class's own digits, mixed
+"""Teach a trained network a class's handwriting (in a trainer process: fine_tune imports Keras): a few more epochs on the class's own digits, mixed
 with MNIST training digits so that it does not forget MNIST, starting from a copy of the network.
 
 The class's digits are split first: a share is held out, never trained on, so that "before" and
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.digits import model as mnist_model
+from core.digits.config import NUM_CLASSES, to_inputs
 
 HELD_OUT_SHARE = 0.3
 EPOCHS = 4
@@ -53,9 +53,11 @@ def problem(labels):
 
 def accuracy(model, images, labels):
     """Share of uint8 (n, 28, 28) images the model reads as their labels (nan for none)."""
+    from core.digits.model import classify
+
     if len(labels) == 0:
         return float("nan")
-    return float(np.mean(mnist_model.classify(model, images).argmax(axis=1) == labels))
+    return float(np.mean(classify(model, images).argmax(axis=1) == labels))
 
 
 def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None, parts=None):
@@ -64,6 +66,8 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     `parts` (a Split) says which class digits to hold out, else `split` chooses. Raises ValueError
     when too few digits leave none to hold out."""
     import keras
+
+    from core.digits.model import ProgressCallback
 
     parts = parts or split(y_class, seed)
     if _too_few(parts):
@@ -78,12 +82,12 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     y = np.concatenate([np.repeat(y_class[parts.train], CLASS_REPEATS), mnist.y_train[picked]])
     tuned.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="categorical_crossentropy", metrics=["accuracy"])
     steps = int(np.ceil(len(x) / 64))
-    progress = mnist_model.ProgressCallback(report or (lambda *_: None), steps)
+    progress = ProgressCallback(report or (lambda *_: None), steps)
     started = time.perf_counter()
-    tuned.fit(mnist_model.to_inputs(x), keras.utils.to_categorical(y, mnist_model.NUM_CLASSES), batch_size=64,
+    tuned.fit(to_inputs(x), keras.utils.to_categorical(y, NUM_CLASSES), batch_size=64,
               epochs=epochs, shuffle=True, verbose=0, callbacks=[progress],
-              validation_data=(mnist_model.to_inputs(x_class[parts.held_out]),
-                               keras.utils.to_categorical(y_class[parts.held_out], mnist_model.NUM_CLASSES)))
+              validation_data=(to_inputs(x_class[parts.held_out]),
+                               keras.utils.to_categorical(y_class[parts.held_out], NUM_CLASSES)))
     seconds = time.perf_counter() - started
     held = (x_class[parts.held_out], y_class[parts.held_out])
     summary = {

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.digits import model as mnist_model, scoring
+from core.digits import scoring
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,12 @@ class Reading:
     misread: np.ndarray  # indices of the drawings read wrong, most confident mistakes first
 
 
-def read(model, drawings):
-    """Read every drawing of a room (core.lab.store.Drawings) with `model` as it is now."""
-    probabilities = mnist_model.classify(model, drawings.images)
+def read(network, drawings):
+    """Read every drawing of a room (core.lab.store.Drawings) with `network` (a
+    core.digits.network.Network) as it is now."""
+    probabilities = network.classify(drawings.images)
     predicted = probabilities.argmax(axis=1)
-    straight = mnist_model.classify(model, drawings.straight).argmax(axis=1)
+    straight = network.classify(drawings.straight).argmax(axis=1)
     truth = drawings.labels
     counts = np.bincount(truth, minlength=10)
     return Reading(counts.tolist(), predicted, float(np.mean(predicted == truth)) if len(truth) else float("nan"),

@@ -24,9 +24,9 @@ def _base_model(base, directory):
     from core.digits import shipped
     from core.digits.store import ModelStore
 
-    loaded = ModelStore(directory).load(base)
+    loaded = ModelStore(directory).load_keras(base)
     if loaded is None and shipped.card() and shipped.card()["key"] == base:
-        loaded = shipped.load()
+        loaded = shipped.load_keras()
     if loaded is None:
         raise RuntimeError(f"the network {base} to start from is gone")
     return loaded

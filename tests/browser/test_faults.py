@@ -25,7 +25,7 @@ def test_offline_without_a_file_falls_back_to_the_bundled_sample(page_factory, t
         page.goto(f"{url}/mnist")
         page.wait_for_selector("text=offline sample of 5,000 real MNIST digits", timeout=120_000)
         assert page.get_by_text("4,000 training digits and 1,000 test digits").count() == 1
-        assert page.get_by_text("Keras download failed").count() == 1  # the warning says why
+        assert page.get_by_text("MNIST download failed").count() == 1  # the warning says why
         assert page.locator("[data-testid=stException]").count() == 0
 
 

@@ -45,7 +45,7 @@ def seen_by_network(page, server):
 @pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
 def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(browser, shipped_server):
     server, _ = shipped_server
-    model = shipped.load(shipped.DIRECTORY)[0]
+    model = shipped.load_keras(shipped.DIRECTORY)[0]
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/mnist")
     page.wait_for_selector(CANVAS, timeout=120_000)
@@ -56,7 +56,7 @@ def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(br
         page.wait_for_selector(PREDICTION, timeout=30_000)
         settle(page)
         in_process = preprocess.to_mnist(pendigits.render(strokes))
-        expected = int(np.argmax(mnist_model.predict_one(model, in_process)))
+        expected = int(np.argmax(mnist_model.classify(model, in_process[None])[0]))
         assert shown_prediction(page) == str(expected), f"digit {number} ({digit.label})"
         assert np.abs(seen_by_network(page, server) - in_process).mean() < 0.03, f"digit {number} ({digit.label})"
         page.get_by_role("button", name="Clear").click()

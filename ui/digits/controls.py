@@ -1,12 +1,12 @@
 """The handwriting page's controls and state, declared once. The training form's choices come from
 the presets' own module (core/digits/model.py), so the form can offer every preset's values."""
-from core.digits import model as mnist_model
+from core.digits import config as mnist_config
 from ui.page import Question
 from ui.state import Controls, Select, Slider, State, Steps, Text, Toggle
 
-PRESET = Select("preset", "Network", tuple(mnist_model.PRESETS), "convolutional",
+PRESET = Select("preset", "Network", tuple(mnist_config.PRESETS), "convolutional",
                 "Which kind of network to train. Each comes with settings that work; change them in the form.",
-                mnist_model.PRESET_NAMES)
+                mnist_config.PRESET_NAMES)
 INPUT = Select("input", "Digit to read", ("Draw", "Upload a photo", "Random test digit"), "Draw",
                "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.")
 RAW_RESIZE = Toggle("straight", "Resize straight to 28 × 28", False,
@@ -17,24 +17,24 @@ RAW_RESIZE = Toggle("straight", "Resize straight to 28 × 28", False,
 def form_controls(preset):
     """The training form's controls for one kind of network, starting from its preset:
     (hidden sizes, activation, epochs, batch size, learning rate)."""
-    defaults = mnist_model.PRESETS[preset]
+    defaults = mnist_config.PRESETS[preset]
     return (
         Text(f"hidden_{preset}", "Filters per layer" if preset == "convolutional" else "Neurons per hidden layer",
              ", ".join(str(size) for size in defaults.hidden),
              "Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters.",
              pattern=r"\d{1,4}(,\d{1,4})*", rule="must be whole numbers separated by commas, such as 128,64"),
-        Select(f"activation_{preset}", "Activation", mnist_model.ACTIVATIONS, defaults.activation,
+        Select(f"activation_{preset}", "Activation", mnist_config.ACTIVATIONS, defaults.activation,
                "The function each neuron applies to its weighted sum z."),
-        Slider(f"epochs_{preset}", "Epochs", *mnist_model.LIMITS["epochs"], defaults.epochs, 1,
+        Slider(f"epochs_{preset}", "Epochs", *mnist_config.LIMITS["epochs"], defaults.epochs, 1,
                "How many times training passes over all the training digits."),
-        Steps(f"batch_{preset}", "Mini-batch size", mnist_model.BATCH_SIZES, defaults.batch_size,
+        Steps(f"batch_{preset}", "Mini-batch size", mnist_config.BATCH_SIZES, defaults.batch_size,
               "How many digits each gradient step looks at."),
-        Steps(f"rate_{preset}", "Learning rate", mnist_model.LEARNING_RATES, defaults.learning_rate,
+        Steps(f"rate_{preset}", "Learning rate", mnist_config.LEARNING_RATES, defaults.learning_rate,
               "The step size η of gradient descent."),
     )
 
 
-FORMS = {preset: form_controls(preset) for preset in mnist_model.PRESETS}
+FORMS = {preset: form_controls(preset) for preset in mnist_config.PRESETS}
 CONTROLS = Controls(PRESET, INPUT, RAW_RESIZE, *(control for form in FORMS.values() for control in form))
 
 # The settings last sent to training, per kind of network ({preset: Config}); a preset missing

@@ -40,7 +40,7 @@ def _dense_activations(ready, why):
     first = why.inside.activations[0][1]
     st.markdown("The incoming weights of layer 1's most active neurons (coloured above), drawn as "
                 "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it.")
-    pictures = resources.first_layer(ready.key, ready.model)
+    pictures = resources.first_layer(ready.key, ready.network)
     st.image([pictures[i] for i in why.first_layer_top],
              caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top],
              alt=[f"Incoming weights of hidden neuron {i + 1} as a 28 by 28 picture" for i in why.first_layer_top])
@@ -58,7 +58,7 @@ def _feature_maps(why):
 
 
 def _first_layer(ready, dense):
-    pictures = resources.first_layer(ready.key, ready.model)
+    pictures = resources.first_layer(ready.key, ready.network)
     st.markdown("The weights of the first layer, drawn as pictures: red where ink raises the neuron's sum, "
                 "blue where it lowers it. " + (
                     "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
@@ -98,7 +98,7 @@ def _neighbours(ready, dataset, why):
         column.image(digit_charts.enlarge(dataset.x_train[index] / 255, 84),
                      caption=f"a {dataset.y_train[index]} (distance {distance:.2f})",
                      alt=f"A training digit written as a {dataset.y_train[index]}")
-    kept = resources.neighbours(ready.key, ready.model, dataset).variance_kept
+    kept = resources.neighbours(ready.key, ready.network, dataset).variance_kept
     if kept < 1:
         st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
                    f"directions (PCA), which keep {kept:.0%} of its spread.")

@@ -106,8 +106,7 @@ def _reading(ready, dataset, digit, source):
             st.info("Draw a digit to see what the network reads." if source == "Draw"
                     else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
         return None
-    why = explain.explain_digit(resources.explainer(ready.key, ready.model),
-                                resources.neighbours(ready.key, ready.model, dataset), digit.image)
+    why = explain.explain_digit(ready.network, resources.neighbours(ready.key, ready.network, dataset), digit.image)
     if digit.truth is not None and not WHICH_DIGIT.ask(
             "Which digit will the network read?", tuple(str(number) for number in range(10)),
             str(why.predicted), (ready.key, TEST_DIGIT_SEED.get())):

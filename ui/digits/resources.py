@@ -1,24 +1,22 @@
-"""Streamlit side of the handwriting lesson: the shared data, trained models and training jobs.
+"""Streamlit side of the handwriting lesson: the shared data, trained networks and training jobs.
 
 Everything here is shared by all sessions of the server (st.cache_resource): one copy of the
-digits, one copy of each model, and one training process per configuration.
+digits, one copy of each network (an ONNX Runtime session: core/digits/network.py), and one
+training process per configuration. Nothing here imports TensorFlow: networks learn in trainer
+processes (core/digits/training.py).
 """
 import os
 import uuid
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from core.background import JOBS
-from core.digits import data as mnist_data, model as mnist_model, shipped, training
+from core.digits import config as mnist_config, data as mnist_data, shipped, training
 from core.digits.store import ModelStore
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
-
-# This server only reads single images; training runs in processes of its own.
-mnist_model.serve_one_image_at_a_time()
 
 
 @st.cache_resource(show_spinner="Loading the MNIST digits…")
@@ -29,10 +27,10 @@ def data():
 
 @dataclass
 class Ready:
-    """A trained model and its metadata (config, history, evaluation)."""
+    """A trained network (a core.digits.network.Network) and its metadata (config, history, evaluation)."""
 
     key: str
-    model: object
+    network: object
     metadata: dict
     temporary: bool = False  # saved only in this server's scratch folder: the model folder is read-only
     rebuilt_after_corruption: bool = False
@@ -48,25 +46,18 @@ class Training:
     rebuilt_after_corruption: bool = False
 
 
-def _built(model):
-    model.predict_on_batch(mnist_model.to_inputs(np.zeros((1, 28, 28))))  # build it once, here
-    return model
-
-
 @st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
 def _load(key, directory):
     loaded = ModelStore(directory).load(key)
     if loaded is None:
-        raise LookupError(key)  # unreadable and discarded; not cached, so the next call retrains
-    model, metadata = loaded
-    return _built(model), metadata
+        raise LookupError(key)  # unreadable and discarded; not cached, so the next call rebuilds it
+    return loaded
 
 
 @st.cache_resource(show_spinner="Loading the trained network…")
 def _shipped():
     """The default network that comes trained with the app, or None if it cannot be used."""
-    loaded = shipped.load()
-    return None if loaded is None else (_built(loaded[0]), loaded[1])
+    return shipped.load()
 
 
 def saved(key):
@@ -81,16 +72,16 @@ def model_for(config, dataset):
     """Return Ready if a model for config ships with the app or is saved in the model folder (or,
     where that is read-only, in this server's scratch folder), else Training: its job, started or
     shared. A finished job's network is found where it was saved, like any other."""
-    if config == mnist_model.DEFAULT and _shipped() is not None:
-        model, metadata = _shipped()
-        return Ready(metadata["key"], model, metadata, shipped=True)
+    if config == mnist_config.DEFAULT and _shipped() is not None:
+        network, metadata = _shipped()
+        return Ready(metadata["key"], network, metadata, shipped=True)
     key = config.key(dataset.data_id)
     models = ModelStore()
     corrupted = False
     if models.has(key):
         try:
             return Ready(key, *_load(key, str(models.directory)))
-        except LookupError:
+        except LookupError:  # damaged: retrained, or (its .keras intact) only its serving files made again
             corrupted = True
     scratch = ModelStore(training.scratch_directory(os.getpid()))  # where it is trained if the folder is read-only
     if not models.writable() and scratch.has(key):
@@ -105,31 +96,18 @@ def retry(key):
     JOBS.retry(key)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def explainer(key, _model):
-    """The model's sub-model and saliency function, traced once here rather than on a first drawing."""
-    from core.digits.explain import Explainer
-
-    built = Explainer(_model)
-    blank = np.zeros((28, 28), dtype=np.float32)
-    built.look(blank)
-    built.saliency(blank, 0)
-    return built
-
-
 @st.cache_resource(show_spinner="Placing the training digits in the network's last layer (once per network)…",
                    max_entries=4)
-def neighbours(key, _model, _dataset):
-    """The neighbour index saved beside the model, or computed now (and saved if the folder allows)."""
+def neighbours(key, _network, _dataset):
+    """The neighbour index saved beside the network, or computed now (and saved if the folder allows)."""
     from core.digits.explain import saved_neighbour_index
 
-    return saved_neighbour_index(ModelStore(), key, _model, _dataset.x_train)
+    return saved_neighbour_index(ModelStore(), key, _network.embeddings, _network.embedding_width, _dataset.x_train)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def first_layer(key, _model):
+def first_layer(key, _network):
     """The first layer's weights as pictures (blue negative, red positive)."""
-    from core.digits.explain import first_layer_pictures
     from core.charts.digits import diverging
 
-    return [diverging(picture, size=84) for picture in first_layer_pictures(_model)]
+    return [diverging(picture, size=84) for picture in _network.first_layer_pictures()]

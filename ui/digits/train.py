@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
-from core.digits import model as mnist_model
+from core.digits import config as mnist_config, training
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
@@ -38,7 +38,7 @@ def _parse(preset, hidden_text, activation, epochs, batch_size, learning_rate):
     if why:
         raise ValueError(f"the layer sizes {why}")
     hidden = tuple(int(part) for part in hidden_text.replace(" ", "").split(","))
-    return mnist_model.Config(preset=preset, hidden=hidden, activation=activation, epochs=epochs,
+    return mnist_config.Config(preset=preset, hidden=hidden, activation=activation, epochs=epochs,
                               batch_size=batch_size, learning_rate=learning_rate)  # checked as it is made
 
 
@@ -49,19 +49,19 @@ def chosen_config():
     preset = PRESET(st)
     configs = CONFIGS.get()
     with st.form("train"):
-        st.markdown(f"**{mnist_model.PRESET_NAMES[preset]}**")
+        st.markdown(f"**{mnist_config.PRESET_NAMES[preset]}**")
         values = [control(column) for control, column in zip(FORMS[preset], st.columns(5))]
         submitted = st.form_submit_button("Train", icon=":material/model_training:", type="primary")
         linked = preset not in configs and any(control.key in st.query_params for control in FORMS[preset])
         if submitted or linked:
             if linked:  # remembered now, so that a link's bad settings are reported once
-                configs[preset] = mnist_model.PRESETS[preset]
+                configs[preset] = mnist_config.PRESETS[preset]
             try:
                 configs[preset] = _parse(preset, *values)
             except ValueError as error:
                 st.error(f"These settings cannot be trained: {error}", icon=":material/error:")
-    config = configs.get(preset, mnist_model.PRESETS[preset])
-    st.caption(f"Showing: {mnist_model.PRESET_NAMES[config.preset]}, layers {config.hidden}, {config.activation}, "
+    config = configs.get(preset, mnist_config.PRESETS[preset])
+    st.caption(f"Showing: {mnist_config.PRESET_NAMES[config.preset]}, layers {config.hidden}, {config.activation}, "
                f"{config.epochs} epochs, mini-batch {config.batch_size}, learning rate {config.learning_rate:g}.")
     return config
 
@@ -98,6 +98,11 @@ def progress(job, epochs):
     if status.state == "queued":
         st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
                 "It starts by itself; keep this page open.", icon=":material/hourglass_top:")
+        return
+    if status.phase == training.PREPARING:
+        st.progress(0.5, text="This network was saved without the files this server reads it from (by an older "
+                              "version of the app, or they were damaged): a trainer is making them from the saved "
+                              f"network, {status.elapsed:.0f} s so far. It takes a few seconds.")
         return
     history = status.history or {"loss": []}
     done = len(history["loss"])
