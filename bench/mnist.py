@@ -13,15 +13,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from bench.drawings import canvas_like
 from core.digits import data as mnist_data, model as mnist_model, pendigits, preprocess, serving, shipped
-
-
-def canvas_like(digit):
-    """Return a 280×280 RGBA drawing made from a 28×28 test digit, as the canvas sends it."""
-    big = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BILINEAR))
-    return np.dstack([big, big, big, np.full_like(big, 255)])
 
 
 def predict_latency_ms(network, data, repeats=300):

@@ -12,7 +12,10 @@ dataset = resources.data()
 train.data_section(dataset)
 config = train.chosen_config()
 network = resources.model_for(config, dataset)
-if network.rebuilt_after_corruption:
+if network.rebuilt_after_corruption and network.only_serving_files:
+    st.warning("The files this server reads the saved network from could not be read, so a trainer is making "
+               "them again from the saved network.", icon=":material/build:")
+elif network.rebuilt_after_corruption:
     st.warning("The saved copy of this network could not be read, so it was discarded and is being "
                "trained again.", icon=":material/build:")
 if isinstance(network, resources.Training):

