@@ -211,3 +211,16 @@ def test_the_handwriting_pages_run_without_importing_tensorflow(tmp_path, tiny_m
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_rooms_network_without_its_serving_files_has_them_made_and_a_gone_one_is_said(folder):
+    from core.background import JobError
+
+    store, key = folder
+    store.serving_paths(key)[0].unlink()
+    phases = []
+    assert training.prepare_for_serving(lambda phase, **_: phases.append(phase), key, str(store.directory))
+    assert phases == [training.PREPARING] and store.load(key) is not None
+    store.discard(key)
+    with pytest.raises(JobError, match="the saved network is gone or damaged"):
+        training.prepare_for_serving(lambda *_, **__: None, key, str(store.directory))

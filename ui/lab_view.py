@@ -107,6 +107,10 @@ def room_network(lab, code, default):
         return default
     try:
         return resources.saved(taught)
+    except resources.Preparing:
+        st.info("The network taught this room's handwriting is being prepared for this server, a few seconds; the "
+                "default network reads your drawings meanwhile.", icon=":material/hourglass_top:")
+        return default
     except LookupError:
         st.warning("The network taught this room's handwriting is no longer on the server, so the default network "
                    "reads your drawings; the teacher can teach it again.", icon=":material/history:")

@@ -59,6 +59,27 @@ def _network_lock(store, key):
     return FileLock(store.directory / f"{key}.lock") if store.writable() else contextlib.nullcontext()
 
 
+def _serving_files_made(report, store, key):
+    """Make the serving files of a network saved in `store` from its `.keras` file; False if that
+    file is gone or unreadable."""
+    saved = store.load_keras(key)
+    if saved is None:
+        return False
+    report(PREPARING)
+    store.add_serving_files(key, *saved)
+    return True
+
+
+def prepare_for_serving(report, key, directory):
+    """The job body for a saved network without its serving files whose settings cannot train it
+    again (a class-lab room's network): make them, or say that the network is gone."""
+    store = ModelStore(directory)
+    with _network_lock(store, key):
+        if store.load(key) is None and not _serving_files_made(report, store, key):
+            raise JobError("the saved network is gone or damaged")
+    return str(store.directory)
+
+
 def train_network(report, config, key, data_id, directory, scratch):
     """The job body: train `config` on the MNIST digits whose id is `data_id`, unless another
     trainer has saved it meanwhile. Return the folder it is saved in: `directory`, or `scratch`
@@ -73,10 +94,7 @@ def train_network(report, config, key, data_id, directory, scratch):
     with _network_lock(store, key):
         if store.load(key) is not None:  # trained meanwhile by another process or server
             return str(store.directory)
-        saved = store.load_keras(key)
-        if saved is not None:  # saved without the files a server serves it from: make them
-            report(PREPARING)
-            store.add_serving_files(key, *saved)
+        if _serving_files_made(report, store, key):  # saved without the files a server serves it from
             return str(store.directory)
         report("loading data")
         data = mnist_data.load()

@@ -61,12 +61,27 @@ def _shipped():
     return shipped.load()
 
 
+class Preparing(LookupError):
+    """A saved network whose serving files a trainer is making (`job`), from its `.keras` file."""
+
+    def __init__(self, key, job):
+        super().__init__(key)
+        self.job = job
+
+
 def saved(key):
-    """Ready for a network saved in the model folder under `key`; LookupError if it is not there."""
-    directory = ModelStore().directory
-    if not ModelStore(directory).has(key):
-        raise LookupError(key)
-    return Ready(key, *_load(key, str(directory)))
+    """Ready for a network saved in the model folder under `key`; LookupError if it is not there,
+    Preparing if only the files this server reads it from are missing (a trainer makes them)."""
+    models = ModelStore()
+    if models.has(key):
+        try:
+            return Ready(key, *_load(key, str(models.directory)))
+        except LookupError:
+            pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
+    if all(path.exists() for path in models.paths(key)):
+        raise Preparing(key, JOBS.submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
+                                         directory=str(models.directory)))
+    raise LookupError(key)
 
 
 def model_for(config, dataset):
