@@ -75,3 +75,33 @@ def test_schema_changes_are_alembic_revisions_not_hand_written_sql():
 
 def test_the_declarations_of_controls_need_no_streamlit():
     assert not [module for module in imported_modules(ROOT / "ui" / "controls.py") if module.startswith("streamlit")]
+
+
+# the only ones that import Keras when imported: the trainer code and its command line
+TRAINER_MODULES = {"core/digits/model.py", "core/digits/serving.py", "core/digits/pretrain.py"}
+
+
+def top_level_modules(path):
+    """The modules a file imports when it is imported (not those imported inside a function)."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("path", list(python_files("app.py", "pages", "ui", "core")), ids=str)
+def test_only_the_trainers_modules_import_tensorflow_or_their_own(path):
+    # The web server imports every module but those two (tests/test_network.py runs the pages to check it).
+    if str(path.relative_to(ROOT)) in TRAINER_MODULES:
+        return
+    imported = set(top_level_modules(path))
+    assert not {module for module in imported if module.split(".")[0] in ("keras", "tensorflow", "tf2onnx")}
+    assert not imported & {"core.digits.model", "core.digits.serving"}
+    assert not any(module == "core.digits" and {"model", "serving"} & names for module, names in from_imports(path))
+
+
+def from_imports(path):
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module, {alias.name for alias in node.names}
