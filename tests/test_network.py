@@ -224,3 +224,15 @@ def test_a_rooms_network_without_its_serving_files_has_them_made_and_a_gone_one_
     store.discard(key)
     with pytest.raises(JobError, match="the saved network is gone or damaged"):
         training.prepare_for_serving(lambda *_, **__: None, key, str(store.directory))
+
+
+def test_memory_freed_after_a_burst_goes_back_to_the_system():
+    from core.memory import release_freed_memory
+
+    def rss_mb():
+        return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")) / 1024
+    chunks = [np.ones(1000, dtype=np.float64) for _ in range(60_000)]  # 480 MB in small blocks, on the heap
+    peak = rss_mb()
+    del chunks
+    assert release_freed_memory()
+    assert rss_mb() < peak - 200

@@ -16,6 +16,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from core.digits.network import Inside
+from core.memory import release_freed_memory
 
 MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps most of the spread of the
 # default network's 1,024 values in a few MB (bench/README.md has the figures)
@@ -87,7 +88,10 @@ def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
     mean, components, kept = NeighbourIndex.projection(embeddings(images[sample]))
     projected = np.concatenate([(embeddings(images[start:start + EMBEDDING_BATCH]) - mean) @ components.T
                                 for start in range(0, len(images), EMBEDDING_BATCH)])
-    return NeighbourIndex(mean, components, projected.astype(np.float32), kept)
+    index = NeighbourIndex(mean, components, projected.astype(np.float32), kept)
+    del projected
+    release_freed_memory()  # the layer's values for each batch came and went: hand their memory back
+    return index
 
 
 @dataclass
