@@ -11,6 +11,7 @@ in a process of its own that imports what the server imports. Prints one JSON ob
 Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.serving [--reference]
 """
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -19,12 +20,7 @@ import time
 
 import numpy as np
 
-
-def rss_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
-            return round(int(line.split()[1]) / 1024)
-    return None
+from harness.browser import rss_mb
 
 
 def timed(function, repeats):
@@ -44,7 +40,7 @@ def reference_epoch_seconds():
 
 
 def main(arguments):
-    started_mb = rss_mb()
+    started_mb = round(rss_mb(os.getpid()))
     started = time.perf_counter()
     from core.digits import shipped
 
@@ -53,7 +49,7 @@ def main(arguments):
         sys.exit("the shipped network cannot be served: see the log line above")
     network, _ = loaded
     load_seconds = time.perf_counter() - started
-    loaded_mb = rss_mb()
+    loaded_mb = round(rss_mb(os.getpid()))
 
     from bench.explain import all_views
     from bench.drawings import canvas_like

@@ -18,13 +18,16 @@ def python_files(*places):
         yield from ([path] if path.is_file() else sorted(path.rglob("*.py")))
 
 
-def imported_modules(path):
+def imported_modules(path, top_level=False):
+    """The modules a file imports, `from a import b` counted as both `a` and `a.b`; with
+    `top_level`, only those imported when the file is (not inside a function)."""
     tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
+    for node in tree.body if top_level else ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
 
 
 @pytest.mark.parametrize("path", list(python_files(*LAYERS, "bench", "harness")), ids=str)
@@ -81,27 +84,11 @@ def test_the_declarations_of_controls_need_no_streamlit():
 TRAINER_MODULES = {"core/digits/model.py", "core/digits/serving.py", "core/digits/pretrain.py"}
 
 
-def top_level_modules(path):
-    """The modules a file imports when it is imported (not those imported inside a function)."""
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
-
-
 @pytest.mark.parametrize("path", list(python_files("app.py", "pages", "ui", "core")), ids=str)
 def test_only_the_trainers_modules_import_tensorflow_or_their_own(path):
-    # The web server imports every module but those two (tests/test_network.py runs the pages to check it).
+    # The web server imports every module but these (tests/test_network.py runs the pages to check it).
     if str(path.relative_to(ROOT)) in TRAINER_MODULES:
         return
-    imported = set(top_level_modules(path))
+    imported = set(imported_modules(path, top_level=True))
     assert not {module for module in imported if module.split(".")[0] in ("keras", "tensorflow", "tf2onnx")}
     assert not imported & {"core.digits.model", "core.digits.serving"}
-    assert not any(module == "core.digits" and {"model", "serving"} & names for module, names in from_imports(path))
-
-
-def from_imports(path):
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module, {alias.name for alias in node.names}

@@ -13,6 +13,7 @@ ONNX Runtime does not compute gradients, so the saliency's backward pass is writ
 it is the Backpropagation lesson's chain rule, run through the real network (tests/test_network.py
 checks it against TensorFlow's `GradientTape`).
 """
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,27 @@ SLOPES = {  # each activation's slope, from its output a (all a backward pass ne
 
 class ServingFilesError(ValueError):
     """A network's serving files are missing, damaged, or do not fit together; says which, in words."""
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def serving_record(onnx_path, weights_path):
+    """What a card records of a network's serving files: their layout's version and their sha256."""
+    return {"format": FORMAT, "onnx": sha256(onnx_path), "weights": sha256(weights_path)}
+
+
+def serving_files_problem(record, onnx_path, weights_path):
+    """Why a network's serving files are not the ones `record` names ({"format", "onnx", "weights"}:
+    a card's sha256 of each), in words, or None when they are (the model store's networks and the
+    shipped one alike)."""
+    if record.get("format") != FORMAT:
+        return "they were made by an older version of the app, or not at all"
+    for name, path in (("onnx", onnx_path), ("weights", weights_path)):
+        if not Path(path).exists() or sha256(path) != record.get(name):
+            return f"{Path(path).name} is missing or does not match the checksum on its card"
+    return None
 
 
 def hidden_name(index):

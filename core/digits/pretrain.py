@@ -18,7 +18,7 @@ import time
 
 from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
 from core.digits.store import ModelStore
-from core.digits.training import train_and_save
+from core.digits.training import make_serving_files, train_and_save
 
 
 def parse(argv):
@@ -83,9 +83,8 @@ def main(argv=None):
         if not arguments.force and store.load(key) is not None:  # load() discards an unreadable copy
             print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
             continue
-        saved = None if arguments.force else store.load_keras(key)
-        if saved is not None:  # saved without its serving files (by an older version, say): make them
-            store.add_serving_files(key, *saved)
+        # saved without its serving files (by an older version, say): make them
+        if not arguments.force and make_serving_files(lambda *_, **__: None, store, key):
             print(json.dumps({"preset": preset, "key": key, "status": "serving files made"}))
             continue
         started = time.perf_counter()

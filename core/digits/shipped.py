@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from core.digits import config as mnist_config, pendigits
-from core.digits.network import FORMAT
-from core.digits.store import sha256, valid_metadata
+from core.digits.network import serving_files_problem, serving_record, sha256
+from core.digits.store import valid_metadata
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "models"
 NAME = "default"
@@ -73,13 +73,8 @@ def problem(directory=None):
         return "the shipped network was trained with other settings than today's default"
     if sha256(network) != metadata.get("sha256"):
         return "the shipped network's file does not match the checksum on its card"
-    serving = metadata.get("serving", {})
-    if serving.get("format") != FORMAT:
-        return "the shipped network has no serving files of this version of the app"
-    for name, path in zip(("onnx", "weights"), serving_paths(directory)):
-        if not path.exists() or sha256(path) != serving.get(name):
-            return f"the shipped network's {path.name} is missing or does not match the checksum on its card"
-    return None
+    why = serving_files_problem(metadata.get("serving", {}), *serving_paths(directory))
+    return None if why is None else f"the shipped network's serving files cannot be used: {why}"
 
 
 def load(directory=None):
@@ -122,7 +117,7 @@ def write_serving_files(directory=DIRECTORY):
     metadata = json.loads(card_path.read_text())
     onnx_path, weights_path = serving_paths(directory)
     serving.write(keras.models.load_model(network, compile=False), onnx_path, weights_path)
-    metadata["serving"] = {"onnx": sha256(onnx_path), "weights": sha256(weights_path), "format": FORMAT}
+    metadata["serving"] = serving_record(onnx_path, weights_path)
     metadata["bytes"] = sum(path.stat().st_size for path in (network, onnx_path, weights_path))
     card_path.write_text(json.dumps(metadata, indent=1) + "\n")
     return metadata

@@ -14,13 +14,14 @@ Reading (`has`, `load`, `load_arrays`) needs no TensorFlow; writing a network (`
 `add_serving_files`) and `load_keras` happen in trainer processes only.
 """
 import contextlib
-import hashlib
 import json
 import logging
 import os
 import tempfile
 import time
 from pathlib import Path
+
+from core.digits.network import serving_files_problem, serving_record, sha256
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / ".model_cache"
 BUDGET_BYTES = int(float(os.environ.get("NN_EXPLORER_CACHE_MB", "500")) * 1024 * 1024)
@@ -30,10 +31,6 @@ STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trai
 ROOM_NETWORK_PREFIX = "room-"
 SERVING_ARRAYS = "weights"  # <key>.weights.npz: the name no other arrays may take
 LOG = logging.getLogger(__name__)
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def default_directory():
@@ -126,29 +123,31 @@ class ModelStore:
             return None
         return metadata
 
-    def load(self, key):
-        """Return (network, metadata) for key, the network a core.digits.network.Network, or None if
-        absent. An unreadable card, or a `.keras` file that is not the one the card names, is deleted with
-        its network; serving files that are missing, damaged
-        or not the ones the card names are deleted alone, for a trainer to make again from the
-        `.keras` file (has() is then False)."""
-        from core.digits.network import FORMAT, Network, ServingFilesError
-
+    def _card_of_keras(self, key):
+        """The card of a network whose `.keras` file is here and is the one the card names (a card
+        from before the app recorded it names none), or None; a damaged pair is deleted."""
         model_path, _ = self.paths(key)
         metadata = self.metadata(key) if model_path.exists() else None
+        if metadata is not None and metadata.get("files", {}).get("keras") not in (None, sha256(model_path)):
+            self.discard(key)
+            return None
+        return metadata
+
+    def load(self, key):
+        """Return (network, metadata) for key, the network a core.digits.network.Network, or None if
+        absent. An unreadable card, or a `.keras` file that is not the one the card names, is deleted
+        with its network; serving files that are missing, damaged or not the ones the card names are
+        deleted alone, for a trainer to make again from the `.keras` file (has() is then False)."""
+        from core.digits.network import Network, ServingFilesError
+
+        metadata = self._card_of_keras(key)
         if metadata is None:
             return None
         onnx_path, weights_path = self.serving_paths(key)
-        files = metadata.get("files", {})
-        if files.get("keras") not in (None, sha256(model_path)):  # damaged: its serving files cannot be made again
-            self.discard(key)
-            return None
         try:
-            if files.get("format") != FORMAT:
-                raise ServingFilesError("made by an older version of the app")
-            for name, path in (("onnx", onnx_path), ("weights", weights_path)):
-                if not path.exists() or sha256(path) != files.get(name):
-                    raise ServingFilesError(f"{path.name} is missing or is not the file its card names")
+            problem = serving_files_problem(metadata.get("files", {}), onnx_path, weights_path)
+            if problem:
+                raise ServingFilesError(problem)
             network = Network.load(onnx_path, weights_path)
         except (ServingFilesError, OSError) as error:
             LOG.warning("network %s cannot be served (%s); a trainer will make its serving files again", key, error)
@@ -163,14 +162,11 @@ class ModelStore:
         For trainer processes: this imports TensorFlow."""
         import keras
 
-        model_path, _ = self.paths(key)
-        metadata = self.metadata(key) if model_path.exists() else None
+        metadata = self._card_of_keras(key)
         if metadata is None:
             return None
         try:
-            if metadata.get("files", {}).get("keras") not in (None, sha256(model_path)):
-                raise ValueError("the network's file is not the one its card names")
-            model = keras.models.load_model(model_path, compile=False)
+            model = keras.models.load_model(self.paths(key)[0], compile=False)
         except Exception:  # truncated, corrupt, of the wrong shape or from an incompatible version: rebuild it
             self.discard(key)
             return None
@@ -213,12 +209,9 @@ class ModelStore:
         """Make the serving files of a saved network from its Keras model, then write its card with
         every file's sha256 (also for a network saved by an older version of the app, or whose
         serving files were damaged)."""
-        from core.digits.network import FORMAT
-
         written = self._write_serving_files(model)
-        files = {"format": FORMAT, "keras": sha256(self.paths(key)[0])}
-        for name, temporary, path in zip(("onnx", "weights"), written, self.serving_paths(key)):
-            files[name] = sha256(temporary)
+        files = {**serving_record(*written), "keras": sha256(self.paths(key)[0])}
+        for temporary, path in zip(written, self.serving_paths(key)):
             os.replace(temporary, path)
         card = {**metadata, "files": files}
         _atomic_write(self.paths(key)[1], lambda path: Path(path).write_text(json.dumps(card)))

@@ -59,7 +59,7 @@ def _network_lock(store, key):
     return FileLock(store.directory / f"{key}.lock") if store.writable() else contextlib.nullcontext()
 
 
-def _serving_files_made(report, store, key):
+def make_serving_files(report, store, key):
     """Make the serving files of a network saved in `store` from its `.keras` file; False if that
     file is gone or unreadable."""
     saved = store.load_keras(key)
@@ -75,7 +75,7 @@ def prepare_for_serving(report, key, directory):
     again (a class-lab room's network): make them, or say that the network is gone."""
     store = ModelStore(directory)
     with _network_lock(store, key):
-        if store.load(key) is None and not _serving_files_made(report, store, key):
+        if store.load(key) is None and not make_serving_files(report, store, key):
             raise JobError("the saved network is gone or damaged")
     return str(store.directory)
 
@@ -94,7 +94,7 @@ def train_network(report, config, key, data_id, directory, scratch):
     with _network_lock(store, key):
         if store.load(key) is not None:  # trained meanwhile by another process or server
             return str(store.directory)
-        if _serving_files_made(report, store, key):  # saved without the files a server serves it from
+        if make_serving_files(report, store, key):  # saved without the files a server serves it from
             return str(store.directory)
         report("loading data")
         data = mnist_data.load()

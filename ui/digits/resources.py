@@ -62,11 +62,7 @@ def _shipped():
 
 
 class Preparing(LookupError):
-    """A saved network whose serving files a trainer is making (`job`), from its `.keras` file."""
-
-    def __init__(self, key, job):
-        super().__init__(key)
-        self.job = job
+    """A saved network whose serving files a trainer is making, from its `.keras` file."""
 
 
 def saved(key):
@@ -79,8 +75,8 @@ def saved(key):
         except LookupError:
             pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
     if all(path.exists() for path in models.paths(key)):
-        raise Preparing(key, JOBS.submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
-                                         directory=str(models.directory)))
+        JOBS.submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key, directory=str(models.directory))
+        raise Preparing(key)
     raise LookupError(key)
 
 
