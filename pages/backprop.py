@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import backprop as charts
+from core.code import networks as code
 from core.lessons import backprop, backprop_formulas
+from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, State
 
@@ -185,6 +187,7 @@ if len(networks) > 1:
         st.caption("An update for one example can make the network worse on the others: that is why training "
                    "takes the examples in turn, many times over, and watches the average.")
 _finite_differences_section()
+code_section(code.backprop_page(network, x, y))
 try_this(
     "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",
     "Pick \"dear ticket, partner stays home\": both inputs are 0, so every first-layer weight gets slope 0 (BP4).",

@@ -3,7 +3,9 @@ import numpy as np
 import streamlit as st
 
 from core.charts import concepts as charts
+from core.code import basics as code
 from core.lessons import descent, regression
+from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider
 
@@ -106,6 +108,7 @@ with st.expander("Why not just solve for the bottom directly?", icon=":material/
         "equations together is not: there is no formula, and the equations have many solutions. "
         "So we take small steps downhill instead, which only ever needs the slope.")
 
+code_section(code.descent_page(surface, start, rate, steps, line_rate, line_steps, batch))
 try_this(
     "Round bowl with η = 1.05: every step overshoots more than the last and the run diverges.",
     "Long valley with η = 0.09: the marble zig-zags between the steep walls. Try 0.05.",

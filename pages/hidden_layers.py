@@ -3,7 +3,9 @@ import dataclasses
 
 import streamlit as st
 
+from core.code import networks as code
 from core.lessons import playground, playground_data
+from ui.code import code_section
 from ui.page import header, lesson_footer, try_this
 from ui.playground import own_points_box, train_epochs, training_view
 from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
@@ -130,6 +132,7 @@ seen = len(points)
 training_view(model, data, playing, previous[1] if previous and previous[0] == settings else None,
               add=add_point if own_points else None, changed=lambda: len(POINTS.get()) != seen)
 
+code_section(code.hidden_layers_page(model, dataset_name, noise, test_share, seed, points))
 try_this(
     "XOR with 0 hidden layers: train as long as you like, a single straight line never gets past about "
     "three quadrants of four, the perceptron's failure again.",

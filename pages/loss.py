@@ -3,7 +3,9 @@ import numpy as np
 import streamlit as st
 
 from core.charts import concepts as charts
+from core.code import basics as code
 from core.lessons import regression
+from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Number, Slider, bump
 
@@ -92,6 +94,7 @@ right.markdown(f"In numbers: your line (m = {m:g}, b = {b:g}) has MSE "
                f"{regression.mean_squared_error(m, b, xs, ys):.3f}; the lowest on the map is "
                f"{regression.mean_squared_error(*best, xs, ys):.3f}, at m = {best[0]:.2f}, b = {best[1]:.2f}.")
 
+code_section(code.loss_page(m, b, x, y, noise, seed))
 try_this(
     "Set m = 2 and b = 2 with x = 3: the prediction 8 misses the observed 10 by 2. Which intercept b makes the "
     "error 0? (A slope would too, 8/3, but it falls between the slider's steps: 2.7 overshoots by 0.1.)",

@@ -3,7 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import concepts as charts
+from core.code import basics as code
 from core.lessons import perceptron
+from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, Toggle
 
@@ -18,6 +20,7 @@ THRESHOLD = Slider("threshold", "Threshold", -6.0, 6.0, perceptron.FRANCE["thres
 GATE = Select("gate", "Truth table to learn", tuple(perceptron.GATES), "AND",
               "Which logic gate the perceptron rule should learn from its four examples.")
 
+RULE_EPOCHS = 25  # passes the perceptron rule makes at most
 GO_OR_STAY = Question("france")
 CONTROLS = Controls(X1, X2, W1, W2, THRESHOLD, GATE)
 
@@ -85,7 +88,7 @@ explain("Instead of choosing weights by hand, the **perceptron rule** learns the
         "towards the right answer whenever they differ (η is the step size):")
 st.latex(r"w \leftarrow w + \eta\,(t - y)\,x \qquad b \leftarrow b + \eta\,(t - y)")
 gate = GATE()
-run = perceptron.train(perceptron.GATES[gate], learning_rate=1.0, epochs=25)
+run = perceptron.train(perceptron.GATES[gate], learning_rate=1.0, epochs=RULE_EPOCHS)
 left, right = st.columns([2, 1])
 left.altair_chart(charts.mistakes_per_epoch(run), width="stretch")
 final_w1, final_w2, final_b = run.weights_[-1]
@@ -103,6 +106,7 @@ else:
              icon=":material/block:")
     st.page_link("pages/hidden_layers.py", label="Hidden layers: teach a network XOR", icon=":material/account_tree:")
 
+code_section(code.perceptron_page(x1, x2, w1, w2, threshold, gate, RULE_EPOCHS))
 try_this(
     "Switch both inputs on: 4 + 3 − 4 = 3 > 0, so go. Now only the cheap ticket: z = 0, stay.",
     "Lower the threshold to 3.5 and watch the line move past the point (1, 0).",

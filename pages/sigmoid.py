@@ -2,7 +2,9 @@
 import streamlit as st
 
 from core.charts import concepts as charts
+from core.code import basics as code
 from core.lessons import neuron
+from ui.code import code_section
 from ui.page import Question, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider
 
@@ -75,6 +77,7 @@ with right:
         st.markdown("The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
                     "little, in proportion to Δ, so we can tell whether a change helped.")
 
+code_section(code.sigmoid_page(x, w, b, steepness, nudged, delta))
 try_this(
     "Raise the steepness k to 20: the S-curve becomes the perceptron's step.",
     "Set the bias to −0.8, so that z = 0 and the perceptron says 0, then nudge w1 by +0.1: the perceptron flips to 1, "

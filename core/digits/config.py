@@ -95,6 +95,49 @@ def parameter_count(config):
     return total + side * side * channels * NUM_CLASSES + NUM_CLASSES
 
 
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a network, as Keras names it: `keras.layers.<kind>(*arguments, **options)`.
+    core/digits/model.py builds these and the code view writes them; `why` says it in words."""
+
+    kind: str
+    arguments: tuple = ()
+    options: tuple = ()  # (name, value) pairs, in order
+    why: str = ""
+
+
+def layers(config):
+    """The network's layers in order, after its 28 × 28 × 1 input: what `model.build` makes."""
+    act = config.activation
+    if config.preset != "convolutional":
+        output = "sigmoid" if config.preset == "nielsen" else "softmax"
+        return (Layer("Flatten", why="the 28 × 28 pixels in one row of 784 inputs"),
+                *(Layer("Dense", (int(size),), (("activation", act),), f"{size} neurons, each seeing every input")
+                  for size in config.hidden),
+                Layer("Dense", (NUM_CLASSES,), (("activation", output), ("name", "probabilities")),
+                      "one output per digit, 0 to 9" + (": its sigmoid, as in the book" if output == "sigmoid"
+                                                         else ": softmax makes them probabilities adding up to 1")))
+    plan = [
+        Layer("RandomTranslation", (0.08, 0.08), (("fill_mode", "constant"), ("seed", config.seed)),
+              "while training only: shift each digit a little, more like real handwriting"),
+        Layer("RandomRotation", (0.04,), (("fill_mode", "constant"), ("seed", config.seed)),
+              "while training only: turn it a little (0.04 of a full turn at most)"),
+    ]
+    for index, filters in enumerate(config.hidden):
+        # The first convolution keeps the 28 × 28 size; later ones lose a pixel each side, which
+        # keeps training fast on a CPU. (Batch norm was no more accurate and twice as slow: bench/README.md.)
+        padding = "same" if index == 0 else "valid"
+        plan.append(Layer("Conv2D", (int(filters), 3), (("padding", padding), ("activation", act)),
+                          f"{filters} filters, each a 3 × 3 patch of weights slid over the picture"))
+        if index < 2:
+            plan.append(Layer("MaxPooling2D", (2,), why="keep the largest of each 2 × 2 square: half the size"))
+    plan += [Layer("Flatten", why="everything the filters found, in one row"),
+             Layer("Dropout", (0.25,), why="while training only: drop a random quarter, so no one value is relied on"),
+             Layer("Dense", (NUM_CLASSES,), (("activation", "softmax"), ("name", "probabilities")),
+                   "one output per digit: softmax makes them probabilities adding up to 1")]
+    return tuple(plan)
+
+
 PRESETS = {
     "convolutional": Config(),
     # Nielsen's network from the book: 784-30-10 sigmoid, quadratic cost, plain SGD, η = 3.0.

@@ -13,8 +13,8 @@ import numpy as np  # noqa: E402
 from core.digits import scoring  # noqa: E402
 from core.digits.config import (  # noqa: E402,F401  (re-exported: the trainers' code reads them here)
     ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LEARNING_RATES, LIMITS, MAX_LAYERS, MAX_PARAMETERS,
-    NUM_CLASSES, PRESET_NAMES, PRESETS, VALIDATION_SHARE, Config, parameter_count, preset_keys, to_inputs,
-    validate)
+    NUM_CLASSES, PRESET_NAMES, PRESETS, VALIDATION_SHARE, Config, layers, parameter_count, preset_keys,
+    to_inputs, validate)
 
 
 def quadratic_cost(y_true, y_pred):
@@ -22,35 +22,12 @@ def quadratic_cost(y_true, y_pred):
     return 0.5 * keras.ops.sum(keras.ops.square(y_true - y_pred), axis=-1)
 
 
-def _conv_block(filters, activation, first):
-    # A 3×3 convolution. The first keeps the 28×28 size; later ones shrink it, which keeps
-    # training fast on a CPU. (Batch norm was no more accurate and twice as slow: bench/README.md.)
-    return [keras.layers.Conv2D(filters, 3, padding="same" if first else "valid", activation=activation)]
-
-
 def build(config):
-    """Return the untrained Keras model for a configuration (train() compiles it)."""
-    inputs = keras.Input(IMAGE_SHAPE, name="image")
-    if config.preset == "convolutional":
-        layers = [
-            # small random shifts and turns: more like real handwriting, and less over-fitting
-            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=config.seed),
-            keras.layers.RandomRotation(0.04, fill_mode="constant", seed=config.seed),
-        ]
-        for index, filters in enumerate(config.hidden):
-            layers += _conv_block(int(filters), config.activation, first=index == 0)
-            if index < 2:
-                layers.append(keras.layers.MaxPooling2D(2))
-        layers += [keras.layers.Flatten(), keras.layers.Dropout(0.25),
-                   keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")]
-    else:
-        layers = [keras.layers.Flatten()]
-        layers += [keras.layers.Dense(int(size), activation=config.activation) for size in config.hidden]
-        output_activation = "sigmoid" if config.preset == "nielsen" else "softmax"
-        layers += [keras.layers.Dense(NUM_CLASSES, activation=output_activation, name="probabilities")]
-    outputs = inputs
-    for layer in layers:
-        outputs = layer(outputs)
+    """Return the untrained Keras model for a configuration (train() compiles it): its layers as
+    core/digits/config.py's `layers` lists them, the same list the code view writes."""
+    outputs = inputs = keras.Input(IMAGE_SHAPE, name="image")
+    for layer in layers(config):
+        outputs = getattr(keras.layers, layer.kind)(*layer.arguments, **dict(layer.options))(outputs)
     return keras.Model(inputs, outputs, name=config.preset)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.lessons import regression
+from core.lessons import formulas, regression
 
 # Past this size a loss is treated as blown up: the step overshoots further every time.
 DIVERGENCE_LIMIT = 1e8
@@ -15,34 +15,40 @@ DIVERGENCE_LIMIT = 1e8
 
 @dataclass(frozen=True)
 class Surface:
-    """A loss over two parameters (p1, p2), with its gradient written beside it."""
+    """A loss over two parameters (p1, p2), with its gradient written beside it. Both are written
+    once, as Python expressions in p1 and p2: the page runs them and its code view shows them."""
 
     name: str
     description: str
-    loss: object  # (p1, p2) -> L, works on arrays
-    gradient: object  # (p1, p2) -> (∂L/∂p1, ∂L/∂p2)
+    loss_formula: str  # L(p1, p2)
+    gradient_formula: tuple  # (∂L/∂p1, ∂L/∂p2)
     extent: float = 2.0  # the map shows [−extent, extent]²
+
+    def loss(self, p1, p2):
+        """Return L(p1, p2); works on arrays."""
+        return formulas.evaluate(self.loss_formula, p1=p1, p2=p2)
+
+    def gradient(self, p1, p2):
+        """Return (∂L/∂p1, ∂L/∂p2)."""
+        return tuple(formulas.evaluate(formula, p1=p1, p2=p2) for formula in self.gradient_formula)
 
 
 SURFACES = {
     "Round bowl": Surface(
         "Round bowl",
         "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
-        lambda p1, p2: p1 ** 2 + p2 ** 2,
-        lambda p1, p2: (2 * p1, 2 * p2),
+        "p1 ** 2 + p2 ** 2", ("2 * p1", "2 * p2"),
     ),
     "Long valley": Surface(
         "Long valley",
         "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
-        lambda p1, p2: p1 ** 2 + 10 * p2 ** 2,
-        lambda p1, p2: (2 * p1, 20 * p2),
+        "p1 ** 2 + 10 * p2 ** 2", ("2 * p1", "20 * p2"),
     ),
     "Two minima": Surface(
         "Two minima",
         "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
         "where the marble ends up depends on where it starts.",
-        lambda p1, p2: (p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1,
-        lambda p1, p2: (4 * p1 * (p1 ** 2 - 1) + 0.3, 2 * p2),
+        "(p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1", ("4 * p1 * (p1 ** 2 - 1) + 0.3", "2 * p2"),
     ),
 }
 

@@ -15,18 +15,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
+from core.lessons import formulas
 from core.lessons.neuron import sigmoid
 from core.lessons.playground_data import EXTENT
 
-FEATURES = {
-    "x1": lambda x1, x2: x1,
-    "x2": lambda x1, x2: x2,
-    "x1²": lambda x1, x2: x1 ** 2,
-    "x2²": lambda x1, x2: x2 ** 2,
-    "x1·x2": lambda x1, x2: x1 * x2,
-    "sin x1": lambda x1, x2: np.sin(x1),
-    "sin x2": lambda x1, x2: np.sin(x2),
-}
+FEATURES = {  # each input feature as a formula in x1 and x2: the network reads these, the code view writes them
+    name: formulas.function(expression, "x1", "x2") for name, expression in {
+        "x1": "x1", "x2": "x2", "x1²": "x1 ** 2", "x2²": "x2 ** 2", "x1·x2": "x1 * x2",
+        "sin x1": "np.sin(x1)", "sin x2": "np.sin(x2)"}.items()}
 ACTIVATIONS = {  # the lesson's names → scikit-learn's, with the function itself for the forward pass
     "sigmoid": ("logistic", sigmoid),
     "tanh": ("tanh", np.tanh),
@@ -75,10 +71,16 @@ class Playground:
     chance_loss_: float = np.log(2)  # the loss of a network that has learnt nothing (set by train)
 
     def __post_init__(self):
-        settings = dict(hidden_layer_sizes=tuple(self.hidden), activation=ACTIVATIONS[self.activation][0],
-                        solver="sgd", learning_rate_init=self.learning_rate, batch_size=self.batch_size,
-                        alpha=self.alpha, momentum=0.9, random_state=self.seed)
-        self.model_ = MLPRegressor(**settings) if self.regression else MLPClassifier(**settings)
+        kind, settings = self.estimator()
+        self.model_ = {"MLPRegressor": MLPRegressor, "MLPClassifier": MLPClassifier}[kind](**settings)
+
+    def estimator(self):
+        """scikit-learn's network for these settings, as (class name, its arguments): what is
+        trained here, and what the code view writes."""
+        return ("MLPRegressor" if self.regression else "MLPClassifier"), dict(
+            hidden_layer_sizes=tuple(self.hidden), activation=ACTIVATIONS[self.activation][0], solver="sgd",
+            learning_rate_init=self.learning_rate, batch_size=self.batch_size, alpha=self.alpha, momentum=0.9,
+            random_state=self.seed)
 
     @property
     def regression(self):

@@ -1,0 +1,169 @@
+"""The code behind the handwriting pages: the Keras network chosen in the form, written from the
+same layer list that builds it (core/digits/config.py's `layers`), trained and tested on MNIST; a
+drawing prepared by the app's own functions; fine-tuning on a class's drawings; and the few lines
+that load a downloaded network. Plain text: writing it imports no Keras."""
+from core.code.listing import Listing, Step, assignments, literal, source_of
+from core.digits import config as mnist_config, network as served, preprocess
+from core.lab import finetune
+
+LOAD_MNIST = """import os
+
+import numpy as np
+import keras
+
+# MNIST: 60,000 training digits and 10,000 test digits, each 28 × 28 pixels of 0 (black) to 255 (white).
+# A local copy named by MNIST_NPZ is read as the app reads it; otherwise Keras downloads it.
+if os.environ.get("MNIST_NPZ"):
+    with np.load(os.environ["MNIST_NPZ"]) as data:
+        x_train, y_train, x_test, y_test = (data[name] for name in ("x_train", "y_train", "x_test", "y_test"))
+else:
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()"""
+QUADRATIC_COST = """def quadratic_cost(y_true, y_pred):
+    # Nielsen's cost C = ½‖y − a‖² per digit; Keras averages it over the mini-batch
+    return 0.5 * keras.ops.sum(keras.ops.square(y_true - y_pred), axis=-1)"""
+
+
+def layer_code(layer):
+    """One layer as Keras code: `keras.layers.Conv2D(16, 3, padding="same", activation="relu")`."""
+    arguments = [literal(value) for value in layer.arguments]
+    arguments += [f"{name}={literal(value)}" for name, value in layer.options]
+    return f"keras.layers.{layer.kind}({', '.join(arguments)})"
+
+
+def model_code(config, name="model"):
+    """`keras.Sequential([...])` for the configuration, one layer a line, each with its reason."""
+    lines = [f"    {layer_code(layer)},  # {layer.why}" for layer in mnist_config.layers(config)]
+    return (f"{name} = keras.Sequential([\n    keras.Input({literal(mnist_config.IMAGE_SHAPE)}),"
+            "  # 28 × 28 pixels, one channel (grey)\n" + "\n".join(lines) + f"\n], name={literal(config.preset)})")
+
+
+def _compile_code(config):
+    if config.preset == "nielsen":
+        return (QUADRATIC_COST + "\n\n\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate), "
+                "loss=quadratic_cost, metrics=[\"accuracy\"])")
+    return ("# Adam with a schedule: warm up for half an epoch, then glide down a cosine to 0\n"
+            "steps_per_epoch = math.ceil(len(x_fit) / batch_size)\nwarmup_steps = steps_per_epoch // 2\n"
+            "schedule = keras.optimizers.schedules.CosineDecay(\n"
+            "    learning_rate / 10, decay_steps=max(1, steps_per_epoch * epochs - warmup_steps),\n"
+            "    warmup_target=learning_rate, warmup_steps=warmup_steps)\n"
+            "model.compile(optimizer=keras.optimizers.Adam(schedule), loss=\"categorical_crossentropy\", "
+            "metrics=[\"accuracy\"])")
+
+
+def reading_steps():
+    """Preparing a drawing as MNIST's digits were, with the app's own functions, then reading it."""
+    return (
+        Step("Preparing a drawing: the app's own functions from `core/digits/preprocess.py`. MNIST's digits "
+             "were cropped to their ink, scaled to fit 20 × 20, and centred by their centre of mass in 28 × 28; "
+             "a drawing must be prepared the same way, or the network misreads it.",
+             "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
+             + source_of(*((preprocess, name) for name in ("FIELD", "BOX", "INK_LEVEL", "MIN_INK_PIXELS")),
+                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps)),
+        Step("Reading a drawing: here a test digit made to look like the drawing pad's, black ink on a white "
+             "280 × 280 square, prepared, then given to the network. `predict` answers ten probabilities, "
+             "one per digit; the largest is the answer.",
+             "drawing = Image.fromarray(255 - x_test[0]).resize((280, 280)).convert(\"RGB\")\n"
+             "digit = mnist_steps(np.asarray(drawing)).final   # (28, 28), white ink on black, 0 to 1\n"
+             "probabilities = model.predict(digit[None, :, :, None], verbose=0)[0]\n"
+             "answer = int(np.argmax(probabilities))\n"
+             "print(f\"read as {answer} ({probabilities[answer]:.0%} sure); it is a {y_test[0]}\")"),
+    )
+
+
+def handwriting_page(config, train_digits=None):
+    """The handwriting page: the chosen network built, compiled, trained and tested on MNIST, then
+    reading a drawing. `train_digits` keeps only that many training digits (a quick try, the tests)."""
+    validation = mnist_config.VALIDATION_SHARE
+    keep = "" if train_digits is None else (
+        f"\nx_train, y_train = x_train[:{int(train_digits)}], y_train[:{int(train_digits)}]   # a quick try on fewer digits")
+    return Listing(
+        f"Handwriting recognition: {mnist_config.PRESET_NAMES[config.preset]}",
+        "Train the page's network on MNIST with Keras, test it on digits it has never seen, and read a drawing. "
+        "Runs on a laptop's CPU; each epoch takes seconds to a minute.", (
+            Step("The settings chosen in the page's form. The seed makes the starting weights, and the order "
+                 "the digits are visited in, the same every run.",
+                 f"import math\n\n{assignments(epochs=config.epochs, batch_size=config.batch_size)}\n"
+                 f"{assignments(learning_rate=config.learning_rate, seed=config.seed)}"),
+            Step("The data.", LOAD_MNIST + keep),
+            Step(f"Preparing the data: pixels scaled to 0–1 with a channel axis, as Keras's layers expect, and "
+                 "each label written as ten numbers with a 1 at the right digit (one-hot). The last "
+                 f"{validation:.1%} of the training digits are held out for **validation**: never learnt "
+                 "from, they show after each epoch whether the network is learning digits or memorising "
+                 "these ones.",
+                 "def to_inputs(images):\n    return images.astype(\"float32\")[..., None] / 255.0\n\n\n"
+                 "x, y = to_inputs(x_train), keras.utils.to_categorical(y_train, 10)\n"
+                 f"n_validation = max(1, int(len(x) * {literal(validation)}))\n"
+                 "x_fit, y_fit = x[:-n_validation], y[:-n_validation]\n"
+                 "x_val, y_val = x[-n_validation:], y[-n_validation:]"),
+            Step("The network, one layer a line: the same list of layers the app builds.",
+                 "keras.utils.set_random_seed(seed)\n" + model_code(config) + "\nmodel.summary()"),
+            Step("`compile` chooses how the network learns: the **loss** to make small and the **optimizer**, "
+                 "the kind of gradient descent that does it, with its learning rate.", _compile_code(config)),
+            Step(f"`fit` trains: {config.epochs} **epochs**, each a pass over every training digit, in "
+                 f"mini-batches of {config.batch_size} (a **batch size**: one gradient step per mini-batch). "
+                 "After each epoch it reports the loss and accuracy on the validation digits.",
+                 "history = model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs,\n"
+                 "                    validation_data=(x_val, y_val), verbose=2)"),
+            Step("`evaluate` measures the network on the 10,000 test digits, written by other people than the "
+                 "training digits: the accuracy you can expect on new handwriting like MNIST's.",
+                 "test_loss, test_accuracy = model.evaluate(to_inputs(x_test), keras.utils.to_categorical(y_test, 10),"
+                 " verbose=0)\nprint(f\"test accuracy: {test_accuracy:.2%}\")"),
+            *reading_steps(),
+            Step("Keep the network: a `.keras` file holds its layers and weights, and `keras.models.load_model` "
+                 "reads it back.", "model.save(\"my_network.keras\")"),
+        ), ("test_accuracy", "answer"), f"handwriting-{config.preset}")
+
+
+def finetune_page(trained_on, held_out, epochs=finetune.EPOCHS):
+    """The class lab: fine-tuning the network on the room's drawings, as the app's trainer does."""
+    return Listing(
+        "Class lab: teaching the network your class's handwriting",
+        "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
+        "digits so that it does not forget them. Save the room's drawings with \"Download the drawings\" and "
+        "its network with \"Download the network\" first.", (
+            Step("The network and the drawings: the room's `drawings.npz` holds `images` (n, 28, 28) and `labels`.",
+                 "import numpy as np\nimport keras\n\nmodel = keras.models.load_model(\"network.keras\", compile=False)\n"
+                 "with np.load(\"drawings.npz\") as room:\n    images, labels = room[\"images\"], room[\"labels\"]\n"
+                 f"# the page held out {held_out} of the room's drawings to measure on and taught {trained_on}"),
+            Step(f"Hold some drawings out, of every digit with two or more: about {finetune.HELD_OUT_SHARE:.0%}, "
+                 "never trained on, so that \"before\" and \"after\" are measured on drawings the network has "
+                 "not seen. The app's own function from `core/lab/finetune.py`:",
+                 "from dataclasses import dataclass\n\n"
+                 + source_of((finetune, "HELD_OUT_SHARE"), finetune.Split, finetune.split)
+                 + "\n\n\nparts = split(labels)\nprint(len(parts.train), \"to learn from,\", len(parts.held_out), \"held out\")"),
+            Step(f"Fine-tuning: each class drawing seen {finetune.CLASS_REPEATS} times an epoch, mixed with "
+                 f"{finetune.MNIST_PER_CLASS_DIGIT} MNIST training digits for each (at least 2,000), at a small "
+                 f"learning rate, {finetune.LEARNING_RATE:g}: a tenth of a fresh start's, to nudge the weights "
+                 "rather than overwrite them.",
+                 LOAD_MNIST + "\n\n"
+                 f"{assignments(epochs=epochs, seed=0)}\nkeras.utils.set_random_seed(seed)\n"
+                 "rng = np.random.default_rng(seed)\n"
+                 f"picked = rng.choice(len(x_train), size=min(max(2000, {finetune.MNIST_PER_CLASS_DIGIT} * len(parts.train)), "
+                 "len(x_train)), replace=False)\n"
+                 f"x = np.concatenate([np.repeat(images[parts.train], {finetune.CLASS_REPEATS}, axis=0), x_train[picked]])\n"
+                 f"y = np.concatenate([np.repeat(labels[parts.train], {finetune.CLASS_REPEATS}), y_train[picked]])\n"
+                 f"model.compile(optimizer=keras.optimizers.Adam({literal(finetune.LEARNING_RATE)}), "
+                 "loss=\"categorical_crossentropy\", metrics=[\"accuracy\"])\n"
+                 "model.fit(x[..., None] / 255.0, keras.utils.to_categorical(y, 10), batch_size=64, epochs=epochs, "
+                 "shuffle=True, verbose=2)"),
+            Step("Before and after, on the held-out drawings.",
+                 "held = images[parts.held_out][..., None] / 255.0\n"
+                 "after = np.mean(model.predict(held, verbose=0).argmax(axis=1) == labels[parts.held_out])\n"
+                 "print(f\"held-out drawings read right: {after:.0%}\")\nmodel.save(\"network-taught.keras\")"),
+        ), ("after",), "class-lab")
+
+
+def loading_snippet(kind, file_name):
+    """The five lines that load a downloaded network and read one 28 × 28 image (white on black,
+    0 to 255, as MNIST's): with Keras for a `.keras` file, with ONNX Runtime for `.onnx`."""
+    prepare = "image = np.zeros((28, 28), dtype=np.uint8)  # your digit here\n"
+    if kind == "keras":
+        return ("import numpy as np, keras\n" + prepare
+                + f"model = keras.models.load_model({literal(file_name)}, compile=False)\n"
+                "probabilities = model.predict(image[None, :, :, None] / 255.0, verbose=0)[0]\n"
+                "print(int(np.argmax(probabilities)))")
+    return ("import numpy as np, onnxruntime\n" + prepare
+            + f"session = onnxruntime.InferenceSession({literal(file_name)})\n"
+            f"probabilities = session.run([{literal(served.PROBABILITIES)}], "
+            f"{{{literal(served.INPUT)}: (image[None, :, :, None] / 255.0).astype(np.float32)}})[0][0]\n"
+            "print(int(np.argmax(probabilities)))")

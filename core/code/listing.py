@@ -1,0 +1,102 @@
+"""A lesson's code: short Python that redoes what the page shows, with the learner's numbers filled
+in, one step at a time, each with its explanation in plain words. The same Listing is shown on the
+page (ui/code.py), saved as a script, and saved as a Jupyter notebook (nbformat v4).
+
+Written here only what no library does: turning a page's values into Python literals and copying
+the app's own functions into a listing (`source_of`), so that the code shown is the code that ran.
+The notebook file itself is nbformat's.
+"""
+import inspect
+import math
+import textwrap
+from dataclasses import dataclass
+
+import nbformat
+from nbformat import v4
+
+PYTHON = "python3"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a listing: what it does, in words (Markdown), and its code."""
+
+    why: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The code behind a view: a title, an introduction, steps, and `results`, the names of the
+    variables that hold what the page shows (the tests run the code and compare them)."""
+
+    title: str
+    intro: str
+    steps: tuple
+    results: tuple = ()
+    file_stem: str = "lesson"
+
+    def script(self):
+        """The whole listing as one Python file, each step's explanation as a comment above it."""
+        parts = [f'"""{self.title}\n\n{_wrapped(self.intro)}\n"""']
+        for step in self.steps:
+            parts.append("\n".join("# " + line if line else "#" for line in _wrapped(step.why).splitlines())
+                         + "\n" + step.code.strip())
+        return "\n\n\n".join(parts) + "\n"
+
+    def notebook(self):
+        """The listing as a Jupyter notebook (nbformat v4), as text: explanations in Markdown cells,
+        code in code cells, in order, ready to run top to bottom."""
+        cells = [v4.new_markdown_cell(f"# {self.title}\n\n{self.intro}")]
+        for step in self.steps:
+            cells += [v4.new_markdown_cell(step.why), v4.new_code_cell(step.code.strip())]
+        notebook = v4.new_notebook(cells=cells, metadata={
+            "kernelspec": {"name": PYTHON, "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"}})
+        nbformat.validate(notebook)
+        return nbformat.writes(notebook)
+
+
+def _wrapped(text, width=96):
+    return "\n".join(textwrap.fill(paragraph, width) if paragraph.strip() else ""
+                     for paragraph in text.splitlines())
+
+
+def literal(value):
+    """A page's value written as Python: numbers exactly (a float's repr reads back as the same
+    float), arrays and tuples as lists, strings quoted."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} cannot be written as a Python literal")
+        return repr(float(value))
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(literal(item) for item in value)
+        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (
+            f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(key)}: {literal(item)}" for key, item in value.items()) + "}"
+    return repr(value)
+
+
+def assignments(**values):
+    """Lines `name = literal`, one per value, in the order given."""
+    return "\n".join(f"{name} = {literal(value)}" for name, value in values.items())
+
+
+def source_of(*objects):
+    """The source of the app's own functions, classes and constants, as they are in its files.
+    A constant is given as (module, name) and written `NAME = value`."""
+    parts = []
+    for item in objects:
+        if isinstance(item, tuple):
+            module, name = item
+            parts.append(f"{name} = {literal(getattr(module, name))}")
+        else:
+            parts.append(textwrap.dedent(inspect.getsource(item)).strip())
+    return "\n\n\n".join(parts)

@@ -1,0 +1,25 @@
+"""Run a lesson's code (core/code/) as a learner would, in a fresh Python process, and read back the
+variables that hold what its page shows."""
+import json
+import os
+import subprocess
+import sys
+
+TRAILER = """
+
+import json as _json
+import numpy as _np
+print("RESULTS=" + _json.dumps({_name: _np.asarray(globals()[_name]).tolist() for _name in %r}))
+"""
+
+
+def run(listing, cwd, timeout=600, env=None):
+    """Execute the listing's script in `cwd` and return {result name: value (lists for arrays)}."""
+    path = os.path.join(cwd, f"{listing.file_stem}.py")
+    with open(path, "w") as file:
+        file.write(listing.script() + TRAILER % (tuple(listing.results),))
+    done = subprocess.run([sys.executable, path], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULTS="))
+    return json.loads(line[len("RESULTS="):])
