@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.digits import config as mnist_config
 from core.lab import store
-from ui.digits import resources, train
+from ui.digits import download, resources, train
 from ui.lab import ROOM, add_section, create_room, open_lab, refusal, room_links, teacher_key, unavailable
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
@@ -61,6 +61,7 @@ teaching(network, code)
 add_section(lab, code, network)
 if lab is not None:
     lab_view(lab, code, network, dataset)
+download.room_section(network, code)
 try_this(
     "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",
     "Compare \"Our digits\" with \"Resized straight\": the preparation step matters as much as the network.",

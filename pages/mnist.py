@@ -1,7 +1,7 @@
 """Lesson 7: handwriting recognition. Train a Keras network on MNIST, test it, draw a digit."""
 import streamlit as st
 
-from ui.digits import evaluate, predict, resources, train
+from ui.digits import download, evaluate, predict, resources, train
 from ui.digits.controls import CONTROLS
 from ui.page import header, lesson_footer, try_this
 
@@ -26,6 +26,7 @@ if isinstance(network, resources.Training):
 train.learning_curves(network)
 evaluate.section(network.metadata, dataset)
 predict.section(network, dataset)
+download.section(network, config)
 try_this(
     "Train Nielsen's network (the book's own): it learns in under a minute on a small server and reads about 19 in 20 test digits.",
     "Draw a 7 small in a corner: the preprocessing still centres and scales it, as MNIST did.",

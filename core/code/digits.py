@@ -59,10 +59,10 @@ def reading_steps():
              "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
              + source_of(*((preprocess, name) for name in ("FIELD", "BOX", "INK_LEVEL", "MIN_INK_PIXELS")),
                          preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps)),
-        Step("Reading a drawing: here a test digit made to look like the drawing pad's, black ink on a white "
+        Step("Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
              "280 × 280 square, prepared, then given to the network. `predict` answers ten probabilities, "
              "one per digit; the largest is the answer.",
-             "drawing = Image.fromarray(255 - x_test[0]).resize((280, 280)).convert(\"RGB\")\n"
+             "drawing = Image.fromarray(x_test[0]).resize((280, 280), Image.Resampling.BILINEAR).convert(\"RGB\")\n"
              "digit = mnist_steps(np.asarray(drawing)).final   # (28, 28), white ink on black, 0 to 1\n"
              "probabilities = model.predict(digit[None, :, :, None], verbose=0)[0]\n"
              "answer = int(np.argmax(probabilities))\n"
@@ -114,17 +114,19 @@ def handwriting_page(config, train_digits=None):
         ), ("test_accuracy", "answer"), f"handwriting-{config.preset}")
 
 
-def finetune_page(trained_on, held_out, epochs=finetune.EPOCHS):
+def finetune_page(code="ROOM", epochs=finetune.EPOCHS):
     """The class lab: fine-tuning the network on the room's drawings, as the app's trainer does."""
     return Listing(
         "Class lab: teaching the network your class's handwriting",
         "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
-        "digits so that it does not forget them. Save the room's drawings with \"Download the drawings\" and "
-        "its network with \"Download the network\" first.", (
-            Step("The network and the drawings: the room's `drawings.npz` holds `images` (n, 28, 28) and `labels`.",
-                 "import numpy as np\nimport keras\n\nmodel = keras.models.load_model(\"network.keras\", compile=False)\n"
-                 "with np.load(\"drawings.npz\") as room:\n    images, labels = room[\"images\"], room[\"labels\"]\n"
-                 f"# the page held out {held_out} of the room's drawings to measure on and taught {trained_on}"),
+        "digits so that it does not forget them, as \"Teach the network our handwriting\" does. Download the "
+        "room's set (.npz) and its network (.keras) first.", (
+            Step("The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
+                 "`y_train`, the digits meant, in MNIST's layout.",
+                 "import numpy as np\nimport keras\n\n"
+                 f"model = keras.models.load_model({literal(f'network-{code}.keras')}, compile=False)\n"
+                 f"with np.load({literal(f'class-{code}.npz')}) as room:\n"
+                 "    images, labels = room[\"x_train\"], room[\"y_train\"]"),
             Step(f"Hold some drawings out, of every digit with two or more: about {finetune.HELD_OUT_SHARE:.0%}, "
                  "never trained on, so that \"before\" and \"after\" are measured on drawings the network has "
                  "not seen. The app's own function from `core/lab/finetune.py`:",

@@ -36,6 +36,15 @@ class Ready:
     rebuilt_after_corruption: bool = False
     shipped: bool = False  # the default network that comes trained with the app (core/digits/shipped.py)
 
+    def files(self):
+        """The files a learner can take home: {"keras": path, "onnx": path, "card": path}."""
+        if self.shipped:
+            (keras, card), (onnx, _) = shipped.paths(), shipped.serving_paths()
+        else:
+            store = ModelStore(training.scratch_directory(os.getpid()) if self.temporary else None)
+            (keras, card), (onnx, _) = store.paths(self.key), store.serving_paths(self.key)
+        return {"keras": keras, "onnx": onnx, "card": card}
+
 
 @dataclass
 class Training:

@@ -1,0 +1,88 @@
+"""The handwriting pages' code (core/code/digits.py) runs outside the app and builds, trains and
+reads as the app does; a downloaded network loads outside the app and reads digits as the app does."""
+import re
+import shutil
+
+import nbformat
+import numpy as np
+import pytest
+
+from core.code import digits as digits_code
+from core.digits import config as mnist_config, network as served, preprocess, shipped
+from harness import listings
+
+pytestmark = pytest.mark.slow  # each runs TensorFlow in a fresh process
+SLICE = 1200
+
+
+@pytest.fixture
+def mnist_npz(tiny_mnist):
+    """A real MNIST file, as the app and the notebook read it through MNIST_NPZ: the full set where
+    one is named (CI names it), else the small one the tests make."""
+    import os
+    named = os.environ.get("MNIST_NPZ")
+    return named if named and os.path.isfile(named) else str(tiny_mnist)
+
+
+def small(preset):
+    return mnist_config.Config(**{**mnist_config.PRESETS[preset].__dict__, "epochs": mnist_config.LIMITS["epochs"][0]})
+
+
+@pytest.mark.parametrize("preset", list(mnist_config.PRESETS))
+def test_the_handwriting_code_builds_the_app_network_and_trains_as_the_app_does(tmp_path, mnist_npz, preset):
+    from core.digits import data as mnist_data, model as mnist_model
+
+    config = small(preset)
+    listing = digits_code.handwriting_page(config, train_digits=SLICE)
+    extra = "\nlayer_kinds = [type(layer).__name__ for layer in model.layers]\nparameters = model.count_params()\n"
+    got = listings.run(listing, tmp_path, env={"MNIST_NPZ": mnist_npz}, extra=extra)
+    app_model = mnist_model.build(config)
+    assert got["layer_kinds"] == [type(layer).__name__ for layer in app_model.layers[1:]]  # after keras.Input
+    assert got["parameters"] == app_model.count_params() == mnist_config.parameter_count(config)
+    full = mnist_data.from_npz(mnist_npz)
+    data = mnist_data.MnistData(full.x_train[:SLICE], full.y_train[:SLICE], full.x_test, full.y_test, full.source)
+    model, _ = mnist_model.train(config, data)
+    accuracy = float(np.mean(mnist_model.classify(model, data.x_test).argmax(axis=1) == data.y_test))
+    assert got["test_accuracy"] == pytest.approx(accuracy, abs=0.01)  # the same training, in another process
+    assert got["answer"] == int(mnist_model.classify(model, preprocess.to_mnist(
+        np.stack([np.kron(data.x_test[0], np.ones((10, 10), dtype=np.uint8))] * 3, axis=-1))[None]).argmax())
+
+
+def test_the_handwriting_notebook_runs_top_to_bottom(tmp_path, mnist_npz, monkeypatch):
+    from nbclient import NotebookClient
+
+    config = small("nielsen")  # the form's fewest epochs
+    notebook = nbformat.reads(digits_code.handwriting_page(config, train_digits=6000).notebook(), as_version=4)
+    monkeypatch.setenv("MNIST_NPZ", mnist_npz)
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = ["".join(output.get("text", "")) for cell in notebook.cells if cell.cell_type == "code"
+               for output in cell.outputs if output.output_type == "stream"]
+    accuracy = next(float(found.group(1)) for text in printed if (found := re.search(r"test accuracy: ([\d.]+)%", text)))
+    assert 50 < accuracy <= 100  # Nielsen's network after one epoch, where chance is 10%
+    with np.load(mnist_npz) as data:
+        first = int(data["y_test"][0])
+    assert any(re.search(rf"read as \d \(\d+% sure\); it is a {first}", text) for text in printed)
+    assert (tmp_path / "my_network.keras").is_file()
+
+
+@pytest.mark.parametrize("kind, ending", [("keras", ".keras"), ("onnx", ".onnx")])
+def test_a_downloaded_network_reads_100_test_digits_as_the_app_does(tmp_path, mnist_npz, kind, ending):
+    from core.digits import data as mnist_data
+
+    keras_file, _ = shipped.paths(shipped.DIRECTORY)
+    onnx_file, weights = shipped.serving_paths(shipped.DIRECTORY)
+    downloaded = tmp_path / f"network-default{ending}"
+    shutil.copyfile(keras_file if kind == "keras" else onnx_file, downloaded)
+    digits = mnist_data.from_npz(mnist_npz).x_test[:100]
+    np.save(tmp_path / "digits.npy", digits)
+    snippet = digits_code.loading_snippet(kind, downloaded.name)
+    assert len(snippet.splitlines()) <= 6
+    read_all = ("\ndigits = np.load('digits.npy')\n" + (
+        "answers = model.predict(digits[..., None] / 255.0, verbose=0).argmax(axis=1)" if kind == "keras" else
+        f"answers = session.run([{served.PROBABILITIES!r}], {{{served.INPUT!r}: (digits[..., None] / 255.0)"
+        ".astype(np.float32)})[0].argmax(axis=1)"))
+    from core.code.listing import Listing, Step
+    got = listings.run(Listing("load", "", (Step("", snippet),), ("answers",), "load"), tmp_path, extra=read_all)
+    app = served.Network.load(onnx_file, weights)
+    assert got["answers"] == app.classify(digits).argmax(axis=1).tolist()
