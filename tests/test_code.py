@@ -108,6 +108,7 @@ def test_the_hidden_layers_code_trains_the_page_network(tmp_path, dataset, featu
     classes = 0 if regression_problem else playground_data.classes_in(y)
     data = playground_data.split(X, y, 0.3, 4, classes)
     network = playground.Playground(hidden=(5, 3), activation="tanh", learning_rate=0.03, batch_size=10,
+                                    alpha=0.001 if regression_problem else 0.0,
                                     features=features, seed=2, classes=classes).train(data, 12)
     got = listings.run(networks.hidden_layers_page(network, dataset, 0.1, 0.3, 4, classes_points), tmp_path)
     answer = network.predict(data.X_test)

@@ -7,6 +7,7 @@ the app's own functions into a listing (`source_of`), so that the code shown is 
 The notebook file itself is nbformat's.
 """
 import inspect
+import json
 import math
 import textwrap
 from dataclasses import dataclass
@@ -81,7 +82,9 @@ def literal(value):
             f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(key)}: {literal(item)}" for key, item in value.items()) + "}"
-    return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # "double quotes", as Keras's examples write them
+    raise ValueError(f"{type(value).__name__} values cannot be written as Python literals here")
 
 
 def assignments(**values):

@@ -23,11 +23,15 @@ def _data_code(dataset, noise, test_share, seed, points, classes):
 
 def _keras_code(kind, settings, features, classes):
     act = KERAS_ACTIVATIONS[settings["activation"]]
-    hidden = "".join(f"    keras.layers.Dense({size}, activation={literal(act)}),\n"
+    # scikit-learn adds ½·alpha·Σw² ÷ (the mini-batch's size) to the loss; Keras's L2(l2) adds l2·Σw²
+    penalty = (f", kernel_regularizer=keras.regularizers.L2({literal(settings['alpha'] / (2 * settings['batch_size']))})"
+               if settings["alpha"] else "")
+    hidden = "".join(f"    keras.layers.Dense({size}, activation={literal(act)}{penalty}),\n"
                      for size in settings["hidden_layer_sizes"])
     output, loss = {0: ("keras.layers.Dense(1)", "\"mean_squared_error\""),
                     2: ("keras.layers.Dense(1, activation=\"sigmoid\")", "\"binary_crossentropy\"")}.get(
         classes, (f"keras.layers.Dense({classes}, activation=\"softmax\")", "\"sparse_categorical_crossentropy\""))
+    output = output[:-1] + (", " if output[-2] != "(" else "") + penalty.lstrip(", ") + ")" if penalty else output
     return ("import keras\n\n"
             f"keras_network = keras.Sequential([\n    keras.Input(({len(features)},)),\n{hidden}    {output},\n])\n"
             f"keras_network.compile(optimizer=keras.optimizers.SGD({literal(settings['learning_rate_init'])}, "
