@@ -131,3 +131,9 @@ def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_roo
     student = open_page(PAGE, timeout=120, params={"room": code})
     assert any("taught your handwriting" in success.value for success in student.success)
     assert not [button for button in student.button if button.label == "Teach the network our handwriting"]
+
+
+def test_the_class_lab_shows_the_fine_tuning_code_and_the_room_network(lab_env, open_page):
+    app, code, _ = make_room(open_page)
+    assert f'np.load("class-{code}.npz")' in "\n".join(block.value for block in app.code)
+    assert "Download for Keras (.keras)" in [button.label for button in app.get("download_button")]

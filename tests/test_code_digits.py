@@ -86,3 +86,23 @@ def test_a_downloaded_network_reads_100_test_digits_as_the_app_does(tmp_path, mn
     got = listings.run(Listing("load", "", (Step("", snippet),), ("answers",), "load"), tmp_path, extra=read_all)
     app = served.Network.load(onnx_file, weights)
     assert got["answers"] == app.classify(digits).argmax(axis=1).tolist()
+
+
+def test_the_class_lab_code_fine_tunes_as_the_app_does(tmp_path, mnist_npz):
+    import keras
+
+    from core.digits import data as mnist_data
+    from core.lab import finetune
+
+    mnist = mnist_data.from_npz(mnist_npz)
+    drawings, labels = mnist.x_test[:60], mnist.y_test[:60]  # a room's drawings, as "Download our set" writes them
+    np.savez(tmp_path / "class-ROOM42.npz", x_train=drawings, y_train=labels)
+    shutil.copyfile(shipped.paths(shipped.DIRECTORY)[0], tmp_path / "network-ROOM42.keras")
+    listing = digits_code.finetune_page("ROOM42", epochs=1)
+    got = listings.run(listing, tmp_path, env={"MNIST_NPZ": mnist_npz},
+                       extra="\ntrained_on = parts.train.tolist()\nheld_out = parts.held_out.tolist()\n")
+    parts = finetune.split(labels)
+    assert (got["trained_on"], got["held_out"]) == (parts.train.tolist(), parts.held_out.tolist())
+    model = keras.models.load_model(tmp_path / "network-ROOM42.keras", compile=False)
+    _, summary = finetune.fine_tune(model, drawings, labels, mnist, epochs=1)
+    assert got["after"] == pytest.approx(summary["held_out_after"], abs=0.1)

@@ -2,7 +2,6 @@
 handwriting pages offer the trained network to download (or say in words why a file cannot be)."""
 import pytest
 
-from tests.test_class_lab_page import lab_env, make_room  # noqa: F401  (fixtures)
 from ui.lessons import LESSONS
 
 
@@ -22,7 +21,6 @@ def code_expanders(app):
     ("pages/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
     ("pages/descent.py", "slider", "batch", 7, "batch_size = 7"),
     ("pages/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
-    ("pages/hidden_layers.py", "selectbox", "dataset", "Two moons", 'make_dataset("Two moons", 300'),
     ("pages/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),
 ])
 def test_the_code_follows_the_controls(open_page, page, kind, key, value, written):
@@ -33,6 +31,15 @@ def test_the_code_follows_the_controls(open_page, page, kind, key, value, writte
     assert not app.exception
     assert written in code_of(app)
     assert any(button.label == "Download as a notebook" for button in app.get("download_button"))
+
+
+def test_a_folded_step_shows_its_code_on_request(open_page):
+    app = open_page("pages/hidden_layers.py")
+    app.selectbox(key="dataset").set_value("Two moons").run()
+    assert "make_dataset(" not in code_of(app)  # the app's data functions, folded
+    unfold = next(toggle for toggle in app.toggle if toggle.label.startswith("Show these"))
+    unfold.set_value(True).run()
+    assert 'X, y = make_dataset("Two moons", 300, noise=' in code_of(app)
 
 
 @pytest.mark.parametrize("path", [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow])
@@ -74,9 +81,3 @@ def test_a_network_file_that_is_gone_is_said_in_words(tmp_path):
     assert [info.value for info in app.info if "The .onnx file of this network is not on this server" in info.value]
     assert [button.label for button in app.get("download_button")] == ["Download for Keras (.keras)",
                                                                        "Download its card (.json)"]
-
-
-def test_the_class_lab_shows_the_fine_tuning_code_and_the_room_network(lab_env, open_page):  # noqa: F811
-    app, code, _ = make_room(open_page)
-    assert f'np.load("class-{code}.npz")' in code_of(app)
-    assert "Download for Keras (.keras)" in [button.label for button in app.get("download_button")]

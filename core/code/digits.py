@@ -2,6 +2,8 @@
 same layer list that builds it (core/digits/config.py's `layers`), trained and tested on MNIST; a
 drawing prepared by the app's own functions; fine-tuning on a class's drawings; and the few lines
 that load a downloaded network. Plain text: writing it imports no Keras."""
+from fractions import Fraction
+
 from core.code.listing import Listing, Step, assignments, literal, source_of
 from core.digits import config as mnist_config, network as served, preprocess
 from core.lab import finetune
@@ -23,6 +25,13 @@ QUADRATIC_COST = """def quadratic_cost(y_true, y_pred):
     return 0.5 * keras.ops.sum(keras.ops.square(y_true - y_pred), axis=-1)"""
 
 
+def _fraction(share):
+    """A share written as the fraction it is, "1 / 12", when that is exactly the same float."""
+    fraction = Fraction(share).limit_denominator(100)
+    return f"{fraction.numerator} / {fraction.denominator}" if fraction.numerator / fraction.denominator == share \
+        else literal(share)
+
+
 def layer_code(layer):
     """One layer as Keras code: `keras.layers.Conv2D(16, 3, padding="same", activation="relu")`."""
     arguments = [literal(value) for value in layer.arguments]
@@ -32,9 +41,10 @@ def layer_code(layer):
 
 def model_code(config, name="model"):
     """`keras.Sequential([...])` for the configuration, one layer a line, each with its reason."""
-    lines = [f"    {layer_code(layer)},  # {layer.why}" for layer in mnist_config.layers(config)]
-    return (f"{name} = keras.Sequential([\n    keras.Input({literal(mnist_config.IMAGE_SHAPE)}),"
-            "  # 28 × 28 pixels, one channel (grey)\n" + "\n".join(lines) + f"\n], name={literal(config.preset)})")
+    lines = [f"    # {layer.why}\n    {layer_code(layer)}," for layer in mnist_config.layers(config)]
+    return (f"{name} = keras.Sequential([\n    # 28 × 28 pixels, one channel (grey)\n"
+            f"    keras.Input({literal(mnist_config.IMAGE_SHAPE)}),\n" + "\n".join(lines)
+            + f"\n], name={literal(config.preset)})")
 
 
 def _compile_code(config):
@@ -58,7 +68,8 @@ def reading_steps():
              "a drawing must be prepared the same way, or the network misreads it.",
              "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
              + source_of(*((preprocess, name) for name in ("FIELD", "BOX", "INK_LEVEL", "MIN_INK_PIXELS")),
-                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps)),
+                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps),
+             fold=True),
         Step("Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
              "280 × 280 square, prepared, then given to the network. `predict` answers ten probabilities, "
              "one per digit; the largest is the answer.",
@@ -92,7 +103,7 @@ def handwriting_page(config, train_digits=None):
                  "these ones.",
                  "def to_inputs(images):\n    return images.astype(\"float32\")[..., None] / 255.0\n\n\n"
                  "x, y = to_inputs(x_train), keras.utils.to_categorical(y_train, 10)\n"
-                 f"n_validation = max(1, int(len(x) * {literal(validation)}))\n"
+                 f"n_validation = max(1, int(len(x) * {_fraction(validation)}))\n"
                  "x_fit, y_fit = x[:-n_validation], y[:-n_validation]\n"
                  "x_val, y_val = x[-n_validation:], y[-n_validation:]"),
             Step("The network, one layer a line: the same list of layers the app builds.",

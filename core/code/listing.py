@@ -24,6 +24,7 @@ class Step:
 
     why: str
     code: str
+    fold: bool = False  # long code the reader may skip (the app's own helpers): folded on the page
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,9 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
         "scikit-learn trains, then the same network in Keras.", (
             Step(f"The data set **{dataset}**, made by the app's own function "
                  "(`core/lessons/playground_data.py`), and split into training and test points.",
-                 _data_code(dataset, noise, test_share, seed, points, network.classes)),
+                 _data_code(dataset, noise, test_share, seed, points, network.classes), fold=True),
             Step("The inputs the network sees: the features ticked on the page, each a formula in x1 and x2.",
-                 "def features(X):\n    x1, x2 = X[:, 0], X[:, 1]\n"
+                 "import numpy as np\n\n\ndef features(X):\n    x1, x2 = X[:, 0], X[:, 1]\n"
                  f"    return np.column_stack([{features}])\n\n\n"
                  "train_inputs, test_inputs = features(X_train), features(X_test)"),
             Step(f"scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
