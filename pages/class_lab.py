@@ -6,6 +6,7 @@ from core.digits import config as mnist_config
 from core.lab import store
 from ui.digits import download, resources, train
 from ui.lab import ROOM, add_section, create_room, open_lab, refusal, room_links, teacher_key, unavailable
+from ui.lab_join import join_box
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls
@@ -28,9 +29,11 @@ code = store.as_code(st.query_params.get(ROOM))
 if code is not None and code != st.query_params.get(ROOM):
     st.query_params[ROOM] = code  # the address bar shows the code as the room's link writes it
 if code is None:
-    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device. A room with no "
-                f"new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings.")
+    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device, by scanning the "
+                "projector's QR code or typing the room's code here. A room with no new drawing for "
+                f"{store.UNUSED_DAYS} days is deleted, with its drawings.")
     if lab is not None:
+        join_box(ROOM)
         st.button("Make a room for my class", icon=":material/meeting_room:", type="primary", on_click=create_room,
                   args=(lab,))
     lesson_footer(CONTROLS)

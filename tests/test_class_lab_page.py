@@ -137,3 +137,40 @@ def test_the_class_lab_shows_the_fine_tuning_code_and_the_room_network(lab_env, 
     app, code, _ = make_room(open_page)
     assert f'np.load("class-{code}.npz")' in "\n".join(block.value for block in app.code)
     assert "Download for Keras (.keras)" in [button.label for button in app.get("download_button")]
+
+
+def test_a_student_joins_by_typing_the_code_as_they_read_it(lab_env, open_page):
+    _, code, _ = make_room(open_page)
+    student = open_page(PAGE, timeout=120)
+    student.text_input[0].input(f" {code[:3].lower()}-{code[3:]} ")  # a form: sent with its button
+    next(button for button in student.button if button.label == "Join the room").click().run()
+    assert not student.exception
+    assert student.query_params["room"] == code
+    assert any(f"**Room {code}**" in text.value for text in student.markdown)
+
+
+@pytest.mark.parametrize("typed", ["K7QM3O", "hello!", "   "])
+def test_text_that_is_no_room_code_is_said_in_words(lab_env, open_page, typed):
+    app = open_page(PAGE, timeout=120)
+    app.text_input[0].input(typed)
+    next(button for button in app.button if button.label == "Join the room").click().run()
+    assert not app.exception and "room" not in app.query_params
+    assert any("is not a room code" in error.value and "never has 0, O, 1, I or L" in error.value
+               for error in app.error)
+
+
+def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env, open_page):
+    import io
+
+    import segno
+    from PIL import Image
+
+    from ui.lab_join import qr_png
+
+    app, code, _ = make_room(open_page)
+    html = "".join(element.proto.body for element in app.get("html"))
+    assert f'aria-label="Room code {" ".join(code)}"' in html and f">{code}</p>" in html
+    picture = Image.open(io.BytesIO(qr_png(f"http://school.example/class_lab?room={code}", 6)))
+    side = segno.make(f"http://school.example/class_lab?room={code}", error="m").symbol_size(scale=6, border=4)
+    assert picture.size == side  # the whole symbol with its quiet zone, unscaled
+    assert picture.convert("L").getextrema() == (0, 255)  # black on white, for any phone camera

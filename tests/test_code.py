@@ -96,6 +96,15 @@ def test_the_backprop_code_gives_the_page_slopes_by_hand_and_from_gradient_tape(
     assert got["cost"] == pytest.approx(backprop.cost(network, x, y), abs=1e-12)
 
 
+def test_the_hidden_layers_code_of_an_untrained_page_trains_what_the_button_would(tmp_path):
+    X, y = playground_data.make_dataset("Circle in a ring", 300, 0.1, 0)
+    data = playground_data.split(X, y, 0.3, 0, 2)
+    untrained = playground.Playground()
+    got = listings.run(networks.hidden_layers_page(untrained, "Circle in a ring", 0.1, 0.3, 0, []), tmp_path)
+    trained = playground.Playground().train(data, networks.TRAIN_EPOCHS)
+    assert got["test_accuracy"] == pytest.approx(trained.history_["test_accuracy"][-1], abs=1e-12)
+
+
 @pytest.mark.parametrize("dataset, features, classes_points", [
     ("XOR quadrants", ("x1", "x2", "x1·x2"), []),
     ("Three blobs", ("x1", "x2"), [[0.5, 0.5, 3], [0.6, 0.4, 3], [-0.1, 0.2, 3]]),

@@ -9,6 +9,7 @@ from core.digits import preprocess
 from core.digits.store import ModelStore
 from core.lab import store
 from ui.digits import predict, resources
+from ui.lab_join import room_poster
 from ui.page import classroom
 from ui.state import State, bump
 
@@ -90,8 +91,10 @@ def room_links(lab, code, key):
     click, for that one run: a projector shows the whole class whatever is on the page. In
     classroom mode it is not shown even the first time without that click."""
     base = st.context.url.split("?")[0] if st.context.url else ""
+    link = f"{base}?{ROOM}={code}"
+    room_poster(code, link)
     st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
-    st.code(f"{base}?{ROOM}={code}", language=None)
+    st.code(link, language=None)
     st.caption(f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its "
                "taught network.")
     if key is None:

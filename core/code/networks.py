@@ -4,6 +4,7 @@ numpy, then the same slopes from TensorFlow's GradientTape)."""
 from core.code.listing import Listing, Step, assignments, literal, source_of
 from core.lessons import playground, playground_data
 
+TRAIN_EPOCHS = 10  # what the page's "Train 10 epochs" button makes
 KERAS_ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu", "identity": "linear"}
 
 
@@ -38,7 +39,7 @@ def _keras_code(kind, settings, features, classes):
             "momentum=0.9, nesterov=True),\n"
             f"                      loss={loss}" + ("" if classes == 0 else ", metrics=[\"accuracy\"]") + ")\n"
             f"keras_network.fit(train_inputs, y_train, batch_size={literal(settings['batch_size'])}, "
-            "epochs=max(epochs, 1), verbose=0)\nkeras_network.summary()")
+            "epochs=epochs, verbose=0)\nkeras_network.summary()")
 
 
 def hidden_layers_page(network, dataset, noise, test_share, seed, points):
@@ -52,6 +53,10 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
              "   # mean squared error" if network.regression else
              "test_accuracy = float(np.mean(network.predict(test_inputs) == y_test))")
     shown = "test_loss" if network.regression else "test_accuracy"
+    # an untrained page has no numbers to redo: the code makes the ten epochs "Train 10 epochs" would
+    epochs = network.epoch or TRAIN_EPOCHS
+    made = (f"the page has made {network.epoch}" if network.epoch else
+            f"the page has not trained yet, so this makes the {TRAIN_EPOCHS} that \"Train 10 epochs\" makes")
     return Listing(
         "Hidden layers", "Redo the playground: its points, the features the network sees, and the network "
         "scikit-learn trains, then the same network in Keras.", (
@@ -64,10 +69,12 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
                  "train_inputs, test_inputs = features(X_train), features(X_test)"),
             Step(f"scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
                  "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
-                 f"epoch; the page has made {network.epoch}.",
+                 f"epoch; {made}." + (" On the page this network blew up, and so will this code: scikit-learn "
+                                      "stops it with \"Solver produced non-finite parameter weights\"."
+                                      if network.diverged_ else ""),
                  f"from sklearn.neural_network import {kind}\n\nnetwork = {kind}(\n"
                  + "".join(f"    {name}={literal(value)},\n" for name, value in settings.items())
-                 + f")\nepochs = {network.epoch}\nfor epoch in range(epochs):\n    {fit}\n"
+                 + f")\nepochs = {epochs}\nfor epoch in range(epochs):\n    {fit}\n"
                  + f"{score}\nprint({literal(shown)}, {shown})"),
             Step("The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
                  "It starts from other random weights, so its numbers differ a little from scikit-learn's.",

@@ -1,0 +1,52 @@
+"""Joining a class lab room from a phone in seconds: the room's link as a QR code (made by segno)
+beside the room code in large type, for the projector, and a box to type a code into, forgiving
+of small letters, spaces and dashes."""
+import io
+
+import segno
+import streamlit as st
+
+from core.lab import store
+from ui.page import classroom
+from ui.state import inert
+
+LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken
+
+
+def qr_png(text, scale):
+    """A QR code of `text` as PNG bytes, black on white with the quiet border scanners need."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=4, dark="#000000", light="#ffffff")
+    return buffer.getvalue()
+
+
+def room_poster(code, link):
+    """The room's link as a QR code and its code in large type: what a projector shows the class.
+    The code is one of the app's own (store.valid_code), so it is safe in the HTML."""
+    big = classroom()
+    picture, words = st.columns([2, 3] if big else [1, 3], vertical_alignment="center")
+    picture.image(qr_png(link, 10 if big else 6), width=320 if big else 180,
+                  alt=f"A QR code of the room's link, {link}")
+    spelt = " ".join(code)
+    words.html(f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.6}rem; '
+               f'font-weight: 700; letter-spacing: 0.18em; margin: 0; font-family: monospace">{code}</p>')
+    words.markdown("Point a phone's camera at the square to open the room, or open **Class lab** and type this "
+                   "code.")
+
+
+def join_box(parameter):
+    """A box to type a room code into: opens the room (the link's `parameter` set to its code), or
+    says in words why the text is no code."""
+    with st.form("join_room"):
+        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM3X",
+                              help="The six letters and digits the projector shows. Small letters, spaces and "
+                                   "dashes are fine.")
+        joined = st.form_submit_button("Join the room", icon=":material/login:")
+    if not joined:
+        return
+    code = store.as_code(typed)
+    if store.valid_code(code):
+        st.query_params[parameter] = code
+        st.rerun()
+    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is six letters "
+             f"and digits, such as K7QM3X, and never has {LOOK_ALIKES} in it.", icon=":material/password:")
