@@ -24,7 +24,7 @@ if isinstance(network, resources.Training):
     st.stop()
 
 train.learning_curves(network)
-evaluate.section(network.metadata, dataset)
+evaluate.section(network, dataset)
 predict.section(network, dataset)
 download.section(network, config)
 try_this(

@@ -174,3 +174,20 @@ def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env
     side = segno.make(f"http://school.example/class_lab?room={code}", error="m").symbol_size(scale=6, border=4)
     assert picture.size == side  # the whole symbol with its quiet zone, unscaled
     assert picture.convert("L").getextrema() == (0, 255)  # black on white, for any phone camera
+
+
+def test_choosing_a_mistake_shows_the_class_drawings_that_fooled_it(lab_env, open_page, monkeypatch):
+    monkeypatch.setattr(store, "MIN_SECONDS_BETWEEN_ADDITIONS", 0.0)
+    app, code, _ = make_room(open_page)
+    digit = lab_env.x_test[0]
+    wrong = (int(lab_env.y_test[0]) + 5) % 10  # a drawing labelled as another digit: the network reads it otherwise
+    for meant in (wrong, wrong):
+        add_drawing(app, drawing_of(digit), meant)
+        app.run()
+    chooser = app.selectbox(key="view_fooled_lab")
+    mistake = next(option for option in chooser.options if option.startswith(f"written {wrong}, read as"))
+    chooser.select_index(chooser.options.index(mistake)).run()
+    assert not app.exception
+    shown = [text.value for text in app.markdown if "class drawings written as" in text.value]
+    assert shown and shown[0].startswith(f"**2 class drawings written as {wrong} and read as")
+    assert len([image for image in app.image if "written" in str(image.proto)]) >= 2

@@ -1,6 +1,7 @@
 """AppTest of the handwriting page, on a small real-MNIST file so that training takes seconds."""
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -177,3 +178,20 @@ def test_a_failed_training_says_so_alone_and_offers_retry(environment, tmp_path,
     assert not any("appear when training finishes" in info.value for info in app.info)
     next(button for button in app.button if button.label == "Retry").click().run()
     assert len(retried) == 1
+
+
+def test_choosing_a_cell_of_the_confusion_matrix_shows_those_test_digits(environment, trained_cache, open_page):
+    from core.digits.network import Network
+
+    data = environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    chooser = app.selectbox(key="view_fooled_evaluate")
+    assert chooser.value is None and len(chooser.options) > 1  # a small network on few digits makes mistakes
+    chooser.select_index(1).run()
+    assert not app.exception
+    true, read = (int(digit) for digit in re.match(r"written (\d), read as (\d):", chooser.options[1]).groups())
+    network = Network.load(*ModelStore(trained_cache).serving_paths(mnist_model.DEFAULT.key(data.data_id)))
+    readings = network.classify(data.x_test).argmax(axis=1)
+    expected = int(np.sum((data.y_test == true) & (readings == read)))
+    assert f"**{expected} test digits written as {true} and read as {read}**" in [text.value for text in app.markdown]
+    assert f"written {true}, read as {read}: {expected} digit" in chooser.options[1]  # the matrix's own count

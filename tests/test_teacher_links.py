@@ -9,7 +9,9 @@ WIDGETS = ("slider", "number_input", "toggle", "selectbox", "multiselect", "text
 
 
 def main_keys(app):
-    return {widget.key for kind in WIDGETS for widget in app.main.get(kind)}
+    """The settings' widgets on the page; a "view_" widget only chooses what is shown (a folded step of
+    the code, the mistakes to look at), never a setting a teacher's link holds."""
+    return {widget.key for kind in WIDGETS for widget in app.main.get(kind) if not str(widget.key).startswith("view_")}
 
 
 def held_notice(app):

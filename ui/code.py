@@ -28,7 +28,7 @@ def code_section(listing, label="The code", where=st):
         for number, step in enumerate(listing.steps, start=1):
             st.markdown(f"**{number}.** {step.why}")
             lines = step.code.strip().count("\n") + 1
-            if step.fold and not st.toggle(f"Show these {lines} lines", key=f"unfold_{listing.file_stem}_{number}"):
+            if step.fold and not st.toggle(f"Show these {lines} lines", key=f"view_unfold_{listing.file_stem}_{number}"):
                 continue
             # wrapped, never a box wider than a phone; in classroom mode the page's larger text makes it larger
             st.code(step.code.strip(), language="python", wrap_lines=True)

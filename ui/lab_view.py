@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from core.background import JOBS
@@ -13,7 +14,7 @@ from core.charts import digits as digit_charts, lab as lab_charts
 from core.charts.specs import spec_with_data_inside
 from core.digits.store import ModelStore
 from core.lab import finetune, measure, store, tuning
-from ui.digits import resources, train
+from ui.digits import fooled, resources, train
 from ui.lab import TEACHER_KEYS, safely, unavailable
 from ui.state import State
 
@@ -213,7 +214,12 @@ def lab_view(lab, code, network, dataset):
                          help="The same network on MNIST's own test digits.")
         counts, confusion = st.columns(2)
         counts.vega_lite_chart(view.counts, width="stretch")
-        confusion.vega_lite_chart(view.confusion, width="stretch")
+        event = confusion.vega_lite_chart(view.confusion, width="stretch", on_select="rerun", key="lab_confusion")
+        chosen = fooled.choose(reading.confusion, "view_fooled_lab", event)
+        if chosen is not None:
+            meant, read, _ = chosen
+            fooled.gallery(drawings.images, np.flatnonzero((drawings.labels == meant) & (reading.predicted == read)),
+                           meant, read, "class drawings")
         _gallery(lab, code, key, view)
         if key:
             _teacher_tools(lab, code, key, drawings, network, dataset)

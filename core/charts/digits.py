@@ -41,22 +41,27 @@ def probability_bars(probabilities):
                                                              f"the highest, {top}, is highlighted.")
 
 
+CELL = "cell"  # the confusion matrix's selection: the cell clicked, by its true digit and its reading
+
+
 def confusion_chart(confusion):
-    """Return the confusion matrix as a heat map: rows true digits, columns predictions."""
+    """Return the confusion matrix as a heat map: rows true digits, columns predictions. A click
+    on a cell selects it (the selection CELL, by "true digit" and "predicted")."""
     matrix = np.asarray(confusion)
     true_digit, predicted = np.meshgrid(range(10), range(10), indexing="ij")
     data = pd.DataFrame({"true digit": true_digit.ravel().astype(str), "predicted": predicted.ravel().astype(str),
                          "count": matrix.ravel(), "off diagonal": (true_digit != predicted).ravel()})
     base = alt.Chart(data).encode(x=alt.X("predicted:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("true digit:N"))
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(cursor="pointer").encode(
         color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues")),
-        tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")])
+        tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")]).add_params(
+        alt.selection_point(name=CELL, fields=["true digit", "predicted"], on="click"))
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("count:Q"),
         color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE)))
     return (cells + text).properties(height=380, description=(
         "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
-        "right answers, the counts off it (in red) are mistakes."))
+        "right answers, the counts off it (in red) are mistakes. Choose a cell to see its digits."))
 
 
 def per_class_chart(per_class):

@@ -1,9 +1,11 @@
 """Section 3 of the handwriting page: how the trained network does on digits it never saw."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
 from core.digits import shipped
+from ui.digits import fooled
 from ui.page import as_table
 
 
@@ -17,8 +19,25 @@ def _pen(metadata):
                     "MNIST's scanned ink, which is why it also learnt from some pen-drawn digits.")
 
 
-def section(metadata, dataset):
-    """Test accuracy, accuracy per digit, the confusion matrix and the most confident mistakes."""
+@st.cache_resource(show_spinner="Reading the test digits…", max_entries=8)
+def _test_readings(key, data_id, _network, _images):
+    """What the network reads for every test digit, once per network and data on this server."""
+    return _network.classify(_images).argmax(axis=1)
+
+
+def _fooled(ready, dataset, confusion, event):
+    chosen = fooled.choose(confusion, "view_fooled_evaluate", event)
+    if chosen is not None:
+        true, read, _ = chosen
+        readings = _test_readings(ready.key, dataset.data_id, ready.network, dataset.x_test)
+        fooled.gallery(dataset.x_test, np.flatnonzero((dataset.y_test == true) & (readings == read)), true, read,
+                       "test digits")
+
+
+def section(ready, dataset):
+    """Test accuracy, accuracy per digit, the confusion matrix (choose a cell to see its digits)
+    and the most confident mistakes."""
+    metadata = ready.metadata
     evaluation, fair = metadata["evaluation"], shipped.judged_on(metadata, dataset)
     st.header("3. Evaluate", divider="gray")
     st.metric("Test accuracy", f"{evaluation['accuracy']:.2%}",
@@ -35,12 +54,15 @@ def section(metadata, dataset):
     per_digit.markdown("**Accuracy per digit**")
     per_digit.altair_chart(digit_charts.per_class_chart(evaluation["per_class"]), width="stretch")
     confusion.markdown("**Confusion matrix**: which digit was read as which (red: mistakes)")
-    confusion.altair_chart(digit_charts.confusion_chart(evaluation["confusion"]), width="stretch")
+    event = confusion.altair_chart(digit_charts.confusion_chart(evaluation["confusion"]), width="stretch",
+                                   on_select="rerun", key="evaluate_confusion")
     with confusion:
         as_table(pd.DataFrame(evaluation["confusion"], columns=[f"read {d}" for d in range(10)]).assign(
             **{"true digit": range(10)})[["true digit", *(f"read {d}" for d in range(10))]])
     with per_digit:
         as_table(pd.DataFrame({"digit": range(10), "accuracy": [f"{a:.1%}" for a in evaluation["per_class"]]}))
+    if fair:
+        _fooled(ready, dataset, evaluation["confusion"], event)
     if evaluation["mistakes"] and fair:
         st.markdown("**Its most confident mistakes**")
         gallery = st.columns(8)
