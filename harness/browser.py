@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SKELETON = "[data-testid=stMain] [data-testid=stSkeleton]"
 CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
 PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -165,9 +166,17 @@ class TrainerCount(threading.Thread):
 
 
 def settle(page, timeout=60_000):
-    """Wait until the script has finished running and the page has painted."""
+    """Wait until the script has finished running and the page has painted: Streamlit loads some
+    widgets' code only when a page first needs it (a slider, a table) and shows a grey skeleton
+    until then, so wait for the skeletons to be replaced as well."""
     page.wait_for_timeout(300)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # only browser tests have it
+
     page.wait_for_selector(IDLE, state="attached", timeout=timeout)
+    try:
+        page.wait_for_selector(SKELETON, state="detached", timeout=15_000)
+    except PlaywrightTimeout:
+        pass  # a page may show one on purpose; the test's own checks then say what is missing
     page.wait_for_timeout(500)
 
 
