@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 CODE_LENGTH = 6
+LINK_LENGTH = 2000  # a lesson's path and its settings, as the teacher's page writes them
+TEXT_LENGTH = 400  # a poll's question, or one of its answers
 MIGRATIONS = Path(__file__).with_name("migrations")
 LOG = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ ROOMS = sa.Table(
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
     sa.Column("used", sa.DateTime(timezone=True)),  # its last drawing added (empty: none since it was made)
+    sa.Column("lesson", sa.String(LINK_LENGTH)),  # the lesson the teacher is on, as a link path (empty: none yet)
 )
 DRAWINGS = sa.Table(
     "drawings", METADATA,
@@ -38,6 +41,29 @@ DRAWINGS = sa.Table(
     sa.Column("straight", sa.LargeBinary, nullable=False),  # 784 bytes: the drawing resized straight
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
+)
+
+POLLS = sa.Table(
+    "polls", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("lesson", sa.String(40), nullable=False),  # the lesson's url path
+    sa.Column("question", sa.String(40), nullable=False),  # the Question's name on that lesson
+    sa.Column("settings", sa.String(64), nullable=False),  # a fingerprint of the settings it was asked for
+    sa.Column("text", sa.String(TEXT_LENGTH), nullable=False),  # the question as the class read it
+    sa.Column("choices", sa.JSON, nullable=False),  # the answers offered, in order
+    sa.Column("answer", sa.String(TEXT_LENGTH), nullable=False),  # the right one (shown after the reveal)
+    sa.Column("opened", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revealed", sa.DateTime(timezone=True)),  # empty: answers are still taken
+    sa.Column("closed", sa.DateTime(timezone=True)),  # empty: the room's current poll (one at most)
+)
+ANSWERS = sa.Table(
+    "answers", METADATA,
+    sa.Column("poll", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("voter", sa.String(64), primary_key=True),  # sha256 of an opaque per-browser-session token
+    sa.Column("choice", sa.SmallInteger, nullable=False),  # the index of the answer in the poll's choices
+    sa.Column("answered", sa.DateTime(timezone=True), nullable=False),
 )
 
 # A database from before Alembic: the newest revision whose columns it has (newest first).
