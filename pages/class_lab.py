@@ -5,7 +5,8 @@ import streamlit as st
 from core.digits import config as mnist_config
 from core.lab import store
 from ui.digits import download, resources, train
-from ui.lab import ROOM, add_section, create_room, open_lab, refusal, room_links, teacher_key, unavailable
+from ui.lab import add_section, create_room, refusal, room_links
+from ui.room import ROOM, open_lab, teacher_key, unavailable
 from ui.lab_join import join_box
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
@@ -50,7 +51,7 @@ if missing:
     lesson_footer(CONTROLS)
     st.stop()
 
-room_links(lab, code, teacher_key(lab, code) if lab is not None else None)
+room_links(lab, code, teacher_key(lab, code, quiet=True) if lab is not None else None)
 dataset = resources.data()
 network = resources.model_for(mnist_config.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used

@@ -106,7 +106,7 @@ def _kill_database():
     """The server's database goes away mid-session: every later query fails to connect."""
     import sqlalchemy as sa
 
-    from ui import lab as lab_ui
+    from ui import room as lab_ui
     for lab in lab_ui._LABS.values():
         lab.engine = sa.create_engine("postgresql+psycopg://lab:lab@127.0.0.1:9/lab",
                                       connect_args={"connect_timeout": 2})
@@ -153,7 +153,7 @@ def test_a_mysql_url_on_the_class_lab_page_says_so_without_a_traceback(environme
 def test_a_partly_corrupt_sqlite_file_is_said_in_words(lab_env, open_page, tmp_path):  # noqa: F811
     teacher, code, _ = make_room(open_page)
     from core.lab import store
-    from ui import lab as lab_ui
+    from ui import room as lab_ui
     path = tmp_path / "lab.sqlite"
     for lab in lab_ui._LABS.values():
         lab.engine.dispose()

@@ -1,62 +1,22 @@
 """The class lab page's parts: the shared database, the room in the link and its teacher key, and
 adding a drawing. The lab view and the teacher's tools are in ui/lab_view.py."""
-import threading
-
 import numpy as np
 import streamlit as st
 
 from core.digits import preprocess
-from core.digits.store import ModelStore
 from core.lab import store
 from ui.digits import predict, resources
 from ui.lab_join import room_poster
+from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
 from ui.page import classroom
 from ui.state import State, bump
 
-ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
 CANVAS_GENERATION = State("lab_canvas_generation", int)
 MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
-TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
 REVEAL = State("lab_reveal")  # the room whose teacher link this session asked to see, for one run
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
 REFUSED = State("lab_refused")  # why the last button's action on the database was refused
-
-
-_LABS, _LABS_LOCK = {}, threading.Lock()
-
-
-def database():
-    """The one Lab of this server for the configured database (a failure is not kept: the next
-    run tries again). Kept out of Streamlit's caches on purpose: a cleared cache would leave the
-    old engine's connections open, and a few dozen clears fill a shared PostgreSQL."""
-    url = store.default_url()
-    with _LABS_LOCK:
-        if url not in _LABS:
-            _LABS[url] = _expired(store.Lab(url))
-        return _LABS[url]
-
-
-def _expired(lab):
-    """Delete the rooms unused for store.UNUSED_DAYS, and the networks taught to them; return the lab."""
-    models = ModelStore()
-    for network in lab.expire():
-        models.discard(network)
-    return lab
-
-
-def unavailable(error):
-    """Say in words that the database cannot be used now; return None, the page's 'no lab'."""
-    st.error(f"{error}", icon=":material/cloud_off:")
-    return None
-
-
-def open_lab():
-    """Return the Lab, or None after saying in words that the database cannot be used."""
-    try:
-        return database()
-    except store.LabUnavailable as error:
-        return unavailable(error)
 
 
 def safely(action):
@@ -123,31 +83,6 @@ def _replace_key(lab, code, key):
     fresh = lab.replace_key(code, key)
     TEACHER_KEYS.get()[code] = fresh
     REVEAL.set(code)
-
-
-def teacher_key(lab, code):
-    """The teacher key this session holds for the room: from the teacher's link (then taken out of
-    the address bar, which a projector shows), or from creating the room here."""
-    given = st.query_params.get(KEY)
-    if given is not None:
-        del st.query_params[KEY]
-    held = TEACHER_KEYS.get().get(code)
-    if given is None and held is None:
-        return None
-    try:
-        if given is not None and lab.is_teacher(code, given):
-            TEACHER_KEYS.get()[code] = given
-        elif given is not None:
-            st.error("The key in this teacher link is not this room's: you can add drawings and see the lab, but "
-                     "not delete or clear.", icon=":material/key_off:")
-        elif not lab.is_teacher(code, held):  # the teacher replaced the key in another session
-            TEACHER_KEYS.get().pop(code)
-            st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: open "
-                       "the new teacher link to use them.", icon=":material/key_off:")
-    except store.LabUnavailable as error:
-        unavailable(error)
-        return None
-    return TEACHER_KEYS.get().get(code)
 
 
 def _add(lab, code, digit, probabilities, network_key):

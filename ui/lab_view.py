@@ -15,7 +15,8 @@ from core.charts.specs import spec_with_data_inside
 from core.digits.store import ModelStore
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
-from ui.lab import TEACHER_KEYS, safely, unavailable
+from ui.lab import safely
+from ui.room import TEACHER_KEYS, unavailable
 from ui.state import State
 
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.lessons import LESSONS, lesson_at
-from ui import server
+from ui import poll, server
 from ui.routing import current_url_path, route_through_app
 from ui import state
 from ui.state import CLASSROOM, Controls, State
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
+ROOM_HERE = State("room_here")  # this run's (Polls, room code, teacher key or None), or None: see ui/poll.py
 # Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
 # or a column a few pixels too narrow made it a scrolling region no keyboard can reach (axe's
 # scrollable-region-focusable); the formulas are sized to fit their columns.
@@ -53,6 +54,7 @@ def header(title, intro, more="", controls=Controls()):
     route_through_app()
     problems = state.drop_link_problems(controls)
     held, unknown = state.hold_from_link(controls)
+    poll.follow(controls)
     classroom_toggle()
     st.html(PAGE_CSS + (CLASSROOM_CSS if classroom() else ""))
     st.title(title)
@@ -60,6 +62,12 @@ def header(title, intro, more="", controls=Controls()):
     if held:
         st.info("Your teacher's link fixes the other settings of this page: the controls shown are the ones "
                 "to explore.", icon=":material/lock:")
+    joined = poll.join()
+    ROOM_HERE.set(joined)
+    if joined and joined[2]:
+        poll.teacher_tools(joined)
+    elif joined:
+        poll.student_view(*joined[:2])
     explain(intro, more)
 
 
@@ -107,6 +115,13 @@ class Question:
         """In classroom mode, ask the class `question` before showing a result, and reveal it on
         click; return whether the result may be shown. Any change of `settings` (the values that
         decide the answer) asks again. Outside classroom mode, always True."""
+        joined = ROOM_HERE.get()
+        if joined and joined[2]:  # this session leads a room: the question is the class's poll
+            shown = poll.teacher_question(self, joined, question, choices, answer, settings)
+            if shown is not None:
+                return shown
+        elif joined and (shown := poll.student_waits(self, joined)) is not None:
+            return shown
         if not classroom() or self.revealed.get() == settings:
             return True
         with st.container(border=True):
@@ -122,6 +137,9 @@ class Question:
 
     def verdict(self):
         """After a reveal: say whether the class's guess was right."""
+        joined = ROOM_HERE.get()
+        if joined and joined[2] and poll.verdict(self, joined):
+            return
         said = self.said.get()
         if classroom() and said:
             guess, answer = said
@@ -133,6 +151,8 @@ def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
     index, _ = lesson_at(current_url_path())
+    if (joined := ROOM_HERE.get()) and joined[2]:
+        poll.lead(joined, controls)
     state.help_box(controls)
     state.share_box(controls, st.sidebar)
     if index is None:

@@ -118,12 +118,17 @@ def help_box(controls, where=st):
         st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
 
+def current_values(controls):
+    """Every control's value as the page shows it now (a held one at its held value)."""
+    held = HELD.get()
+    return {key: held_value(control) if key in held else st.session_state.get(key, control.default)
+            for key, control in controls.controls.items()}
+
+
 def share_box(controls, where=st):
     """A box with the link to the current view and a copy button; a teacher can choose which
     controls the students who open it may change."""
-    held = HELD.get()
-    values = {key: held_value(control) if key in held else st.session_state.get(key, control.default)
-              for key, control in controls.controls.items()}
+    values = current_values(controls)
     base = st.context.url or ""
     with where.popover("Share this view", icon=":material/link:", width="stretch"):
         st.caption("This link opens this page with every control set as it is now. Copy it with the "

@@ -2,7 +2,7 @@
 import altair as alt
 import pandas as pd
 
-from core.charts.palette import CURRENT
+from core.charts.palette import BEST, CURRENT, MUTED
 
 
 def counts_chart(counts):
@@ -15,3 +15,18 @@ def counts_chart(counts):
     text = bars.mark_text(dy=-6, color="black").encode(text="drawings:Q")
     return (bars + text).properties(height=180, description="How many drawings the class added of each digit, "
                                                             "written above each bar.")
+
+
+def poll_chart(choices, counts, answer=None):
+    """A bar per answer of a poll with how many chose it, the number at each bar's end. Once the
+    answer is revealed (`answer`), its bar is darker and its label says "(right)": not colour alone."""
+    labels = [f"{choice} (right)" if choice == answer else choice for choice in choices]
+    data = pd.DataFrame({"answer": labels, "students": counts, "right": [choice == answer for choice in choices]})
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("answer:N", title=None, sort=labels, axis=alt.Axis(labelLimit=320, labelFontSize=15)),
+        x=alt.X("students:Q", title="students", axis=alt.Axis(tickMinStep=1)),
+        color=alt.condition(alt.datum.right, alt.value(BEST), alt.value(MUTED if answer else CURRENT)),
+        tooltip=["answer", "students"])
+    text = bars.mark_text(align="left", dx=4, fontSize=16).encode(text="students:Q", color=alt.value("black"))
+    return (bars + text).properties(height=alt.Step(44),  # a fixed height per bar: Streamlit drops a plain one here
+                                    description="How many students chose each answer, written at the end of its bar.")

@@ -211,3 +211,17 @@ class Polls:
             return None
         return self.lab._run(lambda c: c.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar(),
                              read_only=True)
+
+
+def in_words(choices, counts, answer=None):
+    """The poll's count in a sentence, for everyone and for screen readers: "3 of 5 answered
+    “it settles”; 2 said “it diverges”." Once revealed, how many were right."""
+    total = sum(counts)
+    if total == 0:
+        return "No answers yet."
+    said = [f"{count} said “{choice}”" for choice, count in zip(choices, counts) if count]
+    sentence = f"{total} answered: " + "; ".join(said) + "."
+    if answer is not None:
+        right = counts[list(choices).index(answer)]
+        sentence += f" {right} of {total} {'was' if right == 1 else 'were'} right."
+    return sentence

@@ -1,0 +1,256 @@
+"""Live polls on every lesson: a lesson opened with a room in its link (`?room=K7QM3X`, and the
+teacher's `&key=…`) joins that room. The teacher's page turns each "Predict before you press"
+question (ui/page.py's Question) into a poll the class answers on their own devices, counts the
+answers live and reveals; students' devices show the poll within POLL_SECONDS, follow the teacher
+from lesson to lesson, and may browse away and come back. The storage and every teacher-only
+check are in core/lab/polls.py.
+
+Live without a reload: the student's poll and the teacher's counts are fragments that Streamlit
+reruns every POLL_SECONDS (st.fragment's run_every), each reading a few rows.
+"""
+import secrets
+from urllib.parse import parse_qs
+
+import streamlit as st
+
+from core.charts import lab as lab_charts
+from core.lab import polls as poll_store, store
+from ui import room
+from ui.lessons import HOME, LESSONS
+from ui.routing import current_url_path
+from ui.state import CLASSROOM, State, current_values
+
+POLL_SECONDS = 2.0
+VOTER = State("poll_voter", lambda: secrets.token_hex(16))  # this browser session's opaque token
+JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
+FOLLOWED = State("poll_followed")  # the class's lesson link this session last went to
+LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
+ARRIVING = State("poll_arriving")  # the teacher's settings for the page a student is being sent to
+REFUSED = State("poll_refused")  # why the last answer or teacher action was refused
+
+
+def _polls():
+    """The room's Polls, or None after saying in words that the database cannot be used."""
+    lab = room.open_lab()
+    return None if lab is None else poll_store.Polls(lab)
+
+
+def join():
+    """Join the room named in the link (any lesson), and keep it for this session; return
+    (Polls, code, teacher key or None), or None outside a room or when the database is down."""
+    raw = st.query_params.get(room.ROOM)
+    if raw is not None and store.valid_code(store.as_code(raw)):
+        JOINED.set(store.as_code(raw))
+    code = JOINED.get()
+    if code is None:
+        return None
+    polls = _polls()
+    if polls is None:
+        return None
+    try:
+        if not polls.lab.exists(code):
+            JOINED.set(None)
+            return None
+    except store.LabUnavailable as error:
+        room.unavailable(error)
+        return None
+    return polls, code, room.teacher_key(polls.lab, code)
+
+
+def _safely(action, *args):
+    try:
+        action(*args)
+    except (store.LabUnavailable, store.RoomProblem) as error:
+        REFUSED.set(str(error))
+
+
+def refusal():
+    if REFUSED.get():
+        st.error(REFUSED.get(), icon=":material/error:")
+        REFUSED.set(None)
+
+
+def _lesson_title(link):
+    path = (link or "").split("?")[0]
+    return next((lesson.title for lesson in (HOME, *LESSONS) if lesson.url_path == path), path)
+
+
+def _page_of(path):
+    return next((lesson.path for lesson in (HOME, *LESSONS) if lesson.url_path == path), None)
+
+
+def go_to(link, code):
+    """Open the class's lesson, in the room; its page then takes the teacher's settings (`follow`)."""
+    path, _, query = (link or "").partition("?")
+    page = _page_of(path)
+    FOLLOWED.set(link)
+    if page is not None:
+        ARRIVING.set(parse_qs(query))
+        st.switch_page(page, query_params={room.ROOM: code})
+
+
+def follow(controls):
+    """On the page a student was just sent to: move its controls to the teacher's values (before
+    they are drawn), each checked as a link's value is."""
+    arriving = ARRIVING.get()
+    ARRIVING.set(None)
+    for key, raws in (arriving or {}).items():
+        control = controls.controls.get(key)
+        if control is None or control.is_held():
+            continue
+        value = raws if control.many else raws[0]
+        if len(raws) == 1 or control.many:
+            if not control.problem(value):
+                st.session_state[key] = control.value_of(value)
+
+
+def lead(joined, controls):
+    """The teacher's page: tell the room which lesson, at which settings, the class is on."""
+    polls, code, key = joined
+    values = {key: value for key, value in current_values(controls).items() if key != CLASSROOM.key}
+    link = controls.link(current_url_path() or "", values)
+    if LED.get() == (code, link):
+        return
+    try:
+        polls.lead(code, key, link)
+        LED.set((code, link))
+    except (store.LabUnavailable, store.RoomProblem) as error:
+        st.sidebar.warning(f"The class cannot follow this page: {error}", icon=":material/cloud_off:")
+
+
+def teacher_tools(joined):
+    """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
+    polls, code, key = joined
+    with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
+        st.markdown("Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
+                    "you press\" question has an **Ask the class** button.")
+        st.button("Close the poll", icon=":material/stop_circle:", on_click=_safely, args=(polls.close, code, key),
+                  help="Students' devices stop showing the current poll.")
+        st.download_button("Answers as CSV", lambda: polls.as_csv(code, key), file_name=f"answers-{code}.csv",
+                           mime="text/csv", icon=":material/download:", on_click="ignore",
+                           help="Every answer in this room: the poll, its question, the answer, whether it was "
+                                "right and when. No names.")
+        st.button("Clear the room's answers", icon=":material/delete_sweep:", on_click=_safely,
+                  args=(polls.clear, code, key), help="Deletes every poll of this room and its answers.")
+        st.button("Leave the room", icon=":material/logout:", on_click=JOINED.set, args=(None,))
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def student_view(polls, code):
+    """A student's poll, at the top of whatever lesson they are on: shown within POLL_SECONDS of
+    the teacher opening it, answered with a tap, then the answer once the teacher reveals. Their
+    device goes where the teacher goes; after browsing away, a button brings them back."""
+    try:
+        lesson, poll = polls.lesson_of(code), polls.current(code)
+        mine = None if poll is None else polls.mine(poll.id, VOTER.get())
+    except store.LabUnavailable as error:
+        st.caption(f":material/cloud_off: The class's poll cannot be shown now: {error}")
+        return
+    here = current_url_path() or HOME.url_path
+    if lesson and lesson != FOLLOWED.get():
+        moved = lesson.split("?")[0] != (FOLLOWED.get() or "").split("?")[0]
+        if moved or lesson.split("?")[0] == here:  # the teacher moved on, or changed a setting here: follow
+            go_to(lesson, code)
+    with st.container(border=True):
+        if lesson and lesson.split("?")[0] != here:
+            st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
+            st.button("Back to the class's lesson", icon=":material/undo:", key="poll_back", on_click=FOLLOWED.set,
+                      args=(None,))
+        elif poll is None:
+            st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
+        if poll is not None:
+            answer_box(polls, code, poll, mine)
+
+
+def answer_box(polls, code, poll, mine):
+    st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
+    refusal()
+    if poll.revealed:
+        said = "" if mine is None else (" You said it too." if poll.choices[mine] == poll.answer
+                                        else f" You said “{poll.choices[mine]}”.")
+        where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
+        st.success(f"The answer is **{poll.answer}**.{said} {where} shows why.", icon=":material/visibility:")
+        return
+    columns = st.columns(min(len(poll.choices), 5))
+    for index, choice in enumerate(poll.choices):
+        columns[index % len(columns)].button(
+            choice, key=f"poll_answer_{poll.id}_{index}", type="primary" if mine == index else "secondary",
+            icon=":material/check_circle:" if mine == index else None, width="stretch",
+            on_click=_safely, args=(polls.answer, code, poll.id, VOTER.get(), index))
+    st.caption("Tap an answer; you can change it until your teacher reveals." if mine is None
+               else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals.")
+
+
+def teacher_question(question, joined, text, choices, answer, settings):
+    """The teacher's side of a Question in a room: ask the class, count live, reveal. Return
+    whether the result may be shown (after the reveal)."""
+    polls, code, key = joined
+    try:
+        poll = polls.current(code)
+    except store.LabUnavailable as error:
+        room.unavailable(error)
+        return None  # the page asks the usual way
+    ours = poll is not None and (poll.lesson, poll.question, poll.settings) == (
+        current_url_path(), question.name, poll_store.fingerprint(settings))
+    if ours and poll.revealed:
+        question.revealed.set(settings)
+        return True
+    with st.container(border=True):
+        st.markdown(f"**:material/psychology_alt: Predict before you press.** {text}")
+        refusal()
+        if not ours:
+            st.button("Ask the class", icon=":material/how_to_vote:", type="primary", key=f"{question.name}_poll",
+                      on_click=_safely, args=(polls.open, code, key, current_url_path(), question.name, settings,
+                                              text, choices, answer),
+                      help="Shows this question on every device in the room; their answers are counted here.")
+            return False
+        live_counts(polls, code, key, poll, question, settings)
+    return False
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def live_counts(polls, code, key, poll, question, settings):
+    try:
+        counts = polls.counts(poll)
+    except store.LabUnavailable as error:
+        st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
+        return
+    st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
+    st.markdown(poll_store.in_words(poll.choices, counts))
+    if st.button("Reveal the answer", icon=":material/visibility:", key=f"{question.name}_poll_reveal",
+                 help="Stops the answers and shows the answer here and on every device."):
+        _safely(polls.reveal, code, key, poll.id)
+        st.rerun()
+
+
+def verdict(question, joined):
+    """After the reveal of the room's poll: the class's answers and how many were right."""
+    polls, code, _ = joined
+    try:
+        poll = polls.current(code)
+        if poll is None or poll.question != question.name or poll.lesson != current_url_path():
+            return False
+        counts = polls.counts(poll)
+    except store.LabUnavailable:
+        return False
+    st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.answer), width="stretch")
+    st.success(f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
+               icon=":material/how_to_reg:")
+    return True
+
+
+def student_waits(question, joined):
+    """On a student's page, a question the class is being polled on keeps its result hidden
+    until the teacher reveals; return True to show it, False to hide, None when no poll is on it."""
+    polls, code, _ = joined
+    try:
+        poll = polls.current(code)
+    except store.LabUnavailable:
+        return None
+    if poll is None or poll.question != question.name or poll.lesson != current_url_path():
+        return None
+    if not poll.revealed:
+        st.info("Answer your class's poll at the top of the page: this shows when your teacher reveals.",
+                icon=":material/how_to_vote:")
+        return False
+    return None

@@ -1,0 +1,89 @@
+"""A class's room, wherever a lesson is opened: the shared database, the room in the link and the
+teacher key this browser session holds. The class lab page (ui/lab.py) and the live polls on every
+lesson (ui/poll.py) both start here."""
+import threading
+
+import streamlit as st
+
+from core.digits.store import ModelStore
+from core.lab import store
+from ui.state import State
+
+ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
+TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
+WRONG_KEY = State("lab_wrong_key")  # the room whose teacher link, opened here, had a key that is not its own
+
+_LABS, _LABS_LOCK = {}, threading.Lock()
+
+
+def database():
+    """The one Lab of this server for the configured database (a failure is not kept: the next
+    run tries again). Kept out of Streamlit's caches on purpose: a cleared cache would leave the
+    old engine's connections open, and a few dozen clears fill a shared PostgreSQL."""
+    url = store.default_url()
+    with _LABS_LOCK:
+        if url not in _LABS:
+            _LABS[url] = _expired(store.Lab(url))
+        return _LABS[url]
+
+
+def _expired(lab):
+    """Delete the rooms unused for store.UNUSED_DAYS, and the networks taught to them; return the lab."""
+    models = ModelStore()
+    for network in lab.expire():
+        models.discard(network)
+    return lab
+
+
+def unavailable(error):
+    """Say in words that the database cannot be used now; return None, the page's 'no lab'."""
+    st.error(f"{error}", icon=":material/cloud_off:")
+    return None
+
+
+def open_lab():
+    """Return the Lab, or None after saying in words that the database cannot be used."""
+    try:
+        return database()
+    except store.LabUnavailable as error:
+        return unavailable(error)
+
+
+
+def teacher_key(lab, code, quiet=False):
+    """The teacher key this session holds for the room: from the teacher's link (then taken out of
+    the address bar, which a projector shows), or from creating the room here. What went wrong
+    with a key is said unless `quiet` (the page header has said it on this run)."""
+    given = st.query_params.get(KEY)
+    if given is not None:
+        del st.query_params[KEY]
+    held = TEACHER_KEYS.get().get(code)
+    if given is None and held is None:
+        if not quiet:
+            wrong_key_notice(code)
+        return None
+    try:
+        if given is not None and lab.is_teacher(code, given):
+            TEACHER_KEYS.get()[code] = given
+        elif given is not None:
+            WRONG_KEY.set(code)
+        elif not lab.is_teacher(code, held):  # the teacher replaced the key in another session
+            TEACHER_KEYS.get().pop(code)
+            if not quiet:
+                st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: "
+                           "open the new teacher link to use them.", icon=":material/key_off:")
+    except store.LabUnavailable as error:
+        unavailable(error)
+        return None
+    if not quiet:
+        wrong_key_notice(code)
+    return TEACHER_KEYS.get().get(code)
+
+
+def wrong_key_notice(code):
+    """Say, on every page of the session, that its teacher link's key was not this room's."""
+    if WRONG_KEY.get() == code and code not in TEACHER_KEYS.get():
+        st.error("The key in this teacher link is not this room's: you can take part like a student, but not "
+                 "ask polls, delete drawings or clear the room.", icon=":material/key_off:")
+
+
