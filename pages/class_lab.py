@@ -6,8 +6,7 @@ from core.digits import config as mnist_config
 from core.lab import store
 from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, refusal, room_links
-from ui.room import ROOM, open_lab, teacher_key, unavailable
-from ui.lab_join import join_box
+from ui.room import ROOM, join_box, open_lab, teacher_key, unavailable
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls

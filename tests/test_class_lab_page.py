@@ -142,8 +142,8 @@ def test_the_class_lab_shows_the_fine_tuning_code_and_the_room_network(lab_env, 
 def test_a_student_joins_by_typing_the_code_as_they_read_it(lab_env, open_page):
     _, code, _ = make_room(open_page)
     student = open_page(PAGE, timeout=120)
-    student.text_input[0].input(f" {code[:3].lower()}-{code[3:]} ")  # a form: sent with its button
-    next(button for button in student.button if button.label == "Join the room").click().run()
+    student.main.text_input[0].input(f" {code[:3].lower()}-{code[3:]} ")  # a form: sent with its button
+    next(button for button in student.main.button if button.label == "Join the room").click().run()
     assert not student.exception
     assert student.query_params["room"] == code
     assert any(f"**Room {code}**" in text.value for text in student.markdown)
@@ -152,8 +152,8 @@ def test_a_student_joins_by_typing_the_code_as_they_read_it(lab_env, open_page):
 @pytest.mark.parametrize("typed", ["K7QM3O", "hello!", "   "])
 def test_text_that_is_no_room_code_is_said_in_words(lab_env, open_page, typed):
     app = open_page(PAGE, timeout=120)
-    app.text_input[0].input(typed)
-    next(button for button in app.button if button.label == "Join the room").click().run()
+    app.main.text_input[0].input(typed)
+    next(button for button in app.main.button if button.label == "Join the room").click().run()
     assert not app.exception and "room" not in app.query_params
     assert any("is not a room code" in error.value and "never has 0, O, 1, I or L" in error.value
                for error in app.error)

@@ -141,3 +141,14 @@ def test_a_dead_database_is_said_in_words_and_the_lesson_still_works(open_page, 
     app = open_page(DESCENT, params={"room": made.code})
     assert any("cannot be reached" in error.value for error in app.error)
     assert any("After 30 steps" in element.value for element in app.success)
+
+
+def test_a_student_joins_from_any_lessons_sidebar_by_typing_the_code(open_page, room):
+    lab, made = room
+    teacher, _ = teacher_and_students(open_page, room, students=0)
+    click(teacher, "Ask the class")
+    student = open_page("pages/loss.py")
+    student.sidebar.text_input[0].input(made.code.lower())
+    next(button for button in student.sidebar.button if button.label == "Join the room").click().run()
+    assert student.session_state["poll_room"] == made.code and "Your class's poll" in texts(student)
+    assert student.session_state["poll_followed"].startswith("descent")  # sent to the class's lesson

@@ -1,16 +1,13 @@
 """Joining a class lab room from a phone in seconds: the room's link as a QR code (made by segno)
-beside the room code in large type, for the projector, and a box to type a code into, forgiving
-of small letters, spaces and dashes."""
+beside the room code in large type, for the projector. (The box to type a code into is
+ui/room.py's join_box.)"""
 import io
 
 import segno
 import streamlit as st
 
-from core.lab import store
 from ui.page import classroom
-from ui.state import inert
 
-LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken
 
 
 def qr_png(text, scale):
@@ -32,21 +29,3 @@ def room_poster(code, link):
                f'font-weight: 700; letter-spacing: 0.18em; margin: 0; font-family: monospace">{code}</p>')
     words.markdown("Point a phone's camera at the square to open the room, or open **Class lab** and type this "
                    "code.")
-
-
-def join_box(parameter):
-    """A box to type a room code into: opens the room (the link's `parameter` set to its code), or
-    says in words why the text is no code."""
-    with st.form("join_room"):
-        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM3X",
-                              help="The six letters and digits the projector shows. Small letters, spaces and "
-                                   "dashes are fine.")
-        joined = st.form_submit_button("Join the room", icon=":material/login:")
-    if not joined:
-        return
-    code = store.as_code(typed)
-    if store.valid_code(code):
-        st.query_params[parameter] = code
-        st.rerun()
-    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is six letters "
-             f"and digits, such as K7QM3X, and never has {LOOK_ALIKES} in it.", icon=":material/password:")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.lessons import LESSONS, lesson_at
 from ui import poll, server
+from ui.room import ROOM, join_box
 from ui.routing import current_url_path, route_through_app
 from ui import state
 from ui.state import CLASSROOM, Controls, State
@@ -68,6 +69,9 @@ def header(title, intro, more="", controls=Controls()):
         poll.teacher_tools(joined)
     elif joined:
         poll.student_view(*joined[:2])
+    else:
+        with st.sidebar.popover("Join a class", icon=":material/login:", width="stretch"):
+            join_box(ROOM, key="join_room_sidebar")
     explain(intro, more)
 
 

@@ -1,5 +1,6 @@
-"""A class's room, wherever a lesson is opened: the shared database, the room in the link and the
-teacher key this browser session holds. The class lab page (ui/lab.py) and the live polls on every
+"""A class's room, wherever a lesson is opened: the shared database, the room in the link (or typed
+into the join box, forgiving of small letters, spaces and dashes) and the teacher key this
+browser session holds. The class lab page (ui/lab.py) and the live polls on every
 lesson (ui/poll.py) both start here."""
 import threading
 
@@ -7,9 +8,10 @@ import streamlit as st
 
 from core.digits.store import ModelStore
 from core.lab import store
-from ui.state import State
+from ui.state import State, inert
 
 ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
+LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken
 TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this browser session only
 WRONG_KEY = State("lab_wrong_key")  # the room whose teacher link, opened here, had a key that is not its own
 
@@ -87,3 +89,19 @@ def wrong_key_notice(code):
                  "ask polls, delete drawings or clear the room.", icon=":material/key_off:")
 
 
+def join_box(parameter, key="join_room"):
+    """A box to type a room code into: opens the room (the link's `parameter` set to its code), or
+    says in words why the text is no code."""
+    with st.form(key):
+        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM3X",
+                              help="The six letters and digits the projector shows. Small letters, spaces and "
+                                   "dashes are fine.")
+        joined = st.form_submit_button("Join the room", icon=":material/login:")
+    if not joined:
+        return
+    code = store.as_code(typed)
+    if store.valid_code(code):
+        st.query_params[parameter] = code
+        st.rerun()
+    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is six letters "
+             f"and digits, such as K7QM3X, and never has {LOOK_ALIKES} in it.", icon=":material/password:")

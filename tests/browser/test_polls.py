@@ -1,0 +1,69 @@
+"""A live poll in Chromium: a teacher's projector and two students' phones in one room. The
+students' devices follow the teacher to Gradient descent, the teacher asks the class, both
+phones show the poll without a reload, both answer, the projector shows the two answers and
+their split within 10 s, and the reveal reaches the phones. Both views pass axe."""
+import tempfile
+import time
+import pytest
+
+from core.lab import store
+from harness.browser import ARTIFACTS, running_app, settle
+from tests.browser.test_accessibility import serious_findings
+
+
+
+@pytest.fixture(scope="module")
+def room_server():
+    """The app with a lab database of its own, and a room made in it."""
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='poll-lab-')}/lab.sqlite"
+    made = store.Lab(url).create_room()
+    with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="poll-models-"), NN_EXPLORER_DB=url) as (server, _):
+        yield server, made
+
+
+def within(seconds, check):
+    """Wait until check() is true, up to `seconds`; return how long it took (None: never)."""
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        if check():
+            return time.monotonic() - began
+        time.sleep(0.25)
+    return None
+
+
+def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser, room_server):
+    server, made = room_server
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}&classroom=true")
+    settle(projector)
+    assert "key=" not in projector.url  # the projector never shows the key
+    phones = [browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+              for _ in range(2)]
+    for phone in phones:
+        phone.goto(f"{server}/?room={made.code}")  # the QR code's link opens the room on the start page
+        assert within(15, lambda: phone.locator("h1").first.inner_text().startswith("Gradient descent")), \
+            "the phone did not follow the teacher to the lesson"
+        settle(phone)
+    projector.get_by_role("button", name="Ask the class").click()
+    settle(projector)
+    for phone in phones:
+        assert within(10, lambda: phone.get_by_text("Your class's poll.").count() == 1) is not None
+    phones[0].get_by_role("button", name="it settles", exact=True).tap()
+    phones[1].get_by_role("button", name="it diverges", exact=True).tap()
+    counted = within(10, lambda: projector.get_by_text("2 answered: 1 said “it settles”; 1 said “it diverges”.")
+                     .count() == 1)
+    assert counted is not None, projector.locator("[data-testid=stMain]").inner_text()[:2000]
+    assert serious_findings(projector) == {}
+    assert serious_findings(phones[0]) == {}
+    projector.get_by_text("Predict before you press.").evaluate("element => element.scrollIntoView({block: 'start'})")
+    projector.wait_for_timeout(300)
+    projector.screenshot(path=str(ARTIFACTS / "poll-projector.png"))
+    phones[0].screenshot(path=str(ARTIFACTS / "poll-phone.png"), full_page=True)
+    projector.get_by_role("button", name="Reveal the answer").click()
+    settle(projector)
+    assert projector.get_by_text("1 of 2 was right.").count() == 1
+    for phone in phones:
+        assert within(10, lambda: phone.get_by_text("The answer is it settles.").count() == 1) is not None
+    phones[0].screenshot(path=str(ARTIFACTS / "poll-phone-revealed.png"), full_page=True)
+    for page in (projector, *phones):
+        assert page.locator("[data-testid=stException]").count() == 0
