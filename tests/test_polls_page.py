@@ -152,3 +152,12 @@ def test_a_student_joins_from_any_lessons_sidebar_by_typing_the_code(open_page, 
     next(button for button in student.sidebar.button if button.label == "Join the room").click().run()
     assert student.session_state["poll_room"] == made.code and "Your class's poll" in texts(student)
     assert student.session_state["poll_followed"].startswith("descent")  # sent to the class's lesson
+
+
+def test_leaving_the_room_makes_the_pages_the_students_own_again(open_page, room):
+    _, made = room
+    student = open_page("pages/loss.py", params={"room": made.code})
+    click(student, "Leave the room")
+    student.run()
+    assert student.session_state["poll_room"] is None and "room" not in student.query_params
+    assert "Your class's poll" not in texts(student) and "Room" not in " ".join(c.value for c in student.caption)

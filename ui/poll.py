@@ -107,7 +107,7 @@ def follow(controls):
 def lead(joined, controls):
     """The teacher's page: tell the room which lesson, at which settings, the class is on."""
     polls, code, key = joined
-    values = {key: value for key, value in current_values(controls).items() if key != CLASSROOM.key}
+    values = {name: value for name, value in current_values(controls).items() if name != CLASSROOM.key}
     link = controls.link(current_url_path() or "", values)
     if LED.get() == (code, link):
         return
@@ -132,7 +132,14 @@ def teacher_tools(joined):
                                 "right and when. No names.")
         st.button("Clear the room's answers", icon=":material/delete_sweep:", on_click=_safely,
                   args=(polls.clear, code, key), help="Deletes every poll of this room and its answers.")
-        st.button("Leave the room", icon=":material/logout:", on_click=JOINED.set, args=(None,))
+        st.button("Leave the room", icon=":material/logout:", on_click=leave)
+
+
+def leave():
+    """Stop taking part in the room: this session's pages are its own again."""
+    JOINED.set(None)
+    if room.ROOM in st.query_params:
+        del st.query_params[room.ROOM]
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -158,6 +165,7 @@ def student_view(polls, code):
                       args=(None,))
         elif poll is None:
             st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
+            st.button("Leave the room", icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
         if poll is not None:
             answer_box(polls, code, poll, mine)
 
