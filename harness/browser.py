@@ -47,10 +47,11 @@ OVERFLOW_PROBE = """() => {
   const selector = '[data-testid=stVegaLiteChart], [data-testid=stDataFrame], [data-testid=stTable], '
                  + '[data-testid=stImage], [data-testid=stButton] button';
   for (const element of document.querySelectorAll(selector)) {
+    if (!element.checkVisibility({contentVisibilityAuto: true})) continue;  // e.g. inside a closed expander
     const holder = element.parentElement.getBoundingClientRect();
     for (const part of [element, ...element.querySelectorAll('canvas, svg')]) {
       const right = part.getBoundingClientRect().right, limit = Math.min(main.right, holder.right);
-      if (right > limit + 1) { spilled.push([element.dataset.testid, Math.round(right - limit)]); break; }
+      if (right > limit + 1) { spilled.push([element.dataset.testid, Math.round(right - limit), element.innerText.trim().slice(0, 40)]); break; }
     }
   }
   const clipped = [...document.querySelectorAll('button, [data-testid=stSidebarNavLink]')]

@@ -9,10 +9,17 @@ import pytest
 
 from core.lab import polls as poll_store
 from core.lab.polls import Polls
+from core.lab import store
 from core.lab.store import Lab, RoomProblem
 from tests.test_lab_store import lab  # noqa: F401 (the SQLite and PostgreSQL fixture)
 
 CHOICES = ("it settles", "it diverges")
+
+
+@pytest.fixture(autouse=True)
+def rooms_without_a_daily_cap(monkeypatch):
+    """These tests make many rooms in a database other tests share; the daily cap has its own test."""
+    monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", 10**6)
 
 
 def opened(lab, settings=(0.5,)):

@@ -14,6 +14,7 @@ ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=â
 LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken
 TEACHER_KEYS = State("lab_teacher_keys", dict)  # room â†’ teacher key, for this browser session only
 WRONG_KEY = State("lab_wrong_key")  # the room whose teacher link, opened here, had a key that is not its own
+REPLACED_KEY = State("lab_replaced_key")  # the room whose key this session held until the teacher replaced it
 
 _LABS, _LABS_LOCK = {}, threading.Lock()
 
@@ -71,9 +72,7 @@ def teacher_key(lab, code, quiet=False):
             WRONG_KEY.set(code)
         elif not lab.is_teacher(code, held):  # the teacher replaced the key in another session
             TEACHER_KEYS.get().pop(code)
-            if not quiet:
-                st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: "
-                           "open the new teacher link to use them.", icon=":material/key_off:")
+            REPLACED_KEY.set(code)
     except store.LabUnavailable as error:
         unavailable(error)
         return None
@@ -83,8 +82,14 @@ def teacher_key(lab, code, quiet=False):
 
 
 def wrong_key_notice(code):
-    """Say, on every page of the session, that its teacher link's key was not this room's."""
-    if WRONG_KEY.get() == code and code not in TEACHER_KEYS.get():
+    """Say, on every page of the session, that its teacher link's key was not this room's, or was
+    replaced since (a notice that lasts: a student's page may move on to the teacher's lesson)."""
+    if code in TEACHER_KEYS.get():
+        return
+    if REPLACED_KEY.get() == code:
+        st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: open the "
+                   "new teacher link to use them.", icon=":material/key_off:")
+    elif WRONG_KEY.get() == code:
         st.error("The key in this teacher link is not this room's: you can take part like a student, but not "
                  "ask polls, delete drawings or clear the room.", icon=":material/key_off:")
 
