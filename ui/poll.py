@@ -189,6 +189,11 @@ def answer_box(polls, code, poll, mine):
                else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals.")
 
 
+def _asks(poll, question):
+    """True when the room's current poll is this page's `question` (for any settings)."""
+    return poll is not None and (poll.lesson, poll.question) == (current_url_path(), question.name)
+
+
 def teacher_question(question, joined, text, choices, answer, settings):
     """The teacher's side of a Question in a room: ask the class, count live, reveal. Return
     whether the result may be shown (after the reveal)."""
@@ -198,8 +203,7 @@ def teacher_question(question, joined, text, choices, answer, settings):
     except store.LabUnavailable as error:
         room.unavailable(error)
         return None  # the page asks the usual way
-    ours = poll is not None and (poll.lesson, poll.question, poll.settings) == (
-        current_url_path(), question.name, poll_store.fingerprint(settings))
+    ours = _asks(poll, question) and poll.settings == poll_store.fingerprint(settings)
     if ours and poll.revealed:
         question.revealed.set(settings)
         return True
@@ -236,7 +240,7 @@ def verdict(question, joined):
     polls, code, _ = joined
     try:
         poll = polls.current(code)
-        if poll is None or poll.question != question.name or poll.lesson != current_url_path():
+        if not _asks(poll, question):
             return False
         counts = polls.counts(poll)
     except store.LabUnavailable:
@@ -255,7 +259,7 @@ def student_waits(question, joined):
         poll = polls.current(code)
     except store.LabUnavailable:
         return None
-    if poll is None or poll.question != question.name or poll.lesson != current_url_path():
+    if not _asks(poll, question):
         return None
     if not poll.revealed:
         st.info("Answer your class's poll at the top of the page: this shows when your teacher reveals.",
