@@ -13,6 +13,9 @@ def grid_cells(table, x, y, scale=None, titles=None, mark=None, **encoding):
     channels (color, tooltip…) given as `encoding`.
 
     Cell edges are computed in the browser, so only the table's own columns travel with the chart.
+    The cells are left out of the page's accessibility tree (`aria=False`): a screen reader would
+    otherwise announce thousands of rectangles one by one. The chart's `description` says in words
+    what they show, and its axes keep their labels.
     """
     half = {}
     for column in (x, y):
@@ -23,7 +26,7 @@ def grid_cells(table, x, y, scale=None, titles=None, mark=None, **encoding):
     return alt.Chart(table).transform_calculate(
         x_lo=f"datum['{x}'] - {half[x]}", x_hi=f"datum['{x}'] + {half[x]}",
         y_lo=f"datum['{y}'] - {half[y]}", y_hi=f"datum['{y}'] + {half[y]}",
-    ).mark_rect(**(mark or {})).encode(
+    ).mark_rect(**{"aria": False, **(mark or {})}).encode(
         x=alt.X("x_lo:Q", title=x_title, scale=scale), x2=alt.X2("x_hi:Q"),
         y=alt.Y("y_lo:Q", title=y_title, scale=scale), y2=alt.Y2("y_hi:Q"),
         **encoding,
