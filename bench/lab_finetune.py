@@ -5,8 +5,8 @@ MNIST's test digits, and the time it took.
     MNIST_NPZ=/path/to/mnist.npz python -m bench.lab_finetune
     MNIST_NPZ=/path/to/mnist.npz python -m bench.lab_finetune --model some.keras   # another network
 
-The class is 10 pendigits writers the shipped network never learnt from (16–25), one drawing of
-each digit each: 100 digits. Writers 16–22 are the class's training split; writers 23–25 are held
+The class is the 10 pendigits writers the shipped network never learnt from (21–30), one drawing of
+each digit each: 100 digits. Writers 21–27 are the class's training split; writers 28–30 are held
 out, with all of their other drawings too, so the figure rests on more than 30 digits.
 """
 import argparse
@@ -17,7 +17,7 @@ import numpy as np
 from core.digits import data as mnist_data, pendigits, shipped
 from core.lab import finetune
 
-CLASS_WRITERS, HELD_OUT_WRITERS = range(16, 26), range(23, 26)
+CLASS_WRITERS, HELD_OUT_WRITERS = range(21, 31), range(28, 31)
 
 
 def the_class(digits):
@@ -27,6 +27,10 @@ def the_class(digits):
     taken = {id(d) for d in chosen}
     others = [d for d in pendigits.writers_of(digits, HELD_OUT_WRITERS) if id(d) not in taken]
     return chosen, others
+
+
+def _span(writers):
+    return f"{writers[0]}-{writers[-1]}"
 
 
 def main(argv=None):
@@ -47,8 +51,8 @@ def main(argv=None):
         model, _ = shipped.load_keras()
     _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
     summary.pop("history")
-    print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers 16-25 (one of each digit each)",
-                      "held_out": f"writers 23-25: their {held[:len(chosen)].sum()} class digits and "
+    print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers {_span(CLASS_WRITERS)} (one of each digit each)",
+                      "held_out": f"writers {_span(HELD_OUT_WRITERS)}: their {held[:len(chosen)].sum()} class digits and "
                                   f"{len(others)} more of their drawings",
                       **{key: round(value, 4) if isinstance(value, float) else value for key, value in summary.items()}}))
 

@@ -52,3 +52,46 @@ def test_pen_digits_become_mnist_style_images_through_the_pages_preprocessing():
     assert labels.tolist() == [digit.label for digit in digits]
     expected = preprocess.to_mnist(pendigits.render(pendigits.on_canvas(digits[0])))
     assert np.abs(images[0] / 255 - expected).max() <= 0.5 / 255 + 1e-6
+
+
+def _area(points):
+    """A closed polygon's area by the shoelace formula."""
+    x, y = points[:, 0], points[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def test_a_distorted_digit_keeps_its_area_label_and_points():
+    square = np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]])
+    digit = pendigits.PenDigit(4, 9, (square, square[:2] + 7))
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        bent = pendigits.distorted(digit, rng)
+        assert (bent.label, bent.writer) == (4, 9) and [len(s) for s in bent.strokes] == [4, 2]
+        # a turn, a shear and a stretch by e^a one way and e^-a the other each keep areas
+        assert _area(bent.strokes[0]) == pytest.approx(_area(square))
+        assert not np.allclose(bent.strokes[0] - bent.strokes[0].mean(0), square - square.mean(0))
+
+
+def test_a_slant_alone_shifts_each_point_sideways_by_its_height():
+    class Fixed:  # the generator's draws in order: the turn, the slant, the stretch
+        def __init__(self, *values):
+            self.values = list(values)
+
+        def uniform(self, low, high):
+            return self.values.pop(0)
+
+    stroke = np.array([[10.0, 0.0], [10.0, 80.0]])  # a vertical line, 80 high
+    [slanted] = pendigits.distorted(pendigits.PenDigit(1, 1, (stroke,)), Fixed(0.0, 0.25, 0.0)).strokes
+    assert slanted[1] - slanted[0] == pytest.approx([0.25 * 80, 80])
+
+
+def test_varied_drawings_are_reproducible_by_seed_and_differ_between_seeds():
+    stroke = np.array([[0.0, 0.0], [30.0, 100.0], [60.0, 0.0]])
+    digits = [pendigits.PenDigit(label, 1, (stroke * (1 + label / 10),)) for label in range(4)]
+    first, labels = pendigits.varied(digits, 5)
+    again, _ = pendigits.varied(digits, 5)
+    other, _ = pendigits.varied(digits, 6)
+    assert first.shape == (4, 28, 28) and first.dtype == np.uint8 and labels.tolist() == [0, 1, 2, 3]
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    plain, _ = pendigits.as_mnist(digits)
+    assert not np.array_equal(first, plain)

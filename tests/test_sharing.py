@@ -127,7 +127,7 @@ def test_settings_a_link_cannot_train_are_dropped_not_half_used(environment, tra
         app = open_page("pages/mnist.py", timeout=90, params={"hidden_convolutional": hidden})
         [notice] = link_notices(app)
         assert "**hidden_convolutional**" in notice and "](" not in notice.replace("`![x](", "")
-        assert any(caption.value.startswith("Showing: Convolutional") and "(16, 32, 64)" in caption.value
+        assert any(caption.value.startswith("Showing: Convolutional") and str(mnist_model.DEFAULT.hidden) in caption.value
                    for caption in app.caption)
         assert not app.error
 
@@ -175,7 +175,7 @@ def test_a_link_with_settings_that_cannot_be_trained_says_so_once(environment, t
     [notice] = link_notices(app)
     assert "**rate_convolutional**" in notice
     assert widget(app, "rate_convolutional").value == mnist_model.DEFAULT.learning_rate
-    assert any(caption.value.startswith("Showing: Convolutional") and "(16, 32, 64)" in caption.value
+    assert any(caption.value.startswith("Showing: Convolutional") and str(mnist_model.DEFAULT.hidden) in caption.value
                for caption in app.caption)
     app.selectbox(key="input").set_value("Random test digit").run()
     assert not any("cannot be trained" in error.value for error in app.error)

@@ -5,10 +5,11 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from core.background import JOBS
-from core.digits import data as mnist_data, model as mnist_model, shipped
+from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
 from tests.conftest import metric
 
 PAGE = "pages/mnist.py"
@@ -116,3 +117,34 @@ def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(environment,
     assert any("Its most confident mistakes" in markdown.value for markdown in app.markdown)
     app.selectbox(key="input").set_value("Random test digit").run()
     assert any(caption.value.startswith("Test digit number") for caption in app.caption)
+
+
+def test_cross_validated_figures_are_the_mean_over_folds_and_the_lowest_over_seeds():
+    rng = np.random.default_rng(3)
+    rows = [{"seed": seed, "fold": fold, "pen_accuracy": float(rng.uniform(0.98, 1)),
+             "mnist_test_accuracy": float(rng.uniform(0.99, 1)), "seconds": 1.0}
+            for seed in (0, 1, 2) for fold in (1, 2, 3)]
+    summary = shipped.cross_validated(rows)
+    pen = np.array([row["pen_accuracy"] for row in rows]).reshape(3, 3)
+    mnist = np.array([row["mnist_test_accuracy"] for row in rows]).reshape(3, 3)
+    assert summary["pen_accuracy_by_seed"] == pytest.approx(dict(enumerate(pen.mean(axis=1))))
+    assert summary["pen_accuracy_lowest_seed"] == pytest.approx(pen.mean(axis=1).min())
+    assert summary["mnist_test_lowest"] == pytest.approx(mnist.min())
+
+
+def test_the_folds_split_all_thirty_writers_and_the_shipped_network_leaves_one_out():
+    writers = [writer for fold in shipped.FOLDS for writer in fold]
+    assert sorted(writers) == list(range(1, 31))
+    assert set(shipped.PEN_WRITERS) == set(writers) - set(shipped.FOLDS[-1])
+
+
+@pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
+def test_pen_training_digits_are_each_writers_digits_drawn_several_ways():
+    digits = pendigits.read()
+    images, labels = shipped.pen_training_digits(digits, writers=[3])
+    mine = pendigits.writers_of(digits, [3])
+    copies = len(shipped.PEN_DRAWINGS) + shipped.PEN_VARIATIONS
+    assert images.shape == (len(mine) * copies, 28, 28) and labels.tolist() == [d.label for d in mine] * copies
+    first, _ = pendigits.as_mnist(mine, *shipped.PEN_DRAWINGS[0])
+    assert np.array_equal(images[:len(mine)], first)
+    assert len({images[i * len(mine)].tobytes() for i in range(copies)}) == copies  # no two copies alike

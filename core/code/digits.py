@@ -56,8 +56,11 @@ def _compile_code(config):
             "schedule = keras.optimizers.schedules.CosineDecay(\n"
             "    learning_rate / 10, decay_steps=max(1, steps_per_epoch * epochs - warmup_steps),\n"
             "    warmup_target=learning_rate, warmup_steps=warmup_steps)\n"
-            "model.compile(optimizer=keras.optimizers.Adam(schedule), loss=\"categorical_crossentropy\", "
-            "metrics=[\"accuracy\"])")
+            f"# label smoothing: aim for {1 - mnist_config.LABEL_SMOOTHING * 9 / 10:g} for the right digit and "
+            f"{mnist_config.LABEL_SMOOTHING / 10:g} for each other one, not 1 and 0\n"
+            "loss = keras.losses.CategoricalCrossentropy(label_smoothing="
+            f"{literal(mnist_config.LABEL_SMOOTHING)})\n"
+            "model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=[\"accuracy\"])")
 
 
 def reading_steps():

@@ -23,6 +23,10 @@ BATCH_SIZES = (10, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 LIMITS = {"hidden": (1, 512), "epochs": (1, 30)}
 MAX_LAYERS = {"convolutional": 3, "nielsen": 4, "dense": 4}  # hidden layers (blocks of filters)
+# Cross-entropy against 0.91 for the right digit and 0.01 for each other one, not 1 and 0: the network
+# is never pushed to be 100% sure (part of the default recipe, measured in bench/README.md), so its
+# answers top out near 91% sure. Nielsen's preset keeps its quadratic cost.
+LABEL_SMOOTHING = 0.1
 MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
 
 
@@ -31,9 +35,9 @@ class Config:
     """Everything that decides what a trained model is; its hash names the cached file."""
 
     preset: str = "convolutional"
-    hidden: tuple = (16, 32, 64)  # dense: neurons per hidden layer; convolutional: filters per block
+    hidden: tuple = (16, 48, 96)  # dense: neurons per hidden layer; convolutional: filters per block
     activation: str = "relu"
-    epochs: int = 7
+    epochs: int = 8
     batch_size: int = 256
     learning_rate: float = 0.005
     seed: int = 0

@@ -12,9 +12,9 @@ import numpy as np  # noqa: E402
 
 from core.digits import scoring  # noqa: E402
 from core.digits.config import (  # noqa: E402,F401  (re-exported: the trainers' code reads them here)
-    ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LEARNING_RATES, LIMITS, MAX_LAYERS, MAX_PARAMETERS,
-    NUM_CLASSES, PRESET_NAMES, PRESETS, VALIDATION_SHARE, Config, layers, parameter_count, preset_keys,
-    to_inputs, validate)
+    ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LABEL_SMOOTHING, LEARNING_RATES, LIMITS, MAX_LAYERS,
+    MAX_PARAMETERS, NUM_CLASSES, PRESET_NAMES, PRESETS, VALIDATION_SHARE, Config, layers, parameter_count,
+    preset_keys, to_inputs, validate)
 
 
 def quadratic_cost(y_true, y_pred):
@@ -78,7 +78,8 @@ def train(config, data, report=None, extra=None):
         y_fit = np.concatenate([y_fit, keras.utils.to_categorical(extra[1], NUM_CLASSES)])
     steps_per_epoch = int(np.ceil(len(x_fit) / config.batch_size))
     model = build(config)
-    loss = quadratic_cost if config.preset == "nielsen" else "categorical_crossentropy"
+    loss = quadratic_cost if config.preset == "nielsen" else keras.losses.CategoricalCrossentropy(
+        label_smoothing=LABEL_SMOOTHING)
     model.compile(optimizer=_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"],
                   steps_per_execution=min(8, steps_per_epoch))
     progress = ProgressCallback(report or (lambda *_: None), steps_per_epoch)

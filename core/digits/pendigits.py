@@ -71,6 +71,20 @@ def on_canvas(digit, span=SPAN, side=CANVAS_SIDE):
             for stroke in digit.strokes]
 
 
+def distorted(digit, rng, slant=0.35, stretch=0.2, turn=0.17):
+    """Return a copy of the digit as another hand might have drawn it: slanted by up to `slant`
+    (a shear), stretched by up to e^±`stretch` one way and squeezed the other, and turned by up to
+    `turn` radians, each at random from `rng` (a numpy Generator). Done on the strokes, before
+    drawing, so the pen keeps its width: written by hand because it is a few lines of geometry."""
+    every = np.concatenate(digit.strokes)
+    centre = (every.min(axis=0) + every.max(axis=0)) / 2
+    angle, shear = rng.uniform(-turn, turn), rng.uniform(-slant, slant)
+    factor = np.exp(rng.uniform(-stretch, stretch))
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    matrix = rotation @ np.array([[1.0, shear], [0.0, 1.0]]) @ np.diag([factor, 1 / factor])
+    return PenDigit(digit.label, digit.writer, tuple((stroke - centre) @ matrix.T for stroke in digit.strokes))
+
+
 def render(strokes, side=CANVAS_SIDE, width=STROKE_WIDTH):
     """Return (side, side, 4) uint8 RGBA: white round-capped strokes on black, as the canvas gives
     the page (`st_canvas(...).image_data`)."""
@@ -99,8 +113,21 @@ def writers_of(digits, writers):
 def as_mnist(digits, span=SPAN, width=STROKE_WIDTH):
     """Return ((n, 28, 28) uint8 images, (n,) uint8 labels): each digit drawn on the canvas `span`
     px large with a `width` px pen, then prepared by the page's own preprocessing."""
+    return _prepared(digits, [(digit, span, width) for digit in digits])
+
+
+def varied(digits, seed, spans=(120, 240), widths=(10, 24)):
+    """Like as_mnist, but each digit distorted() and drawn at a random size in `spans` with a random
+    pen width in `widths` (px), from a generator seeded with `seed`: one more copy of the digits, as
+    other hands on other screens might draw them."""
+    rng = np.random.default_rng(seed)
+    return _prepared(digits, [(distorted(digit, rng), rng.uniform(*spans), int(round(rng.uniform(*widths))))
+                              for digit in digits])
+
+
+def _prepared(digits, drawings):
     from core.digits import preprocess
 
-    images = [preprocess.to_mnist(render(on_canvas(digit, span), width=width)) for digit in digits]
+    images = [preprocess.to_mnist(render(on_canvas(digit, span), width=width)) for digit, span, width in drawings]
     return (np.round(np.stack(images) * 255).astype(np.uint8),
             np.array([digit.label for digit in digits], dtype=np.uint8))

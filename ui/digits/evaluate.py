@@ -10,13 +10,25 @@ from ui.page import as_table
 
 
 def _pen(metadata):
-    """What the shipped network does on pen-written digits of people it never saw."""
+    """What the shipped network does on pen-written digits of people it never saw, and what its
+    recipe does cross-validated by writer."""
     pen = metadata.get("pen")
-    if pen:
-        st.markdown(f"On **{pen['unseen_digits']:,} digits drawn with a pen by {pen['unseen_writers']} "
-                    f"other people**, who wrote none of its training digits, it reads "
-                    f"{pen['unseen_writers_accuracy']:.1%} correctly. Drawings on a screen look different from "
-                    "MNIST's scanned ink, which is why it also learnt from some pen-drawn digits.")
+    if not pen:
+        return
+    text = (f"On **{pen['unseen_digits']:,} digits drawn with a pen by {pen['unseen_writers']} other people**, "
+            f"who wrote none of its training digits, it reads {pen['unseen_writers_accuracy']:.1%} correctly.")
+    checked = pen.get("cross_validated")
+    if checked:
+        folds = checked["folds"]
+        per_fold = checked["writers"] // len(folds)
+        text += (f" {pen['unseen_writers']} people are few, so the same recipe was also trained {len(folds)} more "
+                 f"times, each time leaving out a different {per_fold} of all {checked['writers']} writers and then "
+                 f"reading the digits of the {per_fold} it left out: "
+                 + ", ".join(f"{fold['pen_accuracy']:.1%}" for fold in folds)
+                 + f"; on average **{checked['pen_accuracy']:.1%} of {sum(fold['pen_digits'] for fold in folds):,} "
+                 f"digits by people it had not seen** (this is called cross-validation by writer).")
+    st.markdown(text + " Drawings on a screen look different from MNIST's scanned ink, which is why it also learnt "
+                f"from pen-drawn digits of {len(pen['writers_learnt_from'])} other people.")
 
 
 @st.cache_resource(show_spinner="Reading the test digits…", max_entries=8)
