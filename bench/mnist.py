@@ -1,7 +1,7 @@
 """Train each MNIST preset and print one JSON object per preset: accuracy, training time,
 single-image prediction latency (preprocessing plus model), model size and peak memory. First, one
 JSON object timing one epoch of Keras's own MNIST example convnet on this machine: the training
-budget is about 5.5 of those epochs, so `train_budget_ratio` compares machines fairly.
+budget is at most 8 of those epochs, so `train_budget_ratio` compares machines fairly.
 
 Usage: MNIST_NPZ=../shared/data/mnist.npz python -m bench.mnist [preset ...]
 """

@@ -2,6 +2,7 @@
 handwriting pages offer the trained network to download (or say in words why a file cannot be)."""
 import pytest
 
+from core.digits import config as mnist_config
 from ui.lessons import LESSONS
 
 
@@ -53,7 +54,7 @@ def test_the_handwriting_page_shows_the_form_network_in_keras_and_its_files(envi
     app = open_page("pages/mnist.py", timeout=90)
     code = code_of(app)
     assert 'keras.layers.Conv2D(16, 3, padding="same", activation="relu")' in code
-    assert "model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs" in code and "epochs = 7" in code
+    assert "model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs" in code and f"epochs = {mnist_config.DEFAULT.epochs}" in code
     assert 'keras.models.load_model("network-convolutional.keras", compile=False)' in code
     assert 'onnxruntime.InferenceSession("network-convolutional.onnx")' in code
     labels = [button.label for button in app.get("download_button")]

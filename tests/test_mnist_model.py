@@ -3,7 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.digits import data as mnist_data, model as mnist_model
+from core.digits import config as mnist_config, data as mnist_data, model as mnist_model
 from core.digits.store import ModelStore
 
 QUICK = {
@@ -159,3 +159,22 @@ def test_parameter_count_matches_keras(config):
 def test_networks_too_large_to_train_here_are_refused(hidden, preset, message):
     with pytest.raises(ValueError, match=message):
         mnist_model.validate(dataclasses.replace(mnist_model.PRESETS[preset], hidden=hidden))
+
+
+def test_shifted_copies_move_each_image_one_pixel_the_way_each_shift_says():
+    images = np.random.default_rng(1).integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    copies = mnist_config.shifted_copies(images)
+    assert copies.shape == (len(mnist_config.SHIFTS) * 3, 28, 28) and copies.dtype == np.uint8
+    for k, (down, right) in enumerate(mnist_config.SHIFTS):
+        for i, image in enumerate(images):
+            expected = np.zeros_like(image)  # pixel (r, c) comes from (r - down, c - right), black off the edge
+            for r in range(28):
+                for c in range(28):
+                    if 0 <= r - down < 28 and 0 <= c - right < 28:
+                        expected[r, c] = image[r - down, c - right]
+            assert np.array_equal(copies[k * 3 + i], expected), (down, right, i)
+    probabilities = np.random.default_rng(2).random((len(mnist_config.SHIFTS) * 3, 10))
+    mean = mnist_config.averaged(probabilities)
+    assert mean.shape == (3, 10)
+    np.testing.assert_allclose(mean[1], np.mean([probabilities[k * 3 + 1] for k in range(len(mnist_config.SHIFTS))],
+                                                 axis=0))

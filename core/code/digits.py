@@ -74,11 +74,15 @@ def reading_steps():
                          preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps),
              fold=True),
         Step("Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
-             "280 × 280 square, prepared, then given to the network. `predict` answers ten probabilities, "
-             "one per digit; the largest is the answer.",
+             "280 × 280 square, prepared, then given to the network. The app reads it five times, as it is and "
+             "moved one pixel each way, and averages the five answers: a digit a pixel away from where MNIST's "
+             "digits sit is then read much as it would be there. `predict` answers ten probabilities per copy, "
+             "one per digit; the largest of their means is the answer.",
+             source_of((mnist_config, "SHIFTS"), mnist_config.shifted_copies, mnist_config.averaged) + "\n\n\n"
              "drawing = Image.fromarray(x_test[0]).resize((280, 280), Image.Resampling.BILINEAR).convert(\"RGB\")\n"
              "digit = mnist_steps(np.asarray(drawing)).final   # (28, 28), white ink on black, 0 to 1\n"
-             "probabilities = model.predict(digit[None, :, :, None], verbose=0)[0]\n"
+             "copies = shifted_copies(digit[None])   # (5, 28, 28)\n"
+             "probabilities = averaged(model.predict(copies[..., None], verbose=0))[0]\n"
              "answer = int(np.argmax(probabilities))\n"
              "print(f\"read as {answer} ({probabilities[answer]:.0%} sure); it is a {y_test[0]}\")"),
     )
@@ -170,16 +174,18 @@ def finetune_page(code="ROOM", epochs=finetune.EPOCHS):
 
 
 def loading_snippet(kind, file_name):
-    """The five lines that load a downloaded network and read one 28 × 28 image (white on black,
-    0 to 255, as MNIST's): with Keras for a `.keras` file, with ONNX Runtime for `.onnx`."""
-    prepare = "image = np.zeros((28, 28), dtype=np.uint8)  # your digit here\n"
+    """The few lines that load a downloaded network and read one 28 × 28 image (white on black,
+    0 to 255, as MNIST's) as the app reads it, averaged over its shifted copies: with Keras for a
+    `.keras` file, with ONNX Runtime for `.onnx`."""
     if kind == "keras":
-        return ("import numpy as np, keras\n" + prepare
-                + f"model = keras.models.load_model({literal(file_name)}, compile=False)\n"
-                "probabilities = model.predict(image[None, :, :, None] / 255.0, verbose=0)[0]\n"
-                "print(int(np.argmax(probabilities)))")
-    return ("import numpy as np, onnxruntime\n" + prepare
-            + f"session = onnxruntime.InferenceSession({literal(file_name)})\n"
-            f"probabilities = session.run([{literal(served.PROBABILITIES)}], "
-            f"{{{literal(served.INPUT)}: (image[None, :, :, None] / 255.0).astype(np.float32)}})[0][0]\n"
-            "print(int(np.argmax(probabilities)))")
+        start = (f"import numpy as np, keras\nmodel = keras.models.load_model({literal(file_name)}, compile=False)\n")
+        answer = "model.predict(copies[..., None], verbose=0)"
+    else:
+        start = f"import numpy as np, onnxruntime\nsession = onnxruntime.InferenceSession({literal(file_name)})\n"
+        answer = f"session.run([{literal(served.PROBABILITIES)}], {{{literal(served.INPUT)}: copies[..., None]}})[0]"
+    return (start + "def read(image):  # as the app does: as it is and moved a pixel each way, the answers averaged\n"
+            "    padded = np.pad(image / 255.0, 1).astype(np.float32)\n"
+            "    copies = np.stack([padded[1 - down:29 - down, 1 - right:29 - right]\n"
+            f"                       for down, right in {literal(mnist_config.SHIFTS)}])\n"
+            f"    return {answer}.mean(axis=0)\n"
+            "print(int(np.argmax(read(np.zeros((28, 28), dtype=np.uint8)))))  # your digit here")

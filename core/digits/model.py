@@ -13,8 +13,8 @@ import numpy as np  # noqa: E402
 from core.digits import scoring  # noqa: E402
 from core.digits.config import (  # noqa: E402,F401  (re-exported: the trainers' code reads them here)
     ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LABEL_SMOOTHING, LEARNING_RATES, LIMITS, MAX_LAYERS,
-    MAX_PARAMETERS, NUM_CLASSES, PRESET_NAMES, PRESETS, VALIDATION_SHARE, Config, layers, parameter_count,
-    preset_keys, to_inputs, validate)
+    MAX_PARAMETERS, NUM_CLASSES, PRESET_NAMES, PRESETS, SHIFTS, VALIDATION_SHARE, Config, layers, parameter_count,
+    averaged, preset_keys, shifted_copies, to_inputs, validate)
 
 
 def quadratic_cost(y_true, y_pred):
@@ -94,16 +94,23 @@ def embedding_width(model):
     return int(np.prod(model.get_layer("probabilities").input.shape[1:]))
 
 
-def classify(model, images, batch=500):
+def classify(model, images, batch=500, shifted=True):
     """Return (n, 10) class probabilities for (n, 28, 28) images, `batch` at a time with
-    predict_on_batch (no data pipeline set up per call, as model.predict would)."""
+    predict_on_batch (no data pipeline set up per call, as model.predict would). Each image is read
+    as the app reads it, averaged over its shifted copies (config.py's SHIFTS), unless `shifted` is False."""
     if len(images) == 0:
         return np.zeros((0, NUM_CLASSES))
-    return np.concatenate([np.asarray(model.predict_on_batch(to_inputs(images[start:start + batch])))
-                           for start in range(0, len(images), batch)])
+
+    step = max(1, batch // len(SHIFTS)) if shifted else batch  # `batch` counts the copies
+
+    def read(part):
+        if not shifted:
+            return np.asarray(model.predict_on_batch(to_inputs(part)))
+        return averaged(model.predict_on_batch(to_inputs(shifted_copies(part))))
+    return np.concatenate([read(images[start:start + step]) for start in range(0, len(images), step)])
 
 
-def evaluate(model, data, gallery_size=24):
+def evaluate(model, data, gallery_size=24, shifted=True):
     """Return test accuracy, per-class accuracy, the confusion matrix and the most confident
     mistakes (index, true, predicted, confidence) on data's test digits."""
-    return scoring.evaluation(classify(model, data.x_test), data.y_test, gallery_size)
+    return scoring.evaluation(classify(model, data.x_test, shifted=shifted), data.y_test, gallery_size)

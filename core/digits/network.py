@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.digits.config import IMAGE_SHAPE, NUM_CLASSES, to_inputs
+from core.digits.config import IMAGE_SHAPE, NUM_CLASSES, SHIFTS, averaged, shifted_copies, to_inputs
 
 INPUT = "image"
 EMBEDDING, PROBABILITIES = "embedding", "probabilities"
 PLAN = "plan"  # the weights file's JSON description of the layers
 FORMAT = 1  # bumped when the files' layout changes: older files are then made again by a trainer
-BATCH = 500
+BATCH = 500  # images per ONNX Runtime call, counting each shifted copy (config.py's SHIFTS)
 # Digits per ONNX Runtime call for embeddings: every hidden layer of a batch is held at once (25 MB
 # for the default network's first layer at 500), and the memory stays with the server afterwards
 EMBEDDING_BATCH = 100
@@ -182,15 +182,21 @@ class Network:
     def _run(self, names, images):
         return self.session.run(names, {INPUT: to_inputs(images)})
 
-    def classify(self, images, batch=BATCH):
-        """(n, 10) class probabilities of (n, 28, 28) images (uint8, or floats in [0, 1])."""
+    def classify(self, images, batch=BATCH, shifted=True):
+        """(n, 10) class probabilities of (n, 28, 28) images (uint8, or floats in [0, 1]), each the
+        mean over the image's shifted copies (config.py's SHIFTS), unless `shifted` is False."""
         if len(images) == 0:
             return np.zeros((0, NUM_CLASSES))
-        return np.concatenate([self._run([PROBABILITIES], images[start:start + batch])[0]
-                               for start in range(0, len(images), batch)]).astype(np.float64)
+        step = max(1, batch // len(SHIFTS)) if shifted else batch
+
+        def read(part):
+            return averaged(self._run([PROBABILITIES], shifted_copies(part))[0]) if shifted else (
+                self._run([PROBABILITIES], part)[0])
+        return np.concatenate([read(images[start:start + step])
+                               for start in range(0, len(images), step)]).astype(np.float64)
 
     def predict_one(self, image):
-        """The ten class probabilities of one (28, 28) image."""
+        """The ten class probabilities of one (28, 28) image, as classify reads it."""
         return self.classify(np.asarray(image)[None])[0]
 
     def embeddings(self, images, batch=EMBEDDING_BATCH):
@@ -201,11 +207,12 @@ class Network:
                                for start in range(0, len(images), batch)]).astype(np.float32)
 
     def look(self, image):
-        """Run one (28, 28) image through the network and keep every hidden layer's output."""
+        """Run one (28, 28) image through the network and keep every hidden layer's output. The
+        probabilities are classify's, the mean over its shifted copies; the layers are the image's own."""
         names = [hidden_name(i) for i in range(len(self.hidden))]
         *activations, embedding, probabilities = self._run([*names, EMBEDDING, PROBABILITIES],
-                                                           np.asarray(image)[None])
-        return Inside(np.asarray(probabilities[0], dtype=np.float64),
+                                                           shifted_copies(np.asarray(image)[None]))
+        return Inside(np.asarray(averaged(probabilities)[0], dtype=np.float64),
                       [(name, np.asarray(values[0])) for name, values in zip(names, activations)],
                       np.asarray(embedding[0]).reshape(-1))
 

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 
 from core.digits import network as served
-from core.digits.config import IMAGE_SHAPE, to_inputs
+from core.digits.config import IMAGE_SHAPE, averaged, shifted_copies, to_inputs
 
 TRAINING_ONLY = (keras.layers.RandomTranslation, keras.layers.RandomRotation, keras.layers.Dropout)
 PASSING = (keras.layers.Flatten, keras.layers.InputLayer)  # reshape only: nothing to keep
@@ -90,6 +90,9 @@ def embedder(model):
 def _check(copy, network, images):
     """Raise ValueError unless ONNX Runtime's outputs equal Keras's on `images`."""
     expected = copy.predict_on_batch(to_inputs(images))
+    # look() answers as the app reads: the mean over each image's shifted copies (config.py's SHIFTS)
+    shifted = copy.predict_on_batch(to_inputs(shifted_copies(images)))
+    expected[served.PROBABILITIES] = averaged(shifted[served.PROBABILITIES])
     for index, image in enumerate(images):
         inside = network.look(image)
         got = {served.PROBABILITIES: inside.probabilities, served.EMBEDDING: inside.embedding,

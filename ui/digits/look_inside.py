@@ -82,9 +82,9 @@ def _saliency(image, why):
                                         ("pushed toward", "pushed against")):
         column.image(side, caption=f"Only the ink that {picture_of} {why.predicted} (white: most)",
                      alt=f"The pixels whose ink {picture_of} reading {why.predicted}, white where most")
-    words.markdown(f"For every pixel: how much would the network's score for **{why.predicted}** rise if "
-                   "that pixel had a little more ink (the *gradient*), times the ink it has (gradient × "
-                   "input). The score is the output neuron's weighted sum before it is turned into a "
+    words.markdown(f"For every pixel of the digit as it is: how much would the network's score for "
+                   f"**{why.predicted}** rise if that pixel had a little more ink (the *gradient*), times the "
+                   "ink it has (gradient × input). The score is the output neuron's weighted sum before it is turned into a "
                    "probability. Pixels without ink count for nothing here, however the network would "
                    "react to them. The gradient comes from backpropagation, the chain rule of the "
                    "Backpropagation lesson, run here through this network's real layers from the output "

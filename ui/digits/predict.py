@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core.charts import digits as digit_charts
-from core.digits import explain, preprocess, shipped
+from core.digits import config as mnist_config, explain, preprocess, shipped
 from ui.digits import look_inside, resources
 from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
 from ui.state import bump
@@ -125,6 +125,9 @@ def _reading(ready, dataset, digit, source):
     if digit.truth is not None:
         st.caption("Correct." if why.predicted == digit.truth else f"Wrong: this digit is a {digit.truth}.")
     st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
+    st.caption(f"The network reads the digit {len(mnist_config.SHIFTS)} times, as it is and moved one pixel "
+               "down, up, right and left, and these are the averages of its answers (it reads more digits "
+               "right so). Looking inside, below, shows it reading the digit as it is.")
     return why
 
 
