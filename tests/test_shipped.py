@@ -125,12 +125,18 @@ def test_cross_validated_figures_are_the_mean_over_folds_and_the_lowest_over_see
              "mnist_test_accuracy": float(rng.uniform(0.99, 1)), "pen_accuracy_read_once": float(rng.uniform(0.98, 1)),
              "mnist_test_accuracy_read_once": float(rng.uniform(0.99, 1)), "seconds": 1.0}
             for seed in (0, 1, 2) for fold in (1, 2, 3)]
+    for row in rows:
+        held_out = shipped.FOLDS[row["fold"] - 1]
+        row["writers"] = f"{held_out[0]}-{held_out[-1]}"
     summary = shipped.cross_validated(rows)
     pen = np.array([row["pen_accuracy"] for row in rows]).reshape(3, 3)
     mnist = np.array([row["mnist_test_accuracy"] for row in rows]).reshape(3, 3)
     assert summary["pen_accuracy_by_seed"] == pytest.approx(dict(enumerate(pen.mean(axis=1))))
     assert summary["pen_accuracy_lowest_seed"] == pytest.approx(pen.mean(axis=1).min())
     assert summary["mnist_test_lowest"] == pytest.approx(mnist.min())
+    # the fold that learnt from the shipped network's writers (those of every fold but the last)
+    assert not set(shipped.FOLDS[-1]) & set(shipped.PEN_WRITERS)
+    assert summary["mnist_as_shipped_lowest"] == pytest.approx(mnist[:, -1].min())
 
 
 def test_the_folds_split_all_thirty_writers_and_the_shipped_network_leaves_one_out():
