@@ -36,8 +36,7 @@ def saved(trained_default):
         training.train_and_save(config, data, store)
         key = config.key(data.data_id)
         found[name] = (store.load_keras(key)[0], store.load(key)[0])
-    if shipped.problem(shipped.DIRECTORY) is None:  # TEMP
-        found["shipped"] = (shipped.load_keras(shipped.DIRECTORY)[0], shipped.load(shipped.DIRECTORY)[0])
+    found["shipped"] = (shipped.load_keras(shipped.DIRECTORY)[0], shipped.load(shipped.DIRECTORY)[0])
     return found, data
 
 
