@@ -84,12 +84,18 @@ def _teacher_change(action):
     return callback
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _memo(network_key):
+    """What the network `network_key` read of every room's drawings on this server (measure.Memo)."""
+    return measure.Memo()
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _lab_view(code, version, network_key, _lab, _network):
     """The room's drawings, the network's reading of them and the view's parts, read again only
-    when the room changes (`version`)."""
+    when the room changes (`version`), and then only its new drawings."""
     drawings = _lab.drawings(code)
-    reading = measure.read(_network, drawings)
+    reading = measure.read(_network, drawings, _memo(network_key))
     gallery = []
     for index in reading.misread[:GALLERY]:
         meant, read = int(drawings.labels[index]), int(reading.predicted[index])

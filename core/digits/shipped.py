@@ -199,7 +199,7 @@ def cross_validated(rows):
     shipped_fold = f"{FOLDS[-1][0]}-{FOLDS[-1][-1]}"
     as_shipped = {seed: row["mnist_test_accuracy"] for seed, runs in by_seed.items() for row in runs
                   if row["writers"] == shipped_fold}
-    summary = {"seeds": seeds, "folds": len(FOLDS), "mnist_as_shipped_by_seed": as_shipped,
+    summary = {"seeds": seeds, "folds": len({row["fold"] for row in rows}), "mnist_as_shipped_by_seed": as_shipped,
                "mnist_as_shipped_lowest": min(as_shipped.values(), default=None)}
     for ending in ("", "_read_once"):
         pen = {seed: sum(row[f"pen_accuracy{ending}"] for row in runs) / len(runs) for seed, runs in by_seed.items()}
