@@ -2,6 +2,7 @@
 only the teacher deletes; bad links and a dead database get clear messages."""
 import pytest
 
+from core.digits.store import ModelStore
 from core.lab import store
 from tests.conftest import metric
 from tests.test_mnist_page import canvas_state, drawing_of
@@ -128,6 +129,9 @@ def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_roo
     taught = lab.network_of(code)
     assert taught and taught.startswith(f"room-{code}-")
     assert lab.network_of(other_code) is None  # no other room's network changes
+    summary = ModelStore().metadata(taught)["fine_tune"]
+    said = " ".join(success.value for success in teacher.success)
+    assert ("no better after" in said) == (summary["held_out_after"] <= summary["held_out_before"])
     student = open_page(PAGE, timeout=120, params={"room": code})
     assert any("taught your handwriting" in success.value for success in student.success)
     assert not [button for button in student.button if button.label == "Teach the network our handwriting"]

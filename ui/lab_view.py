@@ -152,7 +152,10 @@ def teaching(network, code):
                    f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
                    f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
                    f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
-                   "(a drop there is the network forgetting).", icon=":material/school:")
+                   "(a drop there is the network forgetting)." + (
+                       " It reads your held-out digits no better after: a few epochs on this few digits do not always "
+                       "help, and a digit or two either way is chance." if summary["held_out_after"]
+                       <= summary["held_out_before"] else ""), icon=":material/school:")
 
 
 def _teacher_tools(lab, code, key, drawings, network, dataset):
