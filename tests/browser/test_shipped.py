@@ -42,6 +42,12 @@ def seen_by_network(page, server):
     return np.asarray(picture.resize((28, 28), Image.Resampling.BOX), dtype=np.float32) / 255
 
 
+def moved(image, down, right):
+    """The image moved `down` rows and `right` columns, black coming in."""
+    padded = np.pad(image, 1)
+    return padded[1 - down:1 - down + image.shape[0], 1 - right:1 - right + image.shape[1]]
+
+
 @pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
 def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(browser, shipped_server):
     server, _ = shipped_server
@@ -58,7 +64,11 @@ def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(br
         in_process = preprocess.to_mnist(pendigits.render(strokes))
         expected = int(np.argmax(mnist_model.classify(model, in_process[None])[0]))
         assert shown_prediction(page) == str(expected), f"digit {number} ({digit.label})"
-        assert np.abs(seen_by_network(page, server) - in_process).mean() < 0.03, f"digit {number} ({digit.label})"
+        # the browser's strokes differ from Pillow's by a little anti-aliasing, which can tip the rounding
+        # of the centre of mass to the next pixel, down or across or both: compare at each such move
+        difference = min(np.abs(moved(seen_by_network(page, server), down, right) - in_process).mean()
+                         for down in (-1, 0, 1) for right in (-1, 0, 1))
+        assert difference < 0.03, f"digit {number} ({digit.label}): {difference:.3f}"
         page.get_by_role("button", name="Clear").click()
         settle(page)
     page.close()
