@@ -51,7 +51,8 @@ def main(argv=None):
         model, _ = shipped.load_keras()
     _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
     summary.pop("history")
-    print(json.dumps({"network": arguments.model or "the shipped default network", "class": f"{len(chosen)} pen-drawn digits of writers {_span(CLASS_WRITERS)} (one of each digit each)",
+    print(json.dumps({"network": arguments.model or "the shipped default network",
+                      "class": f"{len(chosen)} pen-drawn digits of writers {_span(CLASS_WRITERS)} (one of each digit each)",
                       "held_out": f"writers {_span(HELD_OUT_WRITERS)}: their {held[:len(chosen)].sum()} class digits and "
                                   f"{len(others)} more of their drawings",
                       **{key: round(value, 4) if isinstance(value, float) else value for key, value in summary.items()}}))
