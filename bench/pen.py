@@ -24,7 +24,7 @@ from collections import Counter
 
 import numpy as np
 
-from core.digits import pendigits
+from core.digits import pendigits, shipped
 
 SIZES = (120, 160, 240)  # other spans, in canvas pixels, for how the size of a drawing matters
 
@@ -69,8 +69,6 @@ def network(arguments):
     if arguments.train:
         model, history = mnist_model.train(mnist_model.DEFAULT, mnist_data.load())
         return model, f"the default configuration, trained on MNIST now in {history['seconds']:.1f} s", ()
-    from core.digits import shipped
-
     loaded = shipped.load_keras()
     if loaded is None:
         sys.exit("no shipped network: run `python -m core.digits.pretrain --export`, or pass --model or --train")
@@ -90,7 +88,7 @@ def rounded(value):
 
 
 def cross_validate(seeds, folds=None):
-    from core.digits import data as mnist_data, shipped
+    from core.digits import data as mnist_data
 
     data = mnist_data.load()
     if len(data.x_train) != 60_000:
@@ -115,9 +113,9 @@ def main(argv=None):
     parser.add_argument("--cross-validate", action="store_true",
                         help="train the default recipe on two thirds of the writers, read the third, for each third")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds of --cross-validate (default: 0)")
-    parser.add_argument("--folds", type=int, nargs="+", choices=range(1, 4),
-                        help="only these folds of --cross-validate, such as 2 3 (default: all 3); the summary then "
-                             "covers only them")
+    parser.add_argument("--folds", type=int, nargs="+", choices=range(1, len(shipped.FOLDS) + 1),
+                        help=f"only these folds of --cross-validate, such as 2 3 (default: all {len(shipped.FOLDS)}); "
+                             "the summary then covers only them")
     arguments = parser.parse_args(argv)
     if arguments.cross_validate:
         return cross_validate(arguments.seeds, arguments.folds)

@@ -38,6 +38,8 @@ class Memo:
 
     def readings(self, network, images, straight):
         """(n, 10) probabilities of the MNIST-style `images`, and (n,) digits read from `straight`."""
+        if len(images) == 0:
+            return np.zeros((0, 10)), np.zeros(0, dtype=int)
         keys = [image.tobytes() + resized.tobytes() for image, resized in zip(images, straight)]
         with self._lock:
             known = [self._read.get(key) for key in keys]
@@ -53,8 +55,6 @@ class Memo:
                 self._read.move_to_end(key)
             while len(self._read) > self.limit:
                 self._read.popitem(last=False)
-        if not keys:
-            return np.zeros((0, 10)), np.zeros(0, dtype=int)
         return np.stack([row for row, _ in known]), np.array([digit for _, digit in known])
 
 
