@@ -56,6 +56,7 @@ class Status:
     elapsed: float = 0.0
     ahead: int = 0  # queued: how many jobs start before this one
     result: object = None  # done: what the body returned
+    workers: object = None  # with a job queue: how many workers are running (None: jobs run on this server)
 
 
 def remove_stale_workspaces(older_than=3600):
@@ -280,3 +281,18 @@ class Jobs:
 
 
 JOBS = Jobs()
+_QUEUED = {}
+
+
+def runner():
+    """Who runs this server's jobs: its own worker processes (`JOBS`), or, when the class lab's
+    database is PostgreSQL, which several servers may share, the job queue there, whose workers
+    (`python -m core.worker`) run them for every server (core/job_queue.py)."""
+    url = os.environ.get("NN_EXPLORER_DB", "")  # the class lab's database (core/lab/database.py); SQLite if unset
+    if not url.startswith("postgresql"):
+        return JOBS
+    if url not in _QUEUED:
+        from core.job_queue import QueuedJobs  # the jobs' record is a table of the lab's database
+
+        _QUEUED[url] = QueuedJobs(url)
+    return _QUEUED[url]

@@ -240,7 +240,10 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
     lab = Lab(empty_database)
     with lab.engine.connect() as connection:
         assert schema.current(connection) == schema.head()
-        differences = compare_metadata(MigrationContext.configure(connection), schema.METADATA)
+        # procrastinate's tables are its schema's, applied by revision 0005 on PostgreSQL
+        ours = MigrationContext.configure(connection, opts={
+            "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate")})
+        differences = compare_metadata(ours, schema.METADATA)
     assert differences == []  # the revisions make exactly the tables core/lab/schema.py declares
     assert sa.inspect(lab.engine).has_table("alembic_version")
 

@@ -66,6 +66,36 @@ ANSWERS = sa.Table(
     sa.Column("answered", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Background work when the database is PostgreSQL (core/job_queue.py): each job's record, read by
+# every app server. procrastinate's own tables, which queue the jobs for the workers, are its
+# schema's (revision 0005), not declared here.
+JOBS = sa.Table(
+    "jobs", METADATA,
+    sa.Column("key", sa.String(80), primary_key=True),  # one job per key, whichever server asked
+    sa.Column("token", sa.String(32), nullable=False),  # this request's: a stale worker's reports are ignored
+    sa.Column("body", sa.String(200), nullable=False),  # the job body, as module:function
+    sa.Column("arguments", sa.LargeBinary, nullable=False),  # its keyword arguments, pickled
+    sa.Column("state", sa.String(12), nullable=False),  # queued, running, done, failed or cancelled
+    sa.Column("phase", sa.String(80), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("steps", sa.Integer, nullable=False),
+    sa.Column("history", sa.JSON, nullable=False),
+    sa.Column("error", sa.String(TEXT_LENGTH), nullable=False),
+    sa.Column("result", sa.JSON),  # done: what the body returned
+    sa.Column("attempts", sa.SmallInteger, nullable=False),  # how many workers have started it
+    sa.Column("queue_id", sa.BigInteger),  # its job in procrastinate's queue
+    sa.Column("worker", sa.String(120)),  # host and process running it
+    sa.Column("submitted", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started", sa.DateTime(timezone=True)),
+    sa.Column("ended", sa.DateTime(timezone=True)),
+    sa.Column("seen", sa.DateTime(timezone=True), nullable=False),  # last asked about: nobody asking cancels it
+)
+JOB_OWNERS = sa.Table(
+    "job_owners", METADATA,
+    sa.Column("owner", sa.String(64), primary_key=True),  # a session: one job waiting at most
+    sa.Column("key", sa.String(80), nullable=False),
+)
+
 # A database from before Alembic: the newest revision whose columns it has (newest first).
 UNVERSIONED = (("0003", "used"), ("0002", "network"), ("0001", "code"))
 UPGRADE_LOCK = 7_342_001  # PostgreSQL advisory lock: one server at a time upgrades a shared database

@@ -1,0 +1,200 @@
+"""Background work through the job queue on PostgreSQL (core/job_queue.py, core/worker.py): many
+requests from two app processes queue one job and one run; a killed worker's job is run again by
+another, once; cancelling stops the job's process; a session's replaced request is dropped.
+
+Each test has a PostgreSQL schema of its own, which the migrations fill (procrastinate's tables
+with the app's), and real worker processes (`python -m core.worker`). The stand-in job bodies
+(tests/job_bodies.py) wait for the test's word in a file, so the tests wait on events, with
+generous deadlines, never on a fixed delay."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests import job_bodies
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
+pytestmark = pytest.mark.slow  # worker processes start TensorFlow-free but take a few seconds each
+
+
+@pytest.fixture
+def database():
+    """The URL of a PostgreSQL schema of this test's own, dropped after it."""
+    import sqlalchemy as sa
+
+    if not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("CI starts PostgreSQL for these tests: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
+        pytest.skip("no PostgreSQL server: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
+    name = f"queue_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(POSTGRES)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+    yield f"{POSTGRES}?options=-csearch_path%3D{name}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+    engine.dispose()
+
+
+class Workers:
+    """Worker processes started by a test, each in a process group of its own; all stopped after it."""
+
+    def __init__(self, url):
+        self.url, self.processes = url, []
+
+    def start(self):
+        process = subprocess.Popen([sys.executable, "-m", "core.worker", "--db", self.url, "--stalled-after", "2",
+                                    "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self.processes.append(process)
+        return process
+
+    @staticmethod
+    def kill(process):
+        """Kill a worker and the job process under it at once, as when its machine goes down."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                self.kill(process)
+
+
+@pytest.fixture
+def workers(database):
+    started = Workers(database)
+    yield started
+    started.stop()
+
+
+def until(condition, timeout=90, what="it"):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.1)
+
+
+def starts(folder, name):
+    path = Path(folder) / f"{name}.started"
+    return path.read_text().split() if path.exists() else []
+
+
+def order(folder, name, word):
+    (Path(folder) / f"{name}.order").write_text(word)
+
+
+def queue_rows(url, key):
+    """How many jobs for `key` wait in procrastinate's queue."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE queueing_lock = :k "
+                                           "AND status = 'todo'"),
+                                   {"k": key}).scalar()
+    engine.dispose()
+    return count
+
+
+def test_many_requests_from_two_servers_queue_one_job_that_runs_once(database, workers, tmp_path):
+    from core.job_queue import QueuedJobs
+
+    first, second = QueuedJobs(database), QueuedJobs(database)
+    arguments = {"folder": str(tmp_path), "name": "net"}
+    jobs = [server.submit("net-a", job_bodies.waiting, owner=f"session-{i}", **arguments)
+            for i in range(5) for server in (first, second)]
+    other_server = textwrap.dedent(f"""
+        from core.job_queue import QueuedJobs
+        from tests import job_bodies
+        jobs = QueuedJobs({database!r})
+        for i in range(5):
+            jobs.submit("net-a", job_bodies.waiting, owner=f"elsewhere-{{i}}", folder={str(tmp_path)!r}, name="net")
+        print(jobs.get("net-a").status().state)
+    """)
+    printed = subprocess.run([sys.executable, "-c", other_server], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert printed.stdout.strip() == "queued", printed.stderr
+    assert queue_rows(database, "net-a") == 1  # fifteen requests from three processes: one job in the queue
+    assert jobs[0].status().state == "queued" and jobs[0].status().workers == 0
+
+    workers.start()
+    until(lambda: starts(tmp_path, "net"), what="the job to start")
+    until(lambda: jobs[1].status().phase == "waiting", what="its progress to reach the record")
+    running = jobs[1].status()  # every server reads the same progress
+    assert (running.state, running.steps, running.workers) == ("running", 4, 1)
+    order(tmp_path, "net", "go")
+    done = jobs[0].wait(90)
+    assert (done.state, done.result) == ("done", "net done")
+    assert second.get("net-a").status().state == "done"
+    assert len(starts(tmp_path, "net")) == 1  # it ran once
+    # asked for again once its result is used up (the network evicted, say), it runs once more
+    again = first.submit("net-a", job_bodies.waiting, **arguments)
+    until(lambda: len(starts(tmp_path, "net")) == 2, what="the second run")
+    assert again.wait(90).state == "done"
+
+
+def test_a_killed_workers_job_runs_again_on_another_worker_once_then_fails_with_retry(database, workers, tmp_path):
+    from core.job_queue import QueuedJobs
+
+    jobs = QueuedJobs(database)
+    job = jobs.submit("net-b", job_bodies.waiting, folder=str(tmp_path), name="net")
+    first = workers.start()
+    until(lambda: len(starts(tmp_path, "net")) == 1, what="the job to start")
+    second = workers.start()  # another machine's worker, idle: one job at a time each
+    workers.kill(first)
+    until(lambda: len(starts(tmp_path, "net")) == 2, what="another worker to run the job again")
+    assert job.status().state == "running" and jobs.row("net-b").attempts == 2
+    workers.kill(second)
+    workers.start()
+    failed = job.wait(90)
+    assert failed.state == "failed" and "stopped unexpectedly twice" in failed.error
+    assert len(starts(tmp_path, "net")) == 2  # not a third time
+
+    jobs.retry("net-b")  # the page's Retry: the next request queues it afresh
+    job = jobs.submit("net-b", job_bodies.waiting, folder=str(tmp_path), name="net")
+    until(lambda: len(starts(tmp_path, "net")) == 3, what="the retried job to start")
+    order(tmp_path, "net", "go")
+    assert job.wait(90).state == "done"
+
+
+def test_cancelling_a_running_job_stops_its_process_and_the_worker_takes_the_next(database, workers, tmp_path):
+    from core.job_queue import QueuedJobs
+
+    jobs = QueuedJobs(database)
+    job = jobs.submit("net-c", job_bodies.waiting, folder=str(tmp_path), name="c")
+    following = jobs.submit("net-d", job_bodies.waiting, folder=str(tmp_path), name="d")
+    assert following.status().ahead == 1
+    workers.start()
+    until(lambda: starts(tmp_path, "c"), what="the first job to start")
+    pid = int(starts(tmp_path, "c")[0])
+    jobs.cancel("net-c")
+    assert job.status() == job.status() and job.status().error == "it was cancelled"
+    until(lambda: not os.path.exists(f"/proc/{pid}"), what="the cancelled job's process to end")
+    until(lambda: starts(tmp_path, "d"), what="the next job to start on the same worker")
+    order(tmp_path, "d", "fail")
+    failed = following.wait(90)
+    assert (failed.state, failed.error) == ("failed", "the stand-in has a reason")  # the body's reason reaches the page
+    assert starts(tmp_path, "c") == [str(pid)]  # the cancelled job never ran again
+
+
+def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_waits_for_it(database, tmp_path):
+    from core.job_queue import QueuedJobs
+
+    jobs = QueuedJobs(database)
+    arguments = {"folder": str(tmp_path), "name": "x"}
+    shared = jobs.submit("net-e", job_bodies.waiting, owner="alice", **arguments)
+    jobs.submit("net-e", job_bodies.waiting, owner="bob", **arguments)
+    jobs.submit("net-f", job_bodies.waiting, owner="alice", **arguments)
+    assert shared.status().state == "queued"  # bob still waits for it
+    jobs.submit("net-g", job_bodies.waiting, owner="bob", **arguments)
+    assert shared.status().state == "failed" and shared.finished  # nobody waits for it now
+    assert [job.key for job in jobs.unfinished("net-")] == ["net-f", "net-g"]
+    assert queue_rows(database, "net-e") == 0  # gone from procrastinate's queue too (cancelled there)
