@@ -17,6 +17,7 @@ so whoever can write to the database can run code on the workers (as with the da
 keep its password to the servers and workers).
 """
 import datetime
+import functools
 import logging
 import pickle
 import time
@@ -31,6 +32,7 @@ from core.lab.schema import JOB_OWNERS, JOBS
 QUEUE = "nn-explorer"
 TASK = "nn_explorer.run_job"
 UNFINISHED = ("queued", "running")
+UNREACHABLE = "the database that holds the queue of trainings cannot be reached right now; try again in a moment"
 WORKER_SILENT_SECONDS = 30  # a worker whose heartbeat is older than this is counted as gone
 LOG = logging.getLogger(__name__)
 
@@ -46,6 +48,23 @@ def conninfo(url):
 
 def body_name(body):
     return f"{body.__module__}:{body.__qualname__}"
+
+
+def unreachable_gives(default):
+    """For a read that a page makes on every run: with the database down, log it and return
+    `default` (no job known), so that the page goes on and says what it can."""
+    def wrap(method):
+        @functools.wraps(method)
+        def quietly(*args):
+            from core.lab.database import LabUnavailable
+
+            try:
+                return method(*args)
+            except (LabUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
+                LOG.warning("the job queue's database: %s", error)
+                return default
+        return quietly
+    return wrap
 
 
 def status_of(row, ahead=0, workers=None):
@@ -79,6 +98,13 @@ class QueuedJob:
 
     def status(self):
         """The job's Status. Asking counts as wanting it: a job nobody asks about is cancelled."""
+        try:
+            return self._status()
+        except (sa.exc.SQLAlchemyError, OSError) as error:  # the page says so, and Retry asks again
+            LOG.warning("job %s: its record cannot be read: %s", self.key, error)
+            return Status("failed", error=UNREACHABLE)
+
+    def _status(self):
         with self.jobs.engine.begin() as connection:
             connection.execute(JOBS.update().where(JOBS.c.key == self.key, JOBS.c.state.in_(UNFINISHED))
                                .values(seen=now()))
@@ -107,11 +133,18 @@ class QueuedJobs:
     remote = True  # job bodies run on workers, which may be other machines
 
     def __init__(self, url, abandoned_after=ABANDONED_AFTER_SECONDS):
+        self.url, self.abandoned_after = url, abandoned_after
+        self._engine = self._queue = None
+
+    @property
+    def engine(self):
+        """The database, connected on first use (LabUnavailable, in plain words, if it cannot be);
+        procrastinate's schema and the jobs' record come with its migrations."""
         from core.lab import database
 
-        self.url, self.abandoned_after = url, abandoned_after
-        self.engine = database.connect(url)  # procrastinate's schema and the jobs table come with the migrations
-        self._queue = None
+        if self._engine is None:
+            self._engine = database.connect(self.url)
+        return self._engine
 
     def queue(self):
         """procrastinate's app, opened on first use."""
@@ -203,9 +236,11 @@ class QueuedJobs:
             LOG.info("cancelling job %s", key)
             self.queue().job_manager.cancel_job_by_id(queue_id, abort=True)
 
+    @unreachable_gives(None)
     def get(self, key):
         return QueuedJob(self, key) if self.row(key) is not None else None
 
+    @unreachable_gives([])
     def unfinished(self, prefix):
         """The jobs whose key starts with `prefix` that are queued or running."""
         with self.engine.connect() as connection:
@@ -213,6 +248,7 @@ class QueuedJobs:
                                                                   JOBS.c.state.in_(UNFINISHED))).scalars()
             return [QueuedJob(self, key) for key in keys]
 
+    @unreachable_gives(None)
     def retry(self, key):
         """Forget a failed job, so that the next request for its key queues it again."""
         with self.engine.begin() as connection:
@@ -226,4 +262,5 @@ class QueuedJobs:
         if self._queue is not None:
             self._queue.close()
             self._queue = None
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()

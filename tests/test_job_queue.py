@@ -198,3 +198,29 @@ def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_wait
     assert shared.status().state == "failed" and shared.finished  # nobody waits for it now
     assert [job.key for job in jobs.unfinished("net-")] == ["net-f", "net-g"]
     assert queue_rows(database, "net-e") == 0  # gone from procrastinate's queue too (cancelled there)
+
+
+def test_the_handwriting_page_queues_its_training_for_a_worker_and_shows_the_network(
+        database, workers, environment, tmp_path, open_page, monkeypatch):
+    from core import background
+    from core.digits import model as mnist_model
+
+    monkeypatch.setenv("NN_EXPLORER_DB", database)
+    data = environment(tmp_path / "models")  # the worker shares this machine's model folder here
+    app = open_page("pages/mnist.py", timeout=90)
+    assert any("No trainer is running" in warning.value for warning in app.warning)  # queued, and said why it waits
+    job = background.runner().get(mnist_model.DEFAULT.key(data.data_id))
+    assert job.status().state == "queued"
+    workers.start()
+    assert job.wait(300).state == "done"
+    app.run()
+    assert not app.exception
+    assert [m for m in app.metric if m.label == "Test accuracy"]  # the network the worker trained, read by the page
+
+
+def test_with_the_queues_database_down_the_handwriting_page_says_so(environment, tmp_path, open_page, monkeypatch):
+    monkeypatch.setenv("NN_EXPLORER_DB", "postgresql+psycopg://lab:lab@127.0.0.1:9/lab")
+    environment(tmp_path / "models")
+    app = open_page("pages/mnist.py", timeout=90)
+    assert any("queue of trainings cannot be reached" in error.value for error in app.error)
+    assert [button for button in app.button if button.label == "Retry"]

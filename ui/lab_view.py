@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core.background import JOBS
+from core import background
 from core.charts import digits as digit_charts, lab as lab_charts
 from core.charts.specs import spec_with_data_inside
 from core.digits.store import ModelStore
@@ -127,21 +127,22 @@ def room_network(lab, code, default):
 
 @safely
 def _teach(lab, code, network, dataset):
-    if JOBS.unfinished(tuning.room_prefix(code)):
+    jobs = background.runner()
+    if jobs.unfinished(tuning.room_prefix(code)):
         raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
     version = lab.version(code)
     key = tuning.job_key(code, version, network.key)
-    directory = ModelStore().directory
-    JOBS.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
-                directory=str(directory), database=lab.url, data_id=dataset.data_id)
+    jobs.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
+                directory=resources.folder(ModelStore()), database=lab.url, data_id=dataset.data_id)
     TEACHING.set(key)
 
 
 def teaching(network, code):
     """The room's fine-tuning while it runs (for everyone: the network they draw for changes when it
     is done), with its place in the server's queue; then what it changed."""
-    job = JOBS.get(TEACHING.get()) if TEACHING.get() else None
-    job = job or next(iter(JOBS.unfinished(tuning.room_prefix(code))), None)
+    jobs = background.runner()
+    job = jobs.get(TEACHING.get()) if TEACHING.get() else None
+    job = job or next(iter(jobs.unfinished(tuning.room_prefix(code))), None)
     if job is not None and job.status().state != "done":
         st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
                 "until it is done.", icon=":material/school:")
@@ -172,7 +173,7 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
                       on_click=_teacher_change(lab.clear), args=(code, key))
     why_not = (f"add at least {MIN_TO_TEACH} drawings first" if len(drawings) < MIN_TO_TEACH
                else finetune.problem(drawings.labels))
-    busy = bool(JOBS.unfinished(tuning.room_prefix(code)))
+    busy = bool(background.runner().unfinished(tuning.room_prefix(code)))
     if why_not:
         st.caption(f"Teaching the network is not possible yet: {why_not}.")
     if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",

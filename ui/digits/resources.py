@@ -5,15 +5,18 @@ digits, one copy of each network (an ONNX Runtime session: core/digits/network.p
 training process per configuration. Nothing here imports TensorFlow: networks learn in trainer
 processes (core/digits/training.py).
 """
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from core.background import JOBS
+from core import background
 from core.digits import config as mnist_config, data as mnist_data, shipped, training
 from core.digits.store import ModelStore
+from core.lab.database import LabUnavailable
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
@@ -70,6 +73,12 @@ def _shipped():
     return shipped.load()
 
 
+def folder(models):
+    """The model folder a job saves into: this server's, or, on a job queue's worker (another
+    machine, perhaps), the worker's own (None), from which servers copy what they need."""
+    return None if getattr(background.runner(), "remote", False) else str(models.directory)
+
+
 class Preparing(LookupError):
     """A saved network whose serving files a trainer is making, from its `.keras` file."""
 
@@ -84,7 +93,9 @@ def saved(key):
         except LookupError:
             pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
     if all(path.exists() for path in models.paths(key)):
-        JOBS.submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key, directory=str(models.directory))
+        with contextlib.suppress(LabUnavailable, SQLAlchemyError):  # the queue is down: asked again next run
+            background.runner().submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
+                                       directory=folder(models))
         raise Preparing(key)
     raise LookupError(key)
 
@@ -107,14 +118,32 @@ def model_for(config, dataset):
     scratch = ModelStore(training.scratch_directory(os.getpid()))  # where it is trained if the folder is read-only
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
-    job = JOBS.submit(key, training.train_network, owner=SESSION.get(), config=config, key=key,
-                      data_id=dataset.data_id, directory=str(models.directory), scratch=str(scratch.directory))
+    try:
+        job = background.runner().submit(key, training.train_network, owner=SESSION.get(), config=config, key=key,
+                                         data_id=dataset.data_id, directory=folder(models),
+                                         scratch=str(scratch.directory))
+    except (LabUnavailable, SQLAlchemyError):  # the job queue's database: the page says so, with Retry
+        job = Unqueued(key)
     return Training(key, job, rebuilt_after_corruption=corrupted, only_serving_files=models.paths(key)[0].exists())
+
+
+@dataclass
+class Unqueued:
+    """A training that could not be queued: the job queue's database is down."""
+
+    key: str
+    finished = True
+
+    @staticmethod
+    def status():
+        from core.job_queue import UNREACHABLE
+
+        return background.Status("failed", error=UNREACHABLE)
 
 
 def retry(key):
     """Forget a failed training, so that the next run of the page starts it again."""
-    JOBS.retry(key)
+    background.runner().retry(key)
 
 
 @st.cache_resource(show_spinner="Placing the training digits in the network's last layer (once per network)…",

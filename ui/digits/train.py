@@ -95,6 +95,11 @@ def progress(job, epochs):
     if status.state == "failed":
         _failed(job.key, status.error)
         return
+    if status.state in ("queued", "running") and status.workers == 0:
+        st.warning("No trainer is running for this app's servers: the training waits in their queue until one "
+                   "starts. Whoever runs the app starts one with `python -m core.worker`.",
+                   icon=":material/hourglass_disabled:")
+        return
     if status.state == "queued":
         st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
                 "It starts by itself; keep this page open.", icon=":material/hourglass_top:")
