@@ -1,3 +1,5 @@
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,23 @@ def trained_default(tiny_mnist):
         training.train_network(lambda *_, **__: None, mnist_model.DEFAULT, mnist_model.DEFAULT.key(data.data_id),
                                data.data_id, directory, scratch=tempfile.mkdtemp())
     return SimpleNamespace(directory=directory, data=data)
+
+
+@pytest.fixture
+def database():
+    """The URL of a PostgreSQL schema of this test's own, dropped after it."""
+    import sqlalchemy as sa
+
+    postgres = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
+    if not postgres:
+        if os.environ.get("CI"):
+            pytest.fail("CI starts PostgreSQL for these tests: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
+        pytest.skip("no PostgreSQL server: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
+    name = f"test_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(postgres)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+    yield f"{postgres}?options=-csearch_path%3D{name}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+    engine.dispose()

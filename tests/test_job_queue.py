@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -20,27 +19,7 @@ import pytest
 from tests import job_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
 pytestmark = pytest.mark.slow  # worker processes start TensorFlow-free but take a few seconds each
-
-
-@pytest.fixture
-def database():
-    """The URL of a PostgreSQL schema of this test's own, dropped after it."""
-    import sqlalchemy as sa
-
-    if not POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail("CI starts PostgreSQL for these tests: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
-        pytest.skip("no PostgreSQL server: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
-    name = f"queue_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(POSTGRES)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
-    yield f"{POSTGRES}?options=-csearch_path%3D{name}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
 
 
 class Workers:
@@ -49,10 +28,10 @@ class Workers:
     def __init__(self, url):
         self.url, self.processes = url, []
 
-    def start(self):
+    def start(self, **environment):
         process = subprocess.Popen([sys.executable, "-m", "core.worker", "--db", self.url, "--stalled-after", "2",
                                     "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                   env={**os.environ, "PYTHONPATH": str(ROOT), **environment})
         self.processes.append(process)
         return process
 
@@ -200,22 +179,26 @@ def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_wait
     assert queue_rows(database, "net-e") == 0  # gone from procrastinate's queue too (cancelled there)
 
 
-def test_the_handwriting_page_queues_its_training_for_a_worker_and_shows_the_network(
+def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_shows_its_network(
         database, workers, environment, tmp_path, open_page, monkeypatch):
     from core import background
     from core.digits import model as mnist_model
+    from core.digits.store import ModelStore
 
     monkeypatch.setenv("NN_EXPLORER_DB", database)
-    data = environment(tmp_path / "models")  # the worker shares this machine's model folder here
+    data = environment(tmp_path / "server-models")
     app = open_page("pages/mnist.py", timeout=90)
     assert any("No trainer is running" in warning.value for warning in app.warning)  # queued, and said why it waits
     job = background.runner().get(mnist_model.DEFAULT.key(data.data_id))
     assert job.status().state == "queued"
-    workers.start()
+    workers.start(NN_EXPLORER_CACHE=str(tmp_path / "worker-models"))  # as if on another machine: no shared folder
     assert job.wait(300).state == "done"
     app.run()
     assert not app.exception
     assert [m for m in app.metric if m.label == "Test accuracy"]  # the network the worker trained, read by the page
+    key = mnist_model.DEFAULT.key(data.data_id)
+    copied, trained = ModelStore(tmp_path / "server-models"), ModelStore(tmp_path / "worker-models")
+    assert copied.has(key) and copied.paths(key)[0].read_bytes() == trained.paths(key)[0].read_bytes()
 
 
 def test_with_the_queues_database_down_the_handwriting_page_says_so(environment, tmp_path, open_page, monkeypatch):

@@ -71,7 +71,7 @@ def valid_metadata(metadata):
         return False
 
 
-def _atomic_write(path, write):
+def atomic_write(path, write):
     """Call write(temporary_path), then rename the result to path."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
     os.close(handle)
@@ -201,7 +201,7 @@ class ModelStore:
         if not self.writable():
             return False
         model_path, _ = self.paths(key)
-        _atomic_write(model_path, model.save)
+        atomic_write(model_path, model.save)
         self.add_serving_files(key, model, metadata)
         return True
 
@@ -214,7 +214,7 @@ class ModelStore:
         for temporary, path in zip(written, self.serving_paths(key)):
             os.replace(temporary, path)
         card = {**metadata, "files": files}
-        _atomic_write(self.paths(key)[1], lambda path: Path(path).write_text(json.dumps(card)))
+        atomic_write(self.paths(key)[1], lambda path: Path(path).write_text(json.dumps(card)))
 
     def arrays_path(self, key, name):
         return self.directory / f"{key}.{name}.npz"
@@ -228,7 +228,7 @@ class ModelStore:
         def write(path):
             with open(path, "wb") as handle:
                 np.savez(handle, **arrays)
-        _atomic_write(self.arrays_path(key, name), write)
+        atomic_write(self.arrays_path(key, name), write)
         return True
 
     def load_arrays(self, key, name):

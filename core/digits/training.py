@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from core.background import JobError
+from core.digits import shared
 from core.digits.store import ModelStore
 
 
@@ -77,6 +78,7 @@ def prepare_for_serving(report, key, directory):
     with _network_lock(store, key):
         if store.load(key) is None and not make_serving_files(report, store, key):
             raise JobError("the saved network is gone or damaged")
+        shared.publish(store, key)
     return str(store.directory)
 
 
@@ -92,13 +94,14 @@ def train_network(report, config, key, data_id, directory, scratch):
         store.directory.mkdir(parents=True, exist_ok=True)
     report("starting")
     with _network_lock(store, key):
-        if store.load(key) is not None:  # trained meanwhile by another process or server
-            return str(store.directory)
-        if make_serving_files(report, store, key):  # saved without the files a server serves it from
+        if store.load(key) is not None or make_serving_files(report, store, key):
+            # trained meanwhile by another process or server, or saved without the files a server serves it from
+            shared.publish(store, key)
             return str(store.directory)
         report("loading data")
         data = mnist_data.load()
         if data.data_id != data_id:
             raise JobError(f"the training process found different data ({data.source}) than the app")
         train_and_save(config, data, store, key, report)
+    shared.publish(store, key)
     return str(store.directory)

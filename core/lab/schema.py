@@ -96,6 +96,17 @@ JOB_OWNERS = sa.Table(
     sa.Column("key", sa.String(80), nullable=False),
 )
 
+# Trained networks, when several servers share a PostgreSQL (core/digits/shared.py): each file of
+# each network a worker saved, copied from here into a server's own model folder on first use.
+NETWORK_FILES = sa.Table(
+    "network_files", METADATA,
+    sa.Column("key", sa.String(80), primary_key=True),  # the network's key
+    sa.Column("name", sa.String(200), primary_key=True),  # the file's name in a model folder
+    sa.Column("sha256", sa.String(64), nullable=False),  # of `data`: a copy that does not match is refused
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("saved", sa.DateTime(timezone=True), nullable=False),
+)
+
 # A database from before Alembic: the newest revision whose columns it has (newest first).
 UNVERSIONED = (("0003", "used"), ("0002", "network"), ("0001", "code"))
 UPGRADE_LOCK = 7_342_001  # PostgreSQL advisory lock: one server at a time upgrades a shared database

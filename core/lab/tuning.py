@@ -36,7 +36,7 @@ def teach_room(report, code, base, key, directory, database, data_id):
     """The job body: fine-tune network `base` on room `code`'s drawings, save it as `key` and make
     it the room's network. Returns `key`."""
     from core.background import JobError
-    from core.digits import data as mnist_data, model as mnist_model
+    from core.digits import data as mnist_data, model as mnist_model, shared
     from core.digits.store import ModelStore
     from core.lab import finetune
     from core.lab.store import Lab
@@ -64,6 +64,7 @@ def teach_room(report, code, base, key, directory, database, data_id):
         if not models.save(key, tuned, tuned_metadata):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")
         models.enforce_budget(keep=mnist_model.preset_keys(data.data_id))
+        shared.publish(models, key)  # servers on other machines copy it from the database
         lab.set_network(code, key)
     except (ValueError, RuntimeError) as error:  # a reason a teacher can act on, said on the page
         LOG.exception("fine-tuning failed")

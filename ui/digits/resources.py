@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import background
-from core.digits import config as mnist_config, data as mnist_data, shipped, training
+from core.digits import config as mnist_config, data as mnist_data, shared, shipped, training
 from core.digits.store import ModelStore
 from core.lab.database import LabUnavailable
 from ui.state import State
@@ -87,6 +87,7 @@ def saved(key):
     """Ready for a network saved in the model folder under `key`; LookupError if it is not there,
     Preparing if only the files this server reads it from are missing (a trainer makes them)."""
     models = ModelStore()
+    shared.fetched(models, key)  # trained on a job queue's worker: copied from the database
     if models.has(key):
         try:
             return Ready(key, *_load(key, str(models.directory)))
@@ -110,11 +111,15 @@ def model_for(config, dataset):
     key = config.key(dataset.data_id)
     models = ModelStore()
     corrupted = False
+    shared.fetched(models, key)  # trained on a job queue's worker: copied from the database
     if models.has(key):
         try:
             return Ready(key, *_load(key, str(models.directory)))
-        except LookupError:  # damaged: retrained, or (its .keras intact) only its serving files made again
+        except LookupError:  # damaged: copied again, retrained, or (its .keras intact) only its serving files made again
             corrupted = True
+            if shared.fetched(models, key):
+                with contextlib.suppress(LookupError):
+                    return Ready(key, *_load(key, str(models.directory)))
     scratch = ModelStore(training.scratch_directory(os.getpid()))  # where it is trained if the folder is read-only
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
