@@ -42,3 +42,35 @@ def test_the_docker_image_holds_every_project_module_the_app_imports():
     needed = (imported & project) | {"app.py", "pages", ".streamlit"}
     assert needed <= copied, needed - copied
     assert "python -m core.digits.pretrain" in (ROOT / "Dockerfile").read_text()
+
+
+def test_compose_runs_the_services_of_the_cluster_script_with_the_same_commands_and_environment():
+    """compose.yaml and `python -m deploy.cluster` (deploy/cluster.py) describe one setup: the same
+    services, each with the same command and the same environment variables; only the addresses
+    differ (Docker's service names and fixed ports, against loopback and free ports)."""
+    import yaml
+
+    from deploy import cluster
+
+    composed = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    declared = cluster.services("postgresql+psycopg://lab:lab@localhost/lab", "/state",
+                                {name: 9000 + i for i, name in enumerate(cluster.APP_SERVERS)}, "127.0.0.1:8500")
+    assert set(composed) == {"db", *declared}
+
+    def without_addresses(command):
+        return [part.split("=")[0] if part.startswith(("--server.port=", "--server.address=")) else part
+                for part in command]
+    for name, service in declared.items():
+        assert without_addresses(composed[name]["command"]) == without_addresses(service.command), name
+        assert set(composed[name]["environment"]) == set(service.environment), name
+        for variable, value in composed[name]["environment"].items():
+            if variable == "NN_EXPLORER_DB":
+                assert value.startswith("postgresql+psycopg://") and value.endswith("@db:5432/lab")
+            elif variable == "NN_EXPLORER_CACHE":  # a model folder of its own: no shared disk
+                assert value.endswith(f"/{name}-models") and service.environment[variable].endswith(f"/{name}-models")
+            elif variable.startswith("NN_EXPLORER_APP"):
+                server = variable.removeprefix("NN_EXPLORER_").lower()
+                assert value == f"{server}:8501" and service.environment[variable].endswith(f":{9000 + int(server[-1]) - 1}")
+    # the balancer's configuration names every app server, by the variables both set
+    config = (ROOT / cluster.HAPROXY_CONFIG).read_text()
+    assert all(f'"${{NN_EXPLORER_{name.upper()}}}"' in config for name in cluster.APP_SERVERS)
