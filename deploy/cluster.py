@@ -67,6 +67,19 @@ class Cluster:
     processes: dict  # name → subprocess.Popen
     state: Path
     ports: dict
+    services: dict  # name → Service
+    environment: dict  # what every service's environment starts from
+
+    def start(self, name):
+        """Start one service (again), and wait until it answers."""
+        service = self.services[name]
+        command = [sys.executable, *service.command[1:]] if service.command[0] == "python" else (
+            [sys.executable, "-m", *service.command] if service.command[0] == "streamlit" else service.command)
+        log = self.state / "logs" / f"{name}.log"
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env={**self.environment, **service.environment},
+                                                start_new_session=True, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+        if service.health:
+            _wait_until_up(name, self.processes[name], service.health, log)
 
     def stop(self, name):
         """Stop one service at once, as when its machine goes down (its job processes with it)."""
@@ -96,24 +109,18 @@ def running(db=None, bind=None, state=None, **environment):
     """Start the cluster; yield a Cluster; stop every process it started afterwards. Extra
     `environment` (None removes a variable) goes to every service."""
     db = db or start_postgres()
+    made = state is None
     state = Path(state or tempfile.mkdtemp(prefix="nn-explorer-cluster-"))
     (state / "logs").mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in APP_SERVERS}
     bind = bind or f"127.0.0.1:{free_port()}"
     base = {key: value for key, value in {**os.environ, **environment}.items() if value is not None}
     base["PYTHONPATH"] = str(ROOT)
-    started = Cluster(f"http://{bind}", db, {}, state, ports)
+    started = Cluster(f"http://{bind}", db, {}, state, ports, services(db, state, ports, bind), base)
     try:
         # the worker first: it brings the database's schema up to date before the servers ask
-        for name, service in sorted(services(db, state, ports, bind).items(), key=lambda item: item[0] != "worker"):
-            command = [sys.executable, *service.command[1:]] if service.command[0] == "python" else (
-                [sys.executable, "-m", *service.command] if service.command[0] == "streamlit" else service.command)
-            log = state / "logs" / f"{name}.log"
-            started.processes[name] = subprocess.Popen(
-                command, cwd=ROOT, env={**base, **service.environment}, start_new_session=True,
-                stdout=open(log, "w"), stderr=subprocess.STDOUT)
-            if service.health:
-                _wait_until_up(name, started.processes[name], service.health, log)
+        for name in sorted(started.services, key=lambda name: name != "worker"):
+            started.start(name)
         yield started
     finally:
         for name, process in started.processes.items():
@@ -127,7 +134,7 @@ def running(db=None, bind=None, state=None, **environment):
                 started.stop(name)
             with contextlib.suppress(ProcessLookupError):  # anything it started that outlived it
                 os.killpg(process.pid, signal.SIGKILL)
-        shutil.rmtree(state / "logs", ignore_errors=True)
+        shutil.rmtree(state if made else state / "logs", ignore_errors=True)
 
 
 def main(argv=None):

@@ -35,12 +35,16 @@ class Session:
         self.fragment_of = {}  # widget id → the fragment it is drawn in, which its changes rerun
         self.page_hash = ""
         self._finished = None
-        self._socket = self._reader = None
+        self._socket = self._reader = self.server = None
         self._one_run = asyncio.Lock()  # a tab sends its next run after the last one finished
 
     async def __aenter__(self):
         self._socket = await websockets.connect(self.address, subprotocols=["streamlit"], max_size=2 ** 26,
                                                 origin=self.address.replace("ws", "http", 1).split("/_stcore")[0])
+        # behind the balancer (deploy/haproxy.cfg), the server it pinned this session to
+        cookies = self._socket.response.headers.get_all("Set-Cookie")
+        self.server = next((cookie.split(";")[0].split("=", 1)[1] for cookie in cookies
+                            if cookie.startswith("NN_EXPLORER_SERVER=")), None)
         self._reader = asyncio.create_task(self._read())
         await self.rerun()
         return self
@@ -50,6 +54,13 @@ class Session:
         await self._socket.close()
 
     async def _read(self):
+        try:
+            await self._receive()
+        finally:  # the server has gone: a run waiting for its end hears so at once
+            if self._finished is not None and not self._finished.done():
+                self._finished.set_exception(ConnectionError("the server closed the session's connection"))
+
+    async def _receive(self):
         async for raw in self._socket:
             message = ForwardMsg()
             message.ParseFromString(raw)
@@ -92,7 +103,11 @@ class Session:
             state.widget_states.widgets.add(id=trigger, trigger_value=True)
         self._finished = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
-        await self._socket.send(message.SerializeToString())
+        try:
+            await self._socket.send(message.SerializeToString())
+        except websockets.ConnectionClosed as closed:
+            self._finished = None
+            raise ConnectionError("the server closed the session's connection") from closed
         finished = await asyncio.wait_for(self._finished, timeout)
         self._finished = None
         return finished - started

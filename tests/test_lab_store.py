@@ -297,14 +297,19 @@ def test_a_browser_session_makes_at_most_five_rooms_and_the_server_a_few_hundred
 def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networks_named(lab):
     import sqlalchemy as sa
 
+    from core.lab.schema import NETWORK_FILES
     from core.lab.store import DRAWINGS, ROOMS
 
     old, recent, fresh = lab.create_room(), lab.create_room(), lab.create_room()
     add(lab, old, 1, "a")
     add(lab, recent, 2, "b")
     lab.set_network(old.code, "room-old-network")
+    lab.set_network(recent.code, "room-recent-network")
     now = datetime.now(timezone.utc)
     with lab.engine.begin() as connection:
+        # both networks, as a worker stores them for several servers (core/digits/shared.py)
+        connection.execute(NETWORK_FILES.insert(), [dict(key=key, name=f"{key}.json", sha256="0" * 64, data=b"{}",
+                                                         saved=now) for key in ("room-old-network", "room-recent-network")])
         connection.execute(ROOMS.update().where(ROOMS.c.code == old.code).values(
             created=now - timedelta(days=90), used=now - timedelta(days=31)))
         connection.execute(ROOMS.update().where(ROOMS.c.code == recent.code).values(
@@ -313,6 +318,7 @@ def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networ
     assert not lab.exists(old.code) and lab.exists(recent.code) and lab.exists(fresh.code)
     with lab.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == old.code)).scalar() == 0
+        assert connection.execute(sa.select(NETWORK_FILES.c.key)).scalars().all() == ["room-recent-network"]
     assert lab.count(recent.code) == 1
 
 

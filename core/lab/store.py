@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from core.lab import database
 from core.lab.database import LabUnavailable, default_url  # noqa: F401 (part of this module's API)
-from core.lab.schema import CODE_LENGTH, DRAWINGS, ROOMS
+from core.lab.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
 MAX_DRAWINGS = 2000  # per room
@@ -123,8 +123,8 @@ class Lab:
             raise database.unavailable(error, self.url) from error
 
     def expire(self, now=None):
-        """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings go with them);
-        return the keys of the networks taught to them, for the caller to delete too."""
+        """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings and networks
+        stored for several servers go with them); return the keys of the networks taught to them, for the caller to delete too."""
         cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=UNUSED_DAYS)
         unused = sa.func.coalesce(ROOMS.c.used, ROOMS.c.created) < cutoff
 
@@ -132,6 +132,7 @@ class Lab:
             networks = connection.execute(sa.select(ROOMS.c.network).where(unused)).scalars().all()
             connection.execute(DRAWINGS.delete().where(DRAWINGS.c.room.in_(sa.select(ROOMS.c.code).where(unused))))
             connection.execute(ROOMS.delete().where(unused))
+            connection.execute(NETWORK_FILES.delete().where(NETWORK_FILES.c.key.in_([n for n in networks if n])))
             return [network for network in networks if network]
         return self._run(delete)
 
