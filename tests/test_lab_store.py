@@ -183,23 +183,9 @@ def first_version_schema():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request, tmp_path):
     """The URL of a database with nothing in it: a new SQLite file, or a new PostgreSQL schema."""
-    import uuid
-
-    import sqlalchemy as sa
-
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
-        return
-    if not POSTGRES:
-        pytest.skip(f"no PostgreSQL server: start one with `{START_POSTGRES}`")
-    name = f"upgrade_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(POSTGRES)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
-    yield f"{POSTGRES}?options=-csearch_path%3D{name}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
+        return f"sqlite:///{tmp_path / 'old.sqlite'}"
+    return request.getfixturevalue("database")  # tests/conftest.py: a schema of this test's own
 
 
 def test_a_database_in_the_first_versions_schema_is_upgraded_with_nothing_lost(empty_database):
