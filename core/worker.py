@@ -70,6 +70,7 @@ def run_job(key):
     claimed = _claim(key)
     if claimed is None:
         return
+    LOCAL.retry(key)  # this worker's record of an earlier run that failed: this one is asked for afresh
     try:
         job = LOCAL.submit(key, _body(claimed.body), **pickle.loads(claimed.arguments))
     except Exception:  # a record this worker cannot run (a body renamed by a newer version, say)

@@ -162,6 +162,12 @@ def test_cancelling_a_running_job_stops_its_process_and_the_worker_takes_the_nex
     failed = following.wait(90)
     assert (failed.state, failed.error) == ("failed", "the stand-in has a reason")  # the body's reason reaches the page
     assert starts(tmp_path, "c") == [str(pid)]  # the cancelled job never ran again
+    (tmp_path / "d.order").unlink()
+    jobs.retry("net-d")  # the page's Retry, on the worker where it failed
+    again = jobs.submit("net-d", job_bodies.waiting, folder=str(tmp_path), name="d")
+    until(lambda: len(starts(tmp_path, "d")) == 2, what="the retried job to run again on the same worker")
+    order(tmp_path, "d", "go")
+    assert again.wait(90).state == "done"
 
 
 def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_waits_for_it(database, tmp_path):
