@@ -134,7 +134,7 @@ class QueuedJobs:
 
     def __init__(self, url, abandoned_after=ABANDONED_AFTER_SECONDS):
         self.url, self.abandoned_after = url, abandoned_after
-        self._engine = self._queue = None
+        self._queue = None
 
     @property
     def engine(self):
@@ -142,9 +142,7 @@ class QueuedJobs:
         procrastinate's schema and the jobs' record come with its migrations."""
         from core.lab import database
 
-        if self._engine is None:
-            self._engine = database.connect(self.url)
-        return self._engine
+        return database.shared(self.url)
 
     def queue(self):
         """procrastinate's app, opened on first use."""
@@ -259,8 +257,7 @@ class QueuedJobs:
         self._mark_cancelled(key)
 
     def close(self):
+        """Close procrastinate's connections (the database's engine is the process's: database.shared)."""
         if self._queue is not None:
             self._queue.close()
             self._queue = None
-        if self._engine is not None:
-            self._engine.dispose()

@@ -153,7 +153,7 @@ def main(argv=None):
     from core.lab import database
 
     os.environ["NN_EXPLORER_DB"] = arguments.db  # job bodies that use the database find the same one
-    ENGINE = database.connect(arguments.db)
+    ENGINE = database.shared(arguments.db)
     LOCAL = background.Jobs(max_running=1, abandoned_after=float("inf"))
     LOG.info("worker %s:%s taking jobs from %s", socket.gethostname(), os.getpid(), database.shown_url(arguments.db))
     try:

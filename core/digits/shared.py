@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import insert
 from core.lab.schema import NETWORK_FILES
 
 LOG = logging.getLogger(__name__)
-_ENGINES = {}
 
 
 def database():
@@ -26,11 +25,9 @@ def database():
     url = os.environ.get("NN_EXPLORER_DB", "")
     if not url.startswith("postgresql"):
         return None
-    if url not in _ENGINES:
-        from core.lab.database import connect
+    from core.lab import database as lab_database
 
-        _ENGINES[url] = connect(url)
-    return _ENGINES[url]
+    return lab_database.shared(url)
 
 
 def _card_last(rows):

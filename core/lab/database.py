@@ -3,6 +3,7 @@ folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB` na
 as `postgresql+psycopg://user:password@host/db`, which several app servers behind a load balancer
 share. Every failure becomes LabUnavailable, in plain words for visitors, with the real cause in
 the server's log (without the password)."""
+import functools
 import logging
 import os
 from pathlib import Path
@@ -89,6 +90,14 @@ def connect(url):
     # driver does not take; ValueError, ArgumentError: not a URL at all
     except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError, ValueError) as error:
         raise unavailable(error, url) from error
+
+
+@functools.cache
+def shared(url):
+    """One engine per process for `url`, connected and brought up to date once, for the parts
+    that share a PostgreSQL beside the class lab (the job queue, the networks stored for several
+    servers). A failure is not kept: the next call tries again."""
+    return connect(url)
 
 
 class SqliteFile:
