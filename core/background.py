@@ -126,6 +126,8 @@ class Job:
 class Jobs:
     """The server's background jobs: at most one per key, at most `max_running` at once."""
 
+    remote = False  # job bodies run in this server's own processes, with its model folder
+
     def __init__(self, max_running=MAX_RUNNING, abandoned_after=ABANDONED_AFTER_SECONDS):
         self.max_running, self.abandoned_after = max_running, abandoned_after
         self._lock = threading.RLock()

@@ -111,9 +111,8 @@ class QueuedJob:
             row = connection.execute(JOBS.select().where(JOBS.c.key == self.key)).first()
             if row is None or row.state not in UNFINISHED:
                 return status_of(row)
-            ahead = connection.execute(sa.select(sa.func.count()).where(
-                (JOBS.c.state == "running") if row.state == "running" else sa.or_(
-                    JOBS.c.state == "running", sa.and_(JOBS.c.state == "queued", JOBS.c.submitted < row.submitted))
+            ahead = connection.execute(sa.select(sa.func.count()).where(sa.or_(  # running, or queued before it
+                JOBS.c.state == "running", sa.and_(JOBS.c.state == "queued", JOBS.c.submitted < row.submitted))
             )).scalar() if row.state == "queued" else 0
             return status_of(row, ahead, self.jobs.workers(connection))
 

@@ -123,8 +123,9 @@ class Lab:
             raise database.unavailable(error, self.url) from error
 
     def expire(self, now=None):
-        """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings and networks
-        stored for several servers go with them); return the keys of the networks taught to them, for the caller to delete too."""
+        """Delete the rooms without a new drawing for UNUSED_DAYS (their drawings, and their networks
+        stored for several servers, go with them); return the keys of the networks taught to them,
+        for the caller to delete from its model folder too."""
         cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=UNUSED_DAYS)
         unused = sa.func.coalesce(ROOMS.c.used, ROOMS.c.created) < cutoff
 

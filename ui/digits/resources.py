@@ -76,7 +76,7 @@ def _shipped():
 def folder(models):
     """The model folder a job saves into: this server's, or, on a job queue's worker (another
     machine, perhaps), the worker's own (None), from which servers copy what they need."""
-    return None if getattr(background.runner(), "remote", False) else str(models.directory)
+    return None if background.runner().remote else str(models.directory)
 
 
 class Preparing(LookupError):
