@@ -15,7 +15,8 @@ same digits are drawn smaller or larger on the canvas.
 --cross-validate trains the shipped network's recipe (core/digits/shipped.py) once per fold of ten
 writers and seed, on MNIST and the other twenty writers' pen digits, and prints one JSON object per
 training, then one with the mean over folds per seed and the lowest over seeds, and the longest
-training in epochs of Keras's example convnet timed first (needs the full MNIST set: MNIST_NPZ). About three minutes a training on 2 cores.
+training in epochs of Keras's example convnet timed first (needs the full MNIST set: MNIST_NPZ). About
+7 example epochs a training.
 """
 import argparse
 import json

@@ -63,6 +63,24 @@ def test_blank_image_means_nothing_drawn(blank):
     assert preprocess.to_mnist(blank) is None
 
 
+@pytest.mark.parametrize("shift", [(0, 0), (1, -2), (-3, 4), (27, 0), (0, -28), (40, 40)])
+def test_a_whole_shift_is_scipys_order_0_shift(shift):
+    image = np.random.default_rng(sum(shift) + 50).random((28, 28), dtype=np.float32)
+    expected = ndimage.shift(image, shift, order=0, mode="constant", cval=0.0)
+    assert np.array_equal(preprocess.moved(image, shift), expected)
+
+
+def test_the_reduced_resize_stays_close_to_a_full_lanczos(monkeypatch):
+    """The box reduction before Lanczos (REDUCING_GAP) saves time; the digit hardly changes."""
+    drawing = drawn_digit(box=(20, 20, 250, 260))  # a large drawing: shrunk more than 10 times
+    fast = preprocess.mnist_steps(drawing)
+    monkeypatch.setattr(preprocess, "REDUCING_GAP", None)
+    full = preprocess.mnist_steps(drawing)
+    assert fast.boxed.shape == full.boxed.shape and fast.shift == full.shift
+    gap = np.abs(fast.boxed - full.boxed)
+    assert gap.mean() < 2 / 255 and gap.max() < 0.15 and not np.array_equal(fast.boxed, full.boxed)
+
+
 def test_naive_resize_differs_from_the_mnist_recipe():
     image = drawn_digit()
     naive = preprocess.naive_resize(image)

