@@ -63,6 +63,9 @@ def _compile_code(config):
             "model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=[\"accuracy\"])")
 
 
+PREPROCESS_CONSTANTS = ("FIELD", "BOX", "INK_LEVEL", "MIN_INK_PIXELS", "REDUCING_GAP")
+
+
 def reading_steps():
     """Preparing a drawing as MNIST's digits were, with the app's own functions, then reading it."""
     return (
@@ -70,8 +73,9 @@ def reading_steps():
              "were cropped to their ink, scaled to fit 20 × 20, and centred by their centre of mass in 28 × 28; "
              "a drawing must be prepared the same way, or the network misreads it.",
              "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
-             + source_of(*((preprocess, name) for name in ("FIELD", "BOX", "INK_LEVEL", "MIN_INK_PIXELS")),
-                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.mnist_steps),
+             + source_of(*((preprocess, name) for name in PREPROCESS_CONSTANTS),
+                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.moved,
+                         preprocess.mnist_steps),
              fold=True),
         Step("Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
              "280 × 280 square, prepared, then given to the network. The app reads it five times, as it is and "
