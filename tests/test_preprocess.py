@@ -63,13 +63,6 @@ def test_blank_image_means_nothing_drawn(blank):
     assert preprocess.to_mnist(blank) is None
 
 
-@pytest.mark.parametrize("shift", [(0, 0), (1, -2), (-3, 4), (27, 0), (0, -28), (40, 40)])
-def test_a_whole_shift_is_scipys_order_0_shift(shift):
-    image = np.random.default_rng(sum(shift) + 50).random((28, 28), dtype=np.float32)
-    expected = ndimage.shift(image, shift, order=0, mode="constant", cval=0.0)
-    assert np.array_equal(preprocess.moved(image, shift), expected)
-
-
 def test_the_reduced_resize_stays_close_to_a_full_lanczos(monkeypatch):
     """The box reduction before Lanczos (REDUCING_GAP) saves time; the digit hardly changes."""
     drawing = drawn_digit(box=(20, 20, 250, 260))  # a large drawing: shrunk more than 10 times

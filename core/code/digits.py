@@ -74,7 +74,7 @@ def reading_steps():
              "a drawing must be prepared the same way, or the network misreads it.",
              "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
              + source_of(*((preprocess, name) for name in PREPROCESS_CONSTANTS),
-                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps, preprocess.moved,
+                         preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps,
                          preprocess.mnist_steps),
              fold=True),
         Step("Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "

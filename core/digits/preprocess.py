@@ -123,20 +123,8 @@ def mnist_steps(image):
     centre_row, centre_column = ndimage.center_of_mass(placed)
     middle = (FIELD - 1) / 2
     shift = (round(middle - centre_row), round(middle - centre_column))
-    final = moved(placed, shift)
+    final = ndimage.shift(placed, shift, order=0, mode="constant", cval=0.0)
     return Steps(ink, box, boxed, placed, shift, final)
-
-
-def moved(image, shift):
-    """`image` moved by whole (rows, columns), the pixels it leaves black: ndimage.shift's order-0
-    answer for a whole shift, as slicing."""
-    rows, columns = shift
-    height, width = image.shape
-    out = np.zeros_like(image)
-    if abs(rows) < height and abs(columns) < width:
-        out[max(rows, 0):height + min(rows, 0), max(columns, 0):width + min(columns, 0)] = (
-            image[max(-rows, 0):height + min(-rows, 0), max(-columns, 0):width + min(-columns, 0)])
-    return out
 
 
 def to_mnist(image):
