@@ -80,6 +80,17 @@ def test_cache_key_depends_on_config_and_data():
     assert config.key("a") != dataclasses.replace(config, epochs=3).key("a")
 
 
+def test_cache_key_changes_when_the_recipes_layers_change(monkeypatch):
+    before = mnist_model.DEFAULT.key("a")
+    planned = mnist_config.layers
+
+    def milder(config):  # the same network, shifted less while it trains
+        return tuple(dataclasses.replace(layer, arguments=(0.01, 0.01)) if layer.kind == "RandomTranslation"
+                     else layer for layer in planned(config))
+    monkeypatch.setattr(mnist_config, "layers", milder)
+    assert mnist_model.DEFAULT.key("a") != before
+
+
 def card(model, history, data):
     return {"history": history, "evaluation": mnist_model.evaluate(model, data), "n_train": len(data.x_train),
             "data_source": data.source}
