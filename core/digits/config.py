@@ -55,8 +55,7 @@ class Config:
         """Return a short stable name for this configuration trained on data `data_id`. The layers it
         makes (augmentation and dropout included) are part of the name, so that a network saved before
         the recipe changed is never taken for one of today's."""
-        plan = [[layer.kind, list(layer.arguments), [list(option) for option in layer.options]]
-                for layer in layers(self)]
+        plan = [(layer.kind, layer.arguments, layer.options) for layer in layers(self)]  # JSON writes tuples as lists
         text = json.dumps({**dataclasses.asdict(self), "data": data_id, "layers": plan,
                            "label_smoothing": LABEL_SMOOTHING}, sort_keys=True)
         return f"{self.preset}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
