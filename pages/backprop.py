@@ -57,6 +57,23 @@ def _timing():
     return backpropagation, time.perf_counter() - started
 
 
+@st.cache_data
+def _outputs_after(updates):
+    """The network's output for each France example after `updates` updates from the default start."""
+    examples = list(backprop.FRANCE.values())
+    network = backprop.train(backprop.Network.from_flat(backprop.SIZES, START), examples, RATE.default, updates)[0][-1]
+    return [float(backprop.forward(network, x).output[0]) for x, _ in examples]
+
+
+def _has_it_learned():
+    """The "Try this" prompt about learning the France rule, with the numbers it leads to, computed."""
+    few, many = (_outputs_after(updates) for updates in UPDATES.options[1:3])
+    return (f"From the default start at η = {RATE.default:g}, train {UPDATES.options[1]} updates and look at the outputs "
+            f"for all four examples: \"go\" gets only {few[0]:.2f}, so it has not learned yet. Reset and train "
+            f"{UPDATES.options[2]}: \"go\" gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes "
+            "only when both are true.")
+
+
 def _latex_in_columns(lines, per_row=3):
     """Show formulas side by side: `per_row` of them if that is all, else two to a row."""
     per_row = min(per_row if len(lines) == per_row else 2, len(lines))
@@ -97,15 +114,21 @@ def _buttons(networks, gradients, rate, updates):
                   help=f"{updates} updates, one example at a time, taking the four France examples in turn.")
 
 
-def _gradient_table(network, gradients, x, y, rate):
+def _gradient_table(network, gradients, slopes, x, y, rate):
+    """Every slope as BP3 and BP4 show it, beside finite differences; one rounding rule throughout."""
     numbers = backprop.finite_differences(network, x, y)
-    slopes = gradients.flat()
+    text = backprop_formulas.as_text
     st.dataframe(pd.DataFrame({
-        "weight or bias": backprop.parameter_names(), "value": network.flat(), "∂C/∂p by backpropagation": slopes,
-        "by finite differences": numbers, "difference": np.abs(slopes - numbers), "update −η·∂C/∂p": -rate * slopes,
-    }).style.format({"difference": "{:.1e}"}, precision=5), hide_index=True, width="stretch")
-    st.caption(f"Finite differences nudge one parameter at a time by ε = {backprop.EPSILON:g} either way: "
-               "(C(p + ε) − C(p − ε)) / 2ε. They agree with the chain rule to about 10 decimal places.")
+        "weight or bias": backprop.parameter_names(), "value": [text(value) for value in network.flat()],
+        "∂C/∂p (BP3, BP4)": [text(slope) for slope in slopes],
+        "by finite differences": [text(number) for number in numbers],
+        "difference before rounding": [f"{value:.1e}" for value in np.abs(gradients.flat() - numbers)],
+        "update −η·∂C/∂p": [text(-rate * slope) for slope in slopes],
+    }), hide_index=True, width="stretch")
+    st.caption(f"Every number to {backprop_formulas.DECIMALS} decimals, the slopes exactly as BP3 and BP4 work them "
+               f"out above, and each update is −η times the slope shown (η = {rate:g}). Finite differences nudge "
+               f"one parameter at a time by ε = {backprop.EPSILON:g} either way: (C(p + ε) − C(p − ε)) / 2ε. Before "
+               "rounding they agree with the chain rule to about 10 decimal places (the difference column).")
 
 
 def _finite_differences_section():
@@ -150,26 +173,36 @@ gradients = backprop.backward(network, passed, y)
 with training:
     _buttons(networks, gradients, rate, updates)
     phase = PHASE.get()
-    st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if phase == 2 else None),
-                    width="stretch")
-    st.caption(f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a negative "
-               "one (also blue and orange); the thicker the line, the larger the number on it.")
+    diagram = st.empty()  # drawn once the backward pass's question below knows whether slopes may show
 if phase:
     st.subheader("Forward pass: from the inputs to the cost", divider="gray")
     *hidden, output = backprop_formulas.forward_equations(network, passed)
     _latex_in_columns([equation for _, equation in hidden])
     st.latex(output[1])
     st.latex(backprop_formulas.cost_equation(network, passed, y))
+slopes_shown = False
 if phase == 2:
     st.subheader("Backward pass: from the cost to every slope", divider="gray")
-    biggest = backprop.parameter_names()[int(np.argmax(np.abs(gradients.flat())))]
+    slopes = backprop_formulas.shown_slopes(network, passed, y)
     if BIGGEST.ask("Which weight or bias will the next update change most?", tuple(backprop.parameter_names()),
-                   biggest, (start, len(networks), example)):
+                   backprop.largest(backprop.parameter_names(), slopes), (start, len(networks), example)):
+        slopes_shown = True
         BIGGEST.verdict()
-        for name, lines in backprop_formulas.backward_equations(network, passed, gradients, y).items():
+        for name, lines in backprop_formulas.backward_equations(network, passed, y).items():
             st.markdown(WORDS[name])
             _latex_in_columns(lines)
-        _gradient_table(network, gradients, x, y, rate)
+        _gradient_table(network, gradients, slopes, x, y, rate)
+with diagram.container():
+    # the slopes are drawn only once the question about them is answered: they would give it away
+    st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if slopes_shown else None),
+                    width="stretch")
+    if slopes_shown:
+        st.caption(f"Updates so far: {len(networks) - 1}. Each line now shows its weight's **slope** ∂C/∂w: solid "
+                   "where the slope is positive (the update will lower the weight), dashed where it is negative "
+                   "(also blue and orange); the thicker the line, the larger the slope.")
+    else:
+        st.caption(f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a "
+                   "negative one (also blue and orange); the thicker the line, the larger the number on it.")
 if len(networks) > 1:
     st.subheader("The cost, update by update", divider="gray")
     before, after = (backprop.cost(net, x, y) for net in networks[-2:])
@@ -193,7 +226,6 @@ try_this(
     "Pick \"dear ticket, partner stays home\": both inputs are 0, so every first-layer weight gets slope 0 (BP4).",
     "Set η to 30 and press Update once: the cost on this example almost vanishes, but the mean cost over all "
     "four examples goes up (the chart shows both). One big step fits one example and spoils the others; try η = 3.",
-    f"Train {UPDATES.default} updates, then look at the outputs for all four examples: has it learned to go only "
-    "when both are true?",
+    _has_it_learned(),
 )
 lesson_footer(CONTROLS)

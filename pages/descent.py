@@ -27,6 +27,31 @@ BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
 SETTLE = Question("marble")
 CONTROLS = Controls(SURFACE, START_P1, START_P2, RATE, STEPS, LINE_RATE, LINE_STEPS, BATCH)
 
+
+
+def _say_what_happened(surface, path, fate, rate):
+    """The run's result, in words that agree with the revealed answer `fate` (its long run)."""
+    steps, first, last = len(path.losses) - 1, path.losses[0], path.losses[-1]
+    factors = descent.step_factors(surface, rate)
+    why = ""
+    if factors is not None:
+        why = " Each step multiplies the distance to the bottom by " + " and ".join(
+            f"1 − {rate:g}·{curvature:g} = {factor:.2f} along {name}"
+            for name, curvature, factor in zip(("p1", "p2"), surface.curvatures, factors)) + "."
+    if fate == descent.DIVERGES:
+        st.error(f"**It diverges.** With η = {rate:g} each step overshoots the bottom and lands higher up the "
+                 f"other side: the loss went from {first:.4g} to {last:.4g} in {steps} steps, and keeps "
+                 f"growing.{why} Lower the learning rate.", icon=":material/trending_up:")
+    elif fate == descent.BOUNCES:
+        st.warning(f"**It bounces for ever.** With η = {rate:g} the marble jumps from wall to wall and never "
+                   f"comes to rest: after {steps} steps the loss is {last:.4g} (it started at {first:.4g}).{why}",
+                   icon=":material/swap_vert:")
+    else:
+        st.success(f"**It settles** at the bottom of its hollow, given enough steps. After {steps} steps the "
+                   f"loss is {last:.4f} at ({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).{why}",
+                   icon=":material/flag:")
+
+
 header("Gradient descent: the marble in the bowl",
        "Training a network means finding the weights with the smallest loss, like a marble rolling "
        "to the bottom of a bowl.",
@@ -41,20 +66,13 @@ with controls:
     start = (START_P1(), START_P2())
     rate, steps = RATE(), STEPS()
 path = descent.descend(surface, start, rate, steps)
+fate = descent.outcome(surface, start, rate)
 with maps:
     st.caption(surface.description)
-    if SETTLE.ask(f"Will the marble settle with learning rate η = {rate:g}, or fly off?",
-                  ("it settles", "it diverges"), "it diverges" if path.diverged else "it settles",
-                  (surface.name, start, rate, steps)):
+    if SETTLE.ask(f"With learning rate η = {rate:g}, will the marble settle at the bottom, bounce between "
+                  "the walls for ever, or fly off?", descent.OUTCOMES, fate, (surface.name, start, rate, steps)):
         SETTLE.verdict()
-        if path.diverged:
-            st.error(f"**Diverged.** With η = {rate:g} each step overshoots the bottom and lands higher "
-                     f"up the other side: the loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} "
-                     f"in {len(path.losses) - 1} steps and keeps growing. Lower the learning rate.",
-                     icon=":material/trending_up:")
-        else:
-            st.success(f"After {steps} steps the loss is {path.losses[-1]:.4f} at "
-                       f"({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).", icon=":material/flag:")
+        _say_what_happened(surface, path, fate, rate)
         left, right = st.columns(2)
         left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"),
                           width="stretch")
@@ -111,7 +129,8 @@ with st.expander("Why not just solve for the bottom directly?", icon=":material/
 code_section(code.descent_page(surface, start, rate, steps, line_rate, line_steps, batch))
 try_this(
     "Round bowl with η = 1.05: every step overshoots more than the last and the run diverges.",
-    "Long valley with η = 0.09: the marble zig-zags between the steep walls. Try 0.05.",
+    "Long valley with η = 0.09: the marble zig-zags between the steep walls. Try 0.05, then 0.1: "
+    "1 − 0.1·20 = −1, so it bounces between the walls for ever.",
     "Two minima: start at p1 = 1.8, then at p1 = −0.2. The marble ends in different hollows.",
     "Make the mini-batch 1: SGD's path wanders, but it still heads for the same valley.",
 )

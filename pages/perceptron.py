@@ -43,19 +43,23 @@ w, b = (w1, w2), -threshold
 z = float(perceptron.weighted_sum((x1, x2), w, b))
 output = int(perceptron.decide((x1, x2), w, b))
 with controls:
-    if GO_OR_STAY.ask("With these inputs, weights and threshold, will the perceptron go or stay?",
-                      ("go (1)", "stay (0)"), "go (1)" if output else "stay (0)", (x1, x2, w1, w2, threshold)):
+    revealed = GO_OR_STAY.ask("With these inputs, weights and threshold, will the perceptron go or stay?",
+                              ("go (1)", "stay (0)"), "go (1)" if output else "stay (0)", (x1, x2, w1, w2, threshold))
+    if revealed:
         st.latex(rf"z = {w1:g}\cdot{x1} + {w2:g}\cdot{x2} + ({b:g}) = {z:g}")
         st.metric("Decision", "go (1)" if output else "stay (0)",
                   help="1 when z > 0, else 0.")
         GO_OR_STAY.verdict()
-    table = pd.DataFrame(perceptron.truth_table(w, b)).rename(
-        columns={"z": "z = w·x + b", "output": "output (1 = go)"})
-    st.dataframe(table, hide_index=True, width="stretch")
+        table = pd.DataFrame(perceptron.truth_table(w, b)).rename(
+            columns={"z": "z = w·x + b", "output": "output (1 = go)"})
+        st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        st.caption("The truth table and the picture appear with the answer: each of them gives it away.")
 with picture:
-    st.altair_chart(charts.perceptron_square(w, b), width="stretch")
-    st.caption("The dark line is w1·x1 + w2·x2 + b = 0. Inputs on the shaded side go; "
-               "a point exactly on the line gives z = 0, which is not > 0, so it stays.")
+    if revealed:
+        st.altair_chart(charts.perceptron_square(w, b), width="stretch")
+        st.caption("The dark line is w1·x1 + w2·x2 + b = 0. Inputs on the shaded side go; "
+                   "a point exactly on the line gives z = 0, which is not > 0, so it stays.")
 
 france = perceptron.truth_table((perceptron.FRANCE["w1"], perceptron.FRANCE["w2"]), -perceptron.FRANCE["threshold"])
 cheap_only = next(row for row in france if (row["x1"], row["x2"]) == (1, 0))
@@ -79,8 +83,9 @@ for column, (title, weights) in zip(nand_columns, (
     column.dataframe(pd.DataFrame(rows), hide_index=True)
 st.warning("Check the lesson's version row by row: for (0, 1) it gives z = −3 + 3 = 0, and 0 is not "
            "> 0, so it outputs 0 where NAND needs 1. With −2 and −2 every row is right: that is the "
-           "NAND gate. The direction of the test matters too: with \"< 0\" in place of \"> 0\" every answer "
-           "flips, and the same weights compute AND.", icon=":material/rule:")
+           "NAND gate. The direction of the test matters too: with \"< 0\" in place of \"> 0\" every row "
+           "whose z is not 0 flips (a z of exactly 0 gives 0 either way, as in the lesson's row (0, 1)), and both "
+           "sets of weights then compute AND.", icon=":material/rule:")
 
 st.subheader("Learning the weights")
 explain("Instead of choosing weights by hand, the **perceptron rule** learns them from examples.",

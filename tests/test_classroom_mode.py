@@ -40,12 +40,12 @@ def test_the_perceptron_asks_before_it_answers(open_page):
 
 def test_the_marble_question_is_answered_by_the_run(open_page):
     app = open_page("pages/descent.py", params={**CLASSROOM, "rate": "1.05"})
-    assert not [e for e in app.error if "Diverged." in e.value]
+    assert not [e for e in app.error if "It diverges." in e.value]
     charts_before = len(app.get("vega_lite_chart"))
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
     question.set_value("it diverges").run()
     app.button(key="marble_reveal").click().run()
-    assert any("Diverged." in e.value for e in app.error)
+    assert any("It diverges." in e.value for e in app.error)
     assert any("the answer is **it diverges**" in s.value for s in app.success)
     assert len(app.get("vega_lite_chart")) == charts_before + 2
 

@@ -133,7 +133,7 @@ def test_every_formula_on_the_backpropagation_page_reproduces_its_result_from_th
         gradients = backprop.backward(network, passed, y)
         formulas = [latex for _, latex in backprop_formulas.forward_equations(network, passed)]
         formulas.append(backprop_formulas.cost_equation(network, passed, y))
-        formulas += [latex for lines in backprop_formulas.backward_equations(network, passed, gradients, y).values()
+        formulas += [latex for lines in backprop_formulas.backward_equations(network, passed, y).values()
                      for latex in lines]
         for latex in formulas:
             for numbers, shown in _worked_lines(latex):
@@ -141,7 +141,7 @@ def test_every_formula_on_the_backpropagation_page_reproduces_its_result_from_th
                 checked += 1
         # and the shown slopes are the network's, to the last digit shown give or take one
         shown_slopes = [float(re.findall(NUMBER, line)[-1].strip("()"))
-                        for line in backprop_formulas.backward_equations(network, passed, gradients, y)["BP3"]]
+                        for line in backprop_formulas.backward_equations(network, passed, y)["BP3"]]
         true = [gradients.deltas[layer][j] for layer in range(2) for j in range(len(gradients.deltas[layer]))]
         assert np.allclose(shown_slopes, true, atol=2 * 10 ** -backprop_formulas.DECIMALS)
     assert checked > 60

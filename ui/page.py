@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.lab.polls import right_answers, stored_answer
 from ui.lessons import LESSONS, lesson_at
 from ui import poll, server
 from ui.room import ROOM, join_box
@@ -117,8 +118,9 @@ class Question:
 
     def ask(self, question, choices, answer, settings):
         """In classroom mode, ask the class `question` before showing a result, and reveal it on
-        click; return whether the result may be shown. Any change of `settings` (the values that
-        decide the answer) asks again. Outside classroom mode, always True."""
+        click; return whether the result may be shown. `answer` is one of `choices`, or a tuple of
+        several that are equally right. Any change of `settings` (the values that decide the
+        answer) asks again. Outside classroom mode, always True."""
         joined = ROOM_HERE.get()
         if joined and joined[2]:  # this session leads a room: the question is the class's poll
             shown = poll.teacher_question(self, joined, question, choices, answer, settings)
@@ -134,7 +136,7 @@ class Question:
 
             def reveal():
                 self.revealed.set(settings)
-                self.said.set((guess, answer))
+                self.said.set((guess, stored_answer(answer)))
             st.button("Reveal the answer", icon=":material/visibility:", key=f"{self.name}_reveal", on_click=reveal,
                       disabled=guess is None, help="Make a guess first.")
         return False
@@ -147,7 +149,7 @@ class Question:
         said = self.said.get()
         if classroom() and said:
             guess, answer = said
-            (st.success if guess == answer else st.warning)(
+            (st.success if guess in right_answers(answer) else st.warning)(
                 f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:")
 
 

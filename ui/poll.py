@@ -174,7 +174,7 @@ def answer_box(polls, code, poll, mine):
     st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
     refusal()
     if poll.revealed:
-        said = "" if mine is None else (" You said it too." if poll.choices[mine] == poll.answer
+        said = "" if mine is None else (" You said it too." if poll.choices[mine] in poll.right
                                         else f" You said “{poll.choices[mine]}”.")
         where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
         st.success(f"The answer is **{poll.answer}**.{said} {where} shows why.", icon=":material/visibility:")
@@ -245,7 +245,7 @@ def verdict(question, joined):
         counts = polls.counts(poll)
     except store.LabUnavailable:
         return False
-    st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.answer), width="stretch")
+    st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.right), width="stretch")
     st.success(f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
                icon=":material/how_to_reg:")
     return True

@@ -17,15 +17,17 @@ def counts_chart(counts):
                                                             "written above each bar.")
 
 
-def poll_chart(choices, counts, answer=None):
+def poll_chart(choices, counts, answers=()):
     """A bar per answer of a poll with how many chose it, the number at each bar's end. Once the
-    answer is revealed (`answer`), its bar is darker and its label says "(right)": not colour alone."""
-    labels = [f"{choice} (right)" if choice == answer else choice for choice in choices]
-    data = pd.DataFrame({"answer": labels, "students": counts, "right": [choice == answer for choice in choices]})
+    right answers are revealed (`answers`, one or several equally right), their bars are darker and
+    their labels say "(right)": not colour alone."""
+    right = [choice in answers for choice in choices]
+    labels = [f"{choice} (right)" if is_right else choice for choice, is_right in zip(choices, right)]
+    data = pd.DataFrame({"answer": labels, "students": counts, "right": right})
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("answer:N", title=None, sort=labels, axis=alt.Axis(labelLimit=320, labelFontSize=15)),
         x=alt.X("students:Q", title="students", axis=alt.Axis(tickMinStep=1)),
-        color=alt.condition(alt.datum.right, alt.value(BEST), alt.value(MUTED if answer else CURRENT)),
+        color=alt.condition(alt.datum.right, alt.value(BEST), alt.value(MUTED if answers else CURRENT)),
         tooltip=["answer", "students"])
     text = bars.mark_text(align="left", dx=4, fontSize=16).encode(text="students:Q", color=alt.value("black"))
     return (bars + text).properties(height=alt.Step(44),  # a fixed height per bar: Streamlit drops a plain one here

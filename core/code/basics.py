@@ -62,18 +62,19 @@ def sigmoid_page(x, w, b, steepness, nudged, delta):
     index = ("w1", "w2").index(nudged)
     return Listing(
         "The sigmoid neuron", "Redo the page: the weighted sum, σ and its slope, then nudging one weight.", (
-            Step("σ and its slope σ′, the app's own functions from `core/lessons/neuron.py`.",
-                 "import numpy as np\n\n\n" + source_of(neuron.sigmoid, neuron.sigmoid_prime)),
+            Step("The weighted sum z, σ and its slope σ′: the app's own functions from `core/lessons/neuron.py`.",
+                 "import numpy as np\n\n\n" + source_of((neuron, "Z_DECIMALS"), neuron.weighted_input,
+                                                          neuron.sigmoid, neuron.sigmoid_prime)),
             Step("Your neuron: the weighted sum z, its output σ(z), the slope there, and the steeper "
                  "sigmoid σ(k·z) drawn on the chart.",
                  f"{assignments(x1=x[0], x2=x[1], w1=w[0], w2=w[1], b=b, k=steepness)}\n"
-                 "z = w1 * x1 + w2 * x2 + b\noutput = float(sigmoid(z))\nslope = float(sigmoid_prime(z))\n"
+                 "z = weighted_input((x1, x2), (w1, w2), b)\noutput = float(sigmoid(z))\nslope = float(sigmoid_prime(z))\n"
                  "steep_output = float(sigmoid(k * z))\n"
                  "print(f\"z = {z:.3f}, σ(z) = {output:.3f}, σ′(z) = {slope:.3f}, σ(k·z) = {steep_output:.3f}\")"),
             Step(f"Small change in, small change out: add Δ to {nudged}. The perceptron's step jumps by 0 or 1; "
                  "the sigmoid moves a little.",
                  f"delta = {literal(delta)}\nw_after = [w1, w2]\nw_after[{index}] += delta   # {nudged}\n"
-                 "z_after = w_after[0] * x1 + w_after[1] * x2 + b\n"
+                 "z_after = weighted_input((x1, x2), w_after, b)\n"
                  "step_before, step_after = float(z > 0), float(z_after > 0)\n"
                  "sigmoid_after = float(sigmoid(z_after))\n"
                  "print(f\"step: {step_before:g} → {step_after:g}; sigmoid: {output:.4f} → {sigmoid_after:.4f}\")"),

@@ -24,6 +24,19 @@ from core.lab.store import RoomProblem, valid_code
 MAX_POLLS = 200  # per room; the teacher clears the room's answers to ask more
 MAX_CHOICES = 12  # answers one poll offers (the handwriting lesson's ten digits fit)
 MAX_ANSWERS = 1000  # per poll: a whole school's year fits
+# A question can have several equally right answers (two slopes that are exactly equal): they are
+# stored in the one `answer` column, joined by this, and no choice may contain it.
+ANSWER_SEPARATOR = " or "
+
+
+def stored_answer(answer):
+    """The `answer` column's text for one right answer (a string) or several (a tuple)."""
+    return ANSWER_SEPARATOR.join(map(str, answer)) if isinstance(answer, tuple) else str(answer)
+
+
+def right_answers(answer):
+    """The right answers a stored `answer` names: one, or several equally right ones."""
+    return tuple(str(answer).split(ANSWER_SEPARATOR))
 
 
 @dataclass(frozen=True)
@@ -34,8 +47,13 @@ class Poll:
     settings: str  # the fingerprint of the settings it was asked for
     text: str
     choices: tuple
-    answer: str  # the right answer: the page shows it only once `revealed`
+    answer: str  # the right answer (or several, see ANSWER_SEPARATOR): shown only once `revealed`
     revealed: bool
+
+    @property
+    def right(self):
+        """The choices that count as right."""
+        return right_answers(self.answer)
 
 
 def fingerprint(settings):
@@ -81,7 +99,8 @@ class Polls:
         choices = tuple(str(choice)[:TEXT_LENGTH] for choice in choices)
         if not 2 <= len(choices) <= MAX_CHOICES or len(set(choices)) != len(choices):
             raise RoomProblem(f"a poll offers 2 to {MAX_CHOICES} different answers")
-        if str(answer) not in choices:
+        answer = stored_answer(answer)
+        if any(ANSWER_SEPARATOR in choice for choice in choices) or not set(right_answers(answer)) <= set(choices):
             raise RoomProblem("a poll's right answer must be one of its answers")
         current = self.current(code)
         if current and (current.lesson, current.question, current.settings) == (lesson, question, fingerprint(settings)):
@@ -222,6 +241,6 @@ def in_words(choices, counts, answer=None):
     said = [f"{count} said “{choice}”" for choice, count in zip(choices, counts) if count]
     sentence = f"{total} answered: " + "; ".join(said) + "."
     if answer is not None:
-        right = counts[list(choices).index(answer)]
+        right = sum(count for choice, count in zip(choices, counts) if choice in right_answers(answer))
         sentence += f" {right} of {total} {'was' if right == 1 else 'were'} right."
     return sentence

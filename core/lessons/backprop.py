@@ -102,6 +102,13 @@ def parameters(sizes=SIZES):
             + [Parameter("", target) for target in names[layer]]]
 
 
+def largest(names, slopes):
+    """The names whose slope is largest in size: the parameters the next update moves most. Several
+    when their slopes are equal, as a weight fed an input of 1 and its neuron's bias always are."""
+    sizes = np.abs(np.asarray(slopes, dtype=float))
+    return tuple(name for name, size in zip(names, sizes) if size == sizes.max())
+
+
 def parameter_names(sizes=SIZES):
     """Readable names in `flat` order: "x1→h1" for a weight, "bias h1" for a bias."""
     return [parameter.name for parameter in parameters(sizes)]

@@ -3,7 +3,7 @@ forward pass, the cost, and the four equations BP1–BP4 (core/lessons/backprop.
 Every number is shown to DECIMALS decimals, and each result is worked out from the numbers shown
 beside it, so a reader who redoes the arithmetic gets the same answer."""
 from core.lessons.backprop import INPUT_NAMES, NEURON_NAMES
-from core.lessons.neuron import sigmoid, sigmoid_prime
+from core.lessons.neuron import sigmoid
 
 DECIMALS = 5  # every number in the formulas; each result is worked out from the numbers shown beside it
 
@@ -70,30 +70,55 @@ def _aligned(left, symbols, numbers, result):
     return rf"\begin{{aligned}} {left} &= {symbols} \\ &= {numbers} = {_number(result, bracket=False)} \end{{aligned}}"
 
 
-def backward_equations(network, passed, gradients, y):
-    """Return the four equations of backpropagation for the lesson's network, each as a list of
-    LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}. Each
-    result is worked out from the numbers shown beside it (the slopes in `gradients` agree with
-    them to DECIMALS decimals, give or take one in the last)."""
-    out, hidden, sources = _symbol("out"), NEURON_NAMES[0], [INPUT_NAMES, *NEURON_NAMES]
+def _backward_shown(network, passed, y):
+    """The backward pass as the formulas show it, each number worked out from the shown numbers
+    before it: σ′ = a(1 − a) from each shown a, the errors δ per layer (hidden first), the inputs
+    of each layer, and every slope in backprop.parameters() order."""
     shown = _forward_shown(network, passed)
     a_out = shown[-1][2][0]
-    slope_out = _shown(sigmoid_prime(passed.zs[-1][0]))
+    slope_out = _shown(a_out * (1 - a_out))
     delta_out = _shown((a_out - y) * slope_out)
-    bp1 = [_aligned(rf"\delta_{{{out}}}", rf"(a_{{{out}}} - y)\,\sigma'(z_{{{out}}})",
+    slopes_hidden = [_shown(a * (1 - a)) for a in shown[0][2]]
+    deltas_hidden = [_shown(_shown(network.weights[1][0, j]) * delta_out * slope)
+                     for j, slope in enumerate(slopes_hidden)]
+    deltas, inputs = [deltas_hidden, [delta_out]], [layer[0] for layer in shown]
+    slopes = []
+    for layer in range(len(deltas)):
+        slopes += [_shown(inputs[layer][k] * delta) for delta in deltas[layer] for k in range(len(inputs[layer]))]
+        slopes += deltas[layer]
+    return {"a_out": a_out, "slope_out": slope_out, "slopes_hidden": slopes_hidden, "deltas": deltas,
+            "inputs": inputs, "slopes": slopes}
+
+
+def shown_slopes(network, passed, y):
+    """Every slope ∂C/∂p as the formulas show it (rounded to DECIMALS, worked out from the shown
+    numbers), in backprop.parameters() order: the numbers the page's table and question use."""
+    return _backward_shown(network, passed, y)["slopes"]
+
+
+def as_text(value):
+    """A number as the page shows it everywhere: DECIMALS decimals, trailing zeros dropped, never −0."""
+    return _number(value, bracket=False)
+
+
+def backward_equations(network, passed, y):
+    """Return the four equations of backpropagation for the lesson's network, each as a list of
+    LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}. Each
+    result is worked out from the numbers shown beside it, σ′ = a(1 − a) from the a shown in the
+    forward pass; they are the numbers of shown_slopes."""
+    out, hidden, sources = _symbol("out"), NEURON_NAMES[0], [INPUT_NAMES, *NEURON_NAMES]
+    worked = _backward_shown(network, passed, y)
+    a_out, slope_out, deltas, inputs = worked["a_out"], worked["slope_out"], worked["deltas"], worked["inputs"]
+    delta_out = deltas[1][0]
+    bp1 = [_aligned(rf"\delta_{{{out}}}", rf"(a_{{{out}}} - y)\,a_{{{out}}}(1 - a_{{{out}}})",
                     rf"({_number(a_out)} - {y:g}) \cdot {_number(slope_out)}", delta_out)]
-    deltas_hidden = []
-    bp2 = []
-    for j, name in enumerate(hidden):
-        weight, slope = _shown(network.weights[1][0, j]), _shown(sigmoid_prime(passed.zs[0][j]))
-        deltas_hidden.append(_shown(weight * delta_out * slope))
-        bp2.append(_aligned(rf"\delta_{{{_symbol(name)}}}",
-                            rf"w_{{{_symbol(name + '→out')}}}\,\delta_{{{out}}}\,\sigma'(z_{{{_symbol(name)}}})",
-                            rf"{_number(weight)} \cdot {_number(delta_out)} \cdot {_number(slope)}", deltas_hidden[-1]))
-    deltas = [deltas_hidden, [delta_out]]
+    bp2 = [_aligned(rf"\delta_{{{_symbol(name)}}}",
+                    rf"w_{{{_symbol(name + '→out')}}}\,\delta_{{{out}}}\,a_{{{_symbol(name)}}}(1 - a_{{{_symbol(name)}}})",
+                    rf"{_number(network.weights[1][0, j])} \cdot {_number(delta_out)} \cdot "
+                    rf"{_number(worked['slopes_hidden'][j])}", deltas[0][j])
+           for j, name in enumerate(hidden)]
     bp3 = [rf"\frac{{\partial C}}{{\partial b_{{{_symbol(name)}}}}} = \delta_{{{_symbol(name)}}} = {_number(delta, bracket=False)}"
            for layer, names in enumerate(NEURON_NAMES) for name, delta in zip(names, deltas[layer])]
-    inputs = [layer[0] for layer in shown]
     bp4 = [_aligned(rf"\frac{{\partial C}}{{\partial w_{{{_symbol(source + '→' + target)}}}}}",
                     (f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(source)}}}") + rf"\,\delta_{{{_symbol(target)}}}",
                     rf"{inputs[layer][k]:g} \cdot {_number(deltas[layer][j])}" if layer == 0 else

@@ -11,6 +11,15 @@ from core.lessons import formulas, regression
 
 # Past this size a loss is treated as blown up: the step overshoots further every time.
 DIVERGENCE_LIMIT = 1e8
+# The three things a marble can do in the long run, at a fixed learning rate.
+SETTLES, BOUNCES, DIVERGES = "it settles", "it bounces forever", "it diverges"
+OUTCOMES = (SETTLES, BOUNCES, DIVERGES)
+# Where a surface has no closed form for its outcome, the marble is followed this many steps
+# (far past the page's 200) and called settled once a step moves it less than SETTLED_STEP.
+LONG_RUN = 3000
+SETTLED_STEP = 1e-9
+# Learning rates are multiples of 0.01, so a step factor within this of 1 is exactly 1.
+FACTOR_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,9 @@ class Surface:
     loss_formula: str  # L(p1, p2)
     gradient_formula: tuple  # (∂L/∂p1, ∂L/∂p2)
     extent: float = 2.0  # the map shows [−extent, extent]²
+    # A quadratic bowl's curvature along p1 and p2 (the diagonal of its constant Hessian, lowest
+    # point at (0, 0)); None for a surface that is not a quadratic.
+    curvatures: tuple = None
 
     def loss(self, p1, p2):
         """Return L(p1, p2); works on arrays."""
@@ -37,12 +49,12 @@ SURFACES = {
     "Round bowl": Surface(
         "Round bowl",
         "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
-        "p1 ** 2 + p2 ** 2", ("2 * p1", "2 * p2"),
+        "p1 ** 2 + p2 ** 2", ("2 * p1", "2 * p2"), curvatures=(2.0, 2.0),
     ),
     "Long valley": Surface(
         "Long valley",
         "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
-        "p1 ** 2 + 10 * p2 ** 2", ("2 * p1", "20 * p2"),
+        "p1 ** 2 + 10 * p2 ** 2", ("2 * p1", "20 * p2"), curvatures=(2.0, 20.0),
     ),
     "Two minima": Surface(
         "Two minima",
@@ -72,11 +84,54 @@ def _is_blown_up(point, loss):
 
 
 def _finish(points, losses):
-    """Return the Path of a run that did not blow up, marked diverged if its loss is still
-    climbing at the end and ended above where it started."""
+    """Return the Path of a run that did not blow up, marked diverged if it ended higher than it
+    started: a loss that grew is never a success, however few steps were taken."""
     losses = np.array(losses)
-    rising = len(losses) >= 4 and losses[-1] > losses[0] and np.all(np.diff(losses[-4:]) > 0)
-    return Path(np.array(points), losses, diverged=bool(rising))
+    return Path(np.array(points), losses, diverged=bool(losses[-1] > losses[0]))
+
+
+def step_factors(surface, learning_rate):
+    """On a quadratic bowl, what one step multiplies the distance to the bottom by, along p1 and
+    along p2: 1 − η·λ, with λ the curvature in that direction (p ← p − η·λ·p). None elsewhere."""
+    if surface.curvatures is None:
+        return None
+    return tuple(1 - learning_rate * curvature for curvature in surface.curvatures)
+
+
+def outcome(surface, start, learning_rate):
+    """What the marble does in the long run at this learning rate: SETTLES, BOUNCES or DIVERGES.
+
+    On a quadratic bowl the step factors decide it, along each direction the marble has a distance
+    to cover: |1 − η·λ| < 1 shrinks it every step (settles), = 1 keeps it for ever, flipping side
+    at each step (bounces), > 1 grows it (diverges). Any other surface is judged by following the
+    marble LONG_RUN steps: blown up (diverges), come to rest (settles), or neither (bounces).
+    """
+    return outcomes(surface, [start], learning_rate)[0]
+
+
+def outcomes(surface, starts, learning_rate):
+    """outcome() for many starts at once: a list, one per (p1, p2) in starts."""
+    starts = np.asarray(starts, dtype=float).reshape(-1, 2)
+    factors = step_factors(surface, learning_rate)
+    if factors is not None:
+        # only the directions the marble has a distance to cover along count
+        sizes = np.where(starts != 0, np.abs(np.array(factors)), 0.0).max(axis=1)
+        return [DIVERGES if size > 1 + FACTOR_TOLERANCE else BOUNCES if size > 1 - FACTOR_TOLERANCE
+                else SETTLES for size in sizes]
+    result = np.full(len(starts), BOUNCES, dtype=object)
+    points, open_ = starts.copy(), np.arange(len(starts))  # the marbles not yet judged
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(LONG_RUN):
+            moved = points - learning_rate * np.stack(surface.gradient(points[:, 0], points[:, 1]), axis=1)
+            loss = surface.loss(moved[:, 0], moved[:, 1])
+            blown = ~(np.isfinite(moved).all(axis=1) & np.isfinite(loss) & (np.abs(loss) < DIVERGENCE_LIMIT))
+            rested = ~blown & (np.abs(moved - points).max(axis=1) < SETTLED_STEP)
+            result[open_[blown]], result[open_[rested]] = DIVERGES, SETTLES
+            keep = ~(blown | rested)
+            points, open_ = moved[keep], open_[keep]
+            if not len(open_):
+                break
+    return result.tolist()
 
 
 def descend(surface, start, learning_rate, steps):

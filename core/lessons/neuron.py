@@ -7,6 +7,10 @@ import math
 import numpy as np
 
 E = math.e  # 2.718281828…
+# Sliders hold decimals such as 0.6, which a float keeps only nearly (0.59999…): a weighted sum that
+# is exactly 0 by hand can come out as ±1e-16, and the step's z > 0 would then answer otherwise than
+# the same sum done on paper. Rounded to this many places, far below any slider's step, it is 0.
+Z_DECIMALS = 12
 
 
 def sigmoid(z):
@@ -34,8 +38,8 @@ def step_prime(z):
 
 
 def weighted_input(x, w, b):
-    """Return z = w1·x1 + w2·x2 + b."""
-    return float(np.dot(x, w) + b)
+    """Return z = w1·x1 + w2·x2 + b, rounded to Z_DECIMALS places (see there); never −0."""
+    return round(float(np.dot(x, w) + b), Z_DECIMALS) + 0.0  # −0.0 + 0.0 is 0.0
 
 
 def nudge(x, w, b, index, delta):
