@@ -109,3 +109,16 @@ def test_the_class_lab_code_fine_tunes_as_the_app_does(tmp_path, mnist_npz):
     model = keras.models.load_model(tmp_path / "network-ROOM42.keras", compile=False)
     _, summary = finetune.fine_tune(model, drawings, labels, mnist, epochs=1)
     assert got["after"] == pytest.approx(summary["held_out_after"], abs=0.1)
+    assert got["before"] == pytest.approx(summary["held_out_before"], abs=1e-9)  # read five times, as the app does
+
+
+def test_offline_the_code_loads_the_same_sample_the_page_falls_back_to(tmp_path):
+    from core.code.listing import Listing, Step
+    from core.digits import data as mnist_data
+
+    listing = Listing("data", "", (Step("", digits_code.LOAD_MNIST),), ("y_train", "y_test"), "data")
+    offline = {"MNIST_NPZ": "", "KERAS_HOME": str(tmp_path / "keras"),  # nothing cached, and no way out:
+               "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    got = listings.run(listing, tmp_path, env=offline)
+    page = mnist_data.from_sample()  # what the page learns from and tests on offline
+    assert (got["y_train"], got["y_test"]) == (page.y_train.tolist(), page.y_test.tolist())

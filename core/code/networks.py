@@ -39,7 +39,11 @@ def _keras_code(kind, settings, features, classes):
             "momentum=0.9, nesterov=True),\n"
             f"                      loss={loss}" + ("" if classes == 0 else ", metrics=[\"accuracy\"]") + ")\n"
             f"keras_network.fit(train_inputs, y_train, batch_size={literal(settings['batch_size'])}, "
-            "epochs=epochs, verbose=0)\nkeras_network.summary()")
+            "epochs=epochs, verbose=0)\n"
+            + ("keras_test_loss = keras_network.evaluate(test_inputs, y_test, verbose=0)\n"
+               "print(\"Keras: test_loss\", keras_test_loss)   # mean squared error, as above" if classes == 0 else
+               "keras_test_loss, keras_test_accuracy = keras_network.evaluate(test_inputs, y_test, verbose=0)\n"
+               "print(\"Keras: test_accuracy\", keras_test_accuracy)"))
 
 
 def hidden_layers_page(network, dataset, noise, test_share, seed, points):
@@ -53,9 +57,11 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
              "   # mean squared error" if network.regression else
              "test_accuracy = float(np.mean(network.predict(test_inputs) == y_test))")
     shown = "test_loss" if network.regression else "test_accuracy"
-    # an untrained page has no numbers to redo: the code makes the ten epochs "Train 10 epochs" would
-    epochs = network.epoch or TRAIN_EPOCHS
-    made = (f"the page has made {network.epoch}" if network.epoch else
+    # the passes the page made, the one that blew up included; an untrained page has no numbers to
+    # redo, so the code makes the ten epochs "Train 10 epochs" would
+    epochs = network.epoch + 1 if network.diverged_ else network.epoch or TRAIN_EPOCHS
+    made = (f"the page made {epochs}, the last of which blew up" if network.diverged_ else
+            f"the page has made {network.epoch}" if network.epoch else
             f"the page has not trained yet, so this makes the {TRAIN_EPOCHS} that \"Train 10 epochs\" makes")
     return Listing(
         "Hidden layers", "Redo the playground: its points, the features the network sees, and the network "
@@ -69,13 +75,21 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
                  "train_inputs, test_inputs = features(X_train), features(X_test)"),
             Step(f"scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
                  "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
-                 f"epoch; {made}." + (" On the page this network blew up, and so will this code: scikit-learn "
-                                      "stops it with \"Solver produced non-finite parameter weights\"."
-                                      if network.diverged_ else ""),
+                 f"epoch; {made}." + (
+                     f" The page stops a network once its loss passes {playground.DIVERGED_LOSS:g} or a weight "
+                     f"grows past {playground.DIVERGED_WEIGHT:g}. scikit-learn does not: it runs every epoch and "
+                     "prints a score from the blown-up weights, often no better than guessing, unless the weights stop "
+                     "being numbers at all: then it stops with an error, which the code prints. The largest weight "
+                     "shows what happened."
+                     if network.diverged_ else ""),
                  f"from sklearn.neural_network import {kind}\n\nnetwork = {kind}(\n"
                  + "".join(f"    {name}={literal(value)},\n" for name, value in settings.items())
-                 + f")\nepochs = {epochs}\nfor epoch in range(epochs):\n    {fit}\n"
-                 + f"{score}\nprint({literal(shown)}, {shown})"),
+                 + f")\nepochs = {epochs}\nfor epoch in range(epochs):\n"
+                 + (f"    try:\n        {fit}\n    except ValueError as error:   # weights that are no longer numbers\n"
+                    "        print(f\"epoch {epoch + 1}: {error}\")\n        break\n" if network.diverged_ else f"    {fit}\n")
+                 + f"{score}\nprint({literal(shown)}, {shown})"
+                 + ("\nprint(\"largest weight:\", max(float(np.abs(weights).max()) for weights in network.coefs_))"
+                    if network.diverged_ else "")),
             Step("The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
                  "It starts from other random weights, so its numbers differ a little from scikit-learn's.",
                  _keras_code(kind, settings, network.features, network.classes)),
@@ -107,7 +121,8 @@ def backprop_page(network, x, y):
                  "slopes = np.concatenate([slope_W1.ravel(), slope_b1, slope_W2.ravel(), slope_b2])\n"
                  "print(np.round(slopes, 6))   # the table's order: x1→h1, x2→h1, x1→h2, x2→h2, bias h1, …"),
             Step("What TensorFlow does for you: `tf.GradientTape` records the forward pass and works out every "
-                 "slope itself, by the same chain rule. They agree with the numpy ones to about 1e-12.",
+                 "slope itself, by the same chain rule. They agree with the numpy ones to the last digits a "
+                 "number holds: the difference printed is around 1e-17, or 0.",
                  "import tensorflow as tf\n\n"
                  "parameters = [tf.Variable(value) for value in (W1, b1, W2, b2)]\n"
                  "with tf.GradientTape() as tape:\n"

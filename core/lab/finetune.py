@@ -13,7 +13,7 @@ from core.digits.config import NUM_CLASSES, to_inputs
 
 HELD_OUT_SHARE = 0.3
 EPOCHS = 4
-LEARNING_RATE = 3e-4  # a tenth of a fresh start's: nudge the weights, do not overwrite them
+LEARNING_RATE = 3e-4  # 17 times smaller than a fresh start's 0.005: nudge the weights, do not overwrite them
 CLASS_REPEATS = 8  # each class digit is seen this many times an epoch
 MNIST_PER_CLASS_DIGIT = 20  # MNIST training digits mixed in for each class digit (at least 2,000)
 
