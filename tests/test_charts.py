@@ -1,6 +1,7 @@
 """Chart builders: what each chart's spec says, checked where a mistake would draw a wrong picture."""
 import json
 
+import numpy as np
 import pytest
 
 from core.charts import digits as digit_charts, palette
@@ -47,3 +48,13 @@ def test_a_spec_with_its_data_inside_the_layers_is_valid_vega_lite_with_the_same
     assert all(layer["data"]["values"] == rows for layer in spec["layer"])
     alt.LayerChart.from_dict(spec)  # validates against Vega-Lite's schema
     assert [row["drawings"] for row in rows] == [3, 0, 1, 4, 1, 5, 9, 2, 6, 5]
+
+
+def test_feature_maps_share_their_layers_scale():
+    from core.charts import digits as digit_charts
+
+    maps = np.zeros((4, 4, 2), dtype=np.float32)
+    maps[1, 1, 0], maps[2, 2, 1] = 0.1, 1.0  # a weak filter and a strong one
+    sheet = np.asarray(digit_charts.map_grid(maps, columns=2, cell=4, gap=0), dtype=float) / 255
+    weak, strong = sheet[:, :4].max(), sheet[:, 4:].max()
+    assert strong == 1.0 and weak == pytest.approx(0.1, abs=1 / 255)  # not stretched to white on its own

@@ -195,3 +195,39 @@ def test_choosing_a_cell_of_the_confusion_matrix_shows_those_test_digits(environ
     expected = int(np.sum((data.y_test == true) & (readings == read)))
     assert f"**{expected} test digits written as {true} and read as {read}**" in [text.value for text in app.markdown]
     assert f"written {true}, read as {read}: {expected} digit" in chooser.options[1]  # the matrix's own count
+
+
+def test_the_page_says_how_many_digits_it_learnt_from_and_what_sure_means(environment, trained_cache, open_page):
+    data = environment(trained_cache)
+    app = open_page(PAGE, timeout=90)
+    held = max(1, int(len(data.x_train) / 12))  # the last twelfth is kept for validation
+    fit = len(data.x_train) - held
+    said = " ".join(box.value for box in app.success)
+    assert f"on {fit:,} digits, with {held:,} more kept apart for validation" in said
+    assert f"learns from {fit:,} of the {len(data.x_train):,} training digits" in " ".join(m.value for m in app.markdown)
+    floor = -(0.91 * np.log(0.91) + 9 * 0.01 * np.log(0.01))  # the entropy of the smoothed targets
+    assert any(f"cannot fall below {floor:.2f}" in caption.value for caption in app.caption)
+    app.session_state["canvas_0"] = canvas_state(drawing_of(data.x_test[7]))
+    app.run()
+    assert any("aim for 91% on the right digit" in caption.value for caption in app.caption)
+
+
+def test_training_progress_counts_the_clock_the_finished_message_repeats(environment, tmp_path, open_page, monkeypatch):
+    # the job's own clock says 15 s (its start, TensorFlow's import, the data); training has taken 3 s
+    history = {"loss": [0.5] * 8, "accuracy": [0.9] * 8, "val_loss": [0.5] * 8, "val_accuracy": [0.9] * 8,
+               "seconds": 3.2}
+    monkeypatch.setattr(StandInJob, "status", lambda self: Status(elapsed=15.0, **self._status))
+    app, _ = page_with_job(environment, tmp_path, open_page, monkeypatch,
+                           {"state": "running", "phase": "training", "history": history})
+    [bar] = app.get("progress")
+    assert "3 s of training so far" in bar.proto.text and "15 s" not in bar.proto.text
+
+
+def test_the_model_reports_the_seconds_since_training_began():
+    from core.digits import model as model_module
+
+    reports = []
+    callback = model_module.ProgressCallback(lambda *report: reports.append(report), 10)
+    callback.on_train_begin()
+    callback.on_train_batch_end(0)
+    assert reports[-1][:3] == ("training", 1, 10) and 0 <= reports[-1][3]["seconds"] < 60

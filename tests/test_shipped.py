@@ -152,3 +152,17 @@ def test_pen_training_digits_are_each_writers_digits_drawn_several_ways():
     first, _ = pendigits.as_mnist(mine, *shipped.PEN_DRAWINGS[0])
     assert np.array_equal(images[:len(mine)], first)
     assert len({images[i * len(mine)].tobytes() for i in range(copies)}) == copies  # no two copies alike
+
+
+def test_the_downloaded_onnx_files_first_output_is_the_probabilities():
+    # a learner runs session.run(None, …)[0], or opens the file in a viewer: the answer comes first
+    import onnxruntime
+
+    from core.digits import network as served
+
+    onnx_file, _ = shipped.serving_paths(shipped.DIRECTORY)
+    session = onnxruntime.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    assert session.get_outputs()[0].name == served.PROBABILITIES
+    images = np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32)
+    first = session.run(None, {served.INPUT: images})[0]
+    assert first.shape == (3, 10) and np.allclose(first.sum(axis=1), 1, atol=1e-5)

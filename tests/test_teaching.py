@@ -153,3 +153,19 @@ def test_the_diagram_shows_a_weights_sign_by_dash_as_well_as_colour():
     spec = charts.network_diagram(START, None, None).to_dict()
     encodings = [layer.get("encoding", {}) for layer in spec["layer"]]
     assert any(encoding.get("strokeDash", {}).get("field") == "sign" for encoding in encodings)
+
+
+def test_the_loss_floor_and_the_targets_of_label_smoothing_are_keras_own():
+    import keras
+    from scipy.stats import entropy
+
+    from core.digits import config as mnist_config
+
+    one_hot = np.eye(10)[[3]]
+    right, other = mnist_config.smoothed_targets()
+    targets = np.where(one_hot == 1, right, other)
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=mnist_config.LABEL_SMOOTHING)
+    assert float(loss(one_hot, targets)) == pytest.approx(mnist_config.loss_floor(), abs=1e-5)  # answering the targets
+    assert mnist_config.loss_floor() == pytest.approx(entropy(targets[0]), abs=1e-12)
+    others = np.random.default_rng(0).dirichlet(np.ones(10), 200)  # any other answer costs more
+    assert min(float(loss(one_hot, answer[None])) for answer in others) > mnist_config.loss_floor()

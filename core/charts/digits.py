@@ -179,16 +179,17 @@ def saliency_overlay(image, saliency, size=196):
 
 
 def map_grid(maps, columns=8, cell=56, gap=4):
-    """Return (h, w, n) feature maps as one grey picture: a cell per map, each scaled to its own
-    range, so what each filter found is visible whatever its size."""
+    """Return (h, w, n) feature maps as one grey picture: a cell per map, all on the layer's one
+    scale (black at the layer's lowest value, white at its highest), so a light cell means a filter
+    that fired strongly next to the others, and a dark one a filter that found little."""
     maps = np.asarray(maps, dtype=np.float32)
     count = maps.shape[-1]
+    low, span = float(maps.min()), float(maps.max() - maps.min())
     rows = int(np.ceil(count / columns))
     sheet = np.full((rows * (cell + gap) - gap, columns * (cell + gap) - gap), 0.25, dtype=np.float32)
     for number in range(count):
         values = maps[..., number]
-        span = float(values.max() - values.min())
-        normalised = (values - values.min()) / span if span > 0 else np.zeros_like(values)
+        normalised = (values - low) / span if span > 0 else np.zeros_like(values)
         big = np.asarray(Image.fromarray(normalised).resize((cell, cell), Image.Resampling.NEAREST))
         row, column = divmod(number, columns)
         sheet[row * (cell + gap):row * (cell + gap) + cell, column * (cell + gap):column * (cell + gap) + cell] = big

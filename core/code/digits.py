@@ -61,13 +61,18 @@ def _compile_code(config):
     if config.preset == "nielsen":
         return (QUADRATIC_COST + "\n\n\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate), "
                 "loss=quadratic_cost, metrics=[\"accuracy\"])")
-    return ("# Adam with a schedule: warm up for half an epoch, then glide down a cosine to 0\n"
+    return ("# Adam, a kind of gradient descent that adapts each weight's step, with a schedule: the learning\n"
+            "# rate starts at a tenth and grows for half an epoch (a warm-up: the first steps, from random\n"
+            "# weights, are the least reliable), then shrinks along a cosine curve to 0, so the last steps\n"
+            "# only fine-tune\n"
             "steps_per_epoch = math.ceil(len(x_fit) / batch_size)\nwarmup_steps = steps_per_epoch // 2\n"
             "schedule = keras.optimizers.schedules.CosineDecay(\n"
             "    learning_rate / 10, decay_steps=max(1, steps_per_epoch * epochs - warmup_steps),\n"
             "    warmup_target=learning_rate, warmup_steps=warmup_steps)\n"
             f"# label smoothing: aim for {1 - mnist_config.LABEL_SMOOTHING * 9 / 10:g} for the right digit and "
-            f"{mnist_config.LABEL_SMOOTHING / 10:g} for each other one, not 1 and 0\n"
+            f"{mnist_config.LABEL_SMOOTHING / 10:g} for each other one, not 1 and 0.\n"
+            "# A network pushed to be completely sure of every training digit grows overconfident; so it\n"
+            f"# rarely says more than about {1 - mnist_config.LABEL_SMOOTHING * 9 / 10:.0%} sure, even when it is right\n"
             "loss = keras.losses.CategoricalCrossentropy(label_smoothing="
             f"{literal(mnist_config.LABEL_SMOOTHING)})\n"
             "model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=[\"accuracy\"])")

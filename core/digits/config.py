@@ -16,6 +16,13 @@ IMAGE_SHAPE = (28, 28, 1)
 VALIDATION_SHARE = 1 / 12  # 5,000 of the 60,000 training digits are held out to watch for over-fitting
 
 
+def validation_split(n_train):
+    """(digits learnt from, digits held out for validation) of `n_train` training digits: the last
+    VALIDATION_SHARE of them are held out."""
+    held = max(1, int(n_train * VALIDATION_SHARE))
+    return n_train - held, held
+
+
 # What the learner may choose in the training form, checked before anything trains. Every
 # preset's own values are among these.
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -27,6 +34,19 @@ MAX_LAYERS = {"convolutional": 3, "nielsen": 4, "dense": 4}  # hidden layers (bl
 # is never pushed to be 100% sure (part of the default recipe, measured in bench/README.md), so its
 # answers top out near 91% sure. Nielsen's preset keeps its quadratic cost.
 LABEL_SMOOTHING = 0.1
+
+
+def smoothed_targets(smoothing=LABEL_SMOOTHING):
+    """What training with label smoothing asks of the network: (for the right digit, for each of
+    the nine others), 1 − s + s/10 and s/10 (Keras's formula), instead of 1 and 0."""
+    return 1 - smoothing + smoothing / NUM_CLASSES, smoothing / NUM_CLASSES
+
+
+def loss_floor(smoothing=LABEL_SMOOTHING):
+    """The lowest cross-entropy possible against smoothed targets: their own entropy,
+    −(p·ln p + 9·q·ln q), reached only when the network answers exactly the targets."""
+    right, other = smoothed_targets(smoothing)
+    return float(-(right * np.log(right) + (NUM_CLASSES - 1) * other * np.log(other)))
 MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
 
 

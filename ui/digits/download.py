@@ -18,29 +18,30 @@ def _reader(path):
 
 
 def network_files(ready, stem):
-    """Download buttons for the network's files, each with the lines that load it; a file that is
-    not on this server is said in words, in the button's place."""
+    """Download buttons for the network's files side by side, then the lines that load each, at the
+    page's full width (code in a narrow column wraps mid-name); a file that is not on this server is
+    said in words, in the button's place."""
     files = ready.files()
-    columns = st.columns(len(KINDS))
-    for column, (kind, label, ending, mime, opener) in zip(columns, KINDS):
-        path = files[kind]
-        if not path.is_file():
+    here = {kind: files[kind].is_file() for kind, *_ in KINDS}
+    for column, (kind, label, ending, mime, opener) in zip(st.columns(len(KINDS)), KINDS):
+        if not here[kind]:
             column.info(f"The {ending} file of this network is not on this server just now, so it cannot be "
                         "downloaded; reload the page in a minute.", icon=":material/cloud_off:")
             continue
-        column.download_button(label, _reader(path), f"{stem}{ending}", mime=mime, on_click="ignore",
+        column.download_button(label, _reader(files[kind]), f"{stem}{ending}", mime=mime, on_click="ignore",
                                icon=":material/download:", width="stretch", key=f"network_{kind}_{stem}")
-        if opener:
-            column.caption(f"Load it with {opener} and read a 28 × 28 digit:")
-            column.code(digits_code.loading_snippet(kind, f"{stem}{ending}"), language="python", wrap_lines=True)
-        else:
+        if not opener:
             column.caption("What it is: its settings, how it was trained, its test accuracy, and each file's "
                            "SHA-256, to check a download.")
+    for kind, _, ending, _, opener in KINDS:
+        if opener and here[kind]:
+            st.caption(f"Load the {ending} file with {opener} and read a 28 × 28 digit:")
+            st.code(digits_code.loading_snippet(kind, f"{stem}{ending}"), language="python")
 
 
 def section(ready, config):
-    """The handwriting page's code and its network, in section 5."""
-    st.header("5. The code, and the network to take home", divider="gray")
+    """The handwriting page's code and its network, in section 6."""
+    st.header("6. The code, and the network to take home", divider="gray")
     st.markdown("Everything above, in Keras: the network as the form builds it, `compile`, `fit` and `evaluate`, then "
                 "a drawing prepared and read. Download it as a notebook and run it on any computer with Python.")
     code_section(digits_code.handwriting_page(config))

@@ -48,8 +48,9 @@ def _dense_activations(ready, why):
 
 def _feature_maps(why):
     st.markdown("Each small square is one filter's **feature map**: where in the image it found its "
-                "pattern (light: strongly). Deeper layers see larger, more abstract parts of the digit "
-                "on smaller maps.")
+                "pattern. The maps of a layer share one scale: light where a filter fired strongly compared "
+                "with the whole layer, black where it did not fire, so a dark square is a filter that found "
+                "little in this digit. Deeper layers see larger, more abstract parts of the digit on smaller maps.")
     for number, (_, maps) in enumerate(why.inside.activations, start=1):
         st.image(digit_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
                  caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map "

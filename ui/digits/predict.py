@@ -124,6 +124,13 @@ def _reading(ready, dataset, digit, source):
                    icon=":material/help:")
     if digit.truth is not None:
         st.caption("Correct." if why.predicted == digit.truth else f"Wrong: this digit is a {digit.truth}.")
+    if ready.metadata.get("config", {}).get("preset") != "nielsen":  # trained with label smoothing
+        right, other = mnist_config.smoothed_targets()
+        st.caption(f"What \"sure\" means: the probability the network gives this digit. It was trained to aim for "
+                   f"{right:.0%} on the right digit and {other:.0%} on each other one, not 100% and 0% (label "
+                   "smoothing: a network pushed to be certain of every training digit grows overconfident on new "
+                   f"ones), so even a clear digit rarely gets much more than {right:.0%}. Below about "
+                   f"{UNSURE_BELOW:.0%} it is genuinely torn.")
     st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
     st.caption(f"The network reads the digit {len(mnist_config.SHIFTS)} times, as it is and moved one pixel "
                "down, up, right and left, and these are the averages of its answers (it reads more digits "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import digits as digit_charts
-from core.digits import config as mnist_config, training
+from core.digits import config as mnist_config, data as mnist_data, training
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
@@ -17,15 +17,24 @@ def data_section(dataset):
     """Where the digits came from, and a sample of them."""
     for warning in dataset.warnings:
         st.warning(f"A data source did not work, so the next one was used. {warning}", icon=":material/cloud_off:")
+    fit, held = mnist_config.validation_split(len(dataset.x_train))
     st.caption(f":material/database: Data: {dataset.source}, with {len(dataset.x_train):,} training digits "
                f"and {len(dataset.x_test):,} test digits.")
     st.header("1. The data", divider="gray")
     text, sample = st.columns([1, 1], gap="large")
-    text.markdown(
-        "Each image is 28 × 28 = **784 pixels**, and each pixel is one input to the network: 0 for "
-        "white paper up to 1 for full ink (shown here as white on black, as MNIST stores it). The "
-        "60,000 training digits were written by about **250 people**. The **test set** is kept apart, "
-        "from other writers, so we judge the network on handwriting it has never seen.")
+    pixels = ("Each image is 28 × 28 = **784 pixels**, and each pixel is one input to the network: 0 for "
+              "white paper up to 1 for full ink (shown here as white on black, as MNIST stores it). ")
+    kept = (f"A network learns from {fit:,} of the {len(dataset.x_train):,} training digits and keeps the last "
+            f"{held:,} apart for **validation**, to watch it learn. ")
+    if dataset.source == mnist_data.SAMPLE_SOURCE:
+        text.markdown(pixels + kept + f"This server has no internet connection, so these are the offline sample's "
+                      f"digits, split at random into {len(dataset.x_train):,} training and {len(dataset.x_test):,} "
+                      "**test** digits. Random, not by writer: someone who wrote a test digit may have written "
+                      "training digits too, so the test figure is a little kinder than on strangers' handwriting.")
+    else:
+        text.markdown(pixels + kept + "MNIST's training digits were written by about **250 people**. The **test "
+                      "set** is kept apart, written by other people, so we judge the network on handwriting it has "
+                      "never seen.")
     sample.image(digit_charts.sample_grid(dataset.x_train, dataset.y_train), width=320,
                  caption="Ten random training digits of each class, 0 to 9.",
                  alt="A grid of handwritten training digits: a row of ten for each digit from 0 to 9")
@@ -112,12 +121,15 @@ def progress(job, epochs):
     history = status.history or {"loss": []}
     done = len(history["loss"])
     within = status.step / max(status.steps, 1) if status.phase == "training" else 0
+    # one clock: once the network learns, the seconds since it began, which "Trained in" repeats
+    clock = (f"epoch {min(done + 1, epochs)} of {epochs}, {history['seconds']:.0f} s of training so far"
+             if "seconds" in history else f"loading TensorFlow and the digits, {status.elapsed:.0f} s so far")
     st.progress(min(1.0, (done + within) / epochs),
-                text=f"{status.phase.capitalize()}: epoch {min(done + 1, epochs)} of {epochs}, "
-                     f"{status.elapsed:.0f} s so far. You can keep reading, or visit another lesson for a "
+                text=f"{status.phase.capitalize()}: {clock}. You can keep reading, or visit another lesson for a "
                      "few minutes: training goes on, and everyone asking for this network shares this run.")
     if done:
-        _learning_curves(lambda measure: st.vega_lite_chart(_history_spec(history, measure), width="stretch"))
+        curves = {name: values for name, values in history.items() if name != "seconds"}  # a new spec per epoch
+        _learning_curves(lambda measure: st.vega_lite_chart(_history_spec(curves, measure), width="stretch"))
     st.info("The test results and the drawing pad appear when training finishes.", icon=":material/hourglass_top:")
 
 
@@ -133,14 +145,22 @@ def learning_curves(ready):
                    f"{history['seconds']:.0f} s from {ready.metadata['data_source']}. Change any setting and "
                    "press Train to train a network of your own on MNIST.", icon=":material/check_circle:")
     else:
-        st.success(f"Trained in {history['seconds']:.0f} s on {ready.metadata['n_train']:,} digits "
-                   f"({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
+        fit, held = mnist_config.validation_split(ready.metadata["n_train"])
+        st.success(f"Trained in {history['seconds']:.0f} s on {fit:,} digits, with {held:,} more kept apart for "
+                   f"validation ({ready.metadata['data_source']}).{kept}", icon=":material/check_circle:")
     height = CLASSROOM_CHART_HEIGHT if classroom() else CHART_HEIGHT
     _learning_curves(lambda measure: st.altair_chart(digit_charts.history_chart(history, measure, height),
                                                      width="stretch"))
     as_table(pd.DataFrame({"epoch": range(1, len(history["loss"]) + 1),
                            **{name.replace("val_", "validation ").replace("_", " "): history[name]
                               for name in ("loss", "val_loss", "accuracy", "val_accuracy")}}))
+    if ready.metadata.get("config", {}).get("preset") != "nielsen" and history.get("val_loss"):
+        right, other = mnist_config.smoothed_targets()
+        st.caption(f"The loss cannot fall below {mnist_config.loss_floor():.2f}. With label smoothing the targets are "
+                   f"{right:g} for the right digit and {other:g} for each other one, and the cross-entropy of an "
+                   f"answer is never below that of the targets themselves: −({right:g}·ln {right:g} + 9 × {other:g}·ln "
+                   f"{other:g}) = {mnist_config.loss_floor():.2f}. So a final validation loss of "
+                   f"{history['val_loss'][-1]:.2f} is near the best possible, not far from it.")
     st.caption("Validation digits are held out of training. When training accuracy keeps rising but "
                "validation accuracy stops, the network has started memorising instead of learning. Validation "
                "can look better than training: the training figures are averaged over each epoch while the network "
