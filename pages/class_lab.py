@@ -3,7 +3,7 @@ MNIST's test digits, and finds where the two differ."""
 import streamlit as st
 
 from core.digits import config as mnist_config
-from core.lab import store
+from core.lab import schema, store
 from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, refusal, room_links
 from ui.room import ROOM, join_box, open_lab, teacher_key, unavailable
@@ -20,8 +20,7 @@ header("Class lab",
        "Each student draws digits, says which digit they meant, and adds them to the class's set. The lab "
        "shows the network's accuracy on your digits beside its accuracy on MNIST's, and the digits it "
        "misreads: test the claim \"99% accurate\" for yourselves.", CONTROLS)
-st.caption(":material/shield: Stored for each drawing: the 28 × 28 picture the network read, the digit meant, what "
-           "the network read, and the time. No names, no addresses, no cookies, nothing about your browser.")
+st.caption(f":material/shield: {schema.privacy_note()}")
 
 lab = open_lab()
 refusal()

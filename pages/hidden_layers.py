@@ -47,7 +47,10 @@ CONTROLS = Controls(PROBLEM, DATASET, SURFACE, NOISE, TEST_SHARE, SEED, LAYERS, 
                     ALPHA, FEATURES, WEIGHTS, NEW_CLASS, PLAY)
 # the network being trained, with the settings it was built from: (settings, Playground)
 NETWORK = State("playground")
-PREVIOUS = State("playground_previous")  # the last run from the same start: (settings, history)
+PREVIOUS = State("playground_previous")  # the last run from the same start: (start, history, its steps in words)
+# Settings that change how each step goes, not where training starts: the same starting weights and
+# the same data, so a run with another of them is compared with the one before.
+STEPPING = ("learning_rate", "batch_size", "alpha")
 POINTS = State("playground_points", list)  # the learner's own points: [x1, x2, class]
 
 header("Hidden layers",
@@ -99,6 +102,7 @@ wanted = playground.Playground(hidden=hidden, activation=activation, learning_ra
                                alpha=alpha, features=features, seed=weights_seed, classes=classes)
 settings = (dataset_name, noise, test_share, seed, tuple(map(tuple, points)),
             {k: v for k, v in dataclasses.asdict(wanted).items() if not k.endswith("_")})
+start = (*settings[:5], {k: v for k, v in settings[5].items() if k not in STEPPING})
 try:
     data = playground_data.split(X, y, test_share, seed, classes)
 except ValueError as problem:
@@ -112,7 +116,8 @@ trainable = len(data.y_test) > 0
 
 def again():
     """Keep this run's curves to compare with, and start over from exactly the same weights."""
-    PREVIOUS.set((settings, model.history_))
+    PREVIOUS.set((start, model.history_, f"learning rate {model.learning_rate:g}, mini-batch {model.batch_size}, "
+                                         f"L2 {model.alpha:g}"))
     NETWORK.reset()
 
 
@@ -129,8 +134,9 @@ playing = PLAY(buttons[2]) and trainable
 buttons[3].caption("Changing any setting, or adding points, starts a fresh, untrained network.")
 previous = PREVIOUS.get()
 seen = len(points)
-training_view(model, data, playing, previous[1] if previous and previous[0] == settings else None,
-              add=add_point if own_points else None, changed=lambda: len(POINTS.get()) != seen)
+same_start = previous and previous[0] == start
+training_view(model, data, playing, previous[1] if same_start else None, add=add_point if own_points else None,
+              changed=lambda: len(POINTS.get()) != seen, previous_said=previous[2] if same_start else "")
 
 code_section(code.hidden_layers_page(model, dataset_name, noise, test_share, seed, points))
 try_this(
@@ -139,7 +145,8 @@ try_this(
     "Now 1 hidden layer of 2 to 4 neurons: each neuron draws one line, and together they carve out the quadrants.",
     "Two spirals needs more: try 3 layers of 8 with tanh and watch the boundary wind round.",
     "Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2².",
-    "Train, then press Run again from the same start with a larger learning rate: compare the two loss curves.",
+    "Train, then press Run again from the same start, make the learning rate larger and train again: the first "
+    "run's loss stays drawn, faded, to compare.",
     "Choose Only your points and click a few of each class onto the plane; then see how few points fool it.",
     "Regression, Hills and hollows: how many hidden neurons does it take to fit two hills and two hollows?",
 )

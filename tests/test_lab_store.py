@@ -324,3 +324,12 @@ def test_a_sqlite_file_deleted_or_replaced_under_the_server_stops_acknowledging(
         add(lab, room, 2, "b")
     with pytest.raises(LabUnavailable):
         lab.count(room.code)
+
+
+def test_the_privacy_note_names_every_column_kept_of_a_drawing(open_page):
+    from core.lab import schema
+
+    assert set(schema.KEPT_PER_DRAWING) == {column.name for column in schema.DRAWINGS.columns} - {"id"}
+    app = open_page("pages/class_lab.py")
+    [note] = [caption.value for caption in app.caption if "Stored for each drawing" in caption.value]
+    assert all(phrase in note for phrase in schema.KEPT_PER_DRAWING.values())

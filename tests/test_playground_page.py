@@ -78,6 +78,22 @@ def test_running_again_from_the_same_start_repeats_the_run_and_keeps_the_first_t
     assert app.session_state["playground"][1].history_["train_loss"] != first
 
 
+def test_a_larger_learning_rate_is_compared_with_the_run_before_it(open_page):
+    app = open_page(PAGE)
+    press(app, "Train 10 epochs")
+    first = list(app.session_state["playground"][1].history_["train_loss"])
+    press(app, "Run again from the same start")
+    app.selectbox(key="rate").set_value(0.3).run()  # only how each step goes: the same start, the same data
+    press(app, "Train 10 epochs")
+    faded = [caption.value for caption in app.caption if caption.value.startswith("Faded")]
+    assert faded and "learning rate 0.03" in faded[0]
+    assert app.session_state["playground_previous"][1]["train_loss"] == first
+    assert app.session_state["playground"][1].history_["train_loss"] != first
+    press(app, "New start")  # other starting weights: nothing to compare with
+    press(app, "Train 10 epochs")
+    assert not [caption for caption in app.caption if caption.value.startswith("Faded")]
+
+
 def test_a_file_name_and_header_written_as_markdown_are_shown_inert_and_short(open_page):
     app = open_page(PAGE)
     name = "[Open the answers](http://example.com) **now**.csv"

@@ -105,14 +105,14 @@ def _scores(model):
                    "the valley; a smaller learning rate will settle.", icon=":material/show_chart:")
 
 
-def _insides(model, data, previous):
+def _insides(model, data, previous, previous_said):
     """The loss curves (and the previous run's, faded) and the per-class scores."""
     st.download_button("Download this network (JSON)", json.dumps(model.export()), "playground-network.json",
                        mime="application/json", icon=":material/download:",
                        help="Its features, layer sizes, activations, weights and biases, to use elsewhere.")
     st.altair_chart(playground_charts.loss_curves(model.history_, previous, model.loss_name), width="stretch")
     if previous:
-        st.caption("Faded: the previous run from the same start, to compare with this one.")
+        st.caption(f"Faded: the previous run from the same start ({previous_said}), to compare with this one.")
     if model.classes > 2:
         st.markdown("**Each class on the test points**: the share read right, and its mean loss −ln p(its class)")
         st.dataframe(model.per_class(data).round(3), hide_index=True)
@@ -139,7 +139,7 @@ def _caption(model):
             "Filled points are training data, hollow ones test data. Click to add a point.")
 
 
-def training_view(model, data, playing, previous, add=None, changed=lambda: False):
+def training_view(model, data, playing, previous, add=None, changed=lambda: False, previous_said=""):
     """Scores, the plane (clickable when `add(x1, x2)` is given), and the network's insides, in a
     fragment: with `playing` it trains a few epochs every second, redrawing only itself.
     `changed()` says the learner's points changed, so the page must build a fresh network."""
@@ -167,7 +167,7 @@ def training_view(model, data, playing, previous, add=None, changed=lambda: Fals
             curves.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
             return
         with curves:
-            _insides(model, data, previous)
+            _insides(model, data, previous, previous_said)
         if model.hidden:
             _neurons(model)
     view()

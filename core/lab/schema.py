@@ -42,6 +42,25 @@ DRAWINGS = sa.Table(
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
 )
+# What the page's privacy note says is kept of each drawing, one phrase per column of DRAWINGS but
+# its row number (tests/test_lab_store.py holds the two together).
+KEPT_PER_DRAWING = {
+    "room": "the room's code",
+    "image": "the 28 × 28 picture the network read",
+    "straight": "the same drawing resized straight to 28 × 28",
+    "label": "the digit meant",
+    "predicted": "what the network read",
+    "confidence": "how sure it was",
+    "network": "which network read it",
+    "created": "the time",
+}
+
+
+def privacy_note():
+    """The class lab's promise, in one sentence per kind of thing, from KEPT_PER_DRAWING."""
+    kept = list(KEPT_PER_DRAWING.values())
+    return (f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. No names, no addresses, no cookies, "
+            "nothing about your browser.")
 
 POLLS = sa.Table(
     "polls", METADATA,

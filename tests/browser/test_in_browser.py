@@ -23,6 +23,7 @@ def test_a_direct_link_on_a_fresh_server_opens_the_lesson_inside_the_app(page, s
     links = page.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
     assert any("Start here" in link for link in links) and not any(link.strip() == "app" for link in links)
     assert page.locator("[role=dialog]").count() == 0  # no "Page not found"
+    assert page.locator("[data-testid=stAppDeployButton]").count() == 0  # no developer's "Deploy" for learners
 
 
 def test_every_page_opens_from_the_sidebar_without_an_exception(page, server):
