@@ -84,8 +84,9 @@ explain("Now the two parameters are the line's slope m and intercept b, and the 
         "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
         "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
         "trained on millions of examples.")
-st.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i), \qquad "
-         r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
+slope_m, slope_b = st.columns(2)  # one under the other on a phone
+slope_m.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i)")
+slope_b.latex(r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
 st.caption("In words: each slope says how fast the MSE grows as m (or b) grows. For b it is the average miss "
            "y − ŷ, times −2; for m each point's miss is first multiplied by its x, so far-out points count more. "
            "A step moves m and b against their slopes.")
@@ -95,9 +96,8 @@ with controls:
 xs, ys = regression.make_data()
 start_line = (0.0, 0.0)
 paths = {
-    "gradient descent (all 20 points)": descent.fit_line(xs, ys, start_line, line_rate, line_steps),
-    f"SGD (mini-batches of {batch})": descent.fit_line(xs, ys, start_line, line_rate, line_steps,
-                                                       batch_size=batch, seed=1),
+    "gradient descent": descent.fit_line(xs, ys, start_line, line_rate, line_steps),
+    f"SGD, batches of {batch}": descent.fit_line(xs, ys, start_line, line_rate, line_steps, batch_size=batch, seed=1),
 }
 best = regression.best_fit(xs, ys)
 with maps:

@@ -66,8 +66,10 @@ st.subheader("Many points: the mean loss")
 explain("With many data points we average the loss over all of them.",
         "The dashed red segments are the errors, one per point. The **mean squared error** (MSE) "
         "averages their squares.")
-st.latex(r"\text{MSE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left(y_i - (m\,x_i + b)\right)^2 \qquad "
-         r"\text{MAE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left|y_i - (m\,x_i + b)\right|")
+# side by side where there is room, one under the other on a phone (Streamlit stacks columns there)
+mse_formula, mae_formula = st.columns(2)
+mse_formula.latex(r"\text{MSE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left(y_i - (m\,x_i + b)\right)^2")
+mae_formula.latex(r"\text{MAE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left|y_i - (m\,x_i + b)\right|")
 data_controls = st.columns([2, 1, 1])
 noise = NOISE(data_controls[0])
 seed = int(SEED(data_controls[1]))

@@ -99,7 +99,8 @@ left.altair_chart(charts.mistakes_per_epoch(run), width="stretch")
 final_w1, final_w2, final_b = run.weights_[-1]
 with right:
     st.metric("Epochs run", len(run.mistakes_))
-    st.metric("Learned weights", f"w = ({final_w1:g}, {final_w2:g}), b = {final_b:g}")
+    st.metric("Learned weights w1, w2", f"{final_w1:g}, {final_w2:g}")
+    st.metric("Learned bias b", f"{final_b:g}")
 if run.converged_:
     st.success(f"{gate} is learned: after {len(run.mistakes_)} passes over the four examples no "
                "example is wrong any more, so the weights stop changing.", icon=":material/check_circle:")

@@ -43,8 +43,8 @@ with controls:
 z = neuron.weighted_input(x, w, b)
 output = float(neuron.sigmoid(z))
 with chart:
-    st.latex(rf"\begin{{aligned}} z &= {w[0]:g}\cdot{x[0]:g} + ({w[1]:g})\cdot{x[1]:g} + ({b:g}) = {z:.3f} \\ "
-             rf"\sigma(z) &= {output:.3f} \end{{aligned}}")
+    st.latex(rf"z = {w[0]:g}\cdot{x[0]:g} + ({w[1]:g})\cdot{x[1]:g} + ({b:g}) = {z:.3f}")
+    st.latex(rf"\sigma(z) = \sigma({z:.3f}) = {output:.3f}")
     cols = st.columns(3)
     cols[0].metric("z", f"{z:.3f}")
     cols[1].metric("σ(z)", f"{output:.3f}")

@@ -13,8 +13,11 @@ DETAILS = {"x1": (-28, 0, "right", "middle"), "x2": (-28, 0, "right", "middle"),
 
 def _label_at(source, target):
     """How far along an edge its label sits: the two crossing edges are labelled near their start,
-    clear of the crossing in the middle."""
-    return 0.22 if PLACES[source][1] * PLACES[target][1] < 0 else 0.5
+    clear of the crossing in the middle, and the output's edges nearer the hidden neurons, clear of
+    the output's own numbers (on a phone the chart is narrow and they would meet)."""
+    if PLACES[source][1] * PLACES[target][1] < 0:
+        return 0.22
+    return 0.35 if target in NEURON_NAMES[-1] else 0.5
 SIGNS = alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0])
 DASHES = alt.Scale(domain=["positive", "negative"], range=[[1, 0], [7, 4]])  # solid positive, dashed negative
 
@@ -65,9 +68,13 @@ def network_diagram(network, passed=None, gradients=None):
         strokeDash=alt.StrokeDash("sign:N", scale=DASHES, legend=None),  # the sign without colour, too
         strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
         tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")])
-    edge_labels = alt.Chart(edges).mark_text(fontSize=12, lineBreak="\n", color=INK, fontWeight="bold",
-                                             baseline="bottom", dy=-5).encode(
-        x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N")
+    def edge_text(**style):
+        return alt.Chart(edges).mark_text(fontSize=12, lineBreak="\n", fontWeight="bold", baseline="bottom", dy=-5,
+                                          **style).encode(
+            x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N")
+    # each number is written twice: first thick in the paper's colour, a halo that hides the lines
+    # under it, then in ink on top, so a label that sits on a line stays readable
+    halo, edge_labels = edge_text(color=PAPER, stroke=PAPER, strokeWidth=4), edge_text(color=INK)
     circles = alt.Chart(nodes).mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
     names = alt.Chart(nodes).mark_text(fontSize=13, fontWeight="bold", color=INK).encode(
@@ -76,7 +83,7 @@ def network_diagram(network, passed=None, gradients=None):
         fontSize=12, dx=dx, dy=dy, align=align, baseline=baseline, lineBreak="\n", color=INK).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
         for name, (dx, dy, align, baseline) in DETAILS.items()]
-    return alt.layer(lines, edge_labels, circles, names, *details).properties(
+    return alt.layer(lines, halo, edge_labels, circles, names, *details).properties(
         height=380, description="The network's two inputs, two hidden neurons and output, with every weight and, "
                                 "once computed, every neuron's values and every slope.")
 
