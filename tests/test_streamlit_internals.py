@@ -17,7 +17,18 @@ def test_the_server_replaces_the_clear_cache_handler():
     assert AppSession._handle_clear_cache_request is server._ignore_clear_cache
 
 
-@pytest.mark.parametrize("which", [0])
+def test_the_server_checks_widget_values_before_streamlit_reads_them():
+    from streamlit.runtime.state.session_state import WStates
+
+    from ui import server
+
+    server.apply()
+    server.apply()
+    assert WStates.__getitem__ is server._checked_widget_value
+    assert server._read_widget_value is not server._checked_widget_value  # Streamlit's own, kept to call
+
+
+@pytest.mark.parametrize("which", [0, 1])
 def test_a_part_streamlit_no_longer_has_stops_the_server_by_name(monkeypatch, which):
     from ui import server
 
