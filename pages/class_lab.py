@@ -58,12 +58,13 @@ if isinstance(network, resources.Training):  # only when the shipped network can
     train.progress(network.job, mnist_config.DEFAULT.epochs)
     lesson_footer(CONTROLS)
     st.stop()
+default_network = network
 network = room_network(lab, code, network)
 teaching(network, code)
 add_section(lab, code, network)
 if lab is not None:
     lab_view(lab, code, network, dataset)
-download.room_section(network, code)
+download.room_section(network, code, taught=network is not default_network)
 try_this(
     "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",
     "Compare \"Our digits\" with \"Resized straight\": the preparation step matters as much as the network.",

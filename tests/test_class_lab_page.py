@@ -195,3 +195,21 @@ def test_choosing_a_mistake_shows_the_class_drawings_that_fooled_it(lab_env, ope
     shown = [text.value for text in app.markdown if "class drawings written as" in text.value]
     assert shown and shown[0].startswith(f"**2 class drawings written as {wrong} and read as")
     assert len([image for image in app.image if "written" in str(image.proto)]) >= 2
+
+
+def test_a_room_never_taught_offers_the_default_network_by_its_own_name(lab_env, open_page):
+    app, code, _ = make_room(open_page)
+    headings = [heading.value for heading in app.subheader]
+    assert "The network reading your drawings, to take home" in headings
+    assert not any("This room's network" in heading for heading in headings)
+    assert any("read by the app's default network" in caption.value for caption in app.caption)
+
+
+def test_messages_joined_to_a_reason_end_with_one_full_stop():
+    from core.lab.database import unavailable
+    from ui.words import as_sentence
+
+    reason = unavailable(ConnectionError("refused"))
+    assert as_sentence(reason).endswith("as usual.") and not as_sentence(reason).endswith("..")
+    assert f"Not added: {as_sentence('the room is full.')} Your drawing" == "Not added: the room is full. Your drawing"
+    assert "drawings" not in str(reason).split(", so ")[0]  # the reason does not assume the page holds drawings

@@ -10,6 +10,7 @@ from ui.lab_join import room_poster
 from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
 from ui.page import classroom
 from ui.state import State, bump
+from ui.words import as_sentence
 
 CANVAS_GENERATION = State("lab_canvas_generation", int)
 MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
@@ -91,7 +92,7 @@ def _add(lab, code, digit, probabilities, network_key):
         lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
                 int(np.argmax(probabilities)), float(np.max(probabilities)), network_key, resources.SESSION.get())
     except (store.RoomProblem, store.LabUnavailable) as error:
-        ADDED.set(("error", f"Not added: {error}. Your drawing is still on the pad."))
+        ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
         return
     ADDED.set(("success", f"Added your {meant} to the class's set. Draw another!"))
     bump(CANVAS_GENERATION)()

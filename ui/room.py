@@ -9,6 +9,7 @@ import streamlit as st
 from core.digits.store import ModelStore
 from core.lab import store
 from ui.state import State, inert
+from ui.words import as_sentence
 
 ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
 LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken
@@ -40,7 +41,7 @@ def _expired(lab):
 
 def unavailable(error):
     """Say in words that the database cannot be used now; return None, the page's 'no lab'."""
-    st.error(f"{error}", icon=":material/cloud_off:")
+    st.error(as_sentence(error), icon=":material/cloud_off:")
     return None
 
 

@@ -167,11 +167,12 @@ def finetune_page(code="ROOM", epochs=finetune.EPOCHS):
         "Class lab: teaching the network your class's handwriting",
         "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
         "digits so that it does not forget them, as \"Teach the network our handwriting\" does. Download the "
-        "room's set (.npz) and its network (.keras) first.", (
+        "room's set (.npz) and the network below (.keras) first: the room's own once taught, else the default one.", (
             Step("The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
                  "`y_train`, the digits meant, in MNIST's layout.",
                  "import numpy as np\nimport keras\n\n"
-                 f"model = keras.models.load_model({literal(f'network-{code}.keras')}, compile=False)\n"
+                 f"model = keras.models.load_model({literal(f'network-{code}.keras')}, compile=False)"
+                 "   # or network-default.keras\n"
                  f"with np.load({literal(f'class-{code}.npz')}) as room:\n"
                  "    images, labels = room[\"x_train\"], room[\"y_train\"]"),
             Step(f"Hold some drawings out, of every digit with two or more: about {finetune.HELD_OUT_SHARE:.0%}, "

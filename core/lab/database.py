@@ -68,8 +68,8 @@ def unavailable(error, url=None):
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
         return LabUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
-    return LabUnavailable("The class lab's database cannot be reached right now, so drawings cannot be stored or "
-                          "shown. The network still reads drawings.")
+    return LabUnavailable("The class lab's database cannot be reached right now, so a class's drawings and poll "
+                          "answers cannot be stored or shown. The rest of the page works as usual")
 
 
 def connect(url):

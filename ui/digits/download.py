@@ -51,8 +51,15 @@ def section(ready, config):
     network_files(ready, f"network-{config.preset}" if not ready.shipped else "network-default")
 
 
-def room_section(ready, code):
-    """The class lab's code for fine-tuning, and the room's network."""
-    st.subheader("The code, and this room's network to take home")
+def room_section(ready, code, taught):
+    """The class lab's code for fine-tuning, and the network reading this room's drawings: the one
+    taught its handwriting, or, until then, the app's default network, named as such."""
     code_section(digits_code.finetune_page(code))
-    network_files(ready, f"network-{code}")
+    if taught:
+        st.subheader("This room's network, to take home")
+        network_files(ready, f"network-{code}")
+    else:
+        st.subheader("The network reading your drawings, to take home")
+        st.caption("This room has not taught a network its handwriting yet, so its drawings are read by the app's "
+                   "default network: these are its files. Once your teacher teaches one, this room's own appears here.")
+        network_files(ready, "network-default")

@@ -8,6 +8,7 @@ from core.digits import config as mnist_config, data as mnist_data, training
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
+from ui.words import as_sentence
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 CHART_HEIGHT, CLASSROOM_CHART_HEIGHT = 380, 500  # a learning curve in pixels, its legend and axes included
@@ -89,7 +90,7 @@ def _learning_curves(draw):
 
 
 def _failed(key, error):
-    st.error(f"Training failed: {error}. Nothing was saved.", icon=":material/error:")
+    st.error(f"Training failed: {as_sentence(error)} Nothing was saved.", icon=":material/error:")
     st.button("Retry", icon=":material/refresh:", type="primary", on_click=resources.retry, args=(key,),
               help="Train this network again from the start.")
 
