@@ -104,3 +104,16 @@ def test_a_file_name_and_header_written_as_markdown_are_shown_inert_and_short(op
     assert shown.startswith("`[Open the answers](http://example.com) *…`:")  # in a code span, cut short
     assert "\\[click me\\]\\(http\\://" in shown and "\\*\\*bold\\*\\*" in shown  # escaped, so not a link or bold
     assert len(shown) < 400  # not the 900-character cell
+
+
+def test_clicked_points_stop_at_the_uploads_limit_with_a_message(open_page):
+    from core.lessons import playground_points
+
+    points = []
+    added = [playground_points.add(points, 0.1, 0.2, 1) for _ in range(playground_points.MAX_ROWS + 50)]
+    assert sum(added) == len(points) == playground_points.MAX_ROWS and not any(added[playground_points.MAX_ROWS:])
+    app = open_page(PAGE)
+    app.session_state["playground_points"] = points  # as 2,000 forged clicks would leave them
+    app.run()
+    assert any(playground_points.FULL == warning.value for warning in app.warning)
+    assert not app.exception

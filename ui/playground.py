@@ -59,6 +59,8 @@ def own_points_box(new_class, points, shown, only_yours):
                          on_change=_take_upload, args=(points, only_yours))
         if UPLOAD_PROBLEM.get():
             st.error(UPLOAD_PROBLEM.get(), icon=":material/error:")
+        if len(points.get()) >= playground_points.MAX_ROWS:
+            st.warning(playground_points.FULL, icon=":material/block:")
         st.download_button("Download these points (CSV)", playground_points.points_csv(*shown), "playground-points.csv",
                            mime="text/csv", icon=":material/download:",
                            help="Every point on the plane, generated and yours, as x1, x2, label.")

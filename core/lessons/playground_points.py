@@ -10,11 +10,22 @@ import pandas as pd
 from core.lessons.playground_data import EXTENT, MAX_CLASSES
 
 CSV_COLUMNS = ("x1", "x2", "label")
-MAX_ROWS = 2000  # an uploaded file's points: more than the plane shows clearly, and a step stays fast
+MAX_ROWS = 2000  # a learner's own points, uploaded or clicked: more than the plane shows clearly, and a step stays fast
+FULL = (f"You have {MAX_ROWS:,} points of your own, the most the plane takes: clear them, or upload a smaller file, "
+        "to add others.")
 SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
 MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
 NOT_CSV = ("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, "
            "label.")
+
+
+def add(points, x1, x2, label):
+    """Add a clicked point [x1, x2, label] to the learner's `points` (a list, changed in place), unless
+    they already have MAX_ROWS, the same limit an upload has; return whether it was added."""
+    if len(points) >= MAX_ROWS:
+        return False
+    points.append([x1, x2, int(label)])
+    return True
 
 
 def _shown(text):
