@@ -12,14 +12,18 @@ Who keeps what:
   worker running it writes: its state, progress, history, reason for failing and result. The
   `job_owners` table holds each session's one waiting job.
 Cancelling marks the record; the worker sees it at its next report and stops the job's process.
-Job bodies and their arguments are those of the in-process runner; the arguments are pickled,
-so whoever can write to the database can run code on the workers (as with the database itself,
-keep its password to the servers and workers).
+Job bodies and their arguments are those of the in-process runner. The arguments travel as JSON
+(strings, numbers, true/false, lists and objects), checked when a server queues them and again
+when a worker takes them: the body must be one of this app's (a function in `core`), and the
+arguments must be the ones it takes. So whoever can write to the database can make a worker run
+one of this app's jobs with odd arguments, which the job checks, never code of their own. Keep the
+database's password to the servers and workers all the same.
 """
 import datetime
 import functools
+import inspect
+import json
 import logging
-import pickle
 import time
 import uuid
 
@@ -48,6 +52,29 @@ def conninfo(url):
 
 def body_name(body):
     return f"{body.__module__}:{body.__qualname__}"
+
+
+def encode_arguments(body, arguments):
+    """A job's keyword arguments as the JSON its record keeps (a tuple arrives as a list); TypeError
+    or ValueError for anything JSON cannot hold (an object, nan) or that `body` does not take."""
+    inspect.signature(body).bind(None, **arguments)  # the report function, then these
+    return json.dumps(arguments, allow_nan=False, sort_keys=True).encode()
+
+
+def decode_arguments(body, stored):
+    """The keyword arguments a worker reads from a job's record, checked: a JSON object of the
+    arguments `body` takes, or ValueError saying why not."""
+    try:
+        arguments = json.loads(bytes(stored).decode())
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError("the job's arguments are not JSON") from error
+    if not isinstance(arguments, dict):
+        raise ValueError("the job's arguments are not a JSON object")
+    try:
+        inspect.signature(body).bind(None, **arguments)
+    except TypeError as error:
+        raise ValueError(f"the job's arguments do not fit its body: {error}") from error
+    return arguments
 
 
 def unreachable_gives(default):
@@ -168,7 +195,7 @@ class QueuedJobs:
         (a session) has one job waiting at most: its previous one, if still queued and nobody
         else's, is cancelled."""
         token, moment = uuid.uuid4().hex, now()
-        fresh = {"token": token, "body": body_name(body), "arguments": pickle.dumps(arguments), "state": "queued",
+        fresh = {"token": token, "body": body_name(body), "arguments": encode_arguments(body, arguments), "state": "queued",
                  "phase": "", "step": 0, "steps": 0, "history": {}, "error": "", "result": None, "attempts": 0,
                  "queue_id": None, "worker": None, "submitted": moment, "started": None, "ended": None,
                  "seen": moment}

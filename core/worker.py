@@ -19,12 +19,11 @@ import datetime
 import importlib
 import logging
 import os
-import pickle
 import socket
 
 import sqlalchemy as sa
 
-from core import background
+from core import background, job_queue
 from core.job_queue import QUEUE, TASK, conninfo, now
 from core.lab.schema import JOBS
 
@@ -72,7 +71,8 @@ def run_job(key):
         return
     LOCAL.retry(key)  # this worker's record of an earlier run that failed: this one is asked for afresh
     try:
-        job = LOCAL.submit(key, _body(claimed.body), **pickle.loads(claimed.arguments))
+        body = _body(claimed.body)
+        job = LOCAL.submit(key, body, **job_queue.decode_arguments(body, claimed.arguments))
     except Exception:  # a record this worker cannot run (a body renamed by a newer version, say)
         LOG.exception("job %s cannot be started", key)
         _write(key, claimed.token, state="failed", error=background.FAILED, ended=now())

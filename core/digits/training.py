@@ -85,9 +85,12 @@ def prepare_for_serving(report, key, directory):
 def train_network(report, config, key, data_id, directory, scratch):
     """The job body: train `config` on the MNIST digits whose id is `data_id`, unless another
     trainer has saved it meanwhile. Return the folder it is saved in: `directory`, or `scratch`
-    where `directory` is read-only."""
+    where `directory` is read-only. `config` is a Config, or its fields as a dict (as a queued
+    job's JSON arguments bring it), checked as the Config is made."""
     from core.digits import data as mnist_data
+    from core.digits.config import Config
 
+    config = config if isinstance(config, Config) else Config(**config)
     store = ModelStore(directory)
     if not store.writable():
         store = ModelStore(scratch)

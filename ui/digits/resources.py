@@ -8,6 +8,7 @@ processes (core/digits/training.py).
 import contextlib
 import os
 import uuid
+import dataclasses
 from dataclasses import dataclass
 
 import streamlit as st
@@ -124,7 +125,8 @@ def model_for(config, dataset):
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
     try:
-        job = background.runner().submit(key, training.train_network, owner=SESSION.get(), config=config, key=key,
+        job = background.runner().submit(key, training.train_network, owner=SESSION.get(),
+                                         config=dataclasses.asdict(config), key=key,
                                          data_id=dataset.data_id, directory=folder(models),
                                          scratch=str(scratch.directory))
     except (LabUnavailable, SQLAlchemyError):  # the job queue's database: the page says so, with Retry
