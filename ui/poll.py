@@ -142,17 +142,36 @@ def leave():
         del st.query_params[room.ROOM]
 
 
-@st.fragment(run_every=POLL_SECONDS)
+def _state(poll):
+    """What of the room's poll the rest of a student's page depends on: which poll, and whether
+    its answer is out (a question hides its result while its poll is open)."""
+    return None if poll is None else (poll.id, poll.revealed)
+
+
 def student_view(polls, code):
     """A student's poll, at the top of whatever lesson they are on: shown within POLL_SECONDS of
     the teacher opening it, answered with a tap, then the answer once the teacher reveals. Their
     device goes where the teacher goes; after browsing away, a button brings them back."""
+    try:
+        drawn = _state(polls.current(code))
+    except store.LabUnavailable:
+        drawn = None
+    _student_box(polls, code, drawn)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _student_box(polls, code, drawn):
+    """The poll box, rerun alone every POLL_SECONDS. `drawn` is the poll's state when the whole page
+    was last drawn: once a poll opens or is revealed, the whole page is drawn again, so that a
+    result the poll asks about hides, or shows with the answer, with the box."""
     try:
         lesson, poll = polls.lesson_of(code), polls.current(code)
         mine = None if poll is None else polls.mine(poll.id, VOTER.get())
     except store.LabUnavailable as error:
         st.caption(f":material/cloud_off: The class's poll cannot be shown now: {error}")
         return
+    if _state(poll) != drawn:
+        st.rerun(scope="app")
     here = current_url_path() or HOME.url_path
     if lesson and lesson != FOLLOWED.get():
         moved = lesson.split("?")[0] != (FOLLOWED.get() or "").split("?")[0]

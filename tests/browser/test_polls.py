@@ -44,10 +44,16 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
         assert within(15, lambda: phone.locator("h1").first.inner_text().startswith("Gradient descent")), \
             "the phone did not follow the teacher to the lesson"
         settle(phone)
+    result = "at the bottom of its hollow, given enough steps"  # the lesson's own result, below the poll
+    waiting = "Answer your class's poll at the top of the page"
+    assert all(phone.get_by_text(result).count() == 1 for phone in phones)  # no poll yet: the result shows
     projector.get_by_role("button", name="Ask the class").click()
     settle(projector)
     for phone in phones:
         assert within(10, lambda: phone.get_by_text("Your class's poll.").count() == 1) is not None
+        # the whole page follows the poll, not only its box: the result it asks about is hidden
+        assert within(10, lambda: phone.get_by_text(result).count() == 0
+                      and phone.get_by_text(waiting).count() == 1) is not None, "the phone still shows the result"
     phones[0].get_by_role("button", name="it settles", exact=True).tap()
     phones[1].get_by_role("button", name="it diverges", exact=True).tap()
     counted = within(10, lambda: projector.get_by_text("2 answered: 1 said “it settles”; 1 said “it diverges”.")
@@ -64,6 +70,8 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
     assert projector.get_by_text("1 of 2 was right.").count() == 1
     for phone in phones:
         assert within(10, lambda: phone.get_by_text("The answer is it settles.").count() == 1) is not None
+        assert within(10, lambda: phone.get_by_text(waiting).count() == 0 and phone.get_by_text(result).count() == 1) \
+            is not None, "the lesson below the revealed poll still waits for the reveal"
     phones[0].screenshot(path=str(ARTIFACTS / "poll-phone-revealed.png"), full_page=True)
     for page in (projector, *phones):
         assert page.locator("[data-testid=stException]").count() == 0
