@@ -1,5 +1,7 @@
 """The class lab page's parts: the shared database, the room in the link and its teacher key, and
 adding a drawing. The lab view and the teacher's tools are in ui/lab_view.py."""
+import secrets
+
 import numpy as np
 import streamlit as st
 
@@ -16,6 +18,8 @@ CANVAS_GENERATION = State("lab_canvas_generation", int)
 MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
 REVEAL = State("lab_reveal")  # the room whose teacher link this session asked to see, for one run
+JUST_ADDED = State("lab_just_added")  # a drawing was added: the whole page, the lab's numbers too, is drawn again
+LINK_NOTED = State("lab_link_noted")  # the token of the teacher link's showing a fragment has seen (forget_link)
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
 REFUSED = State("lab_refused")  # why the last button's action on the database was refused
 
@@ -50,7 +54,8 @@ def room_links(lab, code, key):
     """The room's link for everyone. The teacher's link (`key` is this session's teacher key, if
     any) is shown once, on the run right after the room is made, and then only on a deliberate
     click, for that one run: a projector shows the whole class whatever is on the page. In
-    classroom mode it is not shown even the first time without that click."""
+    classroom mode it is not shown even the first time without that click. Returns a token when
+    the teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
     base = st.context.url.split("?")[0] if st.context.url else ""
     link = f"{base}?{ROOM}={code}"
     room_poster(code, link)
@@ -59,7 +64,7 @@ def room_links(lab, code, key):
     st.caption(f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its "
                "taught network.")
     if key is None:
-        return
+        return None
     fresh = NEW_ROOM.get()
     first = fresh is not None and fresh.code == code
     NEW_ROOM.set(None)
@@ -77,6 +82,19 @@ def room_links(lab, code, key):
                          "class can read it: show it on your own screen only.")
     replace.button("Replace the teacher key", icon=":material/key:", on_click=_replace_key, args=(lab, code, key),
                    help="If your teacher link was seen by others: a new key, and the old link does nothing.")
+    return secrets.token_hex(8) if shown else None
+
+
+def forget_link(link):
+    """Where a click reruns only a fragment (the drawing pad, the lab's buttons): `link` is the
+    token room_links returned on the page's last whole run. On the fragment's first run, with the
+    page, it is noted; on any later run, a click, the whole page is drawn again, which leaves the
+    teacher link out: a fragment cannot take away what the page around it drew."""
+    if link is None:
+        return
+    if LINK_NOTED.get() == link:
+        st.rerun(scope="app")
+    LINK_NOTED.set(link)
 
 
 @safely
@@ -95,13 +113,19 @@ def _add(lab, code, digit, probabilities, network_key):
         ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
         return
     ADDED.set(("success", f"Added your {meant} to the class's set. Draw another!"))
+    JUST_ADDED.set(True)
     bump(CANVAS_GENERATION)()
     MEANT.set(None)
 
 
 @st.fragment
-def add_section(lab, code, network):
-    """Draw, see what the network reads, say which digit was meant, and add it to the room's set."""
+def add_section(lab, code, network, link=None):
+    """Draw, see what the network reads, say which digit was meant, and add it to the room's set.
+    `link`: room_links' token while the teacher link is shown (see forget_link)."""
+    if JUST_ADDED.get():  # the lab below counts it too, at once, not at its next refresh
+        JUST_ADDED.set(False)
+        st.rerun(scope="app")
+    forget_link(link)
     st.subheader("Add a drawing to our set")
     st.markdown("Draw one digit, see what the network reads, then say which digit you meant.")
     pad, reading = st.columns(2, gap="large")

@@ -20,6 +20,7 @@ from ui.room import TEACHER_KEYS, unavailable
 from ui.state import State
 
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
+WHOLE_PAGE = State("lab_whole_page")  # a teacher's click in the lab asks for the whole page to be drawn again
 MIN_TO_TEACH = 10  # drawings a room needs before the network can be taught its handwriting
 REFRESH_SECONDS = 5
 GALLERY = 24
@@ -76,11 +77,13 @@ def forget_view(code):
 
 
 def _teacher_change(action):
-    """A button's callback for a teacher's change to the room's drawings, shown at once."""
+    """A button's callback for a teacher's change to the room's drawings, shown at once, on the
+    whole page (which also takes away a teacher link still on it)."""
     @safely
     def callback(code, *args):
         action(code, *args)
         forget_view(code)
+        WHOLE_PAGE.set(True)
     return callback
 
 
@@ -135,18 +138,36 @@ def _teach(lab, code, network, dataset):
     jobs.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
                 directory=resources.folder(ModelStore()), database=lab.url, data_id=dataset.data_id)
     TEACHING.set(key)
+    WHOLE_PAGE.set(True)  # the teaching's progress shows at the top of the page
+
+
+def _teaching_job(code):
+    """The room's fine-tuning this session started, else any that is queued or running, or None."""
+    jobs = background.runner()
+    job = jobs.get(TEACHING.get()) if TEACHING.get() else None
+    return job or next(iter(jobs.unfinished(tuning.room_prefix(code))), None)
 
 
 def teaching(network, code):
-    """The room's fine-tuning while it runs (for everyone: the network they draw for changes when it
-    is done), with its place in the server's queue; then what it changed."""
-    jobs = background.runner()
-    job = jobs.get(TEACHING.get()) if TEACHING.get() else None
-    job = job or next(iter(jobs.unfinished(tuning.room_prefix(code))), None)
-    if job is not None and job.status().state != "done":
-        st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current network "
-                "until it is done.", icon=":material/school:")
-        train.progress(job, finetune.EPOCHS)
+    """The room's fine-tuning while it runs, for everyone in the room (the network they draw for
+    changes when it is done), with its place in the queue and its progress, live; then what it
+    changed. It looks for a teaching every few seconds, so one started after the page was drawn
+    shows without a reload, and the whole page is drawn again when it ends."""
+    job = _teaching_job(code)
+    running = job is not None and job.status().state != "done"
+
+    @st.fragment(run_every=train.POLL_SECONDS if running else REFRESH_SECONDS)
+    def live():
+        now = _teaching_job(code)
+        if now is not None and now.status().state != "done":
+            if not running:  # started since the page was drawn: draw it again, polling faster
+                st.rerun(scope="app")
+            st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current "
+                    "network until it is done.", icon=":material/school:")
+            train.progress_now(now, finetune.EPOCHS)  # the whole page reruns when it is done
+        elif running:  # it ended between two looks
+            st.rerun(scope="app")
+    live()
     summary = network.metadata.get("fine_tune")
     if summary:
         st.success(f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
@@ -176,12 +197,11 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
     busy = bool(background.runner().unfinished(tuning.room_prefix(code)))
     if why_not:
         st.caption(f"Teaching the network is not possible yet: {why_not}.")
-    if st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
-                 disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
-                 help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
-                      "drawings); the rest of your digits are held out to measure it. Only this room's network "
-                      "changes."):
-        st.rerun(scope="app")  # the progress bar is drawn outside this self-refreshing part
+    st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
+              disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
+              help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
+                   "drawings); the rest of your digits are held out to measure it. Only this room's network "
+                   "changes.")
 
 
 def _gallery(lab, code, key, view):
@@ -206,6 +226,9 @@ def lab_view(lab, code, network, dataset):
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def view():
+        if WHOLE_PAGE.get():  # a teacher's click changed the room: draw the whole page again
+            WHOLE_PAGE.set(False)
+            st.rerun(scope="app")
         st.subheader("Our lab")
         try:
             view = current_view(lab, code, network.key, network.network)

@@ -1,6 +1,7 @@
 """The class lab in Chromium: a teacher makes a room, two students' browsers each draw and add a
 digit, and the lab counts both."""
 import re
+import time
 import tempfile
 
 import pytest
@@ -20,6 +21,7 @@ def add(page, digit):
     page.get_by_role("button", name="Add to our set").click()
     settle(page)
     assert page.get_by_text(f"Added your {digit}").count() == 1
+    assert page.get_by_text("No drawings yet").count() == 0  # the lab below has counted it too
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +52,34 @@ def test_two_students_add_digits_and_the_lab_counts_both(page_factory, lab_serve
     assert count.strip() == "2"
     for page in (teacher, *students):
         assert page.locator("[data-testid=stException]").count() == 0
+
+
+def within(seconds, check, page):
+    """Wait until check() is true, up to `seconds`; return how long it took (None: never)."""
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        if check():
+            return time.monotonic() - began
+        page.wait_for_timeout(250)
+    return None
+
+
+def test_the_teacher_sees_teaching_go_on_live_and_its_result(page_factory, lab_server):
+    teacher = page_factory()
+    teacher.goto(f"{lab_server}/class_lab")
+    settle(teacher, timeout=600_000)
+    teacher.get_by_role("button", name="Make a room for my class").click()
+    settle(teacher)
+    assert teacher.get_by_text("key=").count() >= 1  # the teacher link, shown once
+    for number, digit in enumerate("1071071071"):
+        add(teacher, digit)
+        if number == 0:  # the first interaction of any kind removes it, fragment reruns included
+            assert teacher.get_by_text("key=").count() == 0, "the teacher link is still on the projector"
+    teacher.get_by_role("button", name="Teach the network our handwriting").click()
+    assert within(15, lambda: teacher.get_by_text("Teaching the network your handwriting").count() == 1,
+                  teacher) is not None, teacher.locator("[data-testid=stMain]").inner_text()[-2500:]
+    assert within(15, lambda: teacher.locator("[data-testid=stProgress]").count() >= 1
+                  or teacher.get_by_text("Waiting for the server").count() == 1, teacher) is not None
+    assert within(600, lambda: teacher.get_by_text("This room's network was taught your handwriting").count() == 1,
+                  teacher) is not None, "the result never showed without a reload"
+    assert teacher.locator("[data-testid=stException]").count() == 0

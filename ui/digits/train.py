@@ -97,8 +97,13 @@ def _failed(key, error):
 
 @st.fragment(run_every=POLL_SECONDS)
 def progress(job, epochs):
-    """A training run's place in the queue or its progress bar and live learning curves; the
-    whole page reruns when it ends."""
+    """A training run's place in the queue or its progress bar and live learning curves, redrawn
+    every POLL_SECONDS; the whole page reruns when it ends."""
+    progress_now(job, epochs)
+
+
+def progress_now(job, epochs):
+    """What `progress` draws each time: for a page part that refreshes itself already."""
     status = job.status()
     if status.state == "done":
         st.rerun(scope="app")
