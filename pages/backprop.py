@@ -1,13 +1,13 @@
 """Lesson 6: backpropagation, the chain rule that finds the slope for every weight in one pass."""
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.charts import backprop as charts
 from core.code import networks as code
 from core.lessons import backprop, backprop_formulas
+from ui import backprop as backprop_parts
 from ui.code import code_section
-from ui.page import Question, explain, header, lesson_footer, try_this
+from ui.page import Question, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, State
 
 START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameters() order
@@ -24,11 +24,9 @@ UPDATES = Select("updates", "Updates per training run", (10, 100, 1000), 100,
 CONTROLS = Controls(EXAMPLE, RATE, UPDATES, *WEIGHTS)
 RUN = State("backprop_run")  # (starting values, [the network after each update, the start first])
 PHASE = State("backprop_phase", int)  # 0: weights only; 1: forward pass shown; 2: backward pass too
-TIMING = State("backprop_timing")  # (backpropagation seconds, finite-difference seconds), once measured
 BIGGEST = Question("biggest_change")
 DIRECTION = Question("cost_direction")
 MAX_UPDATES = 10_000
-BIG = (784, 30, 10)  # Nielsen's MNIST network
 WORDS = {
     "BP1": "**BP1, the output's error.** How far the output is from the target, times how steeply the "
            "sigmoid responds there, σ′(z) = a(1 − a).",
@@ -39,22 +37,6 @@ WORDS = {
     "BP4": "**BP4, weights.** A weight's slope is what flows into it (the input it multiplies) times the "
            "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part.",
 }
-
-
-@st.cache_resource(show_spinner="Running 2 × 23,860 forward passes for the finite differences…")
-def _timing():
-    """Time one full gradient of the 784-30-10 network both ways, on one random MNIST-sized input."""
-    import time
-    network, rng = backprop.Network.random(BIG, seed=0), np.random.default_rng(0)
-    x, y = rng.random(BIG[0]), np.eye(BIG[-1])[3]
-    backprop.gradient(network, x, y)  # warm up
-    started = time.perf_counter()
-    for _ in range(20):
-        backprop.gradient(network, x, y)
-    backpropagation = (time.perf_counter() - started) / 20
-    started = time.perf_counter()
-    backprop.finite_differences(network, x, y)
-    return backpropagation, time.perf_counter() - started
 
 
 @st.cache_data
@@ -114,44 +96,6 @@ def _buttons(networks, gradients, rate, updates):
                   help=f"{updates} updates, one example at a time, taking the four France examples in turn.")
 
 
-def _gradient_table(network, gradients, slopes, x, y, rate):
-    """Every slope as BP3 and BP4 show it, beside finite differences; one rounding rule throughout."""
-    numbers = backprop.finite_differences(network, x, y)
-    text = backprop_formulas.as_text
-    st.dataframe(pd.DataFrame({
-        "weight or bias": backprop.parameter_names(), "value": [text(value) for value in network.flat()],
-        "∂C/∂p (BP3, BP4)": [text(slope) for slope in slopes],
-        "by finite differences": [text(number) for number in numbers],
-        "difference before rounding": [f"{value:.1e}" for value in np.abs(gradients.flat() - numbers)],
-        "update −η·∂C/∂p": [text(-rate * slope) for slope in slopes],
-    }), hide_index=True, width="stretch")
-    st.caption(f"Every number to {backprop_formulas.DECIMALS} decimals, the slopes exactly as BP3 and BP4 work them "
-               f"out above, and each update is −η times the slope shown (η = {rate:g}). Finite differences nudge "
-               f"one parameter at a time by ε = {backprop.EPSILON:g} either way: (C(p + ε) − C(p − ε)) / 2ε. Before "
-               "rounding they agree with the chain rule to about 10 decimal places (the difference column).")
-
-
-def _finite_differences_section():
-    st.subheader("Why not just nudge every weight?", divider="gray")
-    parameters, passes, _ = backprop.work_counts(BIG)
-    explain(f"Finite differences need two forward passes **per weight**. Nielsen's network for MNIST, "
-            f"784-30-10, has **{parameters:,}** weights and biases: **{passes:,}** forward passes for one "
-            "gradient. Backpropagation gets all of them from **one forward and one backward pass**.",
-            "It is sometimes said that a function of thousands of variables has no easy derivative. It "
-            "does: backpropagation costs about as much as computing the output twice. The hard part of "
-            "learning is elsewhere: no formula gives the lowest point of the cost directly, so we still "
-            "walk downhill, one small step at a time.")
-    if st.button("Time both on this server", icon=":material/timer:") or TIMING.get():
-        TIMING.set(_timing())
-    if TIMING.get():
-        backward_seconds, difference_seconds = TIMING.get()
-        cells = st.columns(3)
-        cells[0].metric("Backpropagation", f"{backward_seconds * 1000:.2f} ms")
-        cells[1].metric("Finite differences", f"{difference_seconds:.2f} s")
-        cells[2].metric("Backpropagation is faster by", f"{difference_seconds / backward_seconds:,.0f} ×")
-        st.caption("One gradient of the 784-30-10 network for one random 28 × 28 input, in numpy on this server.")
-
-
 header("Backpropagation",
        "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
        "Backpropagation finds every slope in one pass backwards through the network.",
@@ -191,7 +135,7 @@ if phase == 2:
         for name, lines in backprop_formulas.backward_equations(network, passed, y).items():
             st.markdown(WORDS[name])
             _latex_in_columns(lines)
-        _gradient_table(network, gradients, slopes, x, y, rate)
+        backprop_parts.gradient_table(network, gradients, slopes, x, y, rate)
 with diagram.container():
     # the slopes are drawn only once the question about them is answered: they would give it away
     st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if slopes_shown else None),
@@ -219,7 +163,7 @@ if len(networks) > 1:
                      hide_index=True)
         st.caption("An update for one example can make the network worse on the others: that is why training "
                    "takes the examples in turn, many times over, and watches the average.")
-_finite_differences_section()
+backprop_parts.finite_differences_section()
 code_section(code.backprop_page(network, x, y))
 try_this(
     "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",

@@ -71,7 +71,7 @@ def test_descent_page_reports_divergence_without_nan(open_page):
     app = open_page("pages/descent.py")
     assert not app.error
     app.slider(key="rate").set_value(1.1).run()
-    assert any("Diverged" in e.value for e in app.error)
+    assert any("It diverges" in e.value for e in app.error)
     assert not any("NaN" in spec or "Infinity" in spec for spec in chart_specs(app))
     app.slider(key="line_rate").set_value(0.2).run()
     assert any(m.value == "diverged" for m in app.metric)

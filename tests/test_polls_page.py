@@ -8,6 +8,7 @@ import io
 import pytest
 
 from core.lab import polls as poll_store, store
+from core.lessons import descent
 
 DESCENT = "pages/descent.py"
 
@@ -47,10 +48,10 @@ def test_a_poll_asked_on_the_projector_is_answered_on_two_devices_counted_and_re
     assert "key" not in teacher.query_params  # the key leaves the address bar, which the projector shows
     click(teacher, "Ask the class")
     poll = poll_store.Polls(lab).current(made.code)
-    assert poll.lesson == "descent" and poll.choices == ("it settles", "it diverges")
+    assert poll.lesson == "descent" and poll.choices == descent.OUTCOMES
     for student, choice in ((first, "it settles"), (second, "it diverges")):
         student.run()
-        assert "Your class's poll" in texts(student) and "Will the marble settle" in texts(student)
+        assert "Your class's poll" in texts(student) and "will the marble settle" in texts(student)
         assert not [element for element in student.success if "After 30 steps" in element.value]  # not before the reveal
         click(student, choice)
         assert f"Your answer: “{choice}”" in " ".join(caption.value for caption in student.caption)
