@@ -21,8 +21,6 @@ import logging
 import os
 import socket
 
-import sqlalchemy as sa
-
 from core import background, job_queue
 from core.job_queue import QUEUE, TASK, conninfo, now
 from core.lab.schema import JOBS
