@@ -57,6 +57,7 @@ class Status:
     ahead: int = 0  # queued: how many jobs start before this one
     result: object = None  # done: what the body returned
     workers: object = None  # with a job queue: how many workers are running (None: jobs run on this server)
+    silent: float = 0.0  # running on a worker that has not reported for this many seconds (0: it reports)
 
 
 def remove_stale_workspaces(older_than=3600):

@@ -38,6 +38,9 @@ TASK = "nn_explorer.run_job"
 UNFINISHED = ("queued", "running")
 UNREACHABLE = "the database that holds the queue of trainings cannot be reached right now; try again in a moment"
 WORKER_SILENT_SECONDS = 30  # a worker whose heartbeat is older than this is counted as gone
+# A running job's worker writes to its record about every second (core/worker.REPORT_SECONDS): after
+# this long without a word, every server's page says the trainer has stopped answering.
+REPORT_SILENT_SECONDS = 5
 LOG = logging.getLogger(__name__)
 
 
@@ -102,8 +105,10 @@ def status_of(row, ahead=0, workers=None):
     if row.state == "queued":
         return Status("queued", ahead=ahead, workers=workers)
     if row.state == "running":
+        quiet = (now() - row.reported).total_seconds() if row.reported else 0.0
         return Status("running", phase=row.phase or "starting", step=row.step, steps=row.steps,
-                      history=row.history or {}, elapsed=elapsed, workers=workers)
+                      history=row.history or {}, elapsed=elapsed, workers=workers,
+                      silent=quiet if quiet > REPORT_SILENT_SECONDS else 0.0)
     if row.state == "done":
         return Status("done", history=row.history or {}, elapsed=elapsed, result=row.result)
     return Status("failed", error=row.error, elapsed=elapsed)

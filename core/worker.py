@@ -48,7 +48,7 @@ def _claim(key):
                            .values(state="cancelled", error="nobody was waiting for it", ended=now()))
         return connection.execute(
             JOBS.update().where(JOBS.c.key == key, JOBS.c.state == "queued")
-            .values(state="running", attempts=JOBS.c.attempts + 1, started=now(), phase="starting",
+            .values(state="running", attempts=JOBS.c.attempts + 1, started=now(), reported=now(), phase="starting",
                     worker=f"{socket.gethostname()}:{os.getpid()}")
             .returning(JOBS.c.token, JOBS.c.body, JOBS.c.arguments)).first()
 
@@ -80,7 +80,7 @@ def run_job(key):
         if status.state in ("done", "failed"):
             break
         seen = _write(key, claimed.token, phase=status.phase[:80], step=status.step, steps=status.steps,
-                      history=status.history)
+                      history=status.history, reported=now())
         if seen is None or (now() - seen).total_seconds() > background.ABANDONED_AFTER_SECONDS:
             LOG.info("job %s: cancelled, or nobody is waiting for it: stopping it", key)
             LOCAL.cancel(key)

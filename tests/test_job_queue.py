@@ -144,6 +144,20 @@ def test_a_killed_workers_job_runs_again_on_another_worker_once_then_fails_with_
     assert job.wait(90).state == "done"
 
 
+def test_a_silent_worker_is_noticed_within_seconds(database, workers, tmp_path):
+    from core.job_queue import REPORT_SILENT_SECONDS, QueuedJobs
+
+    jobs = QueuedJobs(database)
+    job = jobs.submit("net-s", job_bodies.waiting, folder=str(tmp_path), name="s")
+    worker = workers.start()
+    until(lambda: len(starts(tmp_path, "s")) == 1, what="the job to start")
+    assert job.status().state == "running" and not job.status().silent  # it reports every second
+    workers.kill(worker)  # no other worker: nobody takes the job over
+    killed = time.monotonic()
+    until(lambda: job.status().silent > 0, timeout=30, what="the silence to be noticed")
+    assert time.monotonic() - killed < REPORT_SILENT_SECONDS + 3
+
+
 def test_cancelling_a_running_job_stops_its_process_and_the_worker_takes_the_next(database, workers, tmp_path):
     from core.job_queue import QueuedJobs
 

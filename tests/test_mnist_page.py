@@ -231,3 +231,10 @@ def test_the_model_reports_the_seconds_since_training_began():
     callback.on_train_begin()
     callback.on_train_batch_end(0)
     assert reports[-1][:3] == ("training", 1, 10) and 0 <= reports[-1][3]["seconds"] < 60
+
+
+def test_a_silent_trainer_is_said_in_words(environment, tmp_path, open_page, monkeypatch):
+    app, _ = page_with_job(environment, tmp_path, open_page, monkeypatch,
+                           {"state": "running", "phase": "training", "silent": 7.0, "workers": 1})
+    assert any("stopped answering (7 s without a word)" in warning.value for warning in app.warning)
+    assert not app.get("progress")  # no progress bar that keeps counting as if all were well

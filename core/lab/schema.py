@@ -108,6 +108,7 @@ JOBS = sa.Table(
     sa.Column("started", sa.DateTime(timezone=True)),
     sa.Column("ended", sa.DateTime(timezone=True)),
     sa.Column("seen", sa.DateTime(timezone=True), nullable=False),  # last asked about: nobody asking cancels it
+    sa.Column("reported", sa.DateTime(timezone=True)),  # last written by the worker running it (revision 0007)
 )
 JOB_OWNERS = sa.Table(
     "job_owners", METADATA,

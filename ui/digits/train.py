@@ -110,6 +110,11 @@ def progress_now(job, epochs):
     if status.state == "failed":
         _failed(job.key, status.error)
         return
+    if status.state == "running" and status.silent:
+        st.warning(f"The trainer running this has stopped answering ({status.silent:.0f} s without a word): its "
+                   "machine or process may have stopped. Another trainer takes the training over by itself, once; "
+                   "if none does, it is reported failed here, with Retry.", icon=":material/heart_broken:")
+        return
     if status.state in ("queued", "running") and status.workers == 0:
         st.warning("No trainer is running for this app's servers: the training waits in their queue until one "
                    "starts. Whoever runs the app starts one with `python -m core.worker`.",
