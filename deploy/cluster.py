@@ -4,6 +4,10 @@ if on separate machines: networks reach them through the database).
 
     python -m deploy.cluster            # prints the URL; Ctrl-C stops everything it started
 
+A service that stops (a crash, a kill) is started again after a back-off (1 s, doubling to 30 s,
+back to 1 s once it has run a minute), and the others go on meanwhile. Every service's log is kept
+in the state folder's `logs/` after the cluster stops.
+
 The services are declared once, in `services()`; compose.yaml runs the same commands with the same
 environment on Docker hosts (tests/test_cluster.py compares them). PostgreSQL is started with the
 project's `.ci/postgres` (Debian's package, installed if missing), unless `--db` names one.
@@ -26,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HAPROXY_CONFIG = "deploy/haproxy.cfg"
 APP_SERVERS = ("app1", "app2")
 STREAMLIT = ["streamlit", "run", "app.py", "--server.headless=true"]
+BACKOFF_FIRST, BACKOFF_MOST = 1.0, 30.0  # seconds before a stopped service is started again
+STEADY_SECONDS = 60.0  # a service up this long starts its back-off from BACKOFF_FIRST again
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,9 +75,13 @@ class Cluster:
     ports: dict
     services: dict  # name → Service
     environment: dict  # what every service's environment starts from
+    up_since: dict = dataclasses.field(default_factory=dict)  # name → when it was last started (monotonic)
+    backoff: dict = dataclasses.field(default_factory=dict)  # name → seconds to wait after its next stop
+    due: dict = dataclasses.field(default_factory=dict)  # name → when a stopped service starts again
 
     def start(self, name):
         """Start one service (again), and wait until it answers."""
+        self.up_since[name] = time.monotonic()
         service = self.services[name]
         command = [sys.executable, *service.command[1:]] if service.command[0] == "python" else (
             [sys.executable, "-m", *service.command] if service.command[0] == "streamlit" else service.command)
@@ -87,6 +97,32 @@ class Cluster:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(30)
+
+
+    def watch(self, say=print):
+        """One look at every service: one that has stopped is started again once its back-off has
+        passed, and the others go on meanwhile; `say` tells what happens. Returns the names
+        started again."""
+        now, restarted = time.monotonic(), []
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                if now - self.up_since.get(name, now) > STEADY_SECONDS:
+                    self.backoff.pop(name, None)
+                continue
+            if name not in self.due:
+                delay = self.backoff.get(name, BACKOFF_FIRST)
+                self.due[name], self.backoff[name] = now + delay, min(2 * delay, BACKOFF_MOST)
+                say(f"{name} stopped (exit code {process.returncode}); starting it again in {delay:g} s "
+                    f"(its log: {self.state / 'logs' / f'{name}.log'})")
+            elif now >= self.due[name]:
+                del self.due[name]
+                try:
+                    self.start(name)
+                    say(f"{name} is running again")
+                except RuntimeError as error:  # it stopped again on start: the next look waits longer
+                    say(str(error))
+                restarted.append(name)
+        return restarted
 
 
 def _wait_until_up(name, process, url, log, timeout=120):
@@ -134,7 +170,9 @@ def running(db=None, bind=None, state=None, **environment):
                 started.stop(name)
             with contextlib.suppress(ProcessLookupError):  # anything it started that outlived it
                 os.killpg(process.pid, signal.SIGKILL)
-        shutil.rmtree(state if made else state / "logs", ignore_errors=True)
+        for models in state.glob("*-models"):  # the logs stay, to read what happened
+            if made:
+                shutil.rmtree(models, ignore_errors=True)
 
 
 def main(argv=None):
@@ -147,13 +185,14 @@ def main(argv=None):
         parser.error("HAProxy is not installed: apt-get install haproxy")
     with running(arguments.db, arguments.bind, arguments.state) as cluster:
         print(f"The explorer: {cluster.url}  (servers on ports {', '.join(map(str, cluster.ports.values()))}, "
-              f"one worker; logs in {cluster.state / 'logs'}). Ctrl-C stops everything.", flush=True)
+              f"one worker; logs in {cluster.state / 'logs'}). A service that stops is started again; "
+              "Ctrl-C stops everything.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-            while all(process.poll() is None for process in cluster.processes.values()):
+            while True:
+                cluster.watch(lambda words: print(words, file=sys.stderr, flush=True))
                 time.sleep(1)
-            stopped = [name for name, process in cluster.processes.items() if process.poll() is not None]
-            print(f"{', '.join(stopped)} stopped; stopping the rest", file=sys.stderr)
+    print(f"Stopped. The logs are in {cluster.state / 'logs'}.", file=sys.stderr)
 
 
 if __name__ == "__main__":

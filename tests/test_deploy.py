@@ -1,7 +1,9 @@
 """What a hosting service or a Docker build relies on: exactly one TensorFlow build per platform
 in requirements.txt, and an image that holds every part of the project the app imports."""
 import ast
+import os
 import re
+import time
 
 import pytest
 from packaging.requirements import Requirement
@@ -74,3 +76,39 @@ def test_compose_runs_the_services_of_the_cluster_script_with_the_same_commands_
     # the balancer's configuration names every app server, by the variables both set
     config = (ROOT / cluster.HAPROXY_CONFIG).read_text()
     assert all(f'"${{NN_EXPLORER_{name.upper()}}}"' in config for name in cluster.APP_SERVERS)
+
+
+def test_a_stopped_service_is_started_again_after_a_back_off_and_the_others_go_on(tmp_path, monkeypatch):
+    from deploy import cluster
+
+    monkeypatch.setattr(cluster, "BACKOFF_FIRST", 0.2)
+    sleeper = cluster.Service(["python", "-c", "import time; print('up', flush=True); time.sleep(600)"], {})
+    (tmp_path / "logs").mkdir()
+    running = cluster.Cluster("", "", {}, tmp_path, {}, {"worker": sleeper, "app1": sleeper}, dict(os.environ))
+    try:
+        for name in running.services:
+            running.start(name)
+        other, log = running.processes["app1"].pid, tmp_path / "logs" / "worker.log"
+
+        def wait_for(ups):
+            deadline = time.monotonic() + 10
+            while log.read_text().count("up") < ups:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        wait_for(1)
+        running.stop("worker")  # SIGKILL, as in the hostile test
+        said = []
+        assert running.watch(said.append) == [] and "worker stopped (exit code -9)" in said[0]
+        deadline = time.monotonic() + 10
+        while not running.watch(said.append):
+            assert time.monotonic() < deadline, said
+            time.sleep(0.05)
+        assert running.processes["worker"].poll() is None and running.processes["app1"].pid == other
+        wait_for(2)  # one log, both runs
+        assert running.backoff["worker"] == 0.4  # the next stop waits twice as long
+        running.stop("worker")
+        running.watch(said.append)
+        assert "starting it again in 0.4 s" in said[-1] and running.due["worker"] - time.monotonic() > 0.3
+    finally:
+        for name in running.processes:
+            running.stop(name)
