@@ -169,3 +169,54 @@ def test_the_loss_floor_and_the_targets_of_label_smoothing_are_keras_own():
     assert mnist_config.loss_floor() == pytest.approx(entropy(targets[0]), abs=1e-12)
     others = np.random.default_rng(0).dirichlet(np.ones(10), 200)  # any other answer costs more
     assert min(float(loss(one_hot, answer[None])) for answer in others) > mnist_config.loss_floor()
+
+
+def test_sigma_prime_in_bp1_is_worked_from_the_a_the_forward_pass_shows():
+    for network, x, y in _states():
+        passed = backprop.forward(network, x)
+        *_, (_, output) = backprop_formulas.forward_equations(network, passed)
+        a = float(re.findall(NUMBER, output)[-1].strip("()"))  # a_out as the page shows it
+        [bp1] = backprop_formulas.backward_equations(network, passed, y)["BP1"]
+        assert f"\\cdot {round(a * (1 - a), backprop_formulas.DECIMALS):g}" in bp1  # σ′ = a(1 − a), a as shown
+
+
+def test_the_slope_table_shows_the_numbers_bp3_and_bp4_end_with():
+    for network, x, y in _states():
+        passed = backprop.forward(network, x)
+        equations = backprop_formulas.backward_equations(network, passed, y)
+        ends = sorted(float(re.findall(NUMBER, line)[-1].strip("()"))
+                      for line in equations["BP3"] + equations["BP4"])
+        table = sorted(float(backprop_formulas.as_text(s)) for s in backprop_formulas.shown_slopes(network, passed, y))
+        assert ends == table and "-0" not in [backprop_formulas.as_text(s) for s in
+                                              backprop_formulas.shown_slopes(network, passed, y)]
+
+
+def test_the_has_it_learned_prompt_says_what_training_gives(open_page):
+    def outputs_after(updates, rate=3.0):  # plain numpy: one France example at a time, in turn
+        w1, b1, w2, b2 = np.array([[0.5, -0.4], [0.3, 0.8]]), np.array([0.1, -0.5]), np.array([-0.6, 0.9]), -0.2
+        examples = list(backprop.FRANCE.values())
+        for number in range(updates):
+            x, y = np.array(examples[number % 4][0]), examples[number % 4][1]
+            h = 1 / (1 + np.exp(-(w1 @ x + b1)))
+            a = 1 / (1 + np.exp(-(w2 @ h + b2)))
+            d2 = (a - y) * a * (1 - a)
+            d1 = w2 * d2 * h * (1 - h)
+            w2, b2, w1, b1 = w2 - rate * d2 * h, b2 - rate * d2, w1 - rate * np.outer(d1, x), b1 - rate * d1
+        return [float(1 / (1 + np.exp(-(w2 @ (1 / (1 + np.exp(-(w1 @ np.array(x) + b1)))) + b2))))
+                for x, _ in examples]
+    few, many = outputs_after(100), outputs_after(1000)
+    assert few[0] < 0.5 < 0.9 < many[0] and max(many[1:]) < 0.1  # 100 updates: not yet; 1,000: learnt
+    shown = " ".join(element.value for element in open_page("pages/backprop.py").markdown)
+    assert f"gets only {few[0]:.2f}, so it has not learned yet" in shown
+    assert f"gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes only when both are true" in shown
+
+
+def test_flipping_the_test_flips_every_row_but_those_at_exactly_zero(open_page):
+    for weights in (perceptron.LESSON_NAND, perceptron.NAND):
+        w, b = np.array([weights["w1"], weights["w2"]]), weights["bias"]
+        z = np.array([(0, 0), (0, 1), (1, 0), (1, 1)]) @ w + b
+        flipped = ((z > 0) != (z < 0))
+        assert flipped.tolist() == (z != 0).tolist()
+    lesson = np.array([(0, 0), (0, 1), (1, 0), (1, 1)]) @ np.array([-2.0, -3.0]) + 3.0
+    assert (lesson == 0).tolist() == [False, True, False, False]  # row (0, 1) gives 0 either way
+    assert any("every row whose z is not 0 flips" in warning.value for warning in open_page("pages/perceptron.py").warning)

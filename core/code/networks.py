@@ -93,7 +93,7 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
             Step("The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
                  "It starts from other random weights, so its numbers differ a little from scikit-learn's.",
                  _keras_code(kind, settings, network.features, network.classes)),
-        ), (shown,), "hidden-layers")
+        ), (shown, f"keras_{shown}"), "hidden-layers")
 
 
 def backprop_page(network, x, y):
