@@ -270,3 +270,17 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=la
     for context in contexts:
         context.close()
     return ready_seconds, results
+
+
+def within(seconds, check, page=None):
+    """Wait until check() is true, up to `seconds`; return how long it took (None: never). With a
+    `page`, wait on it, so that its own events go on meanwhile."""
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        if check():
+            return time.monotonic() - began
+        if page is not None:
+            page.wait_for_timeout(250)
+        else:
+            time.sleep(0.25)
+    return None

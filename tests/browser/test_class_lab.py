@@ -1,13 +1,12 @@
 """The class lab in Chromium: a teacher makes a room, two students' browsers each draw and add a
 digit, and the lab counts both."""
 import re
-import time
 import tempfile
 
 import pytest
 
 from core.digits import shipped
-from harness.browser import PREDICTION, STROKES, draw, running_app, settle
+from harness.browser import PREDICTION, STROKES, draw, running_app, settle, within
 
 LAB = "[data-testid=stMetric]:has-text('Drawings')"
 
@@ -52,16 +51,6 @@ def test_two_students_add_digits_and_the_lab_counts_both(page_factory, lab_serve
     assert count.strip() == "2"
     for page in (teacher, *students):
         assert page.locator("[data-testid=stException]").count() == 0
-
-
-def within(seconds, check, page):
-    """Wait until check() is true, up to `seconds`; return how long it took (None: never)."""
-    began = time.monotonic()
-    while time.monotonic() - began < seconds:
-        if check():
-            return time.monotonic() - began
-        page.wait_for_timeout(250)
-    return None
 
 
 def test_the_teacher_sees_teaching_go_on_live_and_its_result(page_factory, lab_server):

@@ -3,11 +3,10 @@ students' devices follow the teacher to Gradient descent, the teacher asks the c
 phones show the poll without a reload, both answer, the projector shows the two answers and
 their split within 10 s, and the reveal reaches the phones. Both views pass axe."""
 import tempfile
-import time
 import pytest
 
 from core.lab import store
-from harness.browser import ARTIFACTS, running_app, settle
+from harness.browser import ARTIFACTS, running_app, settle, within
 from tests.browser.test_accessibility import serious_findings
 
 
@@ -19,16 +18,6 @@ def room_server():
     made = store.Lab(url).create_room()
     with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="poll-models-"), NN_EXPLORER_DB=url) as (server, _):
         yield server, made
-
-
-def within(seconds, check):
-    """Wait until check() is true, up to `seconds`; return how long it took (None: never)."""
-    began = time.monotonic()
-    while time.monotonic() - began < seconds:
-        if check():
-            return time.monotonic() - began
-        time.sleep(0.25)
-    return None
 
 
 def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser, room_server):
