@@ -18,6 +18,7 @@ CANVAS_GENERATION = State("lab_canvas_generation", int)
 MEANT = State("lab_meant")  # the "which digit did you mean?" buttons
 NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is shown once
 REVEAL = State("lab_reveal")  # the room whose teacher link this session asked to see, for one run
+ADDED_ID = State("lab_added_id")  # the id of this session's last drawing: its lab view must hold it
 JUST_ADDED = State("lab_just_added")  # a drawing was added: the whole page, the lab's numbers too, is drawn again
 LINK_NOTED = State("lab_link_noted")  # the token of the teacher link's showing a fragment has seen (forget_link)
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
@@ -107,8 +108,9 @@ def _replace_key(lab, code, key):
 def _add(lab, code, digit, probabilities, network_key):
     meant = MEANT.get()
     try:
-        lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
-                int(np.argmax(probabilities)), float(np.max(probabilities)), network_key, resources.SESSION.get())
+        ADDED_ID.set(lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
+                             int(np.argmax(probabilities)), float(np.max(probabilities)), network_key,
+                             resources.SESSION.get()))
     except (store.RoomProblem, store.LabUnavailable) as error:
         ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
         return

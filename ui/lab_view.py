@@ -15,7 +15,7 @@ from core.charts.specs import spec_with_data_inside
 from core.digits.store import ModelStore
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
-from ui.lab import safely
+from ui.lab import ADDED_ID, safely
 from ui.room import TEACHER_KEYS, unavailable
 from ui.state import State
 
@@ -50,15 +50,17 @@ _LATEST, _LATEST_LOCK = {}, threading.Lock()  # (room, network) → (time, versi
 MAX_ROOMS_IN_MEMORY = 64
 
 
-def current_view(lab, code, network_key, network):
+def current_view(lab, code, network_key, network, newest=None):
     """The room's LabView, at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
     many sessions, gets the last one without asking the database; after it, the room's version is
     read and the view built again only if it changed. With 30 students adding, a room's view is
-    then built about once every VIEW_FRESH_SECONDS instead of once per drawing."""
+    then built about once every VIEW_FRESH_SECONDS instead of once per drawing. `newest`, the id of
+    a drawing the asker has just added, must be in it: a view older than that is read again."""
     now = time.monotonic()
     with _LATEST_LOCK:
         shown = _LATEST.get((code, network_key))
-    if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS:
+    holds_newest = newest is None or (shown is not None and (shown[1][1] or 0) >= newest)  # version: count, max id, …
+    if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS and holds_newest:
         return shown[2]
     version = lab.version(code)
     view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, network)
@@ -231,7 +233,7 @@ def lab_view(lab, code, network, dataset):
             st.rerun(scope="app")
         st.subheader("Our lab")
         try:
-            view = current_view(lab, code, network.key, network.network)
+            view = current_view(lab, code, network.key, network.network, ADDED_ID.get())
         except store.LabUnavailable as error:
             unavailable(error)
             return
