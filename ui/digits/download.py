@@ -36,7 +36,7 @@ def network_files(ready, stem):
     for kind, _, ending, _, opener in KINDS:
         if opener and here[kind]:
             st.caption(f"Load the {ending} file with {opener} and read a 28 × 28 digit:")
-            st.code(digits_code.loading_snippet(kind, f"{stem}{ending}"), language="python")
+            st.code(digits_code.loading_snippet(kind, f"{stem}{ending}"), language="python", wrap_lines=True)
 
 
 def section(ready, config):
