@@ -20,7 +20,7 @@ NEW_ROOM = State("lab_new_room")  # the room just made here: its teacher link is
 REVEAL = State("lab_reveal")  # the room whose teacher link this session asked to see, for one run
 ADDED_ID = State("lab_added_id")  # the id of this session's last drawing: its lab view must hold it
 JUST_ADDED = State("lab_just_added")  # a drawing was added: the whole page, the lab's numbers too, is drawn again
-LINK_NOTED = State("lab_link_noted")  # the token of the teacher link's showing a fragment has seen (forget_link)
+CLICKED = State("lab_clicked")  # a click (not a stroke) in the drawing part since its last run (forget_link)
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
 REFUSED = State("lab_refused")  # why the last button's action on the database was refused
 
@@ -87,15 +87,14 @@ def room_links(lab, code, key):
 
 
 def forget_link(link):
-    """Where a click reruns only a fragment (the drawing pad, the lab's buttons): `link` is the
-    token room_links returned on the page's last whole run. On the fragment's first run, with the
-    page, it is noted; on any later run, a click, the whole page is drawn again, which leaves the
-    teacher link out: a fragment cannot take away what the page around it drew."""
-    if link is None:
-        return
-    if LINK_NOTED.get() == link:
+    """Where a click reruns only a fragment (choosing the digit meant, Add): `link` is the token
+    room_links returned while the teacher link is on the page. After such a click the whole page is
+    drawn again, which leaves the link out: a fragment cannot take away what the page around it
+    drew. Strokes on the pad do not count: the page would jump under the finger."""
+    clicked = CLICKED.get()
+    CLICKED.set(False)
+    if link is not None and clicked:
         st.rerun(scope="app")
-    LINK_NOTED.set(link)
 
 
 @safely
@@ -106,6 +105,7 @@ def _replace_key(lab, code, key):
 
 
 def _add(lab, code, digit, probabilities, network_key):
+    CLICKED.set(True)
     meant = MEANT.get()
     try:
         ADDED_ID.set(lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
@@ -148,7 +148,8 @@ def add_section(lab, code, network, link=None):
         read = int(np.argmax(probabilities))
         st.metric("Prediction", str(read), help="What the network makes of your drawing.")
         st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")
-        meant = st.segmented_control("Which digit did you mean?", list(range(10)), key=MEANT.key)
+        meant = st.segmented_control("Which digit did you mean?", list(range(10)), key=MEANT.key,
+                                     on_change=CLICKED.set, args=(True,))
         st.button("Add to our set", icon=":material/add:", type="primary", disabled=meant is None or lab is None,
                   on_click=_add, args=(lab, code, digit, probabilities, network.key),
                   help="Store the 28 × 28 picture, the digit you meant and what the network read.")
