@@ -5,10 +5,9 @@ Streamlit reruns a page script whenever someone touches a widget, which would ab
 the script, and a thread would share the interpreter lock with every session's reruns. So a job
 runs in a worker process of `pebble`'s pool, a library that starts a fresh process per job, kills
 a cancelled job's process and tells a dead worker from a failed job. This app's own rules are here:
-one job per key, shared by every caller; at most `max_running` at once, the rest queued in order;
-a session has at most one job waiting (asking for another replaces it, unless someone else wants
-it too); a job nobody asks about for `abandoned_after` seconds is cancelled; a worker that dies is
-started once more; a worker dies with its server, and leaves no files behind.
+one job per key, shared by every caller; at most `max_running` at once, the rest queued in order; a
+session has one job waiting at most (asking for another replaces it, unless someone else wants it);
+a job nobody asks about for `abandoned_after` s is cancelled; a dead worker starts once more, and dies with its server.
 
 A job body is a plain function `body(report, **arguments)`: it tells its progress through
 `report(phase, step=, steps=, history=)`, returns its result (`Status.result`), and raises
@@ -57,7 +56,7 @@ class Status:
     ahead: int = 0  # queued: how many jobs start before this one
     result: object = None  # done: what the body returned
     workers: object = None  # with a job queue: how many workers are running (None: jobs run on this server)
-    silent: float = 0.0  # running on a worker that has not reported for this many seconds (0: it reports)
+    silent: float = 0.0  # seconds its worker has not reported for, when that is too long (0: it reports)
 
 
 def remove_stale_workspaces(older_than=3600):

@@ -162,7 +162,8 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
               "epochs_dense": "3"}
     app = open_page("pages/mnist.py", timeout=90, params=params)
     assert widget(app, "hidden_dense").value == "64,32" and widget(app, "rate_dense").value == 0.01
-    [config] = requested  # not trained yet in this folder: the page asks for exactly this network
+    [fields] = requested  # not trained yet in this folder: the page asks for exactly this network
+    config = mnist_model.Config(**fields)  # a job's arguments are JSON: the settings come as their fields
     assert (config.preset, config.hidden, config.learning_rate, config.epochs) == ("dense", (64, 32), 0.01, 3)
     assert not link_notices(app)
 
