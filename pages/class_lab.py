@@ -49,7 +49,7 @@ if missing:
     lesson_footer(CONTROLS)
     st.stop()
 
-link = room_links(lab, code, teacher_key(lab, code, quiet=True) if lab is not None else None)
+link_shown = room_links(lab, code, teacher_key(lab, code, quiet=True) if lab is not None else None)
 dataset = resources.data()
 network = resources.model_for(mnist_config.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used
@@ -61,7 +61,7 @@ if isinstance(network, resources.Training):  # only when the shipped network can
 default_network = network
 network = room_network(lab, code, network)
 teaching(network, code)
-add_section(lab, code, network, link)
+add_section(lab, code, network, link_shown)
 if lab is not None:
     lab_view(lab, code, network, dataset)
 download.room_section(network, code, taught=network is not default_network)

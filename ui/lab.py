@@ -1,7 +1,5 @@
 """The class lab page's parts: the shared database, the room in the link and its teacher key, and
 adding a drawing. The lab view and the teacher's tools are in ui/lab_view.py."""
-import secrets
-
 import numpy as np
 import streamlit as st
 
@@ -55,8 +53,8 @@ def room_links(lab, code, key):
     """The room's link for everyone. The teacher's link (`key` is this session's teacher key, if
     any) is shown once, on the run right after the room is made, and then only on a deliberate
     click, for that one run: a projector shows the whole class whatever is on the page. In
-    classroom mode it is not shown even the first time without that click. Returns a token when
-    the teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
+    classroom mode it is not shown even the first time without that click. Returns whether the
+    teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
     base = st.context.url.split("?")[0] if st.context.url else ""
     link = f"{base}?{ROOM}={code}"
     room_poster(code, link)
@@ -65,7 +63,7 @@ def room_links(lab, code, key):
     st.caption(f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its "
                "taught network.")
     if key is None:
-        return None
+        return False
     fresh = NEW_ROOM.get()
     first = fresh is not None and fresh.code == code
     NEW_ROOM.set(None)
@@ -83,17 +81,17 @@ def room_links(lab, code, key):
                          "class can read it: show it on your own screen only.")
     replace.button("Replace the teacher key", icon=":material/key:", on_click=_replace_key, args=(lab, code, key),
                    help="If your teacher link was seen by others: a new key, and the old link does nothing.")
-    return secrets.token_hex(8) if shown else None
+    return shown
 
 
-def forget_link(link):
-    """Where a click reruns only a fragment (choosing the digit meant, Add): `link` is the token
-    room_links returned while the teacher link is on the page. After such a click the whole page is
+def forget_link(link_shown):
+    """Where a click reruns only a fragment (choosing the digit meant, Add): `link_shown` is what
+    room_links returned on the page's last whole run. After such a click the whole page is
     drawn again, which leaves the link out: a fragment cannot take away what the page around it
     drew. Strokes on the pad do not count: the page would jump under the finger."""
     clicked = CLICKED.get()
     CLICKED.set(False)
-    if link is not None and clicked:
+    if link_shown and clicked:
         st.rerun(scope="app")
 
 
@@ -121,13 +119,13 @@ def _add(lab, code, digit, probabilities, network_key):
 
 
 @st.fragment
-def add_section(lab, code, network, link=None):
+def add_section(lab, code, network, link_shown=False):
     """Draw, see what the network reads, say which digit was meant, and add it to the room's set.
-    `link`: room_links' token while the teacher link is shown (see forget_link)."""
+    `link_shown`: room_links' answer, whether the teacher link is on the page (see forget_link)."""
     if JUST_ADDED.get():  # the lab below counts it too, at once, not at its next refresh
         JUST_ADDED.set(False)
         st.rerun(scope="app")
-    forget_link(link)
+    forget_link(link_shown)
     st.subheader("Add a drawing to our set")
     st.markdown("Draw one digit, see what the network reads, then say which digit you meant.")
     pad, reading = st.columns(2, gap="large")
