@@ -6,7 +6,7 @@ from core.digits import config as mnist_config
 from core.lab import schema, store
 from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, refusal, room_links
-from ui.room import ROOM, join_box, open_lab, teacher_key, unavailable
+from ui.room import ROOM, exists, join_box, open_lab, teacher_key, unavailable
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
 from ui.state import Controls
@@ -38,13 +38,18 @@ if code is None:
     lesson_footer(CONTROLS)
     st.stop()
 try:
-    missing = lab is not None and not lab.exists(code)
+    missing = lab is not None and not exists(lab, code)
 except store.LabUnavailable as error:  # the database went away mid-session: the pad still reads drawings
     lab, missing = unavailable(error), False
+except store.RoomProblem as error:  # too many codes that name no room were tried from here
+    if not store.valid_code(code):  # a code in a room's form: the page's header has said this already
+        st.error(f"This room cannot be looked up yet: {error}.", icon=":material/timer:")
+    lesson_footer(CONTROLS)
+    st.stop()
 if missing:
     st.error(f"There is no room {code!r}: check the link, or make a new room." if store.valid_code(code)
-             else "This link's room code is not one this app makes: room codes are six letters and digits, "
-                  "such as K7QM3X.", icon=":material/door_front:")
+             else "This link's room code is not one this app makes: room codes are eight letters and digits, "
+                  "such as K7QM3XPA.", icon=":material/door_front:")
     st.link_button("Make a new room", "?", icon=":material/meeting_room:")
     lesson_footer(CONTROLS)
     st.stop()

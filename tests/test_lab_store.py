@@ -227,8 +227,16 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
     with lab.engine.connect() as connection:
         assert schema.current(connection) == schema.head()
         # procrastinate's tables are its schema's, applied by revision 0005 on PostgreSQL
+        # SQLite does not hold text to its declared length, so revision 0008 widens room codes on
+        # PostgreSQL only (its docstring says why): on SQLite a length alone is no difference.
+        sqlite = connection.dialect.name == "sqlite"
+
+        def same_but_length(_, __, ___, found, declared):
+            both_text = isinstance(found, sa.String) and isinstance(declared, sa.String)
+            return False if sqlite and both_text else None
         ours = MigrationContext.configure(connection, opts={
-            "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate")})
+            "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate"),
+            "compare_type": same_but_length})
         differences = compare_metadata(ours, schema.METADATA)
     assert differences == []  # the revisions make exactly the tables core/lab/schema.py declares
     assert sa.inspect(lab.engine).has_table("alembic_version")

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from core.lab import polls as poll_store
+from core.lab.devices import Devices
 from core.lab.polls import Polls
 from core.lab import store
 from core.lab.store import Lab, RoomProblem
@@ -22,6 +23,11 @@ def rooms_without_a_daily_cap(monkeypatch):
     monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", 10**6)
 
 
+def phone(lab, name, _issued={}):
+    """The token the device called `name` holds (one per name and database, issued as a browser's is)."""
+    return _issued.setdefault((lab.url, name), Devices(lab).issue())
+
+
 def opened(lab, settings=(0.5,)):
     room = lab.create_room()
     polls = Polls(lab)
@@ -34,11 +40,11 @@ def test_each_device_counts_once_and_its_last_answer_counts(lab):
     room, polls, poll_id = opened(lab)
     poll = polls.current(room.code)
     assert (poll.id, poll.choices, poll.revealed) == (poll_id, CHOICES, False)
-    polls.answer(room.code, poll_id, "phone-a", 0)
-    polls.answer(room.code, poll_id, "phone-b", 0)
-    polls.answer(room.code, poll_id, "phone-a", 1)  # changed their mind
+    polls.answer(room.code, poll_id, phone(lab, "phone-a"), 0)
+    polls.answer(room.code, poll_id, phone(lab, "phone-b"), 0)
+    polls.answer(room.code, poll_id, phone(lab, "phone-a"), 1)  # changed their mind
     assert polls.counts(poll) == [1, 1]
-    assert (polls.mine(poll_id, "phone-a"), polls.mine(poll_id, "phone-b"), polls.mine(poll_id, "phone-c")) == (1, 0, None)
+    assert (polls.mine(poll_id, phone(lab, "phone-a")), polls.mine(poll_id, phone(lab, "phone-b")), polls.mine(poll_id, phone(lab, "phone-c"))) == (1, 0, None)
 
 
 def test_thirty_students_answering_at_once_lose_nothing(lab):
@@ -48,7 +54,7 @@ def test_thirty_students_answering_at_once_lose_nothing(lab):
     def student(number):
         start.wait()
         try:
-            polls.answer(room.code, poll_id, f"student-{number}", number % 2)
+            polls.answer(room.code, poll_id, phone(lab, f"student-{number}"), number % 2)
         except Exception as error:  # noqa: BLE001 - any failure is a lost answer
             failures.append(repr(error))
     threads = [threading.Thread(target=student, args=(number,)) for number in range(30)]
@@ -62,12 +68,12 @@ def test_thirty_students_answering_at_once_lose_nothing(lab):
 
 def test_after_the_reveal_answers_are_refused_and_the_answer_is_known(lab):
     room, polls, poll_id = opened(lab)
-    polls.answer(room.code, poll_id, "phone-a", 1)
+    polls.answer(room.code, poll_id, phone(lab, "phone-a"), 1)
     polls.reveal(room.code, room.teacher_key, poll_id)
     poll = polls.current(room.code)
     assert poll.revealed and poll.answer == "it diverges"
     with pytest.raises(RoomProblem, match="revealed"):
-        polls.answer(room.code, poll_id, "phone-b", 0)
+        polls.answer(room.code, poll_id, phone(lab, "phone-b"), 0)
     assert polls.counts(poll) == [0, 1]
 
 
@@ -76,10 +82,10 @@ def test_after_the_reveal_answers_are_refused_and_the_answer_is_known(lab):
 def test_answers_to_an_unknown_poll_or_an_answer_it_does_not_offer_are_refused(lab, poll_offset, choice, words):
     room, polls, poll_id = opened(lab)
     with pytest.raises(RoomProblem, match=words):
-        polls.answer(room.code, poll_id + poll_offset, "phone-a", choice)
+        polls.answer(room.code, poll_id + poll_offset, phone(lab, "phone-a"), choice)
     other, _, _ = opened(lab)
     with pytest.raises(RoomProblem, match="no such poll"):  # a poll of another room
-        polls.answer(other.code, poll_id, "phone-a", 0)
+        polls.answer(other.code, poll_id, phone(lab, "phone-a"), 0)
 
 
 def test_opening_another_poll_closes_the_one_before(lab):
@@ -90,14 +96,14 @@ def test_opening_another_poll_closes_the_one_before(lab):
                         "it diverges")
     assert polls.current(room.code).id == second != first
     with pytest.raises(RoomProblem, match="closed"):
-        polls.answer(room.code, first, "phone-a", 0)
+        polls.answer(room.code, first, phone(lab, "phone-a"), 0)
     polls.close(room.code, room.teacher_key)
     assert polls.current(room.code) is None
 
 
 def test_a_key_less_caller_can_never_open_reveal_close_clear_lead_or_read_answers(lab):
     room, polls, poll_id = opened(lab)
-    polls.answer(room.code, poll_id, "phone-a", 0)
+    polls.answer(room.code, poll_id, phone(lab, "phone-a"), 0)
     other = lab.create_room()  # a real teacher key, of another room
     for key in (None, "", "guess", other.teacher_key, room.teacher_key + "x"):
         attempts = [
@@ -119,7 +125,7 @@ def test_a_key_less_caller_can_never_open_reveal_close_clear_lead_or_read_answer
 def test_the_teacher_clears_the_rooms_answers_and_reads_them_as_csv(lab):
     room, polls, poll_id = opened(lab)
     for number, choice in enumerate((0, 1, 1)):
-        polls.answer(room.code, poll_id, f"phone-{number}", choice)
+        polls.answer(room.code, poll_id, phone(lab, f"phone-{number}"), choice)
     rows = list(csv.DictReader(io.StringIO(polls.as_csv(room.code, room.teacher_key))))
     assert [(row["answer"], row["right"]) for row in rows] == [("it settles", "0"), ("it diverges", "1"),
                                                               ("it diverges", "1")]
@@ -158,7 +164,7 @@ def test_the_teachers_lesson_is_stored_and_a_new_lesson_closes_the_poll(lab):
 def test_deleting_a_room_deletes_its_polls_and_answers(tmp_path):
     lab = Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
     room, polls, poll_id = opened(lab)
-    polls.answer(room.code, poll_id, "phone-a", 0)
+    polls.answer(room.code, poll_id, phone(lab, "phone-a"), 0)
     from datetime import datetime, timedelta, timezone
 
     lab.expire(now=datetime.now(timezone.utc) + timedelta(days=40))
@@ -168,3 +174,4 @@ def test_deleting_a_room_deletes_its_polls_and_answers(tmp_path):
     with lab.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM answers")).scalar() == 0
         assert connection.execute(sa.text("SELECT count(*) FROM polls")).scalar() == 0
+        assert connection.execute(sa.text("SELECT count(*) FROM devices")).scalar() == 0

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.digits import preprocess
 from core.lab import store
+from ui import device
 from ui.digits import predict, resources
 from ui.lab_join import room_poster
 from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
@@ -106,6 +107,7 @@ def _add(lab, code, digit, probabilities, network_key):
     CLICKED.set(True)
     meant = MEANT.get()
     try:
+        device.join_to_take_part(lab, code)
         ADDED_ID.set(lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
                              int(np.argmax(probabilities)), float(np.max(probabilities)), network_key,
                              resources.SESSION.get()))

@@ -8,20 +8,19 @@ check are in core/lab/polls.py.
 Live without a reload: the student's poll and the teacher's counts are fragments that Streamlit
 reruns every POLL_SECONDS (st.fragment's run_every), each reading a few rows.
 """
-import secrets
 from urllib.parse import parse_qs
 
 import streamlit as st
 
 from core.charts import lab as lab_charts
 from core.lab import polls as poll_store, store
-from ui import room
+from core.lab.devices import Devices
+from ui import device, room
 from ui.lessons import HOME, LESSONS
 from ui.routing import current_url_path
 from ui.state import CLASSROOM, State, current_values
 
 POLL_SECONDS = 2.0
-VOTER = State("poll_voter", lambda: secrets.token_hex(16))  # this browser session's opaque token
 JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
 FOLLOWED = State("poll_followed")  # the class's lesson link this session last went to
 LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
@@ -48,9 +47,13 @@ def join():
     if polls is None:
         return None
     try:
-        if not polls.lab.exists(code):
+        if not room.exists(polls.lab, code):
             JOINED.set(None)
             return None
+    except store.RoomProblem as error:  # too many codes that name no room were tried from here
+        JOINED.set(None)
+        st.error(f"Room {code} cannot be looked up yet: {error}.", icon=":material/timer:")
+        return None
     except store.LabUnavailable as error:
         room.unavailable(error)
         return None
@@ -124,6 +127,7 @@ def teacher_tools(joined):
     with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
         st.markdown("Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
                     "you press\" question has an **Ask the class** button.")
+        device.door(polls.lab, code, key, _safely)
         st.button("Close the poll", icon=":material/stop_circle:", on_click=_safely, args=(polls.close, code, key),
                   help="Students' devices stop showing the current poll.")
         st.download_button("Answers as CSV", lambda: polls.as_csv(code, key), file_name=f"answers-{code}.csv",
@@ -152,21 +156,22 @@ def student_view(polls, code):
     """A student's poll, at the top of whatever lesson they are on: shown within POLL_SECONDS of
     the teacher opening it, answered with a tap, then the answer once the teacher reveals. Their
     device goes where the teacher goes; after browsing away, a button brings them back."""
+    mine = device.take_part(polls.lab, code)
     try:
         drawn = _state(polls.current(code))
     except store.LabUnavailable:
         drawn = None
-    _student_box(polls, code, drawn)
+    _student_box(polls, code, drawn, mine)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _student_box(polls, code, drawn):
+def _student_box(polls, code, drawn, mine):
     """The poll box, rerun alone every POLL_SECONDS. `drawn` is the poll's state when the whole page
     was last drawn: once a poll opens or is revealed, the whole page is drawn again, so that a
     result the poll asks about hides, or shows with the answer, with the box."""
     try:
         lesson, poll = polls.lesson_of(code), polls.current(code)
-        mine = None if poll is None else polls.mine(poll.id, VOTER.get())
+        answered = None if poll is None or mine is None else polls.mine(poll.id, mine)
     except store.LabUnavailable as error:
         st.caption(f":material/cloud_off: The class's poll cannot be shown now: {error}")
         return
@@ -178,6 +183,8 @@ def _student_box(polls, code, drawn):
         if moved or lesson.split("?")[0] == here:  # the teacher moved on, or changed a setting here: follow
             go_to(lesson, code)
     with st.container(border=True):
+        if device.refused(code):
+            st.warning(f"You cannot take part in room {code} now: {device.refused(code)}", icon=":material/lock:")
         if lesson and lesson.split("?")[0] != here:
             st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
             st.button("Back to the class's lesson", icon=":material/undo:", key="poll_back", on_click=FOLLOWED.set,
@@ -185,11 +192,12 @@ def _student_box(polls, code, drawn):
         elif poll is None:
             st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
             st.button("Leave the room", icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
-        if poll is not None:
-            answer_box(polls, code, poll, mine)
+        if poll is not None and mine is not None:
+            answer_box(polls, code, poll, mine, answered)
 
 
-def answer_box(polls, code, poll, mine):
+def answer_box(polls, code, poll, token, mine):
+    """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None."""
     st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
     refusal()
     if poll.revealed:
@@ -203,7 +211,7 @@ def answer_box(polls, code, poll, mine):
         columns[index % len(columns)].button(
             choice, key=f"poll_answer_{poll.id}_{index}", type="primary" if mine == index else "secondary",
             icon=":material/check_circle:" if mine == index else None, width="stretch",
-            on_click=_safely, args=(polls.answer, code, poll.id, VOTER.get(), index))
+            on_click=_safely, args=(polls.answer, code, poll.id, token, index))
     st.caption("Tap an answer; you can change it until your teacher reveals." if mine is None
                else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals.")
 
@@ -242,12 +250,14 @@ def teacher_question(question, joined, text, choices, answer, settings):
 @st.fragment(run_every=POLL_SECONDS)
 def live_counts(polls, code, key, poll, question, settings):
     try:
-        counts = polls.counts(poll)
+        counts, devices = polls.counts(poll), Devices(polls.lab).count(code)
     except store.LabUnavailable as error:
         st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
         return
     st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
     st.markdown(poll_store.in_words(poll.choices, counts))
+    st.caption(f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room "
+               "answered.")
     if st.button("Reveal the answer", icon=":material/visibility:", key=f"{question.name}_poll_reveal",
                  help="Stops the answers and shows the answer here and on every device."):
         _safely(polls.reveal, code, key, poll.id)

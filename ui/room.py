@@ -2,12 +2,15 @@
 into the join box, forgiving of small letters, spaces and dashes) and the teacher key this
 browser session holds. The class lab page (ui/lab.py) and the live polls on every
 lesson (ui/poll.py) both start here."""
+import ipaddress
 import threading
+import uuid
 
 import streamlit as st
 
 from core.digits.store import ModelStore
 from core.lab import store
+from core.lab.joins import JoinGuard
 from ui.state import State, inert
 from ui.words import as_sentence
 
@@ -17,7 +20,33 @@ TEACHER_KEYS = State("lab_teacher_keys", dict)  # room → teacher key, for this
 WRONG_KEY = State("lab_wrong_key")  # the room whose teacher link, opened here, had a key that is not its own
 REPLACED_KEY = State("lab_replaced_key")  # the room whose key this session held until the teacher replaced it
 
+LOOKED_UP = State("room_codes_looked_up", set)  # codes this session has asked about (at most 5 a minute)
+GUESSER = State("room_guesser", lambda: uuid.uuid4().hex)  # this session, as the join guard counts it
 _LABS, _LABS_LOCK = {}, threading.Lock()
+_GUARD = JoinGuard()  # this server's count of codes that named no room
+
+
+def address():
+    """The visitor's address: the connection's, or, from the balancer on this machine (deploy/haproxy.cfg
+    forwards it), the last one it added to X-Forwarded-For; None when unknown."""
+    peer = st.context.ip_address
+    try:
+        local = peer is None or ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        local = False
+    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+    return (forwarded or peer) if local else peer
+
+
+def exists(lab, code):
+    """Whether the room exists, for a visitor who named it: a new code naming no room counts against
+    the session and address (core/lab/joins.py), and past their allowance RoomProblem says to wait.
+    A code this session has looked up before is no new guess (a rerun, or another page's check)."""
+    if code in LOOKED_UP.get():
+        return lab.exists(code)
+    found = _GUARD.look_up(lab, code, GUESSER.get(), address())
+    LOOKED_UP.get().add(code)
+    return found
 
 
 def database():
@@ -99,8 +128,8 @@ def join_box(parameter, key="join_room"):
     """A box to type a room code into: opens the room (the link's `parameter` set to its code), or
     says in words why the text is no code."""
     with st.form(key):
-        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM3X",
-                              help="The six letters and digits the projector shows. Small letters, spaces and "
+        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM 3XPA",
+                              help="The eight letters and digits the projector shows. Small letters, spaces and "
                                    "dashes are fine.")
         joined = st.form_submit_button("Join the room", icon=":material/login:")
     if not joined:
@@ -109,5 +138,5 @@ def join_box(parameter, key="join_room"):
     if store.valid_code(code):
         st.query_params[parameter] = code
         st.rerun()
-    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is six letters "
-             f"and digits, such as K7QM3X, and never has {LOOK_ALIKES} in it.", icon=":material/password:")
+    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is eight letters "
+             f"and digits, such as K7QM 3XPA, and never has {LOOK_ALIKES} in it.", icon=":material/password:")

@@ -4,8 +4,10 @@ teacher reveals, and the projector counts the answers live.
 
 Stored in the class lab's database (core/lab/schema.py: `polls`, `answers`), through the Lab's
 own transactions, so SQLite and PostgreSQL behave the same. Answers are anonymous: the poll, the
-answer, the time, and `voter`, a SHA-256 of an opaque token the browser session holds, so one
-device counts once (its last answer counts). No names.
+answer, the time, and `voter`, the device that answered (core/lab/devices.py: a SHA-256 of the
+signed token its browser keeps), so one device counts once, its last answer. Only a device that
+has joined the room answers, so a locked room takes no new voters, and a poll never holds more
+answers than the room has devices (at most devices.MAX_DEVICES). No names.
 
 Only the room's teacher key opens, reveals, closes or clears polls, sets the class's lesson, or
 reads the answers as CSV; every such call checks the key here, whatever the page asked for.
@@ -18,12 +20,12 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from core.lab.devices import Devices, device_of
 from core.lab.schema import ANSWERS, LINK_LENGTH, POLLS, ROOMS, TEXT_LENGTH
 from core.lab.store import RoomProblem, valid_code
 
 MAX_POLLS = 200  # per room; the teacher clears the room's answers to ask more
 MAX_CHOICES = 12  # answers one poll offers (the handwriting lesson's ten digits fit)
-MAX_ANSWERS = 1000  # per poll: a whole school's year fits
 # A question can have several equally right answers (two slopes that are exactly equal): they are
 # stored in the one `answer` column, joined by this, and no choice may contain it.
 ANSWER_SEPARATOR = " or "
@@ -59,11 +61,6 @@ class Poll:
 def fingerprint(settings):
     """A short, stable name for the settings a question was asked for (any repr-able value)."""
     return hashlib.sha256(repr(settings).encode()).hexdigest()[:64]
-
-
-def voter_of(token):
-    """What is stored for a browser session's token: its SHA-256, never the token itself."""
-    return hashlib.sha256(str(token).encode()).hexdigest()
 
 
 def _now():
@@ -134,8 +131,11 @@ class Polls:
                     row.revealed is not None)
 
     def answer(self, code, poll_id, token, choice):
-        """Store a student's answer (the index of one of the poll's choices), replacing their
-        earlier one. Refused in words for an unknown, closed or revealed poll, or no such answer."""
+        """Store a device's answer (the index of one of the poll's choices), replacing its earlier
+        one; the device joins the room first if it has not (devices.Devices.join). Refused in words
+        for a device that may not join, an unknown, closed or revealed poll, or no such answer."""
+        Devices(self.lab).join(code, token)
+
         def store(connection):
             poll = connection.execute(sa.select(POLLS.c.choices, POLLS.c.revealed, POLLS.c.closed).where(
                 (POLLS.c.id == int(poll_id)) & (POLLS.c.room == code)).with_for_update()).first()
@@ -147,19 +147,13 @@ class Polls:
                 raise RoomProblem("the answer has been revealed, so answers are no longer taken")
             if not (isinstance(choice, int) and 0 <= choice < len(poll.choices)):
                 raise RoomProblem("that is not one of this poll's answers")
-            voter = voter_of(token)
-            counted = connection.execute(sa.select(sa.func.count()).where(ANSWERS.c.poll == int(poll_id))).scalar()
-            again = connection.execute(sa.select(ANSWERS.c.voter).where(
-                (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == voter))).first()
-            if counted >= MAX_ANSWERS and again is None:
-                raise RoomProblem(f"this poll has {MAX_ANSWERS} answers, the most it takes")
-            _upsert(connection, dict(poll=int(poll_id), voter=voter, choice=choice, answered=_now()))
+            _upsert(connection, dict(poll=int(poll_id), voter=device_of(token), choice=choice, answered=_now()))
         self.lab._run(store, refused="this poll was cleared a moment ago")
 
     def mine(self, poll_id, token):
-        """The index of this browser session's answer to the poll, or None."""
+        """The index of this device's answer to the poll, or None."""
         return self.lab._run(lambda c: c.execute(sa.select(ANSWERS.c.choice).where(
-            (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == voter_of(token)))).scalar(), read_only=True)
+            (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == device_of(token)))).scalar(), read_only=True)
 
     def counts(self, poll):
         """How many answered each of the poll's choices, in order."""

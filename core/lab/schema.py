@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-CODE_LENGTH = 6
+CODE_LENGTH = 8  # new rooms' codes (core/lab/store.py says why 8); rooms made before revision 0008 keep 6
 LINK_LENGTH = 2000  # a lesson's path and its settings, as the teacher's page writes them
 TEXT_LENGTH = 400  # a poll's question, or one of its answers
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -27,6 +27,7 @@ ROOMS = sa.Table(
     sa.Column("network", sa.String(80)),  # the key of the network taught this room's handwriting, if any
     sa.Column("used", sa.DateTime(timezone=True)),  # its last drawing added (empty: none since it was made)
     sa.Column("lesson", sa.String(LINK_LENGTH)),  # the lesson the teacher is on, as a link path (empty: none yet)
+    sa.Column("locked", sa.DateTime(timezone=True)),  # when the teacher locked it: no new device takes part (0008)
 )
 DRAWINGS = sa.Table(
     "drawings", METADATA,
@@ -59,8 +60,9 @@ KEPT_PER_DRAWING = {
 def privacy_note():
     """The class lab's promise, in one sentence per kind of thing, from KEPT_PER_DRAWING."""
     kept = list(KEPT_PER_DRAWING.values())
-    return (f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. No names, no addresses, no cookies, "
-            "nothing about your browser.")
+    return (f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. So that a device counts once in a "
+            "room, your browser keeps a random token the server signed (in its local storage, from a room's page "
+            "only); the room stores its hash. No names, no addresses, no cookies.")
 
 POLLS = sa.Table(
     "polls", METADATA,
@@ -80,9 +82,25 @@ POLLS = sa.Table(
 ANSWERS = sa.Table(
     "answers", METADATA,
     sa.Column("poll", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("voter", sa.String(64), primary_key=True),  # sha256 of an opaque per-browser-session token
+    sa.Column("voter", sa.String(64), primary_key=True),  # the device that answered (devices.device)
     sa.Column("choice", sa.SmallInteger, nullable=False),  # the index of the answer in the poll's choices
     sa.Column("answered", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The devices taking part in a room (core/lab/devices.py): one row per device, so that a poll counts
+# each once, a locked room knows who was in, and new devices come no faster than a class arrives.
+DEVICES = sa.Table(
+    "devices", METADATA,
+    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), primary_key=True),
+    sa.Column("device", sa.String(64), primary_key=True),  # sha256 of the token the device's browser keeps
+    sa.Column("joined", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_devices_joined", "room", "joined"),
+)
+# Secrets every server sharing the database must agree on: the key that signs device tokens.
+SERVER_SECRETS = sa.Table(
+    "server_secrets", METADATA,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
 )
 
 # Background work when the database is PostgreSQL (core/job_queue.py): each job's record, read by

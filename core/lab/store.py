@@ -4,9 +4,8 @@ This module holds every query, through SQLAlchemy 2 (Core). Which database, and 
 (SQLite by default, PostgreSQL for several servers), is core/lab/database.py; the tables are in
 core/lab/schema.py, and Alembic brings any database up to them on start.
 
-What is stored per drawing: the room, the 28 × 28 image the network read (and the same drawing
-resized straight to 28 × 28), the digit the student meant, the network's reading and confidence,
-the network's key and the time. No names, addresses, cookies or browser data.
+What is stored per drawing is schema.KEPT_PER_DRAWING; of a device, only its token's hash
+(core/lab/devices.py). No names, addresses or cookies.
 
 A room has a short code anyone in the class may use, and a teacher key, shown once and kept only
 as a SHA-256 hash (the key is 128 random bits, so a slow hash adds nothing), compared in constant
@@ -30,6 +29,7 @@ from core.lab.database import LabUnavailable, default_url  # noqa: F401 (part of
 from core.lab.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
+OLD_CODE_LENGTH = 6  # rooms made before revision 0008 keep their codes until they expire
 MAX_DRAWINGS = 2000  # per room
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
 ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND = 60, 6.0  # per room: 30 students drawing one every 5 s fit
@@ -76,8 +76,10 @@ def as_code(text):
 
 
 def valid_code(code):
-    """True if `code` could be a room code (checked before any query)."""
-    return isinstance(code, str) and len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
+    """True if `code` could be a room code (checked before any query): CODE_LENGTH characters, or
+    the 6 of a room made before revision 0008 (guessing those is paced as any, see core/lab/joins.py)."""
+    return (isinstance(code, str) and len(code) in (CODE_LENGTH, OLD_CODE_LENGTH)
+            and all(char in CODE_ALPHABET for char in code))
 
 
 def _digest(key):
@@ -243,8 +245,7 @@ class Lab:
                         pictures(2), pictures(3))
 
     def version(self, code):
-        """A cheap fingerprint of a room's drawings (how many, and their ids): it changes whenever
-        one is added or deleted, so a reading of them can be reused until then."""
+        """A cheap fingerprint of a room's drawings (count and ids), changed by any addition or deletion."""
         return tuple(self._run(lambda c: c.execute(sa.select(
             sa.func.count(), sa.func.max(DRAWINGS.c.id), sa.func.sum(DRAWINGS.c.id)).where(
             DRAWINGS.c.room == code)).one(), read_only=True))
@@ -259,13 +260,11 @@ class Lab:
                          read_only=True)
 
     def set_network(self, code, network):
-        """Make the room use a fine-tuned network (called by the fine-tuning process, which the
-        teacher's key started); no other room is touched."""
+        """Make the room use a fine-tuned network (the fine-tuning the teacher's key started calls it)."""
         self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
 
     def replace_key(self, code, key):
-        """Give the room a new teacher key (teacher only, with the current key); return it. The old
-        key, if it leaked, then does nothing."""
+        """A new teacher key for the room (teacher only); return it. The old key then does nothing."""
         self._require_teacher(code, key)
         fresh = secrets.token_urlsafe(16)
         self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
