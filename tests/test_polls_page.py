@@ -4,6 +4,7 @@ follow the teacher; a key-less or forged link can never open, reveal or clear; a
 leaves the lesson working."""
 import csv
 import io
+import re
 
 import pytest
 
@@ -162,3 +163,47 @@ def test_leaving_the_room_makes_the_pages_the_students_own_again(open_page, room
     student.run()
     assert student.session_state["poll_room"] is None and "room" not in student.query_params
     assert "Your class's poll" not in texts(student) and "Room" not in " ".join(c.value for c in student.caption)
+
+
+def test_sessions_a_script_opens_are_new_devices_paced_and_shut_out_by_the_lock(open_page, room, monkeypatch):
+    """Forged sessions (no browser reports a token, as a script's websocket): each is a new device,
+    so past the room's pace they are refused in words and not counted; after the teacher locks the
+    room no new session answers, and those already in still do."""
+    from core.lab import devices
+
+    monkeypatch.setattr(devices, "NEW_DEVICES_PER_MINUTE", 3)
+    lab, made = room
+    teacher, pupils = teacher_and_students(open_page, room, students=5)
+    click(teacher, "Ask the class")
+    for pupil in pupils:
+        pupil.run()
+        click(pupil, "it diverges")
+    refused = [pupil for pupil in pupils if "more devices are joining this room" in texts(pupil)]
+    assert len(refused) == 2
+    teacher.run()
+    assert "3 answered: 3 said “it diverges”." in texts(teacher)
+    assert "3 devices** joined" in texts(teacher)
+    click(teacher, "Lock the room")
+    assert "The room is **locked**" in texts(teacher)
+    monkeypatch.setattr(devices, "NEW_DEVICES_PER_MINUTE", 100)
+    late = open_page(DESCENT, params={"room": made.code})
+    click(late, "it settles")
+    assert "your teacher has locked this room" in texts(late)
+    click(pupils[0], "it settles")  # a device already in changes its answer
+    teacher.run()
+    assert "3 answered: 1 said “it settles”; 2 said “it diverges”." in texts(teacher)
+
+
+def test_a_session_guessing_room_codes_is_told_to_wait(open_page, room):
+    from core.lab import joins
+
+    lab, made = room
+    guesser = open_page(DESCENT)
+    for guess in range(joins.FAILS_PER_SESSION):
+        guesser.query_params["room"] = f"ABCDEFG{'23456789'[guess]}"
+        guesser.run()
+        assert not guesser.exception and "Your class's poll" not in texts(guesser)
+    guesser.query_params["room"] = made.code
+    guesser.run()
+    assert "cannot be looked up yet" in texts(guesser) and re.search(r"wait \d+ s", texts(guesser))
+    assert f"Room **{made.code}**" not in texts(guesser) + " ".join(c.value for c in guesser.caption)

@@ -25,7 +25,9 @@ def room_poster(code, link):
     picture.image(qr_png(link, 10 if big else 6), width=320 if big else 180,
                   alt=f"A QR code of the room's link, {link}")
     spelt = " ".join(code)
-    words.html(f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.6}rem; '
-               f'font-weight: 700; letter-spacing: 0.18em; margin: 0; font-family: monospace">{code}</p>')
+    halves = f'{code[:4]}<span style="margin-left: 0.35em">{code[4:]}</span>'  # read in two groups, as a phone number
+    words.html(f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.2}rem; '
+               f'font-weight: 700; letter-spacing: 0.12em; margin: 0; font-family: monospace; '
+               f'white-space: nowrap">{halves}</p>')
     words.markdown("Point a phone's camera at the square to open the room, or open **Class lab** and type this "
                    "code.")

@@ -1,4 +1,4 @@
-"""Live polls on every lesson: a lesson opened with a room in its link (`?room=K7QM3X`, and the
+"""Live polls on every lesson: a lesson opened with a room in its link (`?room=K7QM3XPA`, and the
 teacher's `&key=…`) joins that room. The teacher's page turns each "Predict before you press"
 question (ui/page.py's Question) into a poll the class answers on their own devices, counts the
 answers live and reveals; students' devices show the poll within POLL_SECONDS, follow the teacher

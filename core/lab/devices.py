@@ -1,6 +1,6 @@
 """The devices taking part in a room, so that one script cannot fill a poll.
 
-The design (docs/class-lab.md, "Devices and locked rooms"):
+The design (the README's "Devices and locked rooms" says it for teachers):
 
 - A device is known by a token its browser keeps in local storage (ui/device.py writes it the
   first time a room's page opens, and reads it back on every visit, so a reload is the same

@@ -4,11 +4,11 @@ address that fail too often in a minute wait, before any further room is looked 
 Why codes of 8 characters, at this pace (the arithmetic, as `days_to_guess` computes it):
 store.CODE_ALPHABET has 31 characters, so there are 31**8 = 8.5e11 codes. At most
 MAX_ROOMS_PER_DAY × UNUSED_DAYS = 9,000 rooms are alive at once, so a guess names one with a
-chance of 1 in 9.5e7. One address fails at most FAILS_PER_ADDRESS = 30 times a minute, 43,200 a
-day: it needs about 2,200 days, six years, on average to find any room (6-character codes, unpaced,
+chance of 1 in 9.5e7. One address fails at most FAILS_PER_ADDRESS = 60 times a minute, 86,400 a
+day: it needs about 1,100 days, three years, on average to find any room (6-character codes, unpaced,
 took under an hour at the 28–58 guesses a second one script made). A school's devices usually share one
 address: only failures count, so a class joining with the right code is never held, and even a
-typo on each of 30 devices fits in one minute's allowance.
+typo on each of 30 devices, or two on some, fits in one minute's allowance.
 
 Counted in each server's memory: with several servers, a script without the balancer's cookie
 spreads its guesses over them, so the pace is this times the number of servers (still years).
@@ -23,7 +23,7 @@ from core.lab.store import CODE_ALPHABET, MAX_ROOMS_PER_DAY, UNUSED_DAYS, RoomPr
 
 WINDOW_SECONDS = 60.0
 FAILS_PER_SESSION = 5  # a person mistyping; then a minute's wait
-FAILS_PER_ADDRESS = 30  # a school's address: a typo on each of a class's devices fits
+FAILS_PER_ADDRESS = 60  # a school's address: a typo on each of a class's devices fits, with room to spare
 KEPT_AT_MOST = 10_000  # sessions and addresses remembered; the oldest quiet ones are forgotten first
 
 

@@ -68,7 +68,7 @@ class Drawings:
 
 def as_code(text):
     """A room code as a person may type it, read as meant: any case, with spaces or dashes
-    (" k7qm-3x " is K7QM3X). Returns the text itself when it cannot be a code."""
+    (" k7qm-3xpa " is K7QM3XPA). Returns the text itself when it cannot be a code."""
     if not isinstance(text, str):
         return text
     tidy = "".join(text.split()).replace("-", "").upper()

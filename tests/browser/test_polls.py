@@ -17,11 +17,11 @@ def room_server():
     url = f"sqlite:///{tempfile.mkdtemp(prefix='poll-lab-')}/lab.sqlite"
     made = store.Lab(url).create_room()
     with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="poll-models-"), NN_EXPLORER_DB=url) as (server, _):
-        yield server, made
+        yield server, made, url
 
 
 def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser, room_server):
-    server, made = room_server
+    server, made, _ = room_server
     projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}&classroom=true")
     settle(projector)
@@ -63,4 +63,42 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
             is not None, "the lesson below the revealed poll still waits for the reveal"
     phones[0].screenshot(path=str(ARTIFACTS / "poll-phone-revealed.png"), full_page=True)
     for page in (projector, *phones):
+        assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_reloaded_phone_is_the_same_device_and_a_locked_room_takes_no_newcomer(browser, room_server):
+    """The device's token lives in the browser's storage: a reload changes its answer, not the
+    count. Once the teacher locks the room a new phone cannot answer, and the phone already in can."""
+    server, _, url = room_server
+    made = store.Lab(url).create_room()
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}")
+    settle(projector)
+    projector.get_by_role("button", name="Ask the class").click()
+    settle(projector)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+    phone.goto(f"{server}/descent?room={made.code}")
+    assert within(10, lambda: phone.get_by_text("Your class's poll.").count() == 1) is not None
+    phone.get_by_role("button", name="it settles", exact=True).tap()
+    assert within(10, lambda: phone.get_by_text("Your answer: “it settles”", exact=False).count() == 1) is not None
+    phone.reload()
+    settle(phone)
+    assert within(10, lambda: phone.get_by_text("Your answer: “it settles”", exact=False).count() == 1) is not None, \
+        "after a reload the phone is a new device: its answer is not its own"
+    phone.get_by_role("button", name="it diverges", exact=True).tap()
+    counted = within(10, lambda: projector.get_by_text("1 answered: 1 said “it diverges”.").count() == 1
+                     and projector.get_by_text("1 of the 1 device in the room answered.").count() == 1)
+    assert counted is not None, projector.locator("[data-testid=stMain]").inner_text()[:2000]
+    projector.get_by_text(f"Room {made.code}: you lead").click()
+    projector.get_by_role("button", name="Lock the room").click()
+    settle(projector)
+    assert projector.get_by_text("The room is locked", exact=False).count() == 1
+    newcomer = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+    newcomer.goto(f"{server}/descent?room={made.code}")
+    assert within(10, lambda: newcomer.get_by_text("your teacher has locked this room", exact=False).count() >= 1) \
+        is not None, newcomer.locator("[data-testid=stMain]").inner_text()[:2000]
+    newcomer.get_by_role("button", name="it settles", exact=True).tap()
+    phone.get_by_role("button", name="it settles", exact=True).tap()  # the phone already in still answers
+    assert within(10, lambda: projector.get_by_text("1 answered: 1 said “it settles”.").count() == 1) is not None
+    for page in (projector, phone, newcomer):
         assert page.locator("[data-testid=stException]").count() == 0
