@@ -173,7 +173,7 @@ def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env
 
     app, code, _ = make_room(open_page)
     html = "".join(element.proto.body for element in app.get("html"))
-    assert f'aria-label="Room code {" ".join(code)}"' in html and f">{code}</p>" in html
+    assert f'aria-label="Room code {" ".join(code)}"' in html and f">{code[:4]}<span" in html and f">{code[4:]}</span></p>" in html
     picture = Image.open(io.BytesIO(qr_png(f"http://school.example/class_lab?room={code}", 6)))
     side = segno.make(f"http://school.example/class_lab?room={code}", error="m").symbol_size(scale=6, border=4)
     assert picture.size == side  # the whole symbol with its quiet zone, unscaled
