@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pebble
 
-from core.background_worker import FAILED, JobError, die_with_parent, run  # noqa: F401 (JobError: for job bodies)
+from core.background_worker import FAILED, WRONG_DATA, JobError, die_with_parent, run  # noqa: F401 (for job bodies, pages)
 
 PROGRESS_FILE = "progress.json"
 WORKSPACE_PREFIX = "nn-explorer-job-"  # each job's folder of its own, in the system's temporary folder

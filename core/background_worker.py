@@ -9,6 +9,7 @@ from pathlib import Path
 
 REPORT_INTERVAL_SECONDS = 0.5
 FAILED = "it stopped with an error"  # what a failure without a JobError says (the log has the detail)
+WRONG_DATA = "waiting for a worker with the app's data"  # a queued job's phase once workers refused it (core/worker.py)
 LOG = logging.getLogger(__name__)
 
 

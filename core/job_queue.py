@@ -103,7 +103,7 @@ def status_of(row, ahead=0, workers=None):
         return Status("failed", error="it was cancelled")
     elapsed = ((row.ended or now()) - row.started).total_seconds() if row.started else 0.0
     if row.state == "queued":
-        return Status("queued", ahead=ahead, workers=workers)
+        return Status("queued", phase=row.phase, ahead=ahead, workers=workers)
     if row.state == "running":
         quiet = (now() - row.reported).total_seconds() if row.reported else 0.0
         return Status("running", phase=row.phase or "starting", step=row.step, steps=row.steps,

@@ -12,6 +12,10 @@ cancelled or nobody has asked about it for five minutes.
 A worker that is killed stops sending procrastinate its heartbeat. Every worker looks for the jobs
 of workers silent for `--stalled-after` seconds: such a job is queued again once (another worker,
 or this one restarted, runs it), and fails the second time, with Retry on the page.
+
+A worker whose MNIST data differs from the servers' (started without their `MNIST_NPZ`, say)
+refuses their trainings before taking them, and says why in its log: procrastinate offers each
+again every REFUSED_WAIT_SECONDS, to any worker, and the page says what it waits for.
 """
 import argparse
 import asyncio
@@ -20,6 +24,8 @@ import importlib
 import logging
 import os
 import socket
+
+import sqlalchemy as sa
 
 from core import background, job_queue
 from core.job_queue import QUEUE, TASK, conninfo, now
@@ -31,6 +37,9 @@ HEARTBEAT_SECONDS = 5
 LOG = logging.getLogger("core.worker")
 ENGINE = None  # the database, once main() has connected
 LOCAL = None  # this worker's own runner: one job at a time, each in a fresh process
+DATA = None  # (fingerprint, source) of the MNIST data this worker loads, once a job needed it
+REFUSED_WAIT_SECONDS = 10  # a refused job is offered again after this long, to any worker
+REFUSALS = 60  # then, after ten minutes of refusals, it fails in words
 
 
 def _body(name):
@@ -62,8 +71,71 @@ def _write(key, token, **values):
                                   .values(**values).returning(JOBS.c.seen)).scalar()
 
 
-def run_job(key):
-    """procrastinate's task: run one job's body in a process of its own, reporting as it goes."""
+class WrongData(Exception):
+    """This worker cannot run the job correctly: procrastinate offers it again later, to any worker."""
+
+
+def _without_refusal_tracebacks(record):
+    """procrastinate logs each retried job with its traceback: a refusal is said once, in words, by
+    run_job, so its traceback (2 kB every REFUSED_WAIT_SECONDS) is left out."""
+    if record.exc_info and isinstance(record.exc_info[1], WrongData):
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
+def _own_data():
+    """The MNIST data this worker's jobs would load: (fingerprint, where from). Read once."""
+    global DATA
+    if DATA is None:
+        from core.digits import data as mnist_data
+
+        loaded = mnist_data.load()
+        DATA = (loaded.data_id, loaded.source)
+    return DATA
+
+
+def refusal(arguments):
+    """Why this worker must not take a job with these arguments, in words, or None: a job made for
+    other data (`data_id`, the fingerprint of the servers' MNIST set) would fail after its start,
+    or train a network the servers then refuse."""
+    wanted = arguments.get("data_id") if isinstance(arguments, dict) else None
+    if wanted is None:
+        return None
+    have, source = _own_data()
+    if wanted == have:
+        return None
+    return (f"this worker has different MNIST data ({source}, fingerprint {have}) than the app servers "
+            f"(fingerprint {wanted}): start it with the servers' MNIST_NPZ")
+
+
+def _queued(key):
+    with ENGINE.begin() as connection:
+        return connection.execute(sa.select(JOBS.c.body, JOBS.c.arguments, JOBS.c.token).where(
+            JOBS.c.key == key, JOBS.c.state == "queued")).first()
+
+
+def run_job(context, key):
+    """procrastinate's task: run one job's body in a process of its own, reporting as it goes. A
+    job this worker cannot run correctly is refused before it is claimed: procrastinate offers it
+    again in REFUSED_WAIT_SECONDS (another worker may take it), and after REFUSALS it fails in words."""
+    waiting = _queued(key)
+    if waiting is None:
+        return
+    try:
+        why = refusal(job_queue.decode_arguments(_body(waiting.body), waiting.arguments))
+    except Exception:  # noqa: BLE001 - a record it cannot read is failed below, as before
+        why = None
+    if why is not None:
+        LOG.warning("job %s refused: %s", key, why)
+        last = context.job.attempts + 1 >= REFUSALS
+        with ENGINE.begin() as connection:
+            connection.execute(JOBS.update().where(JOBS.c.key == key, JOBS.c.state == "queued").values(
+                phase="no worker with the app's data took it" if last else background.WRONG_DATA,
+                **({"state": "failed", "error": f"No worker could run it: {why}."[:400], "ended": now()}
+                   if last else {})))
+        if last:
+            return
+        raise WrongData(why)
     claimed = _claim(key)
     if claimed is None:
         return
@@ -117,7 +189,8 @@ async def serve(url, stalled_after, heartbeat):
     import procrastinate
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
-    app.task(name=TASK, queue=QUEUE)(run_job)
+    retry = procrastinate.RetryStrategy(max_attempts=REFUSALS, wait=REFUSED_WAIT_SECONDS, retry_exceptions={WrongData})
+    app.task(name=TASK, queue=QUEUE, pass_context=True, retry=retry)(run_job)
 
     async def recovering():
         while True:
@@ -150,6 +223,8 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from core.lab import database
 
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_without_refusal_tracebacks)
     os.environ["NN_EXPLORER_DB"] = arguments.db  # job bodies that use the database find the same one
     ENGINE = database.shared(arguments.db)
     LOCAL = background.Jobs(max_running=1, abandoned_after=float("inf"))

@@ -14,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests import job_bodies
@@ -28,9 +29,9 @@ class Workers:
     def __init__(self, url):
         self.url, self.processes = url, []
 
-    def start(self, **environment):
+    def start(self, stderr=None, **environment):
         process = subprocess.Popen([sys.executable, "-m", "core.worker", "--db", self.url, "--stalled-after", "2",
-                                    "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True,
+                                    "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True, stderr=stderr,
                                    env={**os.environ, "PYTHONPATH": str(ROOT), **environment})
         self.processes.append(process)
         return process
@@ -227,3 +228,40 @@ def test_with_the_queues_database_down_the_handwriting_page_says_so(environment,
     app = open_page("pages/mnist.py", timeout=90)
     assert any("queue of trainings cannot be reached" in error.value for error in app.error)
     assert [button for button in app.button if button.label == "Retry"]
+
+
+def test_a_worker_with_other_data_refuses_the_job_and_says_why(database, workers, tmp_path):
+    """A worker started with another MNIST set than the servers' never starts their training: the
+    job waits, in words, for a worker that has it (procrastinate offers it again), and the same
+    worker runs a job made for its own data."""
+    from core.digits import data as mnist_data
+    from core.job_queue import QueuedJobs
+
+    small = tmp_path / "other-mnist.npz"
+    sample = mnist_data.from_sample()
+    np.savez(small, x_train=sample.x_train, y_train=sample.y_train, x_test=sample.x_test, y_test=sample.y_test)
+    theirs, ours = "0123456789abcdef", mnist_data.from_npz(small).data_id
+    jobs = QueuedJobs(database)
+    log = tmp_path / "worker.log"
+    with open(log, "w") as output:
+        workers.start(MNIST_NPZ=str(small), stderr=output)
+    refused = jobs.submit("net-other", job_bodies.waiting_for_data, folder=str(tmp_path), name="other", data_id=theirs)
+    until(lambda: refused.status().phase == "waiting for a worker with the app's data", what="the refusal")
+    assert refused.status().state == "queued" and not starts(tmp_path, "other")
+    until(lambda: "refused: this worker has different MNIST data" in log.read_text(), what="the worker's log")
+    taken = jobs.submit("net-ours", job_bodies.waiting_for_data, folder=str(tmp_path), name="ours", data_id=ours,
+                        owner="another-session")
+    until(lambda: starts(tmp_path, "ours"), what="the job made for the worker's data to start")
+    order(tmp_path, "ours", "go")
+    assert taken.wait(90).state == "done" and not starts(tmp_path, "other")
+    assert "Traceback" not in log.read_text()  # a refusal is said in words, once per offer
+
+
+def test_refusal_names_the_data_and_lets_jobs_without_data_pass(monkeypatch):
+    from core import worker
+
+    monkeypatch.setattr(worker, "DATA", ("abc", "the full MNIST set from mnist.npz"))
+    assert worker.refusal({"data_id": "abc", "config": {}}) is None
+    assert worker.refusal({"code": "K7QM3XPA"}) is None
+    said = worker.refusal({"data_id": "xyz"})
+    assert "different MNIST data" in said and "abc" in said and "xyz" in said and "MNIST_NPZ" in said

@@ -3,6 +3,7 @@ training run, and the trained network's learning curves."""
 import pandas as pd
 import streamlit as st
 
+from core import background
 from core.charts import digits as digit_charts
 from core.digits import config as mnist_config, data as mnist_data, training
 from ui.digits import resources
@@ -119,6 +120,11 @@ def progress_now(job, epochs):
         st.warning("No trainer is running for this app's servers: the training waits in their queue until one "
                    "starts. Whoever runs the app starts one with `python -m core.worker`.",
                    icon=":material/hourglass_disabled:")
+        return
+    if status.state == "queued" and status.phase == background.WRONG_DATA:
+        st.warning("The trainers running refused this training: they have other MNIST data than this server, so "
+                   "what they trained would not fit it (their log says which). It waits for a trainer with the same "
+                   "data: whoever runs the app starts one with the servers' `MNIST_NPZ`.", icon=":material/dataset:")
         return
     if status.state == "queued":
         st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
