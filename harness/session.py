@@ -139,7 +139,8 @@ class Session:
 
     async def draw(self, data_url, index=0):
         """Put a picture on the index-th drawing pad, as its value (a PNG data URL) arrives."""
-        pad = self.find("bidi_component")[index]
+        pads = [pad for pad in self.find("bidi_component") if pad.component_name != "nn_explorer_device"]
+        pad = pads[index]  # (a room's pages also hold ui/device.py's token reporter, not a pad)
         value = {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data_url}, "backgroundFit": None}
         self.values[pad.id] = WidgetState(id=pad.id, json_value=json.dumps(value))
         return await self.rerun(changed=pad.id)

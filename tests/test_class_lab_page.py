@@ -73,10 +73,15 @@ def test_only_the_teachers_session_can_delete(lab_env, open_page):
     student = open_page(PAGE, timeout=120, params={"room": code})
     assert not [button for button in student.button if button.label == "Delete"]
     assert not [button for button in student.button if button.label == "Clear the room"]
-    deletes = [button for button in teacher.button if button.label == "Delete"]
-    assert deletes
-    deletes[0].click().run()
-    assert store.Lab().count(code) == 2
+    [choice] = [box for box in teacher.selectbox if box.key == "lab_delete_choice"]
+    [first, *_] = choice.options
+    assert first.startswith("1. meant ")
+    stored = store.Lab().drawings(code).ids.tolist()
+    chosen = next(drawing for drawing in stored if choice.format_func(drawing) == first)  # the drawing numbered 1
+    choice.set_value(chosen).run()
+    [delete] = [button for button in teacher.button if button.label == "Delete"]
+    delete.click().run()
+    assert sorted(store.Lab().drawings(code).ids.tolist()) == sorted(set(stored) - {chosen})
     wrong = open_page(PAGE, timeout=120, params={"room": code, "key": "not-the-key"})
     assert any("not this room's" in error.value for error in wrong.error)
     assert not [button for button in wrong.button if button.label == "Delete"]
