@@ -33,6 +33,7 @@ from core.lab import store
 from core.lab.schema import JOBS
 from deploy import cluster
 from harness.browser import rss_mb
+from harness.postgres import fresh_schema
 from harness.session import Session
 
 SMALL = "preset=Dense%20network%20784-128-10&hidden_dense={hidden}&epochs_dense={epochs}"
@@ -157,7 +158,10 @@ def main(argv=None):
     arguments = parser.parse_args(argv)
     if not os.environ.get("MNIST_NPZ"):
         parser.error("set MNIST_NPZ to the MNIST file (../shared/data/mnist.npz): the worker trains on it")
-    with cluster.running(db=arguments.db, NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as running:
+    # a schema of this run's own: a network, room or job an earlier run stored is not found (a second
+    # run once waited 900 s for a training that never started, its network being stored already)
+    with fresh_schema(arguments.db or cluster.start_postgres(), prefix="bench") as db, \
+            cluster.running(db=db, NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as running:
         engine = sa.create_engine(running.db)
         lab = store.Lab(running.db)
         result = {"same_network": asyncio.run(same_network(running.url, engine))}

@@ -1,5 +1,4 @@
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -92,18 +91,29 @@ def trained_default(tiny_mnist):
 @pytest.fixture
 def database():
     """The URL of a PostgreSQL schema of this test's own, dropped after it."""
-    import sqlalchemy as sa
+    from harness.postgres import fresh_schema
 
     postgres = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
     if not postgres:
         if os.environ.get("CI"):
             pytest.fail("CI starts PostgreSQL for these tests: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
         pytest.skip("no PostgreSQL server: export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)")
-    name = f"test_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(postgres)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
-    yield f"{postgres}?options=-csearch_path%3D{name}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
+    with fresh_schema(postgres, prefix="test") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lab(request, tmp_path, monkeypatch):
+    """A class lab's storage on a SQLite file of this test's own, then on the PostgreSQL CI starts."""
+    from core.lab import store
+
+    # a PostgreSQL database outlives a run, and its rooms count towards the daily cap, which has its own test
+    monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", 10**6)
+    if request.param == "sqlite":
+        return store.Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
+    postgres, start = os.environ.get("NN_EXPLORER_TEST_POSTGRES"), "export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)"
+    if not postgres:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI starts PostgreSQL for these tests: {start}")
+        pytest.skip(f"no PostgreSQL server: start one with `{start}`")
+    return store.Lab(postgres)

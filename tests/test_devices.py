@@ -9,7 +9,6 @@ from core.lab import devices as device_store, store
 from core.lab.devices import Devices, device_of
 from core.lab.polls import Polls
 from core.lab.store import Lab, RoomProblem
-from tests.test_lab_store import lab  # noqa: F401 (the SQLite and PostgreSQL fixture)
 
 CHOICES = ("it settles", "it diverges")
 

@@ -1,7 +1,6 @@
 """The class lab's storage on a real SQLite file and, when one is running, a real PostgreSQL
 server: nothing lost under a class's load, rooms apart, teacher-only changes, clear limits."""
 import io
-import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -12,21 +11,6 @@ import pytest
 from core.lab import store
 from core.lab.store import Lab, LabUnavailable, Room, RoomProblem
 
-POSTGRES = os.environ.get("NN_EXPLORER_TEST_POSTGRES")
-START_POSTGRES = "export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def lab(request, tmp_path, monkeypatch):
-    # a PostgreSQL database outlives a run, and its rooms count towards the daily cap, which has its own test
-    monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", 10**6)
-    if request.param == "sqlite":
-        return Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
-    if not POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI starts PostgreSQL for these tests: {START_POSTGRES}")
-        pytest.skip(f"no PostgreSQL server: start one with `{START_POSTGRES}`")
-    return Lab(POSTGRES)
 
 
 def picture(value):

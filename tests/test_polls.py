@@ -12,7 +12,6 @@ from core.lab.devices import Devices
 from core.lab.polls import Polls
 from core.lab import store
 from core.lab.store import Lab, RoomProblem
-from tests.test_lab_store import lab  # noqa: F401 (the SQLite and PostgreSQL fixture)
 
 CHOICES = ("it settles", "it diverges")
 
