@@ -38,7 +38,7 @@ def test_two_students_add_digits_and_the_lab_counts_both(page_factory, lab_serve
     settle(teacher, timeout=600_000)  # the first visit may train the default network
     teacher.get_by_role("button", name="Make a room for my class").click()
     settle(teacher)
-    code = re.search(r"room=([A-Z0-9]{6})", teacher.url).group(1)
+    code = re.search(r"room=([A-Z0-9]{8})", teacher.url).group(1)
     students = [page_factory(), page_factory()]
     for student, digit in zip(students, ("1", "7")):
         student.goto(f"{server}/class_lab?room={code}")

@@ -49,7 +49,7 @@ def test_the_server_serves_every_view_and_the_class_lab_without_loading_tensorfl
         settle(page, timeout=120_000)
         page.get_by_role("button", name="Make a room for my class").click()
         settle(page)
-        assert re.search(r"room=[A-Z0-9]{6}", page.url)
+        assert re.search(r"room=[A-Z0-9]{8}", page.url)
         page.wait_for_selector("canvas", timeout=60_000)
         settle(page)
         draw(page, STROKES["1"])
