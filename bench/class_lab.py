@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from core.lab import store
+from core.lab import limits, store
 
 
 def main(argv=None):
@@ -39,9 +39,9 @@ def main(argv=None):
                 lab.add(room.code, pictures[number], pictures[number], drawing % 10, drawing % 10, 0.9,
                         "bench", f"student-{number}")
                 times.append((time.perf_counter() - began) * 1000)
-            except (store.RoomProblem, store.LabUnavailable) as error:
+            except (store.RoomProblem, store.DatabaseUnavailable) as error:
                 failures.append(str(error))
-            time.sleep(store.MIN_SECONDS_BETWEEN_ADDITIONS + 0.05)  # a student's pace, within the app's limit
+            time.sleep(limits.MIN_SECONDS_BETWEEN_ADDITIONS + 0.05)  # a student's pace, within the app's limit
     threads = [threading.Thread(target=student, args=(number,)) for number in range(arguments.students)]
     for thread in threads:
         thread.start()

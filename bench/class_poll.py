@@ -17,7 +17,8 @@ import time
 
 import numpy as np
 
-from core.lab import polls as poll_store, store
+from core.lab import polls as poll_store
+from core.lab import store
 from ui.poll import POLL_SECONDS  # how often the pages read the poll
 
 CHOICES = ("it settles", "it diverges")
@@ -44,7 +45,7 @@ def main(argv=None):
             try:
                 polls.answer(room.code, poll.id, f"student-{number}", choice)
                 answer_times.append((time.perf_counter() - began) * 1000)
-            except (store.RoomProblem, store.LabUnavailable) as error:
+            except (store.RoomProblem, store.DatabaseUnavailable) as error:
                 failures.append(str(error))
 
     def teacher():  # the projector's live count, every 2 s as the page does, plus the devices' reads

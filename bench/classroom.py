@@ -21,6 +21,7 @@ from pathlib import Path
 
 from harness.browser import TrainerCount, classroom, launch, process_tree, rss_mb, running_app
 
+
 class MemoryWatch(threading.Thread):
     """Sample the resident memory of a process and its children until stopped."""
 

@@ -16,10 +16,11 @@ import statistics
 import sys
 import time
 
-
 from bench.drawings import canvas_like
-from core.digits import config as mnist_config, data as mnist_data, explain, preprocess
 from core.charts import digits as mnist_charts
+from core.digits import config as mnist_config
+from core.digits import data as mnist_data
+from core.digits import explain, preprocess
 from core.digits.store import ModelStore
 from core.digits.training import train_and_save
 

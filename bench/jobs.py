@@ -1,4 +1,4 @@
-"""What the background-work registry (core/background.py) costs around a job: how long from
+"""What the background-work registry (core/jobs/local.py) costs around a job: how long from
 submitting a job to its body starting in a worker, and to its result being back; the server's and
 the idle workers' memory. The job bodies do nothing, so the figures are the registry's own.
 
@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from core import background
+from core.jobs.local import Jobs
 
 
 def started_at(report):
@@ -41,7 +41,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.jobs", description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=10)
     arguments = parser.parse_args(argv)
-    jobs = background.Jobs(max_running=1)
+    jobs = Jobs(max_running=1)
     to_start, to_result = [], []
     for number in range(arguments.jobs):
         submitted = time.time()

@@ -14,7 +14,8 @@ import json
 
 import numpy as np
 
-from core.digits import data as mnist_data, pendigits, shipped
+from core.digits import data as mnist_data
+from core.digits import pendigits, shipped
 from core.lab import finetune
 
 CLASS_WRITERS, HELD_OUT_WRITERS = range(21, 31), range(28, 31)

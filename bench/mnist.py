@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.drawings import canvas_like
-from core.digits import data as mnist_data, model as mnist_model, pendigits, preprocess, serving, shipped
+from core.digits import data as mnist_data
+from core.digits import model as mnist_model
+from core.digits import pendigits, preprocess, serving, shipped
 
 
 def predict_latency_ms(network, data, repeats=300):

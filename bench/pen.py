@@ -63,7 +63,8 @@ def network(arguments):
     """Return (model, description, writers it learnt from) for what the arguments ask to measure."""
     import keras
 
-    from core.digits import data as mnist_data, model as mnist_model
+    from core.digits import data as mnist_data
+    from core.digits import model as mnist_model
 
     if arguments.model:
         return keras.models.load_model(arguments.model, compile=False), arguments.model, ()

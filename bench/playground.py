@@ -8,8 +8,8 @@ import json
 import statistics
 import time
 
-from core.lessons import playground, playground_data
 from core.charts import playground as playground_charts
+from core.lessons import playground, playground_data
 
 PROBLEMS = {"two_class": ("XOR quadrants", 2), "four_class": ("Four blobs", 4), "regression": ("Hills and hollows", 0)}
 

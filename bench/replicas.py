@@ -27,10 +27,10 @@ import sqlalchemy as sa
 import websockets
 
 from bench.class_lab_page import pad_picture, percentiles
+from core.db.schema import JOBS
 from core.digits import shipped
 from core.digits.store import ROOM_NETWORK_PREFIX
 from core.lab import store
-from core.lab.schema import JOBS
 from deploy import cluster
 from harness.browser import rss_mb
 from harness.postgres import fresh_schema

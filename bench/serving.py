@@ -52,9 +52,10 @@ def main(arguments):
     load_seconds = time.perf_counter() - started
     loaded_mb = round(rss_mb(os.getpid()))
 
-    from bench.explain import all_views
     from bench.drawings import canvas_like
-    from core.digits import data as mnist_data, explain, preprocess
+    from bench.explain import all_views
+    from core.digits import data as mnist_data
+    from core.digits import explain, preprocess
     from core.lab import measure
     from core.lab.store import Drawings
 

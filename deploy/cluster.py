@@ -9,7 +9,7 @@ back to 1 s once it has run a minute), and the others go on meanwhile. Every ser
 in the state folder's `logs/` after the cluster stops.
 
 The services are declared once, in `services()`; compose.yaml runs the same commands with the same
-environment on Docker hosts (tests/test_cluster.py compares them). PostgreSQL is started with the
+environment on Docker hosts (tests/test_deploy.py compares them). PostgreSQL is started with the
 project's `.ci/postgres` (Debian's package, installed if missing), unless `--db` names one.
 """
 import argparse
@@ -47,7 +47,7 @@ def services(db, state, ports, bind):
     declared = {name: Service([*STREAMLIT, f"--server.port={ports[name]}", "--server.address=127.0.0.1"],
                               {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/{name}-models"},
                               f"http://127.0.0.1:{ports[name]}/_stcore/health") for name in APP_SERVERS}
-    declared["worker"] = Service(["python", "-m", "core.worker"],
+    declared["worker"] = Service(["python", "-m", "core.jobs.worker"],
                                  {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/worker-models"})
     declared["balancer"] = Service(["haproxy", "-f", HAPROXY_CONFIG, "-db"], {
         "NN_EXPLORER_BIND": bind, **{f"NN_EXPLORER_{name.upper()}": f"127.0.0.1:{ports[name]}" for name in APP_SERVERS}},

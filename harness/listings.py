@@ -1,8 +1,8 @@
 """Run a lesson's code (core/code/) as a learner would, in a fresh Python process, and read back the
 variables that hold what its page shows."""
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 

@@ -8,7 +8,7 @@ from core.lessons import backprop, backprop_formulas
 from ui import backprop as backprop_parts
 from ui.code import code_section
 from ui.page import Question, header, lesson_footer, try_this
-from ui.state import Controls, Select, Slider, State
+from ui.state import Controls, Select, Slider, State, draw
 
 START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameters() order
 WEIGHTS = tuple(Slider(f"b_{p.target}" if p.is_bias else f"w_{p.source}_{p.target}",
@@ -104,7 +104,7 @@ header("Backpropagation",
        "the slope simpler, a − y). Press "
        "Forward, Backward and Update in turn and watch each number appear.", CONTROLS)
 settings, training = st.columns([1, 2], gap="large")
-example, rate, updates = EXAMPLE(settings), RATE(settings), UPDATES(settings)
+example, rate, updates = draw(EXAMPLE, settings), draw(RATE, settings), draw(UPDATES, settings)
 with settings.expander("Starting weights and biases"):
     start = tuple(float(control(column)) for control, column in zip(WEIGHTS, st.columns(3) * 3))
 if RUN.get() is None or RUN.get()[0] != start:

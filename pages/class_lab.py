@@ -2,13 +2,13 @@
 MNIST's test digits, and finds where the two differ."""
 import streamlit as st
 
+from core.db import schema, store
 from core.digits import config as mnist_config
-from core.lab import schema, store
 from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, refusal, room_links
-from ui.room import ROOM, exists, join_box, open_lab, teacher_key, unavailable
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
+from ui.room import ROOM, exists, join_box, open_lab, teacher_key, unavailable
 from ui.state import Controls
 
 CONTROLS = Controls()
@@ -39,7 +39,7 @@ if code is None:
     st.stop()
 try:
     missing = lab is not None and not exists(lab, code)
-except store.LabUnavailable as error:  # the database went away mid-session: the pad still reads drawings
+except store.DatabaseUnavailable as error:  # the database went away mid-session: the pad still reads drawings
     lab, missing = unavailable(error), False
 except store.RoomProblem as error:  # too many codes that name no room were tried from here
     if not store.valid_code(code):  # a code in a room's form: the page's header has said this already

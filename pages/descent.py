@@ -7,7 +7,7 @@ from core.code import basics as code
 from core.lessons import descent, regression
 from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
-from ui.state import Controls, Select, Slider
+from ui.state import Controls, Select, Slider, draw
 
 SURFACE = Select("surface", "Loss surface", tuple(descent.SURFACES), "Round bowl",
                  "The shape of the landscape the marble rolls on.")
@@ -62,9 +62,9 @@ st.latex(r"p \leftarrow p - \eta \, \nabla L(p)")
 
 controls, maps = st.columns([1, 3], gap="large")
 with controls:
-    surface = descent.SURFACES[SURFACE()]
-    start = (START_P1(), START_P2())
-    rate, steps = RATE(), STEPS()
+    surface = descent.SURFACES[draw(SURFACE)]
+    start = (draw(START_P1), draw(START_P2))
+    rate, steps = draw(RATE), draw(STEPS)
 path = descent.descend(surface, start, rate, steps)
 fate = descent.outcome(surface, start, rate)
 with maps:
@@ -92,7 +92,7 @@ st.caption("In words: each slope says how fast the MSE grows as m (or b) grows. 
            "A step moves m and b against their slopes.")
 controls, maps = st.columns([1, 3], gap="large")
 with controls:
-    line_rate, line_steps, batch = LINE_RATE(), LINE_STEPS(), BATCH()
+    line_rate, line_steps, batch = draw(LINE_RATE), draw(LINE_STEPS), draw(BATCH)
 xs, ys = regression.make_data()
 start_line = (0.0, 0.0)
 paths = {

@@ -8,7 +8,7 @@ from core.lessons import playground, playground_data, playground_points
 from ui.code import code_section
 from ui.page import header, lesson_footer, try_this
 from ui.playground import own_points_box, train_epochs, training_view
-from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump
+from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump, draw, is_held, setter
 
 PROBLEM = Select("problem", "Problem", ("Classification", "Regression"), "Classification",
                  "Classification: which class is each point? Regression: what number belongs at each point?")
@@ -67,36 +67,36 @@ header("Hidden layers",
 data_column, network_column = st.columns(2, gap="large")
 with data_column:
     st.subheader("Data")
-    regression = PROBLEM() == "Regression"
-    dataset_name = SURFACE() if regression else DATASET()
-    noise, test_share = NOISE(), TEST_SHARE()
+    regression = draw(PROBLEM) == "Regression"
+    dataset_name = draw(SURFACE) if regression else draw(DATASET)
+    noise, test_share = draw(NOISE), draw(TEST_SHARE)
     seed_column, button_column = st.columns([2, 1])
-    seed = int(SEED(seed_column))
-    if not SEED.is_held():  # under a teacher's link that holds the seed, it would change nothing
+    seed = int(draw(SEED, seed_column))
+    if not is_held(SEED):  # under a teacher's link that holds the seed, it would change nothing
         button_column.button("New data", icon=":material/casino:", on_click=bump(SEED),
                              help="Draw a fresh sample of points (adds one to the seed).")
-    features = tuple(FEATURES()) or FEATURES.default
+    features = tuple(draw(FEATURES)) or FEATURES.default
 with network_column:
     st.subheader("Network")
-    layers = int(LAYERS())
+    layers = int(draw(LAYERS))
     size_columns = st.columns(max(layers, 1))
     hidden = tuple(int(NEURONS[i](size_columns[i])) for i in range(layers))
-    activation, rate = ACTIVATION(), RATE()
-    batch, alpha = BATCH(), ALPHA()
+    activation, rate = draw(ACTIVATION), draw(RATE)
+    batch, alpha = draw(BATCH), draw(ALPHA)
     weights_column, new_weights_column = st.columns([2, 1])
-    weights_seed = int(WEIGHTS(weights_column))
-    if not WEIGHTS.is_held():
+    weights_seed = int(draw(WEIGHTS, weights_column))
+    if not is_held(WEIGHTS):
         new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
                                   help="Other random starting weights (adds one to the starting-weights number).")
 
 X, y = playground_data.make_dataset(dataset_name, 300, noise, seed)
 # a teacher's link that holds the data set holds the points too, unless it asks for the students' own
-own_points = not regression and (not DATASET.is_held() or dataset_name == playground_data.ONLY_YOURS)
+own_points = not regression and (not is_held(DATASET) or dataset_name == playground_data.ONLY_YOURS)
 points = POINTS.get() if own_points else []
 X, y = playground_data.with_points(X, y, points)
 with data_column:
     if own_points:
-        new_class = own_points_box(NEW_CLASS, POINTS, (X, y), DATASET.setter(playground_data.ONLY_YOURS))
+        new_class = own_points_box(NEW_CLASS, POINTS, (X, y), setter(DATASET.key, playground_data.ONLY_YOURS))
 classes = 0 if regression else playground_data.classes_in(y)
 wanted = playground.Playground(hidden=hidden, activation=activation, learning_rate=rate, batch_size=batch,
                                alpha=alpha, features=features, seed=weights_seed, classes=classes)
@@ -130,7 +130,7 @@ buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary"
                   on_click=lambda: train_epochs(model, data, 10))
 buttons[1].button("Run again from the same start", icon=":material/replay:", on_click=again,
                   help="Start again from the very same starting weights; this run's loss stays drawn, faded.")
-playing = PLAY(buttons[2]) and trainable
+playing = draw(PLAY, buttons[2]) and trainable
 buttons[3].caption("Changing any setting, or adding points, starts a fresh, untrained network.")
 previous = PREVIOUS.get()
 seen = len(points)

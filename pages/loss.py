@@ -7,7 +7,7 @@ from core.code import basics as code
 from core.lessons import regression
 from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
-from ui.state import Controls, Number, Slider, bump
+from ui.state import Controls, Number, Slider, bump, draw
 
 M = Slider("m", "Slope m", -2.0, 6.0, regression.EXAMPLE["m"], 0.1,
            "How steep the line is: ŷ goes up by m for every step of 1 in x.")
@@ -71,8 +71,8 @@ mse_formula, mae_formula = st.columns(2)
 mse_formula.latex(r"\text{MSE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left(y_i - (m\,x_i + b)\right)^2")
 mae_formula.latex(r"\text{MAE}(m, b) = \frac{1}{n}\sum_{i=1}^{n}\left|y_i - (m\,x_i + b)\right|")
 data_controls = st.columns([2, 1, 1])
-noise = NOISE(data_controls[0])
-seed = int(SEED(data_controls[1]))
+noise = draw(NOISE, data_controls[0])
+seed = int(draw(SEED, data_controls[1]))
 data_controls[2].button("New data", icon=":material/casino:", on_click=bump(SEED),
                         help="Draw a fresh random sample of points (adds one to the seed).")
 xs, ys = regression.make_data(noise=noise, seed=seed)

@@ -7,7 +7,7 @@ from core.code import basics as code
 from core.lessons import perceptron
 from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
-from ui.state import Controls, Select, Slider, Toggle
+from ui.state import Controls, Select, Slider, Toggle, draw
 
 X1 = Toggle("x1", "x1: the ticket costs less than $1,000", False, "1 if true, 0 if false.")
 X2 = Toggle("x2", "x2: my partner can come", False, "1 if true, 0 if false.")
@@ -37,8 +37,8 @@ st.latex(r"\text{output} = \begin{cases} 1 & \text{if } w_1 x_1 + w_2 x_2 + b > 
 
 controls, picture = st.columns([1, 1], gap="large")
 with controls:
-    x1, x2 = int(X1()), int(X2())
-    w1, w2, threshold = W1(), W2(), THRESHOLD()
+    x1, x2 = int(draw(X1)), int(draw(X2))
+    w1, w2, threshold = draw(W1), draw(W2), draw(THRESHOLD)
 w, b = (w1, w2), -threshold
 z = float(perceptron.weighted_sum((x1, x2), w, b))
 output = int(perceptron.decide((x1, x2), w, b))
@@ -92,7 +92,7 @@ explain("Instead of choosing weights by hand, the **perceptron rule** learns the
         "For each example it compares the target t with the output y, and nudges the weights "
         "towards the right answer whenever they differ (η is the step size):")
 st.latex(r"w \leftarrow w + \eta\,(t - y)\,x \qquad b \leftarrow b + \eta\,(t - y)")
-gate = GATE()
+gate = draw(GATE)
 run = perceptron.train(perceptron.GATES[gate], learning_rate=1.0, epochs=RULE_EPOCHS)
 left, right = st.columns([2, 1])
 left.altair_chart(charts.mistakes_per_epoch(run), width="stretch")

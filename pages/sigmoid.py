@@ -6,7 +6,7 @@ from core.code import basics as code
 from core.lessons import neuron
 from ui.code import code_section
 from ui.page import Question, header, lesson_footer, try_this
-from ui.state import Controls, Select, Slider
+from ui.state import Controls, Select, Slider, draw
 
 STEEPNESS = Slider("k", "Steepness k", 0.2, 20.0, 1.0, 0.2,
                    "Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step.")
@@ -36,10 +36,10 @@ st.caption(f"e is Euler's number, e ≈ {neuron.E:.5f}… (a common slip is 2.71
 
 controls, chart = st.columns([1, 2], gap="large")
 with controls:
-    x = (X1(), X2())
-    w = (W1(), W2())
+    x = (draw(X1), draw(X2))
+    w = (draw(W1), draw(W2))
     b = B()
-    steepness = STEEPNESS()
+    steepness = draw(STEEPNESS)
 z = neuron.weighted_input(x, w, b)
 output = float(neuron.sigmoid(z))
 with chart:
@@ -60,8 +60,8 @@ st.subheader("Small change in, small change out")
 st.markdown("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs.")
 left, right = st.columns([1, 2], gap="large")
 with left:
-    nudged = NUDGED()
-    delta = DELTA()
+    nudged = draw(NUDGED)
+    delta = draw(DELTA)
 effect = neuron.nudge(x, w, b, ("w1", "w2").index(nudged), delta)
 flipped = effect["step_after"] != effect["step_before"]
 with right:

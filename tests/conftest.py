@@ -77,7 +77,9 @@ def trained_default(tiny_mnist):
     import tempfile
     from types import SimpleNamespace
 
-    from core.digits import data as mnist_data, model as mnist_model, training
+    from core.digits import data as mnist_data
+    from core.digits import model as mnist_model
+    from core.digits import training
 
     directory = tempfile.mkdtemp(prefix="models-")
     with pytest.MonkeyPatch.context() as patch:

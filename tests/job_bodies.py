@@ -5,7 +5,8 @@ import os
 import time
 from pathlib import Path
 
-from core.background import JobError
+from core.digits.data import refusal as mnist_refusal
+from core.jobs import JobError
 
 
 def waiting(report, folder, name):
@@ -28,3 +29,6 @@ def waiting(report, folder, name):
 def waiting_for_data(report, folder, name, data_id):
     """`waiting`, for a job made for the MNIST data whose fingerprint is `data_id` (as training is)."""
     return waiting(report, folder, name)
+
+
+waiting_for_data.refuses = mnist_refusal  # as training declares it

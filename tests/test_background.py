@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core import background
-from core.background import JobError
+from core.jobs import JobError, local
+from core.jobs.status import FAILED
 
 FINISH, DIE, REFUSE, BREAK = b"o", b"d", b"r", b"x"
 
@@ -78,7 +78,7 @@ def registry():
     created = []
 
     def make(**settings):
-        created.append(background.Jobs(**settings))
+        created.append(local.Jobs(**settings))
         return created[-1]
     yield make
     for made in created:
@@ -157,7 +157,7 @@ def test_cancel_stops_a_running_job(registry, gate):
 def test_a_worker_that_dies_is_started_once_more_then_reported(registry, gate):
     jobs = registry(max_running=1)
     job = ask(jobs, "a", "s1", gate)
-    for _ in range(background.ATTEMPTS):
+    for _ in range(jobs.status.ATTEMPTS):
         connection, _ = gate.started()
         connection.sendall(DIE)
     status = job.wait(60)
@@ -168,7 +168,7 @@ def test_a_worker_that_dies_is_started_once_more_then_reported(registry, gate):
     assert ask(jobs, "a", "s1", gate) is not job
 
 
-@pytest.mark.parametrize("order, said", [(REFUSE, "the stand-in has a reason"), (BREAK, background.FAILED)])
+@pytest.mark.parametrize("order, said", [(REFUSE, "the stand-in has a reason"), (BREAK, FAILED)])
 def test_a_body_that_fails_says_its_own_reason_or_general_words(registry, gate, order, said):
     jobs = registry(max_running=1)
     job = ask(jobs, "a", "s1", gate)
@@ -189,9 +189,9 @@ def test_closing_the_registry_stops_every_worker(registry, gate):
 
 SERVER = """
 import sys
-from core import background
+from core.jobs import local
 from tests.test_background import gated
-background.Jobs(max_running=1).submit("a", gated, address=sys.argv[1])
+local.Jobs(max_running=1).submit("a", gated, address=sys.argv[1])
 sys.stdin.read()  # until the test kills it
 """
 
@@ -209,13 +209,13 @@ def test_a_worker_dies_with_a_server_killed_outright(gate):
 def test_workspaces_nothing_wrote_to_for_an_hour_are_removed(tmp_path, monkeypatch):
     import time
 
-    monkeypatch.setattr(background.tempfile, "gettempdir", lambda: str(tmp_path))
-    stale, fresh = tmp_path / f"{background.WORKSPACE_PREFIX}old", tmp_path / f"{background.WORKSPACE_PREFIX}new"
+    monkeypatch.setattr(local.tempfile, "gettempdir", lambda: str(tmp_path))
+    stale, fresh = tmp_path / f"{local.WORKSPACE_PREFIX}old", tmp_path / f"{local.WORKSPACE_PREFIX}new"
     for folder, age in ((stale, 7200), (fresh, 10)):
         folder.mkdir()
-        (folder / background.PROGRESS_FILE).write_text("{}")
+        (folder / local.PROGRESS_FILE).write_text("{}")
         moment = time.time() - age
-        os.utime(folder / background.PROGRESS_FILE, (moment, moment))
+        os.utime(folder / local.PROGRESS_FILE, (moment, moment))
         os.utime(folder, (moment, moment))
-    background.remove_stale_workspaces()
+    local.remove_stale_workspaces()
     assert not stale.exists() and fresh.exists()

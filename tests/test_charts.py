@@ -4,7 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from core.charts import digits as digit_charts, palette
+from core.charts import digits as digit_charts
+from core.charts import palette
 
 
 @pytest.mark.parametrize("per_class", [[0.995, 0.99, 0.98, 0.97, 1.0, 0.96, 0.99, 0.985, 0.975, 0.95],
@@ -25,8 +26,8 @@ def test_every_colour_is_a_hex_triple_and_turns_into_rgb():
 
 
 def test_no_chart_builder_spells_a_colour_of_its_own():
-    from pathlib import Path
     import re
+    from pathlib import Path
 
     for module in Path(digit_charts.__file__).parent.glob("*.py"):
         if module.name != "palette.py":

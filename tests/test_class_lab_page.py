@@ -3,7 +3,7 @@ only the teacher deletes; bad links and a dead database get clear messages."""
 import pytest
 
 from core.digits.store import ModelStore
-from core.lab import store
+from core.lab import limits, store
 from tests.conftest import metric
 from tests.test_mnist_page import canvas_state, drawing_of
 
@@ -55,7 +55,7 @@ def test_two_students_add_drawings_and_both_are_counted_in_the_lab(lab_env, open
 
 
 def test_a_second_addition_within_a_second_is_refused_and_the_drawing_kept(lab_env, open_page, monkeypatch):
-    monkeypatch.setattr(store, "MIN_SECONDS_BETWEEN_ADDITIONS", 60)  # however slow this machine's page runs are
+    monkeypatch.setattr(limits, "MIN_SECONDS_BETWEEN_ADDITIONS", 60)  # however slow this machine's page runs are
     app, code, _ = make_room(open_page)
     add_drawing(app, drawing_of(lab_env.x_test[0]), 1)
     add_drawing(app, drawing_of(lab_env.x_test[1]), 2)
@@ -113,7 +113,7 @@ def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(enviro
 
 @pytest.mark.slow  # trains a network in a worker process
 def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_room_uses_it(lab_env, open_page):
-    from core.background import JOBS
+    from core import jobs
 
     teacher, code, _ = make_room(open_page)
     other, _, _ = make_room(open_page)
@@ -126,7 +126,7 @@ def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_roo
     [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
     teach.click().run()
     assert not teacher.exception, [e.value for e in teacher.exception]
-    job = JOBS.get(teacher.session_state["lab_teaching"])
+    job = jobs.runner().get(teacher.session_state["lab_teaching"])
     assert job.wait(300).state == "done"
     teacher.run()
     assert not teacher.exception
@@ -186,7 +186,7 @@ def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env
 
 
 def test_choosing_a_mistake_shows_the_class_drawings_that_fooled_it(lab_env, open_page, monkeypatch):
-    monkeypatch.setattr(store, "MIN_SECONDS_BETWEEN_ADDITIONS", 0.0)
+    monkeypatch.setattr(limits, "MIN_SECONDS_BETWEEN_ADDITIONS", 0.0)
     app, code, _ = make_room(open_page)
     digit = lab_env.x_test[0]
     wrong = (int(lab_env.y_test[0]) + 5) % 10  # a drawing labelled as another digit: the network reads it otherwise
@@ -211,7 +211,7 @@ def test_a_room_never_taught_offers_the_default_network_by_its_own_name(lab_env,
 
 
 def test_messages_joined_to_a_reason_end_with_one_full_stop():
-    from core.lab.database import unavailable
+    from core.db.database import unavailable
     from ui.words import as_sentence
 
     reason = unavailable(ConnectionError("refused"))

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from core.code import digits as digits_code
-from core.digits import config as mnist_config, network as served, preprocess, shipped
+from core.digits import config as mnist_config
+from core.digits import network as served
+from core.digits import preprocess, shipped
 from harness import listings
 
 pytestmark = pytest.mark.slow  # each runs TensorFlow in a fresh process
@@ -30,7 +32,8 @@ def small(preset):
 
 @pytest.mark.parametrize("preset", list(mnist_config.PRESETS))
 def test_the_handwriting_code_builds_the_app_network_and_trains_as_the_app_does(tmp_path, mnist_npz, preset):
-    from core.digits import data as mnist_data, model as mnist_model
+    from core.digits import data as mnist_data
+    from core.digits import model as mnist_model
 
     config = small(preset)
     listing = digits_code.handwriting_page(config, train_digits=SLICE)

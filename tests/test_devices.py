@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from core.lab import devices as device_store, store
+from core.lab import devices as device_store
+from core.lab import store
 from core.lab.devices import Devices, device_of
 from core.lab.polls import Polls
 from core.lab.store import Lab, RoomProblem

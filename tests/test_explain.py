@@ -10,7 +10,8 @@ import keras
 import numpy as np
 import pytest
 
-from core.digits import explain, training, model as mnist_model, preprocess
+from core.digits import explain, preprocess, training
+from core.digits import model as mnist_model
 from core.digits.store import ModelStore
 from tests.conftest import metric
 from tests.test_mnist_page import PAGE, canvas_state, drawing_of

@@ -70,9 +70,9 @@ def test_the_class_lab_survives_every_wrong_kind(lab_env, open_page):  # noqa: F
 
 
 def test_a_flood_of_forged_values_is_logged_once_per_tenfold(caplog, monkeypatch):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
     from streamlit.runtime.state.common import WidgetMetadata
     from streamlit.runtime.state.session_state import Serialized, WStates
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     from ui import server
 

@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 
 from core.digits import preprocess
-from tests.test_class_lab_page import PAGE as LAB_PAGE, lab_env, make_room  # noqa: F401 (a fixture)
 from tests.conftest import metric
-from tests.test_mnist_page import PAGE as MNIST_PAGE, canvas_state, drawing_of
+from tests.test_class_lab_page import PAGE as LAB_PAGE  # noqa: F401 (a fixture)
+from tests.test_class_lab_page import make_room
+from tests.test_mnist_page import PAGE as MNIST_PAGE
+from tests.test_mnist_page import canvas_state, drawing_of
 
 PAD = 280
 
@@ -135,7 +137,7 @@ def test_a_database_that_dies_mid_session_is_said_in_words_on_every_room_page(la
 def test_a_database_url_that_cannot_work_is_logged_for_the_operator_and_said_plainly(url, caplog):
     from core.lab import store
 
-    with caplog.at_level("WARNING", logger="core.lab.store"), pytest.raises(store.LabUnavailable,
+    with caplog.at_level("WARNING", logger="core.lab.store"), pytest.raises(store.DatabaseUnavailable,
                                                                               match="cannot be reached"):
         store.Lab(url)
     logged = " ".join(record.getMessage() for record in caplog.records)
@@ -164,12 +166,13 @@ def test_a_partly_corrupt_sqlite_file_is_said_in_words(lab_env, open_page, tmp_p
         app.run()
         assert not app.exception, [error.value for error in app.exception]
         assert any("cannot be reached" in error.value for error in app.error)
-    with pytest.raises(store.LabUnavailable):
+    with pytest.raises(store.DatabaseUnavailable):
         store.Lab(f"sqlite:///{path}")
 
 
 def test_served_pages_show_no_tracebacks():
     import tomllib
+
     from tests.conftest import ROOT
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -283,7 +286,7 @@ def test_teaching_says_why_it_cannot_start_before_it_is_pressed(lab_env, open_pa
 
 @pytest.mark.slow  # trains a network in a worker process
 def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
-    from core.background import JOBS
+    from core import jobs
     from core.lab import store
 
     teacher, code, _ = make_room(open_page)
@@ -294,7 +297,7 @@ def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     teacher.run()
     next(button for button in teacher.button if button.label == "Teach the network our handwriting").click().run()
     assert not teacher.exception
-    job = JOBS.get(teacher.session_state["lab_teaching"])
+    job = jobs.runner().get(teacher.session_state["lab_teaching"])
     assert not job.finished  # its process is still importing TensorFlow: seconds, not a page run
     [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
     assert teach.disabled  # while it is queued or running, the button waits

@@ -1,5 +1,5 @@
 """A queued job's arguments travel through the database as JSON, checked by the server that
-queues them and by the worker that takes them (core/job_queue.py): whoever can write to the
+queues them and by the worker that takes them (core/jobs/queued.py): whoever can write to the
 database can at most ask for one of this app's jobs with arguments it checks, never run code."""
 import dataclasses
 import json
@@ -7,8 +7,9 @@ import pickle
 
 import pytest
 
-from core import job_queue
-from core.digits import config as mnist_config, training
+from core.digits import config as mnist_config
+from core.digits import training
+from core.jobs import queued as job_queue
 from core.lab import tuning
 from tests import job_bodies
 

@@ -1,9 +1,9 @@
-"""Background work through the job queue on PostgreSQL (core/job_queue.py, core/worker.py): many
+"""Background work through the job queue on PostgreSQL (core/jobs/queued.py, core/jobs/worker.py): many
 requests from two app processes queue one job and one run; a killed worker's job is run again by
 another, once; cancelling stops the job's process; a session's replaced request is dropped.
 
 Each test has a PostgreSQL schema of its own, which the migrations fill (procrastinate's tables
-with the app's), and real worker processes (`python -m core.worker`). The stand-in job bodies
+with the app's), and real worker processes (`python -m core.jobs.worker`). The stand-in job bodies
 (tests/job_bodies.py) wait for the test's word in a file, so the tests wait on events, with
 generous deadlines, never on a fixed delay."""
 import os
@@ -30,7 +30,7 @@ class Workers:
         self.url, self.processes = url, []
 
     def start(self, stderr=None, **environment):
-        process = subprocess.Popen([sys.executable, "-m", "core.worker", "--db", self.url, "--stalled-after", "2",
+        process = subprocess.Popen([sys.executable, "-m", "core.jobs.worker", "--db", self.url, "--stalled-after", "2",
                                     "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True, stderr=stderr,
                                    env={**os.environ, "PYTHONPATH": str(ROOT), **environment})
         self.processes.append(process)
@@ -85,14 +85,14 @@ def queue_rows(url, key):
 
 
 def test_many_requests_from_two_servers_queue_one_job_that_runs_once(database, workers, tmp_path):
-    from core.job_queue import QueuedJobs
+    from core.jobs.queued import QueuedJobs
 
     first, second = QueuedJobs(database), QueuedJobs(database)
     arguments = {"folder": str(tmp_path), "name": "net"}
     jobs = [server.submit("net-a", job_bodies.waiting, owner=f"session-{i}", **arguments)
             for i in range(5) for server in (first, second)]
     other_server = textwrap.dedent(f"""
-        from core.job_queue import QueuedJobs
+        from core.jobs.queued import QueuedJobs
         from tests import job_bodies
         jobs = QueuedJobs({database!r})
         for i in range(5):
@@ -122,7 +122,7 @@ def test_many_requests_from_two_servers_queue_one_job_that_runs_once(database, w
 
 
 def test_a_killed_workers_job_runs_again_on_another_worker_once_then_fails_with_retry(database, workers, tmp_path):
-    from core.job_queue import QueuedJobs
+    from core.jobs.queued import QueuedJobs
 
     jobs = QueuedJobs(database)
     job = jobs.submit("net-b", job_bodies.waiting, folder=str(tmp_path), name="net")
@@ -146,7 +146,7 @@ def test_a_killed_workers_job_runs_again_on_another_worker_once_then_fails_with_
 
 
 def test_a_silent_worker_is_noticed_within_seconds(database, workers, tmp_path):
-    from core.job_queue import REPORT_SILENT_SECONDS, QueuedJobs
+    from core.jobs.queued import REPORT_SILENT_SECONDS, QueuedJobs
 
     jobs = QueuedJobs(database)
     job = jobs.submit("net-s", job_bodies.waiting, folder=str(tmp_path), name="s")
@@ -160,7 +160,7 @@ def test_a_silent_worker_is_noticed_within_seconds(database, workers, tmp_path):
 
 
 def test_cancelling_a_running_job_stops_its_process_and_the_worker_takes_the_next(database, workers, tmp_path):
-    from core.job_queue import QueuedJobs
+    from core.jobs.queued import QueuedJobs
 
     jobs = QueuedJobs(database)
     job = jobs.submit("net-c", job_bodies.waiting, folder=str(tmp_path), name="c")
@@ -186,7 +186,7 @@ def test_cancelling_a_running_job_stops_its_process_and_the_worker_takes_the_nex
 
 
 def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_waits_for_it(database, tmp_path):
-    from core.job_queue import QueuedJobs
+    from core.jobs.queued import QueuedJobs
 
     jobs = QueuedJobs(database)
     arguments = {"folder": str(tmp_path), "name": "x"}
@@ -202,7 +202,7 @@ def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_wait
 
 def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_shows_its_network(
         database, workers, environment, tmp_path, open_page, monkeypatch):
-    from core import background
+    from core import jobs
     from core.digits import model as mnist_model
     from core.digits.store import ModelStore
 
@@ -210,7 +210,7 @@ def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_sho
     data = environment(tmp_path / "server-models")
     app = open_page("pages/mnist.py", timeout=90)
     assert any("No trainer is running" in warning.value for warning in app.warning)  # queued, and said why it waits
-    job = background.runner().get(mnist_model.DEFAULT.key(data.data_id))
+    job = jobs.runner().get(mnist_model.DEFAULT.key(data.data_id))
     assert job.status().state == "queued"
     workers.start(NN_EXPLORER_CACHE=str(tmp_path / "worker-models"))  # as if on another machine: no shared folder
     assert job.wait(300).state == "done"
@@ -235,7 +235,7 @@ def test_a_worker_with_other_data_refuses_the_job_and_says_why(database, workers
     job waits, in words, for a worker that has it (procrastinate offers it again), and the same
     worker runs a job made for its own data."""
     from core.digits import data as mnist_data
-    from core.job_queue import QueuedJobs
+    from core.jobs.queued import QueuedJobs
 
     small = tmp_path / "other-mnist.npz"
     sample = mnist_data.from_sample()
@@ -257,11 +257,15 @@ def test_a_worker_with_other_data_refuses_the_job_and_says_why(database, workers
     assert "Traceback" not in log.read_text()  # a refusal is said in words, once per offer
 
 
-def test_refusal_names_the_data_and_lets_jobs_without_data_pass(monkeypatch):
-    from core import worker
+def test_a_training_refuses_a_worker_with_other_data_and_other_jobs_pass(monkeypatch):
+    from core.digits import data as mnist_data
+    from core.digits import training
+    from core.jobs import worker
+    from core.lab import tuning
 
-    monkeypatch.setattr(worker, "DATA", ("abc", "the full MNIST set from mnist.npz"))
-    assert worker.refusal({"data_id": "abc", "config": {}}) is None
-    assert worker.refusal({"code": "K7QM3XPA"}) is None
-    said = worker.refusal({"data_id": "xyz"})
-    assert "different MNIST data" in said and "abc" in said and "xyz" in said and "MNIST_NPZ" in said
+    monkeypatch.setattr(mnist_data, "here", lambda: ("abc", "the full MNIST set from mnist.npz"))
+    assert worker.refusal(training.train_network, {"data_id": "abc", "config": {}}) is None
+    assert worker.refusal(job_bodies.waiting, {"folder": "f", "name": "n"}) is None  # a body that declares nothing
+    for body in (training.train_network, tuning.teach_room):
+        said = worker.refusal(body, {"data_id": "xyz"})
+        assert "different MNIST data" in said and "abc" in said and "xyz" in said and "MNIST_NPZ" in said

@@ -1,16 +1,15 @@
 """The class lab's storage on a real SQLite file and, when one is running, a real PostgreSQL
 server: nothing lost under a class's load, rooms apart, teacher-only changes, clear limits."""
 import io
+import itertools
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
 
-from core.lab import store
-from core.lab.store import Lab, LabUnavailable, Room, RoomProblem
-
+from core.lab import limits, store
+from core.lab.store import DatabaseUnavailable, Lab, Room, RoomProblem
 
 
 def picture(value):
@@ -23,7 +22,8 @@ def add(lab, room, label, session, value=None):
 
 
 def test_thirty_students_adding_ten_drawings_each_at_once_lose_nothing(lab):
-    lab = Lab(lab.url, room_pace=None)  # a drawing a second each: faster than the room's pace lets a class
+    fast = itertools.count(step=2.0)  # a clock on which each addition comes 2 s after the one before
+    lab = Lab(lab.url, room_pace=None, clock=lambda: next(fast))  # faster than the room's pace lets a class
     room = lab.create_room()
     start, failures = threading.Barrier(30), []
 
@@ -34,7 +34,6 @@ def test_thirty_students_adding_ten_drawings_each_at_once_lose_nothing(lab):
                 add(lab, room, (number + drawing) % 10, f"student-{number}", value=number)
             except Exception as error:  # noqa: BLE001 - any failure is a lost drawing
                 failures.append(repr(error))
-            time.sleep(store.MIN_SECONDS_BETWEEN_ADDITIONS + 0.02)
     threads = [threading.Thread(target=student, args=(number,)) for number in range(30)]
     for thread in threads:
         thread.start()
@@ -128,7 +127,7 @@ def test_a_downloaded_set_round_trips(lab):
 
 
 def test_an_unreachable_database_says_so():
-    with pytest.raises(LabUnavailable, match="cannot be reached"):
+    with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
         Lab("postgresql+psycopg://lab:lab@127.0.0.1:9/lab?connect_timeout=2")
 
 
@@ -140,7 +139,7 @@ def test_a_read_only_database_still_shows_its_drawings_and_says_it_is_read_only(
     writable.engine.dispose()
     read_only = Lab(f"sqlite:///file:{path}?mode=ro&uri=true")
     assert read_only.drawings(room.code).labels.tolist() == [5]
-    with pytest.raises(LabUnavailable, match="read-only"):
+    with pytest.raises(DatabaseUnavailable, match="read-only"):
         add(read_only, room, 6, "b")
 
 
@@ -175,7 +174,7 @@ def empty_database(request, tmp_path):
 def test_a_database_in_the_first_versions_schema_is_upgraded_with_nothing_lost(empty_database):
     import sqlalchemy as sa
 
-    from core.lab import schema
+    from core.db import schema
 
     engine = sa.create_engine(empty_database)
     old = first_version_schema()
@@ -205,7 +204,7 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from core.lab import schema
+    from core.db import schema
 
     lab = Lab(empty_database)
     with lab.engine.connect() as connection:
@@ -222,26 +221,27 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
             "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate"),
             "compare_type": same_but_length})
         differences = compare_metadata(ours, schema.METADATA)
-    assert differences == []  # the revisions make exactly the tables core/lab/schema.py declares
+    assert differences == []  # the revisions make exactly the tables core/db/schema.py declares
     assert sa.inspect(lab.engine).has_table("alembic_version")
 
 
 def test_a_change_the_database_refuses_says_what_failed(lab):
     room = lab.create_room()
     with pytest.raises(RoomProblem, match="room was deleted a moment ago"):
-        lab._run(lambda c: c.execute(store.DRAWINGS.insert().values(
+        lab.transaction(lambda c: c.execute(store.DRAWINGS.insert().values(
             room="ZZZZZZ", label=1, predicted=1, confidence=0.5, network="n", image=b"", straight=b"",
             created=datetime.now(timezone.utc))), refused="this room was deleted a moment ago, so the drawing has "
                                                           "no room to go to")
     with pytest.raises(RoomProblem, match="refused this change"):  # one nobody planned for: general words
-        lab._run(lambda c: c.execute(store.ROOMS.insert().values(code=room.code, teacher_key_sha256="0" * 64,
+        lab.transaction(lambda c: c.execute(store.ROOMS.insert().values(code=room.code, teacher_key_sha256="0" * 64,
                                                                  created=datetime.now(timezone.utc))))
 
 
 def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_many_sessions(lab):
     room = lab.create_room()
-    burst, per_second = lab.room_pace
-    lab.room_pace = (burst, 0.0)  # no refilling while this runs, so the count is exact
+    now = [0.0]
+    lab.paces.clock = lambda: now[0]  # time stands still while this runs, so the count is exact
+    burst, per_second = lab.paces.room_pace
     refused = []
     for number in range(burst + 10):  # every addition from a session of its own, all at once
         try:
@@ -250,8 +250,7 @@ def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_ma
             refused.append(str(error))
     assert lab.count(room.code) == burst and len(refused) == 10
     assert "faster than a class draws" in refused[0]
-    lab.room_pace = (burst, per_second)
-    time.sleep(3 / per_second)  # the room's allowance grows again with time
+    now[0] += 3 / per_second  # the room's allowance grows again with time
     for number in range(2):
         add(lab, room, 1, f"later-{number}")
     other = lab.create_room()  # another room is not slowed by it
@@ -261,7 +260,7 @@ def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_ma
 def test_a_browser_session_makes_at_most_five_rooms_and_the_server_a_few_hundred_a_day(lab, monkeypatch):
     from core.lab import store
 
-    for _ in range(store.MAX_ROOMS_PER_SESSION):
+    for _ in range(limits.MAX_ROOMS_PER_SESSION):
         lab.create_room("one-visitor")
     with pytest.raises(RoomProblem, match="at most 5 rooms"):
         lab.create_room("one-visitor")
@@ -275,7 +274,7 @@ def test_a_browser_session_makes_at_most_five_rooms_and_the_server_a_few_hundred
 def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networks_named(lab):
     import sqlalchemy as sa
 
-    from core.lab.schema import NETWORK_FILES
+    from core.db.schema import NETWORK_FILES
     from core.lab.store import DRAWINGS, ROOMS
 
     old, recent, fresh = lab.create_room(), lab.create_room(), lab.create_room()
@@ -312,14 +311,14 @@ def test_a_sqlite_file_deleted_or_replaced_under_the_server_stops_acknowledging(
         (tmp_path / f"lab.sqlite{suffix}").unlink(missing_ok=True)
     if how == "replaced":
         Lab(f"sqlite:///{path}").create_room()  # another, empty database at the same path
-    with pytest.raises(LabUnavailable, match="moved, deleted or replaced"):
+    with pytest.raises(DatabaseUnavailable, match="moved, deleted or replaced"):
         add(lab, room, 2, "b")
-    with pytest.raises(LabUnavailable):
+    with pytest.raises(DatabaseUnavailable):
         lab.count(room.code)
 
 
 def test_the_privacy_note_names_every_column_kept_of_a_drawing(open_page):
-    from core.lab import schema
+    from core.db import schema
 
     assert set(schema.KEPT_PER_DRAWING) == {column.name for column in schema.DRAWINGS.columns} - {"id"}
     app = open_page("pages/class_lab.py")

@@ -3,7 +3,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.digits import config as mnist_config, data as mnist_data, model as mnist_model
+from core.digits import config as mnist_config
+from core.digits import data as mnist_data
+from core.digits import model as mnist_model
 from core.digits.store import ModelStore
 
 QUICK = {

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.background import JOBS, Status
-from core.digits import model as mnist_model, preprocess
+from core import jobs
+from core.digits import model as mnist_model
+from core.digits import preprocess
 from core.digits.store import ModelStore
+from core.jobs.status import Status
 from tests.conftest import metric
 
 PAGE = "pages/mnist.py"
@@ -35,7 +37,7 @@ def trained_cache(trained_default):
 
 
 def wait_for_training(data):
-    job = JOBS.get(mnist_model.DEFAULT.key(data.data_id))
+    job = jobs.runner().get(mnist_model.DEFAULT.key(data.data_id))
     job.wait(300)
     return job
 
@@ -159,9 +161,9 @@ class StandInJob:
 def page_with_job(environment, tmp_path, open_page, monkeypatch, status):
     environment(tmp_path / "empty-models")
     retried = []
-    monkeypatch.setattr("core.background.JOBS.get", lambda key: None)  # whatever earlier tests left
-    monkeypatch.setattr("core.background.JOBS.submit", lambda key, body, /, **_: StandInJob(key, status))
-    monkeypatch.setattr("core.background.JOBS.retry", retried.append)
+    monkeypatch.setattr(jobs.runner(), "get", lambda key: None)  # whatever earlier tests left
+    monkeypatch.setattr(jobs.runner(), "submit", lambda key, body, /, **_: StandInJob(key, status))
+    monkeypatch.setattr(jobs.runner(), "retry", retried.append)
     return open_page(PAGE, timeout=90), retried
 
 

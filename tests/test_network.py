@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core.digits import config as mnist_config, model as mnist_model, network, shipped, training
+from core.digits import config as mnist_config
+from core.digits import model as mnist_model
+from core.digits import network, shipped, training
 from core.digits.network import Network, ServingFilesError
 from core.digits.store import ModelStore
 
@@ -220,7 +222,7 @@ def test_the_handwriting_pages_run_without_importing_tensorflow(tmp_path, tiny_m
 
 
 def test_a_rooms_network_without_its_serving_files_has_them_made_and_a_gone_one_is_said(folder):
-    from core.background import JobError
+    from core.jobs import JobError
 
     store, key = folder
     store.serving_paths(key)[0].unlink()

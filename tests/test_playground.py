@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from core.lessons import playground, playground_data, playground_points
 from core.charts import playground as playground_charts
+from core.lessons import playground, playground_data, playground_points
 
 
 @pytest.mark.parametrize("name", playground_data.DATASETS)

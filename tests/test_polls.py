@@ -8,9 +8,9 @@ import threading
 import pytest
 
 from core.lab import polls as poll_store
+from core.lab import store
 from core.lab.devices import Devices
 from core.lab.polls import Polls
-from core.lab import store
 from core.lab.store import Lab, RoomProblem
 
 CHOICES = ("it settles", "it diverges")

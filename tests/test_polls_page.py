@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from core.lab import polls as poll_store, store
+from core.lab import polls as poll_store
+from core.lab import store
 from core.lessons import descent
 
 DESCENT = "pages/descent.py"

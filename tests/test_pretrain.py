@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from core.background import JOBS
+from core import jobs
 from core.digits import model as mnist_model
 from core.digits.store import ModelStore
 from tests.conftest import ROOT, metric
@@ -46,12 +46,12 @@ def test_the_app_serves_a_pretrained_network_without_training(pretrained, enviro
     def no_training(*_, **__):
         raise AssertionError("the app started training although a pretrained network was saved")
     monkeypatch.setattr(mnist_model, "train", no_training)
-    monkeypatch.setattr(JOBS, "submit", no_training)
-    started_before = JOBS.started
+    monkeypatch.setattr(jobs.runner(), "submit", no_training)
+    started_before = jobs.runner().started
     app = open_page("pages/mnist.py", timeout=90, params={"input": "Random test digit"})
     assert metric(app, "Test accuracy") == f"{line['test_accuracy']:.2%}"
     assert metric(app, "Prediction").isdigit()
-    assert JOBS.started == started_before
+    assert jobs.runner().started == started_before
 
 
 def test_a_second_run_keeps_a_saved_network_and_a_corrupt_one_is_trained_again(pretrained, tiny_mnist, tmp_path):

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from core.db.database import connect
+from core.db.schema import NETWORK_FILES
 from core.digits import shared
 from core.digits.store import ModelStore
-from core.lab.database import connect
-from core.lab.schema import NETWORK_FILES
 
 
 @pytest.fixture

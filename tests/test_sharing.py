@@ -4,8 +4,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from core.background import Status
+from core import jobs
 from core.digits import model as mnist_model
+from core.jobs.status import Status
 from ui.state import Controls, Multi, Number, Select, Slider, Toggle
 
 WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect", "text_input", "select_slider")
@@ -157,7 +158,7 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
     def submit(key, body, /, owner=None, **arguments):
         requested.append(arguments["config"])
         return Waiting()
-    monkeypatch.setattr("core.background.JOBS.submit", submit)
+    monkeypatch.setattr(jobs.runner(), "submit", submit)
     params = {"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "64,32", "rate_dense": "0.01",
               "epochs_dense": "3"}
     app = open_page("pages/mnist.py", timeout=90, params=params)

@@ -8,8 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
-from core.background import JOBS
-from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
+from core import jobs
+from core.digits import data as mnist_data
+from core.digits import model as mnist_model
+from core.digits import pendigits, shipped
 from tests.conftest import metric
 
 PAGE = "pages/mnist.py"
@@ -90,10 +92,10 @@ def test_the_offline_sample_is_no_test_for_the_shipped_network():
 def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exist(environment, tmp_path,
                                                                                    use_shipped, open_page):
     data = environment(tmp_path / "models")  # a cut of the offline sample: MNIST training digits
-    earlier_job = JOBS.get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
+    earlier_job = jobs.runner().get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
     app = open_page(PAGE, timeout=90)
     assert not app.exception
-    assert JOBS.get(mnist_model.DEFAULT.key(data.data_id)) is earlier_job  # none started
+    assert jobs.runner().get(mnist_model.DEFAULT.key(data.data_id)) is earlier_job  # none started
     assert not any("appear when training finishes" in info.value for info in app.info)
     assert any("comes trained with the app" in success.value for success in app.success)
     card = shipped.card(shipped.DIRECTORY)

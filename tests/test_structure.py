@@ -1,5 +1,6 @@
-"""The code's layout rules (docs/code-map.md), checked on the source itself: layers import one way,
-functions and pages stay short, and pages keep no page state under literal keys."""
+"""The code's layout rules (docs/code-map.md), checked on the source itself: functions and pages stay
+short, pages keep no page state under literal keys, and only the trainer imports TensorFlow. Which
+module may import which is import-linter's contracts in pyproject.toml (tests/test_tools.py)."""
 import ast
 import re
 
@@ -8,7 +9,10 @@ import pytest
 from tests.conftest import ROOT
 
 LAYERS = ("app.py", "pages", "ui", "core")
-MAX_FUNCTION_LINES = 60
+MAX_FUNCTION_LINES = 40
+# Listings written step by step, each a string of code: the next step makes them templates.
+LONGER_FOR_NOW = {("core/code/digits.py", "handwriting_page"), ("core/code/digits.py", "finetune_page"),
+                  ("core/code/networks.py", "hidden_layers_page")}
 MAX_PAGE_LINES = 200
 
 
@@ -34,16 +38,11 @@ def imported_modules(path, top_level=False):
 def test_functions_are_short_and_nothing_outside_tests_imports_tests(path):
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and path.parts[-2] != "bench":
+        exempt = path.parts[-2] == "bench" or (str(path.relative_to(ROOT)), getattr(node, "name", "")) in LONGER_FOR_NOW
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not exempt:
             length = node.end_lineno - node.lineno + 1
             assert length <= MAX_FUNCTION_LINES, f"{node.name} is {length} lines"
     assert not [module for module in imported_modules(path) if module.split(".")[0] == "tests"]
-
-
-@pytest.mark.parametrize("path", list(python_files("core")), ids=str)
-def test_core_never_imports_streamlit_or_the_layers_above(path):
-    tops = {module.split(".")[0] for module in imported_modules(path)}
-    assert not tops & {"streamlit", "ui", "pages", "bench", "harness"}
 
 
 @pytest.mark.parametrize("path", list(python_files("ui")), ids=str)
@@ -66,18 +65,9 @@ def test_modules_in_core_and_ui_hold_one_thing(path):
     assert len(path.read_text().splitlines()) <= MAX_MODULE_LINES
 
 
-@pytest.mark.parametrize("path", [ROOT / "core" / "background.py", ROOT / "core" / "background_worker.py"], ids=str)
-def test_background_work_knows_nothing_of_what_its_jobs_do(path):
-    assert not [module for module in imported_modules(path) if module.startswith(("core.digits", "core.lab"))]
-
-
 def test_schema_changes_are_alembic_revisions_not_hand_written_sql():
     written = [path for path in python_files(*LAYERS, "bench", "harness") if "ALTER TABLE" in path.read_text().upper()]
     assert not written
-
-
-def test_the_declarations_of_controls_need_no_streamlit():
-    assert not [module for module in imported_modules(ROOT / "ui" / "controls.py") if module.startswith("streamlit")]
 
 
 # the only ones that import Keras when imported: the trainer code and its command line

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core import background
-from core.digits import data as mnist_data, model as mnist_model, training
+from core.digits import data as mnist_data
+from core.digits import model as mnist_model
+from core.digits import training
 from core.digits.store import ModelStore
+from core.jobs.local import Jobs
 from tests.test_mnist_model import QUICK
 
 
@@ -25,7 +27,7 @@ def submit(jobs, config, data, directory, scratch):
 def test_one_job_per_network_trains_in_a_worker_and_saves_it(tmp_path, tiny_mnist, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
     data, config = mnist_data.load(), QUICK["dense"]
-    jobs = background.Jobs()
+    jobs = Jobs()
     first = submit(jobs, config, data, tmp_path, tmp_path / "scratch")
     assert submit(jobs, config, data, tmp_path, tmp_path / "scratch") is first and jobs.started == 1
     status = first.wait(180)
@@ -42,7 +44,7 @@ def test_a_read_only_model_folder_has_the_network_saved_in_the_scratch_folder(tm
     data, config = mnist_data.load(), QUICK["dense"]
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    jobs = background.Jobs()
+    jobs = Jobs()
     status = submit(jobs, config, data, blocker / "models", tmp_path / "scratch").wait(180)
     jobs.close()
     assert (status.state, status.result) == ("done", str(tmp_path / "scratch"))
@@ -58,7 +60,7 @@ def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(train
     data, folder = trained_default.data, tmp_path / "models"
     folder.mkdir()
     key = mnist_model.DEFAULT.key(data.data_id)
-    server = background.Jobs(max_running=1)
+    server = Jobs(max_running=1)
     with FileLock(folder / f"{key}.lock"):  # the orphan, still training
         job = submit(server, mnist_model.DEFAULT, data, folder, tmp_path / "scratch")
         while job.pid is None:  # until the worker has started and reached the lock

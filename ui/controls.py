@@ -1,6 +1,7 @@
 """What a page's controls are, declared once: key, label, range, default, help, and how each reads
 and writes its value in a link. Plain Python, testable without Streamlit (like TensorFlow
-Playground's state.ts); ui/state.py draws them as widgets and reads the link of this run.
+Playground's state.ts); ui/state.py draws them as widgets (`draw(RATE)`) and reads the link of this
+run. Nothing here imports Streamlit or ui/state.py.
 
 Every control is bound to the page's URL (the key being the parameter name), so a link reopens the
 same view. Streamlit itself replaces a value it cannot use by the default; `Controls` checks a
@@ -27,33 +28,10 @@ def _number_problem(raw, low, high, whole):
 
 
 class _Control:
-    """What every control shares. Called, it draws its widget (ui/state.py), unless a teacher's
-    link holds it: then it is hidden, at the link's value or its default."""
+    """What every control shares: a declaration, plain data. Drawing it as a widget, and whether a
+    teacher's link holds it in this run, are ui/state.py's (`draw`, `is_held`)."""
 
     many = False  # True where the URL repeats the parameter, once per chosen value
-
-    def __call__(self, where=None, **extra):
-        from ui import state
-
-        return state.draw(self, where, **extra)
-
-    def is_held(self):
-        """True when a teacher's link holds this control (hidden) in this run."""
-        from ui import state
-
-        return self.key in state.HELD.get()
-
-    def held(self):
-        """The value a hidden control keeps: the link's, once checked, or the default."""
-        from ui import state
-
-        return state.held_value(self)
-
-    def setter(self, value):
-        """Return a callback that moves the widget to `value` (callbacks run before it is drawn)."""
-        from ui import state
-
-        return state.setter(self.key, value)
 
     def value_of(self, raw):
         return raw

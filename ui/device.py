@@ -53,7 +53,7 @@ def take_part(lab, code):
     devices = Devices(lab)
     try:
         mine, reported = token(devices)
-    except store.LabUnavailable:
+    except store.DatabaseUnavailable:
         return None
     CURRENT.set(mine)
     if reported and IN_ROOM.get() != (code, mine):
@@ -61,7 +61,7 @@ def take_part(lab, code):
             devices.join(code, mine)
             IN_ROOM.set((code, mine))
             REFUSED.set(None)
-        except (store.RoomProblem, store.LabUnavailable) as error:
+        except (store.RoomProblem, store.DatabaseUnavailable) as error:
             REFUSED.set((code, str(error)))
     return mine
 
@@ -85,7 +85,7 @@ def door(lab, code, key, safely):
     devices = Devices(lab)
     try:
         count, locked = devices.count(code), devices.locked(code)
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         st.caption(f":material/cloud_off: Who is in the room cannot be shown now: {error}")
         return
     joined = f"**{count} device{'' if count == 1 else 's'}** joined"

@@ -8,8 +8,8 @@ from core.lab import store
 from ui import device
 from ui.digits import predict, resources
 from ui.lab_join import room_poster
-from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
 from ui.page import classroom
+from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
 from ui.state import State, bump
 from ui.words import as_sentence
 
@@ -30,7 +30,7 @@ def safely(action):
     def callback(*args):
         try:
             action(*args)
-        except (store.LabUnavailable, store.RoomProblem) as error:
+        except (store.DatabaseUnavailable, store.RoomProblem) as error:
             REFUSED.set(str(error))
     return callback
 
@@ -111,7 +111,7 @@ def _add(lab, code, digit, probabilities, network_key):
         ADDED_ID.set(lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
                              int(np.argmax(probabilities)), float(np.max(probabilities)), network_key,
                              resources.SESSION.get()))
-    except (store.RoomProblem, store.LabUnavailable) as error:
+    except (store.RoomProblem, store.DatabaseUnavailable) as error:
         ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
         return
     ADDED.set(("success", f"Added your {meant} to the class's set. Draw another!"))

@@ -9,7 +9,6 @@ import streamlit as st
 from ui.page import classroom
 
 
-
 def qr_png(text, scale):
     """A QR code of `text` as PNG bytes, black on white with the quiet border scanners need."""
     buffer = io.BytesIO()

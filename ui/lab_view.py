@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import background
-from core.charts import digits as digit_charts, lab as lab_charts
+from core.charts import digits as digit_charts
+from core.charts import lab as lab_charts
 from core.charts.specs import spec_with_data_inside
 from core.digits.store import ModelStore
+from core.jobs import runner as job_runner
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
 from ui.lab import ADDED_ID, safely
@@ -114,7 +115,7 @@ def room_network(lab, code, default):
     """The network this room uses: the one taught its handwriting, if any, else the default."""
     try:
         taught = lab.network_of(code) if lab is not None else None
-    except store.LabUnavailable:
+    except store.DatabaseUnavailable:
         taught = None  # said once already by the lab view; the default network reads drawings meanwhile
     if taught is None:
         return default
@@ -132,7 +133,7 @@ def room_network(lab, code, default):
 
 @safely
 def _teach(lab, code, network, dataset):
-    jobs = background.runner()
+    jobs = job_runner()
     if jobs.unfinished(tuning.room_prefix(code)):
         raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
     version = lab.version(code)
@@ -145,7 +146,7 @@ def _teach(lab, code, network, dataset):
 
 def _teaching_job(code):
     """The room's fine-tuning this session started, else any that is queued or running, or None."""
-    jobs = background.runner()
+    jobs = job_runner()
     job = jobs.get(TEACHING.get()) if TEACHING.get() else None
     return job or next(iter(jobs.unfinished(tuning.room_prefix(code))), None)
 
@@ -196,7 +197,7 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
                       on_click=_teacher_change(lab.clear), args=(code, key))
     why_not = (f"add at least {MIN_TO_TEACH} drawings first" if len(drawings) < MIN_TO_TEACH
                else finetune.problem(drawings.labels))
-    busy = bool(background.runner().unfinished(tuning.room_prefix(code)))
+    busy = bool(job_runner().unfinished(tuning.room_prefix(code)))
     if why_not:
         st.caption(f"Teaching the network is not possible yet: {why_not}.")
     st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
@@ -240,7 +241,7 @@ def lab_view(lab, code, network, dataset):
         st.subheader("Our lab")
         try:
             view = current_view(lab, code, network.key, network.network, ADDED_ID.get())
-        except store.LabUnavailable as error:
+        except store.DatabaseUnavailable as error:
             unavailable(error)
             return
         drawings, reading = view.drawings, view.reading

@@ -5,15 +5,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.lab.polls import right_answers, stored_answer
+from ui import poll, server, state
 from ui.lessons import LESSONS, lesson_at
-from ui import poll, server
 from ui.room import ROOM, join_box
 from ui.routing import current_url_path, route_through_app
-from ui import state
-from ui.state import CLASSROOM, Controls, State
+from ui.state import CLASSROOM, Controls, State, draw, held_value, is_held
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
-ROOM_HERE = State("room_here")  # this run's (Polls, room code, teacher key or None), or None: see ui/poll.py
+ROOM_HERE = State("room_here")  # this run's ui.room.InRoom, or None (see ui/poll.py's join)
 # Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
 # or a column a few pixels too narrow made it a scrolling region no keyboard can reach (axe's
 # scrollable-region-focusable); the formulas are sized to fit their columns.
@@ -37,14 +36,14 @@ def classroom_toggle():
 
     def remember():
         REMEMBERED_CLASSROOM.set(st.session_state[CLASSROOM.key])
-    REMEMBERED_CLASSROOM.set(CLASSROOM(st.sidebar, on_change=remember))
+    REMEMBERED_CLASSROOM.set(draw(CLASSROOM, st.sidebar, on_change=remember))
 
 
 def classroom():
     """True when the page is shown in classroom mode (the sidebar toggle, also in the URL, or
     held by a teacher's link)."""
-    if CLASSROOM.is_held():
-        return bool(CLASSROOM.held())
+    if is_held(CLASSROOM):
+        return bool(held_value(CLASSROOM))
     return bool(st.session_state.get(CLASSROOM.key, CLASSROOM.default))
 
 
@@ -66,10 +65,10 @@ def header(title, intro, more="", controls=Controls()):
                 "to explore.", icon=":material/lock:")
     joined = poll.join()
     ROOM_HERE.set(joined)
-    if joined and joined[2]:
+    if joined and joined.leads:
         poll.teacher_tools(joined)
     elif joined:
-        poll.student_view(*joined[:2])
+        poll.student_view(joined.polls, joined.code)
     else:
         with st.sidebar.popover("Join a class", icon=":material/login:", width="stretch"):
             join_box(ROOM, key="join_room_sidebar")
@@ -122,7 +121,7 @@ class Question:
         several that are equally right. Any change of `settings` (the values that decide the
         answer) asks again. Outside classroom mode, always True."""
         joined = ROOM_HERE.get()
-        if joined and joined[2]:  # this session leads a room: the question is the class's poll
+        if joined and joined.leads:  # this session leads a room: the question is the class's poll
             shown = poll.teacher_question(self, joined, question, choices, answer, settings)
             if shown is not None:
                 return shown
@@ -144,7 +143,7 @@ class Question:
     def verdict(self):
         """After a reveal: say whether the class's guess was right."""
         joined = ROOM_HERE.get()
-        if joined and joined[2] and poll.verdict(self, joined):
+        if joined and joined.leads and poll.verdict(self, joined):
             return
         said = self.said.get()
         if classroom() and said:
@@ -157,7 +156,7 @@ def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
     index, _ = lesson_at(current_url_path())
-    if (joined := ROOM_HERE.get()) and joined[2]:
+    if (joined := ROOM_HERE.get()) and joined.leads:
         poll.lead(joined, controls)
     state.help_box(controls)
     state.share_box(controls, st.sidebar)

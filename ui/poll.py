@@ -13,12 +13,13 @@ from urllib.parse import parse_qs
 import streamlit as st
 
 from core.charts import lab as lab_charts
-from core.lab import polls as poll_store, store
+from core.lab import polls as poll_store
+from core.lab import store
 from core.lab.devices import Devices
 from ui import device, room
 from ui.lessons import HOME, LESSONS
 from ui.routing import current_url_path
-from ui.state import CLASSROOM, State, current_values
+from ui.state import CLASSROOM, State, current_values, is_held
 
 POLL_SECONDS = 2.0
 JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
@@ -35,8 +36,8 @@ def _polls():
 
 
 def join():
-    """Join the room named in the link (any lesson), and keep it for this session; return
-    (Polls, code, teacher key or None), or None outside a room or when the database is down."""
+    """Join the room named in the link (any lesson), and keep it for this session; return the
+    room.InRoom, or None outside a room or when the database is down."""
     raw = st.query_params.get(room.ROOM)
     if raw is not None and store.valid_code(store.as_code(raw)):
         JOINED.set(store.as_code(raw))
@@ -54,16 +55,16 @@ def join():
         JOINED.set(None)
         st.error(f"Room {code} cannot be looked up yet: {error}.", icon=":material/timer:")
         return None
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         room.unavailable(error)
         return None
-    return polls, code, room.teacher_key(polls.lab, code)
+    return room.InRoom(polls, code, room.teacher_key(polls.lab, code))
 
 
 def _safely(action, *args):
     try:
         action(*args)
-    except (store.LabUnavailable, store.RoomProblem) as error:
+    except (store.DatabaseUnavailable, store.RoomProblem) as error:
         REFUSED.set(str(error))
 
 
@@ -99,7 +100,7 @@ def follow(controls):
     ARRIVING.set(None)
     for key, raws in (arriving or {}).items():
         control = controls.controls.get(key)
-        if control is None or control.is_held():
+        if control is None or is_held(control):
             continue
         value = raws if control.many else raws[0]
         if len(raws) == 1 or control.many:
@@ -109,7 +110,7 @@ def follow(controls):
 
 def lead(joined, controls):
     """The teacher's page: tell the room which lesson, at which settings, the class is on."""
-    polls, code, key = joined
+    polls, code, key = joined.polls, joined.code, joined.key
     values = {name: value for name, value in current_values(controls).items() if name != CLASSROOM.key}
     link = controls.link(current_url_path() or "", values)
     if LED.get() == (code, link):
@@ -117,13 +118,13 @@ def lead(joined, controls):
     try:
         polls.lead(code, key, link)
         LED.set((code, link))
-    except (store.LabUnavailable, store.RoomProblem) as error:
+    except (store.DatabaseUnavailable, store.RoomProblem) as error:
         st.sidebar.warning(f"The class cannot follow this page: {error}", icon=":material/cloud_off:")
 
 
 def teacher_tools(joined):
     """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
-    polls, code, key = joined
+    polls, code, key = joined.polls, joined.code, joined.key
     with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
         st.markdown("Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
                     "you press\" question has an **Ask the class** button.")
@@ -159,7 +160,7 @@ def student_view(polls, code):
     mine = device.take_part(polls.lab, code)
     try:
         drawn = _state(polls.current(code))
-    except store.LabUnavailable:
+    except store.DatabaseUnavailable:
         drawn = None
     _student_box(polls, code, drawn, mine)
 
@@ -172,7 +173,7 @@ def _student_box(polls, code, drawn, mine):
     try:
         lesson, poll = polls.lesson_of(code), polls.current(code)
         answered = None if poll is None or mine is None else polls.mine(poll.id, mine)
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         st.caption(f":material/cloud_off: The class's poll cannot be shown now: {error}")
         return
     if _state(poll) != drawn:
@@ -224,10 +225,10 @@ def _asks(poll, question):
 def teacher_question(question, joined, text, choices, answer, settings):
     """The teacher's side of a Question in a room: ask the class, count live, reveal. Return
     whether the result may be shown (after the reveal)."""
-    polls, code, key = joined
+    polls, code, key = joined.polls, joined.code, joined.key
     try:
         poll = polls.current(code)
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         room.unavailable(error)
         return None  # the page asks the usual way
     ours = _asks(poll, question) and poll.settings == poll_store.fingerprint(settings)
@@ -251,7 +252,7 @@ def teacher_question(question, joined, text, choices, answer, settings):
 def live_counts(polls, code, key, poll, question, settings):
     try:
         counts, devices = polls.counts(poll), Devices(polls.lab).count(code)
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
         return
     st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
@@ -266,13 +267,13 @@ def live_counts(polls, code, key, poll, question, settings):
 
 def verdict(question, joined):
     """After the reveal of the room's poll: the class's answers and how many were right."""
-    polls, code, _ = joined
+    polls, code = joined.polls, joined.code
     try:
         poll = polls.current(code)
         if not _asks(poll, question):
             return False
         counts = polls.counts(poll)
-    except store.LabUnavailable:
+    except store.DatabaseUnavailable:
         return False
     st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.right), width="stretch")
     st.success(f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
@@ -283,10 +284,10 @@ def verdict(question, joined):
 def student_waits(question, joined):
     """On a student's page, a question the class is being polled on keeps its result hidden
     until the teacher reveals; return True to show it, False to hide, None when no poll is on it."""
-    polls, code, _ = joined
+    polls, code = joined.polls, joined.code
     try:
         poll = polls.current(code)
-    except store.LabUnavailable:
+    except store.DatabaseUnavailable:
         return None
     if not _asks(poll, question):
         return None

@@ -5,6 +5,8 @@ lesson (ui/poll.py) both start here."""
 import ipaddress
 import threading
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -23,6 +25,20 @@ REPLACED_KEY = State("lab_replaced_key")  # the room whose key this session held
 LOOKED_UP = State("room_codes_looked_up", set)  # codes this session has asked about (at most 5 a minute)
 GUESSER = State("room_guesser", lambda: uuid.uuid4().hex)  # this session, as the join guard counts it
 _LABS, _LABS_LOCK = {}, threading.Lock()
+
+
+@dataclass(frozen=True)
+class InRoom:
+    """The room a session takes part in on this run: the room's polls (and, through them, its Lab),
+    its code, and the teacher key when this session leads it."""
+
+    polls: Any  # core.lab.polls.Polls
+    code: str
+    key: str | None = None
+
+    @property
+    def leads(self):
+        return self.key is not None
 _GUARD = JoinGuard()  # this server's count of codes that named no room
 
 
@@ -78,7 +94,7 @@ def open_lab():
     """Return the Lab, or None after saying in words that the database cannot be used."""
     try:
         return database()
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         return unavailable(error)
 
 
@@ -103,7 +119,7 @@ def teacher_key(lab, code, quiet=False):
         elif not lab.is_teacher(code, held):  # the teacher replaced the key in another session
             TEACHER_KEYS.get().pop(code)
             REPLACED_KEY.set(code)
-    except store.LabUnavailable as error:
+    except store.DatabaseUnavailable as error:
         unavailable(error)
         return None
     if not quiet:

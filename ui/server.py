@@ -82,7 +82,11 @@ def dropped():
 
 
 def apply():
-    """Put this app's replacements in place; RuntimeError, naming the part, if Streamlit no longer has it."""
+    """Put this app's replacements in place, once per server process (the page header calls it on
+    every run: after the first, it does nothing); RuntimeError, naming the part, if Streamlit no
+    longer has it."""
+    if session_state.WStates.__getitem__ is _checked_widget_value:
+        return
     for owner, name in REPLACED:
         if name not in vars(owner):  # its own, not one it inherits
             raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "

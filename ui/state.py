@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.controls import (CLASSROOM, SHOW, Controls, Multi, Number, Select, Slider, Steps, Text, Toggle,  # noqa: F401
-                         inert, plain)
+from ui.controls import CLASSROOM, SHOW, Controls, Multi, Number, Select, Slider, Steps, Text, Toggle, inert, plain  # noqa: F401
 from ui.routing import forget_link_value, respell_link_value
 
 
@@ -55,10 +54,15 @@ WIDGETS = {
 }
 
 
+def is_held(control):
+    """True when a teacher's link holds this control (hidden) in this run."""
+    return control.key in HELD.get()
+
+
 def draw(control, where=None, **extra):
     """Draw a control's widget in `where` (the page, a column, the sidebar) and return its value;
     a control a teacher's link holds is not drawn, and keeps its held value."""
-    if control.is_held():
+    if is_held(control):
         return held_value(control)
     widget = next(WIDGETS[kind] for kind in type(control).__mro__ if kind in WIDGETS)
     bound = dict(key=control.key, help=control.help, bind="query-params" if control.share else None, **extra)

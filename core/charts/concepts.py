@@ -7,7 +7,6 @@ from core.charts.palette import BEST, CURRENT, FADED, INK
 from core.lessons import neuron, perceptron, regression
 
 
-
 def grid_cells(table, x, y, scale=None, titles=None, mark=None, **encoding):
     """Return one rectangle per point of the regular grid table[x], table[y], with the other
     channels (color, tooltip…) given as `encoding`.

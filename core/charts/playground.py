@@ -5,8 +5,21 @@ import pandas as pd
 from PIL import Image
 
 from core.charts.concepts import grid_cells
-from core.charts.palette import (BEST, CLASS_0, CLASS_0_EDGE, CLASS_1, CLASS_1_EDGE, CLASS_2, CLASS_2_EDGE,
-                                  CLASS_3, CLASS_3_EDGE, CURRENT, INK, PAPER, rgb)
+from core.charts.palette import (
+    BEST,
+    CLASS_0,
+    CLASS_0_EDGE,
+    CLASS_1,
+    CLASS_1_EDGE,
+    CLASS_2,
+    CLASS_2_EDGE,
+    CLASS_3,
+    CLASS_3_EDGE,
+    CURRENT,
+    INK,
+    PAPER,
+    rgb,
+)
 from core.lessons.playground_data import EXTENT
 
 SQUARE = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)

@@ -5,7 +5,10 @@ that load a downloaded network. Plain text: writing it imports no Keras."""
 from fractions import Fraction
 
 from core.code.listing import Listing, Step, assignments, literal, source_of
-from core.digits import config as mnist_config, data as mnist_data, network as served, preprocess
+from core.digits import config as mnist_config
+from core.digits import data as mnist_data
+from core.digits import network as served
+from core.digits import preprocess
 from core.lab import finetune
 
 LOAD_MNIST = ("""import os

@@ -10,6 +10,7 @@ Sources, tried in order:
 
 Every array is uint8 (n, 28, 28), white digit on black, with uint8 labels 0–9.
 """
+import functools
 import hashlib
 import logging
 import os
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from core import settings
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 DOWNLOAD_TIMEOUT_SECONDS = 5
@@ -105,7 +108,7 @@ def from_npz(path):
 def cache_path():
     """Where Keras keeps its MNIST download: $KERAS_HOME/datasets/mnist.npz, else ~/.keras/datasets
     (and, like Keras, /tmp/.keras when that cannot be written)."""
-    home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
+    home = settings.keras_home()
     if not os.access(home if home.exists() else home.parent, os.W_OK):
         home = Path(tempfile.gettempdir()) / ".keras"
     return home / "datasets" / "mnist.npz"
@@ -177,7 +180,7 @@ def from_sample():
 def sources():
     """Return the sources to try, in order, as (name, loader) pairs."""
     found = []
-    path = os.environ.get("MNIST_NPZ")
+    path = settings.mnist_npz()
     if path:
         found.append(("MNIST_NPZ", lambda: from_npz(path)))
     found.append(("MNIST download", from_download))
@@ -196,3 +199,25 @@ def load(candidates=None):
             continue
         return MnistData(data.x_train, data.y_train, data.x_test, data.y_test, data.source, tuple(warnings))
     raise RuntimeError("no MNIST source worked:\n" + "\n".join(warnings))
+
+
+@functools.cache
+def here():
+    """(fingerprint, where from) of the MNIST data this process loads: read once, for a worker that
+    checks each job against it before taking it."""
+    loaded = load()
+    return loaded.data_id, loaded.source
+
+
+def refusal(arguments):
+    """Why a process with this machine's data must not run a job made for the data whose
+    fingerprint is the job's `data_id` (it would fail after its start, or train a network the
+    servers refuse), or None. The `refuses` of the jobs that load MNIST (core/jobs/worker.py)."""
+    wanted = arguments.get("data_id") if isinstance(arguments, dict) else None
+    if wanted is None:
+        return None
+    have, source = here()
+    if wanted == have:
+        return None
+    return (f"this worker has different MNIST data ({source}, fingerprint {have}) than the app servers "
+            f"(fingerprint {wanted}): start it with the servers' MNIST_NPZ")

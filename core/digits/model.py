@@ -13,9 +13,30 @@ import numpy as np  # noqa: E402
 
 from core.digits import scoring  # noqa: E402
 from core.digits.config import (  # noqa: E402,F401  (re-exported: the trainers' code reads them here)
-    ACTIVATIONS, BATCH_SIZES, DEFAULT, IMAGE_SHAPE, LABEL_SMOOTHING, LEARNING_RATES, LIMITS, MAX_LAYERS,
-    MAX_PARAMETERS, NUM_CLASSES, PRESET_NAMES, PRESETS, SHIFTS, VALIDATION_SHARE, Config, layers, parameter_count,
-    averaged, preset_keys, shifted_copies, to_inputs, validate, validation_split)
+    ACTIVATIONS,
+    BATCH_SIZES,
+    DEFAULT,
+    IMAGE_SHAPE,
+    LABEL_SMOOTHING,
+    LEARNING_RATES,
+    LIMITS,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    NUM_CLASSES,
+    PRESET_NAMES,
+    PRESETS,
+    SHIFTS,
+    VALIDATION_SHARE,
+    Config,
+    averaged,
+    layers,
+    parameter_count,
+    preset_keys,
+    shifted_copies,
+    to_inputs,
+    validate,
+    validation_split,
+)
 
 
 def quadratic_cost(y_true, y_pred):
@@ -34,7 +55,7 @@ def build(config):
 
 class ProgressCallback(keras.callbacks.Callback):
     """Report training progress to a plain function, `report(phase, step, steps, history)` (the
-    signature of core/background.py's Reporter): no printing, no Streamlit. Step 0 is an epoch's end.
+    signature of core/jobs/local.py's Reporter): no printing, no Streamlit. Step 0 is an epoch's end.
     The history reported also holds `seconds`, the time since training began: the clock the page
     counts with, and the one the finished network's history keeps."""
 

@@ -8,7 +8,6 @@ digit is a `.SEGMENT DIGIT … "label"`, a `.COMMENT <label> <writer> <number>` 
 
 Never copied into the repository: point at the file.
 """
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core import settings
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FILE = ROOT.parent / "shared" / "data" / "pendigits" / "pendigits-orig.tra"
+DEFAULT_FILE = settings.DEFAULT_PENDIGITS
 CANVAS_SIDE = 280  # the page's canvas, in CSS pixels (ui/digits/predict.py CANVAS)
 STROKE_WIDTH = 18  # the page's pen
 SPAN = 200  # a digit's longer side on the canvas: drawn large, as the page asks, with a margin
@@ -33,7 +34,7 @@ class PenDigit:
 
 def path():
     """Return the pendigits file named by $PENDIGITS, or the shared copy beside the project."""
-    return Path(os.environ.get("PENDIGITS") or DEFAULT_FILE)
+    return settings.pendigits_file()
 
 
 def read(file=None):

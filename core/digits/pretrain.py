@@ -16,7 +16,9 @@ import json
 import sys
 import time
 
-from core.digits import data as mnist_data, model as mnist_model, pendigits, shipped
+from core.digits import data as mnist_data
+from core.digits import model as mnist_model
+from core.digits import pendigits, shipped
 from core.digits.store import ModelStore
 from core.digits.training import make_serving_files, train_and_save
 

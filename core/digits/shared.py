@@ -1,5 +1,5 @@
 """Trained networks in the database that several app servers share, so that they need no shared
-folder: a worker that saves a network (core/worker.py runs the job) also stores every file of it
+folder: a worker that saves a network (core/jobs/worker.py runs the job) also stores every file of it
 in the `network_files` table (`publish`); a server that lacks a network copies it from there into
 its own model folder on first use (`fetch`), each file checked against its sha256 and written
 atomically, the card last, as ModelStore writes them. The local folder keeps its size budget.
@@ -15,17 +15,18 @@ import os
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from core.lab.schema import NETWORK_FILES
+from core import settings
+from core.db.schema import NETWORK_FILES
 
 LOG = logging.getLogger(__name__)
 
 
 def database():
     """The shared database's engine, or None when networks are not shared (no PostgreSQL)."""
-    url = os.environ.get("NN_EXPLORER_DB", "")
-    if not url.startswith("postgresql"):
+    url = settings.database_url()
+    if not settings.shared_database(url):
         return None
-    from core.lab import database as lab_database
+    from core.db import database as lab_database
 
     return lab_database.shared(url)
 
@@ -81,10 +82,10 @@ def fetch(store, key, engine=None, keep=()):
 def fetched(store, key, keep=()):
     """`fetch` when the network is missing here and networks are shared; never raises (a
     database that is down means the network is trained or waited for, as without one)."""
-    from core.lab.database import LabUnavailable
+    from core.db.database import DatabaseUnavailable
 
     try:
         return not store.has(key) and fetch(store, key, keep=keep)
-    except (LabUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
+    except (DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
         LOG.warning("network %s cannot be copied from the shared database: %s", key, error)
         return False

@@ -18,15 +18,16 @@ reports the figure cross-validated over all 30 writers (`bench.pen --cross-valid
 import dataclasses
 import json
 import logging
-import os
 import time
 from pathlib import Path
 
-from core.digits import config as mnist_config, pendigits
+from core import settings
+from core.digits import config as mnist_config
+from core.digits import pendigits
 from core.digits.network import serving_files_problem, serving_record, sha256
 from core.digits.store import valid_metadata
 
-DIRECTORY = Path(__file__).resolve().parents[2] / "models"
+DIRECTORY = settings.DEFAULT_SHIPPED
 NAME = "default"
 PEN_WRITERS = tuple(range(1, 21))  # the pendigits writers it learns from; writers 21–30 are never seen
 PEN_DRAWINGS = ((pendigits.SPAN, pendigits.STROKE_WIDTH), (150, 14))  # (size, pen width): drawn large, and smaller
@@ -38,8 +39,8 @@ LOG = logging.getLogger(__name__)
 
 
 def folder(directory=None):
-    """`directory`, else $NN_EXPLORER_SHIPPED, else models/."""
-    return Path(directory or os.environ.get("NN_EXPLORER_SHIPPED") or DIRECTORY)
+    """`directory`, else $NN_EXPLORER_SHIPPED, else models/ (core/settings.py)."""
+    return Path(directory or settings.shipped_directory())
 
 
 def paths(directory=None):

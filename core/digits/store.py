@@ -21,10 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from core import settings
 from core.digits.network import serving_files_problem, serving_record, sha256
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / ".model_cache"
-BUDGET_BYTES = int(float(os.environ.get("NN_EXPLORER_CACHE_MB", "500")) * 1024 * 1024)
 STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trainer that was killed
 # Networks taught a class-lab room's handwriting (core/lab/tuning.py) are named so. The budget never
 # deletes them: each belongs to a room, and goes when the room does (core/lab/store.py, `expire`).
@@ -34,8 +33,8 @@ LOG = logging.getLogger(__name__)
 
 
 def default_directory():
-    """Return the cache directory: $NN_EXPLORER_CACHE, else .model_cache in the project."""
-    return Path(os.environ.get("NN_EXPLORER_CACHE") or DEFAULT_DIRECTORY)
+    """Return the cache directory (core/settings.py: $NN_EXPLORER_CACHE, else .model_cache)."""
+    return settings.model_directory()
 
 
 def _modified(path):
@@ -256,10 +255,11 @@ class ModelStore:
         file, which a trainer elsewhere may hold.)"""
         return [*self.paths(key), self.serving_paths(key)[0], *self.directory.glob(f"{key}.*.npz")]
 
-    def enforce_budget(self, budget_bytes=BUDGET_BYTES, keep=()):
+    def enforce_budget(self, budget_bytes=None, keep=()):
         """Delete what killed trainers left behind, then the least recently used models until the
         models fit `budget_bytes`, never those in `keep` (the presets) nor a room's network. Return
         the keys deleted."""
+        budget_bytes = settings.model_budget_bytes() if budget_bytes is None else budget_bytes
         now, deleted = time.time(), []
         for path in self.directory.glob("*"):
             stale = now - _modified(path) > STALE_SECONDS

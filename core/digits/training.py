@@ -1,6 +1,6 @@
 """Training an MNIST network into the model folder: the work itself (`train_and_save`, also used by
 core/digits/pretrain.py and the benches) and the background job that runs it for the page
-(`train_network`, a job body for core/background.py). The same job makes the serving files of a
+(`train_network`, a job body for core/jobs/local.py). The same job makes the serving files of a
 network saved without them (by an older version of the app, or whose files were damaged): the web
 server never imports TensorFlow to make them itself.
 
@@ -12,18 +12,18 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from core.background import JobError
 from core.digits import shared
+from core.digits.data import refusal as mnist_refusal
 from core.digits.store import ModelStore
-
+from core.jobs import JobError
 
 PREPARING = "preparing it for serving"  # the phase of a job that only makes a saved network's serving files
 
 
 def scratch_directory(server):
     """Where a server whose model folder is read-only has its networks saved instead: a folder of
-    its own among the temporary files, gone with it (core/background.py removes stale ones)."""
-    from core.background import WORKSPACE_PREFIX
+    its own among the temporary files, gone with it (core/jobs/local.py removes stale ones)."""
+    from core.jobs.local import WORKSPACE_PREFIX
 
     return Path(tempfile.gettempdir()) / f"{WORKSPACE_PREFIX}models-{server}"
 
@@ -32,7 +32,8 @@ def train_and_save(config, data, store, key=None, report=None):
     """Train, evaluate and save one network under `key` (by default the config's key for this
     data) in `store`, a writable ModelStore; return (model, metadata). `report(phase, step, steps,
     history)` hears how it goes."""
-    from core.digits import model as mnist_model, serving
+    from core.digits import model as mnist_model
+    from core.digits import serving
     from core.digits.explain import saved_neighbour_index
 
     report = report or (lambda *_, **__: None)
@@ -108,3 +109,6 @@ def train_network(report, config, key, data_id, directory, scratch):
         train_and_save(config, data, store, key, report)
     shared.publish(store, key)
     return str(store.directory)
+
+
+train_network.refuses = mnist_refusal  # a worker with other MNIST data does not take it (core/jobs/worker.py)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from core.lab.schema import DEVICES, ROOMS, SERVER_SECRETS
+from core.db.schema import DEVICES, ROOMS, SERVER_SECRETS
 from core.lab.store import RoomProblem, valid_code
 
 MAX_DEVICES = 1000  # per room: a school's year fits; also the most answers a poll takes
@@ -70,9 +70,9 @@ class Devices:
                 connection.execute(SERVER_SECRETS.insert().values(name=SECRET_NAME, value=found))
             return found
         try:
-            secret = self.lab._run(read_or_make, refused="another server made the secret a moment ago")
+            secret = self.lab.transaction(read_or_make, refused="another server made the secret a moment ago")
         except RoomProblem:  # another server made it between our read and write: read theirs
-            secret = self.lab._run(read_or_make)
+            secret = self.lab.transaction(read_or_make)
         with _SECRETS_LOCK:
             return _SECRETS.setdefault(self.lab.url, secret)
 
@@ -116,7 +116,7 @@ class Devices:
             connection.execute(DEVICES.insert().values(room=code, device=device, joined=_now()))
             return True
         try:
-            return self.lab._run(enter, refused="this room was deleted a moment ago")
+            return self.lab.transaction(enter, refused="this room was deleted a moment ago")
         except RoomProblem:
             if self.joined(code, token):  # the same device joined from another tab a moment ago
                 return False
@@ -124,21 +124,21 @@ class Devices:
 
     def joined(self, code, token):
         """True if the device with `token` takes part in the room."""
-        return valid_code(code) and self.lab._run(lambda c: c.execute(sa.select(DEVICES.c.device).where(
+        return valid_code(code) and self.lab.transaction(lambda c: c.execute(sa.select(DEVICES.c.device).where(
             (DEVICES.c.room == code) & (DEVICES.c.device == device_of(token)))).first(), read_only=True) is not None
 
     def count(self, code):
         """How many devices take part in the room."""
-        return self.lab._run(lambda c: c.execute(sa.select(sa.func.count()).where(DEVICES.c.room == code)).scalar(),
+        return self.lab.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(DEVICES.c.room == code)).scalar(),
                              read_only=True)
 
     def locked(self, code):
         """True once the teacher has locked the room."""
-        return self.lab._run(lambda c: c.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code)).scalar(),
+        return self.lab.transaction(lambda c: c.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code)).scalar(),
                              read_only=True) is not None
 
     def lock(self, code, key, locked=True):
         """Lock the room (no new device joins or answers) or open it again (teacher only)."""
-        self.lab._require_teacher(code, key)
-        self.lab._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
+        self.lab.require_teacher(code, key)
+        self.lab.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
             locked=_now() if locked else None)))

@@ -18,7 +18,7 @@ import collections
 import threading
 import time
 
-from core.lab.schema import CODE_LENGTH
+from core.db.schema import CODE_LENGTH
 from core.lab.store import CODE_ALPHABET, MAX_ROOMS_PER_DAY, UNUSED_DAYS, RoomProblem
 
 WINDOW_SECONDS = 60.0

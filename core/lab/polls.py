@@ -2,7 +2,7 @@
 questions, every student's device shows it, each answers (and may change the answer) until the
 teacher reveals, and the projector counts the answers live.
 
-Stored in the class lab's database (core/lab/schema.py: `polls`, `answers`), through the Lab's
+Stored in the class lab's database (core/db/schema.py: `polls`, `answers`), through the Lab's
 own transactions, so SQLite and PostgreSQL behave the same. Answers are anonymous: the poll, the
 answer, the time, and `voter`, the device that answered (core/lab/devices.py: a SHA-256 of the
 signed token its browser keeps), so one device counts once, its last answer. Only a device that
@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from core.db.schema import ANSWERS, LINK_LENGTH, POLLS, ROOMS, TEXT_LENGTH
 from core.lab.devices import Devices, device_of
-from core.lab.schema import ANSWERS, LINK_LENGTH, POLLS, ROOMS, TEXT_LENGTH
 from core.lab.store import RoomProblem, valid_code
 
 MAX_POLLS = 200  # per room; the teacher clears the room's answers to ask more
@@ -87,7 +87,7 @@ class Polls:
         self.lab = lab
 
     def _teacher(self, code, key):
-        self.lab._require_teacher(code, key)
+        self.lab.require_teacher(code, key)
 
     def open(self, code, key, lesson, question, settings, text, choices, answer):
         """Open a poll (teacher only) and make it the room's current one (the one before is
@@ -116,13 +116,13 @@ class Polls:
                 room=code, lesson=str(lesson)[:40], question=str(question)[:40], settings=fingerprint(settings),
                 text=str(text)[:TEXT_LENGTH], choices=list(choices), answer=str(answer), opened=now)
             ).inserted_primary_key[0]
-        return self.lab._run(insert, refused="this room was deleted a moment ago")
+        return self.lab.transaction(insert, refused="this room was deleted a moment ago")
 
     def current(self, code):
         """The room's current poll (open or revealed, not closed), or None."""
         if not valid_code(code):
             return None
-        row = self.lab._run(lambda c: c.execute(sa.select(POLLS).where(
+        row = self.lab.transaction(lambda c: c.execute(sa.select(POLLS).where(
             (POLLS.c.room == code) & POLLS.c.closed.is_(None)).order_by(POLLS.c.id.desc()).limit(1)).first(),
             read_only=True)
         if row is None:
@@ -148,16 +148,16 @@ class Polls:
             if not (isinstance(choice, int) and 0 <= choice < len(poll.choices)):
                 raise RoomProblem("that is not one of this poll's answers")
             _upsert(connection, dict(poll=int(poll_id), voter=device_of(token), choice=choice, answered=_now()))
-        self.lab._run(store, refused="this poll was cleared a moment ago")
+        self.lab.transaction(store, refused="this poll was cleared a moment ago")
 
     def mine(self, poll_id, token):
         """The index of this device's answer to the poll, or None."""
-        return self.lab._run(lambda c: c.execute(sa.select(ANSWERS.c.choice).where(
+        return self.lab.transaction(lambda c: c.execute(sa.select(ANSWERS.c.choice).where(
             (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == device_of(token)))).scalar(), read_only=True)
 
     def counts(self, poll):
         """How many answered each of the poll's choices, in order."""
-        rows = self.lab._run(lambda c: c.execute(sa.select(ANSWERS.c.choice, sa.func.count()).where(
+        rows = self.lab.transaction(lambda c: c.execute(sa.select(ANSWERS.c.choice, sa.func.count()).where(
             ANSWERS.c.poll == poll.id).group_by(ANSWERS.c.choice)).all(), read_only=True)
         found = dict(rows)
         return [found.get(index, 0) for index in range(len(poll.choices))]
@@ -165,14 +165,14 @@ class Polls:
     def reveal(self, code, key, poll_id):
         """Stop taking answers and let every device show the right one (teacher only)."""
         self._teacher(code, key)
-        self.lab._run(lambda c: c.execute(POLLS.update().where(
+        self.lab.transaction(lambda c: c.execute(POLLS.update().where(
             (POLLS.c.id == int(poll_id)) & (POLLS.c.room == code) & POLLS.c.revealed.is_(None))
             .values(revealed=_now())))
 
     def close(self, code, key):
         """Close the room's current poll, if any (teacher only): devices stop showing it."""
         self._teacher(code, key)
-        self.lab._run(lambda c: c.execute(POLLS.update().where(
+        self.lab.transaction(lambda c: c.execute(POLLS.update().where(
             (POLLS.c.room == code) & POLLS.c.closed.is_(None)).values(closed=_now())))
 
     def clear(self, code, key):
@@ -184,13 +184,13 @@ class Polls:
             answers = connection.execute(ANSWERS.delete().where(ANSWERS.c.poll.in_(polls))).rowcount
             connection.execute(POLLS.delete().where(POLLS.c.room == code))
             return answers
-        return self.lab._run(delete)
+        return self.lab.transaction(delete)
 
     def as_csv(self, code, key):
         """Every answer in the room, one row each (teacher only): the poll, its lesson and
         question, the answer, whether it was right, and when. No voter, no token."""
         self._teacher(code, key)
-        rows = self.lab._run(lambda c: c.execute(
+        rows = self.lab.transaction(lambda c: c.execute(
             sa.select(POLLS.c.id, POLLS.c.lesson, POLLS.c.text, POLLS.c.choices, POLLS.c.answer, ANSWERS.c.choice,
                       ANSWERS.c.answered).join(ANSWERS, ANSWERS.c.poll == POLLS.c.id)
             .where(POLLS.c.room == code).order_by(POLLS.c.id, ANSWERS.c.answered)).all(), read_only=True)
@@ -216,13 +216,13 @@ class Polls:
                 (POLLS.c.room == code) & POLLS.c.closed.is_(None) & (POLLS.c.lesson != lesson.split("?")[0]))
                 .values(closed=_now()))
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(lesson=lesson))
-        self.lab._run(update)
+        self.lab.transaction(update)
 
     def lesson_of(self, code):
         """The link path of the lesson the class is on, or None."""
         if not valid_code(code):
             return None
-        return self.lab._run(lambda c: c.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar(),
+        return self.lab.transaction(lambda c: c.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar(),
                              read_only=True)
 
 

@@ -1,8 +1,8 @@
 """The class lab's storage: rooms and the drawings a class adds to them, in a real database.
 
 This module holds every query, through SQLAlchemy 2 (Core). Which database, and how it is opened
-(SQLite by default, PostgreSQL for several servers), is core/lab/database.py; the tables are in
-core/lab/schema.py, and Alembic brings any database up to them on start.
+(SQLite by default, PostgreSQL for several servers), is core/db/database.py; the tables are in
+core/db/schema.py, and Alembic brings any database up to them on start.
 
 What is stored per drawing is schema.KEPT_PER_DRAWING; of a device, only its token's hash
 (core/lab/devices.py). No names, addresses or cookies.
@@ -16,7 +16,6 @@ import hmac
 import io
 import logging
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,26 +23,21 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import sqlalchemy as sa
 
-from core.lab import database
-from core.lab.database import LabUnavailable, default_url  # noqa: F401 (part of this module's API)
-from core.lab.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
+from core.db import database
+from core.db.database import DatabaseUnavailable, default_url  # noqa: F401 (part of this module's API)
+from core.db.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
+from core.lab.errors import RoomProblem
+from core.lab.limits import ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND, Paces
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L look-alikes
 OLD_CODE_LENGTH = 6  # rooms made before revision 0008 keep their codes until they expire
 MAX_DRAWINGS = 2000  # per room
-MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
-ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND = 60, 6.0  # per room: 30 students drawing one every 5 s fit
-MAX_ROOMS_PER_SESSION = 5  # rooms one browser session may make
 MAX_ROOMS_PER_DAY = 300  # rooms made in the last 24 hours, by every server sharing the database
 UNUSED_DAYS = 30  # a room with no new drawing for this long is deleted, with its drawings
 VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most this often, whoever asks
 SIDE = 28
 
 LOG = logging.getLogger(__name__)
-
-class RoomProblem(ValueError):
-    """A room code, key, label or addition that cannot be accepted; the message says why."""
-
 
 @dataclass(frozen=True)
 class Room:
@@ -98,19 +92,15 @@ def _as_bytes(image):
 class Lab:
     """Rooms and drawings in one database. Thread-safe: one engine, a connection per call."""
 
-    def __init__(self, url=None, room_pace=(ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND)):
-        """`room_pace`: (burst, additions a second) one room accepts; None for no such limit (the
-        storage benchmark, which adds as fast as the database takes it)."""
-        self.url, self.room_pace = url or default_url(), room_pace
-        self._last_addition = {}  # browser session → time of its last addition
-        self._room_allowance = {}  # room → (additions it may still make at once, when that was counted)
-        self._rooms_made = {}  # browser session → rooms it made
-        self._pace = threading.Lock()
+    def __init__(self, url=None, room_pace=(ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND), clock=time.monotonic):
+        """`room_pace` and `clock`: core/lab/limits.py's Paces, kept per server."""
+        self.url = url or default_url()
+        self.paces = Paces(room_pace, clock)
         self.engine = database.connect(self.url)
         self._file = database.SqliteFile(self.url)
 
-    def _run(self, work, read_only=False, refused=None):
-        """Run work(connection) in one transaction; database failures become LabUnavailable. A
+    def transaction(self, work, read_only=False, refused=None):
+        """Run work(connection) in one transaction; database failures become DatabaseUnavailable. A
         change the database refuses (IntegrityError) is the RoomProblem `refused`: what this
         call's change can break. One nobody planned for is logged and said in general words."""
         self._file.check()
@@ -137,19 +127,17 @@ class Lab:
             connection.execute(ROOMS.delete().where(unused))
             connection.execute(NETWORK_FILES.delete().where(NETWORK_FILES.c.key.in_([n for n in networks if n])))
             return [network for network in networks if network]
-        return self._run(delete)
+        return self.transaction(delete)
 
     def count_rooms_since(self, moment):
-        return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(),
+        return self.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(),
                          read_only=True)
 
     def create_room(self, session=None):
         """Make a room with a fresh code and teacher key; return Room (the only time the key is seen).
-        A browser session makes at most MAX_ROOMS_PER_SESSION rooms, and all servers together
+        A browser session makes at most limits.MAX_ROOMS_PER_SESSION rooms, and all servers together
         at most MAX_ROOMS_PER_DAY a day; `session` None (the server's own code) counts only there."""
-        with self._pace:
-            if session is not None and self._rooms_made.get(session, 0) >= MAX_ROOMS_PER_SESSION:
-                raise RoomProblem(f"one visitor can make at most {MAX_ROOMS_PER_SESSION} rooms: use one you made")
+        self.paces.may_make_room(session)
         if self.count_rooms_since(datetime.now(timezone.utc) - timedelta(days=1)) >= MAX_ROOMS_PER_DAY:
             raise RoomProblem(f"this server has made {MAX_ROOMS_PER_DAY} rooms today, its most: please try again "
                               "tomorrow, or use a room you made")
@@ -164,54 +152,36 @@ class Lab:
                                                          created=datetime.now(timezone.utc)))
                 return True
             try:
-                made = self._run(insert, refused="that room code was taken a moment ago")
+                made = self.transaction(insert, refused="that room code was taken a moment ago")
             except RoomProblem:  # another server made a room with the same code meanwhile: try another
                 made = False
             if made:
-                with self._pace:
-                    self._rooms_made[session] = self._rooms_made.get(session, 0) + 1
+                self.paces.room_made(session)
                 return Room(code, key)
-        raise LabUnavailable("no free room code was found; please try again")
+        raise DatabaseUnavailable("no free room code was found; please try again")
 
     def exists(self, code):
         if not valid_code(code):
             return False
-        return self._run(lambda c: c.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first(),
+        return self.transaction(lambda c: c.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first(),
                          read_only=True) is not None
 
     def is_teacher(self, code, key):
         """True only for the room's own teacher key (compared in constant time)."""
         if not valid_code(code) or not isinstance(key, str) or not key:
             return False
-        stored = self._run(lambda c: c.execute(
+        stored = self.transaction(lambda c: c.execute(
             sa.select(ROOMS.c.teacher_key_sha256).where(ROOMS.c.code == code)).scalar(), read_only=True)
         return stored is not None and hmac.compare_digest(stored, _digest(key))
 
-    def _require_teacher(self, code, key):
+    def require_teacher(self, code, key):
+        """Raise RoomProblem unless `key` is the room's teacher key."""
         if not self.is_teacher(code, key):
             raise RoomProblem("only the teacher's link can do this: the key in this link is not this room's")
 
-    def _paced(self, session, code):
-        """Refuse a second addition from the same browser session within a second, and more
-        additions to one room than a class makes (a bucket of ROOM_ADDITIONS_BURST, refilled at
-        ROOM_ADDITIONS_PER_SECOND), however many sessions send them."""
-        with self._pace:
-            now = time.monotonic()
-            if now - self._last_addition.get(session, -np.inf) < MIN_SECONDS_BETWEEN_ADDITIONS:
-                raise RoomProblem("one drawing a second, please: wait a moment and add it again")
-            if self.room_pace:
-                burst, per_second = self.room_pace
-                allowance, counted = self._room_allowance.get(code, (burst, now))
-                allowance = min(burst, allowance + (now - counted) * per_second)
-                if allowance < 1:
-                    raise RoomProblem("this room is getting drawings faster than a class draws them: wait a few "
-                                      "seconds and add it again")
-                self._room_allowance[code] = (allowance - 1, now)
-            self._last_addition[session] = now
-
     def add(self, code, image, straight, label, predicted, confidence, network, session):
         """Store one drawing in a room; return its id. Raises RoomProblem for a bad room, label or
-        pace, or a full room; LabUnavailable when the database fails."""
+        pace, or a full room; DatabaseUnavailable when the database fails."""
         if not self.exists(code):
             raise RoomProblem("there is no room with this code")
         if not (isinstance(label, (int, np.integer)) and 0 <= int(label) <= 9):
@@ -219,7 +189,7 @@ class Lab:
         row = dict(room=code, label=int(label), predicted=int(predicted), confidence=float(confidence),
                    network=str(network)[:80], image=_as_bytes(image), straight=_as_bytes(straight),
                    created=datetime.now(timezone.utc))
-        self._paced(session, code)
+        self.paces.addition(session, code)
 
         def insert(connection):
             # lock the room's row (PostgreSQL; SQLite takes its one write lock), then count and insert
@@ -229,13 +199,13 @@ class Lab:
                 raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(used=row["created"]))
             return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
-        return self._run(insert, refused="this room was deleted a moment ago, so the drawing has no room to go to")
+        return self.transaction(insert, refused="this room was deleted a moment ago, so the drawing has no room to go to")
 
     def drawings(self, code):
         """Return every drawing of a room (and only that room) as Drawings."""
         if not valid_code(code):
             raise RoomProblem("this is not a room code")
-        rows = self._run(lambda c: c.execute(sa.select(
+        rows = self.transaction(lambda c: c.execute(sa.select(
             DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.image, DRAWINGS.c.straight).where(
             DRAWINGS.c.room == code).order_by(DRAWINGS.c.id)).all(), read_only=True)
 
@@ -246,41 +216,41 @@ class Lab:
 
     def version(self, code):
         """A cheap fingerprint of a room's drawings (count and ids), changed by any addition or deletion."""
-        return tuple(self._run(lambda c: c.execute(sa.select(
+        return tuple(self.transaction(lambda c: c.execute(sa.select(
             sa.func.count(), sa.func.max(DRAWINGS.c.id), sa.func.sum(DRAWINGS.c.id)).where(
             DRAWINGS.c.room == code)).one(), read_only=True))
 
     def count(self, code):
-        return self._run(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
+        return self.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
                          read_only=True)
 
     def network_of(self, code):
         """The key of the network fine-tuned for this room, or None: the room uses the default."""
-        return self._run(lambda c: c.execute(sa.select(ROOMS.c.network).where(ROOMS.c.code == code)).scalar(),
+        return self.transaction(lambda c: c.execute(sa.select(ROOMS.c.network).where(ROOMS.c.code == code)).scalar(),
                          read_only=True)
 
     def set_network(self, code, network):
         """Make the room use a fine-tuned network (the fine-tuning the teacher's key started calls it)."""
-        self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
+        self.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
 
     def replace_key(self, code, key):
         """A new teacher key for the room (teacher only); return it. The old key then does nothing."""
-        self._require_teacher(code, key)
+        self.require_teacher(code, key)
         fresh = secrets.token_urlsafe(16)
-        self._run(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
+        self.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
             teacher_key_sha256=_digest(fresh))))
         return fresh
 
     def delete(self, code, key, drawing_id):
         """Delete one drawing of the room (teacher only); return True if there was one."""
-        self._require_teacher(code, key)
-        return self._run(lambda c: c.execute(DRAWINGS.delete().where(
+        self.require_teacher(code, key)
+        return self.transaction(lambda c: c.execute(DRAWINGS.delete().where(
             (DRAWINGS.c.room == code) & (DRAWINGS.c.id == int(drawing_id)))).rowcount) == 1
 
     def clear(self, code, key):
         """Delete every drawing of the room (teacher only); return how many."""
-        self._require_teacher(code, key)
-        return self._run(lambda c: c.execute(DRAWINGS.delete().where(DRAWINGS.c.room == code)).rowcount)
+        self.require_teacher(code, key)
+        return self.transaction(lambda c: c.execute(DRAWINGS.delete().where(DRAWINGS.c.room == code)).rowcount)
 
 
 def as_npz(drawings):

@@ -1,8 +1,10 @@
-"""Fine-tuning a room's network as a background job (core/background.py): the same
+"""Fine-tuning a room's network as a background job (core/jobs/local.py): the same
 queue, the same progress reports, and nobody waits for the same run twice. The tuned network is
 saved in the model folder and set as that room's network; no other room's changes."""
 import hashlib
 import logging
+
+from core.digits.data import refusal as mnist_refusal
 
 LOG = logging.getLogger(__name__)
 
@@ -35,9 +37,11 @@ def _base_model(base, directory):
 def teach_room(report, code, base, key, directory, database, data_id):
     """The job body: fine-tune network `base` on room `code`'s drawings, save it as `key` and make
     it the room's network. Returns `key`."""
-    from core.background import JobError
-    from core.digits import data as mnist_data, model as mnist_model, shared
+    from core.digits import data as mnist_data
+    from core.digits import model as mnist_model
+    from core.digits import shared
     from core.digits.store import ModelStore
+    from core.jobs import JobError
     from core.lab import finetune
     from core.lab.store import Lab
 
@@ -70,3 +74,6 @@ def teach_room(report, code, base, key, directory, database, data_id):
         LOG.exception("fine-tuning failed")
         raise JobError(f"teaching the network stopped: {error}") from None
     return key
+
+
+teach_room.refuses = mnist_refusal  # a worker with other MNIST data does not take it (core/jobs/worker.py)

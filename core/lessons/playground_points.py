@@ -45,6 +45,19 @@ def _number(text, line, name):
     return value
 
 
+def _point(row, line):
+    """One line's (x1, x2, label), checked; ValueError naming the line and what is wrong."""
+    if len(row) != len(CSV_COLUMNS):
+        raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
+    x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
+    if max(abs(x1), abs(x2)) > EXTENT:
+        raise ValueError(f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between "
+                         f"−{EXTENT} and {EXTENT}.")
+    if label not in range(MAX_CLASSES):
+        raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
+    return x1, x2, label
+
+
 def read_points(data):
     """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
     at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
@@ -74,18 +87,9 @@ def read_points(data):
         for row in lines:
             if not row or not "".join(row).strip():
                 continue  # a blank line
-            line = lines.line_num
             if len(rows) == MAX_ROWS:
                 raise ValueError(f"The file has more than {MAX_ROWS:,} points; at most {MAX_ROWS:,} can be used.")
-            if len(row) != len(CSV_COLUMNS):
-                raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
-            x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
-            if max(abs(x1), abs(x2)) > EXTENT:
-                raise ValueError(f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between "
-                                 f"−{EXTENT} and {EXTENT}.")
-            if label not in range(MAX_CLASSES):
-                raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
-            rows.append((x1, x2, label))
+            rows.append(_point(row, lines.line_num))
     except csv.Error as error:
         raise ValueError(f"Line {lines.line_num}: this line cannot be read as comma-separated values.") from error
     if not rows:

@@ -4,6 +4,7 @@ import re
 from harness.browser import ARTIFACTS, CANVAS, STROKES, choose, draw, settle
 from ui.lessons import LESSONS
 
+
 def metric_value(page, label):
     metric = page.locator("[data-testid=stMetric]", has_text=label).first
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()

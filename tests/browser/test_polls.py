@@ -3,12 +3,12 @@ students' devices follow the teacher to Gradient descent, the teacher asks the c
 phones show the poll without a reload, both answer, the projector shows the two answers and
 their split within 10 s, and the reveal reaches the phones. Both views pass axe."""
 import tempfile
+
 import pytest
 
 from core.lab import store
 from harness.browser import ARTIFACTS, running_app, settle, within
 from tests.browser.test_accessibility import serious_findings
-
 
 
 @pytest.fixture(scope="module")

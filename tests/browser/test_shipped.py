@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.digits import model as mnist_model, pendigits, preprocess, shipped
+from core.digits import model as mnist_model
+from core.digits import pendigits, preprocess, shipped
 from harness.browser import CANVAS, PREDICTION, TrainerCount, choose, draw, running_app, settle, shown_prediction
 
 OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "MNIST_NPZ": None}

@@ -5,7 +5,8 @@ trainings ran in processes of their own, which do load TensorFlow."""
 import re
 from pathlib import Path
 
-from core.digits import config as mnist_config, shipped
+from core.digits import config as mnist_config
+from core.digits import shipped
 from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, running_app, settle
 from tests.browser.test_faults import picture, upload
 

@@ -1,5 +1,5 @@
 """The handwriting page's controls and state, declared once. The training form's choices come from
-the presets' own module (core/digits/model.py), so the form can offer every preset's values."""
+the presets' own module (core/digits/config.py), so the form can offer every preset's values."""
 from core.digits import config as mnist_config
 from ui.page import Question
 from ui.state import Controls, Select, Slider, State, Steps, Text, Toggle

@@ -7,10 +7,11 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core.charts import digits as digit_charts
-from core.digits import config as mnist_config, explain, preprocess, shipped
+from core.digits import config as mnist_config
+from core.digits import explain, preprocess, shipped
 from ui.digits import look_inside, resources
 from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
-from ui.state import bump
+from ui.state import bump, draw
 
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
 CANVAS = {"size": 280, "stroke_width": 18, "stroke_color": "#FFFFFF", "background_color": "#000000"}
@@ -90,21 +91,26 @@ def _given(source, ready, dataset):
     if source == "Random test digit":
         return _test_digit(dataset, shipped.judged_on(ready.metadata, dataset))
     digit = drawn() if source == "Draw" else _uploaded()
-    return digit.prepared(straight=RAW_RESIZE(st))
+    return digit.prepared(straight=draw(RAW_RESIZE, st))
+
+
+def _nothing_to_read(digit, source):
+    """Say why there is no digit to read (a bad file, a blank picture, nothing drawn yet); return
+    True when so."""
+    if digit.problem:
+        st.error(digit.problem, icon=":material/broken_image:")
+    elif digit.image is None and digit.picture is not None and source != "Draw":
+        st.warning("No handwriting was found in this picture: it looks like one even colour. Upload a "
+                   "photo of one digit, written darker or lighter than its paper.", icon=":material/image_search:")
+    elif digit.image is None:
+        st.info("Draw a digit to see what the network reads." if source == "Draw"
+                else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
+    return bool(digit.problem) or digit.image is None
 
 
 def _reading(ready, dataset, digit, source):
     """Show what the network reads; return the explanation, or None when there is nothing to show yet."""
-    if digit.problem:
-        st.error(digit.problem, icon=":material/broken_image:")
-        return None
-    if digit.image is None:
-        if digit.picture is not None and source != "Draw":
-            st.warning("No handwriting was found in this picture: it looks like one even colour. Upload a "
-                       "photo of one digit, written darker or lighter than its paper.", icon=":material/image_search:")
-        else:
-            st.info("Draw a digit to see what the network reads." if source == "Draw"
-                    else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
+    if _nothing_to_read(digit, source):
         return None
     why = explain.explain_digit(ready.network, resources.neighbours(ready.key, ready.network, dataset), digit.image)
     if digit.truth is not None and not WHICH_DIGIT.ask(
@@ -143,7 +149,7 @@ def section(ready, dataset):
     """Read a drawn, uploaded or test digit, and look inside the network. A fragment: drawing
     reruns only this part."""
     st.header("4. Predict", divider="gray")
-    source = INPUT(st)
+    source = draw(INPUT, st)
     given, read = st.columns([1, 1], gap="large")
     with given:
         digit = _given(source, ready, dataset)

@@ -6,18 +6,20 @@ training process per configuration. Nothing here imports TensorFlow: networks le
 processes (core/digits/training.py).
 """
 import contextlib
+import dataclasses
 import os
 import uuid
-import dataclasses
 from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import background
-from core.digits import config as mnist_config, data as mnist_data, shared, shipped, training
+from core import jobs
+from core.db.database import DatabaseUnavailable
+from core.digits import config as mnist_config
+from core.digits import data as mnist_data
+from core.digits import shared, shipped, training
 from core.digits.store import ModelStore
-from core.lab.database import LabUnavailable
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
@@ -77,7 +79,7 @@ def _shipped():
 def folder(models):
     """The model folder a job saves into: this server's, or, on a job queue's worker (another
     machine, perhaps), the worker's own (None), from which servers copy what they need."""
-    return None if background.runner().remote else str(models.directory)
+    return None if jobs.runner().remote else str(models.directory)
 
 
 class Preparing(LookupError):
@@ -95,8 +97,8 @@ def saved(key):
         except LookupError:
             pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
     if all(path.exists() for path in models.paths(key)):
-        with contextlib.suppress(LabUnavailable, SQLAlchemyError):  # the queue is down: asked again next run
-            background.runner().submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
+        with contextlib.suppress(DatabaseUnavailable, SQLAlchemyError):  # the queue is down: asked again next run
+            jobs.runner().submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
                                        directory=folder(models))
         raise Preparing(key)
     raise LookupError(key)
@@ -125,11 +127,11 @@ def model_for(config, dataset):
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
     try:
-        job = background.runner().submit(key, training.train_network, owner=SESSION.get(),
+        job = jobs.runner().submit(key, training.train_network, owner=SESSION.get(),
                                          config=dataclasses.asdict(config), key=key,
                                          data_id=dataset.data_id, directory=folder(models),
                                          scratch=str(scratch.directory))
-    except (LabUnavailable, SQLAlchemyError):  # the job queue's database: the page says so, with Retry
+    except (DatabaseUnavailable, SQLAlchemyError):  # the job queue's database: the page says so, with Retry
         job = Unqueued(key)
     return Training(key, job, rebuilt_after_corruption=corrupted, only_serving_files=models.paths(key)[0].exists())
 
@@ -143,14 +145,14 @@ class Unqueued:
 
     @staticmethod
     def status():
-        from core.job_queue import UNREACHABLE
+        from core.jobs.queued import UNREACHABLE
 
-        return background.Status("failed", error=UNREACHABLE)
+        return jobs.Status("failed", error=UNREACHABLE)
 
 
 def retry(key):
     """Forget a failed training, so that the next run of the page starts it again."""
-    background.runner().retry(key)
+    jobs.runner().retry(key)
 
 
 @st.cache_resource(show_spinner="Placing the training digits in the network's last layer (once per network)…",

@@ -3,12 +3,15 @@ training run, and the trained network's learning curves."""
 import pandas as pd
 import streamlit as st
 
-from core import background
+from core import jobs
 from core.charts import digits as digit_charts
-from core.digits import config as mnist_config, data as mnist_data, training
+from core.digits import config as mnist_config
+from core.digits import data as mnist_data
+from core.digits import training
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
+from ui.state import draw
 from ui.words import as_sentence
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
@@ -57,11 +60,11 @@ def chosen_config():
     """Draw the network menu and the training form; return the Config to show. A link with a
     network's settings shows that network, as if they had been submitted."""
     st.header("2. Train", divider="gray")
-    preset = PRESET(st)
+    preset = draw(PRESET, st)
     configs = CONFIGS.get()
     with st.form("train"):
         st.markdown(f"**{mnist_config.PRESET_NAMES[preset]}**")
-        values = [control(column) for control, column in zip(FORMS[preset], st.columns(5))]
+        values = [draw(control, column) for control, column in zip(FORMS[preset], st.columns(5))]
         submitted = st.form_submit_button("Train", icon=":material/model_training:", type="primary")
         linked = preset not in configs and any(control.key in st.query_params for control in FORMS[preset])
         if submitted or linked:
@@ -103,6 +106,33 @@ def progress(job, epochs):
     progress_now(job, epochs)
 
 
+def _waiting_notice(status):
+    """Say why a training is not under way when it is not (a silent trainer, none at all, one with
+    other data, a queue, an old network's missing files); return True when something was said."""
+    if status.state == "running" and status.silent:
+        st.warning(f"The trainer running this has stopped answering ({status.silent:.0f} s without a word): its "
+                   "machine or process may have stopped. Another trainer takes the training over by itself, once; "
+                   "if none does, it is reported failed here, with Retry.", icon=":material/heart_broken:")
+    elif status.state in ("queued", "running") and status.workers == 0:
+        st.warning("No trainer is running for this app's servers: the training waits in their queue until one "
+                   "starts. Whoever runs the app starts one with `python -m core.jobs.worker`.",
+                   icon=":material/hourglass_disabled:")
+    elif status.state == "queued" and status.phase == jobs.status.WRONG_DATA:
+        st.warning("The trainers running refused this training: they have other MNIST data than this server, so "
+                   "what they trained would not fit it (their log says which). It waits for a trainer with the same "
+                   "data: whoever runs the app starts one with the servers' `MNIST_NPZ`.", icon=":material/dataset:")
+    elif status.state == "queued":
+        st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
+                "It starts by itself; keep this page open.", icon=":material/hourglass_top:")
+    elif status.phase == training.PREPARING:
+        st.progress(0.5, text="This network was saved without the files this server reads it from (by an older "
+                              "version of the app, or they were damaged): a trainer is making them from the saved "
+                              f"network, {status.elapsed:.0f} s so far. It takes a few seconds.")
+    else:
+        return False
+    return True
+
+
 def progress_now(job, epochs):
     """What `progress` draws each time: for a page part that refreshes itself already."""
     status = job.status()
@@ -111,29 +141,7 @@ def progress_now(job, epochs):
     if status.state == "failed":
         _failed(job.key, status.error)
         return
-    if status.state == "running" and status.silent:
-        st.warning(f"The trainer running this has stopped answering ({status.silent:.0f} s without a word): its "
-                   "machine or process may have stopped. Another trainer takes the training over by itself, once; "
-                   "if none does, it is reported failed here, with Retry.", icon=":material/heart_broken:")
-        return
-    if status.state in ("queued", "running") and status.workers == 0:
-        st.warning("No trainer is running for this app's servers: the training waits in their queue until one "
-                   "starts. Whoever runs the app starts one with `python -m core.worker`.",
-                   icon=":material/hourglass_disabled:")
-        return
-    if status.state == "queued" and status.phase == background.WRONG_DATA:
-        st.warning("The trainers running refused this training: they have other MNIST data than this server, so "
-                   "what they trained would not fit it (their log says which). It waits for a trainer with the same "
-                   "data: whoever runs the app starts one with the servers' `MNIST_NPZ`.", icon=":material/dataset:")
-        return
-    if status.state == "queued":
-        st.info(f"Waiting for the server: {status.ahead} training{'s' if status.ahead != 1 else ''} ahead of yours. "
-                "It starts by itself; keep this page open.", icon=":material/hourglass_top:")
-        return
-    if status.phase == training.PREPARING:
-        st.progress(0.5, text="This network was saved without the files this server reads it from (by an older "
-                              "version of the app, or they were damaged): a trainer is making them from the saved "
-                              f"network, {status.elapsed:.0f} s so far. It takes a few seconds.")
+    if _waiting_notice(status):
         return
     history = status.history or {"loss": []}
     done = len(history["loss"])

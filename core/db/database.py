@@ -1,7 +1,7 @@
 """Which database the class lab uses, and opening it: SQLite by default, a file in the model
 folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB` names another, such
 as `postgresql+psycopg://user:password@host/db`, which several app servers behind a load balancer
-share. Every failure becomes LabUnavailable, in plain words for visitors, with the real cause in
+share. Every failure becomes DatabaseUnavailable, in plain words for visitors, with the real cause in
 the server's log (without the password)."""
 import functools
 import logging
@@ -10,22 +10,21 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.lab import schema
+from core import settings
+from core.db import schema
 
 FILE_NAME = "class-lab.sqlite"
 CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
 LOG = logging.getLogger(__name__)
 
 
-class LabUnavailable(RuntimeError):
+class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or written; the message says so in plain words."""
 
 
 def default_url():
     """$NN_EXPLORER_DB, else a SQLite file in the model folder."""
-    from core.digits.store import default_directory
-
-    return os.environ.get("NN_EXPLORER_DB") or f"sqlite:///{default_directory() / FILE_NAME}"
+    return settings.database_url()
 
 
 def sqlite_file(url):
@@ -67,13 +66,13 @@ def unavailable(error, url=None):
                 getattr(error, "orig", None) or error)
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return LabUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
-    return LabUnavailable("The class lab's database cannot be reached right now, so a class's drawings and poll "
+        return DatabaseUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
+    return DatabaseUnavailable("The class lab's database cannot be reached right now, so a class's drawings and poll "
                           "answers cannot be stored or shown. The rest of the page works as usual")
 
 
 def connect(url):
-    """An engine for `url`, its schema brought up to date; LabUnavailable when that fails."""
+    """An engine for `url`, its schema brought up to date; DatabaseUnavailable when that fails."""
     try:
         if url.startswith("sqlite"):
             if sqlite_file(url):
@@ -114,7 +113,7 @@ class SqliteFile:
         self.identity = (path, status.st_dev, status.st_ino) if status else None
 
     def check(self):
-        """Raise LabUnavailable if the file is not the one opened."""
+        """Raise DatabaseUnavailable if the file is not the one opened."""
         if self.identity is None:
             return
         path, device, inode = self.identity
@@ -125,5 +124,5 @@ class SqliteFile:
             same = False
         if not same:
             LOG.error("class lab database %s was deleted or replaced while the server ran; restart the server", path)
-            raise LabUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
+            raise DatabaseUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
                                  "running, so nothing can be added or shown until the server is restarted.")

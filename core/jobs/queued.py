@@ -1,14 +1,14 @@
 """Background work shared by several app servers: jobs queued in PostgreSQL with procrastinate
-and run by worker processes (`python -m core.worker`), on this machine or on others.
+and run by worker processes (`python -m core.jobs.worker`), on this machine or on others.
 
-The interface is core/background.py's (`submit`, `get`, `unfinished`, `retry`, `cancel`; a job's
-`status()` and `wait()`), so a page never knows which runner runs its jobs: `background.runner()`
+The interface is core/jobs/local.py's (`submit`, `get`, `unfinished`, `retry`, `cancel`; a job's
+`status()` and `wait()`), so a page never knows which runner runs its jobs: `jobs.runner()`
 picks this one when the class lab's database, $NN_EXPLORER_DB, is PostgreSQL.
 
 Who keeps what:
 - procrastinate queues the work: one queued job per key (its queueing lock) and one run at a
   time per key (its lock), workers' heartbeats, and the jobs of workers that stopped beating.
-- The `jobs` table (core/lab/schema.py) is each job's record, which every server reads and the
+- The `jobs` table (core/db/schema.py) is each job's record, which every server reads and the
   worker running it writes: its state, progress, history, reason for failing and result. The
   `job_owners` table holds each session's one waiting job.
 Cancelling marks the record; the worker sees it at its next report and stops the job's process.
@@ -30,8 +30,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from core.background import ABANDONED_AFTER_SECONDS, Status
-from core.lab.schema import JOB_OWNERS, JOBS
+from core.db.schema import JOB_OWNERS, JOBS
+from core.jobs.local import ABANDONED_AFTER_SECONDS, Status
 
 QUEUE = "nn-explorer"
 TASK = "nn_explorer.run_job"
@@ -86,11 +86,11 @@ def unreachable_gives(default):
     def wrap(method):
         @functools.wraps(method)
         def quietly(*args):
-            from core.lab.database import LabUnavailable
+            from core.db.database import DatabaseUnavailable
 
             try:
                 return method(*args)
-            except (LabUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
+            except (DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
                 LOG.warning("the job queue's database: %s", error)
                 return default
         return quietly
@@ -169,9 +169,9 @@ class QueuedJobs:
 
     @property
     def engine(self):
-        """The database, connected on first use (LabUnavailable, in plain words, if it cannot be);
+        """The database, connected on first use (DatabaseUnavailable, in plain words, if it cannot be);
         procrastinate's schema and the jobs' record come with its migrations."""
-        from core.lab import database
+        from core.db import database
 
         return database.shared(self.url)
 

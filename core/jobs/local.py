@@ -16,7 +16,6 @@ A job body is a plain function `body(report, **arguments)`: it tells its progres
 """
 import atexit
 import contextlib
-import dataclasses
 import json
 import logging
 import multiprocessing
@@ -27,36 +26,17 @@ import threading
 import time
 from concurrent.futures import CancelledError
 from pathlib import Path
+from typing import Any
 
 import pebble
 
-from core.background_worker import FAILED, WRONG_DATA, JobError, die_with_parent, run  # noqa: F401 (for job bodies, pages)
+from core import settings
+from core.jobs.process import die_with_parent, run
+from core.jobs.status import ABANDONED_AFTER_SECONDS, ATTEMPTS, FAILED, JobError, Status
 
 PROGRESS_FILE = "progress.json"
 WORKSPACE_PREFIX = "nn-explorer-job-"  # each job's folder of its own, in the system's temporary folder
-MAX_RUNNING = int(os.environ.get("NN_EXPLORER_MAX_TRAININGS", "1"))  # each takes most of a core
-ABANDONED_AFTER_SECONDS = 300  # pages poll every 2 s; five minutes allows a visit to another lesson
-ATTEMPTS = 2  # a worker that dies is started once more before the page offers Retry
 LOG = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass(frozen=True)
-class Status:
-    """Where a job is. `state` is queued, running, done or failed; while running, `phase` is what
-    the body last said it was doing, `step` of `steps` its progress within it, `history` what it
-    chose to share so far."""
-
-    state: str
-    phase: str = ""
-    step: int = 0
-    steps: int = 0
-    history: dict = dataclasses.field(default_factory=dict)
-    error: str = ""
-    elapsed: float = 0.0
-    ahead: int = 0  # queued: how many jobs start before this one
-    result: object = None  # done: what the body returned
-    workers: object = None  # with a job queue: how many workers are running (None: jobs run on this server)
-    silent: float = 0.0  # seconds its worker has not reported for, when that is too long (0: it reports)
 
 
 def remove_stale_workspaces(older_than=3600):
@@ -75,8 +55,10 @@ class Job:
 
     def __init__(self, jobs, key, body, arguments):
         self.jobs, self.key, self.body, self.arguments = jobs, key, body, arguments
-        self.future = self.workspace = self.final = None
-        self.attempts, self.started, self.cancelled = 0, None, False
+        self.future: Any = None  # pebble's future, once started
+        self.workspace: Path | None = None  # its folder, while it runs
+        self.final: Status | None = None  # done or failed for good
+        self.attempts, self.started, self.cancelled = 0, 0.0, False  # started: time.time(), once it has
         self.owners, self.last_seen = set(), time.time()
         self.ended = threading.Event()
         self.environment = dict(os.environ)
@@ -91,6 +73,8 @@ class Job:
         return self.final is not None
 
     def _report(self):
+        if self.workspace is None:
+            return {}
         try:
             return json.loads((self.workspace / PROGRESS_FILE).read_text())
         except (OSError, ValueError, TypeError):
@@ -128,10 +112,13 @@ class Jobs:
 
     remote = False  # job bodies run in this server's own processes, with its model folder
 
-    def __init__(self, max_running=MAX_RUNNING, abandoned_after=ABANDONED_AFTER_SECONDS):
-        self.max_running, self.abandoned_after = max_running, abandoned_after
+    def __init__(self, max_running=None, abandoned_after=ABANDONED_AFTER_SECONDS):
+        self.max_running = max_running or settings.max_trainings()
+        self.abandoned_after = abandoned_after
         self._lock = threading.RLock()
-        self._jobs, self._queue, self._by_owner = {}, [], {}
+        self._jobs: dict[str, Job] = {}  # key → its job, while wanted
+        self._queue: list[Job] = []  # waiting to start, in order
+        self._by_owner: dict[str, Job] = {}  # session → the one job it waits for
         self._pool = None  # started with the first job
         self.started = 0  # how many workers this registry has given a job
         atexit.register(self.close)
@@ -193,7 +180,7 @@ class Jobs:
         job.owners.add(owner)
         self._by_owner[owner] = job
 
-    def _drop(self, job):
+    def _drop(self, job: Job) -> None:
         job.cancelled = True
         if job in self._queue:
             self._queue.remove(job)
@@ -280,21 +267,3 @@ class Jobs:
         with self._lock:
             for job in list(self._jobs.values()):
                 self._remove_workspace(job)
-
-
-JOBS = Jobs()
-_QUEUED = {}
-
-
-def runner():
-    """Who runs this server's jobs: its own worker processes (`JOBS`), or, when the class lab's
-    database is PostgreSQL, which several servers may share, the job queue there, whose workers
-    (`python -m core.worker`) run them for every server (core/job_queue.py)."""
-    url = os.environ.get("NN_EXPLORER_DB", "")  # the class lab's database (core/lab/database.py); SQLite if unset
-    if not url.startswith("postgresql"):
-        return JOBS
-    if url not in _QUEUED:
-        from core.job_queue import QueuedJobs  # the jobs' record is a table of the lab's database
-
-        _QUEUED[url] = QueuedJobs(url)
-    return _QUEUED[url]

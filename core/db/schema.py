@@ -1,7 +1,7 @@
 """The class lab's tables, and bringing any database up to them.
 
 The tables here are what the queries in core/lab/store.py use. How a database gets them is
-Alembic's: each change is a revision in core/lab/migrations/versions/, and `upgrade(engine)` runs
+Alembic's: each change is a revision in core/db/migrations/versions/, and `upgrade(engine)` runs
 the ones a database lacks, on every start, on SQLite and PostgreSQL alike. A database made before
 the lab kept a version (it has the tables but no `alembic_version`) is first stamped with the
 revision its columns show, so nothing in it is touched or lost. To change the schema: change the
@@ -103,7 +103,7 @@ SERVER_SECRETS = sa.Table(
     sa.Column("value", sa.String(128), nullable=False),
 )
 
-# Background work when the database is PostgreSQL (core/job_queue.py): each job's record, read by
+# Background work when the database is PostgreSQL (core/jobs/queued.py): each job's record, read by
 # every app server. procrastinate's own tables, which queue the jobs for the workers, are its
 # schema's (revision 0005), not declared here.
 JOBS = sa.Table(
@@ -111,7 +111,7 @@ JOBS = sa.Table(
     sa.Column("key", sa.String(80), primary_key=True),  # one job per key, whichever server asked
     sa.Column("token", sa.String(32), nullable=False),  # this request's: a stale worker's reports are ignored
     sa.Column("body", sa.String(200), nullable=False),  # the job body, as module:function
-    sa.Column("arguments", sa.LargeBinary, nullable=False),  # its keyword arguments, as JSON (core/job_queue.py)
+    sa.Column("arguments", sa.LargeBinary, nullable=False),  # its keyword arguments, as JSON (core/jobs/queued.py)
     sa.Column("state", sa.String(12), nullable=False),  # queued, running, done, failed or cancelled
     sa.Column("phase", sa.String(80), nullable=False),
     sa.Column("step", sa.Integer, nullable=False),

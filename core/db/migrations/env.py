@@ -1,9 +1,9 @@
-"""Alembic's entry point for the class lab's database (core/lab/schema.py runs it on every start;
-`alembic -c core/lab/migrations/alembic.ini revision -m "..."` starts a new revision)."""
+"""Alembic's entry point for the class lab's database (core/db/schema.py runs it on every start;
+`alembic -c core/db/migrations/alembic.ini revision -m "..."` starts a new revision)."""
 import sqlalchemy as sa
 from alembic import context
 
-from core.lab.schema import METADATA
+from core.db.schema import METADATA
 
 
 def run():

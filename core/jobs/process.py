@@ -1,4 +1,4 @@
-"""What runs in a background worker (core/background.py starts it): the job body, given a
+"""What runs in a background worker process (core/jobs/local.py starts it): the job body, given a
 reporter, in the server's environment, and a watch that ends the worker with its server."""
 import json
 import logging
@@ -7,15 +7,10 @@ import threading
 import time
 from pathlib import Path
 
+from core.jobs.status import FAILED, JobError
+
 REPORT_INTERVAL_SECONDS = 0.5
-FAILED = "it stopped with an error"  # what a failure without a JobError says (the log has the detail)
-WRONG_DATA = "waiting for a worker with the app's data"  # a queued job's phase once workers refused it (core/worker.py)
 LOG = logging.getLogger(__name__)
-
-
-class JobError(Exception):
-    """A job body's reason for failing, in words worth showing to the person who asked for it."""
-
 
 
 class Reporter:

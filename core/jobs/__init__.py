@@ -1,0 +1,41 @@
+"""Background jobs: long work (training a network, teaching a room's network) that runs outside a
+page's script, shared by every session that asks for the same key.
+
+- status.py: `Status`, `JobError`, the `Runner` both runners are;
+- local.py: this server's own worker processes (one machine, SQLite);
+- process.py: what runs inside such a process;
+- queued.py: the queue in PostgreSQL that several servers share (procrastinate);
+- worker.py: `python -m core.jobs.worker`, which runs the queue's jobs.
+
+`runner()` picks one from the settings. Nothing here starts at import: the local runner is made
+when first asked for. Adding a kind of job: docs/adding-a-lesson.md.
+"""
+import threading
+
+from core import settings
+from core.jobs.status import JobError, Runner, Status  # noqa: F401 (what job bodies and pages use)
+
+_RUNNERS: dict = {}
+_LOCK = threading.Lock()
+
+
+def runner() -> Runner:
+    """Who runs this server's jobs: its own worker processes, or, when the database is PostgreSQL,
+    which several servers may share, the job queue there, whose workers run them for every server."""
+    url = settings.database_url()
+    with _LOCK:
+        if url not in _RUNNERS:
+            if settings.shared_database(url):
+                from core.jobs.queued import QueuedJobs
+
+                _RUNNERS[url] = QueuedJobs(url)
+            else:
+                _RUNNERS.setdefault("local", _local())
+                return _RUNNERS["local"]
+        return _RUNNERS[url]
+
+
+def _local():
+    from core.jobs.local import Jobs
+
+    return Jobs()
