@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.lab.polls import right_answers, stored_answer
-from ui import poll, server, state
+from ui import poll, poll_teacher, server, state
 from ui.lessons import LESSONS, lesson_at
 from ui.room import ROOM, join_box
 from ui.routing import current_url_path, route_through_app
@@ -66,7 +66,7 @@ def header(title, intro, more="", controls=Controls()):
     joined = poll.join()
     ROOM_HERE.set(joined)
     if joined and joined.leads:
-        poll.teacher_tools(joined)
+        poll_teacher.teacher_tools(joined)
     elif joined:
         poll.student_view(joined.polls, joined.code)
     else:
@@ -122,7 +122,7 @@ class Question:
         answer) asks again. Outside classroom mode, always True."""
         joined = ROOM_HERE.get()
         if joined and joined.leads:  # this session leads a room: the question is the class's poll
-            shown = poll.teacher_question(self, joined, question, choices, answer, settings)
+            shown = poll_teacher.teacher_question(self, joined, question, choices, answer, settings)
             if shown is not None:
                 return shown
         elif joined and (shown := poll.student_waits(self, joined)) is not None:
@@ -143,7 +143,7 @@ class Question:
     def verdict(self):
         """After a reveal: say whether the class's guess was right."""
         joined = ROOM_HERE.get()
-        if joined and joined.leads and poll.verdict(self, joined):
+        if joined and joined.leads and poll_teacher.verdict(self, joined):
             return
         said = self.said.get()
         if classroom() and said:
@@ -157,7 +157,7 @@ def lesson_footer(controls=Controls()):
     link to the current view."""
     index, _ = lesson_at(current_url_path())
     if (joined := ROOM_HERE.get()) and joined.leads:
-        poll.lead(joined, controls)
+        poll_teacher.lead(joined, controls)
     state.help_box(controls)
     state.share_box(controls, st.sidebar)
     if index is None:

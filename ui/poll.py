@@ -2,7 +2,8 @@
 teacher's `&key=…`) joins that room. The teacher's page turns each "Predict before you press"
 question (ui/page.py's Question) into a poll the class answers on their own devices, counts the
 answers live and reveals; students' devices show the poll within POLL_SECONDS, follow the teacher
-from lesson to lesson, and may browse away and come back. The storage and every teacher-only
+from lesson to lesson, and may browse away and come back. This module is the class's side (joining,
+following, answering); the teacher's is ui/poll_teacher.py. The storage and every teacher-only
 check are in core/lab/polls.py.
 
 Live without a reload: the student's poll and the teacher's counts are fragments that Streamlit
@@ -12,20 +13,18 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from core.charts import lab as lab_charts
 from core.lab import polls as poll_store
 from core.lab import store
-from core.lab.devices import Devices
 from ui import device, room
 from ui.lessons import HOME, LESSONS
 from ui.routing import current_url_path
-from ui.state import CLASSROOM, State, current_values, is_held
+from ui.state import State, is_held
 
 POLL_SECONDS = 2.0
 JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
 FOLLOWED = State("poll_followed")  # the class's lesson link this session last went to
 LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
-ARRIVING = State("poll_arriving")  # the teacher's settings for the page a student is being sent to
+ARRIVING = State("poll_arriving")  # (link, the teacher's settings) of the page a student is being sent to
 REFUSED = State("poll_refused")  # why the last answer or teacher action was refused
 
 
@@ -61,7 +60,7 @@ def join():
     return room.InRoom(polls, code, room.teacher_key(polls.lab, code))
 
 
-def _safely(action, *args):
+def safely(action, *args):
     try:
         action(*args)
     except (store.DatabaseUnavailable, store.RoomProblem) as error:
@@ -84,21 +83,28 @@ def _page_of(path):
 
 
 def go_to(link, code):
-    """Open the class's lesson, in the room; its page then takes the teacher's settings (`follow`)."""
+    """Open the class's lesson, in the room; its page then takes the teacher's settings (`follow`).
+    The lesson counts as followed only once its page runs: a rerun of the page left behind (its
+    pad or token reporting a moment late) sends the student on again, never strands them."""
     path, _, query = (link or "").partition("?")
     page = _page_of(path)
-    FOLLOWED.set(link)
-    if page is not None:
-        ARRIVING.set(parse_qs(query))
-        st.switch_page(page, query_params={room.ROOM: code})
+    if page is None:
+        FOLLOWED.set(link)  # a lesson this version does not have: nowhere to go
+        return
+    ARRIVING.set((link, parse_qs(query)))
+    st.switch_page(page, query_params={room.ROOM: code})
 
 
 def follow(controls):
     """On the page a student was just sent to: move its controls to the teacher's values (before
-    they are drawn), each checked as a link's value is."""
+    they are drawn), each checked as a link's value is, and count the lesson as followed."""
     arriving = ARRIVING.get()
+    if arriving is None or (current_url_path() or HOME.url_path) != arriving[0].split("?")[0]:
+        return  # not sent anywhere, or not there yet
+    link, values = arriving
     ARRIVING.set(None)
-    for key, raws in (arriving or {}).items():
+    FOLLOWED.set(link)
+    for key, raws in values.items():
         control = controls.controls.get(key)
         if control is None or is_held(control):
             continue
@@ -106,38 +112,6 @@ def follow(controls):
         if len(raws) == 1 or control.many:
             if not control.problem(value):
                 st.session_state[key] = control.value_of(value)
-
-
-def lead(joined, controls):
-    """The teacher's page: tell the room which lesson, at which settings, the class is on."""
-    polls, code, key = joined.polls, joined.code, joined.key
-    values = {name: value for name, value in current_values(controls).items() if name != CLASSROOM.key}
-    link = controls.link(current_url_path() or "", values)
-    if LED.get() == (code, link):
-        return
-    try:
-        polls.lead(code, key, link)
-        LED.set((code, link))
-    except (store.DatabaseUnavailable, store.RoomProblem) as error:
-        st.sidebar.warning(f"The class cannot follow this page: {error}", icon=":material/cloud_off:")
-
-
-def teacher_tools(joined):
-    """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
-    polls, code, key = joined.polls, joined.code, joined.key
-    with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
-        st.markdown("Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
-                    "you press\" question has an **Ask the class** button.")
-        device.door(polls.lab, code, key, _safely)
-        st.button("Close the poll", icon=":material/stop_circle:", on_click=_safely, args=(polls.close, code, key),
-                  help="Students' devices stop showing the current poll.")
-        st.download_button("Answers as CSV", lambda: polls.as_csv(code, key), file_name=f"answers-{code}.csv",
-                           mime="text/csv", icon=":material/download:", on_click="ignore",
-                           help="Every answer in this room: the poll, its question, the answer, whether it was "
-                                "right and when. No names.")
-        st.button("Clear the room's answers", icon=":material/delete_sweep:", on_click=_safely,
-                  args=(polls.clear, code, key), help="Deletes every poll of this room and its answers.")
-        st.button("Leave the room", icon=":material/logout:", on_click=leave)
 
 
 def leave():
@@ -212,73 +186,14 @@ def answer_box(polls, code, poll, token, mine):
         columns[index % len(columns)].button(
             choice, key=f"poll_answer_{poll.id}_{index}", type="primary" if mine == index else "secondary",
             icon=":material/check_circle:" if mine == index else None, width="stretch",
-            on_click=_safely, args=(polls.answer, code, poll.id, token, index))
+            on_click=safely, args=(polls.answer, code, poll.id, token, index))
     st.caption("Tap an answer; you can change it until your teacher reveals." if mine is None
                else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals.")
 
 
-def _asks(poll, question):
+def asks(poll, question):
     """True when the room's current poll is this page's `question` (for any settings)."""
     return poll is not None and (poll.lesson, poll.question) == (current_url_path(), question.name)
-
-
-def teacher_question(question, joined, text, choices, answer, settings):
-    """The teacher's side of a Question in a room: ask the class, count live, reveal. Return
-    whether the result may be shown (after the reveal)."""
-    polls, code, key = joined.polls, joined.code, joined.key
-    try:
-        poll = polls.current(code)
-    except store.DatabaseUnavailable as error:
-        room.unavailable(error)
-        return None  # the page asks the usual way
-    ours = _asks(poll, question) and poll.settings == poll_store.fingerprint(settings)
-    if ours and poll.revealed:
-        question.revealed.set(settings)
-        return True
-    with st.container(border=True):
-        st.markdown(f"**:material/psychology_alt: Predict before you press.** {text}")
-        refusal()
-        if not ours:
-            st.button("Ask the class", icon=":material/how_to_vote:", type="primary", key=f"{question.name}_poll",
-                      on_click=_safely, args=(polls.open, code, key, current_url_path(), question.name, settings,
-                                              text, choices, answer),
-                      help="Shows this question on every device in the room; their answers are counted here.")
-            return False
-        live_counts(polls, code, key, poll, question, settings)
-    return False
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def live_counts(polls, code, key, poll, question, settings):
-    try:
-        counts, devices = polls.counts(poll), Devices(polls.lab).count(code)
-    except store.DatabaseUnavailable as error:
-        st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
-        return
-    st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
-    st.markdown(poll_store.in_words(poll.choices, counts))
-    st.caption(f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room "
-               "answered.")
-    if st.button("Reveal the answer", icon=":material/visibility:", key=f"{question.name}_poll_reveal",
-                 help="Stops the answers and shows the answer here and on every device."):
-        _safely(polls.reveal, code, key, poll.id)
-        st.rerun()
-
-
-def verdict(question, joined):
-    """After the reveal of the room's poll: the class's answers and how many were right."""
-    polls, code = joined.polls, joined.code
-    try:
-        poll = polls.current(code)
-        if not _asks(poll, question):
-            return False
-        counts = polls.counts(poll)
-    except store.DatabaseUnavailable:
-        return False
-    st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.right), width="stretch")
-    st.success(f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
-               icon=":material/how_to_reg:")
-    return True
 
 
 def student_waits(question, joined):
@@ -289,7 +204,7 @@ def student_waits(question, joined):
         poll = polls.current(code)
     except store.DatabaseUnavailable:
         return None
-    if not _asks(poll, question):
+    if not asks(poll, question):
         return None
     if not poll.revealed:
         st.info("Answer your class's poll at the top of the page: this shows when your teacher reveals.",
