@@ -106,7 +106,7 @@ header("Backpropagation",
 settings, training = st.columns([1, 2], gap="large")
 example, rate, updates = draw(EXAMPLE, settings), draw(RATE, settings), draw(UPDATES, settings)
 with settings.expander("Starting weights and biases"):
-    start = tuple(float(control(column)) for control, column in zip(WEIGHTS, st.columns(3) * 3))
+    start = tuple(float(draw(control, column)) for control, column in zip(WEIGHTS, st.columns(3) * 3))
 if RUN.get() is None or RUN.get()[0] != start:
     RUN.set((start, [backprop.Network.from_flat(backprop.SIZES, start)]))
     PHASE.reset()

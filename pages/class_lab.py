@@ -2,8 +2,9 @@
 MNIST's test digits, and finds where the two differ."""
 import streamlit as st
 
-from core.db import schema, store
+from core.db import schema
 from core.digits import config as mnist_config
+from core.lab import store
 from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, refusal, room_links
 from ui.lab_view import lab_view, room_network, teaching

@@ -80,7 +80,7 @@ with network_column:
     st.subheader("Network")
     layers = int(draw(LAYERS))
     size_columns = st.columns(max(layers, 1))
-    hidden = tuple(int(NEURONS[i](size_columns[i])) for i in range(layers))
+    hidden = tuple(int(draw(NEURONS[i], size_columns[i])) for i in range(layers))
     activation, rate = draw(ACTIVATION), draw(RATE)
     batch, alpha = draw(BATCH), draw(ALPHA)
     weights_column, new_weights_column = st.columns([2, 1])

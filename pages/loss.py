@@ -35,8 +35,8 @@ st.latex(r"\hat{y} = m\,x + b")
 
 controls, result = st.columns([1, 2], gap="large")
 with controls:
-    m, b = M(), B()
-    x, y = X(), Y()
+    m, b = draw(M), draw(B)
+    x, y = draw(X), draw(Y)
 y_hat = regression.predict(m, b, x)
 error = regression.signed_error(y, y_hat)
 with result:

@@ -38,7 +38,7 @@ controls, chart = st.columns([1, 2], gap="large")
 with controls:
     x = (draw(X1), draw(X2))
     w = (draw(W1), draw(W2))
-    b = B()
+    b = draw(B)
     steepness = draw(STEEPNESS)
 z = neuron.weighted_input(x, w, b)
 output = float(neuron.sigmoid(z))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.charts import playground as playground_charts
 from core.lessons import playground_data, playground_points
-from ui.state import State, bump, inert, plain
+from ui.state import State, bump, draw, inert, plain
 
 CLICK = State("playground_click")  # the plane chart's selection: where the learner clicked
 UPLOAD = State("playground_upload", int)  # bumped to empty the file box after its points are taken
@@ -49,7 +49,7 @@ def own_points_box(new_class, points, shown, only_yours):
     the data on the plane (X, y); `only_yours` switches the data set to the learner's points alone.
     Returns the class a click adds."""
     with st.expander(f"Your own points ({len(points.get())})", icon=":material/add_location_alt:"):
-        chosen = new_class()
+        chosen = draw(new_class)
         st.caption("Click the plane below to add a point of this class. Adding points starts a fresh network.")
         st.button("Clear your points", icon=":material/delete:", on_click=points.reset,
                   disabled=not points.get(), help="Remove every point you added or uploaded.")
