@@ -1,6 +1,7 @@
 """Every setting the app reads from its environment, in one place: the only module that reads
 `os.environ` for the app's own settings. Each is read when asked (not at import), so a test or a
-worker that changes the environment is seen at once. The README's "Settings" lists them.
+worker that changes the environment is seen at once. The README's "Deploy" section says what each
+limits.
 """
 import os
 from pathlib import Path
