@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.jobs import JobError, local
-from core.jobs.status import FAILED
+from core.jobs.status import ATTEMPTS, FAILED
 
 FINISH, DIE, REFUSE, BREAK = b"o", b"d", b"r", b"x"
 
@@ -157,7 +157,7 @@ def test_cancel_stops_a_running_job(registry, gate):
 def test_a_worker_that_dies_is_started_once_more_then_reported(registry, gate):
     jobs = registry(max_running=1)
     job = ask(jobs, "a", "s1", gate)
-    for _ in range(jobs.status.ATTEMPTS):
+    for _ in range(ATTEMPTS):
         connection, _ = gate.started()
         connection.sendall(DIE)
     status = job.wait(60)
