@@ -19,6 +19,7 @@ import numpy as np
 
 from core.lab import polls as poll_store
 from core.lab import store
+from core.lab.devices import Devices
 from ui.poll import POLL_SECONDS  # how often the pages read the poll
 
 CHOICES = ("it settles", "it diverges")
@@ -37,13 +38,15 @@ def main(argv=None):
     start, answer_times, read_times, failures = threading.Barrier(arguments.students + 1), [], [], []
     finished = threading.Event()
 
+    tokens = [Devices(lab).issue() for _ in range(arguments.students)]  # each phone's, as its browser keeps it
+
     def student(number):
         start.wait()
         poll = polls.current(room.code)  # what the device's poll fragment reads
         for choice in (number % 2, (number + 1) % 2):  # an answer, then a change of mind
             began = time.perf_counter()
             try:
-                polls.answer(room.code, poll.id, f"student-{number}", choice)
+                polls.answer(room.code, poll.id, tokens[number], choice)
                 answer_times.append((time.perf_counter() - began) * 1000)
             except (store.RoomProblem, store.DatabaseUnavailable) as error:
                 failures.append(str(error))
