@@ -10,8 +10,11 @@ from PIL import Image
 
 from core.digits import preprocess
 from tests.conftest import metric
-from tests.test_class_lab_page import PAGE as LAB_PAGE  # noqa: F401 (a fixture)
-from tests.test_class_lab_page import make_room
+from tests.test_class_lab_page import PAGE as LAB_PAGE
+from tests.test_class_lab_page import (
+    lab_env,  # noqa: F401 (a fixture)
+    make_room,
+)
 from tests.test_mnist_page import PAGE as MNIST_PAGE
 from tests.test_mnist_page import canvas_state, drawing_of
 
