@@ -83,10 +83,8 @@ def dropped():
 
 def apply():
     """Put this app's replacements in place, once per server process (the page header calls it on
-    every run: after the first, it does nothing); RuntimeError, naming the part, if Streamlit no
-    longer has it."""
-    if session_state.WStates.__getitem__ is _checked_widget_value:
-        return
+    every run: after the first, it only checks they are still there); RuntimeError, naming the
+    part, if Streamlit no longer has it."""
     for owner, name in REPLACED:
         if name not in vars(owner):  # its own, not one it inherits
             raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
@@ -94,5 +92,7 @@ def apply():
     if not hasattr(session_state, "Serialized"):
         raise RuntimeError(f"Streamlit {streamlit.__version__} has no session_state.Serialized, which ui/server.py "
                            "reads: see tests/test_streamlit_internals.py")
+    if session_state.WStates.__getitem__ is _checked_widget_value:
+        return
     app_session.AppSession._handle_clear_cache_request = _ignore_clear_cache
     session_state.WStates.__getitem__ = _checked_widget_value
