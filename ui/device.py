@@ -67,9 +67,12 @@ def take_part(lab, code):
 
 
 def join_to_take_part(lab, code):
-    """Before a student's device adds to the room: join it (refused in words when it may not)."""
-    if CURRENT.get() is not None:
-        Devices(lab).join(code, CURRENT.get())
+    """Before a student's device adds to the room: join it, unless it already has (refused in words
+    when it may not)."""
+    mine = CURRENT.get()
+    if mine is not None and IN_ROOM.get() != (code, mine):
+        Devices(lab).join(code, mine)
+        IN_ROOM.set((code, mine))
 
 
 def refused(code):

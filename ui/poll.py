@@ -23,7 +23,6 @@ from ui.state import State, is_held
 POLL_SECONDS = 2.0
 JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
 FOLLOWED = State("poll_followed")  # the class's lesson link this session last went to
-LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
 ARRIVING = State("poll_arriving")  # (link, the teacher's settings) of the page a student is being sent to
 REFUSED = State("poll_refused")  # why the last answer or teacher action was refused
 
@@ -158,8 +157,8 @@ def _student_box(polls, code, drawn, mine):
         if moved or lesson.split("?")[0] == here:  # the teacher moved on, or changed a setting here: follow
             go_to(lesson, code)
     with st.container(border=True):
-        if device.refused(code):
-            st.warning(f"You cannot take part in room {code} now: {device.refused(code)}", icon=":material/lock:")
+        if why := device.refused(code):
+            st.warning(f"You cannot take part in room {code} now: {why}", icon=":material/lock:")
         if lesson and lesson.split("?")[0] != here:
             st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
             st.button("Back to the class's lesson", icon=":material/undo:", key="poll_back", on_click=FOLLOWED.set,

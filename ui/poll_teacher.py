@@ -9,9 +9,11 @@ from core.lab import polls as poll_store
 from core.lab import store
 from core.lab.devices import Devices
 from ui import device, room
-from ui.poll import LED, POLL_SECONDS, asks, leave, refusal, safely
+from ui.poll import POLL_SECONDS, asks, leave, refusal, safely
 from ui.routing import current_url_path
-from ui.state import CLASSROOM, current_values
+from ui.state import CLASSROOM, State, current_values
+
+LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
 
 
 def lead(joined, controls):

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from core import settings
 from core.db import schema
 
-FILE_NAME = "class-lab.sqlite"
 CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
 LOG = logging.getLogger(__name__)
 

@@ -23,19 +23,16 @@ def runner() -> Runner:
     """Who runs this server's jobs: its own worker processes, or, when the database is PostgreSQL,
     which several servers may share, the job queue there, whose workers run them for every server."""
     url = settings.database_url()
+    shared = settings.shared_database(url)
+    key = url if shared else "local"  # one local runner, whatever SQLite file the lab uses
     with _LOCK:
-        if url not in _RUNNERS:
-            if settings.shared_database(url):
+        if key not in _RUNNERS:
+            if shared:
                 from core.jobs.queued import QueuedJobs
 
-                _RUNNERS[url] = QueuedJobs(url)
+                _RUNNERS[key] = QueuedJobs(url)
             else:
-                _RUNNERS.setdefault("local", _local())
-                return _RUNNERS["local"]
-        return _RUNNERS[url]
+                from core.jobs.local import Jobs
 
-
-def _local():
-    from core.jobs.local import Jobs
-
-    return Jobs()
+                _RUNNERS[key] = Jobs()
+        return _RUNNERS[key]
