@@ -95,10 +95,10 @@ def _wait_until_healthy(url, process, log_name, timeout=60):
 
 
 @contextlib.contextmanager
-def running_app(root=ROOT, **environment):
-    """Run `streamlit run app.py` in `root` (this project, or a fresh clone of it) on a free
-    loopback port with extra environment variables (None removes one); yield (url, process) once
-    /_stcore/health answers, stop it afterwards."""
+def running_app(root=ROOT, script="app.py", **environment):
+    """Run `streamlit run app.py` (or another `script`) in `root` (this project, or a fresh clone
+    of it) on a free loopback port with extra environment variables (None removes one); yield
+    (url, process) once /_stcore/health answers, stop it afterwards."""
     port = free_port()
     env = dict(os.environ)
     for key, value in environment.items():
@@ -110,7 +110,7 @@ def running_app(root=ROOT, **environment):
     log_name = f"server-{port}.log"
     log = open(ARTIFACTS / log_name, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
