@@ -44,9 +44,9 @@ def all_views(network, index, drawing, data):
     pictures = [mnist_charts.with_box(steps.ink, steps.box), mnist_charts.enlarge(steps.boxed, 140),
                 mnist_charts.with_centre(steps.placed), mnist_charts.with_centre(steps.final),
                 mnist_charts.enlarge(steps.final), mnist_charts.saliency_overlay(steps.final, why.saliency)]
-    pictures += [mnist_charts.map_grid(maps, columns=16) for _, maps in why.inside.activations if maps.ndim == 3]
+    pictures += [mnist_charts.map_grid(maps, columns=16) for _, maps in why.reading.inside.activations if maps.ndim == 3]
     pictures += [mnist_charts.enlarge(data.x_train[i] / 255, 84) for i in why.neighbours]
-    mnist_charts.probability_bars(why.inside.probabilities).to_dict()
+    mnist_charts.probability_bars(why.reading.inside.probabilities).to_dict()
     return pictures
 
 

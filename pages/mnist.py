@@ -23,9 +23,12 @@ if isinstance(network, resources.Training):
     lesson_footer(CONTROLS)
     st.stop()
 
-train.learning_curves(network)
-evaluate.section(network, dataset)
+curves, evaluation = st.container(), st.container()  # filled after the prediction: answer first, explain after
 predict.section(network, dataset)
+with curves:
+    train.learning_curves(network)
+with evaluation:
+    evaluate.section(network, dataset)
 download.section(network, config)
 try_this(
     "Train Nielsen's network (the book's own): it learns in under a minute on a small server and reads about 19 in 20 test digits.",

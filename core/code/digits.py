@@ -11,13 +11,16 @@ from core.digits import network as served
 from core.digits import preprocess
 from core.lab import finetune
 
-LOAD_MNIST = ("""import os
+LOAD_MNIST = ("""import importlib.util
+import os
+from pathlib import Path
 
 import numpy as np
 import keras
 
 
-""" + source_of((mnist_data, "SAMPLE_TEST_SIZE"), (mnist_data, "SAMPLE_SEED"), mnist_data.sample_arrays) + """
+""" + source_of((mnist_data, "SAMPLE_TEST_SIZE"), (mnist_data, "SAMPLE_SEED"), mnist_data.sample_path,
+                mnist_data.stratified_split, mnist_data.sample_arrays) + """
 
 
 # MNIST: 60,000 training digits and 10,000 test digits, each 28 × 28 pixels of 0 (black) to 255 (white).

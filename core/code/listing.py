@@ -12,8 +12,9 @@ import math
 import textwrap
 from dataclasses import dataclass
 
-import nbformat
-from nbformat import v4
+import lazy_loader as lazy
+
+nbformat = lazy.load("nbformat")  # loaded when a notebook is first made: most pages never make one
 
 PYTHON = "python3"
 
@@ -49,10 +50,10 @@ class Listing:
     def notebook(self):
         """The listing as a Jupyter notebook (nbformat v4), as text: explanations in Markdown cells,
         code in code cells, in order, ready to run top to bottom."""
-        cells = [v4.new_markdown_cell(f"# {self.title}\n\n{self.intro}")]
+        cells = [nbformat.v4.new_markdown_cell(f"# {self.title}\n\n{self.intro}")]
         for step in self.steps:
-            cells += [v4.new_markdown_cell(step.why), v4.new_code_cell(step.code.strip())]
-        notebook = v4.new_notebook(cells=cells, metadata={
+            cells += [nbformat.v4.new_markdown_cell(step.why), nbformat.v4.new_code_cell(step.code.strip())]
+        notebook = nbformat.v4.new_notebook(cells=cells, metadata={
             "kernelspec": {"name": PYTHON, "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"}})
         nbformat.validate(notebook)

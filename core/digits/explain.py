@@ -3,16 +3,18 @@
 - The network itself (core/digits/network.py) gives every hidden layer's output for a digit, and
   the saliency: gradient × input for one class's score, positive where a pixel's ink pushed that
   class up.
-- `NeighbourIndex` finds the training digits closest to a digit in the last hidden layer, with
-  scikit-learn's `NearestNeighbors`. A convolutional network's last hidden layer has 1,024 values
-  per digit (245 MB for 60,000 digits), so it is first projected by PCA onto its main directions;
-  `variance_kept` says how much of the spread the projection keeps.
+- `NeighbourIndex` finds the training digits closest to a digit in the last hidden layer. A
+  convolutional network's last hidden layer has 1,024 values per digit (245 MB for 60,000 digits),
+  so it is first projected by PCA onto its main directions; `variance_kept` says how much of the
+  spread the projection keeps.
+
+The PCA and the search are written here in numpy, a few lines each, rather than taken from
+scikit-learn: the web server would import scikit-learn and SciPy (1.5 s and 160 MB) for them alone.
+tests/test_explain.py checks both against scikit-learn's `PCA` and `NearestNeighbors`.
 """
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from core.digits.network import Inside
@@ -23,6 +25,19 @@ MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps most o
 NEIGHBOURS = "neighbours"  # the name the neighbour index is saved under beside its model
 EMBEDDING_BATCH = 1000
 PCA_SAMPLE = 10_000  # training digits the projection is fitted on
+CANDIDATES = 64  # a query ranks this many digits by the fast product, then measures them exactly
+
+
+def principal_directions(points, count):
+    """(mean, the `count` main directions as rows, the share of the spread they keep) of (n, d)
+    points: the eigenvectors of their covariance with the largest eigenvalues (PCA)."""
+    points = np.asarray(points, dtype=np.float64)
+    mean = points.mean(axis=0)
+    centred = points - mean
+    spread, directions = np.linalg.eigh(centred.T @ centred)  # ascending; the sum is the total spread
+    largest = np.argsort(spread)[::-1][:count]
+    kept = spread[largest].clip(min=0).sum() / max(spread.clip(min=0).sum(), np.finfo(float).tiny)
+    return mean, directions[:, largest].T, float(kept)
 
 
 class NeighbourIndex:
@@ -31,7 +46,7 @@ class NeighbourIndex:
     def __init__(self, mean, components, projected, variance_kept):
         self.mean, self.components = mean, components
         self.projected, self.variance_kept = projected, float(variance_kept)
-        self.search = NearestNeighbors(algorithm="brute").fit(projected)
+        self.squared_lengths = np.einsum("ij,ij->i", projected, projected, dtype=np.float64)
 
     @staticmethod
     def projection(embeddings):
@@ -40,9 +55,8 @@ class NeighbourIndex:
         width = embeddings.shape[1]
         if width <= MAX_EMBEDDING_DIMENSIONS:
             return np.zeros(width, dtype=np.float32), np.eye(width, dtype=np.float32), 1.0
-        pca = PCA(n_components=min(MAX_EMBEDDING_DIMENSIONS, len(embeddings)), svd_solver="randomized",
-                  random_state=0).fit(embeddings)
-        return pca.mean_.astype(np.float32), pca.components_.astype(np.float32), pca.explained_variance_ratio_.sum()
+        mean, components, kept = principal_directions(embeddings, min(MAX_EMBEDDING_DIMENSIONS, len(embeddings)))
+        return mean.astype(np.float32), components.astype(np.float32), kept
 
     @classmethod
     def build(cls, embeddings):
@@ -72,11 +86,18 @@ class NeighbourIndex:
         return cls(arrays["mean"], arrays["components"], arrays["projected"], float(arrays["variance_kept"]))
 
     def nearest(self, embedding, count=6):
-        """Return (indices, distances) of the `count` nearest training digits, closest first."""
-        point = ((np.asarray(embedding, dtype=np.float32) - self.mean) @ self.components.T)[None]
+        """Return (indices, distances) of the `count` nearest training digits, closest first.
+
+        |x − q|² = |x|² − 2 x·q + |q|² ranks every digit with one matrix product; the product's
+        rounding can swap near-ties, so the closest CANDIDATES are then measured exactly."""
+        point = (np.asarray(embedding, dtype=np.float32) - self.mean) @ self.components.T
+        count = min(count, len(self.projected))
         with threadpool_limits(1):  # one query: a pool of threads would only wait on itself
-            distances, indices = self.search.kneighbors(point, n_neighbors=count)
-        return indices[0], distances[0]
+            ranked = self.squared_lengths - 2 * (self.projected @ point)
+        shortlist = np.argpartition(ranked, min(len(ranked), max(CANDIDATES, count)) - 1)[:max(CANDIDATES, count)]
+        exact = np.linalg.norm(self.projected[shortlist].astype(np.float64) - point, axis=1)
+        order = np.lexsort((shortlist, exact))[:count]  # closest first; a tie goes to the earlier digit
+        return shortlist[order], exact[order]
 
 
 def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
@@ -95,16 +116,24 @@ def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
 
 
 @dataclass
-class Explanation:
-    """The views of one prediction."""
+class Reading:
+    """What the network read in one digit: enough to answer. The views that explain it (the
+    saliency, the nearest training digits) are computed after, when shown."""
 
     inside: Inside
     predicted: int
     runner_up: int
+    first_layer_top: list  # for a dense network: its most active first-layer neurons, strongest first
+
+
+@dataclass
+class Explanation:
+    """A reading and every view that explains it, computed at once (for benchmarks)."""
+
+    reading: Reading
     saliency: np.ndarray  # (28, 28) gradient × input for the predicted digit
     neighbours: np.ndarray  # indices of the nearest training digits, closest first
     distances: np.ndarray
-    first_layer_top: list  # for a dense network: its most active first-layer neurons, strongest first
 
 
 def saved_neighbour_index(store, key, embeddings, width, images):
@@ -119,13 +148,26 @@ def saved_neighbour_index(store, key, embeddings, width, images):
     return index
 
 
-def explain_digit(network, index, image, neighbours=6, top_neurons=6):
-    """Everything the page shows about why `network` (a core.digits.network.Network) read `image`
-    (28, 28, in [0, 1]) as it did."""
+def read(network, image, top_neurons=6):
+    """What `network` (a core.digits.network.Network) reads in `image` (28, 28, in [0, 1])."""
     inside = network.look(image)
     ranked = np.argsort(inside.probabilities)[::-1]
-    nearest, distances = index.nearest(inside.embedding, neighbours)
     _, first_values = inside.activations[0]
     top = [] if first_values.ndim != 1 else [int(i) for i in np.argsort(first_values)[::-1][:top_neurons]]
-    return Explanation(inside, int(ranked[0]), int(ranked[1]), network.saliency(image, ranked[0], inside),
-                       nearest, distances, top)
+    return Reading(inside, int(ranked[0]), int(ranked[1]), top)
+
+
+def saliency(network, image, reading):
+    """Gradient × input of the predicted digit's score (core/digits/network.py)."""
+    return network.saliency(image, reading.predicted, reading.inside)
+
+
+def nearest(index, reading, count=6):
+    """(indices, distances) of the training digits nearest to the reading's last hidden layer."""
+    return index.nearest(reading.inside.embedding, count)
+
+
+def explain_digit(network, index, image, neighbours=6):
+    """A reading of `image` with every view that explains it."""
+    reading = read(network, image)
+    return Explanation(reading, saliency(network, image, reading), *nearest(index, reading, neighbours))

@@ -1,10 +1,13 @@
-"""Section 5 of the handwriting page: the views that explain one prediction, a tab each."""
+"""Section 5 of the handwriting page: the views that explain one prediction, a tab each. They are
+drawn after the prediction is shown, and the nearest training digits wait, in their own tab, for
+the neighbour index that a builder thread makes once per network (ui/digits/resources.py)."""
 import streamlit as st
 
 from core.charts import digits as digit_charts
 from core.digits import explain
 from ui.digits import resources
 
+WAIT_SECONDS = 1.0  # how often a tab waiting for the neighbour index looks again
 TABS = ("How the digit was prepared", "Activations", "What the first layer looks for", "Which pixels mattered",
         "Nearest training digits")
 
@@ -73,13 +76,14 @@ def _first_layer(ready, dense):
         st.caption(f"The first {len(shown)} of {len(pictures)}.")
 
 
-def _saliency(image, why):
+def _saliency(ready, image, why):
+    saliency = explain.saliency(ready.network, image, why)
     picture, words = st.columns([1, 2])
-    picture.image(digit_charts.saliency_overlay(image, why.saliency),
+    picture.image(digit_charts.saliency_overlay(image, saliency),
                   caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against",
                   alt=f"The digit, with the pixels that pushed the network toward {why.predicted} in red "
                       "and those that pushed against it in blue")
-    for column, side, picture_of in zip(words.columns(2), digit_charts.saliency_sides(why.saliency),
+    for column, side, picture_of in zip(words.columns(2), digit_charts.saliency_sides(saliency),
                                         ("pushed toward", "pushed against")):
         column.image(side, caption=f"Only the ink that {picture_of} {why.predicted} (white: most)",
                      alt=f"The pixels whose ink {picture_of} reading {why.predicted}, white where most")
@@ -93,15 +97,38 @@ def _saliency(image, why):
 
 
 def _neighbours(ready, dataset, why):
+    building = resources.neighbours(ready.key, ready.network, dataset)
+    if building.done():
+        _nearest_digits(building, dataset, why)
+    else:  # looks again every WAIT_SECONDS, and shows them once the index is there
+        st.fragment(_when_built, run_every=WAIT_SECONDS)(building, dataset, why)
+
+
+def _when_built(building, dataset, why):
+    if not building.done():
+        st.info("Placing every training digit in the network's last layer, to find the ones most like yours. "
+                "This is done once for this network, for everyone on this server.", icon=":material/hourglass_top:")
+        return
+    st.rerun()  # the whole page, once: this tab then shows the digits and stops looking
+
+
+def _nearest_digits(building, dataset, why):
+    if building.exception() is not None:
+        resources.forget_failed_index()
+        st.error("The nearest training digits could not be found this time; they are looked for again on the "
+                 "next change.", icon=":material/error:")
+        return
+    index = building.result()
+    indices, distances = explain.nearest(index, why)
     st.markdown("The training digits that the network's last hidden layer finds most like this one. When "
                 "the network is wrong, these show what it confused the digit with. The network itself keeps no "
                 "training digits, only the weights it learnt from them: these were found afterwards, by comparing "
                 "that layer's numbers for your digit with its numbers for every training digit.")
-    for column, index, distance in zip(st.columns(len(why.neighbours)), why.neighbours, why.distances):
-        column.image(digit_charts.enlarge(dataset.x_train[index] / 255, 84),
-                     caption=f"a {dataset.y_train[index]} (distance {distance:.2f})",
-                     alt=f"A training digit written as a {dataset.y_train[index]}")
-    kept = resources.neighbours(ready.key, ready.network, dataset).variance_kept
+    for column, number, distance in zip(st.columns(len(indices)), indices, distances):
+        column.image(digit_charts.enlarge(dataset.x_train[number] / 255, 84),
+                     caption=f"a {dataset.y_train[number]} (distance {distance:.2f})",
+                     alt=f"A training digit written as a {dataset.y_train[number]}")
+    kept = index.variance_kept
     if kept < 1:
         st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
                    f"directions (PCA), which keep {kept:.0%} of its spread.")
@@ -123,6 +150,6 @@ def section(ready, dataset, digit, why):
     with first_layer:
         _first_layer(ready, dense)
     with saliency:
-        _saliency(digit.image, why)
+        _saliency(ready, digit.image, why)
     with neighbours:
         _neighbours(ready, dataset, why)

@@ -9,7 +9,7 @@ from streamlit_drawable_canvas import st_canvas
 from core.charts import digits as digit_charts
 from core.digits import config as mnist_config
 from core.digits import explain, preprocess, shipped
-from ui.digits import look_inside, resources
+from ui.digits import look_inside
 from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
 from ui.state import bump, draw
 
@@ -109,10 +109,12 @@ def _nothing_to_read(digit, source):
 
 
 def _reading(ready, dataset, digit, source):
-    """Show what the network reads; return the explanation, or None when there is nothing to show yet."""
+    """Show what the network reads; return the reading (core/digits/explain.py's Reading), or None
+    when there is nothing to show yet. Only the network's answer is computed here: the views that
+    explain it come after, in look_inside."""
     if _nothing_to_read(digit, source):
         return None
-    why = explain.explain_digit(ready.network, resources.neighbours(ready.key, ready.network, dataset), digit.image)
+    why = explain.read(ready.network, digit.image)
     if digit.truth is not None and not WHICH_DIGIT.ask(
             "Which digit will the network read?", tuple(str(number) for number in range(10)),
             str(why.predicted), (ready.key, TEST_DIGIT_SEED.get())):

@@ -9,6 +9,7 @@ import contextlib
 import dataclasses
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,10 +20,13 @@ from core.db.database import DatabaseUnavailable
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import shared, shipped, training
+from core.digits.explain import saved_neighbour_index
 from core.digits.store import ModelStore
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
+# Builds neighbour indexes off every request's path, one at a time (its thread starts with the first)
+INDEX_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-index")
 
 
 @st.cache_resource(show_spinner="Loading the MNIST digits…")
@@ -155,13 +159,24 @@ def retry(key):
     jobs.runner().retry(key)
 
 
-@st.cache_resource(show_spinner="Placing the training digits in the network's last layer (once per network)…",
-                   max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def neighbours(key, _network, _dataset):
-    """The neighbour index saved beside the network, or computed now (and saved if the folder allows)."""
-    from core.digits.explain import saved_neighbour_index
+    """The neighbour index of network `key`, as a Future: read from beside the network, or built over
+    the training digits (and saved there if the folder allows) by this server's one builder thread,
+    once per network for every session, and never on the way to an answer."""
+    return INDEX_BUILDER.submit(saved_neighbour_index, ModelStore(), key, _network.embeddings,
+                                _network.embedding_width, _dataset.x_train)
 
-    return saved_neighbour_index(ModelStore(), key, _network.embeddings, _network.embedding_width, _dataset.x_train)
+
+def forget_failed_index():
+    """Drop the neighbour indexes asked for so far, so that one whose building failed is built again."""
+    neighbours.clear()
+
+
+def built():
+    """Wait until every neighbour index asked for so far is built (for tests: the builder takes its
+    work in turn, so a task queued now runs after them)."""
+    INDEX_BUILDER.submit(int).result()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
