@@ -38,6 +38,19 @@ def test_a_part_streamlit_no_longer_has_stops_the_server_by_name(monkeypatch, wh
         server.apply()
 
 
+def test_the_server_marks_streamlits_use_streamlit_run_hint_as_given(monkeypatch):
+    from streamlit import delta_generator
+
+    from ui import server
+
+    monkeypatch.setattr(delta_generator, server.HINT_GIVEN, False)
+    server.apply()
+    assert getattr(delta_generator, server.HINT_GIVEN) is True  # so its check never walks the loaded modules
+    monkeypatch.delattr(delta_generator, server.HINT_GIVEN)
+    with pytest.raises(RuntimeError, match=f"has no streamlit.delta_generator.{server.HINT_GIVEN}"):
+        server.apply()
+
+
 def test_routing_finds_the_legacy_pages_switch_and_the_page_registry():
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext

@@ -19,6 +19,12 @@ when an upgrade moves one, and `apply` refuses to start rather than silently doi
 - (Streamlit also calls keras.backend.clear_session() after every script run, when Keras is
   loaded. This server never loads Keras, core/digits/network.py serves every network, so nothing
   needs changing there.)
+- The first element a server process draws makes Streamlit check, once, whether it runs in a
+  Python prompt rather than under `streamlit run`, to print a hint. The check reads the source of
+  every frame on the stack, which makes Python look through every loaded module: that loads the
+  modules this app leaves to load when first used (lazy_loader: Altair, pandas), 1.7 s on the first
+  visitor's way to an answer. A server always runs under `streamlit run`, so the hint is marked as
+  already given.
 - Tracebacks are not shown to visitors: `.streamlit/config.toml` sets `client.showErrorDetails`.
 
 ui/routing.py's use of Streamlit's query-parameter and page internals is checked by the same tests.
@@ -27,11 +33,13 @@ import logging
 import threading
 
 import streamlit
+from streamlit import delta_generator
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime import app_session
 from streamlit.runtime.state import session_state
 
 LOG = logging.getLogger(__name__)
+HINT_GIVEN = "_use_warning_has_been_displayed"  # Streamlit's once-per-process "use streamlit run" hint
 REPLACED = ((app_session.AppSession, "_handle_clear_cache_request"), (session_state.WStates, "__getitem__"))
 # A custom component (the drawing pad) declares JSON but may answer with bytes or an Arrow table.
 ALSO_ACCEPTED = {"json_value": {"bytes_value", "arrow_value"}}
@@ -89,9 +97,11 @@ def apply():
         if name not in vars(owner):  # its own, not one it inherits
             raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
                                "replaces: see tests/test_streamlit_internals.py")
-    if not hasattr(session_state, "Serialized"):
-        raise RuntimeError(f"Streamlit {streamlit.__version__} has no session_state.Serialized, which ui/server.py "
-                           "reads: see tests/test_streamlit_internals.py")
+    for owner, name in ((session_state, "Serialized"), (delta_generator, HINT_GIVEN)):
+        if not hasattr(owner, name):
+            raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
+                               "uses: see tests/test_streamlit_internals.py")
+    setattr(delta_generator, HINT_GIVEN, True)
     if session_state.WStates.__getitem__ is _checked_widget_value:
         return
     app_session.AppSession._handle_clear_cache_request = _ignore_clear_cache
