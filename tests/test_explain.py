@@ -152,6 +152,28 @@ def test_a_small_layer_is_searched_exactly_and_a_large_one_through_pca(networks)
     assert projected.projected.shape == (300, explain.MAX_EMBEDDING_DIMENSIONS) and projected.variance_kept < 1
 
 
+def test_the_pca_and_the_search_agree_with_scikit_learn(networks):
+    from sklearn.decomposition import PCA
+    from sklearn.neighbors import NearestNeighbors
+
+    models, data = networks
+    embeddings = models["convolutional"].served.embeddings(data.x_train[:600])
+    index = explain.NeighbourIndex.build(embeddings)
+    reference = PCA(n_components=explain.MAX_EMBEDDING_DIMENSIONS, svd_solver="full").fit(embeddings)
+    assert index.variance_kept == pytest.approx(reference.explained_variance_ratio_.sum(), rel=1e-4)
+    np.testing.assert_allclose(index.mean, reference.mean_, rtol=1e-4, atol=1e-5)
+    agreement = np.abs(np.sum(index.components * reference.components_, axis=1))  # ±1: a direction has no sign
+    assert agreement[:40].min() > 0.999  # the 40 main directions (the last few have near-equal spreads)
+    search = NearestNeighbors(algorithm="brute").fit(index.projected)
+    for number in (3, 99, 404):
+        query = models["convolutional"].served.look(np.clip(data.x_test[number] / 255.0, 0, 1)).embedding
+        nearest, distances = index.nearest(query, 6)
+        reference_distances, reference_nearest = search.kneighbors(
+            ((query - index.mean) @ index.components.T)[None], n_neighbors=6)
+        assert list(nearest) == list(reference_nearest[0])
+        np.testing.assert_allclose(distances, reference_distances[0], rtol=1e-4, atol=1e-4)
+
+
 def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(networks, tmp_path):
     models, data = networks
     index = explain.neighbour_index(models["dense"].served.embeddings, data.x_train[:200])

@@ -163,6 +163,21 @@ def test_offline_sample_is_a_stratified_4000_1000_split():
     assert data.x_train.dtype == np.uint8 and data.x_train.max() > 200
     assert np.bincount(data.y_test).tolist() == [100] * 10
     assert np.array_equal(data.y_train, mnist_data.from_sample().y_train)  # fixed seed
+    assert len(np.unique(data.y_train[:100])) == 10  # shuffled: the file holds its digits class by class
+
+
+@pytest.mark.parametrize("test_size", [1, 7, 333, 1000])
+def test_the_stratified_split_matches_scikit_learns_proportions(test_size):
+    from sklearn.model_selection import train_test_split
+
+    labels = np.random.default_rng(3).choice(10, size=2000, p=np.linspace(1, 2, 10) / np.linspace(1, 2, 10).sum())
+    train, test = mnist_data.stratified_split(labels, test_size, seed=0)
+    assert len(test) == test_size and sorted([*train, *test]) == list(range(len(labels)))  # every digit, once
+    _, reference = train_test_split(labels, test_size=test_size, stratify=labels if test_size >= 10 else None,
+                                    random_state=0)
+    if test_size >= 10:  # each class's share as scikit-learn's stratified split gives it, within one digit
+        assert np.abs(np.bincount(labels[test], minlength=10) - np.bincount(reference, minlength=10)).max() <= 1
+    assert not np.array_equal(np.sort(test), test) or test_size == 1  # shuffled, not in file order
 
 
 def test_data_id_changes_with_the_data(tmp_path):

@@ -13,6 +13,7 @@ from core.digits import preprocess
 from core.digits.store import ModelStore
 from core.jobs.status import Status
 from tests.conftest import metric
+from ui.digits import resources
 
 PAGE = "pages/mnist.py"
 
@@ -132,6 +133,8 @@ def test_unwritable_model_folder_keeps_the_model_in_a_scratch_folder(environment
     assert not any("load instantly" in success.value for success in app.success)  # they will not
     assert metric(app, "Test accuracy").endswith("%")
     app.selectbox(key="input").set_value("Random test digit").run()  # the neighbour index, built in memory
+    resources.built()
+    app.run()
     assert not app.exception and len(app.tabs[4].get("image")) == 6
 
 

@@ -93,7 +93,7 @@ def reading_steps():
         Step("Preparing a drawing: the app's own functions from `core/digits/preprocess.py`. MNIST's digits "
              "were cropped to their ink, scaled to fit 20 × 20, and centred by their centre of mass in 28 × 28; "
              "a drawing must be prepared the same way, or the network misreads it.",
-             "from dataclasses import dataclass\n\nfrom PIL import Image\nfrom scipy import ndimage\n\n"
+             "from dataclasses import dataclass\n\nimport scipy.ndimage\nfrom PIL import Image\n\n"
              + source_of(*((preprocess, name) for name in PREPROCESS_CONSTANTS),
                          preprocess._ink_of_colours, preprocess.ink_map, preprocess.Steps,
                          preprocess.mnist_steps),

@@ -164,9 +164,9 @@ def sample_path():
 
 
 def stratified_split(labels, test_size, seed):
-    """(train indices, test indices): `test_size` of the digits chosen at random for testing, each
-    digit in the same proportion as in `labels` (each class's share rounded by largest remainder,
-    so the shares add up to exactly `test_size`)."""
+    """(train indices, test indices), each in random order (the sample's file holds its digits class
+    by class): `test_size` digits chosen at random for testing, each digit in the same proportion
+    as in `labels` (each class's share rounded by largest remainder, so they add up to `test_size`)."""
     classes, counts = np.unique(labels, return_counts=True)
     quotas = counts * test_size / len(labels)
     taken = np.floor(quotas).astype(int)
@@ -174,7 +174,7 @@ def stratified_split(labels, test_size, seed):
     rng = np.random.default_rng(seed)
     test = np.concatenate([rng.permutation(np.flatnonzero(labels == digit))[:count]
                            for digit, count in zip(classes, taken)])
-    return np.setdiff1d(np.arange(len(labels)), test), np.sort(test)
+    return rng.permutation(np.setdiff1d(np.arange(len(labels)), test)), rng.permutation(test)
 
 
 def sample_arrays():

@@ -28,13 +28,16 @@ PCA_SAMPLE = 10_000  # training digits the projection is fitted on
 CANDIDATES = 64  # a query ranks this many digits by the fast product, then measures them exactly
 
 
-def principal_directions(points, count):
+def principal_directions(points, count, batch=1000):
     """(mean, the `count` main directions as rows, the share of the spread they keep) of (n, d)
-    points: the eigenvectors of their covariance with the largest eigenvalues (PCA)."""
-    points = np.asarray(points, dtype=np.float64)
-    mean = points.mean(axis=0)
-    centred = points - mean
-    spread, directions = np.linalg.eigh(centred.T @ centred)  # ascending; the sum is the total spread
+    points: the eigenvectors of their covariance with the largest eigenvalues (PCA). The products
+    are summed a batch at a time, so no float64 copy of all the points is ever held."""
+    mean = np.mean(points, axis=0, dtype=np.float64)
+    scatter = np.zeros((len(mean), len(mean)))
+    for start in range(0, len(points), batch):
+        centred = np.asarray(points[start:start + batch], dtype=np.float64) - mean
+        scatter += centred.T @ centred
+    spread, directions = np.linalg.eigh(scatter)  # ascending; their sum is the total spread
     largest = np.argsort(spread)[::-1][:count]
     kept = spread[largest].clip(min=0).sum() / max(spread.clip(min=0).sum(), np.finfo(float).tiny)
     return mean, directions[:, largest].T, float(kept)
@@ -136,16 +139,27 @@ class Explanation:
     distances: np.ndarray
 
 
-def saved_neighbour_index(store, key, embeddings, width, images):
-    """Return the neighbour index saved beside network `key` in `store` (a ModelStore), or build it
-    over `images` now (`embeddings` as for neighbour_index; `width` values wide) and save it there
-    if the folder can be written."""
+def saved_index(store, key, width, count):
+    """The neighbour index saved beside network `key` in `store` (a ModelStore), if it is one of
+    `count` digits for a layer `width` values wide; else None."""
     arrays = store.load_arrays(key, NEIGHBOURS)
-    if arrays is not None and NeighbourIndex.fits(arrays, width, len(images)):
+    if arrays is not None and NeighbourIndex.fits(arrays, width, count):
         return NeighbourIndex.from_arrays(arrays)
+    return None
+
+
+def build_and_save_index(store, key, embeddings, images):
+    """Build network `key`'s neighbour index over `images` (`embeddings` as for neighbour_index) and
+    save it beside the network in `store`, if the folder can be written."""
     index = neighbour_index(embeddings, images)
     store.save_arrays(key, NEIGHBOURS, index.arrays())  # does nothing in a read-only folder
     return index
+
+
+def saved_neighbour_index(store, key, embeddings, width, images):
+    """The neighbour index saved beside network `key`, or one built over `images` now and saved."""
+    saved = saved_index(store, key, width, len(images))
+    return saved if saved is not None else build_and_save_index(store, key, embeddings, images)
 
 
 def read(network, image, top_neurons=6):

@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,8 +19,7 @@ from core import jobs
 from core.db.database import DatabaseUnavailable
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
-from core.digits import shared, shipped, training
-from core.digits.explain import saved_neighbour_index
+from core.digits import explain, shared, shipped, training
 from core.digits.store import ModelStore
 from ui.state import State
 
@@ -161,11 +160,17 @@ def retry(key):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def neighbours(key, _network, _dataset):
-    """The neighbour index of network `key`, as a Future: read from beside the network, or built over
-    the training digits (and saved there if the folder allows) by this server's one builder thread,
-    once per network for every session, and never on the way to an answer."""
-    return INDEX_BUILDER.submit(saved_neighbour_index, ModelStore(), key, _network.embeddings,
-                                _network.embedding_width, _dataset.x_train)
+    """The neighbour index of network `key`, as a Future: read from beside the network at once (a
+    few milliseconds), or else built over the training digits (and saved there if the folder
+    allows) by this server's one builder thread, once per network for every session, and never
+    on the way to an answer."""
+    store = ModelStore()
+    saved = explain.saved_index(store, key, _network.embedding_width, len(_dataset.x_train))
+    if saved is not None:
+        ready = Future()
+        ready.set_result(saved)
+        return ready
+    return INDEX_BUILDER.submit(explain.build_and_save_index, store, key, _network.embeddings, _dataset.x_train)
 
 
 def forget_failed_index():
