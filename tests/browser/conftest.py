@@ -7,6 +7,7 @@ import tempfile
 
 import pytest
 
+from core.digits import shipped
 from harness.browser import LAUNCH_ARGS, find_browser, running_app
 
 
@@ -37,9 +38,11 @@ def browser():
 
 @pytest.fixture(scope="session")
 def server():
-    """The app with an empty model folder of its own; yields its URL."""
+    """The app with an empty model folder of its own and the network that ships with it, as a hosted
+    link has (so no test here waits for a training; tests/browser/test_classroom.py and
+    test_faults.py train their own); yields its URL."""
     cache = tempfile.mkdtemp(prefix="browser-models-")
-    with running_app(NN_EXPLORER_CACHE=cache) as (url, _):
+    with running_app(NN_EXPLORER_CACHE=cache, NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as (url, _):
         yield url
     shutil.rmtree(cache, ignore_errors=True)
 
