@@ -17,7 +17,7 @@ from tests.test_mnist_page import PAGE
 # each costs 0.3–1.5 s or 10–160 MB, and the first answer needs none of them.
 PAGE_MODULES = ("ui.page", "ui.digits.resources", "ui.digits.train", "ui.digits.evaluate", "ui.digits.predict",
                 "ui.digits.download")
-NOT_BEFORE_THE_ANSWER = ("sklearn", "scipy.stats", "scipy.ndimage", "pandas", "altair", "nbformat", "mlxtend",
+NOT_BEFORE_THE_ANSWER = ("sklearn", "scipy.stats", "scipy.ndimage", "scipy.linalg", "pandas", "altair", "nbformat", "mlxtend",
                          "tensorflow", "keras")
 
 

@@ -15,7 +15,7 @@ tests/test_explain.py checks both against scikit-learn's `PCA` and `NearestNeigh
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg  # in the builder thread only: 0.2 s, never on the way to an answer
+import scipy  # its `scipy.linalg` loads when an index is first built, in the builder thread (0.4 s)
 from threadpoolctl import threadpool_limits
 
 from core.digits.network import Inside
