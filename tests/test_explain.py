@@ -14,10 +14,7 @@ from core.digits import explain, preprocess, training
 from core.digits import model as mnist_model
 from core.digits.store import ModelStore
 from tests.conftest import metric
-from tests.test_mnist_page import PAGE, canvas_state, drawing_of
-
-TABS = ["How the digit was prepared", "Activations", "What the first layer looks for",
-        "Which pixels mattered", "Nearest training digits"]
+from tests.test_mnist_page import LOOK_INSIDE, PAGE, canvas_state, drawing_of, open_tab
 
 
 @pytest.fixture(scope="module")
@@ -214,15 +211,17 @@ def test_training_saves_the_neighbour_index_with_the_model(trained_default):
 def test_the_views_render_for_a_random_test_digit(environment, trained_default, open_page):
     environment(trained_default.directory)
     app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
-    assert [tab.label for tab in app.tabs] == TABS
+    assert [tab.label for tab in app.tabs] == LOOK_INSIDE
     assert any("A test digit is already in MNIST's form" in m.value for m in app.tabs[0].markdown)
-    assert len(app.tabs[1].get("image")) == len(mnist_model.DEFAULT.hidden)  # a sheet of maps per layer
-    [filters] = app.tabs[2].get("image")
+    assert not app.tabs[4].get("image")  # only the open tab's view is drawn
+    assert len(open_tab(app, "Activations").get("image")) == len(mnist_model.DEFAULT.hidden)  # maps per layer
+    [filters] = open_tab(app, "What the first layer looks for").get("image")
     assert len(filters.value) == mnist_model.DEFAULT.hidden[0]
-    assert len(app.tabs[3].get("image")) == 3  # the overlay, and the two sides without colour
-    assert len(app.tabs[4].get("image")) == 6
+    assert len(open_tab(app, "Which pixels mattered").get("image")) == 3  # the overlay, and the two sides
+    nearest = open_tab(app, "Nearest training digits").get("image")
+    assert len(nearest) == 6
     assert all(caption.startswith("a ") and "distance" in caption
-               for image in app.tabs[4].get("image") for caption in image.proto.imgs[0].caption.split("\n"))
+               for image in nearest for caption in image.proto.imgs[0].caption.split("\n"))
     assert metric(app, "Prediction").isdigit()
 
 
@@ -252,5 +251,6 @@ def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(netw
     app = open_page(PAGE, timeout=90, params={"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "32,16",
                                               "epochs_dense": "1", "input": "Random test digit"})
     assert metric(app, "Prediction").isdigit()
-    assert len(app.tabs[1].get("vega_lite_chart")) == 2
-    assert len(app.tabs[1].get("image")) == 1  # one row of the most active layer-1 neurons' weights
+    activations = open_tab(app, "Activations")
+    assert len(activations.get("vega_lite_chart")) == 2
+    assert len(activations.get("image")) == 1  # one row of the most active layer-1 neurons' weights

@@ -11,7 +11,8 @@ import streamlit as st
 
 from core.digits import explain
 from tests.conftest import ROOT, metric
-from tests.test_mnist_page import PAGE
+from tests.test_mnist_page import PAGE, open_tab
+from ui.digits.controls import LOOK_INSIDE_TAB
 
 # What the handwriting page imports before its first answer, and what none of it may load then:
 # each costs 0.3–1.5 s or 10–160 MB, and the first answer needs none of them.
@@ -42,6 +43,9 @@ def test_the_answer_is_shown_before_the_saliency_is_computed(environment, traine
         st.stop()
     monkeypatch.setattr(explain, "saliency", stop_here)
     app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
+    assert computed == [] and metric(app, "Prediction").isdigit()  # its tab is not open: not computed at all
+    app.session_state[LOOK_INSIDE_TAB] = "Which pixels mattered"
+    app.run()
     assert computed == ["saliency"]
     assert metric(app, "Prediction").isdigit() and metric(app, "Confidence").endswith("%")
 
@@ -62,11 +66,11 @@ def test_the_answer_does_not_wait_for_the_neighbour_index(environment, trained_d
     monkeypatch.setattr(explain, "build_and_save_index", held_build)
     app = open_page(PAGE, timeout=90, params={"input": "Random test digit"})
     assert metric(app, "Prediction").isdigit()  # while the index is still being built
-    assert any("Placing every training digit" in info.value for info in app.tabs[4].info)
-    assert len(app.tabs[3].get("image")) == 3  # the saliency needs no index
+    assert any("Placing every training digit" in info.value
+               for info in open_tab(app, "Nearest training digits").info)
+    assert len(open_tab(app, "Which pixels mattered").get("image")) == 3  # the saliency needs no index
     release.set()
     resources.built()
-    app.run()
-    nearest = app.tabs[4].get("image")
+    nearest = open_tab(app, "Nearest training digits").get("image")
     assert len(nearest) == 6 and all("distance" in image.proto.imgs[0].caption for image in nearest)
     assert list(models.glob(f"*.{explain.NEIGHBOURS}.npz"))  # saved for the next server start

@@ -14,8 +14,21 @@ from core.digits.store import ModelStore
 from core.jobs.status import Status
 from tests.conftest import metric
 from ui.digits import resources
+from ui.digits.controls import LOOK_INSIDE_TAB
 
 PAGE = "pages/mnist.py"
+
+
+LOOK_INSIDE = ["How the digit was prepared", "Activations", "What the first layer looks for",
+               "Which pixels mattered", "Nearest training digits"]
+
+
+def open_tab(app, name):
+    """Open one of the look-inside tabs, as a click does (only the open tab's view is drawn), and
+    return it."""
+    app.session_state[LOOK_INSIDE_TAB] = name
+    app.run()
+    return app.tabs[LOOK_INSIDE.index(name)]
 
 
 def canvas_state(image):
@@ -134,8 +147,7 @@ def test_unwritable_model_folder_keeps_the_model_in_a_scratch_folder(environment
     assert metric(app, "Test accuracy").endswith("%")
     app.selectbox(key="input").set_value("Random test digit").run()  # the neighbour index, built in memory
     resources.built()
-    app.run()
-    assert not app.exception and len(app.tabs[4].get("image")) == 6
+    assert not app.exception and len(open_tab(app, "Nearest training digits").get("image")) == 6
 
 
 @pytest.mark.parametrize("typed", ["9" * 5000, "12a", "![x](http://127.0.0.1:8601/leak.png)"])

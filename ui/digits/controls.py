@@ -43,3 +43,4 @@ CONFIGS = State("mnist_configs", dict)
 CANVAS_GENERATION = State("canvas_generation", int)  # bumped by Clear: a new key empties the canvas
 TEST_DIGIT_SEED = State("test_digit_seed", int)  # which random test digit is shown
 WHICH_DIGIT = Question("digit")
+LOOK_INSIDE_TAB = "look_inside_tab"  # the key of the look-inside view's tabs: the open tab's name

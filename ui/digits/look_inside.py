@@ -6,6 +6,7 @@ import streamlit as st
 from core.charts import digits as digit_charts
 from core.digits import explain
 from ui.digits import resources
+from ui.digits.controls import LOOK_INSIDE_TAB
 
 WAIT_SECONDS = 1.0  # how often a tab waiting for the neighbour index looks again
 TABS = ("How the digit was prepared", "Activations", "What the first layer looks for", "Which pixels mattered",
@@ -135,21 +136,18 @@ def _nearest_digits(building, dataset, why):
 
 
 def section(ready, dataset, digit, why):
-    """The views that explain one prediction of `digit` (a predict.Digit)."""
+    """The views that explain one prediction of `digit` (a predict.Digit). Only the open tab's view
+    is computed and sent (Streamlit's lazy tabs): choosing another tab reruns this part."""
     st.header("5. Look inside the network", divider="gray")
     st.markdown("Why did it say that? Each tab opens the network at a different place.")
-    preparation, activations, first_layer, saliency, neighbours = st.tabs(TABS)
+    resources.neighbours(ready.key, ready.network, dataset)  # started now, so it is ready when its tab opens
     dense = why.inside.activations[0][1].ndim == 1
-    with preparation:
-        _preparation(digit.steps)
-    with activations:
-        if dense:
-            _dense_activations(ready, why)
-        else:
-            _feature_maps(why)
-    with first_layer:
-        _first_layer(ready, dense)
-    with saliency:
-        _saliency(ready, digit.image, why)
-    with neighbours:
-        _neighbours(ready, dataset, why)
+    views = (lambda: _preparation(digit.steps),
+             lambda: _dense_activations(ready, why) if dense else _feature_maps(why),
+             lambda: _first_layer(ready, dense),
+             lambda: _saliency(ready, digit.image, why),
+             lambda: _neighbours(ready, dataset, why))
+    for tab, view in zip(st.tabs(TABS, key=LOOK_INSIDE_TAB, on_change="rerun"), views):
+        if tab.open:
+            with tab:
+                view()
