@@ -1,7 +1,8 @@
 """The floor for `bench.first_answer --floor`: the least a Streamlit server must do to read a digit
 with the shipped network. It imports Streamlit, numpy, ONNX Runtime and the drawing pad, loads
 `models/default.onnx`, reads one MNIST test digit (the first of the offline sample a fresh clone
-reads its digits from) and shows the prediction. Run from the project's folder:
+reads its digits from) and shows the prediction; with `?chart` in its link, it also draws the ten
+probabilities as one Altair chart. Run from the project's folder:
 
     streamlit run bench/floor_app.py
 """
@@ -33,3 +34,9 @@ image, label = one_digit()
 probabilities = session().run(["probabilities"], {"image": image})[0][0]
 st.metric("Prediction", str(int(probabilities.argmax())))
 st.caption(f"Written as a {label}.")
+if "chart" in st.query_params:  # the floor of a page that draws one chart: its ten probabilities as bars
+    import altair as alt
+
+    st.altair_chart(alt.Chart(alt.Data(values=[{"digit": str(digit), "probability": float(value)}
+                                               for digit, value in enumerate(probabilities)]))
+                    .mark_bar().encode(x="digit:N", y="probability:Q"))
