@@ -12,7 +12,7 @@ COPY .streamlit .streamlit
 COPY app.py .
 COPY core core
 COPY ui ui
-COPY pages pages
+COPY lessons lessons
 COPY models models
 
 USER explorer

@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 MOVES = {  # page: (slider key, two values to alternate between)
-    "pages/loss.py": ("m", (2.5, 1.5)),
-    "pages/perceptron.py": ("threshold", (3.5, 4.5)),
-    "pages/sigmoid.py": ("b", (0.5, -0.5)),
-    "pages/descent.py": ("rate", (0.2, 0.3)),
-    "pages/backprop.py": ("w_x1_h1", (0.7, -0.7)),
+    "lessons/loss.py": ("m", (2.5, 1.5)),
+    "lessons/perceptron.py": ("threshold", (3.5, 4.5)),
+    "lessons/sigmoid.py": ("b", (0.5, -0.5)),
+    "lessons/descent.py": ("rate", (0.2, 0.3)),
+    "lessons/backprop.py": ("w_x1_h1", (0.7, -0.7)),
 }
 
 

@@ -18,7 +18,7 @@ def no_shipped_network(tmp_path_factory):
 
 @pytest.fixture
 def open_page():
-    """Return a function that starts the app and switches to one page, e.g. "pages/loss.py",
+    """Return a function that starts the app and switches to one page, e.g. "lessons/loss.py",
     optionally opened from a link with query parameters (a dict of strings or lists)."""
     def open_(path, timeout=30, params=None):
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()

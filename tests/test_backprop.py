@@ -133,7 +133,7 @@ def button(app, label):
 
 
 def test_the_page_steps_forward_backward_update_back_and_reset(open_page):
-    app = open_page("pages/backprop.py")
+    app = open_page("lessons/backprop.py")
     assert not app.latex  # nothing computed yet
     button(app, "Forward").click().run()
     assert app.latex and not app.dataframe
@@ -155,7 +155,7 @@ def test_the_page_steps_forward_backward_update_back_and_reset(open_page):
 
 
 def test_the_page_times_both_ways_of_finding_the_gradient(open_page):
-    app = open_page("pages/backprop.py", timeout=120)
+    app = open_page("lessons/backprop.py", timeout=120)
     button(app, "Time both on this server").click().run()
     assert metric(app, "Backpropagation").endswith("ms")
     assert metric(app, "Finite differences").endswith(" s")
@@ -163,7 +163,7 @@ def test_the_page_times_both_ways_of_finding_the_gradient(open_page):
 
 
 def test_classroom_mode_asks_which_weight_changes_most_before_showing_the_slopes(open_page):
-    app = open_page("pages/backprop.py", params={"classroom": "true"})
+    app = open_page("lessons/backprop.py", params={"classroom": "true"})
     button(app, "Forward").click().run()
     button(app, "Backward").click().run()
     assert not [frame for frame in app.dataframe if "by finite differences" in frame.value]

@@ -7,7 +7,7 @@ from core.lab import limits, store
 from tests.conftest import metric
 from tests.test_mnist_page import canvas_state, drawing_of
 
-PAGE = "pages/class_lab.py"
+PAGE = "lessons/class_lab.py"
 
 
 @pytest.fixture

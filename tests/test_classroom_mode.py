@@ -10,8 +10,8 @@ def markdown_text(app):
 
 
 def test_classroom_mode_folds_explanations_to_their_key_sentence(open_page):
-    normal = open_page("pages/loss.py")
-    projector = open_page("pages/loss.py", params=CLASSROOM)
+    normal = open_page("lessons/loss.py")
+    projector = open_page("lessons/loss.py", params=CLASSROOM)
     assert projector.sidebar.toggle(key="classroom").value and not normal.sidebar.toggle(key="classroom").value
     rest = "A straight line is the simplest model there is"
     assert rest in markdown_text(normal) and not [e for e in normal.expander if e.label == "More"]
@@ -25,7 +25,7 @@ def test_classroom_mode_folds_explanations_to_their_key_sentence(open_page):
 
 
 def test_the_perceptron_asks_before_it_answers(open_page):
-    app = open_page("pages/perceptron.py", params={**CLASSROOM, "x1": "true"})
+    app = open_page("lessons/perceptron.py", params={**CLASSROOM, "x1": "true"})
     assert not [m for m in app.metric if m.label == "Decision"]
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
     reveal = app.button(key="france_reveal")
@@ -39,7 +39,7 @@ def test_the_perceptron_asks_before_it_answers(open_page):
 
 
 def test_the_marble_question_is_answered_by_the_run(open_page):
-    app = open_page("pages/descent.py", params={**CLASSROOM, "rate": "1.05"})
+    app = open_page("lessons/descent.py", params={**CLASSROOM, "rate": "1.05"})
     assert not [e for e in app.error if "It diverges." in e.value]
     charts_before = len(app.get("vega_lite_chart"))
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
@@ -51,8 +51,8 @@ def test_the_marble_question_is_answered_by_the_run(open_page):
 
 
 def test_the_sigmoid_nudge_question_hides_the_outputs_until_revealed(open_page):
-    normal = open_page("pages/sigmoid.py")
-    projector = open_page("pages/sigmoid.py", params=CLASSROOM)
+    normal = open_page("lessons/sigmoid.py")
+    projector = open_page("lessons/sigmoid.py", params=CLASSROOM)
     assert metric(normal, "Perceptron output") and not [m for m in projector.metric if m.label == "Perceptron output"]
     [question] = [radio for radio in projector.radio if radio.label == "Your guess"]
     question.set_value("it flips").run()
@@ -62,7 +62,7 @@ def test_the_sigmoid_nudge_question_hides_the_outputs_until_revealed(open_page):
 
 def test_the_class_guesses_what_the_network_reads_before_it_is_shown(environment, trained_default, open_page):
     environment(trained_default.directory)
-    app = open_page("pages/mnist.py", timeout=90, params={**CLASSROOM, "input": "Random test digit"})
+    app = open_page("lessons/mnist.py", timeout=90, params={**CLASSROOM, "input": "Random test digit"})
     assert not [m for m in app.metric if m.label == "Prediction"] and not app.tabs
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
     question.set_value("3").run()
@@ -75,9 +75,9 @@ def test_the_class_guesses_what_the_network_reads_before_it_is_shown(environment
 
 
 def test_the_loss_lesson_asks_whether_signed_errors_cancel(open_page):
-    normal = open_page("pages/loss.py")
+    normal = open_page("lessons/loss.py")
     assert any("The signed error is not a loss" in w.value for w in normal.warning)
-    app = open_page("pages/loss.py", params=CLASSROOM)
+    app = open_page("lessons/loss.py", params=CLASSROOM)
     assert not any("The signed error is not a loss" in w.value for w in app.warning)
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
     question.set_value("2").run()

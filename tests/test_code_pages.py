@@ -15,14 +15,14 @@ def code_expanders(app):
 
 
 @pytest.mark.parametrize("page, kind, key, value, written", [
-    ("pages/loss.py", "slider", "m", 3.5, "m = 3.5"),
-    ("pages/perceptron.py", "slider", "w1", -1.5, "w1 = -1.5"),
-    ("pages/perceptron.py", "selectbox", "gate", "XOR", "targets = [0, 1, 1, 0]   # XOR"),
-    ("pages/sigmoid.py", "slider", "k", 2.4, "k = 2.4"),
-    ("pages/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
-    ("pages/descent.py", "slider", "batch", 7, "batch_size = 7"),
-    ("pages/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
-    ("pages/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),
+    ("lessons/loss.py", "slider", "m", 3.5, "m = 3.5"),
+    ("lessons/perceptron.py", "slider", "w1", -1.5, "w1 = -1.5"),
+    ("lessons/perceptron.py", "selectbox", "gate", "XOR", "targets = [0, 1, 1, 0]   # XOR"),
+    ("lessons/sigmoid.py", "slider", "k", 2.4, "k = 2.4"),
+    ("lessons/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
+    ("lessons/descent.py", "slider", "batch", 7, "batch_size = 7"),
+    ("lessons/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
+    ("lessons/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),
 ])
 def test_the_code_follows_the_controls(open_page, page, kind, key, value, written):
     app = open_page(page)
@@ -35,7 +35,7 @@ def test_the_code_follows_the_controls(open_page, page, kind, key, value, writte
 
 
 def test_a_folded_step_shows_its_code_on_request(open_page):
-    app = open_page("pages/hidden_layers.py")
+    app = open_page("lessons/hidden_layers.py")
     app.selectbox(key="dataset").set_value("Two moons").run()
     assert "make_dataset(" not in code_of(app)  # the app's data functions, folded
     unfold = next(toggle for toggle in app.toggle if toggle.label.startswith("Show these"))
@@ -51,7 +51,7 @@ def test_every_concept_lesson_has_its_code(open_page, path):
 
 def test_the_handwriting_page_shows_the_form_network_in_keras_and_its_files(environment, trained_default, open_page):
     environment(trained_default.directory)
-    app = open_page("pages/mnist.py", timeout=90)
+    app = open_page("lessons/mnist.py", timeout=90)
     code = code_of(app)
     assert 'keras.layers.Conv2D(16, 3, padding="same", activation="relu")' in code
     assert "model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs" in code and f"epochs = {mnist_config.DEFAULT.epochs}" in code

@@ -36,12 +36,12 @@ def test_the_docker_image_holds_every_project_module_the_app_imports():
     copied = set(re.findall(r"^COPY (\S+) ", (ROOT / "Dockerfile").read_text(), flags=re.MULTILINE))
     project = {path.name for path in ROOT.iterdir() if path.is_dir() or path.suffix == ".py"}
     imported = set()
-    for source in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("core/**/*.py")]:
+    for source in [ROOT / "app.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("core/**/*.py")]:
         for node in ast.walk(ast.parse(source.read_text())):
             names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
             imported |= {name.split(".")[0] for name in names}
-    needed = (imported & project) | {"app.py", "pages", ".streamlit"}
+    needed = (imported & project) | {"app.py", "lessons", ".streamlit"}
     assert needed <= copied, needed - copied
     assert "python -m core.digits.pretrain" in (ROOT / "Dockerfile").read_text()
 

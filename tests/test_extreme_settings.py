@@ -31,7 +31,7 @@ def test_every_select_option(open_page, page):
 
 
 def test_playground_extremes_train_without_an_exception(open_page):
-    app = open_page("pages/hidden_layers.py")
+    app = open_page("lessons/hidden_layers.py")
     for key, value in (("layers", 6), ("noise", 0.0), ("test_share", 0.9)):
         app.slider(key=key).set_value(value)
     app.selectbox(key="rate").set_value(0.0003)

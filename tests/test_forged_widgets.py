@@ -22,8 +22,8 @@ WRONG = {  # each kind of value a browser can send, filled with something no wid
     "trigger_value": lambda state: setattr(state, "trigger_value", True),
     "bytes_value": lambda state: setattr(state, "bytes_value", b"\x00\xff" * 10),
 }
-PAGES = ["pages/home.py", "pages/loss.py", "pages/perceptron.py", "pages/sigmoid.py", "pages/descent.py",
-         "pages/hidden_layers.py", "pages/backprop.py"]
+PAGES = ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py", "lessons/sigmoid.py", "lessons/descent.py",
+         "lessons/hidden_layers.py", "lessons/backprop.py"]
 
 
 def forged(app, kind):
@@ -53,18 +53,18 @@ def survives_every_wrong_kind(app):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_widget_on_a_lesson_given_a_value_of_every_wrong_kind_leaves_the_page_up(open_page, page):
     app = open_page(page)
-    if page == "pages/backprop.py":  # the backward pass shows its question and table: more widgets
+    if page == "lessons/backprop.py":  # the backward pass shows its question and table: more widgets
         next(button for button in app.button if button.label == "Backward").click().run()
     survives_every_wrong_kind(app)
 
 
 def test_the_handwriting_page_survives_every_wrong_kind(environment, trained_cache, open_page):  # noqa: F811
     environment(trained_cache)
-    survives_every_wrong_kind(open_page("pages/mnist.py", timeout=90))
+    survives_every_wrong_kind(open_page("lessons/mnist.py", timeout=90))
 
 
 def test_the_class_lab_survives_every_wrong_kind(lab_env, open_page):  # noqa: F811
-    app = open_page("pages/class_lab.py", timeout=120)
+    app = open_page("lessons/class_lab.py", timeout=120)
     next(button for button in app.button if button.label.startswith("Make a room")).click().run()
     survives_every_wrong_kind(app)
 

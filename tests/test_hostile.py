@@ -329,7 +329,7 @@ def test_a_real_click_on_the_plane_adds_its_point():
 
 @pytest.mark.parametrize("show", ["", ",,,", "nothing_here"])
 def test_a_show_list_that_names_no_control_hides_none_and_says_so(show, open_page):
-    app = open_page("pages/hidden_layers.py", params={"show": show})
+    app = open_page("lessons/hidden_layers.py", params={"show": show})
     assert not app.exception
     assert any("names no control of this page, so every control can be changed" in info.value for info in app.info)
     assert [slider for slider in app.slider if slider.key == "noise"]  # still there
@@ -337,11 +337,11 @@ def test_a_show_list_that_names_no_control_hides_none_and_says_so(show, open_pag
 
 
 def test_buttons_a_held_link_makes_useless_are_hidden(open_page):
-    app = open_page("pages/hidden_layers.py", params={"show": "activation"})
+    app = open_page("lessons/hidden_layers.py", params={"show": "activation"})
     labels = [button.label for button in app.button]
     assert "New data" not in labels and "New start" not in labels
     assert not [expander for expander in app.expander if expander.label.startswith("Your own points")]
-    free = open_page("pages/hidden_layers.py", params={"show": "seed,weights,dataset"})
+    free = open_page("lessons/hidden_layers.py", params={"show": "seed,weights,dataset"})
     labels = [button.label for button in free.button]
     assert "New data" in labels and "New start" in labels
     assert [expander for expander in free.expander if expander.label.startswith("Your own points")]
@@ -349,7 +349,7 @@ def test_buttons_a_held_link_makes_useless_are_hidden(open_page):
 
 @pytest.mark.parametrize("written, shown", [("10", "10.0"), ("1e1", "10.0"), ("0.30", "0.3")])
 def test_a_number_in_a_link_written_as_a_person_writes_it_is_taken(written, shown, open_page):
-    app = open_page("pages/backprop.py", params={"rate": written})
+    app = open_page("lessons/backprop.py", params={"rate": written})
     assert not app.exception
     assert not any("cannot use" in info.value for info in app.info)
     assert app.selectbox(key="rate").value == float(shown)

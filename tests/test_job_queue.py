@@ -208,7 +208,7 @@ def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_sho
 
     monkeypatch.setenv("NN_EXPLORER_DB", database)
     data = environment(tmp_path / "server-models")
-    app = open_page("pages/mnist.py", timeout=90)
+    app = open_page("lessons/mnist.py", timeout=90)
     assert any("No trainer is running" in warning.value for warning in app.warning)  # queued, and said why it waits
     job = jobs.runner().get(mnist_model.DEFAULT.key(data.data_id))
     assert job.status().state == "queued"
@@ -225,7 +225,7 @@ def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_sho
 def test_with_the_queues_database_down_the_handwriting_page_says_so(environment, tmp_path, open_page, monkeypatch):
     monkeypatch.setenv("NN_EXPLORER_DB", "postgresql+psycopg://lab:lab@127.0.0.1:9/lab")
     environment(tmp_path / "models")
-    app = open_page("pages/mnist.py", timeout=90)
+    app = open_page("lessons/mnist.py", timeout=90)
     assert any("queue of trainings cannot be reached" in error.value for error in app.error)
     assert [button for button in app.button if button.label == "Retry"]
 

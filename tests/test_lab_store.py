@@ -321,6 +321,6 @@ def test_the_privacy_note_names_every_column_kept_of_a_drawing(open_page):
     from core.db import schema
 
     assert set(schema.KEPT_PER_DRAWING) == {column.name for column in schema.DRAWINGS.columns} - {"id"}
-    app = open_page("pages/class_lab.py")
+    app = open_page("lessons/class_lab.py")
     [note] = [caption.value for caption in app.caption if "Stored for each drawing" in caption.value]
     assert all(phrase in note for phrase in schema.KEPT_PER_DRAWING.values())

@@ -16,7 +16,7 @@ from tests.conftest import metric
 from ui.digits import resources
 from ui.digits.controls import LOOK_INSIDE_TAB
 
-PAGE = "pages/mnist.py"
+PAGE = "lessons/mnist.py"
 
 
 LOOK_INSIDE = ["How the digit was prepared", "Activations", "What the first layer looks for",

@@ -197,7 +197,7 @@ def test_a_shipped_network_with_a_damaged_onnx_file_is_refused_in_words(tmp_path
 SERVER_SIDE = textwrap.dedent("""
     import sys
     from streamlit.testing.v1 import AppTest
-    for page, params in [("pages/mnist.py", {"input": "Random test digit"}), ("pages/class_lab.py", {})]:
+    for page, params in [("lessons/mnist.py", {"input": "Random test digit"}), ("lessons/class_lab.py", {})]:
         app = AppTest.from_file(page, default_timeout=120)
         for name, value in params.items():
             app.query_params[name] = value

@@ -13,13 +13,13 @@ def chart_specs(app):
 
 
 def test_home_links_every_lesson(open_page):
-    app = open_page("pages/home.py")
+    app = open_page("lessons/home.py")
     cards = {element.proto.label: element.proto.page for element in app.get("page_link")}
     assert cards == {f"{number}. {lesson.title}": lesson.url_path for number, lesson in enumerate(LESSONS, start=1)}
 
 
 def test_loss_page_shows_the_worked_example_and_follows_m(open_page):
-    app = open_page("pages/loss.py")
+    app = open_page("lessons/loss.py")
     assert metric(app, "Prediction ŷ") == "8"
     assert metric(app, "Error y − ŷ") == "2"
     assert metric(app, "Squared error (y − ŷ)²") == "4"
@@ -31,7 +31,7 @@ def test_loss_page_shows_the_worked_example_and_follows_m(open_page):
 
 
 def test_loss_page_new_data_changes_the_points(open_page):
-    app = open_page("pages/loss.py")
+    app = open_page("lessons/loss.py")
     before = metric(app, "Best line")
     app.button[0].click().run()
     assert app.number_input(key="seed").value == 1
@@ -39,7 +39,7 @@ def test_loss_page_new_data_changes_the_points(open_page):
 
 
 def test_perceptron_page_france_decisions(open_page):
-    app = open_page("pages/perceptron.py")
+    app = open_page("lessons/perceptron.py")
     assert metric(app, "Decision") == "stay (0)"
     app.toggle(key="x1").set_value(True).run()
     assert metric(app, "Decision") == "stay (0)"  # 4 − 4 = 0 is not > 0
@@ -51,7 +51,7 @@ def test_perceptron_page_france_decisions(open_page):
 
 
 def test_perceptron_page_xor_never_converges(open_page):
-    app = open_page("pages/perceptron.py")
+    app = open_page("lessons/perceptron.py")
     assert any("AND is learned" in s.value for s in app.success)
     app.selectbox(key="gate").set_value("XOR").run()
     assert not app.success
@@ -59,7 +59,7 @@ def test_perceptron_page_xor_never_converges(open_page):
 
 
 def test_sigmoid_page_mentions_e_and_follows_the_bias(open_page):
-    app = open_page("pages/sigmoid.py")
+    app = open_page("lessons/sigmoid.py")
     assert any("2.71828" in c.value for c in app.caption)
     assert metric(app, "Perceptron output") == "1"
     before = metric(app, "σ(z)")
@@ -68,7 +68,7 @@ def test_sigmoid_page_mentions_e_and_follows_the_bias(open_page):
 
 
 def test_descent_page_reports_divergence_without_nan(open_page):
-    app = open_page("pages/descent.py")
+    app = open_page("lessons/descent.py")
     assert not app.error
     app.slider(key="rate").set_value(1.1).run()
     assert any("It diverges" in e.value for e in app.error)
@@ -78,13 +78,13 @@ def test_descent_page_reports_divergence_without_nan(open_page):
 
 
 def test_descent_page_batch_size_changes_the_sgd_path(open_page):
-    app = open_page("pages/descent.py")
+    app = open_page("lessons/descent.py")
     before = chart_specs(app)
     app.slider(key="batch").set_value(1).run()
     assert chart_specs(app) != before
 
 
-@pytest.mark.parametrize("page", ["pages/home.py"] + [lesson.path for lesson in LESSONS
+@pytest.mark.parametrize("page", ["lessons/home.py"] + [lesson.path for lesson in LESSONS
                                                       if not lesson.needs_tensorflow])
 def test_concept_pages_do_not_import_tensorflow(page):
     script = f"""
@@ -106,7 +106,7 @@ def boundary_data(app):
 
 
 def test_hidden_layers_page_trains_and_follows_its_settings(open_page):
-    app = open_page("pages/hidden_layers.py")
+    app = open_page("lessons/hidden_layers.py")
     assert metric(app, "Epoch") == "0"
     train = next(button for button in app.button if button.label == "Train 10 epochs")
     train.click().run()
@@ -126,7 +126,7 @@ def test_hidden_layers_page_trains_and_follows_its_settings(open_page):
 
 
 def test_hidden_layers_page_reports_divergence(open_page):
-    app = open_page("pages/hidden_layers.py")
+    app = open_page("lessons/hidden_layers.py")
     app.selectbox(key="dataset").set_value("Two spirals")
     app.slider(key="layers").set_value(2)
     app.selectbox(key="activation").set_value("ReLU")
@@ -169,7 +169,7 @@ def test_every_controls_help_is_also_on_the_page_in_words(open_page, path):
 
 
 def test_a_trained_playground_network_can_be_downloaded(open_page):
-    app = open_page("pages/hidden_layers.py")
+    app = open_page("lessons/hidden_layers.py")
     def networks():
         return [button for button in app.get("download_button") if button.proto.label.startswith("Download this network")]
     assert not networks()  # nothing trained yet

@@ -4,7 +4,7 @@ import numpy as np
 from core.lessons import playground_data, playground_points
 from tests.conftest import metric
 
-PAGE = "pages/hidden_layers.py"
+PAGE = "lessons/hidden_layers.py"
 
 
 def press(app, label):

@@ -97,7 +97,7 @@ def reveal(app, name, guess):
     ("0.1", "30", "it bounces forever", "warning"), ("0.5", "2", "it diverges", "error"),
     ("0.05", "1", "it settles", "success")])
 def test_the_descent_page_reveals_the_long_run_and_says_the_same_below(open_page, rate, steps, answer, box):
-    app = open_page("pages/descent.py", params={**CLASSROOM, "surface": "Long valley", "rate": rate, "steps": steps})
+    app = open_page("lessons/descent.py", params={**CLASSROOM, "surface": "Long valley", "rate": rate, "steps": steps})
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
     assert tuple(question.options) == descent.OUTCOMES
     reveal(app, "marble", "it settles")
@@ -121,7 +121,7 @@ def test_the_perceptrons_answer_is_right_for_every_setting_a_link_can_hold():
 
 
 def test_the_perceptron_page_gives_nothing_away_before_the_reveal(open_page):
-    app = open_page("pages/perceptron.py", params=CLASSROOM)
+    app = open_page("lessons/perceptron.py", params=CLASSROOM)
     # before: no decision, no truth table, no picture of the four points with their outputs
     assert not [m for m in app.metric if m.label == "Decision"]
     tables = [frame.value for frame in app.dataframe]
@@ -162,7 +162,7 @@ def test_the_nudge_answer_is_right_in_whole_numbers_including_every_sum_that_is_
 
 
 def test_the_sigmoid_page_shows_zero_not_minus_zero(open_page):
-    app = open_page("pages/sigmoid.py", params={"b": "-0.8"})  # 2·0.6 − 1·0.4 − 0.8 = 0
+    app = open_page("lessons/sigmoid.py", params={"b": "-0.8"})  # 2·0.6 − 1·0.4 − 0.8 = 0
     assert metric(app, "z") == "0.000"
     assert not [latex for latex in app.latex if "-0.000" in latex.value]
 
@@ -220,7 +220,7 @@ def test_the_cost_direction_answer_agrees_with_costs_computed_apart():
 
 
 def test_the_backprop_diagram_hides_the_slopes_until_the_question_is_answered(open_page):
-    app = open_page("pages/backprop.py", params=CLASSROOM)
+    app = open_page("lessons/backprop.py", params=CLASSROOM)
     next(b for b in app.button if b.label == "Backward").click().run()
     assert not any("now shows its weight's **slope**" in caption.value for caption in app.caption)
     assert "∂C/∂w sign" not in str([chart.proto.spec for chart in app.get("vega_lite_chart")])

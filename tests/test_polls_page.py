@@ -12,7 +12,7 @@ from core.lab import polls as poll_store
 from core.lab import store
 from core.lessons import descent
 
-DESCENT = "pages/descent.py"
+DESCENT = "lessons/descent.py"
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_a_poll_asked_on_the_projector_is_answered_on_two_devices_counted_and_re
     assert not buttons(first, "it diverges")  # no more answers
 
 
-@pytest.mark.parametrize("page, choice", [("pages/loss.py", "0"), ("pages/perceptron.py", "go (1)"),
-                                          ("pages/sigmoid.py", "it flips"), (DESCENT, "it diverges")])
+@pytest.mark.parametrize("page, choice", [("lessons/loss.py", "0"), ("lessons/perceptron.py", "go (1)"),
+                                          ("lessons/sigmoid.py", "it flips"), (DESCENT, "it diverges")])
 def test_every_lessons_question_is_a_poll_with_nothing_written_for_it(open_page, room, page, choice):
     lab, made = room
     teacher, (student,) = teacher_and_students(open_page, room, page, students=1)
@@ -85,11 +85,11 @@ def test_every_lessons_question_is_a_poll_with_nothing_written_for_it(open_page,
 def test_students_follow_the_teacher_to_the_next_lesson_and_may_come_back(open_page, room):
     lab, made = room
     teacher, (student,) = teacher_and_students(open_page, room, students=1)
-    teacher.switch_page("pages/hidden_layers.py").run()
+    teacher.switch_page("lessons/hidden_layers.py").run()
     assert poll_store.Polls(lab).lesson_of(made.code).startswith("hidden_layers")
     student.run()
     assert student.title[0].value.startswith("Hidden layers")  # followed
-    student.switch_page("pages/loss.py").run()  # browses away
+    student.switch_page("lessons/loss.py").run()  # browses away
     student.run()
     assert student.title[0].value.startswith("A line") and "your class is on **Hidden layers**" in texts(student)
     click(student, "Back to the class's lesson")  # (AppTest keeps a page it switched to: Chromium checks the move)
@@ -150,7 +150,7 @@ def test_a_student_joins_from_any_lessons_sidebar_by_typing_the_code(open_page, 
     lab, made = room
     teacher, _ = teacher_and_students(open_page, room, students=0)
     click(teacher, "Ask the class")
-    student = open_page("pages/loss.py")
+    student = open_page("lessons/loss.py")
     student.sidebar.text_input[0].input(made.code.lower())
     next(button for button in student.sidebar.button if button.label == "Join the room").click().run()
     assert student.session_state["poll_room"] == made.code and "Your class's poll" in texts(student)
@@ -159,7 +159,7 @@ def test_a_student_joins_from_any_lessons_sidebar_by_typing_the_code(open_page, 
 
 def test_leaving_the_room_makes_the_pages_the_students_own_again(open_page, room):
     _, made = room
-    student = open_page("pages/loss.py", params={"room": made.code})
+    student = open_page("lessons/loss.py", params={"room": made.code})
     click(student, "Leave the room")
     student.run()
     assert student.session_state["poll_room"] is None and "room" not in student.query_params

@@ -48,7 +48,7 @@ def test_the_app_serves_a_pretrained_network_without_training(pretrained, enviro
     monkeypatch.setattr(mnist_model, "train", no_training)
     monkeypatch.setattr(jobs.runner(), "submit", no_training)
     started_before = jobs.runner().started
-    app = open_page("pages/mnist.py", timeout=90, params={"input": "Random test digit"})
+    app = open_page("lessons/mnist.py", timeout=90, params={"input": "Random test digit"})
     assert metric(app, "Test accuracy") == f"{line['test_accuracy']:.2%}"
     assert metric(app, "Prediction").isdigit()
     assert jobs.runner().started == started_before

@@ -13,29 +13,29 @@ WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "multiselect", 
 
 # Per page: URL parameters (as a link carries them) and the widget values they must give.
 LINKS = {
-    "pages/loss.py": {"m": ("3.5", 3.5), "b": ("-1", -1.0), "x": ("4", 4.0), "y": ("12.5", 12.5),
+    "lessons/loss.py": {"m": ("3.5", 3.5), "b": ("-1", -1.0), "x": ("4", 4.0), "y": ("12.5", 12.5),
                       "noise": ("0.5", 0.5), "seed": ("7", 7)},
-    "pages/perceptron.py": {"x1": ("true", True), "x2": ("true", True), "w1": ("2.5", 2.5),
+    "lessons/perceptron.py": {"x1": ("true", True), "x2": ("true", True), "w1": ("2.5", 2.5),
                             "threshold": ("3.5", 3.5), "gate": ("XOR", "XOR")},
-    "pages/sigmoid.py": {"k": ("5", 5.0), "x1": ("0.25", 0.25), "b": ("1.5", 1.5), "nudged": ("w2", "w2"),
+    "lessons/sigmoid.py": {"k": ("5", 5.0), "x1": ("0.25", 0.25), "b": ("1.5", 1.5), "nudged": ("w2", "w2"),
                          "delta": ("-0.3", -0.3)},
-    "pages/descent.py": {"surface": ("Long valley", "Long valley"), "rate": ("0.5", 0.5), "steps": ("80", 80),
+    "lessons/descent.py": {"surface": ("Long valley", "Long valley"), "rate": ("0.5", 0.5), "steps": ("80", 80),
                          "line_rate": ("0.05", 0.05), "batch": ("7", 7)},
-    "pages/hidden_layers.py": {"dataset": ("Two spirals", "Two spirals"), "layers": ("2", 2),
+    "lessons/hidden_layers.py": {"dataset": ("Two spirals", "Two spirals"), "layers": ("2", 2),
                                "neurons_1": ("8", 8), "activation": ("ReLU", "ReLU"), "rate": ("0.1", 0.1),
                                "batch": ("30", 30), "features": (["x1", "x2", "x1²"], ["x1", "x2", "x1²"])},
-    "pages/backprop.py": {"example": ("dear ticket, partner comes: stay", "dear ticket, partner comes: stay"),
+    "lessons/backprop.py": {"example": ("dear ticket, partner comes: stay", "dear ticket, partner comes: stay"),
                           "rate": ("10.0", 10.0), "updates": ("1000", 1000), "w_x1_h1": ("1.5", 1.5),
                           "b_out": ("-2", -2.0)},
 }
 # Per page: values no control can take, with the value each control must fall back to.
 BAD_LINKS = {
-    "pages/loss.py": {"m": ("99", 2.0), "seed": ("minus one", 0), "noise": ("nan", 1.5)},
-    "pages/perceptron.py": {"x1": ("maybe", False), "w1": ("-7", 4.0), "gate": ("XNOR", "AND")},
-    "pages/sigmoid.py": {"k": ("0", 1.0), "nudged": ("w3", "w1")},
-    "pages/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
-    "pages/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
-    "pages/backprop.py": {"rate": ("2", 3.0), "w_h2_out": ("9", 0.9), "example": ("go", "cheap ticket, partner comes: go")},
+    "lessons/loss.py": {"m": ("99", 2.0), "seed": ("minus one", 0), "noise": ("nan", 1.5)},
+    "lessons/perceptron.py": {"x1": ("maybe", False), "w1": ("-7", 4.0), "gate": ("XNOR", "AND")},
+    "lessons/sigmoid.py": {"k": ("0", 1.0), "nudged": ("w3", "w1")},
+    "lessons/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
+    "lessons/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
+    "lessons/backprop.py": {"rate": ("2", 3.0), "w_h2_out": ("9", 0.9), "example": ("go", "cheap ticket, partner comes: go")},
 }
 
 
@@ -94,7 +94,7 @@ def test_the_share_link_reopens_the_same_view(open_page, path):
 @pytest.mark.parametrize("value", ["[click](http://example.com) ![x](y.png)", "www.example.com",
                                    "someone@example.com", "`code` **bold**", "http://127.0.0.1:8601/leak.png"])
 def test_a_hostile_value_is_shown_as_inert_text(open_page, value):
-    app = open_page("pages/loss.py", params={"m": value})
+    app = open_page("lessons/loss.py", params={"m": value})
     [notice] = link_notices(app)
     shown = notice.split("**m** = ")[1].split(" (must be")[0]
     # inside one code span nothing is formatted and nothing becomes a link
@@ -104,13 +104,13 @@ def test_a_hostile_value_is_shown_as_inert_text(open_page, value):
 
 # Per page: link values that once reached a control in spite of the notice, or crashed the page.
 UNUSABLE = [
-    ("pages/loss.py", "seed", "inf", 0), ("pages/loss.py", "seed", "1e999", 0),
-    ("pages/loss.py", "seed", "-Infinity", 0), ("pages/loss.py", "seed", "3.7", 0),
-    ("pages/hidden_layers.py", "seed", "-inf", 0), ("pages/hidden_layers.py", "neurons_0", "inf", 4),
-    ("pages/hidden_layers.py", "layers", "2.5", 1), ("pages/loss.py", "m", ["1", "5"], 2.0),
-    ("pages/loss.py", "m", ["3", "3"], 2.0), ("pages/loss.py", "classroom", "1", False),
-    ("pages/loss.py", "classroom", "maybe", False),
-    ("pages/hidden_layers.py", "features", ["bogus", "x1²"], ["x1", "x2"]),
+    ("lessons/loss.py", "seed", "inf", 0), ("lessons/loss.py", "seed", "1e999", 0),
+    ("lessons/loss.py", "seed", "-Infinity", 0), ("lessons/loss.py", "seed", "3.7", 0),
+    ("lessons/hidden_layers.py", "seed", "-inf", 0), ("lessons/hidden_layers.py", "neurons_0", "inf", 4),
+    ("lessons/hidden_layers.py", "layers", "2.5", 1), ("lessons/loss.py", "m", ["1", "5"], 2.0),
+    ("lessons/loss.py", "m", ["3", "3"], 2.0), ("lessons/loss.py", "classroom", "1", False),
+    ("lessons/loss.py", "classroom", "maybe", False),
+    ("lessons/hidden_layers.py", "features", ["bogus", "x1²"], ["x1", "x2"]),
 ]
 
 
@@ -125,7 +125,7 @@ def test_an_unusable_value_never_reaches_its_control_and_the_notice_says_so(open
 def test_settings_a_link_cannot_train_are_dropped_not_half_used(environment, trained_default, open_page):
     environment(trained_default.directory)
     for hidden in ("1,,2", "![x](http://127.0.0.1:8601/leak.png)", "9" * 5000):
-        app = open_page("pages/mnist.py", timeout=90, params={"hidden_convolutional": hidden})
+        app = open_page("lessons/mnist.py", timeout=90, params={"hidden_convolutional": hidden})
         [notice] = link_notices(app)
         assert "**hidden_convolutional**" in notice and "](" not in notice.replace("`![x](", "")
         assert any(caption.value.startswith("Showing: Convolutional") and str(mnist_model.DEFAULT.hidden) in caption.value
@@ -161,7 +161,7 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
     monkeypatch.setattr(jobs.runner(), "submit", submit)
     params = {"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "64,32", "rate_dense": "0.01",
               "epochs_dense": "3"}
-    app = open_page("pages/mnist.py", timeout=90, params=params)
+    app = open_page("lessons/mnist.py", timeout=90, params=params)
     assert widget(app, "hidden_dense").value == "64,32" and widget(app, "rate_dense").value == 0.01
     [fields] = requested  # not trained yet in this folder: the page asks for exactly this network
     config = mnist_model.Config(**fields)  # a job's arguments are JSON: the settings come as their fields
@@ -171,7 +171,7 @@ def test_a_link_with_training_settings_shows_that_network(environment, trained_d
 
 def test_a_link_with_settings_that_cannot_be_trained_says_so_once(environment, trained_default, open_page):
     environment(trained_default.directory)
-    app = open_page("pages/mnist.py", timeout=90,
+    app = open_page("lessons/mnist.py", timeout=90,
                     params={"hidden_convolutional": "16,32,64,128", "rate_convolutional": "0.004"})
     assert any("cannot be trained" in error.value for error in app.error)  # four layers: one too many
     [notice] = link_notices(app)
@@ -185,7 +185,7 @@ def test_a_link_with_settings_that_cannot_be_trained_says_so_once(environment, t
 
 def test_a_link_picks_the_handwriting_network_and_input(environment, trained_default, open_page):
     environment(trained_default.directory)
-    app = open_page("pages/mnist.py", timeout=90,
+    app = open_page("lessons/mnist.py", timeout=90,
                     params={"preset": mnist_model.PRESET_NAMES["convolutional"], "input": "Random test digit"})
     assert widget(app, "input").value == "Random test digit"
     assert any("Test digit number" in caption.value for caption in app.caption)

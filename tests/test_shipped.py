@@ -14,7 +14,7 @@ from core.digits import model as mnist_model
 from core.digits import pendigits, shipped
 from tests.conftest import metric
 
-PAGE = "pages/mnist.py"
+PAGE = "lessons/mnist.py"
 
 
 @pytest.fixture

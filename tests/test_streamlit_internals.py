@@ -6,6 +6,8 @@ import dataclasses
 import pytest
 import streamlit
 
+from tests.conftest import ROOT
+
 
 def test_the_server_replaces_the_clear_cache_handler():
     from streamlit.runtime.app_session import AppSession
@@ -51,11 +53,11 @@ def test_the_server_marks_streamlits_use_streamlit_run_hint_as_given(monkeypatch
         server.apply()
 
 
-def test_routing_finds_the_legacy_pages_switch_and_the_page_registry():
+def test_routing_finds_the_page_registry_and_no_pages_folder_switches_the_legacy_mode_on():
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
-    assert "uses_pages_directory" in vars(PagesManager)  # ui/routing.route_through_app turns it off
+    assert not (ROOT / "pages").exists()  # a `pages/` folder beside app.py would turn on Streamlit's legacy mode
     assert "pages_manager" in {field.name for field in dataclasses.fields(ScriptRunContext)}
     assert callable(PagesManager.get_pages) and "current_page_script_hash" in dir(PagesManager)
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-LAYERS = ("app.py", "pages", "ui", "core")
+LAYERS = ("app.py", "lessons", "ui", "core")
 MAX_FUNCTION_LINES = 40
 # Listings written step by step, each a string of code: the next step makes them templates.
 LONGER_FOR_NOW = {("core/code/digits.py", "handwriting_page"), ("core/code/digits.py", "finetune_page"),
@@ -47,10 +47,10 @@ def test_functions_are_short_and_nothing_outside_tests_imports_tests(path):
 
 @pytest.mark.parametrize("path", list(python_files("ui")), ids=str)
 def test_ui_never_imports_pages(path):
-    assert not [module for module in imported_modules(path) if module.split(".")[0] == "pages"]
+    assert not [module for module in imported_modules(path) if module.split(".")[0] == "lessons"]
 
 
-@pytest.mark.parametrize("path", list(python_files("pages")), ids=str)
+@pytest.mark.parametrize("path", list(python_files("lessons")), ids=str)
 def test_pages_are_short_and_declare_their_state(path):
     text = path.read_text()
     assert len(text.splitlines()) <= MAX_PAGE_LINES
@@ -74,7 +74,7 @@ def test_schema_changes_are_alembic_revisions_not_hand_written_sql():
 TRAINER_MODULES = {"core/digits/model.py", "core/digits/serving.py", "core/digits/pretrain.py"}
 
 
-@pytest.mark.parametrize("path", list(python_files("app.py", "pages", "ui", "core")), ids=str)
+@pytest.mark.parametrize("path", list(python_files("app.py", "lessons", "ui", "core")), ids=str)
 def test_only_the_trainers_modules_import_tensorflow_or_their_own(path):
     # The web server imports every module but these (tests/test_network.py runs the pages to check it).
     if str(path.relative_to(ROOT)) in TRAINER_MODULES:

@@ -19,7 +19,7 @@ def held_notice(app):
 
 
 def test_a_link_that_shows_only_the_slope_holds_the_intercept_at_its_value(open_page):
-    app = open_page("pages/loss.py", params={"show": "m", "b": "1"})
+    app = open_page("lessons/loss.py", params={"show": "m", "b": "1"})
     assert [slider.key for slider in app.main.slider] == ["m"]
     assert main_keys(app) == {"m"}
     assert metric(app, "Prediction ŷ") == "7"  # 2·3 + 1: the held b = 1 is used
@@ -29,7 +29,7 @@ def test_a_link_that_shows_only_the_slope_holds_the_intercept_at_its_value(open_
 
 
 def test_the_playground_shows_the_activation_but_not_the_layer_count(open_page):
-    app = open_page("pages/hidden_layers.py", params={"show": "activation", "dataset": "Two spirals"})
+    app = open_page("lessons/hidden_layers.py", params={"show": "activation", "dataset": "Two spirals"})
     # Play, like Train, is an action, not a setting; the link holds the data set, so no points are added
     assert main_keys(app) == {"activation", "play"}
     next(button for button in app.button if button.label == "Train 10 epochs").click().run()
@@ -37,14 +37,14 @@ def test_the_playground_shows_the_activation_but_not_the_layer_count(open_page):
 
 
 def test_an_unknown_key_in_show_gets_a_notice_and_the_rest_still_works(open_page):
-    app = open_page("pages/loss.py", params={"show": "m,slope,www.example.com"})
+    app = open_page("lessons/loss.py", params={"show": "m,slope,www.example.com"})
     [notice] = link_notices(app)
     assert "**show**" in notice and "`slope, www.example.com`" in notice
     assert main_keys(app) == {"m"}
 
 
 def test_classroom_mode_and_show_work_together(open_page):
-    app = open_page("pages/perceptron.py", params={"show": "x1,x2", "classroom": "true"})
+    app = open_page("lessons/perceptron.py", params={"show": "x1,x2", "classroom": "true"})
     assert main_keys(app) == {"x1", "x2"}
     assert not app.sidebar.toggle  # the teacher's link holds classroom mode on
     assert [expander for expander in app.expander if expander.label == "More"]
@@ -52,16 +52,16 @@ def test_classroom_mode_and_show_work_together(open_page):
 
 
 def test_the_share_box_writes_show_and_the_held_values(open_page):
-    app = open_page("pages/loss.py", params={"b": "1"})
+    app = open_page("lessons/loss.py", params={"b": "1"})
     app.sidebar.multiselect(key="share_show").set_value(["m", "x"]).run()
     query = parse_qs(urlsplit(share_link(app)).query)
     assert query["show"] == ["m,x"] and query["b"] == ["1"]
-    held = open_page("pages/loss.py", params={key: values[0] for key, values in query.items()})
+    held = open_page("lessons/loss.py", params={key: values[0] for key, values in query.items()})
     assert main_keys(held) == {"m", "x"} and metric(held, "Prediction ŷ") == "7"
 
 
 def test_the_training_form_obeys_show(environment, trained_default, open_page):
     environment(trained_default.directory)
-    app = open_page("pages/mnist.py", timeout=90, params={"show": "epochs_convolutional,input"})
+    app = open_page("lessons/mnist.py", timeout=90, params={"show": "epochs_convolutional,input"})
     assert main_keys(app) == {"epochs_convolutional", "input"}
     assert not app.exception

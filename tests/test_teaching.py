@@ -13,12 +13,12 @@ START = backprop.Network.from_flat(backprop.SIZES, (0.5, -0.4, 0.3, 0.8, 0.1, -0
 def page_source(name):
     from tests.conftest import ROOT
 
-    return (ROOT / "pages" / f"{name}.py").read_text()
+    return (ROOT / "lessons" / f"{name}.py").read_text()
 
 
 @pytest.mark.parametrize("example", list(backprop.FRANCE))
 def test_one_update_at_rate_30_fits_its_example_and_raises_the_mean_cost(example):
-    # pages/backprop.py: "the cost on this example almost vanishes, but the mean cost over all four goes up"
+    # lessons/backprop.py: "the cost on this example almost vanishes, but the mean cost over all four goes up"
     x, y = backprop.FRANCE[example]
     after = START.step(backprop.gradient(START, x, y), 30.0)
     examples = list(backprop.FRANCE.values())
@@ -27,7 +27,7 @@ def test_one_update_at_rate_30_fits_its_example_and_raises_the_mean_cost(example
 
 
 def test_the_loss_pages_question_has_an_answer_on_the_sliders_grid(open_page):
-    app = open_page("pages/loss.py")
+    app = open_page("lessons/loss.py")
     m_control, b_control = app.slider(key="m"), app.slider(key="b")
     # "Which intercept b makes the error 0?" with m = 2, x = 3, observed 10: b = 4, a step of the slider
     assert regression.signed_error(10.0, regression.predict(2.0, 4.0, 3.0)) == 0
@@ -77,12 +77,12 @@ def test_the_divergence_rate_of_the_line_is_two_over_the_steepest_curvature():
 
 
 def test_the_descent_page_states_the_limit_for_its_own_data(open_page):
-    app = open_page("pages/descent.py")
+    app = open_page("lessons/descent.py")
     assert f"{descent.divergence_rate(regression.make_data()[0]):.3f}" in app.slider(key="line_rate").help
 
 
 def test_the_sigmoid_pages_dot_is_said_to_be_the_steeper_curves_and_the_output_the_neurons(open_page):
-    app = open_page("pages/sigmoid.py", params={"k": "20"})
+    app = open_page("lessons/sigmoid.py", params={"k": "20"})
     caption = next(caption.value for caption in app.caption if "The solid curve" in caption.value)
     z = neuron.weighted_input((0.6, 0.4), (2.0, -1.0), -0.9)
     assert f"= {float(neuron.sigmoid(20 * z)):.3f}" in caption and f"σ(z) = {float(neuron.sigmoid(z)):.3f}" in caption
@@ -206,7 +206,7 @@ def test_the_has_it_learned_prompt_says_what_training_gives(open_page):
                 for x, _ in examples]
     few, many = outputs_after(100), outputs_after(1000)
     assert few[0] < 0.5 < 0.9 < many[0] and max(many[1:]) < 0.1  # 100 updates: not yet; 1,000: learnt
-    shown = " ".join(element.value for element in open_page("pages/backprop.py").markdown)
+    shown = " ".join(element.value for element in open_page("lessons/backprop.py").markdown)
     assert f"gets only {few[0]:.2f}, so it has not learned yet" in shown
     assert f"gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes only when both are true" in shown
 
@@ -219,4 +219,4 @@ def test_flipping_the_test_flips_every_row_but_those_at_exactly_zero(open_page):
         assert flipped.tolist() == (z != 0).tolist()
     lesson = np.array([(0, 0), (0, 1), (1, 0), (1, 1)]) @ np.array([-2.0, -3.0]) + 3.0
     assert (lesson == 0).tolist() == [False, True, False, False]  # row (0, 1) gives 0 either way
-    assert any("every row whose z is not 0 flips" in warning.value for warning in open_page("pages/perceptron.py").warning)
+    assert any("every row whose z is not 0 flips" in warning.value for warning in open_page("lessons/perceptron.py").warning)

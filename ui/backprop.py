@@ -1,6 +1,6 @@
 """The backpropagation lesson's Streamlit parts that are not the lesson's story: the table of every
 slope beside finite differences, and the timing of backpropagation against them on a network the
-size of Nielsen's (pages/backprop.py composes them)."""
+size of Nielsen's (lessons/backprop.py composes them)."""
 import numpy as np
 import pandas as pd
 import streamlit as st

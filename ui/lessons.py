@@ -5,9 +5,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Lesson:
-    # url_path must be the file's name without ".py": on a freshly started server Streamlit may
-    # first resolve a direct link by file name (see ui/routing.py), and a mismatch shows
-    # "Page not found" before app.py's navigation takes over.
+    # url_path is the lesson's address (/loss); by custom the file's name without ".py".
     path: str
     title: str
     icon: str
@@ -17,26 +15,26 @@ class Lesson:
     opening: tuple = ()  # buttons a visitor presses first to reach the working view (tests press them too)
 
 
-HOME = Lesson("pages/home.py", "Start here", ":material/home:", "home",
+HOME = Lesson("lessons/home.py", "Start here", ":material/home:", "home",
               "The learning path through the explorer.")
 
 LESSONS = (
-    Lesson("pages/loss.py", "A line and its loss", ":material/show_chart:", "loss",
+    Lesson("lessons/loss.py", "A line and its loss", ":material/show_chart:", "loss",
            "Draw a line through data and measure how wrong it is with a loss."),
-    Lesson("pages/perceptron.py", "The perceptron", ":material/call_split:", "perceptron",
+    Lesson("lessons/perceptron.py", "The perceptron", ":material/call_split:", "perceptron",
            "Weigh two yes/no facts to decide whether to go to France, and train it on logic gates."),
-    Lesson("pages/sigmoid.py", "The sigmoid neuron", ":material/airline_stops:", "sigmoid",
+    Lesson("lessons/sigmoid.py", "The sigmoid neuron", ":material/airline_stops:", "sigmoid",
            "Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
-    Lesson("pages/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
+    Lesson("lessons/descent.py", "Gradient descent", ":material/downhill_skiing:", "descent",
            "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
-    Lesson("pages/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden_layers",
+    Lesson("lessons/hidden_layers.py", "Hidden layers", ":material/account_tree:", "hidden_layers",
            "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
-    Lesson("pages/backprop.py", "Backpropagation", ":material/keyboard_double_arrow_left:", "backprop",
+    Lesson("lessons/backprop.py", "Backpropagation", ":material/keyboard_double_arrow_left:", "backprop",
            "Follow one example forward through a tiny network, then its error backward to every weight's slope."),
-    Lesson("pages/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
+    Lesson("lessons/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
            needs_tensorflow=True),
-    Lesson("pages/class_lab.py", "Class lab", ":material/groups:", "class_lab",
+    Lesson("lessons/class_lab.py", "Class lab", ":material/groups:", "class_lab",
            "Pool your class's own handwriting and measure how well the network reads it, next to MNIST.",
            needs_tensorflow=True, opening=("Make a room for my class",)),
 )

@@ -8,7 +8,7 @@ from core.lab.polls import right_answers, stored_answer
 from ui import poll, poll_teacher, server, state
 from ui.lessons import LESSONS, lesson_at
 from ui.room import ROOM, join_box
-from ui.routing import current_url_path, route_through_app
+from ui.routing import current_url_path
 from ui.state import CLASSROOM, Controls, State, draw, held_value, is_held
 
 REMEMBERED_CLASSROOM = State("classroom_mode")  # the session's choice, kept across page changes
@@ -52,7 +52,6 @@ def header(title, intro, more="", controls=Controls()):
     sentence `intro` and, unless in classroom mode (where it folds away), the rest `more`.
     Values in the link that `controls` cannot use are reported."""
     server.apply()
-    route_through_app()
     problems = state.drop_link_problems(controls)
     held, unknown = state.hold_from_link(controls)
     poll.follow(controls)

@@ -1,28 +1,10 @@
-"""Direct links to a lesson (/loss, /mnist…) must go through app.py's navigation.
-
-Streamlit treats an app with a `pages/` folder as a legacy multipage app until a script calls
-st.navigation. On a freshly started server, a first visitor who follows a direct link would get
-the lesson run on its own: no page config, and a sidebar listing every file. Turning that mode
-off and rerunning lets app.py route the link, to the same page (page ids come from url paths).
+"""Where a run is: the url path of the page it shows, and the link's values as the page's controls
+read them. Direct links to a lesson (/loss, /mnist…) go through app.py's navigation: the lessons
+live in `lessons/`, not in a folder named `pages/`, which would switch Streamlit's legacy
+multipage mode on and show a first visitor's lesson run on its own, without app.py.
 """
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state import get_session_state
-
-ROUTED = "_routed_through_app"
-
-
-def route_through_app():
-    """Rerun through app.py if this run came from Streamlit's legacy pages mode.
-
-    Once per session: the switch is server-wide, and a second rerun would drop the widget event
-    that started this run (AppTest, which resets the switch before every run, needs this too).
-    """
-    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED):
-        st.session_state[ROUTED] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def current_url_path():

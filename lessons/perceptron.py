@@ -110,7 +110,7 @@ else:
              "line can put them on one side and (0,0), (1,1) on the other. A single perceptron only "
              "draws one line. Layers of neurons fix this: see the hidden-layers lesson.",
              icon=":material/block:")
-    st.page_link("pages/hidden_layers.py", label="Hidden layers: teach a network XOR", icon=":material/account_tree:")
+    st.page_link("lessons/hidden_layers.py", label="Hidden layers: teach a network XOR", icon=":material/account_tree:")
 
 code_section(code.perceptron_page(x1, x2, w1, w2, threshold, gate, RULE_EPOCHS))
 try_this(
