@@ -1,5 +1,5 @@
 """The private parts of Streamlit this app relies on, where no public API does the job
-(ui/server.py, ui/routing.py), each checked by name: a Streamlit upgrade that moves one fails
+(ui/server.py, ui/routing.py, and the drawing pad's result in ui/digits/predict.py), each checked by name: a Streamlit upgrade that moves one fails
 here, saying which, instead of a page quietly doing the wrong thing."""
 import dataclasses
 
@@ -69,3 +69,22 @@ def test_routing_finds_the_query_parameters_first_load_copy_and_its_quiet_setter
     assert isinstance(params._initial_query_params, dict)  # ui/routing.forget_link_value edits it
     for name in ("remove_param", "set_with_no_forward_msg", "_send_query_param_msg"):
         assert callable(getattr(params, name)), name
+
+
+def test_the_drawing_pad_hands_its_drawing_to_the_page_as_the_data_url_it_sent():
+    """ui/digits/predict.py reads the pad's private `_image_data_url` and checks it itself (the
+    component's own `image_data` decodes whatever arrives): the drawing sent must come out there."""
+    from PIL import Image
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_mnist_page import canvas_state
+
+    sent = canvas_state(Image.new("RGBA", (280, 280), "black"))
+    app = AppTest.from_string(
+        "import streamlit as st\nfrom streamlit_drawable_canvas import st_canvas\n"
+        "pad = st_canvas(height=280, width=280, drawing_mode='freedraw', return_image_data=True, key='pad')\n"
+        "st.text(pad._image_data_url)\n")
+    app.session_state["pad"] = sent
+    app.run()
+    assert not app.exception, app.exception
+    assert app.text[0].value == sent["drawing"]["data"]
