@@ -1,6 +1,7 @@
 """The private parts of Streamlit this app relies on, where no public API does the job
-(ui/server.py, ui/routing.py, and the drawing pad's result in ui/digits/predict.py), each checked by name: a Streamlit upgrade that moves one fails
-here, saying which, instead of a page quietly doing the wrong thing."""
+(ui/server.py, ui/routing.py, and the drawing pad's result in ui/digits/predict.py), each checked
+by name: a Streamlit upgrade that moves one fails here, saying which, instead of a page quietly
+doing the wrong thing."""
 import dataclasses
 
 import pytest
