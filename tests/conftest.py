@@ -18,12 +18,11 @@ def no_shipped_network(tmp_path_factory):
 
 @pytest.fixture
 def open_page():
-    """Return a function that starts the app and switches to one page, e.g. "lessons/loss.py",
-    optionally opened from a link with query parameters (a dict of strings or lists)."""
+    """Return a function that opens one page of the app, e.g. "lessons/loss.py", as a link does,
+    optionally with query parameters in it (a dict of strings or lists)."""
     def open_(path, timeout=30, params=None):
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
-        assert not app.exception
-        for key, value in (params or {}).items():
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in (params or {}).items():  # in the link: the session's first run reads them
             app.query_params[key] = value
         app.switch_page(path).run()
         assert not app.exception, [e.value for e in app.exception]
