@@ -74,11 +74,9 @@ def main(floor, rounds):
     for which, taken in runs.items():
         result[which] = {name: medians(taken, name) for name in ("seconds_to_prediction", "rss_mb_after")}
     if floor:
-        result["ratio"] = {name: round(result["app"][name] / result["floor"][name], 2)
-                           for name in ("seconds_to_prediction", "rss_mb_after")}
-        result["ratio_to_the_floor_with_a_chart"] = {
-            name: round(result["app"][name] / result["floor_with_a_chart"][name], 2)
-            for name in ("seconds_to_prediction", "rss_mb_after")}
+        for name, floor_app in (("ratio", "floor"), ("ratio_to_the_floor_with_a_chart", "floor_with_a_chart")):
+            result[name] = {measure: round(result["app"][measure] / result[floor_app][measure], 2)
+                            for measure in ("seconds_to_prediction", "rss_mb_after")}
         result["goals"] = {"seconds_to_prediction": 1.5, "rss_mb_after": 1.3}
     print(json.dumps(result))
 

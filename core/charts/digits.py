@@ -1,14 +1,9 @@
 """Altair charts and image helpers for the handwriting lesson."""
-import lazy_loader as lazy
 import numpy as np
 from PIL import Image
 
 from core.charts.palette import BEST, CURRENT, MISTAKE, MUTED, NEGATIVE, POSITIVE, WHITE, rgb
-
-# Loaded when first used (lazy_loader): a page pays for them when it first draws a chart or a table,
-# after its first answer (bench/README.md, "first answer").
-alt = lazy.load("altair")
-pd = lazy.load("pandas")
+from core.libraries import alt, pd
 
 
 def history_chart(history, measure, height=260):

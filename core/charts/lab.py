@@ -1,12 +1,7 @@
 """Altair charts for the class lab."""
-import lazy_loader as lazy
 
 from core.charts.palette import BEST, CURRENT, MUTED
-
-# Loaded when first used (lazy_loader): a page pays for them when it first draws a chart or a table,
-# after its first answer (bench/README.md, "first answer").
-alt = lazy.load("altair")
-pd = lazy.load("pandas")
+from core.libraries import alt, pd
 
 
 def counts_chart(counts):

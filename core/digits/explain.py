@@ -102,7 +102,8 @@ class NeighbourIndex:
         count = min(count, len(self.projected))
         with threadpool_limits(1):  # one query: a pool of threads would only wait on itself
             ranked = self.squared_lengths - 2 * (self.projected @ point)
-        shortlist = np.argpartition(ranked, min(len(ranked), max(CANDIDATES, count)) - 1)[:max(CANDIDATES, count)]
+        listed = min(len(ranked), max(CANDIDATES, count))
+        shortlist = np.argpartition(ranked, listed - 1)[:listed]
         exact = np.linalg.norm(self.projected[shortlist].astype(np.float64) - point, axis=1)
         order = np.lexsort((shortlist, exact))[:count]  # closest first; a tie goes to the earlier digit
         return shortlist[order], exact[order]

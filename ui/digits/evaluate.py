@@ -1,16 +1,12 @@
 """Section 3 of the handwriting page: how the trained network does on digits it never saw."""
-import lazy_loader as lazy
 import numpy as np
 import streamlit as st
 
 from core.charts import digits as digit_charts
 from core.digits import shipped
+from core.libraries import pd
 from ui.digits import fooled
 from ui.page import as_table
-
-# Loaded when first used (lazy_loader): a page pays for them when it first draws a chart or a table,
-# after its first answer (bench/README.md, "first answer").
-pd = lazy.load("pandas")
 
 
 def _pen(metadata):

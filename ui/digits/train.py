@@ -1,6 +1,5 @@
 """Sections 1 and 2 of the handwriting page: the data, the training form, the progress of a
 training run, and the trained network's learning curves."""
-import lazy_loader as lazy
 import streamlit as st
 
 from core import jobs
@@ -8,15 +7,12 @@ from core.charts import digits as digit_charts
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import training
+from core.libraries import pd
 from ui.digits import resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.page import as_table, classroom
 from ui.state import draw
 from ui.words import as_sentence
-
-# Loaded when first used (lazy_loader): a page pays for them when it first draws a chart or a table,
-# after its first answer (bench/README.md, "first answer").
-pd = lazy.load("pandas")
 
 POLL_SECONDS = 2.0  # training progress refresh: every poll of every open page costs server time
 CHART_HEIGHT, CLASSROOM_CHART_HEIGHT = 380, 500  # a learning curve in pixels, its legend and axes included
