@@ -104,17 +104,15 @@ def database():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def lab(request, tmp_path, monkeypatch):
-    """A class lab's storage on a SQLite file of this test's own, then on the PostgreSQL CI starts."""
+def lab(request, tmp_path):
+    """A class lab's storage on a SQLite file of this test's own, then on a PostgreSQL schema of its
+    own (so tests running side by side, `pytest -n`, never see or expire each other's rooms)."""
     from core.lab import store
 
-    # a PostgreSQL database outlives a run, and its rooms count towards the daily cap, which has its own test
-    monkeypatch.setattr(store, "MAX_ROOMS_PER_DAY", 10**6)
     if request.param == "sqlite":
-        return store.Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
-    postgres, start = os.environ.get("NN_EXPLORER_TEST_POSTGRES"), "export NN_EXPLORER_TEST_POSTGRES=$(.ci/postgres)"
-    if not postgres:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI starts PostgreSQL for these tests: {start}")
-        pytest.skip(f"no PostgreSQL server: start one with `{start}`")
-    return store.Lab(postgres)
+        yield store.Lab(f"sqlite:///{tmp_path / 'lab.sqlite'}")
+        return
+    url = request.getfixturevalue("database")
+    lab = store.Lab(url)
+    yield lab
+    lab.engine.dispose()
