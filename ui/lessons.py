@@ -31,6 +31,8 @@ LESSONS = (
            "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
     Lesson("lessons/backprop.py", "Backpropagation", ":material/keyboard_double_arrow_left:", "backprop",
            "Follow one example forward through a tiny network, then its error backward to every weight's slope."),
+    Lesson("lessons/convolution.py", "Convolution", ":material/filter_center_focus:", "convolution",
+           "Slide one small filter over your own digit, step by step, then pool: how the handwriting network looks."),
     Lesson("lessons/mnist.py", "Handwriting recognition", ":material/draw:", "mnist",
            "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
            needs_tensorflow=True),

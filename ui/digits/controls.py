@@ -44,3 +44,5 @@ CANVAS_GENERATION = State("canvas_generation", int)  # bumped by Clear: a new ke
 TEST_DIGIT_SEED = State("test_digit_seed", int)  # which random test digit is shown
 WHICH_DIGIT = Question("digit")
 LOOK_INSIDE_TAB = "look_inside_tab"  # the key of the look-inside view's tabs: the open tab's name
+# The last digit the page read (28 × 28, 0–1), for the convolution lesson to look at in its turn
+READ_DIGIT = State("read_digit")

@@ -10,7 +10,7 @@ from core.charts import digits as digit_charts
 from core.digits import config as mnist_config
 from core.digits import explain, preprocess, shipped
 from ui.digits import look_inside
-from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, TEST_DIGIT_SEED, WHICH_DIGIT
+from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, READ_DIGIT, TEST_DIGIT_SEED, WHICH_DIGIT
 from ui.state import bump, draw
 
 UNSURE_BELOW = 0.6  # below this top probability the page says the network is not sure
@@ -115,6 +115,7 @@ def _reading(ready, dataset, digit, source):
     if _nothing_to_read(digit, source):
         return None
     why = explain.read(ready.network, digit.image)
+    READ_DIGIT.set(np.asarray(digit.image, dtype=np.float64))
     if digit.truth is not None and not WHICH_DIGIT.ask(
             "Which digit will the network read?", tuple(str(number) for number in range(10)),
             str(why.predicted), (ready.key, TEST_DIGIT_SEED.get())):

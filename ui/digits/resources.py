@@ -74,7 +74,7 @@ def _load(key, directory):
 
 
 @st.cache_resource(show_spinner="Loading the trained network…")
-def _shipped():
+def shipped_network():
     """The default network that comes trained with the app, or None if it cannot be used."""
     return shipped.load()
 
@@ -111,8 +111,8 @@ def model_for(config, dataset):
     """Return Ready if a model for config ships with the app or is saved in the model folder (or,
     where that is read-only, in this server's scratch folder), else Training: its job, started or
     shared. A finished job's network is found where it was saved, like any other."""
-    if config == mnist_config.DEFAULT and _shipped() is not None:
-        network, metadata = _shipped()
+    if config == mnist_config.DEFAULT and shipped_network() is not None:
+        network, metadata = shipped_network()
         return Ready(metadata["key"], network, metadata, shipped=True)
     key = config.key(dataset.data_id)
     models = ModelStore()

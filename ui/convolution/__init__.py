@@ -1,0 +1,1 @@
+"""The convolution lesson's parts: its controls and state (`controls`) and its views (`views`)."""

@@ -1,0 +1,229 @@
+"""The convolution page's views: the learner's digit, the filter, the window stepping over the
+picture with its arithmetic, pooling, and the trained network's own filters on the digit."""
+import numpy as np
+import streamlit as st
+
+from core.charts import convolution as pictures
+from core.charts.digits import enlarge, map_grid
+from core.lessons import convolution as conv
+from ui.convolution.controls import (
+    AT,
+    BIAS,
+    CANVAS_GENERATION,
+    CARRIED,
+    CELLS,
+    DRAW,
+    KERNEL,
+    OWN,
+    PADDING,
+    PLAY,
+    PLAY_SECONDS,
+    SIZE,
+    SOURCE,
+    STRIDE,
+    TEST_DIGIT,
+    TRAINED,
+)
+from ui.digits.controls import READ_DIGIT
+from ui.digits.predict import drawn
+from ui.state import draw, held_value
+
+
+def as_stored(image):
+    """A picture as MNIST stores its digits, 0–255 in whole steps, then scaled to 0–1: every number the
+    page shows is then one a code listing can write exactly."""
+    return np.round(np.clip(np.asarray(image, dtype=np.float64), 0, 1) * 255) / 255
+
+
+def _test_digit(dataset):
+    index = int(draw(TEST_DIGIT)) % len(dataset.x_test)
+    st.caption(f"Test digit number {index:,}, written as a {int(dataset.y_test[index])}.")
+    return dataset.x_test[index] / 255.0
+
+
+def the_digit(dataset):
+    """Draw the choice of digit; return it, 28 × 28 in 0–1, prepared as the handwriting page prepares it."""
+    source = draw(SOURCE)
+    if source == DRAW:
+        digit = drawn(CANVAS_GENERATION, "convolution_canvas").prepared()
+        if digit.image is not None:
+            return as_stored(digit.image)
+        (st.error if digit.problem else st.info)(
+            (digit.problem or "Draw a digit on the pad.") + " Until then, the page shows a test digit:",
+            icon=":material/draw:")
+    elif source == CARRIED:
+        if READ_DIGIT.get() is not None:
+            st.caption("The last digit the handwriting page read for you, as its network saw it.")
+            return as_stored(READ_DIGIT.get())
+        st.info("The handwriting page has not read a digit for you yet: draw one there first. Until then, "
+                "the page shows a test digit:", icon=":material/draw:")
+    return as_stored(_test_digit(dataset))
+
+
+def _copy_to_own(grid):
+    """A callback: your own kernel starts from the numbers of the one shown."""
+    def copy():
+        for row, cells in enumerate(CELLS):
+            for column, cell in enumerate(cells):
+                inside = row < grid.shape[0] and column < grid.shape[1]
+                st.session_state[cell.key] = round(float(grid[row, column]), 2) if inside else 0.0
+        st.session_state[KERNEL.key] = OWN
+    return copy
+
+
+def _own_kernel(size):
+    grid = np.zeros((size, size))
+    for row in range(size):
+        for column, place in enumerate(st.columns(size)):
+            grid[row, column] = draw(CELLS[row][column], place, label_visibility="collapsed")
+    return grid
+
+
+def the_filter(network, settings):
+    """Draw the filter's controls in `settings` (a column); return (kernel, bias, stride, padding)."""
+    name, size = draw(KERNEL, settings), draw(SIZE, settings)
+    stride, padding = draw(STRIDE, settings), draw(PADDING, settings)
+    bias = draw(BIAS, settings)
+    if name in TRAINED and network is None:
+        settings.info("The handwriting network is not on this server, so its filters cannot be shown: here is "
+                      "the vertical edge instead.", icon=":material/info:")
+        name = conv.NAMED[0]
+    if name in TRAINED:
+        number = TRAINED.index(name)
+        grid = network.weights["kernel_0"][:, :, 0, number]
+        settings.caption(f"The network's filters are 3 × 3. Its own bias for this one is "
+                         f"{network.weights['bias_0'][number]:.3f}; the page uses the bias above.")
+    elif name == OWN:
+        with settings:
+            st.markdown("**Your kernel's weights**")
+            grid = _own_kernel(size)
+    else:
+        grid = conv.kernel(name, size)
+    if name != OWN:
+        settings.button("Edit these numbers", icon=":material/edit:", on_click=_copy_to_own(grid),
+                        help="Copy this kernel into your own, to change it weight by weight.")
+    return np.asarray(grid, dtype=np.float64), float(bias), stride, padding
+
+
+def number(value, decimals):
+    """A number with its sign, as "−0.250"; one that rounds to zero as "0.000", never "−0.000"."""
+    text = f"{value:.{decimals}f}"
+    return (text.lstrip("-") if float(text) == 0 else text).replace("-", "−")
+
+
+def matrix(values, decimals):
+    """A LaTeX matrix of numbers, each written with its sign."""
+    rows = [" & ".join(number(value, decimals) for value in row) for row in values]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+def _arithmetic(under, grid, bias, position):
+    """The window's numbers at one place: the pixels under it, the weights, their products; their
+    sum, plus the bias, through ReLU: the feature map's pixel."""
+    decimals = 3 if grid.shape[0] == 3 else 2
+    products = under * grid
+    for column, (title, values) in zip(st.columns(3), (("Pixels under the window", under), ("× weights", grid),
+                                                        ("= products", products))):
+        column.markdown(f"**{title}**")
+        column.latex(matrix(values, decimals))
+    total = float(products.sum())
+    z, a = total + bias, max(total + bias, 0.0)
+    st.latex(rf"\textstyle\sum \text{{products}} = {number(total, 3)},\quad z = {number(total, 3)} "
+             rf"{'+' if bias >= 0 else '−'} {abs(bias):.1f} = {number(z, 3)},\quad a = \max(0, z) = {number(a, 3)}")
+    st.caption(f"The feature map's pixel in row {position[0]}, column {position[1]} (counted from 0) is "
+               f"{number(a, 3)}. Numbers are rounded to the places shown; the sum is of the exact products.")
+
+
+def place_now():
+    """The window's place as this run starts: the widget's, else the link's (checked), else 0."""
+    return int(st.session_state[AT.key] if AT.key in st.session_state else held_value(AT))
+
+
+def _step_buttons(last):
+    def move(by):
+        def callback():
+            st.session_state[AT.key] = min(max(int(st.session_state.get(AT.key, 0)) + by, 0), last)
+        return callback
+    back, step, start, end = st.columns(4)
+    at = place_now()
+    back.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0, width="stretch")
+    step.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, width="stretch",
+                type="primary")
+    start.button("Start", icon=":material/first_page:", on_click=move(-last), width="stretch")
+    end.button("End", icon=":material/last_page:", on_click=move(last), width="stretch")
+
+
+def stepper(image, grid, bias, stride, padding):
+    """The window stepping over the picture (Step, Back, Play), the feature map filling in beside
+    it, and the arithmetic at the window's place. A fragment: a step reruns only this part."""
+    playing = draw(PLAY)
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def view():
+        side, size = conv.output_size(28, grid.shape[0], stride, padding), grid.shape[0]
+        last = side * side - 1
+        now = place_now()
+        at = min(now + (1 if playing else 0), last)
+        if at != now:  # Play moves the window on; a smaller map than before brings it back inside
+            st.session_state[AT.key] = at
+        _step_buttons(last)
+        position = divmod(int(draw(AT)), side)
+        before, after = conv.padding_amounts(28, size, stride, padding)
+        picture, feature = st.columns(2)
+        picture.image(pictures.with_window(image, before, after, (position[0] * stride, position[1] * stride), size),
+                      caption=f"Your digit, 28 × 28{' with its padding (grey, outside the dotted line)' if before + after else ''}, "
+                              f"and the {size} × {size} window")
+        feature.image(pictures.map_so_far(conv.feature_map(image, grid, bias, stride, padding), at + 1),
+                      caption="The feature map so far")
+        st.caption(f"The feature map, {side} × {side}: {at + 1} of {last + 1} places done (grey: not computed yet).")
+        _arithmetic(conv.window(image, grid, stride, padding, position)[0], grid, bias, position)
+    view()
+
+
+def pooling(feature):
+    """The feature map beside its max-pooled and average-pooled maps, and the 2 × 2 pooling window
+    under the filter's place: its four numbers, the largest kept by max pooling, their mean by
+    average pooling."""
+    pooled_side = feature.shape[0] // conv.POOL
+    if not pooled_side:
+        return
+    at = divmod(place_now(), feature.shape[0])
+    row, column = (min(at[0] // conv.POOL, pooled_side - 1), min(at[1] // conv.POOL, pooled_side - 1))
+    shown, maxed, averaged = st.columns(3)
+    shown.image(pictures.with_pool_window(feature, (row, column), conv.POOL, side=168),
+                caption="The feature map, and the 2 × 2 window under the filter's place")
+    maxed.image(pictures.scaled(conv.pool(feature)), caption=f"Max pooled, {pooled_side} × {pooled_side}")
+    averaged.image(pictures.scaled(conv.pool(feature, "mean")), caption="Average pooled")
+    four = feature[row * conv.POOL:(row + 1) * conv.POOL, column * conv.POOL:(column + 1) * conv.POOL]
+    left, right = st.columns([1, 2])
+    left.latex(matrix(four, 3))
+    right.markdown(f"Max pooling keeps **{four.max():.3f}**, the largest of the four; average pooling keeps their "
+                   f"mean, ({' + '.join(f'{value:.3f}' for value in four.ravel())}) / 4 = **{four.mean():.3f}**.")
+
+
+def trained_filters(network, image):
+    """The handwriting network's 16 first-layer filters on the digit, and how exactly they match
+    what the served network's first layer computes."""
+    kernels, biases = network.weights["kernel_0"], network.weights["bias_0"]
+    maps = conv.filter_maps(image, kernels, biases)
+    served = network.look(image).activations[0][1]
+    st.image(map_grid(maps), caption="The 16 feature maps, one per filter, in the filters' order (white: the "
+             "filter fired strongly)")
+    st.markdown(f"These are the numbers the handwriting page's \"Look inside\" shows as its first layer: the "
+                f"largest difference between them and the served network's own is "
+                f"**{float(np.abs(maps - served).max()):.1e}** (the network computes in 32-bit numbers).")
+    with st.expander("The 16 filters' weights and biases", icon=":material/table:"):
+        for index, column in zip(range(kernels.shape[-1]), st.columns(4) * 4):
+            column.latex(rf"\text{{{index + 1}}}: " + matrix(kernels[:, :, 0, index], 2)
+                         + rf",\ b = {number(biases[index], 2)}")
+
+
+def edge_maps(image):
+    """The vertical and the horizontal edge's feature maps of the digit side by side, with their sums."""
+    for column, name in zip(st.columns(2), conv.NAMED[:2]):
+        feature = conv.feature_map(image, conv.kernel(name, 3), 0.0, 1, "same")
+        column.image(pictures.scaled(feature), caption=f"{name}: the map's values add up to {feature.sum():.1f}")
+
+
+def enlarged(image):
+    st.image(enlarge(image), caption="Your digit, 28 × 28, as the network reads it")
