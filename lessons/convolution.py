@@ -61,11 +61,8 @@ explain("At each place, the pixels under the window are multiplied by the filter
         "The same weights are used at every place: that is what makes it one filter. Deep learning calls this "
         "**convolution**, but strictly it is **cross-correlation**: a mathematician's convolution turns the "
         "kernel around first, and neither Keras nor this page does.")
-settings, stepping = st.columns([1, 2], gap="large")
-grid, bias, stride, padding = views.the_filter(network, settings)
-settings.latex(r"k = " + views.matrix(grid, 3 if grid.shape[0] == 3 else 2))
-with stepping:
-    views.stepper(image, grid, bias, stride, padding)
+grid, bias, stride, padding = views.the_filter(network)
+views.stepper(image, grid, bias, stride, padding)
 
 st.subheader("3. Size, stride and padding", divider="gray")
 size = grid.shape[0]

@@ -7,6 +7,13 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
+def pytest_collection_modifyitems(items):
+    """The slow tests first: with two processes (pytest.ini), the longest files start at once and
+    the short ones fill the gaps after, so neither process is left with a long file at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_shipped_network(tmp_path_factory):
     """Tests train the default network on small data, as for any other network; the network that

@@ -135,3 +135,12 @@ def test_the_shipped_filters_on_a_digit_are_the_served_networks_first_layer(digi
         maps = conv.filter_maps(image, kernels, biases)
         assert maps.shape == first.shape == (28, 28, 16)
         np.testing.assert_allclose(maps, first, atol=1e-5)
+
+
+def test_inked_places_are_where_the_window_covers_ink(digits):
+    for size, stride, padding in SETTINGS:
+        places = conv.inked_places(digits[0], size, stride, padding)
+        side = conv.output_size(28, size, stride, padding)
+        expected = [row * side + column for row in range(side) for column in range(side)
+                    if conv.window(digits[0], np.ones((size, size)), stride, padding, (row, column))[0].sum() > 0]
+        assert places.tolist() == expected

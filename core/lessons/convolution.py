@@ -69,13 +69,21 @@ def padded(image, size, stride, padding):
     return np.pad(np.asarray(image, dtype=np.float64), ((before, after), (before, after)))
 
 
+def windows(image, size, stride=1, padding="valid"):
+    """Every window the kernel visits, (out, out, k, k): views into the padded picture, no copies."""
+    every = np.lib.stride_tricks.sliding_window_view(padded(image, size, stride, padding), (size, size))
+    return every[::stride, ::stride]
+
+
 def weighted_sums(image, grid, bias, stride=1, padding="valid"):
     """z for every position of the window, (out, out): each the sum of the pixels under the window
     times the kernel's weights, plus the bias."""
-    size = grid.shape[0]
-    windows = np.lib.stride_tricks.sliding_window_view(padded(image, size, stride, padding), (size, size))
-    windows = windows[::stride, ::stride]  # (out, out, k, k): every window the kernel visits
-    return np.einsum("ijuv,uv->ij", windows, grid) + bias
+    return np.einsum("ijuv,uv->ij", windows(image, grid.shape[0], stride, padding), grid) + bias
+
+
+def inked_places(image, size, stride=1, padding="valid"):
+    """The places (counted row by row from 0) where the window covers some ink."""
+    return np.flatnonzero(windows(image, size, stride, padding).sum(axis=(2, 3)).reshape(-1) > 0)
 
 
 def relu(z):

@@ -79,30 +79,36 @@ def _own_kernel(size):
     return grid
 
 
-def the_filter(network, settings):
-    """Draw the filter's controls in `settings` (a column); return (kernel, bias, stride, padding)."""
-    name, size = draw(KERNEL, settings), draw(SIZE, settings)
-    stride, padding = draw(STRIDE, settings), draw(PADDING, settings)
-    bias = draw(BIAS, settings)
+def _chosen_kernel(network, name, size, where):
+    """The kernel named `name` (the page's Filter), `size` × `size`, with what to say about it in `where`."""
     if name in TRAINED and network is None:
-        settings.info("The handwriting network is not on this server, so its filters cannot be shown: here is "
-                      "the vertical edge instead.", icon=":material/info:")
+        where.info("The handwriting network is not on this server, so its filters cannot be shown: here is "
+                   "the vertical edge instead.", icon=":material/info:")
         name = conv.NAMED[0]
     if name in TRAINED:
         number = TRAINED.index(name)
-        grid = network.weights["kernel_0"][:, :, 0, number]
-        settings.caption(f"The network's filters are 3 × 3. Its own bias for this one is "
-                         f"{network.weights['bias_0'][number]:.3f}; the page uses the bias above.")
-    elif name == OWN:
-        with settings:
+        where.caption(f"The network's filters are 3 × 3. Its own bias for this one is "
+                      f"{network.weights['bias_0'][number]:.3f}; the page uses the bias you set.")
+        return network.weights["kernel_0"][:, :, 0, number]
+    if name == OWN:
+        with where:
             st.markdown("**Your kernel's weights**")
-            grid = _own_kernel(size)
-    else:
-        grid = conv.kernel(name, size)
+            return _own_kernel(size)
+    return conv.kernel(name, size)
+
+
+def the_filter(network):
+    """Draw the filter's controls in a row and its kernel under them; return (kernel, bias, stride, padding)."""
+    row = st.columns([2, 1, 1, 1, 2])
+    name, size, stride, padding, bias = (draw(control, where) for control, where in
+                                         zip((KERNEL, SIZE, STRIDE, PADDING, BIAS), row))
+    numbers, about = st.columns([1, 2], gap="large")
+    grid = np.asarray(_chosen_kernel(network, name, size, about), dtype=np.float64)
+    numbers.latex(r"k = " + matrix(grid, 3 if grid.shape[0] == 3 else 2))
     if name != OWN:
-        settings.button("Edit these numbers", icon=":material/edit:", on_click=_copy_to_own(grid),
-                        help="Copy this kernel into your own, to change it weight by weight.")
-    return np.asarray(grid, dtype=np.float64), float(bias), stride, padding
+        about.button("Edit these numbers", icon=":material/edit:", on_click=_copy_to_own(grid),
+                     help="Copy this kernel into your own, to change it weight by weight.")
+    return grid, float(bias), stride, padding
 
 
 def number(value, decimals):
@@ -139,16 +145,19 @@ def place_now():
     return int(st.session_state[AT.key] if AT.key in st.session_state else held_value(AT))
 
 
-def _step_buttons(last):
+def _step_buttons(last, inked):
     def move(by):
         def callback():
             st.session_state[AT.key] = min(max(int(st.session_state.get(AT.key, 0)) + by, 0), last)
         return callback
-    back, step, start, end = st.columns(4)
+    back, step, ink, start, end = st.columns(5)
     at = place_now()
     back.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0, width="stretch")
     step.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, width="stretch",
                 type="primary")
+    later = [place for place in inked if place > at]
+    ink.button("Next ink", icon=":material/skip_next:", on_click=move(later[0] - at if later else 0),
+               disabled=not later, width="stretch", help="Skip ahead to the next place where the window covers ink.")
     start.button("Start", icon=":material/first_page:", on_click=move(-last), width="stretch")
     end.button("End", icon=":material/last_page:", on_click=move(last), width="stretch")
 
@@ -166,7 +175,7 @@ def stepper(image, grid, bias, stride, padding):
         at = min(now + (1 if playing else 0), last)
         if at != now:  # Play moves the window on; a smaller map than before brings it back inside
             st.session_state[AT.key] = at
-        _step_buttons(last)
+        _step_buttons(last, conv.inked_places(image, size, stride, padding))
         position = divmod(int(draw(AT)), side)
         before, after = conv.padding_amounts(28, size, stride, padding)
         picture, feature = st.columns(2)
