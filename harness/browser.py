@@ -197,6 +197,8 @@ def draw(page, strokes, steps=10):
     """Draw strokes (lists of canvas points, 280 × 280) on the page's canvas with the mouse, moving
     in `steps` small moves from each point to the next (1 for a pen's own dense trajectory)."""
     canvas = page.locator(CANVAS)
+    # after a new pad (Clear, a drawing added), a loaded machine may briefly show the old one beside it
+    within(30, lambda: canvas.count() == 1, page)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     for points in strokes:

@@ -1,4 +1,4 @@
-"""Lesson 8: the class lab. A class pools its own drawings, sees how the network reads them beside
+"""Lesson 9: the class lab. A class pools its own drawings, sees how the network reads them beside
 MNIST's test digits, and finds where the two differ."""
 import streamlit as st
 

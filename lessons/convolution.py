@@ -86,18 +86,20 @@ changes = conv.change_after_shift(image, grid, bias, shift)
 if POOLED_SHIFT.ask(f"Move the digit {shift} pixel{'s' if shift > 1 else ''} right. Place by place, which changes "
                     "less: the feature map, or its max-pooled map?", ("the feature map", "the max-pooled map"),
                     "the feature map" if changes["feature map"] < changes["max pooled"] else "the max-pooled map",
-                    (grid.tolist(), bias, shift, float(image.sum()))):
+                    (grid.tolist(), bias, shift, views.fingerprint(image))):
     POOLED_SHIFT.verdict()
     st.dataframe(pd.DataFrame({"map": list(changes), "change after the move": [f"{v:.0%}" for v in changes.values()]}),
                  hide_index=True)
     st.caption("Change: the sum of how much each place's value moved, over the sum of the values before (\"same\" "
                "padding, stride 1). Max pooling keeps the strongest answer in each 2 × 2 patch, wherever in the "
-               "patch it was, so a small move changes it less; what is lost is exactly where the pattern was.")
+               "patch it was, so a small move usually changes it less (here it changed "
+               f"{'less' if changes['max pooled'] < changes['feature map'] else 'no less'}); what is lost is "
+               "exactly where in the patch the pattern was.")
 
 st.subheader("5. Why convolution", divider="gray")
 if BRIGHTEST.ask("Which filter lights up more on your digit: the vertical edge or the horizontal edge?",
                  conv.NAMED[:2], conv.NAMED[conv.brightest(image, [conv.kernel(name, 3) for name in conv.NAMED[:2]])],
-                 (float(image.sum()), image.tobytes().hex()[:64])):
+                 (views.fingerprint(image),)):
     BRIGHTEST.verdict()
     views.edge_maps(image)
 st.markdown(f"**Few weights.** A `Conv2D(16, {size})` on a one-channel picture has 16 × ({size} × {size} + 1) = "

@@ -1,4 +1,4 @@
-"""Lesson 7: handwriting recognition. Train a Keras network on MNIST, test it, draw a digit."""
+"""Lesson 8: handwriting recognition. Train a Keras network on MNIST, test it, draw a digit."""
 import streamlit as st
 
 from ui.digits import download, evaluate, predict, resources, train

@@ -27,6 +27,9 @@ LINKS = {
     "lessons/backprop.py": {"example": ("dear ticket, partner comes: stay", "dear ticket, partner comes: stay"),
                           "rate": ("10.0", 10.0), "updates": ("1000", 1000), "w_x1_h1": ("1.5", 1.5),
                           "b_out": ("-2", -2.0)},
+    "lessons/convolution.py": {"kernel": ("your own", "your own"), "size": ("5", 5), "stride": ("2", 2),
+                               "padding": ("same", "same"), "bias": ("-0.7", -0.7), "w24": ("2.5", 2.5),
+                               "test_digit": ("42", 42), "at": ("17", 17), "shift": ("3", 3)},
 }
 # Per page: values no control can take, with the value each control must fall back to.
 BAD_LINKS = {
@@ -36,6 +39,8 @@ BAD_LINKS = {
     "lessons/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
     "lessons/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
     "lessons/backprop.py": {"rate": ("2", 3.0), "w_h2_out": ("9", 0.9), "example": ("go", "cheap ticket, partner comes: go")},
+    "lessons/convolution.py": {"size": ("4", 3), "padding": ("full", "valid"), "w00": ("11", 0.0), "at": ("784", 0),
+                               "digit": ("Upload", "Test digit")},
 }
 
 

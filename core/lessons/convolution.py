@@ -34,7 +34,7 @@ def kernel(name, size):
         grid[:middle, :], grid[middle + 1:, :] = 1.0, -1.0
     elif name == "blur":  # the mean of the window
         grid[:] = 1.0 / size ** 2
-    elif name == "sharpen":  # the middle pixel, minus its four neighbours' difference from it
+    elif name == "sharpen":  # the middle pixel, plus how far it stands out from each of its four neighbours
         grid[middle, middle] = 5.0
         grid[middle - 1, middle] = grid[middle + 1, middle] = grid[middle, middle - 1] = grid[middle, middle + 1] = -1.0
     else:

@@ -1,5 +1,7 @@
 """The convolution page's views: the learner's digit, the filter, the window stepping over the
 picture with its arithmetic, pooling, and the trained network's own filters on the digit."""
+import hashlib
+
 import numpy as np
 import streamlit as st
 
@@ -33,6 +35,11 @@ def as_stored(image):
     """A picture as MNIST stores its digits, 0–255 in whole steps, then scaled to 0–1: every number the
     page shows is then one a code listing can write exactly."""
     return np.round(np.clip(np.asarray(image, dtype=np.float64), 0, 1) * 255) / 255
+
+
+def fingerprint(image):
+    """A short name for a picture, for the questions' settings: a new digit asks again."""
+    return hashlib.sha256(np.ascontiguousarray(image, dtype=np.float64).tobytes()).hexdigest()[:16]
 
 
 def _test_digit(dataset):
@@ -180,10 +187,12 @@ def stepper(image, grid, bias, stride, padding):
         before, after = conv.padding_amounts(28, size, stride, padding)
         picture, feature = st.columns(2)
         picture.image(pictures.with_window(image, before, after, (position[0] * stride, position[1] * stride), size),
+                      alt=f"The digit with the {size} by {size} window at row {position[0] * stride}, column "
+                          f"{position[1] * stride} of the padded picture",
                       caption=f"Your digit, 28 × 28{' with its padding (grey, outside the dotted line)' if before + after else ''}, "
                               f"and the {size} × {size} window")
         feature.image(pictures.map_so_far(conv.feature_map(image, grid, bias, stride, padding), at + 1),
-                      caption="The feature map so far")
+                      caption="The feature map so far", alt=f"The feature map, its first {at + 1} places computed")
         st.caption(f"The feature map, {side} × {side}: {at + 1} of {last + 1} places done (grey: not computed yet).")
         _arithmetic(conv.window(image, grid, stride, padding, position)[0], grid, bias, position)
     view()
@@ -200,9 +209,11 @@ def pooling(feature):
     row, column = (min(at[0] // conv.POOL, pooled_side - 1), min(at[1] // conv.POOL, pooled_side - 1))
     shown, maxed, averaged = st.columns(3)
     shown.image(pictures.with_pool_window(feature, (row, column), conv.POOL, side=168),
-                caption="The feature map, and the 2 × 2 window under the filter's place")
-    maxed.image(pictures.scaled(conv.pool(feature)), caption=f"Max pooled, {pooled_side} × {pooled_side}")
-    averaged.image(pictures.scaled(conv.pool(feature, "mean")), caption="Average pooled")
+                caption="The feature map, and the 2 × 2 window under the filter's place",
+                alt=f"The feature map with the pooling window at row {row}, column {column} of the pooled map")
+    maxed.image(pictures.scaled(conv.pool(feature)), caption=f"Max pooled, {pooled_side} × {pooled_side}",
+                alt="The max-pooled map")
+    averaged.image(pictures.scaled(conv.pool(feature, "mean")), caption="Average pooled", alt="The average-pooled map")
     four = feature[row * conv.POOL:(row + 1) * conv.POOL, column * conv.POOL:(column + 1) * conv.POOL]
     left, right = st.columns([1, 2])
     left.latex(matrix(four, 3))
@@ -216,7 +227,7 @@ def trained_filters(network, image):
     kernels, biases = network.weights["kernel_0"], network.weights["bias_0"]
     maps = conv.filter_maps(image, kernels, biases)
     served = network.look(image).activations[0][1]
-    st.image(map_grid(maps), caption="The 16 feature maps, one per filter, in the filters' order (white: the "
+    st.image(map_grid(maps), alt="The 16 feature maps of the trained filters", caption="The 16 feature maps, one per filter, in the filters' order (white: the "
              "filter fired strongly)")
     st.markdown(f"These are the numbers the handwriting page's \"Look inside\" shows as its first layer: the "
                 f"largest difference between them and the served network's own is "
@@ -231,8 +242,9 @@ def edge_maps(image):
     """The vertical and the horizontal edge's feature maps of the digit side by side, with their sums."""
     for column, name in zip(st.columns(2), conv.NAMED[:2]):
         feature = conv.feature_map(image, conv.kernel(name, 3), 0.0, 1, "same")
-        column.image(pictures.scaled(feature), caption=f"{name}: the map's values add up to {feature.sum():.1f}")
+        column.image(pictures.scaled(feature), caption=f"{name}: the map's values add up to {feature.sum():.1f}",
+                     alt=f"The {name} filter's feature map of the digit")
 
 
 def enlarged(image):
-    st.image(enlarge(image), caption="Your digit, 28 × 28, as the network reads it")
+    st.image(enlarge(image), caption="Your digit, 28 × 28, as the network reads it", alt="Your digit, 28 by 28 pixels")
