@@ -15,7 +15,7 @@ TEST_DIGIT = Number("test_digit", "Test digit number", 0, 9999, 0, 1,
 KERNEL = Select("kernel", "Filter", (*conv.NAMED, *TRAINED, OWN), "vertical edge",
                 "The kernel's weights: a classic image filter, one of the 16 the handwriting network learnt "
                 "(3 × 3), or your own numbers.")
-SIZE = Select("size", "Kernel size (pixels)", conv.SIZES, 3, "How many pixels wide and high the window is.")
+SIZE = Select("size", "Kernel size", conv.SIZES, 3, "How many pixels wide and high the window is: 3 or 5.")
 STRIDE = Select("stride", "Stride", conv.STRIDES, 1, "How many pixels the window moves between two places.")
 PADDING = Select("padding", "Padding", conv.PADDINGS, "valid",
                  "\"valid\": the window stays inside the picture. \"same\": zeros are added around it, so "

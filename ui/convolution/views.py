@@ -125,7 +125,8 @@ def number(value, decimals):
 
 
 def matrix(values, decimals):
-    """A LaTeX matrix of numbers, each written with its sign."""
+    """A LaTeX matrix of numbers, each written with its sign (whole numbers without decimals)."""
+    decimals = 0 if np.array_equal(values, np.round(values)) else decimals
     rows = [" & ".join(number(value, decimals) for value in row) for row in values]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
@@ -135,8 +136,10 @@ def _arithmetic(under, grid, bias, position):
     sum, plus the bias, through ReLU: the feature map's pixel."""
     decimals = 3 if grid.shape[0] == 3 else 2
     products = under * grid
-    for column, (title, values) in zip(st.columns(3), (("Pixels under the window", under), ("× weights", grid),
-                                                        ("= products", products))):
+    # three matrices side by side; a 5 × 5 window's are too wide for that on a projector: two, then one
+    columns = st.columns(3) if grid.shape[0] == 3 else [*st.columns(2), st.columns(2)[0]]
+    for column, (title, values) in zip(columns, (("Pixels under the window", under), ("× weights", grid),
+                                                 ("= products", products))):
         column.markdown(f"**{title}**")
         column.latex(matrix(values, decimals))
     total = float(products.sum())
