@@ -39,8 +39,8 @@ BAD_LINKS = {
     "lessons/descent.py": {"rate": ("inf", 0.1), "surface": ("Flat", "Round bowl"), "steps": ("1000", 30)},
     "lessons/hidden_layers.py": {"layers": ("7", 1), "rate": ("0.02", 0.03), "features": (["x3"], ["x1", "x2"])},
     "lessons/backprop.py": {"rate": ("2", 3.0), "w_h2_out": ("9", 0.9), "example": ("go", "cheap ticket, partner comes: go")},
-    "lessons/convolution.py": {"size": ("4", 3), "padding": ("full", "valid"), "w00": ("11", 0.0), "at": ("784", 0),
-                               "digit": ("Upload", "Test digit")},
+    "lessons/convolution.py": {"size": ("4", 3), "padding": ("full", "valid"), "bias": ("9", 0.0), "at": ("784", 0),
+                               "digit": ("Upload", "Test digit"), "shift": ("0", 1)},
 }
 
 
