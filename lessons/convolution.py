@@ -105,17 +105,7 @@ if BRIGHTEST.ask("Which filter lights up more on your digit: the vertical edge o
 st.markdown(f"**Few weights.** A `Conv2D(16, {size})` on a one-channel picture has 16 × ({size} × {size} + 1) = "
             f"**{conv.conv_parameters(16, size):,}** weights and biases, however big the picture. A `Dense(16)` on "
             f"784 pixels has 784 × 16 + 16 = **{conv.dense_parameters(16, 784):,}**.")
-moved = conv.shifted(image, 0, shift)
-before, after = conv.dense_outputs(image), conv.dense_outputs(moved)
-inner = (slice(4, 24), slice(4, 24))
-slid = float(abs(conv.feature_map(moved, grid, bias, 1, "same") - conv.shifted(conv.feature_map(image, grid, bias, 1, "same"),
-                                                                            0, shift))[inner].max())
-st.markdown(f"**The same pattern found anywhere.** Move the digit {shift} pixel{'s' if shift > 1 else ''} right: "
-            f"its feature map moves with it (away from the edges, the largest difference from the old map moved is "
-            f"{slid:.3g}). A dense layer's 16 outputs, on the other hand (random weights, as Keras starts one), "
-            f"change by {conv.relative_change(before, after):.0%}:")
-st.dataframe(pd.DataFrame({"neuron": range(1, 17), "before": before.round(3), "after the move": after.round(3)}),
-             hide_index=True, height=200)
+views.moved(image, grid, bias, shift)
 if network is not None:
     st.markdown("**The handwriting network** is three such layers, then one dense layer for the ten digits:")
     _network_table(network, card)

@@ -184,3 +184,14 @@ def test_the_code_gives_the_pages_map_by_numpy_scipy_and_keras(tmp_path, small_m
     np.testing.assert_allclose(got["keras_map"], expected, atol=1e-5)
     np.testing.assert_allclose(got["pooled"], conv.pool(expected), atol=1e-12)
     np.testing.assert_allclose(got["keras_pooled"], conv.pool(expected), atol=1e-5)
+
+
+def test_a_moved_digit_moves_its_map_but_changes_a_dense_layers_outputs(open_page, small_mnist):
+    app = open_page(PAGE, params={"shift": "2", "kernel": "horizontal edge", "bias": "0.4"})
+    said = next(markdown.value for markdown in app.markdown if "The same pattern found anywhere" in markdown.value)
+    assert "the largest difference from the old map moved is 0)" in said
+    image = shown_digit(small_mnist)
+    weights = np.random.default_rng(0).uniform(-np.sqrt(6 / 800), np.sqrt(6 / 800), (784, 16))
+    before = np.maximum(image.reshape(-1) @ weights, 0)
+    after = np.maximum(ndimage.shift(image, (0, 2), order=0).reshape(-1) @ weights, 0)
+    assert f"change by {np.abs(after - before).sum() / before.sum():.0%}" in said

@@ -8,6 +8,7 @@ import streamlit as st
 from core.charts import convolution as pictures
 from core.charts.digits import enlarge, map_grid
 from core.lessons import convolution as conv
+from core.libraries import pd
 from ui.convolution.controls import (
     AT,
     BIAS,
@@ -251,3 +252,23 @@ def edge_maps(image):
 
 def enlarged(image):
     st.image(enlarge(image), caption="Your digit, 28 × 28, as the network reads it", alt="Your digit, 28 by 28 pixels")
+
+
+def moved(image, grid, bias, shift):
+    """The digit moved `shift` pixels right: its feature map beside the old map moved the same way
+    (equal away from the edges), and a dense layer's 16 outputs before and after (all changed)."""
+    moved_digit = conv.shifted(image, 0, shift)
+    new_map = conv.feature_map(moved_digit, grid, bias, 1, "same")
+    old_moved = conv.shifted(conv.feature_map(image, grid, bias, 1, "same"), 0, shift)
+    inner = (slice(4, 24), slice(4, 24))  # away from the edges, where zeros came in
+    before, after = conv.dense_outputs(image), conv.dense_outputs(moved_digit)
+    st.markdown(f"**The same pattern found anywhere.** Move the digit {shift} pixel{'s' if shift > 1 else ''} right: "
+                f"its feature map moves with it (away from the edges, the largest difference from the old map moved is "
+                f"{float(np.abs(new_map - old_moved)[inner].max()):.3g}). A dense layer's 16 outputs, on the other hand "
+                f"(random weights, as Keras starts one), change by {conv.relative_change(before, after):.0%}:")
+    maps, numbers = st.columns([1, 1], gap="large")
+    for column, (picture, caption) in zip(maps.columns(2), ((new_map, "The moved digit's map"),
+                                                            (old_moved, "The old map, moved"))):
+        column.image(pictures.scaled(picture), caption=caption, alt=caption)
+    numbers.dataframe(pd.DataFrame({"neuron": range(1, 17), "before": before.round(3), "after the move": after.round(3)}),
+                      hide_index=True, height=220)
