@@ -70,6 +70,8 @@ def test_the_teacher_sees_teaching_go_on_live_and_its_result(page_factory, lab_s
                   teacher) is not None, teacher.locator("[data-testid=stMain]").inner_text()[-2500:]
     assert within(15, lambda: teacher.locator("[data-testid=stProgress]").count() >= 1
                   or teacher.get_by_text("Waiting for the server").count() == 1, teacher) is not None
-    assert within(600, lambda: teacher.get_by_text("This room's network was taught your handwriting").count() == 1,
+    # up to 15 minutes: with two test processes on two cores, another file's training may share them
+    # (measured: 474 s beside tests/browser/test_classroom.py, against about 60 s alone)
+    assert within(900, lambda: teacher.get_by_text("This room's network was taught your handwriting").count() == 1,
                   teacher) is not None, "the result never showed without a reload"
     assert teacher.locator("[data-testid=stException]").count() == 0
