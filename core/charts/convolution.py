@@ -2,8 +2,9 @@
 of the window redraws at once): the picture with its padding and the window on it, the feature
 map filled in up to the window's position, and a pooling window on a map."""
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import ImageDraw
 
+from core.charts.digits import enlarge
 from core.charts.palette import CURRENT, WHITE, rgb
 
 PADDING_GREY = 0.35  # the zeros added around the picture, told apart from its own black by a frame
@@ -12,8 +13,14 @@ SIDE = 252  # px: the pictures' side on the page
 
 
 def _grey(values, size):
-    picture = Image.fromarray((np.clip(values, 0, 1) * 255).astype(np.uint8)).convert("RGB")
-    return picture.resize((size, size), Image.Resampling.NEAREST)
+    """Values in [0, 1] as a crisp grey picture `size` px square, in RGB so a coloured box can go on it."""
+    return enlarge(values, size).convert("RGB")
+
+
+def _to_its_largest(feature):
+    """A map of values ≥ 0 scaled so its largest is 1 (white); an all-zero map stays 0."""
+    feature = np.asarray(feature, dtype=np.float64)
+    return feature / max(float(feature.max()), 1e-12)
 
 
 def _box(draw, top_left, cells, scale, width=3):
@@ -49,13 +56,11 @@ def with_window(image, before, after, window, size, side=SIDE):
 def map_so_far(feature, done, side=SIDE):
     """The feature map (values ≥ 0, scaled to its largest) with the places after the first `done`
     (row by row) still grey, and the last one done boxed."""
-    feature = np.asarray(feature, dtype=np.float64)
-    cells = feature.shape[0]
-    shown = feature / max(float(feature.max()), 1e-12)
-    flat = shown.reshape(-1)
-    flat[done:] = NOT_YET
+    shown = _to_its_largest(feature)
+    cells = shown.shape[0]
+    shown.reshape(-1)[done:] = NOT_YET
     scale = max(side // cells, 1)
-    picture = _grey(flat.reshape(feature.shape), cells * scale)
+    picture = _grey(shown, cells * scale)
     if done:
         _box(ImageDraw.Draw(picture), divmod(done - 1, cells), (1, 1), scale, width=2)
     return picture
@@ -64,14 +69,12 @@ def map_so_far(feature, done, side=SIDE):
 def with_pool_window(feature, window, pool, side=SIDE):
     """A map (values ≥ 0, scaled to its largest) with the `pool` × `pool` window at (row, column) of
     the pooled map boxed."""
-    feature = np.asarray(feature, dtype=np.float64)
     scale = max(side // feature.shape[0], 1)
-    picture = _grey(feature / max(float(feature.max()), 1e-12), feature.shape[0] * scale)
+    picture = _grey(_to_its_largest(feature), feature.shape[0] * scale)
     _box(ImageDraw.Draw(picture), (window[0] * pool, window[1] * pool), (pool, pool), scale, width=2)
     return picture
 
 
 def scaled(feature, side=SIDE // 2):
     """A map (values ≥ 0) in grey, black at 0 and white at its largest value."""
-    feature = np.asarray(feature, dtype=np.float64)
-    return _grey(feature / max(float(feature.max()), 1e-12), side)
+    return _grey(_to_its_largest(feature), side)

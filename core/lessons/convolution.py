@@ -98,9 +98,7 @@ def feature_map(image, grid, bias, stride=1, padding="valid"):
 def window(image, grid, stride, padding, position):
     """What the page shows at one position (row, column) of the output: the pixels under the
     window, (k, k), and their products with the kernel's weights."""
-    size = grid.shape[0]
-    row, column = position
-    under = padded(image, size, stride, padding)[row * stride:row * stride + size, column * stride:column * stride + size]
+    under = windows(image, grid.shape[0], stride, padding)[tuple(position)]
     return under, under * grid
 
 
@@ -108,8 +106,8 @@ def pool(feature, how="max"):
     """2 × 2 pooling with stride 2, as Keras's MaxPooling2D(2) and AveragePooling2D(2): each
     window's largest value (or mean); a last odd row or column is dropped."""
     rows, columns = feature.shape[0] // POOL, feature.shape[1] // POOL
-    windows = feature[:rows * POOL, :columns * POOL].reshape(rows, POOL, columns, POOL)
-    return windows.max(axis=(1, 3)) if how == "max" else windows.mean(axis=(1, 3))
+    patches = feature[:rows * POOL, :columns * POOL].reshape(rows, POOL, columns, POOL)
+    return patches.max(axis=(1, 3)) if how == "max" else patches.mean(axis=(1, 3))
 
 
 def shifted(image, down=0, right=0):

@@ -159,7 +159,7 @@ def place_now():
 def _step_buttons(last, inked):
     def move(by):
         def callback():
-            st.session_state[AT.key] = min(max(int(st.session_state.get(AT.key, 0)) + by, 0), last)
+            st.session_state[AT.key] = min(max(place_now() + by, 0), last)
         return callback
     back, step, ink, start, end = st.columns(5)
     at = place_now()
