@@ -37,6 +37,19 @@ def open_page():
     return open_
 
 
+def full_mnist():
+    """The full MNIST set from $MNIST_NPZ (CI sets it), or a skip saying how to get it."""
+    from core.digits import data as mnist_data
+
+    path = os.environ.get("MNIST_NPZ")
+    if not path or not os.path.exists(path):
+        pytest.skip("set MNIST_NPZ to the full MNIST file to check a shipped network's recorded accuracy")
+    data = mnist_data.from_npz(path)
+    if len(data.x_test) != 10_000:
+        pytest.skip("MNIST_NPZ is not the full set")
+    return data
+
+
 def metric(app, label):
     """Return the value shown by the metric with this label."""
     values = [m.value for m in app.metric if m.label == label]

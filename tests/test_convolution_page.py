@@ -10,8 +10,8 @@ import pytest
 from scipy import ndimage, signal
 
 from core.code import convolution as code
+from core.digits import compared, shipped
 from core.digits import data as mnist_data
-from core.digits import shipped
 from core.lessons import convolution as conv
 from harness import listings
 
@@ -111,6 +111,15 @@ def test_the_trained_filters_are_the_served_networks_first_layer(open_page, smal
     layers = next(table.value for table in app.dataframe if "layer" in table.value.columns)
     assert "Conv2D(16, 3 × 3), ReLU, then MaxPooling2D(2)" in layers["layer"].tolist()
     assert layers["parameters"].sum() == sum(array.size for name, array in network.weights.items())
+    compared_table = next(table.value for table in app.dataframe if "mistakes" in table.value.columns)
+    with np.load(compared.paths()[2]) as weights:
+        nielsen = sum(weights[name].size for name in weights.files if name != "plan")
+    assert compared_table["parameters"].tolist() == [f"{layers['parameters'].sum():,}", f"{nielsen:,}"]
+    for row, card in zip(compared_table.to_dict("records"), (shipped.card(shipped.DIRECTORY), compared.card())):
+        confusion = np.array(card["evaluation"]["confusion"])
+        wrong = int(confusion.sum() - np.trace(confusion))
+        assert row["mistakes"] == f"{wrong:,} of 10,000"
+        assert row["test digits read right"] == f"{1 - wrong / 10_000:.2%}" == f"{card['evaluation']['accuracy']:.2%}"
 
 
 def test_without_the_trained_network_its_filters_say_so(open_page, small_mnist):

@@ -12,7 +12,7 @@ from core import jobs
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
 from core.digits import pendigits, shipped
-from tests.conftest import metric
+from tests.conftest import full_mnist, metric
 
 PAGE = "lessons/mnist.py"
 
@@ -20,16 +20,6 @@ PAGE = "lessons/mnist.py"
 @pytest.fixture
 def use_shipped(monkeypatch):
     monkeypatch.setenv("NN_EXPLORER_SHIPPED", str(shipped.DIRECTORY))
-
-
-def full_mnist():
-    path = os.environ.get("MNIST_NPZ")
-    if not path or not os.path.exists(path):
-        pytest.skip("set MNIST_NPZ to the full MNIST file to check the shipped network's recorded accuracy")
-    data = mnist_data.from_npz(path)
-    if len(data.x_test) != 10_000:
-        pytest.skip("MNIST_NPZ is not the full set")
-    return data
 
 
 def test_the_shipped_network_is_todays_default_small_and_unchanged():

@@ -6,6 +6,7 @@ Docker image) serves predictions from its first request instead of training whil
     python -m core.digits.pretrain --all --force       # every preset, trained again even if saved
     python -m core.digits.pretrain --export            # the network shipped in models/ (core/digits/shipped.py)
     python -m core.digits.pretrain --serving-files     # only the shipped network's ONNX and weights files
+    python -m core.digits.pretrain --compared          # Nielsen's network in models/, for the Convolution lesson
 
 The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the app, and the
 data come from the same sources in the same order (see core/digits/data.py), so the keys match.
@@ -16,9 +17,9 @@ import json
 import sys
 import time
 
+from core.digits import compared, pendigits, shipped
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
-from core.digits import pendigits, shipped
 from core.digits.store import ModelStore
 from core.digits.training import make_serving_files, train_and_save
 
@@ -35,6 +36,9 @@ def parse(argv):
     parser.add_argument("--serving-files", action="store_true",
                         help=f"make the serving files of the network in {shipped.DIRECTORY.name}/ from its .keras file "
                              "(no training)")
+    parser.add_argument("--compared", action="store_true",
+                        help=f"train Nielsen's network into {shipped.DIRECTORY.name}/, measured as the shipped one is "
+                             "(core/digits/compared.py; needs the full MNIST set)")
     return parser.parse_args(argv)
 
 
@@ -66,6 +70,19 @@ def export(data):
     return 0 if card["bytes"] <= shipped.MAX_BYTES else 1
 
 
+def export_compared(data):
+    """Train Nielsen's network into models/ (core/digits/compared.py); print its figures."""
+    if len(data.x_train) != 60_000:
+        print(f"error: it is measured beside the shipped network on the full MNIST set; only {data.source} was "
+              "found (set MNIST_NPZ to a copy of mnist.npz)", file=sys.stderr)
+        return 1
+    card = compared.export(data, report=progress(compared.PRESET))
+    print(json.dumps({"network": str(compared.paths()[0]), "bytes": card["bytes"],
+                      "mnist_test_accuracy": card["evaluation"]["accuracy"],
+                      "train_seconds": round(card["history"]["seconds"], 1)}))
+    return 0
+
+
 def main(argv=None):
     arguments = parse(argv)
     if arguments.serving_files:
@@ -78,6 +95,8 @@ def main(argv=None):
         print(f"warning: {warning}", file=sys.stderr)
     if arguments.export:
         return export(data)
+    if arguments.compared:
+        return export_compared(data)
     store = ModelStore()
     if not store.writable():
         print(f"error: the model folder {store.directory} cannot be written", file=sys.stderr)

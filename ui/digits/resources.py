@@ -17,9 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core import jobs
 from core.db.database import DatabaseUnavailable
+from core.digits import compared, explain, shared, shipped, training
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
-from core.digits import explain, shared, shipped, training
 from core.digits.store import ModelStore
 from ui.state import State
 
@@ -77,6 +77,12 @@ def _load(key, directory):
 def shipped_network():
     """The default network that comes trained with the app, or None if it cannot be used."""
     return shipped.load()
+
+
+@st.cache_resource
+def compared_card():
+    """The card of Nielsen's network kept beside the shipped one (core/digits/compared.py), or None."""
+    return compared.card()
 
 
 def folder(models):
