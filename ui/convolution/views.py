@@ -161,16 +161,15 @@ def _step_buttons(last, inked):
         def callback():
             st.session_state[AT.key] = min(max(place_now() + by, 0), last)
         return callback
-    back, step, ink, start, end = st.columns(5)
+    row = st.container(horizontal=True)  # a row that wraps, not five columns stacked on a phone
     at = place_now()
-    back.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0, width="stretch")
-    step.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, width="stretch",
-                type="primary")
+    row.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0)
+    row.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, type="primary")
     later = [place for place in inked if place > at]
-    ink.button("Next ink", icon=":material/skip_next:", on_click=move(later[0] - at if later else 0),
-               disabled=not later, width="stretch", help="Skip ahead to the next place where the window covers ink.")
-    start.button("Start", icon=":material/first_page:", on_click=move(-last), width="stretch")
-    end.button("End", icon=":material/last_page:", on_click=move(last), width="stretch")
+    row.button("Next ink", icon=":material/skip_next:", on_click=move(later[0] - at if later else 0),
+               disabled=not later, help="Skip ahead to the next place where the window covers ink.")
+    row.button("Start", icon=":material/first_page:", on_click=move(-last))
+    row.button("End", icon=":material/last_page:", on_click=move(last))
 
 
 def stepper(image, grid, bias, stride, padding):
