@@ -11,6 +11,9 @@ same digits are drawn smaller or larger on the canvas.
     python -m bench.pen --model some.keras --writers 16-30
     python -m bench.pen --train              # train the default configuration on MNIST now and measure it
     python -m bench.pen --cross-validate --seeds 0 1 2   # the default recipe, cross-validated by writer
+    python -m bench.pen --nested inner --ideas shipped "4 variations" --seeds 0 1 2   # compare ideas
+    python -m bench.pen --nested final --ideas shipped --seeds 0 1 2    # the chosen one, on the final writers
+    python -m bench.pen --nested final --ideas shipped --save some.keras   # ... and keep its last network
 
 --cross-validate trains the shipped network's recipe (core/digits/shipped.py) once per fold of ten
 writers and seed, on MNIST and the other twenty writers' pen digits, and prints one JSON object per
@@ -106,6 +109,34 @@ def cross_validate(seeds, folds=None):
                               "train_budget_ratio": max(row["seconds"] for row in rows) / reference})), flush=True)
 
 
+def nested(stage, ideas, seeds, save=None):
+    """core/digits/nested.py: compare `ideas` inside the choosing writers, or read the chosen one
+    on the final writers. One JSON line a training, then one a recipe with its summary."""
+    from core.digits import data as mnist_data
+    from core.digits import nested as nesting
+
+    data = mnist_data.load()
+    if len(data.x_train) != 60_000:
+        sys.exit(f"--nested needs the full MNIST set, found {data.source}: set MNIST_NPZ")
+    from bench.mnist import keras_example_epoch_seconds
+
+    reference = keras_example_epoch_seconds(data)
+    print(json.dumps({"keras_example_epoch_seconds": round(reference, 1)}), flush=True)
+    digits = pendigits.read()
+    for idea in ideas:
+        def report(row, idea=idea):
+            print(json.dumps(rounded({"idea": idea, **row})), flush=True)
+        recipe = nesting.IDEAS[idea]
+        if stage == "inner":
+            rows = nesting.inner(data, digits, recipe, seeds, report)
+        else:
+            rows, model = nesting.final(data, digits, recipe, seeds, report)
+            if save:
+                model.save(save)
+        print(json.dumps(rounded({"idea": idea, "stage": stage, **nesting.summary(rows),
+                                  "train_budget_ratio": max(row["seconds"] for row in rows) / reference})), flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.pen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="a saved .keras network to measure")
@@ -118,7 +149,14 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, nargs="+", choices=range(1, len(shipped.FOLDS) + 1),
                         help=f"only these folds of --cross-validate, such as 2 3 (default: all {len(shipped.FOLDS)}); "
                              "the summary then covers only them")
+    parser.add_argument("--nested", choices=("inner", "final"),
+                        help="inner: compare --ideas inside the choosing writers; final: read them on the final "
+                             "writers (core/digits/nested.py)")
+    parser.add_argument("--ideas", nargs="+", default=["shipped"], help="recipes of core/digits/nested.py's IDEAS")
+    parser.add_argument("--save", help="with --nested final: save the last seed's network to this .keras file")
     arguments = parser.parse_args(argv)
+    if arguments.nested:
+        return nested(arguments.nested, arguments.ideas, arguments.seeds, arguments.save)
     if arguments.cross_validate:
         return cross_validate(arguments.seeds, arguments.folds)
     model, description, learnt_from = network(arguments)

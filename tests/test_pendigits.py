@@ -95,3 +95,31 @@ def test_varied_drawings_are_reproducible_by_seed_and_differ_between_seeds():
     assert np.array_equal(first, again) and not np.array_equal(first, other)
     plain, _ = pendigits.as_mnist(digits)
     assert not np.array_equal(first, plain)
+
+
+def test_a_bent_digit_moves_each_point_by_its_sine_waves_and_no_further():
+    class Fixed:  # the generator's draws in order: two wave counts, two phases
+        def __init__(self, *pairs):
+            self.pairs = list(pairs)
+
+        def uniform(self, low, high, size):
+            return np.array(self.pairs.pop(0))
+
+    stroke = np.array([[0.0, 0.0], [0.0, 25.0], [0.0, 50.0], [100.0, 100.0]])  # the digit is 100 across
+    [bent] = pendigits.wobbled(pendigits.PenDigit(2, 3, (stroke,)), Fixed((1.0, 2.0), (0.0, np.pi / 2)), 0.05).strokes
+    waves = np.array([1.0, 2.0]) * 2 * np.pi / 100
+    # x moves by 5·sin(y·wave_x), y by 5·sin(x·wave_y + π/2): at y = 25, a quarter of one wave, x moves by 5
+    expected = stroke + 5 * np.sin(stroke[:, ::-1] * waves + [0.0, np.pi / 2])
+    np.testing.assert_allclose(bent, expected)
+    assert bent[1, 0] == pytest.approx(5.0)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        [moved] = pendigits.wobbled(pendigits.PenDigit(2, 3, (stroke,)), rng, 0.05).strokes
+        assert np.abs(moved - stroke).max() <= 5.0 + 1e-9
+
+
+def test_an_unbent_variation_is_the_shipped_recipes_drawing():
+    stroke = np.array([[0.0, 0.0], [30.0, 100.0], [60.0, 0.0]])
+    digits = [pendigits.PenDigit(label, 1, (stroke * (1 + label / 10),)) for label in range(3)]
+    assert np.array_equal(pendigits.varied(digits, 5)[0], pendigits.varied(digits, 5, wobble=0.0)[0])
+    assert not np.array_equal(pendigits.varied(digits, 5)[0], pendigits.varied(digits, 5, wobble=0.03)[0])

@@ -72,18 +72,37 @@ def on_canvas(digit, span=SPAN, side=CANVAS_SIDE):
             for stroke in digit.strokes]
 
 
-def distorted(digit, rng, slant=0.35, stretch=0.2, turn=0.17):
+def distorted(digit, rng, slant=0.35, stretch=0.2, turn=0.17, wobble=0.0):
     """Return a copy of the digit as another hand might have drawn it: slanted by up to `slant`
     (a shear), stretched by up to e^±`stretch` one way and squeezed the other, and turned by up to
-    `turn` radians, each at random from `rng` (a numpy Generator). Done on the strokes, before
-    drawing, so the pen keeps its width: written by hand because it is a few lines of geometry."""
+    `turn` radians, each at random from `rng` (a numpy Generator); then, if `wobble` > 0, bent
+    (wobbled()). Done on the strokes, before drawing, so the pen keeps its width: written by hand
+    because it is a few lines of geometry."""
     every = np.concatenate(digit.strokes)
     centre = (every.min(axis=0) + every.max(axis=0)) / 2
     angle, shear = rng.uniform(-turn, turn), rng.uniform(-slant, slant)
     factor = np.exp(rng.uniform(-stretch, stretch))
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     matrix = rotation @ np.array([[1.0, shear], [0.0, 1.0]]) @ np.diag([factor, 1 / factor])
-    return PenDigit(digit.label, digit.writer, tuple((stroke - centre) @ matrix.T for stroke in digit.strokes))
+    moved = PenDigit(digit.label, digit.writer, tuple((stroke - centre) @ matrix.T for stroke in digit.strokes))
+    return wobbled(moved, rng, wobble) if wobble > 0 else moved
+
+
+def wobbled(digit, rng, amount):
+    """Return the digit bent by a smooth random field: each point moves sideways by a sine wave of
+    its height and up or down by a sine wave of its place across, one to two waves over the digit,
+    random phases, by up to `amount` of the digit's size (an elastic distortion, as Simard et al.
+    2003 do on pixels, done here on the strokes so the pen keeps its width)."""
+    every = np.concatenate(digit.strokes)
+    low, size = every.min(axis=0), max(float(np.ptp(every, axis=0).max()), 1.0)
+    waves = rng.uniform(1, 2, size=2) * 2 * np.pi / size
+    phases = rng.uniform(0, 2 * np.pi, size=2)
+    push = amount * size
+
+    def bend(points):
+        across = points - low
+        return points + push * np.sin(across[:, ::-1] * waves + phases)  # x moves with y, y with x
+    return PenDigit(digit.label, digit.writer, tuple(bend(stroke) for stroke in digit.strokes))
 
 
 def render(strokes, side=CANVAS_SIDE, width=STROKE_WIDTH):
@@ -117,12 +136,13 @@ def as_mnist(digits, span=SPAN, width=STROKE_WIDTH):
     return _prepared(digits, [(digit, span, width) for digit in digits])
 
 
-def varied(digits, seed, spans=(120, 240), widths=(10, 24)):
-    """Like as_mnist, but each digit distorted() and drawn at a random size in `spans` with a random
-    pen width in `widths` (px), from a generator seeded with `seed`: one more copy of the digits, as
-    other hands on other screens might draw them."""
+def varied(digits, seed, spans=(120, 240), widths=(10, 24), wobble=0.0):
+    """Like as_mnist, but each digit distorted() (bent by up to `wobble`) and drawn at a random size
+    in `spans` with a random pen width in `widths` (px), from a generator seeded with `seed`: one
+    more copy of the digits, as other hands on other screens might draw them."""
     rng = np.random.default_rng(seed)
-    return _prepared(digits, [(distorted(digit, rng), rng.uniform(*spans), int(round(rng.uniform(*widths))))
+    return _prepared(digits, [(distorted(digit, rng, wobble=wobble), rng.uniform(*spans),
+                               int(round(rng.uniform(*widths))))
                               for digit in digits])
 
 
