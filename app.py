@@ -1,10 +1,10 @@
 """Neural Network Explorer: the entry point only routes to the lessons, in story order."""
+
 import streamlit as st
 
 from ui.lessons import HOME, LESSONS
 
 st.set_page_config(page_title="Neural Network Explorer", page_icon=":material/neurology:", layout="wide")
 pages = [st.Page(HOME.path, title=HOME.title, icon=HOME.icon, url_path=HOME.url_path, default=True)]
-pages += [st.Page(lesson.path, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
-          for lesson in LESSONS]
+pages += [st.Page(lesson.path, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS]
 st.navigation(pages).run()

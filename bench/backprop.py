@@ -10,6 +10,7 @@
 
 Usage: python -m bench.backprop
 """
+
 import json
 import statistics
 import time
@@ -42,12 +43,18 @@ def main():
     backprop.finite_differences(network, x, y)
     finite = time.perf_counter() - started
     backward = statistics.median(runs)
-    print(json.dumps({
-        "max_abs_diff_vs_finite_differences": float(max(part.max() for part in differences)),
-        "n_parameters_784_30_10": backprop.work_counts(BIG)[0],
-        "backprop_seconds": backward, "finite_difference_seconds": finite,
-        "speedup": round(finite / backward), "target_speedup": 1000,
-    }))
+    print(
+        json.dumps(
+            {
+                "max_abs_diff_vs_finite_differences": float(max(part.max() for part in differences)),
+                "n_parameters_784_30_10": backprop.work_counts(BIG)[0],
+                "backprop_seconds": backward,
+                "finite_difference_seconds": finite,
+                "speedup": round(finite / backward),
+                "target_speedup": 1000,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 all starting together. Prints one JSON object: students, drawings_each, submitted, stored, lost,
 submit_ms_p50, submit_ms_p95, database.
 """
+
 import argparse
 import json
 import tempfile
@@ -36,12 +37,21 @@ def main(argv=None):
         for drawing in range(arguments.drawings):
             began = time.perf_counter()
             try:
-                lab.add(room.code, pictures[number], pictures[number], drawing % 10, drawing % 10, 0.9,
-                        "bench", f"student-{number}")
+                lab.add(
+                    room.code,
+                    pictures[number],
+                    pictures[number],
+                    drawing % 10,
+                    drawing % 10,
+                    0.9,
+                    "bench",
+                    f"student-{number}",
+                )
                 times.append((time.perf_counter() - began) * 1000)
             except (store.RoomProblem, store.DatabaseUnavailable) as error:
                 failures.append(str(error))
             time.sleep(limits.MIN_SECONDS_BETWEEN_ADDITIONS + 0.05)  # a student's pace, within the app's limit
+
     threads = [threading.Thread(target=student, args=(number,)) for number in range(arguments.students)]
     for thread in threads:
         thread.start()
@@ -49,11 +59,21 @@ def main(argv=None):
         thread.join()
     submitted = arguments.students * arguments.drawings
     stored = lab.count(room.code)
-    print(json.dumps({"students": arguments.students, "drawings_each": arguments.drawings, "submitted": submitted,
-                      "stored": stored, "lost": submitted - stored, "refused": len(failures),
-                      "submit_ms_p50": round(float(np.percentile(times, 50)), 1) if times else None,
-                      "submit_ms_p95": round(float(np.percentile(times, 95)), 1) if times else None,
-                      "database": lab.engine.dialect.name}))
+    print(
+        json.dumps(
+            {
+                "students": arguments.students,
+                "drawings_each": arguments.drawings,
+                "submitted": submitted,
+                "stored": stored,
+                "lost": submitted - stored,
+                "refused": len(failures),
+                "submit_ms_p50": round(float(np.percentile(times, 50)), 1) if times else None,
+                "submit_ms_p95": round(float(np.percentile(times, 95)), 1) if times else None,
+                "database": lab.engine.dialect.name,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Two parts, one JSON object:
   Add to the acknowledgement, each run's seconds, the server's share of a core, and drawings
   acknowledged, stored and lost.
 """
+
 import argparse
 import asyncio
 import base64
@@ -56,8 +57,15 @@ def pad_picture(seed):
 
 
 def percentiles(values):
-    return {"p50": round(float(np.percentile(values, 50)), 3), "p95": round(float(np.percentile(values, 95)), 3),
-            "max": round(float(np.max(values)), 3)} if values else None
+    return (
+        {
+            "p50": round(float(np.percentile(values, 50)), 3),
+            "p95": round(float(np.percentile(values, 95)), 3),
+            "max": round(float(np.max(values)), 3),
+        }
+        if values
+        else None
+    )
 
 
 async def idle_refresh(url, pid, lab, size, times=50):
@@ -65,10 +73,22 @@ async def idle_refresh(url, pid, lab, size, times=50):
     rng = np.random.default_rng(0)
     now = datetime.now(timezone.utc)
     with lab.engine.begin() as connection:  # straight into the table: no pace or limit applies to filling
-        connection.execute(store.DRAWINGS.insert(), [
-            dict(room=room.code, label=number % 10, predicted=(number * 7) % 10, confidence=0.9, network="bench",
-                 image=rng.integers(0, 256, 784, dtype=np.uint8).tobytes(), straight=bytes(784), created=now)
-            for number in range(size)])
+        connection.execute(
+            store.DRAWINGS.insert(),
+            [
+                dict(
+                    room=room.code,
+                    label=number % 10,
+                    predicted=(number * 7) % 10,
+                    confidence=0.9,
+                    network="bench",
+                    image=rng.integers(0, 256, 784, dtype=np.uint8).tobytes(),
+                    straight=bytes(784),
+                    created=now,
+                )
+                for number in range(size)
+            ],
+        )
     result = {}
     before = cpu_seconds(pid)
     await asyncio.sleep(IDLE_SECONDS)
@@ -96,6 +116,7 @@ async def student(url, code, number, drawings, record):
             while not stop.is_set():
                 await asyncio.sleep(5)
                 record["refresh"].extend(await visitor.refresh())
+
         ticker = asyncio.create_task(refreshing())
         await asyncio.sleep(random.Random(number).uniform(0, 3))
         for drawing in range(drawings):
@@ -120,19 +141,32 @@ async def a_class(url, pid, lab, students, drawings):
     await asyncio.gather(*(student(url, room.code, number, drawings, record) for number in range(students)))
     wall = time.perf_counter() - started
     stored = lab.count(room.code)
-    return {"students": students, "drawings_each": drawings, "acknowledged": record["acknowledged"],
-            "stored": stored, "lost": record["acknowledged"] - stored if stored < record["acknowledged"] else 0,
-            "refused": len(record["refused"]), "refusals": sorted(set(record["refused"]))[:3],
-            "add_acknowledged_seconds": percentiles(record["add"]),
-            "run_seconds": percentiles(record["runs"]), "refresh_seconds": percentiles(record["refresh"]),
-            "server_core_share": round((cpu_seconds(pid) - before) / wall, 2), "wall_seconds": round(wall, 1)}
+    return {
+        "students": students,
+        "drawings_each": drawings,
+        "acknowledged": record["acknowledged"],
+        "stored": stored,
+        "lost": record["acknowledged"] - stored if stored < record["acknowledged"] else 0,
+        "refused": len(record["refused"]),
+        "refusals": sorted(set(record["refused"]))[:3],
+        "add_acknowledged_seconds": percentiles(record["add"]),
+        "run_seconds": percentiles(record["runs"]),
+        "refresh_seconds": percentiles(record["refresh"]),
+        "server_core_share": round((cpu_seconds(pid) - before) / wall, 2),
+        "wall_seconds": round(wall, 1),
+    }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.class_lab_page", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="a database URL (default: a new SQLite file)")
-    parser.add_argument("--room-drawings", type=int, nargs="+", default=[21, store.MAX_DRAWINGS - 1],
-                        help="rooms of these sizes for the refresh part")
+    parser.add_argument(
+        "--room-drawings",
+        type=int,
+        nargs="+",
+        default=[21, store.MAX_DRAWINGS - 1],
+        help="rooms of these sizes for the refresh part",
+    )
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--drawings", type=int, default=10)
     parser.add_argument("--root", type=Path, help="serve another checkout of the app (to measure a commit before)")
@@ -140,8 +174,10 @@ def main(argv=None):
     url = arguments.db or f"sqlite:///{tempfile.mkdtemp(prefix='class-lab-page-')}/lab.sqlite"
     lab = store.Lab(url)
     with running_app(arguments.root or Path(__file__).resolve().parents[1], NN_EXPLORER_DB=url) as (address, process):
-        refresh = {f"{size}_drawings": asyncio.run(idle_refresh(address, process.pid, lab, size))
-                   for size in arguments.room_drawings}
+        refresh = {
+            f"{size}_drawings": asyncio.run(idle_refresh(address, process.pid, lab, size))
+            for size in arguments.room_drawings
+        }
         result = asyncio.run(a_class(address, process.pid, lab, arguments.students, arguments.drawings))
     print(json.dumps({"database": lab.engine.dialect.name, "refresh": refresh, "class": result}, indent=2))
 

@@ -9,6 +9,7 @@ each student's device reads the poll every 2 s (ui/poll.py's fragments). Prints 
 students, answers_sent, counted, lost, wrong_choice, seconds_to_all_answers, answer_ms_p50,
 answer_ms_p95, read_ms_p95, database.
 """
+
 import argparse
 import json
 import tempfile
@@ -33,8 +34,9 @@ def main(argv=None):
     lab = store.Lab(arguments.db or f"sqlite:///{tempfile.mkdtemp(prefix='class-poll-')}/lab.sqlite")
     room = lab.create_room()
     polls = poll_store.Polls(lab)
-    poll_id = polls.open(room.code, room.teacher_key, "descent", "marble", (0.1,), "Will the marble settle?",
-                         CHOICES, "it settles")
+    poll_id = polls.open(
+        room.code, room.teacher_key, "descent", "marble", (0.1,), "Will the marble settle?", CHOICES, "it settles"
+    )
     start, answer_times, read_times, failures = threading.Barrier(arguments.students + 1), [], [], []
     finished = threading.Event()
 
@@ -58,6 +60,7 @@ def main(argv=None):
             polls.counts(polls.current(room.code))
             read_times.append((time.perf_counter() - began) * 1000)
             finished.wait(POLL_SECONDS)
+
     threads = [threading.Thread(target=student, args=(number,)) for number in range(arguments.students)]
     watcher = threading.Thread(target=teacher)
     for thread in (*threads, watcher):
@@ -70,13 +73,24 @@ def main(argv=None):
     watcher.join()
     counts = polls.counts(polls.current(room.code))
     expected = [sum(1 for number in range(arguments.students) if (number + 1) % 2 == index) for index in range(2)]
-    print(json.dumps({"students": arguments.students, "answers_sent": 2 * arguments.students,
-                      "counted": sum(counts), "lost": arguments.students - sum(counts), "refused": len(failures),
-                      "wrong_choice": int(counts != expected), "seconds_to_all_answers": round(seconds, 3),
-                      "answer_ms_p50": round(float(np.percentile(answer_times, 50)), 1) if answer_times else None,
-                      "answer_ms_p95": round(float(np.percentile(answer_times, 95)), 1) if answer_times else None,
-                      "read_ms_p95": round(float(np.percentile(read_times, 95)), 1) if read_times else None,
-                      "database": lab.engine.dialect.name, "poll": poll_id}))
+    print(
+        json.dumps(
+            {
+                "students": arguments.students,
+                "answers_sent": 2 * arguments.students,
+                "counted": sum(counts),
+                "lost": arguments.students - sum(counts),
+                "refused": len(failures),
+                "wrong_choice": int(counts != expected),
+                "seconds_to_all_answers": round(seconds, 3),
+                "answer_ms_p50": round(float(np.percentile(answer_times, 50)), 1) if answer_times else None,
+                "answer_ms_p95": round(float(np.percentile(answer_times, 95)), 1) if answer_times else None,
+                "read_ms_p95": round(float(np.percentile(read_times, 95)), 1) if read_times else None,
+                "database": lab.engine.dialect.name,
+                "poll": poll_id,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ the hosting budget (the target is at most 1 GB with 30 sessions).
 Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.classroom [sessions] [--pretrained]
 Needs Playwright and Debian's chromium (or CHROMIUM=/path/to/chromium).
 """
+
 import json
 import os
 import statistics
@@ -41,8 +42,13 @@ def main(sessions, pretrained):
     scratch = Path(tempfile.mkdtemp(prefix="classroom-"))
     (scratch / "tmp").mkdir()
     if pretrained:
-        subprocess.run([sys.executable, "-m", "core.digits.pretrain"], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env={**os.environ, "NN_EXPLORER_CACHE": str(scratch / "models")})
+        subprocess.run(
+            [sys.executable, "-m", "core.digits.pretrain"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "NN_EXPLORER_CACHE": str(scratch / "models")},
+        )
     with running_app(NN_EXPLORER_CACHE=scratch / "models", TMPDIR=scratch / "tmp") as (url, server):
         watch, trainers = MemoryWatch(server.pid), TrainerCount(server.pid)
         watch.start()
@@ -50,21 +56,30 @@ def main(sessions, pretrained):
         with sync_playwright() as playwright:
             browser = launch(playwright)
             connected = []
-            ready_seconds, results = classroom(browser, url, sessions,
-                                               all_predicted=lambda: connected.append(rss_mb(server.pid)))
+            ready_seconds, results = classroom(
+                browser, url, sessions, all_predicted=lambda: connected.append(rss_mb(server.pid))
+            )
             browser.close()
         watch.running = trainers.running = False
         server_peak = rss_mb(server.pid, "VmHWM")
     times = sorted(result["click_to_prediction_ms"] for result in results)
-    print(json.dumps({
-        "sessions": sessions, "pretrained": pretrained, "data": os.environ.get("MNIST_NPZ", "default sources"),
-        "trainings_started": len(trainers.seen),
-        "all_ready_seconds": round(ready_seconds, 1),
-        "predictions": sorted({result["prediction"] for result in results}),
-        "click_to_prediction_ms_p50": round(statistics.median(times), 1),
-        "click_to_prediction_ms_p95": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
-        "server_peak_rss_mb": round(server_peak), "server_rss_with_all_connected_mb": round(connected[0]), "server_and_trainer_peak_rss_mb": round(watch.peak_tree),
-    }))
+    print(
+        json.dumps(
+            {
+                "sessions": sessions,
+                "pretrained": pretrained,
+                "data": os.environ.get("MNIST_NPZ", "default sources"),
+                "trainings_started": len(trainers.seen),
+                "all_ready_seconds": round(ready_seconds, 1),
+                "predictions": sorted({result["prediction"] for result in results}),
+                "click_to_prediction_ms_p50": round(statistics.median(times), 1),
+                "click_to_prediction_ms_p95": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+                "server_peak_rss_mb": round(server_peak),
+                "server_rss_with_all_connected_mb": round(connected[0]),
+                "server_and_trainer_peak_rss_mb": round(watch.peak_tree),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ server's resident memory and its connections to the database, before and after.
 
 Usage: python -m bench.clear_cache --db postgresql+psycopg://lab:lab@127.0.0.1:5432/lab
 """
+
 import argparse
 import asyncio
 import json
@@ -22,15 +23,20 @@ CLEARS = 10
 def connections(engine):
     """The server's connections to the database: every one but this script's own."""
     with engine.connect() as connection:
-        return connection.execute(sa.text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND application_name <> 'bench'")).scalar()
+        return connection.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'bench'"
+            )
+        ).scalar()
 
 
 async def measure(url, pid, code, probe):
     """The server's memory and connections with a room open, before and after CLEARS clears."""
+
     def reading():
         return {"rss_mb": round(rss_mb(pid), 1), "database_connections": connections(probe)}
+
     async with Session(url, "class_lab", f"room={code}") as visitor:
         await visitor.refresh()
         before = reading()

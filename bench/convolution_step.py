@@ -9,6 +9,7 @@ redrawn view (the stepping part is an `st.fragment`, so a step reruns only it). 
 
 Usage: python -m bench.convolution_step [--steps 40]
 """
+
 import argparse
 import asyncio
 import json
@@ -20,8 +21,10 @@ from core.digits import shipped
 from harness.browser import running_app
 from harness.session import Session
 
-SETTINGS = {"3x3 valid stride 1": "kernel=sharpen&at=250",
-            "5x5 same stride 2": "kernel=your%20own&size=5&stride=2&padding=same&w22=1&w02=-1&at=40"}
+SETTINGS = {
+    "3x3 valid stride 1": "kernel=sharpen&at=250",
+    "5x5 same stride 2": "kernel=your%20own&size=5&stride=2&padding=same&w22=1&w02=-1&at=40",
+}
 TARGET = 0.1
 
 
@@ -49,7 +52,10 @@ def main():
     with running_app(NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as (url, _):
         for name, query in SETTINGS.items():
             times = asyncio.run(steps(url, query, arguments.steps))
-            result[name] = {"median_seconds": round(statistics.median(times), 4), "slowest_seconds": round(max(times), 4)}
+            result[name] = {
+                "median_seconds": round(statistics.median(times), 4),
+                "slowest_seconds": round(max(times), 4),
+            }
         result["whole_page_seconds"] = round(statistics.median(asyncio.run(whole_page(url, arguments.steps))), 4)
     result["target_step_seconds"] = TARGET
     result["met"] = all(value["median_seconds"] <= TARGET for value in result.values() if isinstance(value, dict))

@@ -1,4 +1,5 @@
 """Drawings for the benchmarks, made from MNIST digits without TensorFlow."""
+
 import numpy as np
 from PIL import Image
 

@@ -12,6 +12,7 @@ neighbour index saved. Prints one JSON object:
 The network is trained (and saved) first if the model folder does not hold it yet.
 Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.explain [drawings] [--tab "Which pixels mattered"]
 """
+
 import argparse
 import json
 import statistics
@@ -42,10 +43,17 @@ def all_views(network, index, drawing, data):
     """Everything the page computes and draws for one drawing (pictures included)."""
     steps = preprocess.mnist_steps(drawing)
     why = explain.explain_digit(network, index, steps.final)
-    pictures = [mnist_charts.with_box(steps.ink, steps.box), mnist_charts.enlarge(steps.boxed, 140),
-                mnist_charts.with_centre(steps.placed), mnist_charts.with_centre(steps.final),
-                mnist_charts.enlarge(steps.final), mnist_charts.saliency_overlay(steps.final, why.saliency)]
-    pictures += [mnist_charts.map_grid(maps, columns=16) for _, maps in why.reading.inside.activations if maps.ndim == 3]
+    pictures = [
+        mnist_charts.with_box(steps.ink, steps.box),
+        mnist_charts.enlarge(steps.boxed, 140),
+        mnist_charts.with_centre(steps.placed),
+        mnist_charts.with_centre(steps.final),
+        mnist_charts.enlarge(steps.final),
+        mnist_charts.saliency_overlay(steps.final, why.saliency),
+    ]
+    pictures += [
+        mnist_charts.map_grid(maps, columns=16) for _, maps in why.reading.inside.activations if maps.ndim == 3
+    ]
     pictures += [mnist_charts.enlarge(data.x_train[i] / 255, 84) for i in why.neighbours]
     mnist_charts.probability_bars(why.reading.inside.probabilities).to_dict()
     return pictures
@@ -114,20 +122,38 @@ def main():
     reference = keras_example_epoch_seconds(data)
     to_start, to_done = [drawing[0][0] for drawing in browser], [drawing[0][1] for drawing in browser]
     opened = [drawing[1] for drawing in browser if len(drawing) > 1]
-    print(json.dumps({
-        "network": key, "open_tab": arguments.tab or "How the digit was prepared", "data": data.source, "index_dimensions": int(index.projected.shape[1]),
-        "index_variance_kept": round(index.variance_kept, 3),
-        "core_ms_p50": round(statistics.median(core), 1), "core_ms_max": round(max(core), 1),
-        "browser_mouse_up_to_rerun_ms_p50": round(statistics.median(to_start), 1),
-        "browser_rerun_to_prediction_and_open_view_ms_p50": round(statistics.median(to_done), 1),
-        "browser_rerun_to_prediction_and_open_view_ms_max": round(max(to_done), 1),
-        "browser_mouse_up_to_prediction_and_open_view_ms_p50": round(statistics.median(a + b for a, b in zip(to_start, to_done)), 1),
-        **({"tab_click_to_rerun_ms_p50": round(statistics.median(a for a, _ in opened), 1),
-            "tab_rerun_to_view_ms_p50": round(statistics.median(b for _, b in opened), 1)} if opened else {}),
-        "browser_drawings": len(browser), "target_core_ms": 100, "target_browser_ms": 150,
-        # these machines differ by about 3×: the figures are quoted beside this run's reference epoch
-        "keras_example_epoch_seconds": round(reference, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "network": key,
+                "open_tab": arguments.tab or "How the digit was prepared",
+                "data": data.source,
+                "index_dimensions": int(index.projected.shape[1]),
+                "index_variance_kept": round(index.variance_kept, 3),
+                "core_ms_p50": round(statistics.median(core), 1),
+                "core_ms_max": round(max(core), 1),
+                "browser_mouse_up_to_rerun_ms_p50": round(statistics.median(to_start), 1),
+                "browser_rerun_to_prediction_and_open_view_ms_p50": round(statistics.median(to_done), 1),
+                "browser_rerun_to_prediction_and_open_view_ms_max": round(max(to_done), 1),
+                "browser_mouse_up_to_prediction_and_open_view_ms_p50": round(
+                    statistics.median(a + b for a, b in zip(to_start, to_done)), 1
+                ),
+                **(
+                    {
+                        "tab_click_to_rerun_ms_p50": round(statistics.median(a for a, _ in opened), 1),
+                        "tab_rerun_to_view_ms_p50": round(statistics.median(b for _, b in opened), 1),
+                    }
+                    if opened
+                    else {}
+                ),
+                "browser_drawings": len(browser),
+                "target_core_ms": 100,
+                "target_browser_ms": 150,
+                # these machines differ by about 3×: the figures are quoted beside this run's reference epoch
+                "keras_example_epoch_seconds": round(reference, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Altair chart (Streamlit turns a chart's data into Arrow through pandas and pyarr
 with a chart pays for them), in turns with the app, each round in a fresh clone, and prints the
 medians and the ratios app / floor. Prints one JSON object.
 """
+
 import argparse
 import json
 import statistics
@@ -22,10 +23,18 @@ import time
 
 from harness.browser import PREDICTION, ROOT, TrainerCount, launch, rss_mb, running_app, shown_prediction
 
-OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-           "MNIST_NPZ": None, "NN_EXPLORER_SHIPPED": None}
-APPS = {"app": ("app.py", "/mnist?input=Random+test+digit"), "floor": ("bench/floor_app.py", "/"),
-        "floor_with_a_chart": ("bench/floor_app.py", "/?chart")}
+OFFLINE = {
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "MNIST_NPZ": None,
+    "NN_EXPLORER_SHIPPED": None,
+}
+APPS = {
+    "app": ("app.py", "/mnist?input=Random+test+digit"),
+    "floor": ("bench/floor_app.py", "/"),
+    "floor_with_a_chart": ("bench/floor_app.py", "/?chart"),
+}
 SETTLE_SECONDS = 2  # memory is read this long after the prediction shows
 
 
@@ -36,8 +45,9 @@ def first_answer(browser, which):
     subprocess.run(["git", "clone", "--quiet", str(ROOT), clone], check=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     started = time.perf_counter()
-    with running_app(root=clone, script=script, NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="empty-models-"),
-                     **OFFLINE) as (url, process):
+    with running_app(
+        root=clone, script=script, NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="empty-models-"), **OFFLINE
+    ) as (url, process):
         healthy = time.perf_counter() - started
         trainers = TrainerCount(process.pid)
         trainers.start()
@@ -47,11 +57,16 @@ def first_answer(browser, which):
         page.wait_for_timeout(SETTLE_SECONDS * 1000)
         trainers.running = False
         text = page.locator("[data-testid=stMain]").inner_text()
-        figures = {"seconds_to_server_up": round(healthy, 2), "seconds_to_prediction": round(answered, 2),
-                   "rss_mb_after": round(rss_mb(process.pid), 1), "prediction": shown_prediction(page)}
+        figures = {
+            "seconds_to_server_up": round(healthy, 2),
+            "seconds_to_prediction": round(answered, 2),
+            "rss_mb_after": round(rss_mb(process.pid), 1),
+            "prediction": shown_prediction(page),
+        }
         if which == "app":
-            figures.update(trainings_started=len(trainers.seen),
-                           shipped_network_used="comes trained with the app" in text)
+            figures.update(
+                trainings_started=len(trainers.seen), shipped_network_used="comes trained with the app" in text
+            )
     page.close()
     return figures
 
@@ -75,8 +90,10 @@ def main(floor, rounds):
         result[which] = {name: medians(taken, name) for name in ("seconds_to_prediction", "rss_mb_after")}
     if floor:
         for name, floor_app in (("ratio", "floor"), ("ratio_to_the_floor_with_a_chart", "floor_with_a_chart")):
-            result[name] = {measure: round(result["app"][measure] / result[floor_app][measure], 2)
-                            for measure in ("seconds_to_prediction", "rss_mb_after")}
+            result[name] = {
+                measure: round(result["app"][measure] / result[floor_app][measure], 2)
+                for measure in ("seconds_to_prediction", "rss_mb_after")
+            }
         result["goals"] = {"seconds_to_prediction": 1.5, "rss_mb_after": 1.3}
     print(json.dumps(result))
 

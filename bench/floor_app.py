@@ -6,6 +6,7 @@ probabilities as one Altair chart. Run from the project's folder:
 
     streamlit run bench/floor_app.py
 """
+
 import gzip
 import importlib.util
 from pathlib import Path
@@ -37,6 +38,12 @@ st.caption(f"Written as a {label}.")
 if "chart" in st.query_params:  # the floor of a page that draws one chart: its ten probabilities as bars
     import altair as alt
 
-    st.altair_chart(alt.Chart(alt.Data(values=[{"digit": str(digit), "probability": float(value)}
-                                               for digit, value in enumerate(probabilities)]))
-                    .mark_bar().encode(x="digit:N", y="probability:Q"))
+    st.altair_chart(
+        alt.Chart(
+            alt.Data(
+                values=[{"digit": str(digit), "probability": float(value)} for digit, value in enumerate(probabilities)]
+            )
+        )
+        .mark_bar()
+        .encode(x="digit:N", y="probability:Q")
+    )

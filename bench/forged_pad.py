@@ -8,6 +8,7 @@ taken, and what came back.
 
 Usage: python -m bench.forged_pad
 """
+
 import json
 import subprocess
 import sys

@@ -5,6 +5,7 @@ the idle workers' memory. The job bodies do nothing, so the figures are the regi
 Usage: python -m bench.jobs [--jobs 10]
 Prints one JSON object.
 """
+
 import argparse
 import json
 import os
@@ -53,14 +54,20 @@ def main(argv=None):
     time.sleep(1)  # the pool has started its next idle worker
     idle = [rss_mb(child) for child in children(os.getpid())]
     jobs.close()
-    print(json.dumps({
-        "jobs": arguments.jobs,
-        "submit_to_body_ms_p50": round(float(np.percentile(to_start, 50)) * 1000, 1),
-        "submit_to_body_ms_max": round(max(to_start) * 1000, 1),
-        "submit_to_result_ms_p50": round(float(np.percentile(to_result, 50)) * 1000, 1),
-        "submit_to_result_ms_max": round(max(to_result) * 1000, 1),
-        "server_rss_mb": round(rss_mb(os.getpid()), 1),
-        "idle_workers": len(idle), "idle_worker_rss_mb": [round(mb, 1) for mb in idle if mb is not None]}))
+    print(
+        json.dumps(
+            {
+                "jobs": arguments.jobs,
+                "submit_to_body_ms_p50": round(float(np.percentile(to_start, 50)) * 1000, 1),
+                "submit_to_body_ms_max": round(max(to_start) * 1000, 1),
+                "submit_to_result_ms_p50": round(float(np.percentile(to_result, 50)) * 1000, 1),
+                "submit_to_result_ms_max": round(max(to_result) * 1000, 1),
+                "server_rss_mb": round(rss_mb(os.getpid()), 1),
+                "idle_workers": len(idle),
+                "idle_worker_rss_mb": [round(mb, 1) for mb in idle if mb is not None],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

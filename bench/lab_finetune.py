@@ -9,6 +9,7 @@ The class is the 10 pendigits writers the shipped network never learnt from (21�
 each digit each: 100 digits. Writers 21–27 are the class's training split; writers 28–30 are held
 out, with all of their other drawings too, so the figure rests on more than 30 digits.
 """
+
 import argparse
 import json
 
@@ -23,8 +24,11 @@ CLASS_WRITERS, HELD_OUT_WRITERS = range(21, 31), range(28, 31)
 
 def the_class(digits):
     """One drawing of each digit by each class writer, then every other drawing of the held-out writers."""
-    chosen = [next(d for d in digits if d.writer == writer and d.label == label)
-              for writer in CLASS_WRITERS for label in range(10)]
+    chosen = [
+        next(d for d in digits if d.writer == writer and d.label == label)
+        for writer in CLASS_WRITERS
+        for label in range(10)
+    ]
     taken = {id(d) for d in chosen}
     others = [d for d in pendigits.writers_of(digits, HELD_OUT_WRITERS) if id(d) not in taken]
     return chosen, others
@@ -52,11 +56,17 @@ def main(argv=None):
         model, _ = shipped.load_keras()
     _, summary = finetune.fine_tune(model, x, y, mnist_data.load(), parts=parts)
     summary.pop("history")
-    print(json.dumps({"network": arguments.model or "the shipped default network",
-                      "class": f"{len(chosen)} pen-drawn digits of writers {_span(CLASS_WRITERS)} (one of each digit each)",
-                      "held_out": f"writers {_span(HELD_OUT_WRITERS)}: their {held[:len(chosen)].sum()} class digits and "
-                                  f"{len(others)} more of their drawings",
-                      **{key: round(value, 4) if isinstance(value, float) else value for key, value in summary.items()}}))
+    print(
+        json.dumps(
+            {
+                "network": arguments.model or "the shipped default network",
+                "class": f"{len(chosen)} pen-drawn digits of writers {_span(CLASS_WRITERS)} (one of each digit each)",
+                "held_out": f"writers {_span(HELD_OUT_WRITERS)}: their {held[: len(chosen)].sum()} class digits and "
+                f"{len(others)} more of their drawings",
+                **{key: round(value, 4) if isinstance(value, float) else value for key, value in summary.items()},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ budget is at most 8 of those epochs, so `train_budget_ratio` compares machines f
 
 Usage: MNIST_NPZ=../shared/data/mnist.npz python -m bench.mnist [preset ...]
 """
+
 import json
 import resource
 import sys
@@ -37,10 +38,18 @@ def keras_example_epoch_seconds(data):
     import keras
 
     x, y = mnist_model.to_inputs(data.x_train), keras.utils.to_categorical(data.y_train, 10)
-    model = keras.Sequential([
-        keras.Input((28, 28, 1)), keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
-        keras.layers.Dropout(0.5), keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     started = time.perf_counter()
     model.fit(x, y, batch_size=128, epochs=1, validation_split=0.1, verbose=0)
@@ -61,12 +70,18 @@ def bench(preset, data, reference_seconds):
         p50, p95 = predict_latency_ms(served, data)
         size = sum(file.stat().st_size for file in Path(directory).iterdir())
     return {
-        "preset": preset, "data_source": data.source, "n_train": int(len(data.x_train)),
+        "preset": preset,
+        "data_source": data.source,
+        "n_train": int(len(data.x_train)),
         "n_pen_digits": 0 if extra is None else int(len(extra[0])),
-        "n_test": int(len(data.x_test)), "epochs": config.epochs, "train_seconds": round(history["seconds"], 1),
+        "n_test": int(len(data.x_test)),
+        "epochs": config.epochs,
+        "train_seconds": round(history["seconds"], 1),
         "train_budget_ratio": round(history["seconds"] / reference_seconds, 2),
-        "test_accuracy": round(evaluation["accuracy"], 4), "predict_ms_p50": round(p50, 2),
-        "predict_ms_p95": round(p95, 2), "model_bytes": size,
+        "test_accuracy": round(evaluation["accuracy"], 4),
+        "predict_ms_p50": round(p50, 2),
+        "predict_ms_p95": round(p95, 2),
+        "model_bytes": size,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 

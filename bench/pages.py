@@ -4,6 +4,7 @@ after a slider move (median of several moves, measured with AppTest in this proc
 
 Usage: python -m bench.pages
 """
+
 import json
 import socket
 import statistics
@@ -30,9 +31,22 @@ def startup_seconds():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -62,7 +76,11 @@ def rerun_milliseconds(page, key, values, moves=10):
 def main():
     print(json.dumps({"startup_seconds": round(startup_seconds(), 2)}))
     for page, (key, values) in MOVES.items():
-        print(json.dumps({"page": page, "slider": key, "rerun_ms_median": round(rerun_milliseconds(page, key, values), 1)}))
+        print(
+            json.dumps(
+                {"page": page, "slider": key, "rerun_ms_median": round(rerun_milliseconds(page, key, values), 1)}
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ training, then one with the mean over folds per seed and the lowest over seeds, 
 training in epochs of Keras's example convnet timed first (needs the full MNIST set: MNIST_NPZ). About
 7 example epochs a training.
 """
+
 import argparse
 import json
 import sys
@@ -54,7 +55,8 @@ def report(model, digits):
     confusions = Counter((int(t), int(p)) for t, p in zip(truth, predicted) if t != p)
     by_size = {str(span): round(float(np.mean(read(model, images(digits, span)) == truth)), 4) for span in SIZES}
     return {
-        "n_digits": int(len(truth)), "writers": sorted({digit.writer for digit in digits}),
+        "n_digits": int(len(truth)),
+        "writers": sorted({digit.writer for digit in digits}),
         "accuracy": round(float(np.mean(predicted == truth)), 4),
         "per_digit": {str(d): round(float(np.mean(predicted[truth == d] == d)), 4) for d in range(10)},
         "top_confusions": [{"true": t, "read_as": p, "count": n} for (t, p), n in confusions.most_common(8)],
@@ -102,11 +104,21 @@ def cross_validate(seeds, folds=None):
 
     reference = keras_example_epoch_seconds(data)
     print(json.dumps({"keras_example_epoch_seconds": round(reference, 1)}), flush=True)
-    rows = shipped.cross_validate(data, pendigits.read(), seeds, folds=folds,
-                                  report=lambda row: print(json.dumps(rounded(row)), flush=True))
-    print(json.dumps(rounded({**shipped.cross_validated(rows),
-                              "train_seconds_mean": sum(row["seconds"] for row in rows) / len(rows),
-                              "train_budget_ratio": max(row["seconds"] for row in rows) / reference})), flush=True)
+    rows = shipped.cross_validate(
+        data, pendigits.read(), seeds, folds=folds, report=lambda row: print(json.dumps(rounded(row)), flush=True)
+    )
+    print(
+        json.dumps(
+            rounded(
+                {
+                    **shipped.cross_validated(rows),
+                    "train_seconds_mean": sum(row["seconds"] for row in rows) / len(rows),
+                    "train_budget_ratio": max(row["seconds"] for row in rows) / reference,
+                }
+            )
+        ),
+        flush=True,
+    )
 
 
 def nested(stage, ideas, seeds, save=None):
@@ -124,8 +136,10 @@ def nested(stage, ideas, seeds, save=None):
     print(json.dumps({"keras_example_epoch_seconds": round(reference, 1)}), flush=True)
     digits = pendigits.read()
     for idea in ideas:
+
         def report(row, idea=idea):
             print(json.dumps(rounded({"idea": idea, **row})), flush=True)
+
         recipe = nesting.IDEAS[idea]
         if stage == "inner":
             rows = nesting.inner(data, digits, recipe, seeds, report)
@@ -133,25 +147,50 @@ def nested(stage, ideas, seeds, save=None):
             rows, model = nesting.final(data, digits, recipe, seeds, report)
             if save:
                 model.save(save)
-        print(json.dumps(rounded({"idea": idea, "stage": stage, **nesting.summary(rows),
-                                  "train_budget_ratio": max(row["seconds"] for row in rows) / reference})), flush=True)
+        print(
+            json.dumps(
+                rounded(
+                    {
+                        "idea": idea,
+                        "stage": stage,
+                        **nesting.summary(rows),
+                        "train_budget_ratio": max(row["seconds"] for row in rows) / reference,
+                    }
+                )
+            ),
+            flush=True,
+        )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.pen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="a saved .keras network to measure")
     parser.add_argument("--train", action="store_true", help="train the default configuration and measure it")
-    parser.add_argument("--writers", type=writer_range, help="only these writers, such as 16-30 "
-                        "(default: every writer the network did not learn from)")
-    parser.add_argument("--cross-validate", action="store_true",
-                        help="train the default recipe on two thirds of the writers, read the third, for each third")
+    parser.add_argument(
+        "--writers",
+        type=writer_range,
+        help="only these writers, such as 16-30 (default: every writer the network did not learn from)",
+    )
+    parser.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="train the default recipe on two thirds of the writers, read the third, for each third",
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds of --cross-validate (default: 0)")
-    parser.add_argument("--folds", type=int, nargs="+", choices=range(1, len(shipped.FOLDS) + 1),
-                        help=f"only these folds of --cross-validate, such as 2 3 (default: all {len(shipped.FOLDS)}); "
-                             "the summary then covers only them")
-    parser.add_argument("--nested", choices=("inner", "final"),
-                        help="inner: compare --ideas inside the choosing writers; final: read them on the final "
-                             "writers (core/digits/nested.py)")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        nargs="+",
+        choices=range(1, len(shipped.FOLDS) + 1),
+        help=f"only these folds of --cross-validate, such as 2 3 (default: all {len(shipped.FOLDS)}); "
+        "the summary then covers only them",
+    )
+    parser.add_argument(
+        "--nested",
+        choices=("inner", "final"),
+        help="inner: compare --ideas inside the choosing writers; final: read them on the final "
+        "writers (core/digits/nested.py)",
+    )
     parser.add_argument("--ideas", nargs="+", default=["shipped"], help="recipes of core/digits/nested.py's IDEAS")
     parser.add_argument("--save", help="with --nested final: save the last seed's network to this .keras file")
     arguments = parser.parse_args(argv)

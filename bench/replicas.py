@@ -16,6 +16,7 @@ Three parts, one JSON object:
   again and finished, its attempts and seconds.
 Then each server's peak resident memory.
 """
+
 import argparse
 import asyncio
 import json
@@ -48,8 +49,10 @@ def job_row(engine, state=None):
 
 def trainings_queued(engine, key):
     with engine.connect() as connection:
-        return connection.execute(sa.text("SELECT count(*), coalesce(sum(attempts), 0) FROM procrastinate_jobs "
-                                          "WHERE lock = :key"), {"key": key}).one()
+        return connection.execute(
+            sa.text("SELECT count(*), coalesce(sum(attempts), 0) FROM procrastinate_jobs WHERE lock = :key"),
+            {"key": key},
+        ).one()
 
 
 async def session_on(url, page, query, server):
@@ -79,9 +82,15 @@ async def same_network(url, engine, timeout=900):
         accuracies.append([metric.body for metric in visitor.find("metric") if metric.label == "Test accuracy"])
         await visitor.__aexit__()
     queued, attempts = trainings_queued(engine, row.key)
-    return {"servers": [visitor.server for visitor in visitors], "state": row.state, "trainings_queued": queued,
-            "trainings_run": attempts, "both_saw_progress": len(saw_progress) == 2,
-            "both_show_the_network": all(accuracies), "seconds": round(time.monotonic() - started, 1)}
+    return {
+        "servers": [visitor.server for visitor in visitors],
+        "state": row.state,
+        "trainings_queued": queued,
+        "trainings_run": attempts,
+        "both_saw_progress": len(saw_progress) == 2,
+        "both_show_the_network": all(accuracies),
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 async def student(url, code, number, drawings, record, kill):
@@ -119,17 +128,25 @@ async def a_class(url, lab, running, students, drawings):
         kill["peak_rss_mb"] = rss_mb(running.processes["app1"].pid, "VmHWM")
         kill["at"] = time.monotonic()
         running.stop("app1")
+
     killer = asyncio.create_task(killing())
     await asyncio.gather(*(student(url, room.code, number, drawings, record, kill) for number in range(students)))
     await killer
     first = record["servers"][:students]
     stored = lab.count(room.code)
-    return {"students": students, "drawings_each": drawings,
-            "first_sessions_per_server": {server: first.count(server) for server in sorted(set(first))},
-            "acknowledged": record["acknowledged"], "stored": stored,
-            "lost": max(0, record["acknowledged"] - stored), "killed": "app1",
-            "reconnected": len(record["reconnect"]), "reconnect_seconds": percentiles(record["reconnect"]),
-            "add_acknowledged_seconds": percentiles(record["add"]), "app1_peak_rss_mb": round(kill["peak_rss_mb"])}
+    return {
+        "students": students,
+        "drawings_each": drawings,
+        "first_sessions_per_server": {server: first.count(server) for server in sorted(set(first))},
+        "acknowledged": record["acknowledged"],
+        "stored": stored,
+        "lost": max(0, record["acknowledged"] - stored),
+        "killed": "app1",
+        "reconnected": len(record["reconnect"]),
+        "reconnect_seconds": percentiles(record["reconnect"]),
+        "add_acknowledged_seconds": percentiles(record["add"]),
+        "app1_peak_rss_mb": round(kill["peak_rss_mb"]),
+    }
 
 
 async def worker_killed(url, engine, running, timeout=900):
@@ -147,7 +164,11 @@ async def worker_killed(url, engine, running, timeout=900):
         await visitor.refresh()
         await asyncio.sleep(1)
     await visitor.__aexit__()
-    return {"state": row.state, "attempts": row.attempts, "seconds_from_kill_to_done": round(time.monotonic() - killed, 1)}
+    return {
+        "state": row.state,
+        "attempts": row.attempts,
+        "seconds_from_kill_to_done": round(time.monotonic() - killed, 1),
+    }
 
 
 def main(argv=None):
@@ -160,15 +181,20 @@ def main(argv=None):
         parser.error("set MNIST_NPZ to the MNIST file (../shared/data/mnist.npz): the worker trains on it")
     # a schema of this run's own: a network, room or job an earlier run stored is not found (a second
     # run once waited 900 s for a training that never started, its network being stored already)
-    with fresh_schema(arguments.db or cluster.start_postgres(), prefix="bench") as db, \
-            cluster.running(db=db, NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as running:
+    with (
+        fresh_schema(arguments.db or cluster.start_postgres(), prefix="bench") as db,
+        cluster.running(db=db, NN_EXPLORER_SHIPPED=shipped.DIRECTORY) as running,
+    ):
         engine = sa.create_engine(running.db)
         lab = store.Lab(running.db)
         result = {"same_network": asyncio.run(same_network(running.url, engine))}
         result["class"] = asyncio.run(a_class(running.url, lab, running, arguments.students, arguments.drawings))
         result["worker_killed"] = asyncio.run(worker_killed(running.url, engine, running))
-        result["peak_rss_mb"] = {name: round(rss_mb(process.pid, "VmHWM")) for name, process
-                                 in running.processes.items() if process.poll() is None}
+        result["peak_rss_mb"] = {
+            name: round(rss_mb(process.pid, "VmHWM"))
+            for name, process in running.processes.items()
+            if process.poll() is None
+        }
     print(json.dumps(result, indent=2))
 
 

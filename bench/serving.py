@@ -11,6 +11,7 @@ in a process of its own that imports what the server imports. Prints one JSON ob
 
 Usage: MNIST_NPZ=/path/to/mnist.npz python -m bench.serving [--reference]
 """
+
 import json
 import os
 import resource
@@ -34,9 +35,17 @@ def timed(function, repeats):
 
 
 def reference_epoch_seconds():
-    done = subprocess.run([sys.executable, "-c", "from bench.mnist import keras_example_epoch_seconds as e; "
-                           "from core.digits import data; print(e(data.load()))"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from bench.mnist import keras_example_epoch_seconds as e; "
+            "from core.digits import data; print(e(data.load()))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return round(float(done.stdout.strip().splitlines()[-1]), 1)
 
 
@@ -81,26 +90,38 @@ def main(arguments):
 
     def one_more(n):  # the room's view built again after one more drawing: only that one is read
         drawing = np.roll(data.x_test[n % 100], 1 + n // 100, axis=1)[None]
-        grown = Drawings(np.arange(count + 1), np.append(room.labels, 0), np.concatenate([images, drawing]),
-                         np.concatenate([room.straight, drawing]))
+        grown = Drawings(
+            np.arange(count + 1),
+            np.append(room.labels, 0),
+            np.concatenate([images, drawing]),
+            np.concatenate([room.straight, drawing]),
+        )
         measure.read(network, grown, memo)
+
     lab_one_more = timed(one_more, 20)
 
-    print(json.dumps({
-        "network": "the shipped default network", "data": data.source,
-        "rss_mb_before": started_mb, "rss_mb_with_network": loaded_mb,
-        "import_and_load_seconds": round(load_seconds, 2),
-        "predict_with_preprocessing_ms_p50": round(statistics.median(predict), 3),
-        "predict_with_preprocessing_ms_p95": round(float(np.percentile(predict, 95)), 3),
-        "predict_alone_ms_p50": round(statistics.median(read_only), 3),
-        "all_five_views_ms_p50": round(statistics.median(views), 1), "all_five_views_ms_max": round(max(views), 1),
-        "neighbour_index_seconds": round(index_seconds, 1),
-        "class_lab_read_2000_drawings_ms_p50": round(statistics.median(lab), 1),
-        "class_lab_read_2000_known_and_one_new_ms_p50": round(statistics.median(lab_one_more), 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "tensorflow_imported": "tensorflow" in sys.modules or "keras" in sys.modules,
-        **({"keras_example_epoch_seconds": reference_epoch_seconds()} if "--reference" in arguments else {}),
-    }))
+    print(
+        json.dumps(
+            {
+                "network": "the shipped default network",
+                "data": data.source,
+                "rss_mb_before": started_mb,
+                "rss_mb_with_network": loaded_mb,
+                "import_and_load_seconds": round(load_seconds, 2),
+                "predict_with_preprocessing_ms_p50": round(statistics.median(predict), 3),
+                "predict_with_preprocessing_ms_p95": round(float(np.percentile(predict, 95)), 3),
+                "predict_alone_ms_p50": round(statistics.median(read_only), 3),
+                "all_five_views_ms_p50": round(statistics.median(views), 1),
+                "all_five_views_ms_max": round(max(views), 1),
+                "neighbour_index_seconds": round(index_seconds, 1),
+                "class_lab_read_2000_drawings_ms_p50": round(statistics.median(lab), 1),
+                "class_lab_read_2000_known_and_one_new_ms_p50": round(statistics.median(lab_one_more), 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "tensorflow_imported": "tensorflow" in sys.modules or "keras" in sys.modules,
+                **({"keras_example_epoch_seconds": reference_epoch_seconds()} if "--reference" in arguments else {}),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

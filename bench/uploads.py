@@ -8,6 +8,7 @@ Pictures: a 6300 × 6300 PNG (39.7 megapixels, about 60 kB), the same as a JPEG,
 
 Usage: python -m bench.uploads     (needs Playwright and Debian's chromium)
 """
+
 import io
 import json
 import tempfile
@@ -26,9 +27,11 @@ def picture(width, height, kind):
     return buffer.getvalue()
 
 
-PICTURES = {"png_6300x6300": ("huge.png", picture(6300, 6300, "PNG")),
-            "jpeg_6300x6300": ("huge.jpg", picture(6300, 6300, "JPEG")),
-            "jpeg_4032x3024": ("phone.jpg", picture(4032, 3024, "JPEG"))}
+PICTURES = {
+    "png_6300x6300": ("huge.png", picture(6300, 6300, "PNG")),
+    "jpeg_6300x6300": ("huge.jpg", picture(6300, 6300, "JPEG")),
+    "jpeg_4032x3024": ("phone.jpg", picture(4032, 3024, "JPEG")),
+}
 
 
 def upload_everywhere(url, pages, name, data):
@@ -39,7 +42,8 @@ def upload_everywhere(url, pages, name, data):
         settle(page)
     for page in pages:
         page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-            files=[{"name": name, "mimeType": "image/png" if name.endswith("png") else "image/jpeg", "buffer": data}])
+            files=[{"name": name, "mimeType": "image/png" if name.endswith("png") else "image/jpeg", "buffer": data}]
+        )
     said = []
     for page in pages:
         answer = page.locator(PREDICTION).or_(page.locator("[data-testid=stAlertContentError]"))
@@ -57,10 +61,13 @@ def main():
     sample = mnist_data.from_sample()
     path = tempfile.mkdtemp() + "/sample.npz"
     import numpy as np
+
     np.savez(path, x_train=sample.x_train, y_train=sample.y_train, x_test=sample.x_test, y_test=sample.y_test)
     results = {}
-    with running_app(MNIST_NPZ=path, NN_EXPLORER_CACHE=tempfile.mkdtemp()) as (url, server), \
-            sync_playwright() as playwright:
+    with (
+        running_app(MNIST_NPZ=path, NN_EXPLORER_CACHE=tempfile.mkdtemp()) as (url, server),
+        sync_playwright() as playwright,
+    ):
         browser = launch(playwright)
         for sessions in (1, 3):
             pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(sessions)]
@@ -73,8 +80,12 @@ def main():
                 said = upload_everywhere(url, pages, name, data)
                 after = rss_mb(server.pid)
                 results[f"{label}_{sessions}_sessions"] = {
-                    "file_kb": round(len(data) / 1024), "rss_before_mb": round(before), "rss_after_mb": round(after),
-                    "grown_mb": round(after - before), "page_said": sorted(set(said))}
+                    "file_kb": round(len(data) / 1024),
+                    "rss_before_mb": round(before),
+                    "rss_after_mb": round(after),
+                    "grown_mb": round(after - before),
+                    "page_said": sorted(set(said)),
+                }
             for page in pages:
                 page.context.close()
         results["server_peak_rss_mb"] = round(rss_mb(server.pid, "VmHWM"))

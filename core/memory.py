@@ -5,6 +5,7 @@ built a large temporary (the neighbour index of 60,000 training digits, say) sta
 for as long as it runs. `malloc_trim(0)` hands the free pages back. No library does this, so it is
 written here; where the C library is not glibc it does nothing.
 """
+
 import ctypes
 import ctypes.util
 import logging

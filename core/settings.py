@@ -3,6 +3,7 @@
 worker that changes the environment is seen at once. The README's "Deploy" section says what each
 limits.
 """
+
 import os
 from pathlib import Path
 

@@ -12,6 +12,7 @@ The services are declared once, in `services()`; compose.yaml runs the same comm
 environment on Docker hosts (tests/test_deploy.py compares them). PostgreSQL is started with the
 project's `.ci/postgres` (Debian's package, installed if missing), unless `--db` names one.
 """
+
 import argparse
 import contextlib
 import dataclasses
@@ -44,14 +45,25 @@ class Service:
 def services(db, state, ports, bind):
     """Every service but the database: name → Service. `ports` gives each app server's port,
     `state` the folder that holds each one's model folder, `bind` where browsers connect."""
-    declared = {name: Service([*STREAMLIT, f"--server.port={ports[name]}", "--server.address=127.0.0.1"],
-                              {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/{name}-models"},
-                              f"http://127.0.0.1:{ports[name]}/_stcore/health") for name in APP_SERVERS}
-    declared["worker"] = Service(["python", "-m", "core.jobs.worker"],
-                                 {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/worker-models"})
-    declared["balancer"] = Service(["haproxy", "-f", HAPROXY_CONFIG, "-db"], {
-        "NN_EXPLORER_BIND": bind, **{f"NN_EXPLORER_{name.upper()}": f"127.0.0.1:{ports[name]}" for name in APP_SERVERS}},
-        f"http://{bind}/_stcore/health")
+    declared = {
+        name: Service(
+            [*STREAMLIT, f"--server.port={ports[name]}", "--server.address=127.0.0.1"],
+            {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/{name}-models"},
+            f"http://127.0.0.1:{ports[name]}/_stcore/health",
+        )
+        for name in APP_SERVERS
+    }
+    declared["worker"] = Service(
+        ["python", "-m", "core.jobs.worker"], {"NN_EXPLORER_DB": db, "NN_EXPLORER_CACHE": f"{state}/worker-models"}
+    )
+    declared["balancer"] = Service(
+        ["haproxy", "-f", HAPROXY_CONFIG, "-db"],
+        {
+            "NN_EXPLORER_BIND": bind,
+            **{f"NN_EXPLORER_{name.upper()}": f"127.0.0.1:{ports[name]}" for name in APP_SERVERS},
+        },
+        f"http://{bind}/_stcore/health",
+    )
     return declared
 
 
@@ -83,11 +95,20 @@ class Cluster:
         """Start one service (again), and wait until it answers."""
         self.up_since[name] = time.monotonic()
         service = self.services[name]
-        command = [sys.executable, *service.command[1:]] if service.command[0] == "python" else (
-            [sys.executable, "-m", *service.command] if service.command[0] == "streamlit" else service.command)
+        command = (
+            [sys.executable, *service.command[1:]]
+            if service.command[0] == "python"
+            else ([sys.executable, "-m", *service.command] if service.command[0] == "streamlit" else service.command)
+        )
         log = self.state / "logs" / f"{name}.log"
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env={**self.environment, **service.environment},
-                                                start_new_session=True, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**self.environment, **service.environment},
+            start_new_session=True,
+            stdout=open(log, "a"),
+            stderr=subprocess.STDOUT,
+        )
         if service.health:
             _wait_until_up(name, self.processes[name], service.health, log)
 
@@ -97,7 +118,6 @@ class Cluster:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(30)
-
 
     def watch(self, say=print):
         """One look at every service: one that has stopped is started again once its back-off has
@@ -112,8 +132,10 @@ class Cluster:
             if name not in self.due:
                 delay = self.backoff.get(name, BACKOFF_FIRST)
                 self.due[name], self.backoff[name] = now + delay, min(2 * delay, BACKOFF_MOST)
-                say(f"{name} stopped (exit code {process.returncode}); starting it again in {delay:g} s "
-                    f"(its log: {self.state / 'logs' / f'{name}.log'})")
+                say(
+                    f"{name} stopped (exit code {process.returncode}); starting it again in {delay:g} s "
+                    f"(its log: {self.state / 'logs' / f'{name}.log'})"
+                )
             elif now >= self.due[name]:
                 del self.due[name]
                 try:
@@ -184,9 +206,12 @@ def main(argv=None):
     if not shutil.which("haproxy"):
         parser.error("HAProxy is not installed: apt-get install haproxy")
     with running(arguments.db, arguments.bind, arguments.state) as cluster:
-        print(f"The explorer: {cluster.url}  (servers on ports {', '.join(map(str, cluster.ports.values()))}, "
-              f"one worker; logs in {cluster.state / 'logs'}). A service that stops is started again; "
-              "Ctrl-C stops everything.", flush=True)
+        print(
+            f"The explorer: {cluster.url}  (servers on ports {', '.join(map(str, cluster.ports.values()))}, "
+            f"one worker; logs in {cluster.state / 'logs'}). A service that stops is started again; "
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
         with contextlib.suppress(KeyboardInterrupt):
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             while True:

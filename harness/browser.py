@@ -3,6 +3,7 @@ browser, wait for a page to settle, draw strokes on the canvas, open a whole cla
 
 Used by tests/browser/ and bench/; it imports neither.
 """
+
 import contextlib
 import os
 import shutil
@@ -20,8 +21,15 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SKELETON = "[data-testid=stMain] [data-testid=stSkeleton]"
 CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
 PREDICTION = "[data-testid=stMetric]:has-text('Prediction')"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 STROKES = {  # digits drawn with the mouse, in canvas coordinates (280 × 280)
     "1": [[(140, 40), (140, 240)]],
     "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
@@ -110,9 +118,26 @@ def running_app(root=ROOT, script="app.py", **environment):
     log_name = f"server-{port}.log"
     log = open(ARTIFACTS / log_name, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process, log_name)
@@ -221,6 +246,7 @@ def draw_by_touch(page, strokes):
     def touch(kind, x=None, y=None):
         points = [] if kind == "touchEnd" else [{"x": box["x"] + x, "y": box["y"] + y}]
         session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
     for points in strokes:
         touch("touchStart", *points[0])
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
@@ -239,8 +265,12 @@ def choose(page, label, option):
 
 def shown_prediction(page):
     """Return the digit the page's Prediction metric shows."""
-    return page.locator("[data-testid=stMetric]", has_text="Prediction").locator(
-        "[data-testid=stMetricValue]").inner_text().strip()
+    return (
+        page.locator("[data-testid=stMetric]", has_text="Prediction")
+        .locator("[data-testid=stMetricValue]")
+        .inner_text()
+        .strip()
+    )
 
 
 def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=lambda: None):
@@ -266,8 +296,13 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=la
         page.wait_for_selector(PREDICTION, timeout=120_000)
         page.wait_for_function("() => window.__timing.seen", timeout=30_000)
         timing = page.evaluate("() => window.__timing")
-        results.append({"prediction": shown_prediction(page), "click_to_prediction_ms": timing["seen"] - timing["up"],
-                        "exceptions": page.locator("[data-testid=stException]").count()})
+        results.append(
+            {
+                "prediction": shown_prediction(page),
+                "click_to_prediction_ms": timing["seen"] - timing["up"],
+                "exceptions": page.locator("[data-testid=stException]").count(),
+            }
+        )
     all_predicted()
     for context in contexts:
         context.close()

@@ -1,5 +1,6 @@
 """A PostgreSQL schema of one's own: what a test or a benchmark runs in, so that it starts from an
 empty database each time and can run again (or beside another) on the same server."""
+
 import contextlib
 import uuid
 

@@ -10,6 +10,7 @@ Written by hand because no library speaks Streamlit's browser protocol: protobuf
         await visitor.click("Make a room for my class")
         visitor.texts("alert")
 """
+
 import asyncio
 import json
 import time
@@ -19,8 +20,11 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-        ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+DONE = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+}
 
 
 class Session:
@@ -39,12 +43,18 @@ class Session:
         self._one_run = asyncio.Lock()  # a tab sends its next run after the last one finished
 
     async def __aenter__(self):
-        self._socket = await websockets.connect(self.address, subprotocols=["streamlit"], max_size=2 ** 26,
-                                                origin=self.address.replace("ws", "http", 1).split("/_stcore")[0])
+        self._socket = await websockets.connect(
+            self.address,
+            subprotocols=["streamlit"],
+            max_size=2**26,
+            origin=self.address.replace("ws", "http", 1).split("/_stcore")[0],
+        )
         # behind the balancer (deploy/haproxy.cfg), the server it pinned this session to
         cookies = self._socket.response.headers.get_all("Set-Cookie")
-        self.server = next((cookie.split(";")[0].split("=", 1)[1] for cookie in cookies
-                            if cookie.startswith("NN_EXPLORER_SERVER=")), None)
+        self.server = next(
+            (cookie.split(";")[0].split("=", 1)[1] for cookie in cookies if cookie.startswith("NN_EXPLORER_SERVER=")),
+            None,
+        )
         self._reader = asyncio.create_task(self._read())
         await self.rerun()
         return self
@@ -132,7 +142,9 @@ class Session:
         """Pick `option` (as shown) in the index-th segmented control or pills of the page."""
         groups = self.find("button_group")
         if len(groups) <= index:
-            raise LookupError(f"no choice to make on the page {self.page!r} ({self.query}, {self.page_hash}); it shows {self.texts()}")
+            raise LookupError(
+                f"no choice to make on the page {self.page!r} ({self.query}, {self.page_hash}); it shows {self.texts()}"
+            )
         group = groups[index]
         self.values[group.id] = WidgetState(id=group.id, string_array_value={"data": [str(option)]})
         return await self.rerun(changed=group.id)

@@ -1,4 +1,5 @@
 """Lesson 6: backpropagation, the chain rule that finds the slope for every weight in one pass."""
+
 import pandas as pd
 import streamlit as st
 
@@ -11,16 +12,39 @@ from ui.page import Question, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, State, draw
 
 START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.parameters() order
-WEIGHTS = tuple(Slider(f"b_{p.target}" if p.is_bias else f"w_{p.source}_{p.target}",
-                       f"Bias of {p.target}" if p.is_bias else f"Weight {p.name}", -3.0, 3.0,
-                       value, 0.1, "The starting value. Reset goes back to it, so runs can be compared.")
-                for p, value in zip(backprop.parameters(), START))
-EXAMPLE = Select("example", "Training example", tuple(backprop.FRANCE), next(iter(backprop.FRANCE)),
-                 "One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0).")
-RATE = Select("rate", "Learning rate η", (0.1, 0.3, 1.0, 3.0, 10.0, 30.0), 3.0,
-              "How far each update moves every weight against its slope: w ← w − η·∂C/∂w.")
-UPDATES = Select("updates", "Updates per training run", (10, 100, 1000), 100,
-                 "How many single-example updates \"Train\" makes, taking the four France examples in turn.")
+WEIGHTS = tuple(
+    Slider(
+        f"b_{p.target}" if p.is_bias else f"w_{p.source}_{p.target}",
+        f"Bias of {p.target}" if p.is_bias else f"Weight {p.name}",
+        -3.0,
+        3.0,
+        value,
+        0.1,
+        "The starting value. Reset goes back to it, so runs can be compared.",
+    )
+    for p, value in zip(backprop.parameters(), START)
+)
+EXAMPLE = Select(
+    "example",
+    "Training example",
+    tuple(backprop.FRANCE),
+    next(iter(backprop.FRANCE)),
+    "One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0).",
+)
+RATE = Select(
+    "rate",
+    "Learning rate η",
+    (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+    3.0,
+    "How far each update moves every weight against its slope: w ← w − η·∂C/∂w.",
+)
+UPDATES = Select(
+    "updates",
+    "Updates per training run",
+    (10, 100, 1000),
+    100,
+    'How many single-example updates "Train" makes, taking the four France examples in turn.',
+)
 CONTROLS = Controls(EXAMPLE, RATE, UPDATES, *WEIGHTS)
 RUN = State("backprop_run")  # (starting values, [the network after each update, the start first])
 PHASE = State("backprop_phase", int)  # 0: weights only; 1: forward pass shown; 2: backward pass too
@@ -29,13 +53,13 @@ DIRECTION = Question("cost_direction")
 MAX_UPDATES = 10_000
 WORDS = {
     "BP1": "**BP1, the output's error.** How far the output is from the target, times how steeply the "
-           "sigmoid responds there, σ′(z) = a(1 − a).",
+    "sigmoid responds there, σ′(z) = a(1 − a).",
     "BP2": "**BP2, passing the error back.** A hidden neuron's error is the output's error, weighted by "
-           "the connection between them, times its own σ′(z). This is the chain rule, and it is why the "
-           "method is called *back*propagation.",
+    "the connection between them, times its own σ′(z). This is the chain rule, and it is why the "
+    "method is called *back*propagation.",
     "BP3": "**BP3, biases.** A bias's slope is its neuron's error.",
     "BP4": "**BP4, weights.** A weight's slope is what flows into it (the input it multiplies) times the "
-           "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part.",
+    "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part.",
 }
 
 
@@ -50,17 +74,19 @@ def _outputs_after(updates):
 def _has_it_learned():
     """The "Try this" prompt about learning the France rule, with the numbers it leads to, computed."""
     few, many = (_outputs_after(updates) for updates in UPDATES.options[1:3])
-    return (f"From the default start at η = {RATE.default:g}, train {UPDATES.options[1]} updates and look at the outputs "
-            f"for all four examples: \"go\" gets only {few[0]:.2f}, so it has not learned yet. Reset and train "
-            f"{UPDATES.options[2]}: \"go\" gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes "
-            "only when both are true.")
+    return (
+        f"From the default start at η = {RATE.default:g}, train {UPDATES.options[1]} updates and look at the outputs "
+        f'for all four examples: "go" gets only {few[0]:.2f}, so it has not learned yet. Reset and train '
+        f'{UPDATES.options[2]}: "go" gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes '
+        "only when both are true."
+    )
 
 
 def _latex_in_columns(lines, per_row=3):
     """Show formulas side by side: `per_row` of them if that is all, else two to a row."""
     per_row = min(per_row if len(lines) == per_row else 2, len(lines))
     for first in range(0, len(lines), per_row):
-        for column, line in zip(st.columns(per_row), lines[first:first + per_row]):
+        for column, line in zip(st.columns(per_row), lines[first : first + per_row]):
             column.latex(line)
 
 
@@ -80,29 +106,63 @@ def _buttons(networks, gradients, rate, updates):
     def reset():
         del networks[1:]
         PHASE.set(0)
+
     full = len(networks) > MAX_UPDATES
     row = st.columns(3) + st.columns(3)
-    row[0].button("Forward", icon=":material/arrow_forward:", type="primary", on_click=lambda: PHASE.set(max(PHASE.get(), 1)),
-                  help="Compute every neuron's z and a, from the inputs to the output.", width="stretch")
-    row[1].button("Backward", icon=":material/arrow_back:", on_click=lambda: PHASE.set(2), width="stretch",
-                  help="Compute every neuron's error δ, from the output back, and from them every slope.")
-    row[2].button("Update", icon=":material/south:", on_click=update, disabled=full, width="stretch",
-                  help="Move every weight and bias a step against its slope: w ← w − η·∂C/∂w.")
-    row[3].button("Step back", icon=":material/undo:", on_click=step_back, disabled=len(networks) == 1,
-                  help="Undo the last update.", width="stretch")
-    row[4].button("Reset", icon=":material/restart_alt:", on_click=reset, help="Back to the starting weights.",
-                  width="stretch")
-    row[5].button(f"Train {updates} updates", icon=":material/fast_forward:", on_click=train, disabled=full, width="stretch",
-                  help=f"{updates} updates, one example at a time, taking the four France examples in turn.")
+    row[0].button(
+        "Forward",
+        icon=":material/arrow_forward:",
+        type="primary",
+        on_click=lambda: PHASE.set(max(PHASE.get(), 1)),
+        help="Compute every neuron's z and a, from the inputs to the output.",
+        width="stretch",
+    )
+    row[1].button(
+        "Backward",
+        icon=":material/arrow_back:",
+        on_click=lambda: PHASE.set(2),
+        width="stretch",
+        help="Compute every neuron's error δ, from the output back, and from them every slope.",
+    )
+    row[2].button(
+        "Update",
+        icon=":material/south:",
+        on_click=update,
+        disabled=full,
+        width="stretch",
+        help="Move every weight and bias a step against its slope: w ← w − η·∂C/∂w.",
+    )
+    row[3].button(
+        "Step back",
+        icon=":material/undo:",
+        on_click=step_back,
+        disabled=len(networks) == 1,
+        help="Undo the last update.",
+        width="stretch",
+    )
+    row[4].button(
+        "Reset", icon=":material/restart_alt:", on_click=reset, help="Back to the starting weights.", width="stretch"
+    )
+    row[5].button(
+        f"Train {updates} updates",
+        icon=":material/fast_forward:",
+        on_click=train,
+        disabled=full,
+        width="stretch",
+        help=f"{updates} updates, one example at a time, taking the four France examples in turn.",
+    )
 
 
-header("Backpropagation",
-       "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
-       "Backpropagation finds every slope in one pass backwards through the network.",
-       "Below is a network small enough to read whole: the France question's two inputs, two hidden "
-       "sigmoid neurons and one output. Its cost is C = ½(y − a)²: half the squared miss (the ½ only makes "
-       "the slope simpler, a − y). Press "
-       "Forward, Backward and Update in turn and watch each number appear.", CONTROLS)
+header(
+    "Backpropagation",
+    "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
+    "Backpropagation finds every slope in one pass backwards through the network.",
+    "Below is a network small enough to read whole: the France question's two inputs, two hidden "
+    "sigmoid neurons and one output. Its cost is C = ½(y − a)²: half the squared miss (the ½ only makes "
+    "the slope simpler, a − y). Press "
+    "Forward, Backward and Update in turn and watch each number appear.",
+    CONTROLS,
+)
 settings, training = st.columns([1, 2], gap="large")
 example, rate, updates = draw(EXAMPLE, settings), draw(RATE, settings), draw(UPDATES, settings)
 with settings.expander("Starting weights and biases"):
@@ -128,8 +188,12 @@ slopes_shown = False
 if phase == 2:
     st.subheader("Backward pass: from the cost to every slope", divider="gray")
     slopes = backprop_formulas.shown_slopes(network, passed, y)
-    if BIGGEST.ask("Which weight or bias will the next update change most?", tuple(backprop.parameter_names()),
-                   backprop.largest(backprop.parameter_names(), slopes), (start, len(networks), example)):
+    if BIGGEST.ask(
+        "Which weight or bias will the next update change most?",
+        tuple(backprop.parameter_names()),
+        backprop.largest(backprop.parameter_names(), slopes),
+        (start, len(networks), example),
+    ):
         slopes_shown = True
         BIGGEST.verdict()
         for name, lines in backprop_formulas.backward_equations(network, passed, y).items():
@@ -138,36 +202,57 @@ if phase == 2:
         backprop_parts.gradient_table(network, gradients, slopes, x, y, rate)
 with diagram.container():
     # the slopes are drawn only once the question about them is answered: they would give it away
-    st.altair_chart(charts.network_diagram(network, passed if phase else None, gradients if slopes_shown else None),
-                    width="stretch")
+    st.altair_chart(
+        charts.network_diagram(network, passed if phase else None, gradients if slopes_shown else None), width="stretch"
+    )
     if slopes_shown:
-        st.caption(f"Updates so far: {len(networks) - 1}. Each line now shows its weight's **slope** ∂C/∂w: solid "
-                   "where the slope is positive (the update will lower the weight), dashed where it is negative "
-                   "(also blue and orange); the thicker the line, the larger the slope.")
+        st.caption(
+            f"Updates so far: {len(networks) - 1}. Each line now shows its weight's **slope** ∂C/∂w: solid "
+            "where the slope is positive (the update will lower the weight), dashed where it is negative "
+            "(also blue and orange); the thicker the line, the larger the slope."
+        )
     else:
-        st.caption(f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a "
-                   "negative one (also blue and orange); the thicker the line, the larger the number on it.")
+        st.caption(
+            f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a "
+            "negative one (also blue and orange); the thicker the line, the larger the number on it."
+        )
 if len(networks) > 1:
     st.subheader("The cost, update by update", divider="gray")
     before, after = (backprop.cost(net, x, y) for net in networks[-2:])
-    if DIRECTION.ask(f"After the last update, did the cost on \"{example}\" go up or down?", ("down", "up"),
-                     "down" if after < before else "up", (start, len(networks), example)):
+    if DIRECTION.ask(
+        f'After the last update, did the cost on "{example}" go up or down?',
+        ("down", "up"),
+        "down" if after < before else "up",
+        (start, len(networks), example),
+    ):
         DIRECTION.verdict()
         examples = list(backprop.FRANCE.values())
         per_example = backprop.costs(networks, examples)  # (networks, examples)
-        st.altair_chart(charts.cost_per_update(per_example.mean(axis=1).tolist(),
-                                               per_example[:, list(backprop.FRANCE).index(example)].tolist()),
-                        width="stretch")
-        st.dataframe(pd.DataFrame({"example": list(backprop.FRANCE), "target y": [yi for _, yi in examples],
-                                   "network's output a": [backprop.forward(network, xi).output[0] for xi, _ in examples]}),
-                     hide_index=True)
-        st.caption("An update for one example can make the network worse on the others: that is why training "
-                   "takes the examples in turn, many times over, and watches the average.")
+        st.altair_chart(
+            charts.cost_per_update(
+                per_example.mean(axis=1).tolist(), per_example[:, list(backprop.FRANCE).index(example)].tolist()
+            ),
+            width="stretch",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "example": list(backprop.FRANCE),
+                    "target y": [yi for _, yi in examples],
+                    "network's output a": [backprop.forward(network, xi).output[0] for xi, _ in examples],
+                }
+            ),
+            hide_index=True,
+        )
+        st.caption(
+            "An update for one example can make the network worse on the others: that is why training "
+            "takes the examples in turn, many times over, and watches the average."
+        )
 backprop_parts.finite_differences_section()
 code_section(code.backprop_page(network, x, y))
 try_this(
     "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",
-    "Pick \"dear ticket, partner stays home\": both inputs are 0, so every first-layer weight gets slope 0 (BP4).",
+    'Pick "dear ticket, partner stays home": both inputs are 0, so every first-layer weight gets slope 0 (BP4).',
     "Set η to 30 and press Update once: the cost on this example almost vanishes, but the mean cost over all "
     "four examples goes up (the chart shows both). One big step fits one example and spoils the others; try η = 3.",
     _has_it_learned(),

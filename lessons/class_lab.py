@@ -1,5 +1,6 @@
 """Lesson 9: the class lab. A class pools its own drawings, sees how the network reads them beside
 MNIST's test digits, and finds where the two differ."""
+
 import streamlit as st
 
 from core.db import schema
@@ -14,13 +15,16 @@ from ui.state import Controls
 
 CONTROLS = Controls()
 
-header("Class lab",
-       "MNIST's 60,000 training digits were written by about 250 people decades ago (its test digits by "
-       "another 250). How well does a network that reads 99% of "
-       "MNIST's test digits read **your class's** handwriting?",
-       "Each student draws digits, says which digit they meant, and adds them to the class's set. The lab "
-       "shows the network's accuracy on your digits beside its accuracy on MNIST's, and the digits it "
-       "misreads: test the claim \"99% accurate\" for yourselves.", CONTROLS)
+header(
+    "Class lab",
+    "MNIST's 60,000 training digits were written by about 250 people decades ago (its test digits by "
+    "another 250). How well does a network that reads 99% of "
+    "MNIST's test digits read **your class's** handwriting?",
+    "Each student draws digits, says which digit they meant, and adds them to the class's set. The lab "
+    "shows the network's accuracy on your digits beside its accuracy on MNIST's, and the digits it "
+    'misreads: test the claim "99% accurate" for yourselves.',
+    CONTROLS,
+)
 st.caption(f":material/shield: {schema.privacy_note()}")
 
 lab = open_lab()
@@ -29,13 +33,20 @@ code = store.as_code(st.query_params.get(ROOM))
 if code is not None and code != st.query_params.get(ROOM):
     st.query_params[ROOM] = code  # the address bar shows the code as the room's link writes it
 if code is None:
-    st.markdown("A teacher makes a room; everyone in the class opens its link on their own device, by scanning the "
-                "projector's QR code or typing the room's code here. A room with no new drawing for "
-                f"{store.UNUSED_DAYS} days is deleted, with its drawings.")
+    st.markdown(
+        "A teacher makes a room; everyone in the class opens its link on their own device, by scanning the "
+        "projector's QR code or typing the room's code here. A room with no new drawing for "
+        f"{store.UNUSED_DAYS} days is deleted, with its drawings."
+    )
     if lab is not None:
         join_box(ROOM)
-        st.button("Make a room for my class", icon=":material/meeting_room:", type="primary", on_click=create_room,
-                  args=(lab,))
+        st.button(
+            "Make a room for my class",
+            icon=":material/meeting_room:",
+            type="primary",
+            on_click=create_room,
+            args=(lab,),
+        )
     lesson_footer(CONTROLS)
     st.stop()
 try:
@@ -48,9 +59,13 @@ except store.RoomProblem as error:  # too many codes that name no room were trie
     lesson_footer(CONTROLS)
     st.stop()
 if missing:
-    st.error(f"There is no room {code!r}: check the link, or make a new room." if store.valid_code(code)
-             else "This link's room code is not one this app makes: room codes are eight letters and digits, "
-                  "such as K7QM3XPA.", icon=":material/door_front:")
+    st.error(
+        f"There is no room {code!r}: check the link, or make a new room."
+        if store.valid_code(code)
+        else "This link's room code is not one this app makes: room codes are eight letters and digits, "
+        "such as K7QM3XPA.",
+        icon=":material/door_front:",
+    )
     st.link_button("Make a new room", "?", icon=":material/meeting_room:")
     lesson_footer(CONTROLS)
     st.stop()
@@ -59,8 +74,10 @@ link_shown = room_links(lab, code, teacher_key(lab, code, quiet=True) if lab is 
 dataset = resources.data()
 network = resources.model_for(mnist_config.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used
-    st.info("The handwriting network is training first; the drawing pad appears when it is done.",
-            icon=":material/hourglass_top:")
+    st.info(
+        "The handwriting network is training first; the drawing pad appears when it is done.",
+        icon=":material/hourglass_top:",
+    )
     train.progress(network.job, mnist_config.DEFAULT.epochs)
     lesson_footer(CONTROLS)
     st.stop()
@@ -73,7 +90,7 @@ if lab is not None:
 download.room_section(network, code, taught=network is not default_network)
 try_this(
     "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",
-    "Compare \"Our digits\" with \"Resized straight\": the preparation step matters as much as the network.",
+    'Compare "Our digits" with "Resized straight": the preparation step matters as much as the network.',
     "Draw a 7 with a crossbar, or a 1 with a long flag: does the network still read them?",
 )
 lesson_footer(CONTROLS)

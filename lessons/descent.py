@@ -1,4 +1,5 @@
 """Lesson 4: gradient descent, the marble rolling to the bottom of the bowl."""
+
 import numpy as np
 import streamlit as st
 
@@ -9,24 +10,45 @@ from ui.code import code_section
 from ui.page import Question, explain, header, lesson_footer, try_this
 from ui.state import Controls, Select, Slider, draw
 
-SURFACE = Select("surface", "Loss surface", tuple(descent.SURFACES), "Round bowl",
-                 "The shape of the landscape the marble rolls on.")
+SURFACE = Select(
+    "surface", "Loss surface", tuple(descent.SURFACES), "Round bowl", "The shape of the landscape the marble rolls on."
+)
 START_P1 = Slider("start_p1", "Start p1", -2.0, 2.0, 1.8, 0.1, "Where the marble is dropped, across.")
 START_P2 = Slider("start_p2", "Start p2", -2.0, 2.0, 1.5, 0.1, "Where the marble is dropped, up.")
-RATE = Slider("rate", "Learning rate η", 0.01, 1.2, 0.1, 0.01,
-              "How far each step goes, as a multiple of the slope. Too small is slow; too large overshoots.")
+RATE = Slider(
+    "rate",
+    "Learning rate η",
+    0.01,
+    1.2,
+    0.1,
+    0.01,
+    "How far each step goes, as a multiple of the slope. Too small is slow; too large overshoots.",
+)
 STEPS = Slider("steps", "Steps", 1, 200, 30, 1, "How many downhill steps to take.")
 LINE_LIMIT = descent.divergence_rate(regression.make_data()[0])  # 2 ÷ the steepest curvature of this data's MSE
-LINE_RATE = Slider("line_rate", "Learning rate η (line)", 0.001, 0.2, 0.03, 0.001,
-                   f"Step size for fitting the line. Gradient descent on these points diverges above "
-                   f"η = {LINE_LIMIT:.3f} (2 ÷ the loss's steepest curvature); mini-batches at somewhat different rates.")
+LINE_RATE = Slider(
+    "line_rate",
+    "Learning rate η (line)",
+    0.001,
+    0.2,
+    0.03,
+    0.001,
+    f"Step size for fitting the line. Gradient descent on these points diverges above "
+    f"η = {LINE_LIMIT:.3f} (2 ÷ the loss's steepest curvature); mini-batches at somewhat different rates.",
+)
 LINE_STEPS = Slider("line_steps", "Steps (line)", 1, 400, 150, 1, "How many updates of m and b.")
-BATCH = Slider("batch", "Mini-batch size", 1, 20, 4, 1,
-               "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.")
+BATCH = Slider(
+    "batch",
+    "Mini-batch size",
+    1,
+    20,
+    4,
+    1,
+    "How many of the 20 points each stochastic step looks at. 20 means every point: plain gradient descent.",
+)
 
 SETTLE = Question("marble")
 CONTROLS = Controls(SURFACE, START_P1, START_P2, RATE, STEPS, LINE_RATE, LINE_STEPS, BATCH)
-
 
 
 def _say_what_happened(surface, path, fate, rate):
@@ -35,29 +57,44 @@ def _say_what_happened(surface, path, fate, rate):
     factors = descent.step_factors(surface, rate)
     why = ""
     if factors is not None:
-        why = " Each step multiplies the distance to the bottom by " + " and ".join(
-            f"1 − {rate:g}·{curvature:g} = {factor:.2f} along {name}"
-            for name, curvature, factor in zip(("p1", "p2"), surface.curvatures, factors)) + "."
+        why = (
+            " Each step multiplies the distance to the bottom by "
+            + " and ".join(
+                f"1 − {rate:g}·{curvature:g} = {factor:.2f} along {name}"
+                for name, curvature, factor in zip(("p1", "p2"), surface.curvatures, factors)
+            )
+            + "."
+        )
     if fate == descent.DIVERGES:
-        st.error(f"**It diverges.** With η = {rate:g} each step overshoots the bottom and lands higher up the "
-                 f"other side: the loss went from {first:.4g} to {last:.4g} in {steps} steps, and keeps "
-                 f"growing.{why} Lower the learning rate.", icon=":material/trending_up:")
+        st.error(
+            f"**It diverges.** With η = {rate:g} each step overshoots the bottom and lands higher up the "
+            f"other side: the loss went from {first:.4g} to {last:.4g} in {steps} steps, and keeps "
+            f"growing.{why} Lower the learning rate.",
+            icon=":material/trending_up:",
+        )
     elif fate == descent.BOUNCES:
-        st.warning(f"**It bounces for ever.** With η = {rate:g} the marble jumps from wall to wall and never "
-                   f"comes to rest: after {steps} steps the loss is {last:.4g} (it started at {first:.4g}).{why}",
-                   icon=":material/swap_vert:")
+        st.warning(
+            f"**It bounces for ever.** With η = {rate:g} the marble jumps from wall to wall and never "
+            f"comes to rest: after {steps} steps the loss is {last:.4g} (it started at {first:.4g}).{why}",
+            icon=":material/swap_vert:",
+        )
     else:
-        st.success(f"**It settles** at the bottom of its hollow, given enough steps. After {steps} steps the "
-                   f"loss is {last:.4f} at ({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).{why}",
-                   icon=":material/flag:")
+        st.success(
+            f"**It settles** at the bottom of its hollow, given enough steps. After {steps} steps the "
+            f"loss is {last:.4f} at ({path.points[-1, 0]:.3f}, {path.points[-1, 1]:.3f}).{why}",
+            icon=":material/flag:",
+        )
 
 
-header("Gradient descent: the marble in the bowl",
-       "Training a network means finding the weights with the smallest loss, like a marble rolling "
-       "to the bottom of a bowl.",
-       "Picture the loss as a landscape and the weights as the marble's position. **Gradient "
-       "descent** rolls it downhill in steps: measure the slope (the *gradient*) where you are, and "
-       "step a little way downhill. The **learning rate** η sets the step size.", CONTROLS)
+header(
+    "Gradient descent: the marble in the bowl",
+    "Training a network means finding the weights with the smallest loss, like a marble rolling "
+    "to the bottom of a bowl.",
+    "Picture the loss as a landscape and the weights as the marble's position. **Gradient "
+    "descent** rolls it downhill in steps: measure the slope (the *gradient*) where you are, and "
+    "step a little way downhill. The **learning rate** η sets the step size.",
+    CONTROLS,
+)
 st.latex(r"p \leftarrow p - \eta \, \nabla L(p)")
 
 controls, maps = st.columns([1, 3], gap="large")
@@ -69,27 +106,36 @@ path = descent.descend(surface, start, rate, steps)
 fate = descent.outcome(surface, start, rate)
 with maps:
     st.caption(surface.description)
-    if SETTLE.ask(f"With learning rate η = {rate:g}, will the marble settle at the bottom, bounce between "
-                  "the walls for ever, or fly off?", descent.OUTCOMES, fate, (surface.name, start, rate, steps)):
+    if SETTLE.ask(
+        f"With learning rate η = {rate:g}, will the marble settle at the bottom, bounce between "
+        "the walls for ever, or fly off?",
+        descent.OUTCOMES,
+        fate,
+        (surface.name, start, rate, steps),
+    ):
         SETTLE.verdict()
         _say_what_happened(surface, path, fate, rate)
         left, right = st.columns(2)
-        left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"),
-                          width="stretch")
+        left.altair_chart(charts.descent_map(descent.surface_grid(surface), path, "p1", "p2", "loss"), width="stretch")
         right.altair_chart(charts.loss_per_step({"marble": path}), width="stretch")
 
 st.subheader("The real case: fitting lesson 1's line")
-explain("Now the two parameters are the line's slope m and intercept b, and the landscape is the "
-        "mean squared error over 20 points.", "**Gradient descent** uses all points for every step. "
-        "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
-        "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
-        "trained on millions of examples.")
+explain(
+    "Now the two parameters are the line's slope m and intercept b, and the landscape is the "
+    "mean squared error over 20 points.",
+    "**Gradient descent** uses all points for every step. "
+    "**Stochastic gradient descent** (SGD) estimates the slope from a small random "
+    "*mini-batch* of points: each step is cheaper but noisier, which is how networks are "
+    "trained on millions of examples.",
+)
 slope_m, slope_b = st.columns(2)  # one under the other on a phone
 slope_m.latex(r"\frac{\partial\,\text{MSE}}{\partial m} = -\frac{2}{n}\sum_i x_i\,(y_i - \hat{y}_i)")
 slope_b.latex(r"\frac{\partial\,\text{MSE}}{\partial b} = -\frac{2}{n}\sum_i (y_i - \hat{y}_i)")
-st.caption("In words: each slope says how fast the MSE grows as m (or b) grows. For b it is the average miss "
-           "y − ŷ, times −2; for m each point's miss is first multiplied by its x, so far-out points count more. "
-           "A step moves m and b against their slopes.")
+st.caption(
+    "In words: each slope says how fast the MSE grows as m (or b) grows. For b it is the average miss "
+    "y − ŷ, times −2; for m each point's miss is first multiplied by its x, so far-out points count more. "
+    "A step moves m and b against their slopes."
+)
 controls, maps = st.columns([1, 3], gap="large")
 with controls:
     line_rate, line_steps, batch = draw(LINE_RATE), draw(LINE_STEPS), draw(BATCH)
@@ -103,9 +149,12 @@ best = regression.best_fit(xs, ys)
 with maps:
     diverged = [name for name, p in paths.items() if p.diverged]
     if diverged:
-        st.error(f"**Diverged:** with η = {line_rate:g} the loss of {', '.join(diverged)} keeps "
-                 "growing instead of shrinking (runs are stopped once it passes 10⁸). Lower the "
-                 "learning rate.", icon=":material/trending_up:")
+        st.error(
+            f"**Diverged:** with η = {line_rate:g} the loss of {', '.join(diverged)} keeps "
+            "growing instead of shrinking (runs are stopped once it passes 10⁸). Lower the "
+            "learning rate.",
+            icon=":material/trending_up:",
+        )
     cols = st.columns(len(paths) + 1)
     for col, (name, p) in zip(cols, paths.items()):
         col.metric(f"Final MSE, {name}", "diverged" if p.diverged else f"{p.losses[-1]:.3f}")
@@ -124,7 +173,8 @@ with st.expander("Why not just solve for the bottom directly?", icon=":material/
         "all of them. Computing the slope in every direction is easy and fast (that is what "
         "**backpropagation** does), but setting millions of slopes to zero and solving all those "
         "equations together is not: there is no formula, and the equations have many solutions. "
-        "So we take small steps downhill instead, which only ever needs the slope.")
+        "So we take small steps downhill instead, which only ever needs the slope."
+    )
 
 code_section(code.descent_page(surface, start, rate, steps, line_rate, line_steps, batch))
 try_this(

@@ -1,4 +1,5 @@
 """Lesson 5: hidden layers, and why they let a network bend its decision boundary."""
+
 import dataclasses
 
 import streamlit as st
@@ -10,41 +11,122 @@ from ui.page import header, lesson_footer, try_this
 from ui.playground import own_points_box, train_epochs, training_view
 from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bump, draw, is_held, setter
 
-PROBLEM = Select("problem", "Problem", ("Classification", "Regression"), "Classification",
-                 "Classification: which class is each point? Regression: what number belongs at each point?")
-DATASET = Select("dataset", "Data set", (*playground_data.DATASETS, playground_data.ONLY_YOURS), "XOR quadrants",
-                 "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
-                 "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add.")
-SURFACE = Select("surface", "Surface to fit", playground_data.SURFACES, "Hills and hollows",
-                 "Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows.")
+PROBLEM = Select(
+    "problem",
+    "Problem",
+    ("Classification", "Regression"),
+    "Classification",
+    "Classification: which class is each point? Regression: what number belongs at each point?",
+)
+DATASET = Select(
+    "dataset",
+    "Data set",
+    (*playground_data.DATASETS, playground_data.ONLY_YOURS),
+    "XOR quadrants",
+    "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
+    "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add.",
+)
+SURFACE = Select(
+    "surface",
+    "Surface to fit",
+    playground_data.SURFACES,
+    "Hills and hollows",
+    "Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows.",
+)
 NOISE = Slider("noise", "Noise", 0.0, 0.5, 0.1, 0.01, "How far points stray from the clean pattern.")
-TEST_SHARE = Slider("test_share", "Test share", 0.1, 0.9, 0.3, 0.05,
-                    "The share of points kept out of training, to check the network on points it never saw.")
+TEST_SHARE = Slider(
+    "test_share",
+    "Test share",
+    0.1,
+    0.9,
+    0.3,
+    0.05,
+    "The share of points kept out of training, to check the network on points it never saw.",
+)
 SEED = Number("seed", "Data seed", 0, 10_000, 0, 1, "Which random sample of points to draw.")
-LAYERS = Slider("layers", "Hidden layers", 0, 6, 1, 1,
-                "Layers between the inputs and the output. 0 means none: each output neuron draws one straight line "
-                "(one neuron for two classes, one per class for three or four).")
-ACTIVATION = Select("activation", "Activation", tuple(playground.ACTIVATIONS), "tanh",
-                    "What each hidden neuron does with its weighted sum z. 'linear' does nothing, so "
-                    "stacking linear layers still only draws a straight line.")
-RATE = Select("rate", "Learning rate", (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0), 0.03,
-              "The gradient-descent step size. Too small crawls; too large makes the loss jump about or blow up.")
+LAYERS = Slider(
+    "layers",
+    "Hidden layers",
+    0,
+    6,
+    1,
+    1,
+    "Layers between the inputs and the output. 0 means none: each output neuron draws one straight line "
+    "(one neuron for two classes, one per class for three or four).",
+)
+ACTIVATION = Select(
+    "activation",
+    "Activation",
+    tuple(playground.ACTIVATIONS),
+    "tanh",
+    "What each hidden neuron does with its weighted sum z. 'linear' does nothing, so "
+    "stacking linear layers still only draws a straight line.",
+)
+RATE = Select(
+    "rate",
+    "Learning rate",
+    (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
+    0.03,
+    "The gradient-descent step size. Too small crawls; too large makes the loss jump about or blow up.",
+)
 BATCH = Select("batch", "Mini-batch size", (1, 5, 10, 30, 100), 10, "How many points each gradient step looks at.")
-ALPHA = Select("alpha", "L2 regularisation", (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0), 0.0,
-               "A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all.")
-FEATURES = Multi("features", "Input features", tuple(playground.FEATURES), ("x1", "x2"),
-                 "What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.")
-NEURONS = tuple(Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons in this hidden layer (1 to 16).")
-                for i in range(LAYERS.max_value))
-WEIGHTS = Number("weights", "Starting weights", 0, 10_000, 0, 1,
-                 "Which random starting weights the network gets. The same number gives exactly the same start, "
-                 "so two runs can be compared fairly.")
-NEW_CLASS = Select("new_class", "Class of a clicked point", tuple(range(playground_data.MAX_CLASSES)), 0,
-                   "Click the plane to add a point of this class.", share=False)
-PLAY = Toggle("play", "Play", False, "Keep training, a few epochs at a time, until you pause.",
-              share=False)  # a shared link opens paused
-CONTROLS = Controls(PROBLEM, DATASET, SURFACE, NOISE, TEST_SHARE, SEED, LAYERS, *NEURONS, ACTIVATION, RATE, BATCH,
-                    ALPHA, FEATURES, WEIGHTS, NEW_CLASS, PLAY)
+ALPHA = Select(
+    "alpha",
+    "L2 regularisation",
+    (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0),
+    0.0,
+    "A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all.",
+)
+FEATURES = Multi(
+    "features",
+    "Input features",
+    tuple(playground.FEATURES),
+    ("x1", "x2"),
+    "What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.",
+)
+NEURONS = tuple(
+    Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons in this hidden layer (1 to 16).")
+    for i in range(LAYERS.max_value)
+)
+WEIGHTS = Number(
+    "weights",
+    "Starting weights",
+    0,
+    10_000,
+    0,
+    1,
+    "Which random starting weights the network gets. The same number gives exactly the same start, "
+    "so two runs can be compared fairly.",
+)
+NEW_CLASS = Select(
+    "new_class",
+    "Class of a clicked point",
+    tuple(range(playground_data.MAX_CLASSES)),
+    0,
+    "Click the plane to add a point of this class.",
+    share=False,
+)
+PLAY = Toggle(
+    "play", "Play", False, "Keep training, a few epochs at a time, until you pause.", share=False
+)  # a shared link opens paused
+CONTROLS = Controls(
+    PROBLEM,
+    DATASET,
+    SURFACE,
+    NOISE,
+    TEST_SHARE,
+    SEED,
+    LAYERS,
+    *NEURONS,
+    ACTIVATION,
+    RATE,
+    BATCH,
+    ALPHA,
+    FEATURES,
+    WEIGHTS,
+    NEW_CLASS,
+    PLAY,
+)
 # the network being trained, with the settings it was built from: (settings, Playground)
 NETWORK = State("playground")
 PREVIOUS = State("playground_previous")  # the last run from the same start: (start, history, its steps in words)
@@ -53,16 +135,18 @@ PREVIOUS = State("playground_previous")  # the last run from the same start: (st
 STEPPING = ("learning_rate", "batch_size", "alpha")
 POINTS = State("playground_points", list)  # the learner's own points: [x1, x2, class]
 
-header("Hidden layers",
-       "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
-       "its boundary into curves and closed shapes.",
-       "A single neuron can only draw one straight line through the plane, which is why the perceptron "
-       "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
-       "combines them. The **input layer** is no neurons at all, only the numbers given (x1, x2 and the "
-       "features you tick); **hidden layers** are the neurons in between; the **output layer** gives the "
-       "answer. A hidden neuron is not a yes/no question someone chose (\"is it round?\"): each computes a "
-       "weighted sum of all the numbers before it and passes on a number, and what it responds to is learnt.",
-       CONTROLS)
+header(
+    "Hidden layers",
+    "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
+    "its boundary into curves and closed shapes.",
+    "A single neuron can only draw one straight line through the plane, which is why the perceptron "
+    "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
+    "combines them. The **input layer** is no neurons at all, only the numbers given (x1, x2 and the "
+    "features you tick); **hidden layers** are the neurons in between; the **output layer** gives the "
+    'answer. A hidden neuron is not a yes/no question someone chose ("is it round?"): each computes a '
+    "weighted sum of all the numbers before it and passes on a number, and what it responds to is learnt.",
+    CONTROLS,
+)
 
 data_column, network_column = st.columns(2, gap="large")
 with data_column:
@@ -73,8 +157,12 @@ with data_column:
     seed_column, button_column = st.columns([2, 1])
     seed = int(draw(SEED, seed_column))
     if not is_held(SEED):  # under a teacher's link that holds the seed, it would change nothing
-        button_column.button("New data", icon=":material/casino:", on_click=bump(SEED),
-                             help="Draw a fresh sample of points (adds one to the seed).")
+        button_column.button(
+            "New data",
+            icon=":material/casino:",
+            on_click=bump(SEED),
+            help="Draw a fresh sample of points (adds one to the seed).",
+        )
     features = tuple(draw(FEATURES)) or FEATURES.default
 with network_column:
     st.subheader("Network")
@@ -86,8 +174,12 @@ with network_column:
     weights_column, new_weights_column = st.columns([2, 1])
     weights_seed = int(draw(WEIGHTS, weights_column))
     if not is_held(WEIGHTS):
-        new_weights_column.button("New start", icon=":material/casino:", on_click=bump(WEIGHTS),
-                                  help="Other random starting weights (adds one to the starting-weights number).")
+        new_weights_column.button(
+            "New start",
+            icon=":material/casino:",
+            on_click=bump(WEIGHTS),
+            help="Other random starting weights (adds one to the starting-weights number).",
+        )
 
 X, y = playground_data.make_dataset(dataset_name, 300, noise, seed)
 # a teacher's link that holds the data set holds the points too, unless it asks for the students' own
@@ -98,10 +190,24 @@ with data_column:
     if own_points:
         new_class = own_points_box(NEW_CLASS, POINTS, (X, y), setter(DATASET.key, playground_data.ONLY_YOURS))
 classes = 0 if regression else playground_data.classes_in(y)
-wanted = playground.Playground(hidden=hidden, activation=activation, learning_rate=rate, batch_size=batch,
-                               alpha=alpha, features=features, seed=weights_seed, classes=classes)
-settings = (dataset_name, noise, test_share, seed, tuple(map(tuple, points)),
-            {k: v for k, v in dataclasses.asdict(wanted).items() if not k.endswith("_")})
+wanted = playground.Playground(
+    hidden=hidden,
+    activation=activation,
+    learning_rate=rate,
+    batch_size=batch,
+    alpha=alpha,
+    features=features,
+    seed=weights_seed,
+    classes=classes,
+)
+settings = (
+    dataset_name,
+    noise,
+    test_share,
+    seed,
+    tuple(map(tuple, points)),
+    {k: v for k, v in dataclasses.asdict(wanted).items() if not k.endswith("_")},
+)
 start = (*settings[:5], {k: v for k, v in settings[5].items() if k not in STEPPING})
 try:
     data = playground_data.split(X, y, test_share, seed, classes)
@@ -116,8 +222,13 @@ trainable = len(data.y_test) > 0
 
 def again():
     """Keep this run's curves to compare with, and start over from exactly the same weights."""
-    PREVIOUS.set((start, model.history_, f"learning rate {model.learning_rate:g}, mini-batch {model.batch_size}, "
-                                         f"L2 {model.alpha:g}"))
+    PREVIOUS.set(
+        (
+            start,
+            model.history_,
+            f"learning rate {model.learning_rate:g}, mini-batch {model.batch_size}, L2 {model.alpha:g}",
+        )
+    )
     NETWORK.reset()
 
 
@@ -126,17 +237,33 @@ def add_point(x1, x2):
 
 
 buttons = st.columns([1.1, 1.6, 0.7, 1.6])
-buttons[0].button("Train 10 epochs", icon=":material/skip_next:", type="primary", disabled=not trainable,
-                  on_click=lambda: train_epochs(model, data, 10))
-buttons[1].button("Run again from the same start", icon=":material/replay:", on_click=again,
-                  help="Start again from the very same starting weights; this run's loss stays drawn, faded.")
+buttons[0].button(
+    "Train 10 epochs",
+    icon=":material/skip_next:",
+    type="primary",
+    disabled=not trainable,
+    on_click=lambda: train_epochs(model, data, 10),
+)
+buttons[1].button(
+    "Run again from the same start",
+    icon=":material/replay:",
+    on_click=again,
+    help="Start again from the very same starting weights; this run's loss stays drawn, faded.",
+)
 playing = draw(PLAY, buttons[2]) and trainable
 buttons[3].caption("Changing any setting, or adding points, starts a fresh, untrained network.")
 previous = PREVIOUS.get()
 seen = len(points)
 same_start = previous and previous[0] == start
-training_view(model, data, playing, previous[1] if same_start else None, add=add_point if own_points else None,
-              changed=lambda: len(POINTS.get()) != seen, previous_said=previous[2] if same_start else "")
+training_view(
+    model,
+    data,
+    playing,
+    previous[1] if same_start else None,
+    add=add_point if own_points else None,
+    changed=lambda: len(POINTS.get()) != seen,
+    previous_said=previous[2] if same_start else "",
+)
 
 code_section(code.hidden_layers_page(model, dataset_name, noise, test_share, seed, points))
 try_this(

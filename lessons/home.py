@@ -1,4 +1,5 @@
 """Home: the learning path, one card per lesson."""
+
 import streamlit as st
 
 from ui.lessons import LESSONS
@@ -15,5 +16,4 @@ for number, lesson in enumerate(LESSONS):
     with columns[number % 3].container(border=True, height="stretch"):
         st.page_link(lesson.path, label=f"{number + 1}. {lesson.title}", icon=lesson.icon)
         st.caption(lesson.summary)
-st.info("No maths background is needed: every formula is explained in words next to it.",
-        icon=":material/school:")
+st.info("No maths background is needed: every formula is explained in words next to it.", icon=":material/school:")

@@ -1,23 +1,32 @@
 """Lesson 8: handwriting recognition. Train a Keras network on MNIST, test it, draw a digit."""
+
 import streamlit as st
 
 from ui.digits import download, evaluate, predict, resources, train
 from ui.digits.controls import CONTROLS
 from ui.page import header, lesson_footer, try_this
 
-header("Handwriting recognition",
-       "Everything so far comes together here: a network of many neurons, trained by gradient "
-       "descent on thousands of examples, learns to read handwritten digits.", controls=CONTROLS)
+header(
+    "Handwriting recognition",
+    "Everything so far comes together here: a network of many neurons, trained by gradient "
+    "descent on thousands of examples, learns to read handwritten digits.",
+    controls=CONTROLS,
+)
 dataset = resources.data()
 train.data_section(dataset)
 config = train.chosen_config()
 network = resources.model_for(config, dataset)
 if network.rebuilt_after_corruption and network.only_serving_files:
-    st.warning("The files this server reads the saved network from could not be read, so a trainer is making "
-               "them again from the saved network.", icon=":material/build:")
+    st.warning(
+        "The files this server reads the saved network from could not be read, so a trainer is making "
+        "them again from the saved network.",
+        icon=":material/build:",
+    )
 elif network.rebuilt_after_corruption:
-    st.warning("The saved copy of this network could not be read, so it was discarded and is being "
-               "trained again.", icon=":material/build:")
+    st.warning(
+        "The saved copy of this network could not be read, so it was discarded and is being trained again.",
+        icon=":material/build:",
+    )
 if isinstance(network, resources.Training):
     train.progress(network.job, config.epochs)
     lesson_footer(CONTROLS)

@@ -27,6 +27,7 @@ def no_shipped_network(tmp_path_factory):
 def open_page():
     """Return a function that opens one page of the app, e.g. "lessons/loss.py", as a link does,
     optionally with query parameters in it (a dict of strings or lists)."""
+
     def open_(path, timeout=30, params=None):
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for key, value in (params or {}).items():  # in the link: the session's first run reads them
@@ -34,6 +35,7 @@ def open_page():
         app.switch_page(path).run()
         assert not app.exception, [e.value for e in app.exception]
         return app
+
     return open_
 
 
@@ -70,6 +72,7 @@ def environment(tiny_mnist, monkeypatch):
         monkeypatch.setenv("NN_EXPLORER_CACHE", str(cache))
         st.cache_resource.clear()
         return mnist_data.load()
+
     yield use
     st.cache_resource.clear()
 
@@ -84,8 +87,13 @@ def tiny_mnist(tmp_path_factory):
 
     sample = mnist_data.from_sample()
     path = tmp_path_factory.mktemp("data") / "tiny_mnist.npz"
-    np.savez(path, x_train=sample.x_train[:1000], y_train=sample.y_train[:1000],
-             x_test=sample.x_test[:300], y_test=sample.y_test[:300])
+    np.savez(
+        path,
+        x_train=sample.x_train[:1000],
+        y_train=sample.y_train[:1000],
+        x_test=sample.x_test[:300],
+        y_test=sample.y_test[:300],
+    )
     return path
 
 
@@ -104,8 +112,14 @@ def trained_default(tiny_mnist):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MNIST_NPZ", str(tiny_mnist))
         data = mnist_data.load()
-        training.train_network(lambda *_, **__: None, mnist_model.DEFAULT, mnist_model.DEFAULT.key(data.data_id),
-                               data.data_id, directory, scratch=tempfile.mkdtemp())
+        training.train_network(
+            lambda *_, **__: None,
+            mnist_model.DEFAULT,
+            mnist_model.DEFAULT.key(data.data_id),
+            data.data_id,
+            directory,
+            scratch=tempfile.mkdtemp(),
+        )
     return SimpleNamespace(directory=directory, data=data)
 
 

@@ -1,6 +1,7 @@
 """Stand-in job bodies for the job-queue tests (tests/test_job_queue.py): a worker process imports
 them by name, as it imports the app's own. Each writes down that it started, then waits for the
 test's word in a file: go (return), die (the process ends without a word) or fail."""
+
 import os
 import time
 from pathlib import Path

@@ -5,6 +5,7 @@ reasons reported, nothing left behind, and no worker outliving its server.
 The job bodies here are stand-ins that run in real worker processes. Each tells the test it has
 started through a Unix socket and waits there for its orders, so the tests wait on events (a
 connection, a word, a closed socket), never on the clock."""
+
 import os
 import socket
 import subprocess
@@ -80,6 +81,7 @@ def registry():
     def make(**settings):
         created.append(local.Jobs(**settings))
         return created[-1]
+
     yield make
     for made in created:
         made.close()
@@ -96,7 +98,12 @@ def test_one_job_per_key_is_shared_and_returns_what_its_body_returns(registry, g
     connection, pid = gate.started()
     status = first.status()
     assert (status.state, status.phase, status.step, status.steps, status.history) == (
-        "running", "waiting", 3, 5, {"loss": [0.5]})
+        "running",
+        "waiting",
+        3,
+        5,
+        {"loss": [0.5]},
+    )
     connection.sendall(FINISH)
     status = first.wait(60)
     assert (status.state, status.result) == ("done", f"finished in {pid}")

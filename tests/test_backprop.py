@@ -1,5 +1,6 @@
 """Backpropagation against independent references: central finite differences and TensorFlow's
 autodiff, for the lesson's 2-2-1 network and Nielsen's 784-30-10; and the lesson page itself."""
+
 import re
 
 import numpy as np
@@ -48,8 +49,9 @@ def test_every_gradient_of_nielsens_network_matches_finite_differences():
 def test_gradients_match_tensorflow_autodiff(sizes):
     for seed in range(3):
         network, x, y = random_example(sizes, seed)
-        np.testing.assert_allclose(backprop.gradient(network, x, y).flat(), autodiff_gradient(network, x, y),
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            backprop.gradient(network, x, y).flat(), autodiff_gradient(network, x, y), rtol=1e-9, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("sizes", [backprop.SIZES, (3, 4, 2)])
@@ -72,8 +74,17 @@ def test_flat_round_trips_and_names_every_parameter():
     network, _, _ = random_example(BIG, 2)
     again = backprop.Network.from_flat(BIG, network.flat())
     assert all(np.array_equal(a, b) for a, b in zip(again.weights + again.biases, network.weights + network.biases))
-    assert backprop.parameter_names() == ["x1→h1", "x2→h1", "x1→h2", "x2→h2", "bias h1", "bias h2",
-                                          "h1→out", "h2→out", "bias out"]
+    assert backprop.parameter_names() == [
+        "x1→h1",
+        "x2→h1",
+        "x1→h2",
+        "x2→h2",
+        "bias h1",
+        "bias h2",
+        "h1→out",
+        "h2→out",
+        "bias out",
+    ]
     assert len(backprop.parameter_names(BIG)) == network.flat().size
 
 
@@ -96,8 +107,9 @@ def test_training_on_the_four_france_examples_learns_the_perceptrons_table():
     networks, mean_costs = backprop.train(start, examples, 3.0, 1000)
     assert len(networks) == 1000 and mean_costs[-1] < mean_costs[0] / 10
     france = perceptron.FRANCE
-    for (x, y), row in zip(examples, [perceptron.decide(x, (france["w1"], france["w2"]), -france["threshold"])
-                                      for x, _ in examples]):
+    for (x, y), row in zip(
+        examples, [perceptron.decide(x, (france["w1"], france["w2"]), -france["threshold"]) for x, _ in examples]
+    ):
         assert y == row  # the lesson's targets are the perceptron's own decisions
         assert round(backprop.forward(networks[-1], x).output[0]) == y
 
@@ -112,9 +124,12 @@ def test_the_equations_show_the_numbers_that_were_computed():
     x, y = backprop.FRANCE["cheap ticket, partner comes: go"]
     passed = backprop.forward(network, x)
     gradients = backprop.backward(network, passed, y)
-    close = 2 * 10 ** -backprop_formulas.DECIMALS  # each is worked out from the rounded numbers shown beside it
-    for (neuron, text), z, a in zip(backprop_formulas.forward_equations(network, passed),
-                                    np.concatenate(passed.zs), np.concatenate(passed.activations[1:])):
+    close = 2 * 10**-backprop_formulas.DECIMALS  # each is worked out from the rounded numbers shown beside it
+    for (neuron, text), z, a in zip(
+        backprop_formulas.forward_equations(network, passed),
+        np.concatenate(passed.zs),
+        np.concatenate(passed.activations[1:]),
+    ):
         assert abs(_result(text, "\\sigma(") - z) < close and abs(_result(text, ") = ") - a) < close, neuron
     equations = backprop_formulas.backward_equations(network, passed, y)
     assert [len(equations[name]) for name in ("BP1", "BP2", "BP3", "BP4")] == [1, 2, 3, 6]

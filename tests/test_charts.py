@@ -1,4 +1,5 @@
 """Chart builders: what each chart's spec says, checked where a mistake would draw a wrong picture."""
+
 import json
 
 import numpy as np
@@ -8,8 +9,14 @@ from core.charts import digits as digit_charts
 from core.charts import palette
 
 
-@pytest.mark.parametrize("per_class", [[0.995, 0.99, 0.98, 0.97, 1.0, 0.96, 0.99, 0.985, 0.975, 0.95],
-                                       [0.2, 1.0, 0.5, 0.4, 0.3, 0.9, 0.8, 0.7, 0.6, 0.1], [1.0] * 10])
+@pytest.mark.parametrize(
+    "per_class",
+    [
+        [0.995, 0.99, 0.98, 0.97, 1.0, 0.96, 0.99, 0.985, 0.975, 0.95],
+        [0.2, 1.0, 0.5, 0.4, 0.3, 0.9, 0.8, 0.7, 0.6, 0.1],
+        [1.0] * 10,
+    ],
+)
 def test_accuracy_per_digit_bars_start_at_the_axis_foot_inside_the_chart(per_class):
     spec = digit_charts.per_class_chart(per_class).to_dict()
     low, high = spec["encoding"]["y"]["scale"]["domain"]

@@ -1,5 +1,6 @@
 """AppTest of the class lab: make a room, add drawings from two sessions, see them in the lab;
 only the teacher deletes; bad links and a dead database get clear messages."""
+
 import pytest
 
 from core.digits.store import ModelStore
@@ -67,8 +68,16 @@ def test_only_the_teachers_session_can_delete(lab_env, open_page):
     teacher, code, key = make_room(open_page)
     for index in range(3):  # digits the small network may misread, so the gallery has something
         lab = store.Lab()
-        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], (int(lab_env.y_test[index]) + 1) % 10, 0, 0.5,
-                "net", f"s{index}")
+        lab.add(
+            code,
+            lab_env.x_test[index],
+            lab_env.x_test[index],
+            (int(lab_env.y_test[index]) + 1) % 10,
+            0,
+            0.5,
+            "net",
+            f"s{index}",
+        )
     teacher.run()
     student = open_page(PAGE, timeout=120, params={"room": code})
     assert not [button for button in student.button if button.label == "Delete"]
@@ -97,8 +106,9 @@ def test_an_unknown_or_malformed_room_gets_a_message(lab_env, open_page, code, m
     assert not app.exception
 
 
-def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(environment, trained_default,
-                                                                             monkeypatch, open_page):
+def test_with_the_database_down_the_page_says_so_and_still_reads_drawings(
+    environment, trained_default, monkeypatch, open_page
+):
     monkeypatch.setenv("NN_EXPLORER_DB", "postgresql+psycopg://lab:lab@127.0.0.1:9/lab?connect_timeout=2")
     data = environment(trained_default.directory)
     app = open_page(PAGE, timeout=120, params={"room": "K7QM3X"})
@@ -120,8 +130,9 @@ def test_the_teacher_teaches_the_network_the_rooms_handwriting_and_only_that_roo
     other_code = other.query_params["room"]
     lab = store.Lab()
     for index in range(12):
-        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net",
-                f"s{index}")
+        lab.add(
+            code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net", f"s{index}"
+        )
     teacher.run()
     [teach] = [button for button in teacher.button if button.label == "Teach the network our handwriting"]
     teach.click().run()
@@ -164,8 +175,9 @@ def test_text_that_is_no_room_code_is_said_in_words(lab_env, open_page, typed):
     app.main.text_input[0].input(typed)
     next(button for button in app.main.button if button.label == "Join the room").click().run()
     assert not app.exception and "room" not in app.query_params
-    assert any("is not a room code" in error.value and "never has 0, O, 1, I or L" in error.value
-               for error in app.error)
+    assert any(
+        "is not a room code" in error.value and "never has 0, O, 1, I or L" in error.value for error in app.error
+    )
 
 
 def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env, open_page):
@@ -178,7 +190,11 @@ def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env
 
     app, code, _ = make_room(open_page)
     html = "".join(element.proto.body for element in app.get("html"))
-    assert f'aria-label="Room code {" ".join(code)}"' in html and f">{code[:4]}<span" in html and f">{code[4:]}</span></p>" in html
+    assert (
+        f'aria-label="Room code {" ".join(code)}"' in html
+        and f">{code[:4]}<span" in html
+        and f">{code[4:]}</span></p>" in html
+    )
     picture = Image.open(io.BytesIO(qr_png(f"http://school.example/class_lab?room={code}", 6)))
     side = segno.make(f"http://school.example/class_lab?room={code}", error="m").symbol_size(scale=6, border=4)
     assert picture.size == side  # the whole symbol with its quiet zone, unscaled

@@ -1,5 +1,6 @@
 """Classroom mode (the sidebar toggle, or ?classroom=true in a link): explanations fold to their
 key sentence, and the class is asked to predict a result before it is shown."""
+
 from tests.conftest import metric
 
 CLASSROOM = {"classroom": "true"}
@@ -17,10 +18,11 @@ def test_classroom_mode_folds_explanations_to_their_key_sentence(open_page):
     assert rest in markdown_text(normal) and not [e for e in normal.expander if e.label == "More"]
     more = [expander for expander in projector.expander if expander.label == "More"]
     assert more and any(rest in element.value for element in more[0].markdown)
-    assert not any(rest in element.value for element in projector.main.markdown
-                   if element not in more[0].markdown)
+    assert not any(rest in element.value for element in projector.main.markdown if element not in more[0].markdown)
+
     def styles(app):
         return " ".join(html.proto.body for html in app.get("html"))
+
     assert "font-size: 130%" in styles(projector) and "font-size: 130%" not in styles(normal)  # larger type
 
 

@@ -1,5 +1,6 @@
 """The code behind each concept lesson (core/code/) runs as a learner would run it, in a fresh
 Python, and gives the numbers the app's own functions give for the same values."""
+
 import json
 
 import nbformat
@@ -13,8 +14,19 @@ from harness import listings
 
 
 def test_literal_reads_back_as_the_same_value():
-    values = [0.1, 1 / 3, -2.5e-17, 7, True, None, "Two moons", (1.0,), [1, 2.5], {"a": (0, 1)},
-              np.array([[0.5, -0.25], [1e-9, 3.0]])]
+    values = [
+        0.1,
+        1 / 3,
+        -2.5e-17,
+        7,
+        True,
+        None,
+        "Two moons",
+        (1.0,),
+        [1, 2.5],
+        {"a": (0, 1)},
+        np.array([[0.5, -0.25], [1e-9, 3.0]]),
+    ]
     for value in values:
         expected = value.tolist() if hasattr(value, "tolist") else value
         assert eval(literal(value)) == expected
@@ -112,27 +124,38 @@ def test_the_hidden_layers_code_of_a_page_that_blew_up_runs_to_the_end_as_it_say
     assert network.diverged_
     listing = networks.hidden_layers_page(network, "Circle in a ring", 0.1, 0.3, 0, [])
     assert "non-finite" not in " ".join(step.why for step in listing.steps)
-    got = listings.run(listing, tmp_path, extra="\nlargest = max(float(np.abs(w).max()) for w in network.coefs_)\n"
-                                                 "made = epochs\n")
+    got = listings.run(
+        listing, tmp_path, extra="\nlargest = max(float(np.abs(w).max()) for w in network.coefs_)\nmade = epochs\n"
+    )
     assert got["made"] == network.epoch + 1  # the pass that blew up included
     assert 0 <= got["test_accuracy"] <= 1  # it ran to the end, and scored the blown-up weights
     assert not got["largest"] <= 1000  # the weights it printed show the blow-up: huge, or no longer numbers
 
 
-@pytest.mark.parametrize("dataset, features, classes_points", [
-    ("XOR quadrants", ("x1", "x2", "x1·x2"), []),
-    ("Three blobs", ("x1", "x2"), [[0.5, 0.5, 3], [0.6, 0.4, 3], [-0.1, 0.2, 3]]),
-    ("Hills and hollows", ("x1", "x2", "sin x1", "x2²"), []),
-])
+@pytest.mark.parametrize(
+    "dataset, features, classes_points",
+    [
+        ("XOR quadrants", ("x1", "x2", "x1·x2"), []),
+        ("Three blobs", ("x1", "x2"), [[0.5, 0.5, 3], [0.6, 0.4, 3], [-0.1, 0.2, 3]]),
+        ("Hills and hollows", ("x1", "x2", "sin x1", "x2²"), []),
+    ],
+)
 def test_the_hidden_layers_code_trains_the_page_network(tmp_path, dataset, features, classes_points):
     regression_problem = dataset in playground_data.SURFACES
     X, y = playground_data.make_dataset(dataset, 300, 0.1, 4)
     X, y = playground_data.with_points(X, y, classes_points)
     classes = 0 if regression_problem else playground_data.classes_in(y)
     data = playground_data.split(X, y, 0.3, 4, classes)
-    network = playground.Playground(hidden=(5, 3), activation="tanh", learning_rate=0.03, batch_size=10,
-                                    alpha=0.001 if regression_problem else 0.0,
-                                    features=features, seed=2, classes=classes).train(data, 12)
+    network = playground.Playground(
+        hidden=(5, 3),
+        activation="tanh",
+        learning_rate=0.03,
+        batch_size=10,
+        alpha=0.001 if regression_problem else 0.0,
+        features=features,
+        seed=2,
+        classes=classes,
+    ).train(data, 12)
     got = listings.run(networks.hidden_layers_page(network, dataset, 0.1, 0.3, 4, classes_points), tmp_path)
     answer = network.predict(data.X_test)
     if regression_problem:
@@ -144,10 +167,13 @@ def test_the_hidden_layers_code_trains_the_page_network(tmp_path, dataset, featu
 
 
 def test_every_concept_listing_has_its_results_and_a_notebook():
-    made = [basics.loss_page(2.0, 2.0, 3.0, 10.0, 1.5, 0), basics.perceptron_page(0, 1, 4.0, 3.0, 4.0, "XOR", 25),
-            basics.sigmoid_page((0.6, 0.4), (2.0, -1.0), -0.9, 1.0, "w1", 0.2),
-            basics.descent_page(descent.SURFACES["Round bowl"], (1.8, 1.5), 0.1, 30, 0.03, 150, 4),
-            networks.backprop_page(backprop.Network.random(backprop.SIZES), (1.0, 1.0), 1.0)]
+    made = [
+        basics.loss_page(2.0, 2.0, 3.0, 10.0, 1.5, 0),
+        basics.perceptron_page(0, 1, 4.0, 3.0, 4.0, "XOR", 25),
+        basics.sigmoid_page((0.6, 0.4), (2.0, -1.0), -0.9, 1.0, "w1", 0.2),
+        basics.descent_page(descent.SURFACES["Round bowl"], (1.8, 1.5), 0.1, 30, 0.03, 150, 4),
+        networks.backprop_page(backprop.Network.random(backprop.SIZES), (1.0, 1.0), 1.0),
+    ]
     for listing in made:
         notebook = json.loads(listing.notebook())
         assert notebook["nbformat"] == 4 and len(notebook["cells"]) == 1 + 2 * len(listing.steps)

@@ -1,5 +1,6 @@
 """The handwriting pages' code (core/code/digits.py) runs outside the app and builds, trains and
 reads as the app does; a downloaded network loads outside the app and reads digits as the app does."""
+
 import re
 import shutil
 
@@ -22,6 +23,7 @@ def mnist_npz(tiny_mnist):
     """A real MNIST file, as the app and the notebook read it through MNIST_NPZ: the full set where
     one is named (CI names it), else the small one the tests make."""
     import os
+
     named = os.environ.get("MNIST_NPZ")
     return named if named and os.path.isfile(named) else str(tiny_mnist)
 
@@ -45,13 +47,21 @@ def test_the_handwriting_code_builds_the_app_network_and_trains_as_the_app_does(
     full = mnist_data.from_npz(mnist_npz)
     data = mnist_data.MnistData(full.x_train[:SLICE], full.y_train[:SLICE], full.x_test, full.y_test, full.source)
     model, _ = mnist_model.train(config, data)
+
     def accuracy(shifted):
         return float(np.mean(mnist_model.classify(model, data.x_test, shifted=shifted).argmax(axis=1) == data.y_test))
+
     # the same training, in another process: Keras's evaluate reads each digit once, the page five times
     assert got["test_accuracy"] == pytest.approx(accuracy(shifted=False), abs=0.01)
     assert got["test_accuracy_read_five_times"] == pytest.approx(accuracy(shifted=True), abs=0.01)
-    assert got["answer"] == int(mnist_model.classify(model, preprocess.to_mnist(
-        np.stack([np.kron(data.x_test[0], np.ones((10, 10), dtype=np.uint8))] * 3, axis=-1))[None]).argmax())
+    assert got["answer"] == int(
+        mnist_model.classify(
+            model,
+            preprocess.to_mnist(np.stack([np.kron(data.x_test[0], np.ones((10, 10), dtype=np.uint8))] * 3, axis=-1))[
+                None
+            ],
+        ).argmax()
+    )
 
 
 def test_the_handwriting_notebook_runs_top_to_bottom(tmp_path, mnist_npz, monkeypatch):
@@ -61,10 +71,19 @@ def test_the_handwriting_notebook_runs_top_to_bottom(tmp_path, mnist_npz, monkey
     notebook = nbformat.reads(digits_code.handwriting_page(config, train_digits=6000).notebook(), as_version=4)
     monkeypatch.setenv("MNIST_NPZ", mnist_npz)
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    printed = ["".join(output.get("text", "")) for cell in notebook.cells if cell.cell_type == "code"
-               for output in cell.outputs if output.output_type == "stream"]
-    accuracy = next(float(found.group(1)) for text in printed if (found := re.search(r"test accuracy: ([\d.]+)%", text)))
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    printed = [
+        "".join(output.get("text", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream"
+    ]
+    accuracy = next(
+        float(found.group(1)) for text in printed if (found := re.search(r"test accuracy: ([\d.]+)%", text))
+    )
     assert 50 < accuracy <= 100  # Nielsen's network after one epoch, where chance is 10%
     with np.load(mnist_npz) as data:
         first = int(data["y_test"][0])
@@ -84,11 +103,15 @@ def test_a_downloaded_network_reads_100_test_digits_as_the_app_does(tmp_path, mn
     np.save(tmp_path / "digits.npy", digits)
     snippet = digits_code.loading_snippet(kind, downloaded.name)
     assert len(snippet.splitlines()) <= 8
-    read_all = ("\ndigits = np.load('digits.npy')\nprobabilities = [read(digit).tolist() for digit in digits]\n"
-                "answers = [int(np.argmax(p)) for p in probabilities]")
+    read_all = (
+        "\ndigits = np.load('digits.npy')\nprobabilities = [read(digit).tolist() for digit in digits]\n"
+        "answers = [int(np.argmax(p)) for p in probabilities]"
+    )
     from core.code.listing import Listing, Step
-    got = listings.run(Listing("load", "", (Step("", snippet),), ("answers", "probabilities"), "load"), tmp_path,
-                       extra=read_all)
+
+    got = listings.run(
+        Listing("load", "", (Step("", snippet),), ("answers", "probabilities"), "load"), tmp_path, extra=read_all
+    )
     app = served.Network.load(onnx_file, weights)
     np.testing.assert_allclose(got["probabilities"], app.classify(digits), atol=1e-5)
     assert got["answers"] == app.classify(digits).argmax(axis=1).tolist()
@@ -105,8 +128,12 @@ def test_the_class_lab_code_fine_tunes_as_the_app_does(tmp_path, mnist_npz):
     np.savez(tmp_path / "class-ROOM42.npz", x_train=drawings, y_train=labels)
     shutil.copyfile(shipped.paths(shipped.DIRECTORY)[0], tmp_path / "network-ROOM42.keras")
     listing = digits_code.finetune_page("ROOM42", epochs=1)
-    got = listings.run(listing, tmp_path, env={"MNIST_NPZ": mnist_npz},
-                       extra="\ntrained_on = parts.train.tolist()\nheld_out = parts.held_out.tolist()\n")
+    got = listings.run(
+        listing,
+        tmp_path,
+        env={"MNIST_NPZ": mnist_npz},
+        extra="\ntrained_on = parts.train.tolist()\nheld_out = parts.held_out.tolist()\n",
+    )
     parts = finetune.split(labels)
     assert (got["trained_on"], got["held_out"]) == (parts.train.tolist(), parts.held_out.tolist())
     model = keras.models.load_model(tmp_path / "network-ROOM42.keras", compile=False)
@@ -120,8 +147,12 @@ def test_offline_the_code_loads_the_same_sample_the_page_falls_back_to(tmp_path)
     from core.digits import data as mnist_data
 
     listing = Listing("data", "", (Step("", digits_code.LOAD_MNIST),), ("y_train", "y_test"), "data")
-    offline = {"MNIST_NPZ": "", "KERAS_HOME": str(tmp_path / "keras"),  # nothing cached, and no way out:
-               "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    offline = {
+        "MNIST_NPZ": "",
+        "KERAS_HOME": str(tmp_path / "keras"),  # nothing cached, and no way out:
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
     got = listings.run(listing, tmp_path, env=offline)
     page = mnist_data.from_sample()  # what the page learns from and tests on offline
     assert (got["y_train"], got["y_test"]) == (page.y_train.tolist(), page.y_test.tolist())

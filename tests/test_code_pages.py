@@ -1,5 +1,6 @@
 """AppTest: every lesson shows the code behind its view, with the learner's current values, and the
 handwriting pages offer the trained network to download (or say in words why a file cannot be)."""
+
 import pytest
 
 from core.digits import config as mnist_config
@@ -14,16 +15,19 @@ def code_expanders(app):
     return [expander.label for expander in app.expander if expander.label.startswith("The code")]
 
 
-@pytest.mark.parametrize("page, kind, key, value, written", [
-    ("lessons/loss.py", "slider", "m", 3.5, "m = 3.5"),
-    ("lessons/perceptron.py", "slider", "w1", -1.5, "w1 = -1.5"),
-    ("lessons/perceptron.py", "selectbox", "gate", "XOR", "targets = [0, 1, 1, 0]   # XOR"),
-    ("lessons/sigmoid.py", "slider", "k", 2.4, "k = 2.4"),
-    ("lessons/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
-    ("lessons/descent.py", "slider", "batch", 7, "batch_size = 7"),
-    ("lessons/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
-    ("lessons/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),
-])
+@pytest.mark.parametrize(
+    "page, kind, key, value, written",
+    [
+        ("lessons/loss.py", "slider", "m", 3.5, "m = 3.5"),
+        ("lessons/perceptron.py", "slider", "w1", -1.5, "w1 = -1.5"),
+        ("lessons/perceptron.py", "selectbox", "gate", "XOR", "targets = [0, 1, 1, 0]   # XOR"),
+        ("lessons/sigmoid.py", "slider", "k", 2.4, "k = 2.4"),
+        ("lessons/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
+        ("lessons/descent.py", "slider", "batch", 7, "batch_size = 7"),
+        ("lessons/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
+        ("lessons/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),
+    ],
+)
 def test_the_code_follows_the_controls(open_page, page, kind, key, value, written):
     app = open_page(page)
     assert code_expanders(app), [expander.label for expander in app.expander]
@@ -54,11 +58,16 @@ def test_the_handwriting_page_shows_the_form_network_in_keras_and_its_files(envi
     app = open_page("lessons/mnist.py", timeout=90)
     code = code_of(app)
     assert 'keras.layers.Conv2D(16, 3, padding="same", activation="relu")' in code
-    assert "model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs" in code and f"epochs = {mnist_config.DEFAULT.epochs}" in code
+    assert (
+        "model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs" in code
+        and f"epochs = {mnist_config.DEFAULT.epochs}" in code
+    )
     assert 'keras.models.load_model("network-convolutional.keras", compile=False)' in code
     assert 'onnxruntime.InferenceSession("network-convolutional.onnx")' in code
     labels = [button.label for button in app.get("download_button")]
-    assert {"Download for Keras (.keras)", "Download for ONNX Runtime (.onnx)", "Download its card (.json)"} <= set(labels)
+    assert {"Download for Keras (.keras)", "Download for ONNX Runtime (.onnx)", "Download its card (.json)"} <= set(
+        labels
+    )
 
 
 def _downloads_of(folder):
@@ -80,5 +89,7 @@ def test_a_network_file_that_is_gone_is_said_in_words(tmp_path):
     app = AppTest.from_function(_downloads_of, args=(str(tmp_path),)).run()
     assert not app.exception
     assert [info.value for info in app.info if "The .onnx file of this network is not on this server" in info.value]
-    assert [button.label for button in app.get("download_button")] == ["Download for Keras (.keras)",
-                                                                       "Download its card (.json)"]
+    assert [button.label for button in app.get("download_button")] == [
+        "Download for Keras (.keras)",
+        "Download its card (.json)",
+    ]

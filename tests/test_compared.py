@@ -1,5 +1,6 @@
 """Nielsen's dense network kept in models/ (core/digits/compared.py): the figure the Convolution
 lesson sets beside the shipped network's is the one its files score, measured as the shipped one's."""
+
 import json
 import shutil
 

@@ -1,5 +1,6 @@
 """The convolution lesson's maths (core/lessons/convolution.py) against SciPy and Keras, for every
 kernel size, stride and padding the page offers, on real MNIST digits."""
+
 import itertools
 
 import numpy as np
@@ -31,14 +32,17 @@ def test_feature_maps_are_keras_conv2d_and_scipys_cross_correlation(digits, size
     grid = np.random.default_rng(size * 10 + stride).normal(size=(size, size))
     image = digits[0]
     got = conv.feature_map(image, grid, -0.3, stride, padding)
-    keras_map = np.asarray(keras_layer(grid, -0.3, stride, padding)(image[None, :, :, None].astype("float32")))[0, :, :, 0]
+    keras_map = np.asarray(keras_layer(grid, -0.3, stride, padding)(image[None, :, :, None].astype("float32")))[
+        0, :, :, 0
+    ]
     assert got.shape == keras_map.shape == (conv.output_size(28, size, stride, padding),) * 2
     np.testing.assert_allclose(got, keras_map, atol=1e-5)  # Keras computes in float32
     # SciPy: cross-correlation (no flipped kernel) over the same zero padding, every stride-th place
     before, after = conv.padding_amounts(28, size, stride, padding)
     full = signal.correlate2d(np.pad(image, ((before, after), (before, after))), grid, mode="valid")
-    np.testing.assert_allclose(conv.weighted_sums(image, grid, -0.3, stride, padding), full[::stride, ::stride] - 0.3,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        conv.weighted_sums(image, grid, -0.3, stride, padding), full[::stride, ::stride] - 0.3, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("size,stride,padding", SETTINGS)
@@ -78,8 +82,9 @@ def test_pooling_is_kerass(digits, how):
     expected = np.asarray(layer(feature[None, :, :, None].astype("float32")))[0, :, :, 0]
     np.testing.assert_allclose(conv.pool(feature, how), expected, atol=1e-6)
     odd = feature[:25, :25]  # a last odd row and column are dropped, as Keras does
-    np.testing.assert_allclose(conv.pool(odd, how),
-                               np.asarray(layer(odd[None, :, :, None].astype("float32")))[0, :, :, 0], atol=1e-6)
+    np.testing.assert_allclose(
+        conv.pool(odd, how), np.asarray(layer(odd[None, :, :, None].astype("float32")))[0, :, :, 0], atol=1e-6
+    )
 
 
 def test_a_shifted_digit_gives_the_shifted_map_and_changes_its_maps_as_measured(digits):
@@ -102,8 +107,11 @@ def test_named_kernels_do_what_their_names_say(digits):
     image = digits[3]
     for size in conv.SIZES:
         np.testing.assert_allclose(conv.feature_map(image, conv.kernel("identity", size), 0.0, 1, "same"), image)
-        np.testing.assert_allclose(conv.weighted_sums(image, conv.kernel("blur", size), 0.0, 1, "same"),
-                                   ndimage.uniform_filter(image, size, mode="constant"), atol=1e-12)
+        np.testing.assert_allclose(
+            conv.weighted_sums(image, conv.kernel("blur", size), 0.0, 1, "same"),
+            ndimage.uniform_filter(image, size, mode="constant"),
+            atol=1e-12,
+        )
         np.testing.assert_array_equal(conv.kernel("vertical edge", size).T, conv.kernel("horizontal edge", size))
     bar = np.zeros((28, 28))
     bar[4:24, 12:16] = 1.0  # a vertical stroke, columns 12 to 15
@@ -141,6 +149,10 @@ def test_inked_places_are_where_the_window_covers_ink(digits):
     for size, stride, padding in SETTINGS:
         places = conv.inked_places(digits[0], size, stride, padding)
         side = conv.output_size(28, size, stride, padding)
-        expected = [row * side + column for row in range(side) for column in range(side)
-                    if conv.window(digits[0], np.ones((size, size)), stride, padding, (row, column))[0].sum() > 0]
+        expected = [
+            row * side + column
+            for row in range(side)
+            for column in range(side)
+            if conv.window(digits[0], np.ones((size, size)), stride, padding, (row, column))[0].sum() > 0
+        ]
         assert places.tolist() == expected

@@ -2,6 +2,7 @@
 your own kernel, the digit carried over from the handwriting page, the trained filters, the revealed
 answers against computations of their own (SciPy, Keras) for every setting a link can hold, and the
 code listing run in a fresh Python against the page's numbers."""
+
 import itertools
 import re
 
@@ -74,8 +75,9 @@ def test_your_own_kernel_starts_from_the_one_shown_and_changes_the_map(open_page
     app = open_page(PAGE, params={"kernel": "horizontal edge", "at": "200"})
     next(button for button in app.button if button.label == "Edit these numbers").click().run()
     assert app.selectbox(key="kernel").value == "your own"
-    assert [app.number_input(key=f"w{row}{column}").value for row in range(3) for column in range(3)] == \
-        conv.kernel("horizontal edge", 3).ravel().tolist()
+    assert [app.number_input(key=f"w{row}{column}").value for row in range(3) for column in range(3)] == conv.kernel(
+        "horizontal edge", 3
+    ).ravel().tolist()
     app.number_input(key="w11").set_value(4.0).run()
     grid = conv.kernel("horizontal edge", 3)
     grid[1, 1] = 4.0
@@ -155,8 +157,9 @@ def pooled_changes(image, grid, bias, shift):
 
 def test_the_pooling_answer_agrees_with_scipy_for_every_kernel_bias_and_move(small_mnist):
     images = [shown_digit(small_mnist, index) for index in range(12)]
-    for image, name, size, bias, shift in itertools.product(images, conv.NAMED, conv.SIZES, (-2.0, 0.0, 0.5),
-                                                            (1, 2, 3)):
+    for image, name, size, bias, shift in itertools.product(
+        images, conv.NAMED, conv.SIZES, (-2.0, 0.0, 0.5), (1, 2, 3)
+    ):
         grid = conv.kernel(name, size)
         if conv.feature_map(image, grid, bias, 1, "same").max() == 0:
             continue  # nothing lit: no change to compare
@@ -180,8 +183,9 @@ def test_the_questions_reveal_what_the_page_then_shows(open_page, small_mnist):
     less = "the feature map" if changes["feature map"] < changes["max pooled"] else "the max-pooled map"
     assert f"the answer is **{less}**" in reveal(app, "pooled_shift", "the feature map")
     edges = [conv.kernel(name, 3) for name in conv.NAMED[:2]]
-    assert f"the answer is **{conv.NAMED[conv.brightest(image, edges)]}**" in reveal(app, "brightest_filter",
-                                                                                      "vertical edge")
+    assert f"the answer is **{conv.NAMED[conv.brightest(image, edges)]}**" in reveal(
+        app, "brightest_filter", "vertical edge"
+    )
 
 
 @pytest.mark.parametrize("size,stride,padding", [(5, 2, "same"), (3, 1, "valid")])

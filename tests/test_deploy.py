@@ -1,5 +1,6 @@
 """What a hosting service or a Docker build relies on: exactly one TensorFlow build per platform
 in requirements.txt, and an image that holds every part of the project the app imports."""
+
 import ast
 import os
 import re
@@ -26,8 +27,11 @@ def requirements():
 @pytest.mark.parametrize("platform", sorted(PLATFORMS))
 def test_each_platform_installs_exactly_one_tensorflow(platform):
     environment = {"python_version": "3.11", "python_full_version": "3.11.7", **PLATFORMS[platform]}
-    chosen = [r.name for r in requirements() if r.name.startswith("tensorflow")
-              and (r.marker is None or r.marker.evaluate(environment))]
+    chosen = [
+        r.name
+        for r in requirements()
+        if r.name.startswith("tensorflow") and (r.marker is None or r.marker.evaluate(environment))
+    ]
     expected = ["tensorflow-cpu"] if platform.startswith("linux x86-64") else ["tensorflow"]
     assert chosen == expected
 
@@ -38,8 +42,13 @@ def test_the_docker_image_holds_every_project_module_the_app_imports():
     imported = set()
     for source in [ROOT / "app.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("core/**/*.py")]:
         for node in ast.walk(ast.parse(source.read_text())):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else []
+            )
             imported |= {name.split(".")[0] for name in names}
     needed = (imported & project) | {"app.py", "lessons", ".streamlit"}
     assert needed <= copied, needed - copied
@@ -55,13 +64,19 @@ def test_compose_runs_the_services_of_the_cluster_script_with_the_same_commands_
     from deploy import cluster
 
     composed = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
-    declared = cluster.services("postgresql+psycopg://lab:lab@localhost/lab", "/state",
-                                {name: 9000 + i for i, name in enumerate(cluster.APP_SERVERS)}, "127.0.0.1:8500")
+    declared = cluster.services(
+        "postgresql+psycopg://lab:lab@localhost/lab",
+        "/state",
+        {name: 9000 + i for i, name in enumerate(cluster.APP_SERVERS)},
+        "127.0.0.1:8500",
+    )
     assert set(composed) == {"db", *declared}
 
     def without_addresses(command):
-        return [part.split("=")[0] if part.startswith(("--server.port=", "--server.address=")) else part
-                for part in command]
+        return [
+            part.split("=")[0] if part.startswith(("--server.port=", "--server.address=")) else part for part in command
+        ]
+
     for name, service in declared.items():
         assert without_addresses(composed[name]["command"]) == without_addresses(service.command), name
         assert set(composed[name]["environment"]) == set(service.environment), name
@@ -72,7 +87,9 @@ def test_compose_runs_the_services_of_the_cluster_script_with_the_same_commands_
                 assert value.endswith(f"/{name}-models") and service.environment[variable].endswith(f"/{name}-models")
             elif variable.startswith("NN_EXPLORER_APP"):
                 server = variable.removeprefix("NN_EXPLORER_").lower()
-                assert value == f"{server}:8501" and service.environment[variable].endswith(f":{9000 + int(server[-1]) - 1}")
+                assert value == f"{server}:8501" and service.environment[variable].endswith(
+                    f":{9000 + int(server[-1]) - 1}"
+                )
     # the balancer's configuration names every app server, by the variables both set
     config = (ROOT / cluster.HAPROXY_CONFIG).read_text()
     assert all(f'"${{NN_EXPLORER_{name.upper()}}}"' in config for name in cluster.APP_SERVERS)
@@ -95,6 +112,7 @@ def test_a_stopped_service_is_started_again_after_a_back_off_and_the_others_go_o
             while log.read_text().count("up") < ups:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
+
         wait_for(1)
         running.stop("worker")  # SIGKILL, as in the hostile test
         said = []

@@ -8,23 +8,27 @@ from core.lessons import descent, regression
 def test_surface_gradients_match_finite_differences(name):
     surface, h = descent.SURFACES[name], 1e-6
     for p1, p2 in np.random.default_rng(0).uniform(-2, 2, (10, 2)):
-        numeric = ((surface.loss(p1 + h, p2) - surface.loss(p1 - h, p2)) / (2 * h),
-                   (surface.loss(p1, p2 + h) - surface.loss(p1, p2 - h)) / (2 * h))
+        numeric = (
+            (surface.loss(p1 + h, p2) - surface.loss(p1 - h, p2)) / (2 * h),
+            (surface.loss(p1, p2 + h) - surface.loss(p1, p2 - h)) / (2 * h),
+        )
         assert surface.gradient(p1, p2) == pytest.approx(numeric, rel=1e-5, abs=1e-6)
 
 
 def test_mse_gradient_matches_finite_differences():
     x, y = regression.make_data(seed=2)
     m, b, h = 0.7, -1.3, 1e-6
-    numeric = ((regression.mean_squared_error(m + h, b, x, y) - regression.mean_squared_error(m - h, b, x, y)) / (2 * h),
-               (regression.mean_squared_error(m, b + h, x, y) - regression.mean_squared_error(m, b - h, x, y)) / (2 * h))
+    numeric = (
+        (regression.mean_squared_error(m + h, b, x, y) - regression.mean_squared_error(m - h, b, x, y)) / (2 * h),
+        (regression.mean_squared_error(m, b + h, x, y) - regression.mean_squared_error(m, b - h, x, y)) / (2 * h),
+    )
     assert descent.mse_gradient(m, b, x, y) == pytest.approx(numeric, rel=1e-6)
 
 
 def test_bowl_descent_follows_the_closed_form():
     # on L = p1² + p2², one step multiplies p by (1 − 2η)
     path = descent.descend(descent.SURFACES["Round bowl"], (1.0, -2.0), 0.1, 10)
-    assert path.points[-1] == pytest.approx(np.array([1.0, -2.0]) * 0.8 ** 10)
+    assert path.points[-1] == pytest.approx(np.array([1.0, -2.0]) * 0.8**10)
     assert not path.diverged and np.all(np.diff(path.losses) < 0)
 
 

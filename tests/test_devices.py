@@ -1,6 +1,7 @@
 """A room's devices, on SQLite and PostgreSQL, against a script that fills a poll: forged tokens
 are refused, a reload is the same device, new devices come no faster than a class, a locked room
 takes no new device, and no device that joined before the lock is ever shut out."""
+
 import threading
 
 import pytest
@@ -22,8 +23,11 @@ def rooms_without_a_daily_cap(monkeypatch):
 def poll_in(lab):
     room = lab.create_room()
     polls = Polls(lab)
-    return room, polls, polls.open(room.code, room.teacher_key, "descent", "marble", (0.5,), "Will it settle?",
-                                   CHOICES, "it diverges")
+    return (
+        room,
+        polls,
+        polls.open(room.code, room.teacher_key, "descent", "marble", (0.5,), "Will it settle?", CHOICES, "it diverges"),
+    )
 
 
 def test_a_token_is_only_valid_as_issued_and_only_its_hash_is_kept(lab):
@@ -31,8 +35,18 @@ def test_a_token_is_only_valid_as_issued_and_only_its_hash_is_kept(lab):
     token = devices.issue()
     nonce, signature = token.split(".")
     assert devices.genuine(token)
-    forged = [f"{nonce}.{'0' * len(signature)}", f"{'f' * len(nonce)}.{signature}", nonce, "", None, 7,
-              token + "0", "a.b", token.replace(".", ".."), "x" * 5000]
+    forged = [
+        f"{nonce}.{'0' * len(signature)}",
+        f"{'f' * len(nonce)}.{signature}",
+        nonce,
+        "",
+        None,
+        7,
+        token + "0",
+        "a.b",
+        token.replace(".", ".."),
+        "x" * 5000,
+    ]
     assert not any(devices.genuine(value) for value in forged)
     room = lab.create_room()
     for value in forged:
@@ -40,7 +54,9 @@ def test_a_token_is_only_valid_as_issued_and_only_its_hash_is_kept(lab):
             devices.join(room.code, value)
     assert devices.join(room.code, token) is True and devices.count(room.code) == 1
     with lab.engine.connect() as connection:
-        kept = connection.exec_driver_sql("SELECT device FROM devices WHERE room = %s" % repr(room.code)).scalars().all()
+        kept = (
+            connection.exec_driver_sql("SELECT device FROM devices WHERE room = %s" % repr(room.code)).scalars().all()
+        )
     assert kept == [device_of(token)] and token not in kept[0]
 
 
@@ -132,6 +148,7 @@ def test_a_class_joining_at_once_loses_no_device(lab):
             polls.answer(room.code, poll_id, token, 0)
         except Exception as error:  # noqa: BLE001 - any failure is a student shut out
             failures.append(repr(error))
+
     threads = [threading.Thread(target=student, args=(token,)) for token in tokens]
     for thread in threads:
         thread.start()

@@ -2,6 +2,7 @@
 first-layer weights, saliency and nearest training digits, checked against independent references
 (Keras's own layers, layer arithmetic in numpy, finite differences, exact search), and the page's
 views for a real prediction."""
+
 import dataclasses
 import tempfile
 from types import SimpleNamespace
@@ -26,8 +27,10 @@ def networks(trained_default):
     nielsen = dataclasses.replace(mnist_model.PRESETS["nielsen"], epochs=2)
     store = ModelStore(tempfile.mkdtemp())
     training.train_and_save(nielsen, data, store)
-    for kind, (folder, key) in {"convolutional": (ModelStore(trained_default.directory), mnist_model.DEFAULT.key(data.data_id)),
-                                "dense": (store, nielsen.key(data.data_id))}.items():
+    for kind, (folder, key) in {
+        "convolutional": (ModelStore(trained_default.directory), mnist_model.DEFAULT.key(data.data_id)),
+        "dense": (store, nielsen.key(data.data_id)),
+    }.items():
         found[kind] = SimpleNamespace(keras=folder.load_keras(key)[0], served=folder.load(key)[0])
     return found, data
 
@@ -39,8 +42,11 @@ def score(network, images, digit):
 
 
 def keras_hidden_layers(model):
-    return [layer for layer in model.layers if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))
-            and layer.name != "probabilities"]
+    return [
+        layer
+        for layer in model.layers
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)) and layer.name != "probabilities"
+    ]
 
 
 @pytest.mark.parametrize("kind", ["convolutional", "dense"])
@@ -166,7 +172,8 @@ def test_the_pca_and_the_search_agree_with_scikit_learn(networks):
         query = models["convolutional"].served.look(data.x_test[number] / 255.0).embedding
         nearest, distances = index.nearest(query, 6)
         reference_distances, reference_nearest = search.kneighbors(
-            ((query - index.mean) @ index.components.T)[None], n_neighbors=6)
+            ((query - index.mean) @ index.components.T)[None], n_neighbors=6
+        )
         assert list(nearest) == list(reference_nearest[0])
         np.testing.assert_allclose(distances, reference_distances[0], rtol=1e-4, atol=1e-4)
 
@@ -220,8 +227,11 @@ def test_the_views_render_for_a_random_test_digit(environment, trained_default, 
     assert len(open_tab(app, "Which pixels mattered").get("image")) == 3  # the overlay, and the two sides
     nearest = open_tab(app, "Nearest training digits").get("image")
     assert len(nearest) == 6
-    assert all(caption.startswith("a ") and "distance" in caption
-               for image in nearest for caption in image.proto.imgs[0].caption.split("\n"))
+    assert all(
+        caption.startswith("a ") and "distance" in caption
+        for image in nearest
+        for caption in image.proto.imgs[0].caption.split("\n")
+    )
     assert metric(app, "Prediction").isdigit()
 
 
@@ -242,14 +252,21 @@ def test_the_straight_resize_toggle_feeds_the_network_the_straight_resize(enviro
     assert not np.allclose(recipe, straight)
 
 
-def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(networks, environment, open_page,
-                                                                             tmp_path):
+def test_a_dense_network_with_two_hidden_layers_shows_a_bar_chart_per_layer(networks, environment, open_page, tmp_path):
     _, data = networks
     environment(tmp_path)
     config = mnist_model.validate(dataclasses.replace(mnist_model.PRESETS["dense"], hidden=(32, 16), epochs=1))
     training.train_and_save(config, data, ModelStore(tmp_path))
-    app = open_page(PAGE, timeout=90, params={"preset": mnist_model.PRESET_NAMES["dense"], "hidden_dense": "32,16",
-                                              "epochs_dense": "1", "input": "Random test digit"})
+    app = open_page(
+        PAGE,
+        timeout=90,
+        params={
+            "preset": mnist_model.PRESET_NAMES["dense"],
+            "hidden_dense": "32,16",
+            "epochs_dense": "1",
+            "input": "Random test digit",
+        },
+    )
     assert metric(app, "Prediction").isdigit()
     activations = open_tab(app, "Activations")
     assert len(activations.get("vega_lite_chart")) == 2

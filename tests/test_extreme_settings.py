@@ -1,5 +1,6 @@
 """Every slider of every page at both ends of its range: the page still renders without an
 exception (learning rates at both ends, zero noise, one neuron, one epoch…)."""
+
 import pytest
 
 from ui.lessons import LESSONS

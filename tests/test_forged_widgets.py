@@ -2,6 +2,7 @@
 a slider, a list for a button, broken JSON for a chart's selection. On every page, every widget
 gets each wrong kind at once; the page must run to its end with its widgets at their defaults, and
 the server counts what it dropped (ui/server.py)."""
+
 import json
 
 import pytest
@@ -13,17 +14,24 @@ from tests.test_mnist_page import trained_cache  # noqa: F401 (a fixture)
 WRONG = {  # each kind of value a browser can send, filled with something no widget of another kind reads
     "string_value": lambda state: setattr(state, "string_value", "\u202e<b>nonsense</b>" * 3),
     "bool_value": lambda state: setattr(state, "bool_value", True),
-    "int_value": lambda state: setattr(state, "int_value", -(2 ** 62)),
+    "int_value": lambda state: setattr(state, "int_value", -(2**62)),
     "double_value": lambda state: setattr(state, "double_value", 1e308),
     "double_array_value": lambda state: state.double_array_value.data.extend([1e308, -1e308, 7.0]),
-    "int_array_value": lambda state: state.int_array_value.data.extend([10 ** 12, -1]),
+    "int_array_value": lambda state: state.int_array_value.data.extend([10**12, -1]),
     "string_array_value": lambda state: state.string_array_value.data.extend(["x", "]"]),
     "json_value": lambda state: setattr(state, "json_value", "{not json"),
     "trigger_value": lambda state: setattr(state, "trigger_value", True),
     "bytes_value": lambda state: setattr(state, "bytes_value", b"\x00\xff" * 10),
 }
-PAGES = ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py", "lessons/sigmoid.py", "lessons/descent.py",
-         "lessons/hidden_layers.py", "lessons/backprop.py"]
+PAGES = [
+    "lessons/home.py",
+    "lessons/loss.py",
+    "lessons/perceptron.py",
+    "lessons/sigmoid.py",
+    "lessons/descent.py",
+    "lessons/hidden_layers.py",
+    "lessons/backprop.py",
+]
 
 
 def forged(app, kind):
@@ -83,8 +91,12 @@ def test_a_flood_of_forged_values_is_logged_once_per_tenfold(caplog, monkeypatch
         for number in range(1000):
             sent = WidgetState(id=f"w{number}", string_value="x")
             states.states[sent.id] = Serialized(sent)
-            states.widget_metadata[sent.id] = WidgetMetadata(sent.id, lambda value: None if value is None else float(value[0]), lambda v: v,
-                                                             value_type="double_array_value")
+            states.widget_metadata[sent.id] = WidgetMetadata(
+                sent.id,
+                lambda value: None if value is None else float(value[0]),
+                lambda v: v,
+                value_type="double_array_value",
+            )
             assert states[sent.id] is None  # what the widget's reader makes of no value: its default
     logged = [record.getMessage() for record in caplog.records if "dropped" in record.getMessage()]
     assert [message.rsplit("dropped: ", 1)[1] for message in logged] == [f"{n} so far" for n in (1, 10, 100, 1000)]

@@ -1,5 +1,6 @@
 """A hostile class: values a script forges over Streamlit's websocket, rather than what the page's
 own widgets send. Each test fails without the guard it names."""
+
 import base64
 import io
 import tracemalloc
@@ -58,12 +59,21 @@ def test_a_forged_huge_png_is_refused_from_its_header_without_decoding(huge_png)
     assert peak < 20 * len(huge_png)  # the base64 text and its bytes, never the 243 MB of pixels
 
 
-@pytest.mark.parametrize("value", [
-    "not a data url", "", 12, None, ["data:image/png;base64,"], {"a": 1},
-    "data:image/png;base64,@@@@", "data:image/png;base64,AAAA",  # bad base64; base64 of no PNG
-    data_url(png(Image.new("RGBA", (PAD, PAD))), "jpeg")[:-4] + "====",
-    "data:image/png;base64," + "A" * (preprocess.pad_limit(PAD) + 8),  # longer than any drawing of the pad
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not a data url",
+        "",
+        12,
+        None,
+        ["data:image/png;base64,"],
+        {"a": 1},
+        "data:image/png;base64,@@@@",
+        "data:image/png;base64,AAAA",  # bad base64; base64 of no PNG
+        data_url(png(Image.new("RGBA", (PAD, PAD))), "jpeg")[:-4] + "====",
+        "data:image/png;base64," + "A" * (preprocess.pad_limit(PAD) + 8),  # longer than any drawing of the pad
+    ],
+)
 def test_values_the_pad_cannot_send_are_refused_in_words(value):
     with pytest.raises(ValueError, match="not one of its drawings"):
         preprocess.read_pad(value, PAD)
@@ -83,11 +93,16 @@ def test_a_picture_of_another_size_or_kind_is_refused():
 
 @pytest.mark.parametrize("forged", ["huge", "text", "bad base64", "not a dict"])
 def test_a_forged_pad_value_on_the_handwriting_page_is_refused_with_the_page_up(
-        forged, huge_png, environment, trained_default, open_page):
+    forged, huge_png, environment, trained_default, open_page
+):
     environment(trained_default.directory)
     app = open_page(MNIST_PAGE, timeout=90)
-    value = {"huge": forged_state(data_url(huge_png)), "text": forged_state("hello"),
-             "bad base64": forged_state("data:image/png;base64,!!"), "not a dict": {"drawing": "x"}}[forged]
+    value = {
+        "huge": forged_state(data_url(huge_png)),
+        "text": forged_state("hello"),
+        "bad base64": forged_state("data:image/png;base64,!!"),
+        "not a dict": {"drawing": "x"},
+    }[forged]
     app.session_state["canvas_0"] = value
     app.run()
     assert not app.exception, [error.value for error in app.exception]
@@ -112,9 +127,11 @@ def _kill_database():
     import sqlalchemy as sa
 
     from ui import room as lab_ui
+
     for lab in lab_ui._LABS.values():
-        lab.engine = sa.create_engine("postgresql+psycopg://lab:lab@127.0.0.1:9/lab",
-                                      connect_args={"connect_timeout": 2})
+        lab.engine = sa.create_engine(
+            "postgresql+psycopg://lab:lab@127.0.0.1:9/lab", connect_args={"connect_timeout": 2}
+        )
 
 
 def test_a_database_that_dies_mid_session_is_said_in_words_on_every_room_page(lab_env, open_page):  # noqa: F811
@@ -135,20 +152,30 @@ def test_a_database_that_dies_mid_session_is_said_in_words_on_every_room_page(la
         assert not student.exception and [metric for metric in student.metric if metric.label == "Prediction"]
 
 
-@pytest.mark.parametrize("url", ["mysql://lab:lab@127.0.0.1/lab", "nonsense://x", "not a url at all",
-                                 "postgresql+psycopg://lab:wrong@127.0.0.1:9/lab"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://lab:lab@127.0.0.1/lab",
+        "nonsense://x",
+        "not a url at all",
+        "postgresql+psycopg://lab:wrong@127.0.0.1:9/lab",
+    ],
+)
 def test_a_database_url_that_cannot_work_is_logged_for_the_operator_and_said_plainly(url, caplog):
     from core.lab import store
 
-    with caplog.at_level("WARNING", logger="core.lab.store"), pytest.raises(store.DatabaseUnavailable,
-                                                                              match="cannot be reached"):
+    with (
+        caplog.at_level("WARNING", logger="core.lab.store"),
+        pytest.raises(store.DatabaseUnavailable, match="cannot be reached"),
+    ):
         store.Lab(url)
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "class lab database" in logged and "wrong" not in logged  # the cause, never the password
 
 
-def test_a_mysql_url_on_the_class_lab_page_says_so_without_a_traceback(environment, trained_default, monkeypatch,
-                                                                       open_page):
+def test_a_mysql_url_on_the_class_lab_page_says_so_without_a_traceback(
+    environment, trained_default, monkeypatch, open_page
+):
     monkeypatch.setenv("NN_EXPLORER_DB", "mysql://lab:lab@127.0.0.1/lab")
     environment(trained_default.directory)
     app = open_page(LAB_PAGE, timeout=120, params={"room": "K7QM3X"})
@@ -159,6 +186,7 @@ def test_a_partly_corrupt_sqlite_file_is_said_in_words(lab_env, open_page, tmp_p
     teacher, code, _ = make_room(open_page)
     from core.lab import store
     from ui import room as lab_ui
+
     path = tmp_path / "lab.sqlite"
     for lab in lab_ui._LABS.values():
         lab.engine.dispose()
@@ -200,6 +228,7 @@ def test_a_browsers_clear_cache_message_leaves_the_servers_caches_alone():
 
     class Session:
         _session_state = {}
+
     AppSession._handle_clear_cache_request(Session())  # what Streamlit runs for a browser's clear_cache
     assert expensive() is first and len(calls) == 1
 
@@ -250,8 +279,11 @@ def test_a_session_holding_a_replaced_key_loses_the_teachers_tools(lab_env, open
     assert not [button for button in other.button if button.label == "Clear the room"]
 
 
-def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period(lab_env, open_page,  # noqa: F811
-                                                                                  monkeypatch):
+def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period(
+    lab_env,  # noqa: F811
+    open_page,
+    monkeypatch,
+):
     from core.lab import store
     from ui import lab_view
 
@@ -295,8 +327,9 @@ def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     teacher, code, _ = make_room(open_page)
     lab = store.Lab()
     for index in range(12):
-        lab.add(code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net",
-                f"s{index}")
+        lab.add(
+            code, lab_env.x_test[index], lab_env.x_test[index], int(lab_env.y_test[index]), 0, 0.5, "net", f"s{index}"
+        )
     teacher.run()
     next(button for button in teacher.button if button.label == "Teach the network our handwriting").click().run()
     assert not teacher.exception
@@ -307,12 +340,22 @@ def test_one_teaching_per_room_at_a_time(lab_env, open_page):  # noqa: F811
     assert job.wait(300).state == "done"
 
 
-@pytest.mark.parametrize("selection", [
-    None, {}, {"selection": {}}, {"selection": {"spot": []}}, {"selection": {"spot": [{"x1": "text", "x2": 0}]}},
-    {"selection": {"spot": [{"x2": 0.5}]}}, {"selection": {"spot": [{"x1": float("nan"), "x2": 0}]}},
-    {"selection": {"spot": [{"x1": 1e308, "x2": 0}]}}, {"selection": {"spot": [{"x1": [1], "x2": 0}]}},
-    {"selection": "spot"}, {"selection": {"spot": "x"}},
-])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        None,
+        {},
+        {"selection": {}},
+        {"selection": {"spot": []}},
+        {"selection": {"spot": [{"x1": "text", "x2": 0}]}},
+        {"selection": {"spot": [{"x2": 0.5}]}},
+        {"selection": {"spot": [{"x1": float("nan"), "x2": 0}]}},
+        {"selection": {"spot": [{"x1": 1e308, "x2": 0}]}},
+        {"selection": {"spot": [{"x1": [1], "x2": 0}]}},
+        {"selection": "spot"},
+        {"selection": {"spot": "x"}},
+    ],
+)
 def test_a_forged_click_on_the_playgrounds_plane_adds_no_point(selection):
     from core.charts import playground as playground_charts
     from ui.playground import clicked_point

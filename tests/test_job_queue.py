@@ -6,6 +6,7 @@ Each test has a PostgreSQL schema of its own, which the migrations fill (procras
 with the app's), and real worker processes (`python -m core.jobs.worker`). The stand-in job bodies
 (tests/job_bodies.py) wait for the test's word in a file, so the tests wait on events, with
 generous deadlines, never on a fixed delay."""
+
 import os
 import signal
 import subprocess
@@ -30,9 +31,13 @@ class Workers:
         self.url, self.processes = url, []
 
     def start(self, stderr=None, **environment):
-        process = subprocess.Popen([sys.executable, "-m", "core.jobs.worker", "--db", self.url, "--stalled-after", "2",
-                                    "--heartbeat", "0.5"], cwd=ROOT, start_new_session=True, stderr=stderr,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT), **environment})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "core.jobs.worker", "--db", self.url, "--stalled-after", "2", "--heartbeat", "0.5"],
+            cwd=ROOT,
+            start_new_session=True,
+            stderr=stderr,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **environment},
+        )
         self.processes.append(process)
         return process
 
@@ -77,9 +82,9 @@ def queue_rows(url, key):
 
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        count = connection.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE queueing_lock = :k "
-                                           "AND status = 'todo'"),
-                                   {"k": key}).scalar()
+        count = connection.execute(
+            sa.text("SELECT count(*) FROM procrastinate_jobs WHERE queueing_lock = :k AND status = 'todo'"), {"k": key}
+        ).scalar()
     engine.dispose()
     return count
 
@@ -89,8 +94,11 @@ def test_many_requests_from_two_servers_queue_one_job_that_runs_once(database, w
 
     first, second = QueuedJobs(database), QueuedJobs(database)
     arguments = {"folder": str(tmp_path), "name": "net"}
-    jobs = [server.submit("net-a", job_bodies.waiting, owner=f"session-{i}", **arguments)
-            for i in range(5) for server in (first, second)]
+    jobs = [
+        server.submit("net-a", job_bodies.waiting, owner=f"session-{i}", **arguments)
+        for i in range(5)
+        for server in (first, second)
+    ]
     other_server = textwrap.dedent(f"""
         from core.jobs.queued import QueuedJobs
         from tests import job_bodies
@@ -99,8 +107,14 @@ def test_many_requests_from_two_servers_queue_one_job_that_runs_once(database, w
             jobs.submit("net-a", job_bodies.waiting, owner=f"elsewhere-{{i}}", folder={str(tmp_path)!r}, name="net")
         print(jobs.get("net-a").status().state)
     """)
-    printed = subprocess.run([sys.executable, "-c", other_server], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    printed = subprocess.run(
+        [sys.executable, "-c", other_server],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert printed.stdout.strip() == "queued", printed.stderr
     assert queue_rows(database, "net-a") == 1  # fifteen requests from three processes: one job in the queue
     assert jobs[0].status().state == "queued" and jobs[0].status().workers == 0
@@ -201,7 +215,8 @@ def test_a_sessions_new_request_drops_its_queued_one_unless_another_session_wait
 
 
 def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_shows_its_network(
-        database, workers, environment, tmp_path, open_page, monkeypatch):
+    database, workers, environment, tmp_path, open_page, monkeypatch
+):
     from core import jobs
     from core.digits import model as mnist_model
     from core.digits.store import ModelStore
@@ -249,8 +264,14 @@ def test_a_worker_with_other_data_refuses_the_job_and_says_why(database, workers
     until(lambda: refused.status().phase == "waiting for a worker with the app's data", what="the refusal")
     assert refused.status().state == "queued" and not starts(tmp_path, "other")
     until(lambda: "refused: this worker has different MNIST data" in log.read_text(), what="the worker's log")
-    taken = jobs.submit("net-ours", job_bodies.waiting_for_data, folder=str(tmp_path), name="ours", data_id=ours,
-                        owner="another-session")
+    taken = jobs.submit(
+        "net-ours",
+        job_bodies.waiting_for_data,
+        folder=str(tmp_path),
+        name="ours",
+        data_id=ours,
+        owner="another-session",
+    )
     until(lambda: starts(tmp_path, "ours"), what="the job made for the worker's data to start")
     order(tmp_path, "ours", "go")
     assert taken.wait(90).state == "done" and not starts(tmp_path, "other")

@@ -1,5 +1,6 @@
 """Guessing room codes: codes that name no room are paced per browser session and per address, a
 class sharing one address still joins at once, and at the pace allowed a guess is hopeless."""
+
 import itertools
 
 import pytest

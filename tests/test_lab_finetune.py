@@ -1,5 +1,6 @@
 """Fine-tuning on a class's handwriting: held-out digits are never trained on, a synthetic class's
 held-out accuracy improves, and the original network is left as it was."""
+
 import numpy as np
 import pytest
 from scipy import ndimage

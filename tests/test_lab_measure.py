@@ -1,4 +1,5 @@
 """The class lab's reading of a room's drawings, and its memo of readings already made."""
+
 import numpy as np
 
 from core.lab import measure
@@ -40,8 +41,12 @@ def test_with_a_memo_only_new_drawings_are_read_and_the_reading_is_the_same():
     first = measure.read(network, drawings, memo)
     assert network.images_read == 2 * 50  # both preparations
     one_more = room(51)  # the same 50 and one more
-    grown = Drawings(one_more.ids, np.append(drawings.labels, 3), np.concatenate([drawings.images, one_more.images[-1:]]),
-                     np.concatenate([drawings.straight, one_more.straight[-1:]]))
+    grown = Drawings(
+        one_more.ids,
+        np.append(drawings.labels, 3),
+        np.concatenate([drawings.images, one_more.images[-1:]]),
+        np.concatenate([drawings.straight, one_more.straight[-1:]]),
+    )
     again = measure.read(network, grown, memo)
     assert network.images_read == 2 * 51
     fresh = measure.read(Counting(), grown)

@@ -1,5 +1,6 @@
 """The class lab's storage on a real SQLite file and, when one is running, a real PostgreSQL
 server: nothing lost under a class's load, rooms apart, teacher-only changes, clear limits."""
+
 import io
 import itertools
 import threading
@@ -34,6 +35,7 @@ def test_thirty_students_adding_ten_drawings_each_at_once_lose_nothing(lab):
                 add(lab, room, (number + drawing) % 10, f"student-{number}", value=number)
             except Exception as error:  # noqa: BLE001 - any failure is a lost drawing
                 failures.append(repr(error))
+
     threads = [threading.Thread(target=student, args=(number,)) for number in range(30)]
     for thread in threads:
         thread.start()
@@ -149,17 +151,32 @@ def first_version_schema():
     import sqlalchemy as sa
 
     metadata = sa.MetaData()
-    sa.Table("rooms", metadata, sa.Column("code", sa.String(6), primary_key=True),
-             sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
-             sa.Column("created", sa.DateTime(timezone=True), nullable=False))
-    sa.Table("drawings", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-             sa.Column("room", sa.String(6), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
-                       index=True),
-             *(sa.Column(name, kind, nullable=False) for name, kind in (
-                 ("label", sa.SmallInteger), ("predicted", sa.SmallInteger), ("confidence", sa.Float),
-                 ("network", sa.String(80)), ("image", sa.LargeBinary), ("straight", sa.LargeBinary),
-                 ("created", sa.DateTime(timezone=True)))),
-             sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"))
+    sa.Table(
+        "rooms",
+        metadata,
+        sa.Column("code", sa.String(6), primary_key=True),
+        sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    )
+    sa.Table(
+        "drawings",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("room", sa.String(6), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False, index=True),
+        *(
+            sa.Column(name, kind, nullable=False)
+            for name, kind in (
+                ("label", sa.SmallInteger),
+                ("predicted", sa.SmallInteger),
+                ("confidence", sa.Float),
+                ("network", sa.String(80)),
+                ("image", sa.LargeBinary),
+                ("straight", sa.LargeBinary),
+                ("created", sa.DateTime(timezone=True)),
+            )
+        ),
+        sa.CheckConstraint("label BETWEEN 0 AND 9", name="label_is_a_digit"),
+    )
     return metadata
 
 
@@ -181,11 +198,23 @@ def test_a_database_in_the_first_versions_schema_is_upgraded_with_nothing_lost(e
     old.create_all(engine)
     made = datetime(2026, 9, 1, tzinfo=timezone.utc)
     with engine.begin() as connection:
-        connection.execute(old.tables["rooms"].insert().values(code="K7QM3X", teacher_key_sha256="0" * 64,
-                                                                created=made))
-        connection.execute(old.tables["drawings"].insert().values(
-            room="K7QM3X", label=7, predicted=1, confidence=0.5, network="net", image=picture(70).tobytes(),
-            straight=picture(185).tobytes(), created=made))
+        connection.execute(
+            old.tables["rooms"].insert().values(code="K7QM3X", teacher_key_sha256="0" * 64, created=made)
+        )
+        connection.execute(
+            old.tables["drawings"]
+            .insert()
+            .values(
+                room="K7QM3X",
+                label=7,
+                predicted=1,
+                confidence=0.5,
+                network="net",
+                image=picture(70).tobytes(),
+                straight=picture(185).tobytes(),
+                created=made,
+            )
+        )
     engine.dispose()
     lab = Lab(empty_database)
     kept = lab.drawings("K7QM3X")
@@ -217,9 +246,14 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
         def same_but_length(_, __, ___, found, declared):
             both_text = isinstance(found, sa.String) and isinstance(declared, sa.String)
             return False if sqlite and both_text else None
-        ours = MigrationContext.configure(connection, opts={
-            "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate"),
-            "compare_type": same_but_length})
+
+        ours = MigrationContext.configure(
+            connection,
+            opts={
+                "include_name": lambda name, kind, _: kind != "table" or not name.startswith("procrastinate"),
+                "compare_type": same_but_length,
+            },
+        )
         differences = compare_metadata(ours, schema.METADATA)
     assert differences == []  # the revisions make exactly the tables core/db/schema.py declares
     assert sa.inspect(lab.engine).has_table("alembic_version")
@@ -228,13 +262,29 @@ def test_a_new_database_gets_every_revision_and_matches_the_tables_the_queries_u
 def test_a_change_the_database_refuses_says_what_failed(lab):
     room = lab.create_room()
     with pytest.raises(RoomProblem, match="room was deleted a moment ago"):
-        lab.transaction(lambda c: c.execute(store.DRAWINGS.insert().values(
-            room="ZZZZZZ", label=1, predicted=1, confidence=0.5, network="n", image=b"", straight=b"",
-            created=datetime.now(timezone.utc))), refused="this room was deleted a moment ago, so the drawing has "
-                                                          "no room to go to")
+        lab.transaction(
+            lambda c: c.execute(
+                store.DRAWINGS.insert().values(
+                    room="ZZZZZZ",
+                    label=1,
+                    predicted=1,
+                    confidence=0.5,
+                    network="n",
+                    image=b"",
+                    straight=b"",
+                    created=datetime.now(timezone.utc),
+                )
+            ),
+            refused="this room was deleted a moment ago, so the drawing has no room to go to",
+        )
     with pytest.raises(RoomProblem, match="refused this change"):  # one nobody planned for: general words
-        lab.transaction(lambda c: c.execute(store.ROOMS.insert().values(code=room.code, teacher_key_sha256="0" * 64,
-                                                                 created=datetime.now(timezone.utc))))
+        lab.transaction(
+            lambda c: c.execute(
+                store.ROOMS.insert().values(
+                    code=room.code, teacher_key_sha256="0" * 64, created=datetime.now(timezone.utc)
+                )
+            )
+        )
 
 
 def test_a_room_refuses_additions_faster_than_a_class_makes_them_from_however_many_sessions(lab):
@@ -286,12 +336,23 @@ def test_rooms_unused_for_thirty_days_are_deleted_with_their_drawings_and_networ
     now = datetime.now(timezone.utc)
     with lab.engine.begin() as connection:
         # both networks, as a worker stores them for several servers (core/digits/shared.py)
-        connection.execute(NETWORK_FILES.insert(), [dict(key=key, name=f"{key}.json", sha256="0" * 64, data=b"{}",
-                                                         saved=now) for key in ("room-old-network", kept)])
-        connection.execute(ROOMS.update().where(ROOMS.c.code == old.code).values(
-            created=now - timedelta(days=90), used=now - timedelta(days=31)))
-        connection.execute(ROOMS.update().where(ROOMS.c.code == recent.code).values(
-            created=now - timedelta(days=90), used=now - timedelta(days=29)))
+        connection.execute(
+            NETWORK_FILES.insert(),
+            [
+                dict(key=key, name=f"{key}.json", sha256="0" * 64, data=b"{}", saved=now)
+                for key in ("room-old-network", kept)
+            ],
+        )
+        connection.execute(
+            ROOMS.update()
+            .where(ROOMS.c.code == old.code)
+            .values(created=now - timedelta(days=90), used=now - timedelta(days=31))
+        )
+        connection.execute(
+            ROOMS.update()
+            .where(ROOMS.c.code == recent.code)
+            .values(created=now - timedelta(days=90), used=now - timedelta(days=29))
+        )
     assert lab.expire() == ["room-old-network"]
     assert not lab.exists(old.code) and lab.exists(recent.code) and lab.exists(fresh.code)
     with lab.engine.connect() as connection:

@@ -31,34 +31,42 @@ def test_valid_file_loads_with_its_source(tmp_path):
     assert "mnist.npz" in data.source and str(tmp_path) not in data.source  # no server paths for visitors
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"y_test": None}, "missing array.*y_test"),
-    ({"x_train": np.zeros((100, 28, 27), dtype=np.uint8)}, r"x_train has shape \(100, 28, 27\)"),
-    ({"y_train": np.zeros(11, dtype=np.uint8)}, "y_train has shape"),
-    ({"x_test": np.zeros((10, 28, 28), dtype=np.float32)}, "x_test has dtype float32"),
-    ({"y_train": np.full(100, 10, dtype=np.uint8)}, "labels from 10 to 10"),
-    ({"y_test": np.full(10, -1, dtype=np.int64)}, "labels from -1"),
-    ({"x_train": np.zeros((10, 28, 28), dtype=np.uint8), "y_train": np.arange(10, dtype=np.uint8)}, "too small"),
-    ({"x_train": np.zeros((3, 28, 28), dtype=np.uint8), "y_train": np.arange(3, dtype=np.uint8)}, "too small"),
-    ({"x_train": np.zeros((500, 28, 28), dtype=np.uint8), "y_train": np.zeros(500, dtype=np.uint8)},
-     "0 training digit.*class 1"),
-    ({"x_test": np.zeros((9, 28, 28), dtype=np.uint8), "y_test": np.arange(9, dtype=np.uint8)}, "class 9"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"y_test": None}, "missing array.*y_test"),
+        ({"x_train": np.zeros((100, 28, 27), dtype=np.uint8)}, r"x_train has shape \(100, 28, 27\)"),
+        ({"y_train": np.zeros(11, dtype=np.uint8)}, "y_train has shape"),
+        ({"x_test": np.zeros((10, 28, 28), dtype=np.float32)}, "x_test has dtype float32"),
+        ({"y_train": np.full(100, 10, dtype=np.uint8)}, "labels from 10 to 10"),
+        ({"y_test": np.full(10, -1, dtype=np.int64)}, "labels from -1"),
+        ({"x_train": np.zeros((10, 28, 28), dtype=np.uint8), "y_train": np.arange(10, dtype=np.uint8)}, "too small"),
+        ({"x_train": np.zeros((3, 28, 28), dtype=np.uint8), "y_train": np.arange(3, dtype=np.uint8)}, "too small"),
+        (
+            {"x_train": np.zeros((500, 28, 28), dtype=np.uint8), "y_train": np.zeros(500, dtype=np.uint8)},
+            "0 training digit.*class 1",
+        ),
+        ({"x_test": np.zeros((9, 28, 28), dtype=np.uint8), "y_test": np.arange(9, dtype=np.uint8)}, "class 9"),
+    ],
+)
 def test_each_kind_of_bad_file_names_its_problem(tmp_path, overrides, message):
     with pytest.raises(ValueError, match=message):
         mnist_data.from_npz(write(tmp_path, **overrides))
 
 
 def flip_a_byte(data, at):
-    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
 
 
-@pytest.mark.parametrize("damage", [
-    lambda data: b"this is not a zip archive",
-    lambda data: data[:len(data) // 2],  # truncated
-    lambda data: flip_a_byte(data, len(data) // 3),  # a bit flipped inside an array: bad CRC-32
-    lambda data: b"x_train,y_train\n1,2\n",  # a text file named .npz
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"this is not a zip archive",
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: flip_a_byte(data, len(data) // 3),  # a bit flipped inside an array: bad CRC-32
+        lambda data: b"x_train,y_train\n1,2\n",  # a text file named .npz
+    ],
+)
 def test_a_damaged_file_is_reported_in_plain_words(tmp_path, damage):
     path = tmp_path / "broken.npz"
     path.write_bytes(damage(write(tmp_path).read_bytes()))
@@ -73,8 +81,9 @@ def test_a_damaged_file_falls_back_to_the_next_source(tmp_path):
     (tmp_path / "good").mkdir()
     good = mnist_data.from_npz(write(tmp_path / "good", n_train=200))
     data = mnist_data.load([("MNIST_NPZ", lambda: mnist_data.from_npz(path)), ("sample", lambda: good)])
-    assert len(data.x_train) == 200 and data.warnings == ("MNIST_NPZ failed: the file broken.npz is damaged "
-                                                          "or is not an .npz file",)
+    assert len(data.x_train) == 200 and data.warnings == (
+        "MNIST_NPZ failed: the file broken.npz is damaged or is not an .npz file",
+    )
 
 
 def test_offline_the_warning_says_so_in_plain_words(monkeypatch):
@@ -82,6 +91,7 @@ def test_offline_the_warning_says_so_in_plain_words(monkeypatch):
 
     def no_network(*_, **__):
         raise urllib.error.URLError(OSError(-2, "Name or service not known"))
+
     monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     with pytest.raises(ValueError) as caught:
@@ -129,8 +139,12 @@ def test_mnist_is_fetched_without_keras():
     import ast
 
     tree = ast.parse((Path(mnist_data.__file__)).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
     assert not imported & {"keras", "tensorflow"}
 
 
@@ -143,8 +157,9 @@ def test_falls_back_in_order_with_warnings(tmp_path):
         calls.append("keras")
         raise ValueError("offline")
 
-    data = mnist_data.load([("file", lambda: mnist_data.from_npz(bad)), ("keras", failing_download),
-                            ("sample", lambda: good)])
+    data = mnist_data.load(
+        [("file", lambda: mnist_data.from_npz(bad)), ("keras", failing_download), ("sample", lambda: good)]
+    )
     assert len(data.x_train) == 200 and calls == ["keras"]
     assert len(data.warnings) == 2
     assert "missing array" in data.warnings[0] and "offline" in data.warnings[1]
@@ -173,8 +188,9 @@ def test_the_stratified_split_matches_scikit_learns_proportions(test_size):
     labels = np.random.default_rng(3).choice(10, size=2000, p=np.linspace(1, 2, 10) / np.linspace(1, 2, 10).sum())
     train, test = mnist_data.stratified_split(labels, test_size, seed=0)
     assert len(test) == test_size and sorted([*train, *test]) == list(range(len(labels)))  # every digit, once
-    _, reference = train_test_split(labels, test_size=test_size, stratify=labels if test_size >= 10 else None,
-                                    random_state=0)
+    _, reference = train_test_split(
+        labels, test_size=test_size, stratify=labels if test_size >= 10 else None, random_state=0
+    )
     if test_size >= 10:  # each class's share as scikit-learn's stratified split gives it, within one digit
         assert np.abs(np.bincount(labels[test], minlength=10) - np.bincount(reference, minlength=10)).max() <= 1
     assert not np.array_equal(np.sort(test), test) or test_size == 1  # shuffled, not in file order

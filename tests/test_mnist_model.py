@@ -54,12 +54,20 @@ def test_trained_network_beats_chance_on_unseen_digits(data, trained):
         assert mistake["true"] == int(data.y_test[mistake["index"]]) != mistake["predicted"]
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"epochs": 0}, "epochs"), ({"learning_rate": 100.0}, "learning_rate"),
-    ({"hidden": ()}, "1 to 3 blocks"), ({"hidden": (0, 8)}, "1 to 512 units"), ({"hidden": (8, 8, 8, 8)}, "1 to 3 blocks"),
-    ({"activation": "softsign"}, "activation"), ({"preset": "giant"}, "unknown preset"),
-    ({"batch_size": 33}, "batch_size"), ({"learning_rate": 0.002}, "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"learning_rate": 100.0}, "learning_rate"),
+        ({"hidden": ()}, "1 to 3 blocks"),
+        ({"hidden": (0, 8)}, "1 to 512 units"),
+        ({"hidden": (8, 8, 8, 8)}, "1 to 3 blocks"),
+        ({"activation": "softsign"}, "activation"),
+        ({"preset": "giant"}, "unknown preset"),
+        ({"batch_size": 33}, "batch_size"),
+        ({"learning_rate": 0.002}, "learning_rate"),
+    ],
+)
 def test_settings_outside_sane_bounds_are_refused(change, message):
     with pytest.raises(ValueError, match=message):
         mnist_model.validate(dataclasses.replace(mnist_model.DEFAULT, **change))
@@ -87,15 +95,22 @@ def test_cache_key_changes_when_the_recipes_layers_change(monkeypatch):
     planned = mnist_config.layers
 
     def milder(config):  # the same network, shifted less while it trains
-        return tuple(dataclasses.replace(layer, arguments=(0.01, 0.01)) if layer.kind == "RandomTranslation"
-                     else layer for layer in planned(config))
+        return tuple(
+            dataclasses.replace(layer, arguments=(0.01, 0.01)) if layer.kind == "RandomTranslation" else layer
+            for layer in planned(config)
+        )
+
     monkeypatch.setattr(mnist_config, "layers", milder)
     assert mnist_model.DEFAULT.key("a") != before
 
 
 def card(model, history, data):
-    return {"history": history, "evaluation": mnist_model.evaluate(model, data), "n_train": len(data.x_train),
-            "data_source": data.source}
+    return {
+        "history": history,
+        "evaluation": mnist_model.evaluate(model, data),
+        "n_train": len(data.x_train),
+        "data_source": data.source,
+    }
 
 
 def test_saved_model_loads_with_the_same_predictions(tmp_path, data, trained):
@@ -104,8 +119,9 @@ def test_saved_model_loads_with_the_same_predictions(tmp_path, data, trained):
     assert store.save("k", model, card(model, history, data))
     loaded, metadata = store.load("k")  # the network as the server serves it, through ONNX Runtime
     assert metadata["history"]["loss"] == history["loss"]
-    np.testing.assert_allclose(loaded.classify(data.x_test[:50]), mnist_model.classify(model, data.x_test[:50]),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.classify(data.x_test[:50]), mnist_model.classify(model, data.x_test[:50]), atol=1e-6
+    )
     assert set(metadata["files"]) == {"format", "keras", "onnx", "weights"}
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
@@ -140,8 +156,9 @@ def test_unwritable_directory_is_detected_and_nothing_is_written(tmp_path, train
 
 
 @pytest.mark.parametrize("metadata", [{}, {"history": {}}, [], "text", {"history": {"loss": "x"}, "evaluation": {}}])
-def test_a_saved_model_whose_metadata_is_valid_json_of_the_wrong_shape_is_discarded(trained_default, tmp_path,
-                                                                                   metadata):
+def test_a_saved_model_whose_metadata_is_valid_json_of_the_wrong_shape_is_discarded(
+    trained_default, tmp_path, metadata
+):
     import json
     import shutil
 
@@ -153,22 +170,28 @@ def test_a_saved_model_whose_metadata_is_valid_json_of_the_wrong_shape_is_discar
     assert store.load(key) is None and not store.has(key)  # gone, so the page trains it again
 
 
-@pytest.mark.parametrize("config", [
-    *mnist_model.PRESETS.values(),
-    mnist_model.Config(preset="dense", hidden=(512, 512, 64, 10)),
-    mnist_model.Config(preset="convolutional", hidden=(8,)),
-    mnist_model.Config(preset="convolutional", hidden=(4, 8)),
-    mnist_model.Config(preset="convolutional", hidden=(512, 16, 64)),
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        *mnist_model.PRESETS.values(),
+        mnist_model.Config(preset="dense", hidden=(512, 512, 64, 10)),
+        mnist_model.Config(preset="convolutional", hidden=(8,)),
+        mnist_model.Config(preset="convolutional", hidden=(4, 8)),
+        mnist_model.Config(preset="convolutional", hidden=(512, 16, 64)),
+    ],
+)
 def test_parameter_count_matches_keras(config):
     assert mnist_model.parameter_count(config) == mnist_model.build(config).count_params()
 
 
-@pytest.mark.parametrize("hidden, preset, message", [
-    ((512,) * 200, "dense", "1 to 4 hidden layers"),
-    ((512, 512, 512, 512), "dense", "at most 1,000,000"),
-    ((512, 512, 512), "convolutional", "at most 1,000,000"),
-])
+@pytest.mark.parametrize(
+    "hidden, preset, message",
+    [
+        ((512,) * 200, "dense", "1 to 4 hidden layers"),
+        ((512, 512, 512, 512), "dense", "at most 1,000,000"),
+        ((512, 512, 512), "convolutional", "at most 1,000,000"),
+    ],
+)
 def test_networks_too_large_to_train_here_are_refused(hidden, preset, message):
     with pytest.raises(ValueError, match=message):
         mnist_model.validate(dataclasses.replace(mnist_model.PRESETS[preset], hidden=hidden))
@@ -189,5 +212,6 @@ def test_shifted_copies_move_each_image_one_pixel_the_way_each_shift_says():
     probabilities = np.random.default_rng(2).random((len(mnist_config.SHIFTS) * 3, 10))
     mean = mnist_config.averaged(probabilities)
     assert mean.shape == (3, 10)
-    np.testing.assert_allclose(mean[1], np.mean([probabilities[k * 3 + 1] for k in range(len(mnist_config.SHIFTS))],
-                                                 axis=0))
+    np.testing.assert_allclose(
+        mean[1], np.mean([probabilities[k * 3 + 1] for k in range(len(mnist_config.SHIFTS))], axis=0)
+    )

@@ -1,4 +1,5 @@
 """AppTest of the handwriting page, on a small real-MNIST file so that training takes seconds."""
+
 import base64
 import io
 import re
@@ -19,8 +20,13 @@ from ui.digits.controls import LOOK_INSIDE_TAB
 PAGE = "lessons/mnist.py"
 
 
-LOOK_INSIDE = ["How the digit was prepared", "Activations", "What the first layer looks for",
-               "Which pixels mattered", "Nearest training digits"]
+LOOK_INSIDE = [
+    "How the digit was prepared",
+    "Activations",
+    "What the first layer looks for",
+    "Which pixels mattered",
+    "Nearest training digits",
+]
 
 
 def open_tab(app, name):
@@ -151,8 +157,7 @@ def test_unwritable_model_folder_keeps_the_model_in_a_scratch_folder(environment
 
 
 @pytest.mark.parametrize("typed", ["9" * 5000, "12a", "![x](http://127.0.0.1:8601/leak.png)"])
-def test_typed_layer_sizes_that_are_not_numbers_are_refused_in_our_words(environment, trained_cache, open_page,
-                                                                         typed):
+def test_typed_layer_sizes_that_are_not_numbers_are_refused_in_our_words(environment, trained_cache, open_page, typed):
     environment(trained_cache)
     app = open_page(PAGE, timeout=90)
     app.text_input(key="hidden_convolutional").set_value(typed)
@@ -189,8 +194,13 @@ def test_a_queued_training_says_how_many_are_ahead(environment, tmp_path, open_p
 
 
 def test_a_failed_training_says_so_alone_and_offers_retry(environment, tmp_path, open_page, monkeypatch):
-    app, retried = page_with_job(environment, tmp_path, open_page, monkeypatch,
-                                 {"state": "failed", "error": "its process stopped unexpectedly twice"})
+    app, retried = page_with_job(
+        environment,
+        tmp_path,
+        open_page,
+        monkeypatch,
+        {"state": "failed", "error": "its process stopped unexpectedly twice"},
+    )
     assert any("stopped unexpectedly twice" in error.value for error in app.error)
     assert not any("appear when training finishes" in info.value for info in app.info)
     next(button for button in app.button if button.label == "Retry").click().run()
@@ -221,7 +231,9 @@ def test_the_page_says_how_many_digits_it_learnt_from_and_what_sure_means(enviro
     fit = len(data.x_train) - held
     said = " ".join(box.value for box in app.success)
     assert f"on {fit:,} digits, with {held:,} more kept apart for validation" in said
-    assert f"learns from {fit:,} of the {len(data.x_train):,} training digits" in " ".join(m.value for m in app.markdown)
+    assert f"learns from {fit:,} of the {len(data.x_train):,} training digits" in " ".join(
+        m.value for m in app.markdown
+    )
     floor = -(0.91 * np.log(0.91) + 9 * 0.01 * np.log(0.01))  # the entropy of the smoothed targets
     assert any(f"cannot fall below {floor:.2f}" in caption.value for caption in app.caption)
     app.session_state["canvas_0"] = canvas_state(drawing_of(data.x_test[7]))
@@ -231,11 +243,17 @@ def test_the_page_says_how_many_digits_it_learnt_from_and_what_sure_means(enviro
 
 def test_training_progress_counts_the_clock_the_finished_message_repeats(environment, tmp_path, open_page, monkeypatch):
     # the job's own clock says 15 s (its start, TensorFlow's import, the data); training has taken 3 s
-    history = {"loss": [0.5] * 8, "accuracy": [0.9] * 8, "val_loss": [0.5] * 8, "val_accuracy": [0.9] * 8,
-               "seconds": 3.2}
+    history = {
+        "loss": [0.5] * 8,
+        "accuracy": [0.9] * 8,
+        "val_loss": [0.5] * 8,
+        "val_accuracy": [0.9] * 8,
+        "seconds": 3.2,
+    }
     monkeypatch.setattr(StandInJob, "status", lambda self: Status(elapsed=15.0, **self._status))
-    app, _ = page_with_job(environment, tmp_path, open_page, monkeypatch,
-                           {"state": "running", "phase": "training", "history": history})
+    app, _ = page_with_job(
+        environment, tmp_path, open_page, monkeypatch, {"state": "running", "phase": "training", "history": history}
+    )
     [bar] = app.get("progress")
     assert "3 s of training so far" in bar.proto.text and "15 s" not in bar.proto.text
 
@@ -251,7 +269,12 @@ def test_the_model_reports_the_seconds_since_training_began():
 
 
 def test_a_silent_trainer_is_said_in_words(environment, tmp_path, open_page, monkeypatch):
-    app, _ = page_with_job(environment, tmp_path, open_page, monkeypatch,
-                           {"state": "running", "phase": "training", "silent": 7.0, "workers": 1})
+    app, _ = page_with_job(
+        environment,
+        tmp_path,
+        open_page,
+        monkeypatch,
+        {"state": "running", "phase": "training", "silent": 7.0, "workers": 1},
+    )
     assert any("stopped answering (7 s without a word)" in warning.value for warning in app.warning)
     assert not app.get("progress")  # no progress bar that keeps counting as if all were well

@@ -1,5 +1,6 @@
 """The nested split by writer (core/digits/nested.py): drawn once as its docstring says, the final
 writers kept out of every choice, and the shipped recipe measured as the shipped network learns."""
+
 import numpy as np
 import pytest
 
@@ -9,7 +10,9 @@ from core.digits import nested, pendigits, shipped
 def test_the_final_writers_are_the_seeded_draw_and_apart_from_the_choosing_ones():
     drawn = np.random.default_rng(nested.SPLIT_SEED).choice(np.arange(1, 31), 10, replace=False)
     assert nested.FINAL == tuple(sorted(drawn.tolist()))
-    assert set(nested.CHOOSING) | set(nested.FINAL) == set(range(1, 31)) and not set(nested.CHOOSING) & set(nested.FINAL)
+    assert set(nested.CHOOSING) | set(nested.FINAL) == set(range(1, 31)) and not set(nested.CHOOSING) & set(
+        nested.FINAL
+    )
     folds = [writer for fold in nested.INNER_FOLDS for writer in fold]
     assert sorted(folds) == sorted(nested.CHOOSING) and len(folds) == len(set(folds)) == 20
     assert [len(fold) for fold in nested.INNER_FOLDS] == [5, 5, 5, 5]
@@ -25,8 +28,11 @@ def test_the_shipped_idea_draws_the_pen_digits_as_the_shipped_network_learns_the
 
 
 def test_the_summary_is_each_seeds_mean_and_the_lowest_seed():
-    rows = [{"seed": seed, "fold": fold, "pen_accuracy": value, "mnist_validation_accuracy": 1 - value / 10}
-            for seed, values in ((0, (0.9, 1.0)), (1, (0.8, 0.9))) for fold, value in enumerate(values)]
+    rows = [
+        {"seed": seed, "fold": fold, "pen_accuracy": value, "mnist_validation_accuracy": 1 - value / 10}
+        for seed, values in ((0, (0.9, 1.0)), (1, (0.8, 0.9)))
+        for fold, value in enumerate(values)
+    ]
     figures = nested.summary(rows)
     assert figures["by_seed"][0]["pen_accuracy"] == pytest.approx(0.95)
     assert figures["lowest"]["pen_accuracy"] == pytest.approx(0.85)

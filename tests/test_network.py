@@ -2,6 +2,7 @@
 every preset and the shipped network, ONNX Runtime's probabilities and hidden layers equal Keras's,
 and the numpy saliency equals TensorFlow's GradientTape. Then the files themselves: missing,
 damaged or mismatched serving files are refused in words, and made again by a trainer."""
+
 import dataclasses
 import json
 import shutil
@@ -70,8 +71,10 @@ def test_onnx_runtime_answers_as_keras_does(saved, name):
     hidden, probabilities = keras_outputs(model, images)
     np.testing.assert_allclose(served.classify(images, shifted=False), probabilities, atol=1e-5)
     # read as the app reads: the mean of Keras's answers for each image moved by each shift, by np.roll
-    moved = [np.roll(np.pad(images, ((0, 0), (1, 1), (1, 1))), shift, axis=(1, 2))[:, 1:-1, 1:-1]
-             for shift in mnist_config.SHIFTS]
+    moved = [
+        np.roll(np.pad(images, ((0, 0), (1, 1), (1, 1))), shift, axis=(1, 2))[:, 1:-1, 1:-1]
+        for shift in mnist_config.SHIFTS
+    ]
     mean = np.mean([keras_outputs(model, copies)[1] for copies in moved], axis=0)
     np.testing.assert_allclose(served.classify(images), mean, atol=1e-5)
     for index, image in enumerate(images[:20]):  # every hidden layer, one digit at a time as the page asks
@@ -81,9 +84,17 @@ def test_onnx_runtime_answers_as_keras_does(saved, name):
         for (_, values), expected in zip(inside.activations, hidden):
             np.testing.assert_allclose(values, expected[index], atol=1e-5)
     layers = [values.reshape(len(images), -1) for values in hidden]
-    np.testing.assert_allclose(served.embeddings(images), (layers[-1] if served.dense else
-                               keras.Model(model.inputs, model.get_layer("probabilities").input)
-                               .predict_on_batch(mnist_config.to_inputs(images))), atol=1e-5)
+    np.testing.assert_allclose(
+        served.embeddings(images),
+        (
+            layers[-1]
+            if served.dense
+            else keras.Model(model.inputs, model.get_layer("probabilities").input).predict_on_batch(
+                mnist_config.to_inputs(images)
+            )
+        ),
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("name", [*mnist_config.PRESETS, "shipped"])
@@ -93,8 +104,9 @@ def test_the_numpy_saliency_equals_tensorflows_gradient_tape(saved, name):
     for image in data.x_test[:12] / 255.0:
         digit = int(served.predict_one(image).argmax())
         expected = gradient_tape_saliency(model, image, digit)
-        np.testing.assert_allclose(served.saliency(image, digit), expected, rtol=1e-4,
-                                   atol=1e-4 * max(np.abs(expected).max(), 1e-3))
+        np.testing.assert_allclose(
+            served.saliency(image, digit), expected, rtol=1e-4, atol=1e-4 * max(np.abs(expected).max(), 1e-3)
+        )
 
 
 def test_pooling_sends_each_windows_gradient_to_its_largest_input():
@@ -110,8 +122,9 @@ def test_a_convolutions_backward_pass_matches_finite_differences():
 
     def total(x):  # Σ upstream · conv(x) with 'same' padding
         padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
-        z = sum(padded[dy:dy + 6, dx:dx + 6] @ kernel[dy, dx] for dy in range(3) for dx in range(3))
+        z = sum(padded[dy : dy + 6, dx : dx + 6] @ kernel[dy, dx] for dy in range(3) for dx in range(3))
         return float((upstream * z).sum())
+
     back = network._conv_back(upstream, kernel, "same")
     step = 1e-6
     for where in [(0, 0, 0), (2, 3, 1), (5, 5, 0)]:
@@ -128,8 +141,9 @@ def folder(trained_default, tmp_path):
     return ModelStore(tmp_path / "models"), mnist_config.DEFAULT.key(trained_default.data.data_id)
 
 
-@pytest.mark.parametrize("damage", ["missing onnx", "truncated onnx", "missing weights", "weights not an npz",
-                                    "older version"])
+@pytest.mark.parametrize(
+    "damage", ["missing onnx", "truncated onnx", "missing weights", "weights not an npz", "older version"]
+)
 def test_damaged_serving_files_are_refused_and_a_trainer_makes_them_again(folder, trained_default, damage):
     store, key = folder
     onnx_path, weights_path = store.serving_paths(key)
@@ -149,14 +163,22 @@ def test_damaged_serving_files_are_refused_and_a_trainer_makes_them_again(folder
     assert store.load(key) is None and not store.has(key)
     assert store.paths(key)[0].exists()  # the .keras file stays: the serving files are made from it
     phases = []
-    training.train_network(lambda phase, **_: phases.append(phase), mnist_config.DEFAULT, key,
-                           trained_default.data.data_id, str(store.directory), scratch=tempfile.mkdtemp())
+    training.train_network(
+        lambda phase, **_: phases.append(phase),
+        mnist_config.DEFAULT,
+        key,
+        trained_default.data.data_id,
+        str(store.directory),
+        scratch=tempfile.mkdtemp(),
+    )
     assert phases[-1] == training.PREPARING and "training" not in phases  # made again, not trained again
     served, metadata = store.load(key)
     assert metadata["history"] == history
-    np.testing.assert_allclose(served.classify(trained_default.data.x_test[:20]),
-                               mnist_model.classify(store.load_keras(key)[0], trained_default.data.x_test[:20]),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        served.classify(trained_default.data.x_test[:20]),
+        mnist_model.classify(store.load_keras(key)[0], trained_default.data.x_test[:20]),
+        atol=1e-5,
+    )
 
 
 def test_the_files_say_what_is_wrong_with_them(folder, tmp_path):
@@ -212,11 +234,17 @@ def test_the_handwriting_pages_run_without_importing_tensorflow(tmp_path, tiny_m
     # A fresh interpreter: this test's own process has imported TensorFlow to check the numbers.
     import os
 
-    environment = {**os.environ, "NN_EXPLORER_CACHE": str(tmp_path / "models"), "MNIST_NPZ": str(tiny_mnist),
-                   "NN_EXPLORER_SHIPPED": str(shipped.DIRECTORY),
-                   "NN_EXPLORER_DB": f"sqlite:///{tmp_path / 'lab.db'}", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", SERVER_SIDE], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=300)
+    environment = {
+        **os.environ,
+        "NN_EXPLORER_CACHE": str(tmp_path / "models"),
+        "MNIST_NPZ": str(tiny_mnist),
+        "NN_EXPLORER_SHIPPED": str(shipped.DIRECTORY),
+        "NN_EXPLORER_DB": f"sqlite:///{tmp_path / 'lab.db'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER_SIDE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "0 []"
 

@@ -1,4 +1,5 @@
 """Every concept page renders without an exception, and moving a control changes what it shows."""
+
 import subprocess
 import sys
 
@@ -84,13 +85,14 @@ def test_descent_page_batch_size_changes_the_sgd_path(open_page):
     assert chart_specs(app) != before
 
 
-@pytest.mark.parametrize("page", ["lessons/home.py"] + [lesson.path for lesson in LESSONS
-                                                      if not lesson.needs_tensorflow])
+@pytest.mark.parametrize(
+    "page", ["lessons/home.py"] + [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow]
+)
 def test_concept_pages_do_not_import_tensorflow(page):
     script = f"""
 import sys
 from streamlit.testing.v1 import AppTest
-app = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=30).run()
+app = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=30).run()
 app.switch_page({page!r}).run()
 assert not app.exception, [e.value for e in app.exception]
 print("tensorflow" in sys.modules, "keras" in sys.modules)
@@ -134,7 +136,8 @@ def test_hidden_layers_page_reports_divergence(open_page):
     for _ in range(5):
         next(button for button in app.button if button.label == "Train 10 epochs").click().run()
     assert any("Diverged" in error.value for error in app.error) or any(
-        "Unstable" in warning.value for warning in app.warning)
+        "Unstable" in warning.value for warning in app.warning
+    )
     assert not app.exception
 
 
@@ -142,6 +145,7 @@ def test_every_url_path_is_its_file_name():
     from pathlib import Path
 
     from ui.lessons import HOME
+
     for lesson in (HOME, *LESSONS):
         assert lesson.url_path == Path(lesson.path).stem
 
@@ -163,15 +167,23 @@ def test_every_controls_help_is_also_on_the_page_in_words(open_page, path):
     app = open_page(path)
     [box] = [expander for expander in app.expander if expander.label == "What the controls do"]
     words = " ".join(markdown.value for markdown in box.markdown)
-    helps = [widget.help for kind in ("slider", "selectbox", "toggle", "number_input", "multiselect", "select_slider")
-             for widget in app.main.get(kind) if getattr(widget, "help", None)]
+    helps = [
+        widget.help
+        for kind in ("slider", "selectbox", "toggle", "number_input", "multiselect", "select_slider")
+        for widget in app.main.get(kind)
+        if getattr(widget, "help", None)
+    ]
     assert helps and all(text in words for text in helps)
 
 
 def test_a_trained_playground_network_can_be_downloaded(open_page):
     app = open_page("lessons/hidden_layers.py")
+
     def networks():
-        return [button for button in app.get("download_button") if button.proto.label.startswith("Download this network")]
+        return [
+            button for button in app.get("download_button") if button.proto.label.startswith("Download this network")
+        ]
+
     assert not networks()  # nothing trained yet
     next(button for button in app.button if button.label == "Train 10 epochs").click().run()
     [download] = networks()

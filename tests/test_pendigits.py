@@ -1,4 +1,5 @@
 """Real pen-written digits, read from the trajectory file and drawn as the page's canvas draws."""
+
 import numpy as np
 import pytest
 
@@ -16,13 +17,17 @@ def test_the_file_holds_every_digit_of_every_writer():
     labels = [int(line.split('"')[1]) for line in text.splitlines() if line.startswith(".SEGMENT DIGIT")]
     assert [digit.label for digit in digits] == labels
     assert sum(len(digit.strokes) for digit in digits) == text.count(".PEN_DOWN")
-    assert all(stroke.ndim == 2 and stroke.shape[1] == 2 and len(stroke) for digit in digits for stroke in digit.strokes)
+    assert all(
+        stroke.ndim == 2 and stroke.shape[1] == 2 and len(stroke) for digit in digits for stroke in digit.strokes
+    )
 
 
 def test_a_small_file_is_read_stroke_by_stroke(tmp_path):
     file = tmp_path / "two.tra"
-    file.write_text('.SEGMENT DIGIT 0 ? "7"\n.COMMENT 7 3 1\n.PEN_DOWN\n 0 100\n 50 100\n.PEN_UP\n.PEN_DOWN\n'
-                    ' 50 100\n 20 0\n.PEN_UP\n.SEGMENT DIGIT 1 ? "1"\n.COMMENT 1 4 2\n.PEN_DOWN\n 5 0\n 5 90\n.PEN_UP\n')
+    file.write_text(
+        '.SEGMENT DIGIT 0 ? "7"\n.COMMENT 7 3 1\n.PEN_DOWN\n 0 100\n 50 100\n.PEN_UP\n.PEN_DOWN\n'
+        ' 50 100\n 20 0\n.PEN_UP\n.SEGMENT DIGIT 1 ? "1"\n.COMMENT 1 4 2\n.PEN_DOWN\n 5 0\n 5 90\n.PEN_UP\n'
+    )
     seven, one = pendigits.read(file)
     assert (seven.label, seven.writer, one.label, one.writer) == (7, 3, 1, 4)
     assert [stroke.tolist() for stroke in seven.strokes] == [[[0, 100], [50, 100]], [[50, 100], [20, 0]]]
@@ -40,7 +45,7 @@ def test_a_digit_fills_the_canvas_as_asked_upright_and_centred():
 def test_a_straight_stroke_inks_its_length_times_the_pen_plus_two_round_ends():
     drawing = pendigits.render([[(40.0, 140.0), (240.0, 140.0)]], width=18)
     assert drawing.shape == (280, 280, 4) and (drawing[..., 3] == 255).all()
-    area = 200 * 18 + np.pi * 9 ** 2  # a rectangle and two half discs
+    area = 200 * 18 + np.pi * 9**2  # a rectangle and two half discs
     assert drawing[..., 0].sum() / 255 == pytest.approx(area, rel=0.01)
 
 

@@ -35,7 +35,7 @@ def test_features_match_their_formulas():
     X = np.array([[0.5, -2.0], [1.0, 3.0]])
     expanded = playground.expand(X, ("x1", "x2", "x1²", "x2²", "x1·x2", "sin x1", "sin x2"))
     x1, x2 = X[:, 0], X[:, 1]
-    assert np.allclose(expanded, np.column_stack([x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(x1), np.sin(x2)]))
+    assert np.allclose(expanded, np.column_stack([x1, x2, x1**2, x2**2, x1 * x2, np.sin(x1), np.sin(x2)]))
 
 
 def trained(name, epochs=300, **settings):
@@ -84,8 +84,7 @@ def test_blown_up_weights_stop_training():
 
 
 def test_forward_pass_matches_scikit_learn():
-    model, data = trained("Two moons", epochs=20, hidden=(5, 3), activation="ReLU",
-                          features=("x1", "x2", "x1·x2"))
+    model, data = trained("Two moons", epochs=20, hidden=(5, 3), activation="ReLU", features=("x1", "x2", "x1·x2"))
     mine = model.layer_outputs(data.X_test)[-1][:, 0]
     reference = model.model_.predict_proba(playground.expand(data.X_test, model.features))[:, 1]
     assert mine == pytest.approx(reference, abs=1e-10)
@@ -115,8 +114,9 @@ def test_the_exported_network_gives_scikit_learns_predictions():
     for index, (weights, bias) in enumerate(zip(exported["weights"], exported["biases"])):
         z = a @ np.array(weights) + np.array(bias)
         a = 1 / (1 + np.exp(-z)) if index == len(exported["weights"]) - 1 else np.tanh(z)
-    np.testing.assert_allclose(a[:, 0], model.model_.predict_proba(playground.expand(data.X_test, model.features))[:, 1],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        a[:, 0], model.model_.predict_proba(playground.expand(data.X_test, model.features))[:, 1], rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize("name", ["Three blobs", "Four blobs"])
@@ -129,10 +129,13 @@ def test_several_classes_use_a_softmax_that_matches_scikit_learn(name):
     np.testing.assert_allclose(model.predict(data.X_test), reference, rtol=1e-10, atol=1e-12)
     assert model.history_["test_accuracy"][-1] >= 0.9
     assert model.history_["test_loss"][-1] == pytest.approx(
-        -np.mean(np.log(reference[np.arange(len(data.y_test)), data.y_test])), rel=1e-9)
+        -np.mean(np.log(reference[np.arange(len(data.y_test)), data.y_test])), rel=1e-9
+    )
     table = model.per_class(data)
     assert list(table["class"]) == list(range(classes)) and table["test points"].sum() == len(data.y_test)
-    assert np.average(table["accuracy"], weights=table["test points"]) == pytest.approx(model.history_["test_accuracy"][-1])
+    assert np.average(table["accuracy"], weights=table["test points"]) == pytest.approx(
+        model.history_["test_accuracy"][-1]
+    )
     grid = model.grid(10)
     assert set(grid.columns) == {"x1", "x2", "class", "confidence"} and grid["confidence"].between(1 / classes, 1).all()
     exported = model.export()
@@ -192,25 +195,28 @@ def test_points_round_trip_through_csv():
     np.testing.assert_array_equal(y2, y)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a,b,c\n1,2,0\n", "columns x1, x2, label"),
-    ("x1,x2\n1,2\n", "columns x1, x2, label"),
-    ("x1,x2,label\n", "no points"),
-    ("x1,x2,label\n0.5,abc,1\n", "Line 2: x2 is not a number"),
-    ("x1,x2,label\n0.5,0.1,1\nNaN,0.2,0\n", "Line 3: x1 is not a number"),
-    ("x1,x2,label\n0.5,,1\n", "Line 2: x2 is not a number"),
-    ("x1,x2,label\n0.5,inf,1\n", "Line 2: x2 is not a number"),
-    ("x1,x2,label\n0.5,0.1,7\n", "Line 2: the label must be a class number from 0 to 3"),
-    ("x1,x2,label\n0.5,0.1,0.5\n", "Line 2: the label must be a class number"),
-    ("x1,x2,label\n0.5,9,1\n", "Line 2: the point lies outside the plane"),
-    ("x1,x2,label\n" + "0.1,0.1,0\n" * 2001, "more than 2,000 points; at most 2,000"),
-    ("x1,x2,label\n5,0.1,0.2,1\n", "Line 2 has 4 values; every line needs exactly three"),  # not read shifted
-    ("x1,x2,label\n0.1,0.2\n", "Line 2 has 2 values"),
-    ("x1,x2,label\n0.1;0.2;1\n", "Line 2 has 1 values"),
-    ("x1,x2,label\n1e308,0.1,1\n", "Line 2: the point lies outside the plane"),
-    ("x1,x2,label\n=1+1,0.1,1\n", "Line 2: x1 is not a number"),
-    ("", "not a CSV file we can read"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a,b,c\n1,2,0\n", "columns x1, x2, label"),
+        ("x1,x2\n1,2\n", "columns x1, x2, label"),
+        ("x1,x2,label\n", "no points"),
+        ("x1,x2,label\n0.5,abc,1\n", "Line 2: x2 is not a number"),
+        ("x1,x2,label\n0.5,0.1,1\nNaN,0.2,0\n", "Line 3: x1 is not a number"),
+        ("x1,x2,label\n0.5,,1\n", "Line 2: x2 is not a number"),
+        ("x1,x2,label\n0.5,inf,1\n", "Line 2: x2 is not a number"),
+        ("x1,x2,label\n0.5,0.1,7\n", "Line 2: the label must be a class number from 0 to 3"),
+        ("x1,x2,label\n0.5,0.1,0.5\n", "Line 2: the label must be a class number"),
+        ("x1,x2,label\n0.5,9,1\n", "Line 2: the point lies outside the plane"),
+        ("x1,x2,label\n" + "0.1,0.1,0\n" * 2001, "more than 2,000 points; at most 2,000"),
+        ("x1,x2,label\n5,0.1,0.2,1\n", "Line 2 has 4 values; every line needs exactly three"),  # not read shifted
+        ("x1,x2,label\n0.1,0.2\n", "Line 2 has 2 values"),
+        ("x1,x2,label\n0.1;0.2;1\n", "Line 2 has 1 values"),
+        ("x1,x2,label\n1e308,0.1,1\n", "Line 2: the point lies outside the plane"),
+        ("x1,x2,label\n=1+1,0.1,1\n", "Line 2: x1 is not a number"),
+        ("", "not a CSV file we can read"),
+    ],
+)
 def test_bad_csv_files_are_refused_in_plain_words(text, message):
     with pytest.raises(ValueError, match=message):
         playground_points.read_points(text.encode())

@@ -1,4 +1,5 @@
 """AppTest of the hidden-layers page's own data, several classes, regression and same-start runs."""
+
 import numpy as np
 
 from core.lessons import playground_data, playground_points
@@ -111,7 +112,7 @@ def test_clicked_points_stop_at_the_uploads_limit_with_a_message(open_page):
 
     points = []
     added = [playground_points.add(points, 0.1, 0.2, 1) for _ in range(playground_points.MAX_ROWS + 50)]
-    assert sum(added) == len(points) == playground_points.MAX_ROWS and not any(added[playground_points.MAX_ROWS:])
+    assert sum(added) == len(points) == playground_points.MAX_ROWS and not any(added[playground_points.MAX_ROWS :])
     app = open_page(PAGE)
     app.session_state["playground_points"] = points  # as 2,000 forged clicks would leave them
     app.run()

@@ -2,6 +2,7 @@
 answer computed here independently of the page's code: closed forms, whole-number arithmetic,
 finite differences and a separate simulation. And nothing on a page gives an answer away before
 the reveal."""
+
 import itertools
 
 import numpy as np
@@ -28,9 +29,16 @@ RATES = grid(0.01, 1.2, 0.01)
 def simulated_fates(surface, starts, rate, steps=4000, h=1e-5):
     """The marbles followed 4,000 steps with slopes by central differences of the loss alone:
     'd' once the loss passes 10⁸, 's' once a step moves less than 1e-9, else 'b'."""
+
     def slope(p):
-        return np.stack([(surface.loss(p[:, 0] + h, p[:, 1]) - surface.loss(p[:, 0] - h, p[:, 1])) / (2 * h),
-                         (surface.loss(p[:, 0], p[:, 1] + h) - surface.loss(p[:, 0], p[:, 1] - h)) / (2 * h)], 1)
+        return np.stack(
+            [
+                (surface.loss(p[:, 0] + h, p[:, 1]) - surface.loss(p[:, 0] - h, p[:, 1])) / (2 * h),
+                (surface.loss(p[:, 0], p[:, 1] + h) - surface.loss(p[:, 0], p[:, 1] - h)) / (2 * h),
+            ],
+            1,
+        )
+
     points, fate, alive = starts.astype(float), np.full(len(starts), "b"), np.ones(len(starts), bool)
     with np.errstate(all="ignore"):
         for _ in range(steps):
@@ -93,9 +101,14 @@ def reveal(app, name, guess):
     return app
 
 
-@pytest.mark.parametrize("rate, steps, answer, box", [
-    ("0.1", "30", "it bounces forever", "warning"), ("0.5", "2", "it diverges", "error"),
-    ("0.05", "1", "it settles", "success")])
+@pytest.mark.parametrize(
+    "rate, steps, answer, box",
+    [
+        ("0.1", "30", "it bounces forever", "warning"),
+        ("0.5", "2", "it diverges", "error"),
+        ("0.05", "1", "it settles", "success"),
+    ],
+)
 def test_the_descent_page_reveals_the_long_run_and_says_the_same_below(open_page, rate, steps, answer, box):
     app = open_page("lessons/descent.py", params={**CLASSROOM, "surface": "Long valley", "rate": rate, "steps": steps})
     [question] = [radio for radio in app.radio if radio.label == "Your guess"]
@@ -109,15 +122,19 @@ def test_the_descent_page_reveals_the_long_run_and_says_the_same_below(open_page
 
 # --- The perceptron: "will it go or stay?" ---------------------------------------------------
 
+
 def test_the_perceptrons_answer_is_right_for_every_setting_a_link_can_hold():
     halves = grid(-6.0, 6.0, 0.5)
     checked = 0
     for x1, x2, w1, w2, threshold in itertools.product((0, 1), (0, 1), halves, halves, halves):
         exact = 2 * w1 * x1 + 2 * w2 * x2 > 2 * threshold  # whole numbers of halves: no rounding at all
-        assert int(perceptron.decide((x1, x2), (w1, w2), -threshold)) == int(round(2 * w1) * x1 + round(2 * w2) * x2
-                                                                          > round(2 * threshold)) == int(exact)
+        assert (
+            int(perceptron.decide((x1, x2), (w1, w2), -threshold))
+            == int(round(2 * w1) * x1 + round(2 * w2) * x2 > round(2 * threshold))
+            == int(exact)
+        )
         checked += 1
-    assert checked == 4 * 25 ** 3
+    assert checked == 4 * 25**3
 
 
 def test_the_perceptron_page_gives_nothing_away_before_the_reveal(open_page):
@@ -126,14 +143,16 @@ def test_the_perceptron_page_gives_nothing_away_before_the_reveal(open_page):
     assert not [m for m in app.metric if m.label == "Decision"]
     tables = [frame.value for frame in app.dataframe]
     assert not [table for table in tables if "output (1 = go)" in table.columns]
-    assert not app.get("vega_lite_chart")[:1] or all("z=" not in str(chart.proto.spec)
-                                                    for chart in app.get("vega_lite_chart"))
+    assert not app.get("vega_lite_chart")[:1] or all(
+        "z=" not in str(chart.proto.spec) for chart in app.get("vega_lite_chart")
+    )
     reveal(app, "france", "go (1)")
     assert metric(app, "Decision") == "stay (0)"  # (0, 0): z = −4
     assert [frame for frame in app.dataframe if "output (1 = go)" in frame.value.columns]
 
 
 # --- The sigmoid page: "will the perceptron's answer flip?" ----------------------------------
+
 
 def test_the_nudge_answer_is_right_in_whole_numbers_including_every_sum_that_is_exactly_zero():
     rng = np.random.default_rng(0)
@@ -169,12 +188,15 @@ def test_the_sigmoid_page_shows_zero_not_minus_zero(open_page):
 
 # --- Backpropagation: "which will the next update change most?", "did the cost go up?" ------
 
+
 def independent_slopes(flat, x, y, h=1e-6):
     """∂C/∂p by central differences of C = ½(y − a)² for the 2-2-1 sigmoid network, written out here."""
+
     def cost(p):
         hidden = 1 / (1 + np.exp(-(np.array([[p[0], p[1]], [p[2], p[3]]]) @ x + p[4:6])))
         out = 1 / (1 + np.exp(-(p[6:8] @ hidden + p[8])))
         return 0.5 * (y - out) ** 2
+
     flat = np.asarray(flat, dtype=float)
     return np.array([(cost(flat + h * e) - cost(flat - h * e)) / (2 * h) for e in np.eye(len(flat))]), cost
 

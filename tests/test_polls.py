@@ -1,6 +1,7 @@
 """Live polls in the class lab's database, on SQLite and PostgreSQL: one answer per device (the
 last counts), nothing lost when a class answers at once, only the teacher key opens, reveals,
 closes or clears, and refusals said in words."""
+
 import csv
 import io
 import threading
@@ -30,8 +31,9 @@ def phone(lab, name, _issued={}):
 def opened(lab, settings=(0.5,)):
     room = lab.create_room()
     polls = Polls(lab)
-    poll_id = polls.open(room.code, room.teacher_key, "descent", "marble", settings, "Will it settle?", CHOICES,
-                         "it diverges")
+    poll_id = polls.open(
+        room.code, room.teacher_key, "descent", "marble", settings, "Will it settle?", CHOICES, "it diverges"
+    )
     return room, polls, poll_id
 
 
@@ -43,7 +45,11 @@ def test_each_device_counts_once_and_its_last_answer_counts(lab):
     polls.answer(room.code, poll_id, phone(lab, "phone-b"), 0)
     polls.answer(room.code, poll_id, phone(lab, "phone-a"), 1)  # changed their mind
     assert polls.counts(poll) == [1, 1]
-    assert (polls.mine(poll_id, phone(lab, "phone-a")), polls.mine(poll_id, phone(lab, "phone-b")), polls.mine(poll_id, phone(lab, "phone-c"))) == (1, 0, None)
+    assert (
+        polls.mine(poll_id, phone(lab, "phone-a")),
+        polls.mine(poll_id, phone(lab, "phone-b")),
+        polls.mine(poll_id, phone(lab, "phone-c")),
+    ) == (1, 0, None)
 
 
 def test_thirty_students_answering_at_once_lose_nothing(lab):
@@ -56,6 +62,7 @@ def test_thirty_students_answering_at_once_lose_nothing(lab):
             polls.answer(room.code, poll_id, phone(lab, f"student-{number}"), number % 2)
         except Exception as error:  # noqa: BLE001 - any failure is a lost answer
             failures.append(repr(error))
+
     threads = [threading.Thread(target=student, args=(number,)) for number in range(30)]
     for thread in threads:
         thread.start()
@@ -76,8 +83,10 @@ def test_after_the_reveal_answers_are_refused_and_the_answer_is_known(lab):
     assert polls.counts(poll) == [0, 1]
 
 
-@pytest.mark.parametrize("poll_offset, choice, words", [(1000, 0, "no such poll"), (0, 2, "not one of"),
-                                                        (0, -1, "not one of"), (0, "0", "not one of")])
+@pytest.mark.parametrize(
+    "poll_offset, choice, words",
+    [(1000, 0, "no such poll"), (0, 2, "not one of"), (0, -1, "not one of"), (0, "0", "not one of")],
+)
 def test_answers_to_an_unknown_poll_or_an_answer_it_does_not_offer_are_refused(lab, poll_offset, choice, words):
     room, polls, poll_id = opened(lab)
     with pytest.raises(RoomProblem, match=words):
@@ -89,10 +98,13 @@ def test_answers_to_an_unknown_poll_or_an_answer_it_does_not_offer_are_refused(l
 
 def test_opening_another_poll_closes_the_one_before(lab):
     room, polls, first = opened(lab)
-    again = polls.open(room.code, room.teacher_key, "descent", "marble", (0.5,), "Will it settle?", CHOICES, "it diverges")
+    again = polls.open(
+        room.code, room.teacher_key, "descent", "marble", (0.5,), "Will it settle?", CHOICES, "it diverges"
+    )
     assert again == first  # the same question for the same settings is the same poll
-    second = polls.open(room.code, room.teacher_key, "descent", "marble", (1.5,), "Will it settle?", CHOICES,
-                        "it diverges")
+    second = polls.open(
+        room.code, room.teacher_key, "descent", "marble", (1.5,), "Will it settle?", CHOICES, "it diverges"
+    )
     assert polls.current(room.code).id == second != first
     with pytest.raises(RoomProblem, match="closed"):
         polls.answer(room.code, first, phone(lab, "phone-a"), 0)
@@ -126,8 +138,11 @@ def test_the_teacher_clears_the_rooms_answers_and_reads_them_as_csv(lab):
     for number, choice in enumerate((0, 1, 1)):
         polls.answer(room.code, poll_id, phone(lab, f"phone-{number}"), choice)
     rows = list(csv.DictReader(io.StringIO(polls.as_csv(room.code, room.teacher_key))))
-    assert [(row["answer"], row["right"]) for row in rows] == [("it settles", "0"), ("it diverges", "1"),
-                                                              ("it diverges", "1")]
+    assert [(row["answer"], row["right"]) for row in rows] == [
+        ("it settles", "0"),
+        ("it diverges", "1"),
+        ("it diverges", "1"),
+    ]
     assert {row["lesson"] for row in rows} == {"descent"} and "phone" not in polls.as_csv(room.code, room.teacher_key)
     assert polls.clear(room.code, room.teacher_key) == 3
     assert polls.current(room.code) is None

@@ -2,6 +2,7 @@
 sessions, the teacher's page counts them and reveals, the students' pages show the answer and
 follow the teacher; a key-less or forged link can never open, reveal or clear; a dead database
 leaves the lesson working."""
+
 import csv
 import io
 import re
@@ -54,7 +55,9 @@ def test_a_poll_asked_on_the_projector_is_answered_on_two_devices_counted_and_re
     for student, choice in ((first, "it settles"), (second, "it diverges")):
         student.run()
         assert "Your class's poll" in texts(student) and "will the marble settle" in texts(student)
-        assert not [element for element in student.success if "After 30 steps" in element.value]  # not before the reveal
+        assert not [
+            element for element in student.success if "After 30 steps" in element.value
+        ]  # not before the reveal
         click(student, choice)
         assert f"Your answer: “{choice}”" in " ".join(caption.value for caption in student.caption)
     click(second, "it settles")  # changed their mind: the last answer counts
@@ -69,8 +72,15 @@ def test_a_poll_asked_on_the_projector_is_answered_on_two_devices_counted_and_re
     assert not buttons(first, "it diverges")  # no more answers
 
 
-@pytest.mark.parametrize("page, choice", [("lessons/loss.py", "0"), ("lessons/perceptron.py", "go (1)"),
-                                          ("lessons/sigmoid.py", "it flips"), (DESCENT, "it diverges")])
+@pytest.mark.parametrize(
+    "page, choice",
+    [
+        ("lessons/loss.py", "0"),
+        ("lessons/perceptron.py", "go (1)"),
+        ("lessons/sigmoid.py", "it flips"),
+        (DESCENT, "it diverges"),
+    ],
+)
 def test_every_lessons_question_is_a_poll_with_nothing_written_for_it(open_page, room, page, choice):
     lab, made = room
     teacher, (student,) = teacher_and_students(open_page, room, page, students=1)

@@ -57,8 +57,9 @@ def test_opaque_rgba_canvas_white_on_black():
     assert np.allclose(preprocess.to_mnist(canvas), preprocess.to_mnist(drawn_digit()), atol=1e-6)
 
 
-@pytest.mark.parametrize("blank", [np.zeros((280, 280)), np.full((50, 60), 255, dtype=np.uint8),
-                                   np.zeros((280, 280, 4), dtype=np.uint8)])
+@pytest.mark.parametrize(
+    "blank", [np.zeros((280, 280)), np.full((50, 60), 255, dtype=np.uint8), np.zeros((280, 280, 4), dtype=np.uint8)]
+)
 def test_blank_image_means_nothing_drawn(blank):
     assert preprocess.to_mnist(blank) is None
 
@@ -94,12 +95,15 @@ def test_upload_accepts_png_and_jpeg():
         assert preprocess.to_mnist(image) is not None
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"just some text, not an image", "not a picture"),
-    (b"", "empty"),
-    (png_bytes(drawn_digit())[:200], "damaged"),
-    (png_bytes(drawn_digit(), "GIF"), "PNG or JPEG"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"just some text, not an image", "not a picture"),
+        (b"", "empty"),
+        (png_bytes(drawn_digit())[:200], "damaged"),
+        (png_bytes(drawn_digit(), "GIF"), "PNG or JPEG"),
+    ],
+)
 def test_upload_rejects_bad_files_with_a_clear_message(data, message):
     with pytest.raises(ValueError, match=message):
         preprocess.read_upload(data)
@@ -138,8 +142,13 @@ image = preprocess.read_upload(data)
 preprocess.to_mnist(image)
 print(max(image.size), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=pathlib.Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=pathlib.Path(__file__).resolve().parents[1],
+    )
     side, grown = result.stdout.split()
     return int(side), float(grown)
 

@@ -1,5 +1,6 @@
 """`python -m core.digits.pretrain` fills the model folder ahead of time; the app then serves from it
 without ever training."""
+
 import json
 import os
 import subprocess
@@ -15,8 +16,14 @@ from tests.conftest import ROOT, metric
 
 def pretrain(tiny_mnist, cache, *arguments):
     environment = {**os.environ, "MNIST_NPZ": str(tiny_mnist), "NN_EXPLORER_CACHE": str(cache)}
-    finished = subprocess.run([sys.executable, "-m", "core.digits.pretrain", *arguments], cwd=ROOT, env=environment,
-                              capture_output=True, text=True, timeout=900)
+    finished = subprocess.run(
+        [sys.executable, "-m", "core.digits.pretrain", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     lines = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
     return finished, lines
 
@@ -45,6 +52,7 @@ def test_the_app_serves_a_pretrained_network_without_training(pretrained, enviro
 
     def no_training(*_, **__):
         raise AssertionError("the app started training although a pretrained network was saved")
+
     monkeypatch.setattr(mnist_model, "train", no_training)
     monkeypatch.setattr(jobs.runner(), "submit", no_training)
     started_before = jobs.runner().started
@@ -89,12 +97,23 @@ def test_pretrain_trains_again_over_metadata_of_the_wrong_shape(pretrained, tiny
 def test_pretrain_falls_back_when_the_data_file_is_damaged(tiny_mnist, tmp_path):
     data = tiny_mnist.read_bytes()
     damaged = tmp_path / "damaged.npz"
-    damaged.write_bytes(data[:len(data) // 2])
-    environment = {**os.environ, "MNIST_NPZ": str(damaged), "NN_EXPLORER_CACHE": str(tmp_path / "models"),
-                   "KERAS_HOME": str(tmp_path / "keras"), "HTTPS_PROXY": "http://127.0.0.1:9",
-                   "https_proxy": "http://127.0.0.1:9"}
-    finished = subprocess.run([sys.executable, "-m", "core.digits.pretrain", "--presets", "dense"], cwd=ROOT,
-                              env=environment, capture_output=True, text=True, timeout=900)
+    damaged.write_bytes(data[: len(data) // 2])
+    environment = {
+        **os.environ,
+        "MNIST_NPZ": str(damaged),
+        "NN_EXPLORER_CACHE": str(tmp_path / "models"),
+        "KERAS_HOME": str(tmp_path / "keras"),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-m", "core.digits.pretrain", "--presets", "dense"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert "the file damaged.npz is damaged" in finished.stderr and "Traceback" not in finished.stderr
     assert json.loads(finished.stdout.splitlines()[-1])["data"].startswith("the offline sample")

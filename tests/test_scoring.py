@@ -1,4 +1,5 @@
 """Scoring readings: the confusion matrix against scikit-learn's, the mistakes against a plain sort."""
+
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
@@ -22,8 +23,10 @@ def test_the_mistakes_are_every_wrong_reading_most_confident_first():
     probabilities, truth = readings()
     predicted = probabilities.argmax(axis=1)
     mistakes = scoring.confident_mistakes(probabilities, truth)
-    expected = sorted((index for index in range(len(truth)) if predicted[index] != truth[index]),
-                      key=lambda index: (-probabilities[index].max(), index))
+    expected = sorted(
+        (index for index in range(len(truth)) if predicted[index] != truth[index]),
+        key=lambda index: (-probabilities[index].max(), index),
+    )
     assert mistakes.tolist() == expected
 
 

@@ -1,6 +1,7 @@
 """Trained networks in the shared PostgreSQL (core/digits/shared.py): a worker's network reaches a
 server with a model folder of its own, byte for byte; a damaged local copy is replaced; a copy
 damaged in the database is refused; a network missing from it is not invented."""
+
 import hashlib
 import shutil
 
@@ -56,8 +57,11 @@ def test_a_damaged_local_copy_is_replaced_from_the_database(published, tmp_path)
 def test_a_copy_damaged_in_the_database_is_refused_and_one_missing_is_not_invented(published, tmp_path):
     engine, key, _ = published
     with engine.begin() as connection:
-        connection.execute(NETWORK_FILES.update().where(NETWORK_FILES.c.name == f"{key}.onnx")
-                           .values(data=sa.literal(b"not a network")))
+        connection.execute(
+            NETWORK_FILES.update()
+            .where(NETWORK_FILES.c.name == f"{key}.onnx")
+            .values(data=sa.literal(b"not a network"))
+        )
     server = ModelStore(tmp_path / "server")
     assert not shared.fetch(server, key, engine) and not server.has(key)  # trained again instead
     assert not shared.fetch(server, "no-such-network", engine)

@@ -1,5 +1,6 @@
 """The default network that ships with the app (models/): today's default, unchanged since it was
 measured, honest about what it learnt from, and used without training anything."""
+
 import hashlib
 import json
 import os
@@ -79,8 +80,9 @@ def test_the_offline_sample_is_no_test_for_the_shipped_network():
     assert shipped.judged_on(trained_here, sample)  # a network trained on the sample's own training split
 
 
-def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exist(environment, tmp_path,
-                                                                                   use_shipped, open_page):
+def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exist(
+    environment, tmp_path, use_shipped, open_page
+):
     data = environment(tmp_path / "models")  # a cut of the offline sample: MNIST training digits
     earlier_job = jobs.runner().get(mnist_model.DEFAULT.key(data.data_id))  # left by other tests, if any
     app = open_page(PAGE, timeout=90)
@@ -98,8 +100,9 @@ def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exi
     assert metric(app, "Prediction") in [str(digit) for digit in range(10)]
 
 
-def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(environment, tmp_path, use_shipped,
-                                                                   monkeypatch, open_page):
+def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(
+    environment, tmp_path, use_shipped, monkeypatch, open_page
+):
     path = full_mnist() and os.environ["MNIST_NPZ"]
     environment(tmp_path / "models")
     monkeypatch.setenv("MNIST_NPZ", path)
@@ -113,10 +116,19 @@ def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(environment,
 
 def test_cross_validated_figures_are_the_mean_over_folds_and_the_lowest_over_seeds():
     rng = np.random.default_rng(3)
-    rows = [{"seed": seed, "fold": fold, "pen_accuracy": float(rng.uniform(0.98, 1)),
-             "mnist_test_accuracy": float(rng.uniform(0.99, 1)), "pen_accuracy_read_once": float(rng.uniform(0.98, 1)),
-             "mnist_test_accuracy_read_once": float(rng.uniform(0.99, 1)), "seconds": 1.0}
-            for seed in (0, 1, 2) for fold in (1, 2, 3)]
+    rows = [
+        {
+            "seed": seed,
+            "fold": fold,
+            "pen_accuracy": float(rng.uniform(0.98, 1)),
+            "mnist_test_accuracy": float(rng.uniform(0.99, 1)),
+            "pen_accuracy_read_once": float(rng.uniform(0.98, 1)),
+            "mnist_test_accuracy_read_once": float(rng.uniform(0.99, 1)),
+            "seconds": 1.0,
+        }
+        for seed in (0, 1, 2)
+        for fold in (1, 2, 3)
+    ]
     summary = shipped.cross_validated(rows)
     pen = np.array([row["pen_accuracy"] for row in rows]).reshape(3, 3)
     mnist = np.array([row["mnist_test_accuracy"] for row in rows]).reshape(3, 3)
@@ -142,7 +154,7 @@ def test_pen_training_digits_are_each_writers_digits_drawn_several_ways():
     copies = len(shipped.PEN_DRAWINGS) + shipped.PEN_VARIATIONS
     assert images.shape == (len(mine) * copies, 28, 28) and labels.tolist() == [d.label for d in mine] * copies
     first, _ = pendigits.as_mnist(mine, *shipped.PEN_DRAWINGS[0])
-    assert np.array_equal(images[:len(mine)], first)
+    assert np.array_equal(images[: len(mine)], first)
     assert len({images[i * len(mine)].tobytes() for i in range(copies)}) == copies  # no two copies alike
 
 

@@ -2,6 +2,7 @@
 (ui/server.py, ui/routing.py, and the drawing pad's result in ui/digits/predict.py), each checked
 by name: a Streamlit upgrade that moves one fails here, saying which, instead of a page quietly
 doing the wrong thing."""
+
 import dataclasses
 
 import pytest
@@ -84,7 +85,8 @@ def test_the_drawing_pad_hands_its_drawing_to_the_page_as_the_data_url_it_sent()
     app = AppTest.from_string(
         "import streamlit as st\nfrom streamlit_drawable_canvas import st_canvas\n"
         "pad = st_canvas(height=280, width=280, drawing_mode='freedraw', return_image_data=True, key='pad')\n"
-        "st.text(pad._image_data_url)\n")
+        "st.text(pad._image_data_url)\n"
+    )
     app.session_state["pad"] = sent
     app.run()
     assert not app.exception, app.exception

@@ -1,6 +1,11 @@
 """The code's layout rules (docs/code-map.md), checked on the source itself: functions and pages stay
 short, pages keep no page state under literal keys, and only the trainer imports TensorFlow. Which
-module may import which is import-linter's contracts in pyproject.toml (tests/test_tools.py)."""
+module may import which is import-linter's contracts in pyproject.toml (tests/test_tools.py).
+
+Lengths are counted in logical lines: each statement as Python's own `ast.unparse` writes it, so
+comments, blank lines and the way `ruff format` wraps a long call over several lines do not count
+(a function's docstring does not either). A sentence is one line however long."""
+
 import ast
 import re
 
@@ -9,11 +14,23 @@ import pytest
 from tests.conftest import ROOT
 
 LAYERS = ("app.py", "lessons", "ui", "core")
-MAX_FUNCTION_LINES = 40
+MAX_FUNCTION_LINES = 35
 # Listings written step by step, each a string of code: the next step makes them templates.
-LONGER_FOR_NOW = {("core/code/digits.py", "handwriting_page"), ("core/code/digits.py", "finetune_page"),
-                  ("core/code/networks.py", "hidden_layers_page")}
-MAX_PAGE_LINES = 200
+LONGER_FOR_NOW = {
+    ("core/code/digits.py", "handwriting_page"),
+    ("core/code/digits.py", "finetune_page"),
+    ("core/code/networks.py", "hidden_layers_page"),
+}
+MAX_PAGE_LINES = 120
+
+
+def logical_lines(statements):
+    return sum(len(ast.unparse(statement).splitlines()) for statement in statements)
+
+
+def function_lines(node):
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    return 1 + logical_lines(body)  # the `def` line and the body
 
 
 def python_files(*places):
@@ -40,7 +57,7 @@ def test_functions_are_short_and_nothing_outside_tests_imports_tests(path):
     for node in ast.walk(tree):
         exempt = path.parts[-2] == "bench" or (str(path.relative_to(ROOT)), getattr(node, "name", "")) in LONGER_FOR_NOW
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not exempt:
-            length = node.end_lineno - node.lineno + 1
+            length = function_lines(node)
             assert length <= MAX_FUNCTION_LINES, f"{node.name} is {length} lines"
     assert not [module for module in imported_modules(path) if module.split(".")[0] == "tests"]
 
@@ -53,16 +70,16 @@ def test_ui_never_imports_pages(path):
 @pytest.mark.parametrize("path", list(python_files("lessons")), ids=str)
 def test_pages_are_short_and_declare_their_state(path):
     text = path.read_text()
-    assert len(text.splitlines()) <= MAX_PAGE_LINES
+    assert logical_lines(ast.parse(text).body) <= MAX_PAGE_LINES
     assert not re.search(r"""session_state(\[|\.setdefault\()\s*["']""", text), "declare it with ui.state.State"
 
 
-MAX_MODULE_LINES = 300  # in core/ and ui/: past this, a module holds more than one thing
+MAX_MODULE_LINES = 250  # in core/ and ui/: past this, a module holds more than one thing
 
 
 @pytest.mark.parametrize("path", list(python_files("core", "ui")), ids=str)
 def test_modules_in_core_and_ui_hold_one_thing(path):
-    assert len(path.read_text().splitlines()) <= MAX_MODULE_LINES
+    assert logical_lines(ast.parse(path.read_text()).body) <= MAX_MODULE_LINES
 
 
 def test_schema_changes_are_alembic_revisions_not_hand_written_sql():

@@ -1,5 +1,6 @@
 """A teacher's link: `show=` lists the controls students may change; every other control is
 hidden and held at the link's value or its default, on any page, with classroom mode too."""
+
 from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import metric

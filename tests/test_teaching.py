@@ -1,5 +1,6 @@
 """What the pages say, checked by computing it: each claim a sentence makes about the numbers, each
 worked formula redone from the numbers it shows, each rule of thumb against the maths."""
+
 import re
 
 import numpy as np
@@ -66,10 +67,17 @@ def test_the_divergence_rate_of_the_line_is_two_over_the_steepest_curvature():
 
     def mse(m, b):
         return regression.mean_squared_error(m, b, xs, ys)
+
     h = 1e-3  # the Hessian by central differences: an independent reference for the closed form
-    hessian = np.array([[(mse(1 + h, 2) - 2 * mse(1, 2) + mse(1 - h, 2)) / h ** 2,
-                         (mse(1 + h, 2 + h) - mse(1 + h, 2 - h) - mse(1 - h, 2 + h) + mse(1 - h, 2 - h)) / (4 * h * h)],
-                        [0.0, (mse(1, 2 + h) - 2 * mse(1, 2) + mse(1, 2 - h)) / h ** 2]])
+    hessian = np.array(
+        [
+            [
+                (mse(1 + h, 2) - 2 * mse(1, 2) + mse(1 - h, 2)) / h**2,
+                (mse(1 + h, 2 + h) - mse(1 + h, 2 - h) - mse(1 - h, 2 + h) + mse(1 - h, 2 - h)) / (4 * h * h),
+            ],
+            [0.0, (mse(1, 2 + h) - 2 * mse(1, 2) + mse(1, 2 - h)) / h**2],
+        ]
+    )
     hessian[1, 0] = hessian[0, 1]
     assert limit == pytest.approx(2 / np.linalg.eigvalsh(hessian).max(), rel=1e-4)
     assert not descent.fit_line(xs, ys, (0.0, 0.0), 0.98 * limit, 2000).diverged
@@ -101,8 +109,7 @@ NUMBER = r"\(?-?\d+(?:\.\d+)?\)?"
 
 def _evaluate(expression):
     """Redo a formula's arithmetic as a reader would: the numbers as shown, LaTeX's marks as Python's."""
-    python = (expression.replace(r"\cdot", "*").replace(r"\tfrac12", "0.5*").replace("^2", "**2")
-              .replace(r"\,", ""))
+    python = expression.replace(r"\cdot", "*").replace(r"\tfrac12", "0.5*").replace("^2", "**2").replace(r"\,", "")
     python = re.sub(r"\\sigma\(([^)]*)\)", r"_sigma(\1)", python)
     assert re.fullmatch(r"[\d\s.+\-*()_sigma]+", python), python
     return eval(python, {"_sigma": lambda z: float(neuron.sigmoid(z))})  # noqa: S307 - digits and operators only
@@ -114,7 +121,14 @@ def _worked_lines(latex):
     for line in re.split(r"\\\\", latex.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")):
         parts = [part.strip() for part in re.split(r"&?=", line)]
         for numbers, result in zip(parts, parts[1:]):
-            if re.fullmatch(NUMBER, result) and re.search(r"\d", numbers) and not re.search(r"[a-zA-Z]{2,}(?<!cdot)", numbers.replace(r"\cdot", "").replace(r"\sigma", "").replace(r"\tfrac", "")):
+            if (
+                re.fullmatch(NUMBER, result)
+                and re.search(r"\d", numbers)
+                and not re.search(
+                    r"[a-zA-Z]{2,}(?<!cdot)",
+                    numbers.replace(r"\cdot", "").replace(r"\sigma", "").replace(r"\tfrac", ""),
+                )
+            ):
                 yield numbers, float(result.strip("()"))
 
 
@@ -133,17 +147,20 @@ def test_every_formula_on_the_backpropagation_page_reproduces_its_result_from_th
         gradients = backprop.backward(network, passed, y)
         formulas = [latex for _, latex in backprop_formulas.forward_equations(network, passed)]
         formulas.append(backprop_formulas.cost_equation(network, passed, y))
-        formulas += [latex for lines in backprop_formulas.backward_equations(network, passed, y).values()
-                     for latex in lines]
+        formulas += [
+            latex for lines in backprop_formulas.backward_equations(network, passed, y).values() for latex in lines
+        ]
         for latex in formulas:
             for numbers, shown in _worked_lines(latex):
                 assert round(_evaluate(numbers), backprop_formulas.DECIMALS) == pytest.approx(shown, abs=1e-12), latex
                 checked += 1
         # and the shown slopes are the network's, to the last digit shown give or take one
-        shown_slopes = [float(re.findall(NUMBER, line)[-1].strip("()"))
-                        for line in backprop_formulas.backward_equations(network, passed, y)["BP3"]]
+        shown_slopes = [
+            float(re.findall(NUMBER, line)[-1].strip("()"))
+            for line in backprop_formulas.backward_equations(network, passed, y)["BP3"]
+        ]
         true = [gradients.deltas[layer][j] for layer in range(2) for j in range(len(gradients.deltas[layer]))]
-        assert np.allclose(shown_slopes, true, atol=2 * 10 ** -backprop_formulas.DECIMALS)
+        assert np.allclose(shown_slopes, true, atol=2 * 10**-backprop_formulas.DECIMALS)
     assert checked > 60
 
 
@@ -184,11 +201,11 @@ def test_the_slope_table_shows_the_numbers_bp3_and_bp4_end_with():
     for network, x, y in _states():
         passed = backprop.forward(network, x)
         equations = backprop_formulas.backward_equations(network, passed, y)
-        ends = sorted(float(re.findall(NUMBER, line)[-1].strip("()"))
-                      for line in equations["BP3"] + equations["BP4"])
+        ends = sorted(float(re.findall(NUMBER, line)[-1].strip("()")) for line in equations["BP3"] + equations["BP4"])
         table = sorted(float(backprop_formulas.as_text(s)) for s in backprop_formulas.shown_slopes(network, passed, y))
-        assert ends == table and "-0" not in [backprop_formulas.as_text(s) for s in
-                                              backprop_formulas.shown_slopes(network, passed, y)]
+        assert ends == table and "-0" not in [
+            backprop_formulas.as_text(s) for s in backprop_formulas.shown_slopes(network, passed, y)
+        ]
 
 
 def test_the_has_it_learned_prompt_says_what_training_gives(open_page):
@@ -202,21 +219,25 @@ def test_the_has_it_learned_prompt_says_what_training_gives(open_page):
             d2 = (a - y) * a * (1 - a)
             d1 = w2 * d2 * h * (1 - h)
             w2, b2, w1, b1 = w2 - rate * d2 * h, b2 - rate * d2, w1 - rate * np.outer(d1, x), b1 - rate * d1
-        return [float(1 / (1 + np.exp(-(w2 @ (1 / (1 + np.exp(-(w1 @ np.array(x) + b1)))) + b2))))
-                for x, _ in examples]
+        return [float(1 / (1 + np.exp(-(w2 @ (1 / (1 + np.exp(-(w1 @ np.array(x) + b1)))) + b2)))) for x, _ in examples]
+
     few, many = outputs_after(100), outputs_after(1000)
     assert few[0] < 0.5 < 0.9 < many[0] and max(many[1:]) < 0.1  # 100 updates: not yet; 1,000: learnt
     shown = " ".join(element.value for element in open_page("lessons/backprop.py").markdown)
     assert f"gets only {few[0]:.2f}, so it has not learned yet" in shown
-    assert f"gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes only when both are true" in shown
+    assert (
+        f"gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes only when both are true" in shown
+    )
 
 
 def test_flipping_the_test_flips_every_row_but_those_at_exactly_zero(open_page):
     for weights in (perceptron.LESSON_NAND, perceptron.NAND):
         w, b = np.array([weights["w1"], weights["w2"]]), weights["bias"]
         z = np.array([(0, 0), (0, 1), (1, 0), (1, 1)]) @ w + b
-        flipped = ((z > 0) != (z < 0))
+        flipped = (z > 0) != (z < 0)
         assert flipped.tolist() == (z != 0).tolist()
     lesson = np.array([(0, 0), (0, 1), (1, 0), (1, 1)]) @ np.array([-2.0, -3.0]) + 3.0
     assert (lesson == 0).tolist() == [False, True, False, False]  # row (0, 1) gives 0 either way
-    assert any("every row whose z is not 0 flips" in warning.value for warning in open_page("lessons/perceptron.py").warning)
+    assert any(
+        "every row whose z is not 0 flips" in warning.value for warning in open_page("lessons/perceptron.py").warning
+    )

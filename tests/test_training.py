@@ -1,6 +1,7 @@
 """Training an MNIST network as a background job, and the model folder it saves into: one job per
 network, saved where the page finds it (or in a scratch folder where the model folder is
 read-only), one trainer per network across servers, and a size budget for the folder."""
+
 import json
 import os
 import shutil
@@ -19,8 +20,15 @@ from tests.test_mnist_model import QUICK
 
 def submit(jobs, config, data, directory, scratch):
     key = config.key(data.data_id)
-    return jobs.submit(key, training.train_network, config=config, key=key, data_id=data.data_id,
-                       directory=str(directory), scratch=str(scratch))
+    return jobs.submit(
+        key,
+        training.train_network,
+        config=config,
+        key=key,
+        data_id=data.data_id,
+        directory=str(directory),
+        scratch=str(scratch),
+    )
 
 
 @pytest.mark.slow  # trains a network in a worker process
@@ -52,8 +60,9 @@ def test_a_read_only_model_folder_has_the_network_saved_in_the_scratch_folder(tm
 
 
 @pytest.mark.slow  # trains a network in a worker process
-def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(trained_default, tiny_mnist,
-                                                                            tmp_path, monkeypatch):
+def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(
+    trained_default, tiny_mnist, tmp_path, monkeypatch
+):
     from filelock import FileLock
 
     monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
@@ -73,8 +82,9 @@ def test_a_restarted_server_picks_up_the_network_an_orphaned_trainer_saved(train
     server.close()
     assert (status.state, status.result) == ("done", str(folder))
     _, saved = ModelStore(folder).load(key)  # served as it is, not trained again
-    assert saved["history"] == json.loads(next(Path(trained_default.directory).glob(f"{key}.json")).read_text())[
-        "history"]  # the orphan's network, not one trained again
+    assert (
+        saved["history"] == json.loads(next(Path(trained_default.directory).glob(f"{key}.json")).read_text())["history"]
+    )  # the orphan's network, not one trained again
     assert not status.history  # this job never trained
 
 
@@ -97,8 +107,16 @@ def test_the_model_folder_keeps_to_its_budget_least_recently_used_first(tmp_path
     store = ModelStore(tmp_path)
     assert store.enforce_budget(budget_bytes=2100, keep={"preset"}) == ["old", "middle"]
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        ".new.def.keras", "new.json", "new.keras", "new.onnx", "new.weights.npz",
-        "preset.json", "preset.keras", "preset.onnx", "preset.weights.npz"]
+        ".new.def.keras",
+        "new.json",
+        "new.keras",
+        "new.onnx",
+        "new.weights.npz",
+        "preset.json",
+        "preset.keras",
+        "preset.onnx",
+        "preset.weights.npz",
+    ]
 
 
 def test_the_budget_counts_only_models_and_never_deletes_a_rooms_network(tmp_path):
@@ -111,5 +129,3 @@ def test_the_budget_counts_only_models_and_never_deletes_a_rooms_network(tmp_pat
     store = ModelStore(tmp_path)
     assert store.enforce_budget(budget_bytes=2100) == ["old"]  # the oldest is the room's network: kept
     assert (tmp_path / "class-lab.sqlite").exists() and store.has("room-K7QM3X-abc") and store.has("new")
-
-

@@ -1,6 +1,7 @@
-""""The code" below a lesson's working view: the Listing written for the learner's current values
+""" "The code" below a lesson's working view: the Listing written for the learner's current values
 (core/code/), step by step with its explanation, a copy button on every block, and the whole of it
 to download as a notebook or a script."""
+
 import streamlit as st
 
 from ui.page import classroom
@@ -23,23 +24,41 @@ def code_section(listing, label="The code", where=st):
     The files are written when a button is pressed, not on every run of the page."""
     st.html(CODE_CSS)
     with where.expander(f"{label}: {listing.title}", icon=":material/code:"):
-        st.markdown(f"{listing.intro} Every number below is the page's, as it is now: change a control and the "
-                    "code changes with it. Copy a block with the button at its top right.")
+        st.markdown(
+            f"{listing.intro} Every number below is the page's, as it is now: change a control and the "
+            "code changes with it. Copy a block with the button at its top right."
+        )
         for number, step in enumerate(listing.steps, start=1):
             st.markdown(f"**{number}.** {step.why}")
             lines = step.code.strip().count("\n") + 1
-            if step.fold and not st.toggle(f"Show these {lines} lines", key=f"view_unfold_{listing.file_stem}_{number}"):
+            if step.fold and not st.toggle(
+                f"Show these {lines} lines", key=f"view_unfold_{listing.file_stem}_{number}"
+            ):
                 continue
             # wrapped, never a box wider than a phone; in classroom mode the page's larger text makes it larger
             st.code(step.code.strip(), language="python", wrap_lines=True)
         left, right = st.columns(2)
-        left.download_button("Download as a notebook", listing.notebook, f"{listing.file_stem}.ipynb",
-                             mime=NOTEBOOK_TYPE, icon=":material/download:", on_click="ignore",
-                             key=f"notebook_{listing.file_stem}", width="stretch",
-                             help="A Jupyter notebook that runs top to bottom on Python with this app's "
-                                  "requirements (requirements.txt).")
-        right.download_button("Download as a Python file", listing.script, f"{listing.file_stem}.py",
-                              mime="text/x-python", icon=":material/download:", on_click="ignore",
-                              key=f"script_{listing.file_stem}", width="stretch")
+        left.download_button(
+            "Download as a notebook",
+            listing.notebook,
+            f"{listing.file_stem}.ipynb",
+            mime=NOTEBOOK_TYPE,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"notebook_{listing.file_stem}",
+            width="stretch",
+            help="A Jupyter notebook that runs top to bottom on Python with this app's "
+            "requirements (requirements.txt).",
+        )
+        right.download_button(
+            "Download as a Python file",
+            listing.script,
+            f"{listing.file_stem}.py",
+            mime="text/x-python",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"script_{listing.file_stem}",
+            width="stretch",
+        )
         if classroom():
             st.caption("Hand it out: the notebook runs on any computer with Python, without this app.")

@@ -8,6 +8,7 @@ same view. Streamlit itself replaces a value it cannot use by the default; `Cont
 link against the same declarations to say so on the page, and writes the link that reopens the
 current view.
 """
+
 import math
 import re
 from dataclasses import dataclass
@@ -173,10 +174,13 @@ class Multi(_Control):
         return list(raws)
 
 
-CLASSROOM = Toggle("classroom", "Classroom mode", False,
-                   "For a projector: bigger text and charts, explanations folded to their key sentence, "
-                   "and questions for the class to answer before a result is shown.")
-
+CLASSROOM = Toggle(
+    "classroom",
+    "Classroom mode",
+    False,
+    "For a projector: bigger text and charts, explanations folded to their key sentence, "
+    "and questions for the class to answer before a result is shown.",
+)
 
 
 MARKDOWN_MARKS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$]|:(?=//))")
@@ -217,8 +221,11 @@ class Controls:
             if key in params:
                 raws = params.get_all(key) if hasattr(params, "get_all") else params[key]
                 raws = [raws] if isinstance(raws, str) else list(raws)
-                why = "was given more than once" if len(raws) > 1 and not control.many else control.problem(
-                    raws if control.many else raws[0])
+                why = (
+                    "was given more than once"
+                    if len(raws) > 1 and not control.many
+                    else control.problem(raws if control.many else raws[0])
+                )
                 if why:
                     problems.append((key, ", ".join(raws), why))
         return problems
@@ -226,8 +233,11 @@ class Controls:
     def link(self, base, values, show=()):
         """The URL that reopens a view: only values that differ from the defaults are written, and
         `show`, the controls students may change, if any are named."""
-        params = {key: control.param(values[key]) for key, control in self.controls.items()
-                  if key in values and _differs(values[key], control.default)}
+        params = {
+            key: control.param(values[key])
+            for key, control in self.controls.items()
+            if key in values and _differs(values[key], control.default)
+        }
         if show:
             params[SHOW] = ",".join(show)
         return f"{base}?{urlencode(params, doseq=True)}" if params else base
@@ -240,7 +250,8 @@ class Controls:
         named = [key.strip() for raw in raws for key in raw.split(",") if key.strip()]
         unknown = [key for key in named if key not in self.controls]
         if len(unknown) == len(named):  # show= empty, or naming nothing here: no list, rather than no controls
-            return frozenset(), [(SHOW, ", ".join(raws), "names no control of this page, so every control can be "
-                                                         "changed")]
+            return frozenset(), [
+                (SHOW, ", ".join(raws), "names no control of this page, so every control can be changed")
+            ]
         why = "names no control of this page; the others it names can be changed"
         return frozenset(self.controls) - set(named), [(SHOW, ", ".join(unknown), why)] if unknown else []

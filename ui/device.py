@@ -8,6 +8,7 @@ component is the way it offers. Where no script reports (a page opened by a prog
 blocked), the session's issued token stands in: a new device for every session, so the room's pace
 and lock apply to it as to any other.
 """
+
 import streamlit as st
 
 from core.lab import store
@@ -95,7 +96,14 @@ def door(lab, code, key, safely):
     if locked:
         st.markdown(f":material/lock: {joined}. The room is **locked**: no new device joins or answers.")
     else:
-        st.markdown(f":material/lock_open: {joined}. Once your class is in, lock the room: then no new device "
-                    "joins or answers, and every device already in still can.")
-    st.button("Let new devices in" if locked else "Lock the room", icon=":material/lock_open:" if locked
-              else ":material/lock:", key="device_door", on_click=safely, args=(devices.lock, code, key, not locked))
+        st.markdown(
+            f":material/lock_open: {joined}. Once your class is in, lock the room: then no new device "
+            "joins or answers, and every device already in still can."
+        )
+    st.button(
+        "Let new devices in" if locked else "Lock the room",
+        icon=":material/lock_open:" if locked else ":material/lock:",
+        key="device_door",
+        on_click=safely,
+        args=(devices.lock, code, key, not locked),
+    )

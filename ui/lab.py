@@ -1,5 +1,6 @@
 """The class lab page's parts: the shared database, the room in the link and its teacher key, and
 adding a drawing. The lab view and the teacher's tools are in ui/lab_view.py."""
+
 import numpy as np
 import streamlit as st
 
@@ -27,11 +28,13 @@ REFUSED = State("lab_refused")  # why the last button's action on the database w
 def safely(action):
     """A button's callback that, when the database or the room refuses, says why on the page
     (on the run the click starts) instead of raising."""
+
     def callback(*args):
         try:
             action(*args)
         except (store.DatabaseUnavailable, store.RoomProblem) as error:
             REFUSED.set(str(error))
+
     return callback
 
 
@@ -61,8 +64,9 @@ def room_links(lab, code, key):
     room_poster(code, link)
     st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
     st.code(link, language=None)
-    st.caption(f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its "
-               "taught network.")
+    st.caption(
+        f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its taught network."
+    )
     if key is None:
         return False
     fresh = NEW_ROOM.get()
@@ -71,17 +75,30 @@ def room_links(lab, code, key):
     shown = (first and not classroom()) or REVEAL.get() == code
     REVEAL.set(None)
     if shown:
-        st.warning("**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
-                   "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
-                   "disappears from this page at your next click.", icon=":material/key:")
+        st.warning(
+            "**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
+            "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
+            "disappears from this page at your next click.",
+            icon=":material/key:",
+        )
         st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None)
     show, replace = st.columns(2)
     if not shown:
-        show.button("Show my teacher link", icon=":material/key:", on_click=REVEAL.set, args=(code,),
-                    help="Shows the link with your teacher key until your next click. On a projector the whole "
-                         "class can read it: show it on your own screen only.")
-    replace.button("Replace the teacher key", icon=":material/key:", on_click=_replace_key, args=(lab, code, key),
-                   help="If your teacher link was seen by others: a new key, and the old link does nothing.")
+        show.button(
+            "Show my teacher link",
+            icon=":material/key:",
+            on_click=REVEAL.set,
+            args=(code,),
+            help="Shows the link with your teacher key until your next click. On a projector the whole "
+            "class can read it: show it on your own screen only.",
+        )
+    replace.button(
+        "Replace the teacher key",
+        icon=":material/key:",
+        on_click=_replace_key,
+        args=(lab, code, key),
+        help="If your teacher link was seen by others: a new key, and the old link does nothing.",
+    )
     return shown
 
 
@@ -108,9 +125,18 @@ def _add(lab, code, digit, probabilities, network_key):
     meant = MEANT.get()
     try:
         device.join_to_take_part(lab, code)
-        ADDED_ID.set(lab.add(code, digit.image, preprocess.naive_resize(digit.picture), meant,
-                             int(np.argmax(probabilities)), float(np.max(probabilities)), network_key,
-                             resources.SESSION.get()))
+        ADDED_ID.set(
+            lab.add(
+                code,
+                digit.image,
+                preprocess.naive_resize(digit.picture),
+                meant,
+                int(np.argmax(probabilities)),
+                float(np.max(probabilities)),
+                network_key,
+                resources.SESSION.get(),
+            )
+        )
     except (store.RoomProblem, store.DatabaseUnavailable) as error:
         ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
         return
@@ -148,8 +174,15 @@ def add_section(lab, code, network, link_shown=False):
         read = int(np.argmax(probabilities))
         st.metric("Prediction", str(read), help="What the network makes of your drawing.")
         st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")
-        meant = st.segmented_control("Which digit did you mean?", list(range(10)), key=MEANT.key,
-                                     on_change=CLICKED.set, args=(True,))
-        st.button("Add to our set", icon=":material/add:", type="primary", disabled=meant is None or lab is None,
-                  on_click=_add, args=(lab, code, digit, probabilities, network.key),
-                  help="Store the 28 × 28 picture, the digit you meant and what the network read.")
+        meant = st.segmented_control(
+            "Which digit did you mean?", list(range(10)), key=MEANT.key, on_change=CLICKED.set, args=(True,)
+        )
+        st.button(
+            "Add to our set",
+            icon=":material/add:",
+            type="primary",
+            disabled=meant is None or lab is None,
+            on_click=_add,
+            args=(lab, code, digit, probabilities, network.key),
+            help="Store the 28 × 28 picture, the digit you meant and what the network read.",
+        )

@@ -1,6 +1,7 @@
 """Joining a class lab room from a phone in seconds: the room's link as a QR code (made by segno)
 beside the room code in large type, for the projector. (The box to type a code into is
 ui/room.py's join_box.)"""
+
 import io
 
 import segno
@@ -21,12 +22,14 @@ def room_poster(code, link):
     The code is one of the app's own (store.valid_code), so it is safe in the HTML."""
     big = classroom()
     picture, words = st.columns([2, 3] if big else [1, 3], vertical_alignment="center")
-    picture.image(qr_png(link, 10 if big else 6), width=320 if big else 180,
-                  alt=f"A QR code of the room's link, {link}")
+    picture.image(
+        qr_png(link, 10 if big else 6), width=320 if big else 180, alt=f"A QR code of the room's link, {link}"
+    )
     spelt = " ".join(code)
     halves = f'{code[:4]}<span style="margin-left: 0.35em">{code[4:]}</span>'  # read in two groups, as a phone number
-    words.html(f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.2}rem; '
-               f'font-weight: 700; letter-spacing: 0.12em; margin: 0; font-family: monospace; '
-               f'white-space: nowrap">{halves}</p>')
-    words.markdown("Point a phone's camera at the square to open the room, or open **Class lab** and type this "
-                   "code.")
+    words.html(
+        f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.2}rem; '
+        f"font-weight: 700; letter-spacing: 0.12em; margin: 0; font-family: monospace; "
+        f'white-space: nowrap">{halves}</p>'
+    )
+    words.markdown("Point a phone's camera at the square to open the room, or open **Class lab** and type this code.")

@@ -1,6 +1,7 @@
 """The class lab's view of a room: its numbers, charts and misread drawings, refreshed as drawings
 arrive and built once per version of the room for everyone in it; the room's own network, and
 the teacher's tools, teaching the network the room's handwriting among them."""
+
 import io
 import threading
 import time
@@ -64,7 +65,9 @@ def current_view(lab, code, network_key, network, newest=None):
     if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS and holds_newest:
         return shown[2]
     version = lab.version(code)
-    view = shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, network)
+    view = (
+        shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, network)
+    )
     with _LATEST_LOCK:
         _LATEST[(code, network_key)] = (now, version, view)
         while len(_LATEST) > MAX_ROOMS_IN_MEMORY:
@@ -82,11 +85,13 @@ def forget_view(code):
 def _teacher_change(action):
     """A button's callback for a teacher's change to the room's drawings, shown at once, on the
     whole page (which also takes away a teacher link still on it)."""
+
     @safely
     def callback(code, *args):
         action(code, *args)
         forget_view(code)
         WHOLE_PAGE.set(True)
+
     return callback
 
 
@@ -105,10 +110,21 @@ def _lab_view(code, version, network_key, _lab, _network):
     gallery = []
     for index in reading.misread[:GALLERY]:
         meant, read = int(drawings.labels[index]), int(reading.predicted[index])
-        gallery.append((int(index), _png(digit_charts.enlarge(drawings.images[index] / 255, 84)),
-                        f"meant {meant}, read {read}", f"A class drawing of a {meant} that the network read as {read}"))
-    return LabView(drawings, reading, spec_with_data_inside(lab_charts.counts_chart(reading.counts)),
-                   spec_with_data_inside(digit_charts.confusion_chart(reading.confusion)), tuple(gallery))
+        gallery.append(
+            (
+                int(index),
+                _png(digit_charts.enlarge(drawings.images[index] / 255, 84)),
+                f"meant {meant}, read {read}",
+                f"A class drawing of a {meant} that the network read as {read}",
+            )
+        )
+    return LabView(
+        drawings,
+        reading,
+        spec_with_data_inside(lab_charts.counts_chart(reading.counts)),
+        spec_with_data_inside(digit_charts.confusion_chart(reading.confusion)),
+        tuple(gallery),
+    )
 
 
 def room_network(lab, code, default):
@@ -122,12 +138,18 @@ def room_network(lab, code, default):
     try:
         return resources.saved(taught)
     except resources.Preparing:
-        st.info("The network taught this room's handwriting is being prepared for this server, a few seconds; the "
-                "default network reads your drawings meanwhile.", icon=":material/hourglass_top:")
+        st.info(
+            "The network taught this room's handwriting is being prepared for this server, a few seconds; the "
+            "default network reads your drawings meanwhile.",
+            icon=":material/hourglass_top:",
+        )
         return default
     except LookupError:
-        st.warning("The network taught this room's handwriting is no longer on the server, so the default network "
-                   "reads your drawings; the teacher can teach it again.", icon=":material/history:")
+        st.warning(
+            "The network taught this room's handwriting is no longer on the server, so the default network "
+            "reads your drawings; the teacher can teach it again.",
+            icon=":material/history:",
+        )
         return default
 
 
@@ -138,8 +160,17 @@ def _teach(lab, code, network, dataset):
         raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
     version = lab.version(code)
     key = tuning.job_key(code, version, network.key)
-    jobs.submit(key, tuning.teach_room, owner=resources.SESSION.get(), code=code, base=network.key, key=key,
-                directory=resources.folder(ModelStore()), database=lab.url, data_id=dataset.data_id)
+    jobs.submit(
+        key,
+        tuning.teach_room,
+        owner=resources.SESSION.get(),
+        code=code,
+        base=network.key,
+        key=key,
+        directory=resources.folder(ModelStore()),
+        database=lab.url,
+        data_id=dataset.data_id,
+    )
     TEACHING.set(key)
     WHOLE_PAGE.set(True)  # the teaching's progress shows at the top of the page
 
@@ -165,22 +196,32 @@ def teaching(network, code):
         if now is not None and now.status().state != "done":
             if not running:  # started since the page was drawn: draw it again, polling faster
                 st.rerun(scope="app")
-            st.info("Teaching the network your handwriting. Everyone's drawings keep being read by the current "
-                    "network until it is done.", icon=":material/school:")
+            st.info(
+                "Teaching the network your handwriting. Everyone's drawings keep being read by the current "
+                "network until it is done.",
+                icon=":material/school:",
+            )
             train.progress_now(now, finetune.EPOCHS)  # the whole page reruns when it is done
         elif running:  # it ended between two looks
             st.rerun(scope="app")
+
     live()
     summary = network.metadata.get("fine_tune")
     if summary:
-        st.success(f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
-                   f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
-                   f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
-                   f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
-                   "(a drop there is the network forgetting)." + (
-                       " It reads your held-out digits no better after: a few epochs on this few digits do not always "
-                       "help, and a digit or two either way is chance." if summary["held_out_after"]
-                       <= summary["held_out_before"] else ""), icon=":material/school:")
+        st.success(
+            f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
+            f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
+            f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
+            f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
+            "(a drop there is the network forgetting)."
+            + (
+                " It reads your held-out digits no better after: a few epochs on this few digits do not always "
+                "help, and a digit or two either way is chance."
+                if summary["held_out_after"] <= summary["held_out_before"]
+                else ""
+            ),
+            icon=":material/school:",
+        )
 
 
 def _teacher_tools(lab, code, key, drawings, network, dataset):
@@ -188,23 +229,48 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
     columns = st.columns(3)
     # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
     # drawings took 785 ms to build)
-    columns[0].download_button("Download our set (.npz)", lambda: store.as_npz(drawings), f"class-{code}.npz",
-                               icon=":material/download:", help="MNIST's layout: x_train (n, 28, 28), y_train.")
-    columns[1].download_button("Download our set (CSV)", lambda: store.as_csv(drawings), f"class-{code}.csv",
-                               mime="text/csv", icon=":material/download:", help="label, then 784 pixels 0–255.")
+    columns[0].download_button(
+        "Download our set (.npz)",
+        lambda: store.as_npz(drawings),
+        f"class-{code}.npz",
+        icon=":material/download:",
+        help="MNIST's layout: x_train (n, 28, 28), y_train.",
+    )
+    columns[1].download_button(
+        "Download our set (CSV)",
+        lambda: store.as_csv(drawings),
+        f"class-{code}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        help="label, then 784 pixels 0–255.",
+    )
     sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
-    columns[2].button("Clear the room", icon=":material/delete_forever:", disabled=not sure,
-                      on_click=_teacher_change(lab.clear), args=(code, key))
-    why_not = (f"add at least {MIN_TO_TEACH} drawings first" if len(drawings) < MIN_TO_TEACH
-               else finetune.problem(drawings.labels))
+    columns[2].button(
+        "Clear the room",
+        icon=":material/delete_forever:",
+        disabled=not sure,
+        on_click=_teacher_change(lab.clear),
+        args=(code, key),
+    )
+    why_not = (
+        f"add at least {MIN_TO_TEACH} drawings first"
+        if len(drawings) < MIN_TO_TEACH
+        else finetune.problem(drawings.labels)
+    )
     busy = bool(job_runner().unfinished(tuning.room_prefix(code)))
     if why_not:
         st.caption(f"Teaching the network is not possible yet: {why_not}.")
-    st.button("Teach the network our handwriting", icon=":material/school:", type="primary",
-              disabled=bool(why_not) or busy, on_click=_teach, args=(lab, code, network, dataset),
-              help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
-                   "drawings); the rest of your digits are held out to measure it. Only this room's network "
-                   "changes.")
+    st.button(
+        "Teach the network our handwriting",
+        icon=":material/school:",
+        type="primary",
+        disabled=bool(why_not) or busy,
+        on_click=_teach,
+        args=(lab, code, network, dataset),
+        help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
+        "drawings); the rest of your digits are held out to measure it. Only this room's network "
+        "changes.",
+    )
 
 
 def _gallery(lab, code, key, view):
@@ -222,11 +288,22 @@ def _gallery(lab, code, key, view):
         return
     ids = {int(drawings.ids[index]): label for index, label in zip(indices, numbered)}
     choose, delete = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = choose.selectbox("A wrong label? Choose the drawing to remove from the set", list(ids),
-                              format_func=ids.get, index=None, placeholder="one of the numbered drawings",
-                              key="lab_delete_choice")
-    delete.button("Delete", icon=":material/delete:", disabled=chosen is None, key="lab_delete",
-                  on_click=_teacher_change(lab.delete), args=(code, key, chosen))
+    chosen = choose.selectbox(
+        "A wrong label? Choose the drawing to remove from the set",
+        list(ids),
+        format_func=ids.get,
+        index=None,
+        placeholder="one of the numbered drawings",
+        key="lab_delete_choice",
+    )
+    delete.button(
+        "Delete",
+        icon=":material/delete:",
+        disabled=chosen is None,
+        key="lab_delete",
+        on_click=_teacher_change(lab.delete),
+        args=(code, key, chosen),
+    )
 
 
 def lab_view(lab, code, network, dataset):
@@ -251,19 +328,31 @@ def lab_view(lab, code, network, dataset):
             st.info("No drawings yet: draw a digit above and add it.", icon=":material/hourglass_empty:")
             return
         scores[1].metric("Our digits", f"{reading.accuracy:.1%}", help="Read right, prepared by MNIST's recipe.")
-        scores[2].metric("Resized straight", f"{reading.straight_accuracy:.1%}",
-                         help="The same drawings shrunk to 28 × 28 in one go, as many drawing demos do.")
-        scores[3].metric("MNIST's test digits", f"{network.metadata['evaluation']['accuracy']:.1%}",
-                         help="The same network on MNIST's own test digits.")
+        scores[2].metric(
+            "Resized straight",
+            f"{reading.straight_accuracy:.1%}",
+            help="The same drawings shrunk to 28 × 28 in one go, as many drawing demos do.",
+        )
+        scores[3].metric(
+            "MNIST's test digits",
+            f"{network.metadata['evaluation']['accuracy']:.1%}",
+            help="The same network on MNIST's own test digits.",
+        )
         counts, confusion = st.columns(2)
         counts.vega_lite_chart(view.counts, width="stretch")
         event = confusion.vega_lite_chart(view.confusion, width="stretch", on_select="rerun", key="lab_confusion")
         chosen = fooled.choose(reading.confusion, "view_fooled_lab", event)
         if chosen is not None:
             meant, read, _ = chosen
-            fooled.gallery(drawings.images, np.flatnonzero((drawings.labels == meant) & (reading.predicted == read)),
-                           meant, read, "class drawings")
+            fooled.gallery(
+                drawings.images,
+                np.flatnonzero((drawings.labels == meant) & (reading.predicted == read)),
+                meant,
+                read,
+                "class drawings",
+            )
         _gallery(lab, code, key, view)
         if key:
             _teacher_tools(lab, code, key, drawings, network, dataset)
+
     view()

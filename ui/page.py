@@ -1,5 +1,6 @@
 """Page furniture every lesson shares: header, classroom mode, explanations, "Try this" box,
 "Predict before you press" questions and the lesson navigation with its share link."""
+
 from dataclasses import dataclass
 
 import streamlit as st
@@ -36,6 +37,7 @@ def classroom_toggle():
 
     def remember():
         REMEMBERED_CLASSROOM.set(st.session_state[CLASSROOM.key])
+
     REMEMBERED_CLASSROOM.set(draw(CLASSROOM, st.sidebar, on_change=remember))
 
 
@@ -60,8 +62,10 @@ def header(title, intro, more="", controls=Controls()):
     st.title(title)
     state.report(problems + unknown)
     if held:
-        st.info("Your teacher's link fixes the other settings of this page: the controls shown are the ones "
-                "to explore.", icon=":material/lock:")
+        st.info(
+            "Your teacher's link fixes the other settings of this page: the controls shown are the ones to explore.",
+            icon=":material/lock:",
+        )
     joined = poll.join()
     ROOM_HERE.set(joined)
     if joined and joined.leads:
@@ -135,8 +139,15 @@ class Question:
             def reveal():
                 self.revealed.set(settings)
                 self.said.set((guess, stored_answer(answer)))
-            st.button("Reveal the answer", icon=":material/visibility:", key=f"{self.name}_reveal", on_click=reveal,
-                      disabled=guess is None, help="Make a guess first.")
+
+            st.button(
+                "Reveal the answer",
+                icon=":material/visibility:",
+                key=f"{self.name}_reveal",
+                on_click=reveal,
+                disabled=guess is None,
+                help="Make a guess first.",
+            )
         return False
 
     def verdict(self):
@@ -148,7 +159,8 @@ class Question:
         if classroom() and said:
             guess, answer = said
             (st.success if guess in right_answers(answer) else st.warning)(
-                f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:")
+                f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:"
+            )
 
 
 def lesson_footer(controls=Controls()):

@@ -1,5 +1,6 @@
 """The hidden-layers page's larger parts: the learner's own points (click, upload, clear,
 download) and the training view (scores, the clickable plane, loss curves, the network's insides)."""
+
 import json
 import math
 import time
@@ -51,19 +52,34 @@ def own_points_box(new_class, points, shown, only_yours):
     with st.expander(f"Your own points ({len(points.get())})", icon=":material/add_location_alt:"):
         chosen = draw(new_class)
         st.caption("Click the plane below to add a point of this class. Adding points starts a fresh network.")
-        st.button("Clear your points", icon=":material/delete:", on_click=points.reset,
-                  disabled=not points.get(), help="Remove every point you added or uploaded.")
-        st.file_uploader(f"Upload points: a CSV with the columns x1, x2, label (a class 0–{playground_data.MAX_CLASSES - 1}), "
-                         f"at most {playground_points.MAX_ROWS:,} rows, x1 and x2 between −{playground_data.EXTENT} and "
-                         f"{playground_data.EXTENT}", type=["csv"], key=f"{UPLOAD.key}_{UPLOAD.get()}",
-                         on_change=_take_upload, args=(points, only_yours))
+        st.button(
+            "Clear your points",
+            icon=":material/delete:",
+            on_click=points.reset,
+            disabled=not points.get(),
+            help="Remove every point you added or uploaded.",
+        )
+        st.file_uploader(
+            f"Upload points: a CSV with the columns x1, x2, label (a class 0–{playground_data.MAX_CLASSES - 1}), "
+            f"at most {playground_points.MAX_ROWS:,} rows, x1 and x2 between −{playground_data.EXTENT} and "
+            f"{playground_data.EXTENT}",
+            type=["csv"],
+            key=f"{UPLOAD.key}_{UPLOAD.get()}",
+            on_change=_take_upload,
+            args=(points, only_yours),
+        )
         if UPLOAD_PROBLEM.get():
             st.error(UPLOAD_PROBLEM.get(), icon=":material/error:")
         if len(points.get()) >= playground_points.MAX_ROWS:
             st.warning(playground_points.FULL, icon=":material/block:")
-        st.download_button("Download these points (CSV)", playground_points.points_csv(*shown), "playground-points.csv",
-                           mime="text/csv", icon=":material/download:",
-                           help="Every point on the plane, generated and yours, as x1, x2, label.")
+        st.download_button(
+            "Download these points (CSV)",
+            playground_points.points_csv(*shown),
+            "playground-points.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            help="Every point on the plane, generated and yours, as x1, x2, label.",
+        )
     return chosen
 
 
@@ -97,21 +113,32 @@ def _scores(model):
         scores[1].metric("Training accuracy", f"{history['train_accuracy'][-1]:.0%}")
         scores[2].metric("Test accuracy", f"{history['test_accuracy'][-1]:.0%}")
     if model.diverged_:
-        st.error(f"**Diverged** at epoch {model.epoch + 1}: with learning rate {model.learning_rate:g} the "
-                 "steps overshoot so far that the loss blew up, and the weights are now meaningless. "
-                 "Lower the learning rate and start again.", icon=":material/trending_up:")
+        st.error(
+            f"**Diverged** at epoch {model.epoch + 1}: with learning rate {model.learning_rate:g} the "
+            "steps overshoot so far that the loss blew up, and the weights are now meaningless. "
+            "Lower the learning rate and start again.",
+            icon=":material/trending_up:",
+        )
     elif model.unstable:
         guess = "the mean for every point" if model.regression else f"1/{model.classes} for every class"
-        st.warning(f"**Unstable**: with learning rate {model.learning_rate:g} the loss keeps jumping above "
-                   f"{2 * model.chance_loss_:.2f}, twice that of always answering {guess}. The steps overshoot "
-                   "the valley; a smaller learning rate will settle.", icon=":material/show_chart:")
+        st.warning(
+            f"**Unstable**: with learning rate {model.learning_rate:g} the loss keeps jumping above "
+            f"{2 * model.chance_loss_:.2f}, twice that of always answering {guess}. The steps overshoot "
+            "the valley; a smaller learning rate will settle.",
+            icon=":material/show_chart:",
+        )
 
 
 def _insides(model, data, previous, previous_said):
     """The loss curves (and the previous run's, faded) and the per-class scores."""
-    st.download_button("Download this network (JSON)", json.dumps(model.export()), "playground-network.json",
-                       mime="application/json", icon=":material/download:",
-                       help="Its features, layer sizes, activations, weights and biases, to use elsewhere.")
+    st.download_button(
+        "Download this network (JSON)",
+        json.dumps(model.export()),
+        "playground-network.json",
+        mime="application/json",
+        icon=":material/download:",
+        help="Its features, layer sizes, activations, weights and biases, to use elsewhere.",
+    )
     st.altair_chart(playground_charts.loss_curves(model.history_, previous, model.loss_name), width="stretch")
     if previous:
         st.caption(f"Faded: the previous run from the same start ({previous_said}), to compare with this one.")
@@ -125,26 +152,35 @@ def _insides(model, data, previous, previous_said):
 def _neurons(model):
     st.markdown("**What each hidden neuron responds to** (blue: high output, orange: low), layer by layer")
     for number, maps in enumerate(model.neuron_maps(), start=1):
-        st.image([playground_charts.neuron_image(values) for values in maps],
-                 caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))],
-                 alt=[f"Where neuron {i + 1} of layer {number} fires over the plane" for i in range(len(maps))])
+        st.image(
+            [playground_charts.neuron_image(values) for values in maps],
+            caption=[f"layer {number}, neuron {i + 1}" for i in range(len(maps))],
+            alt=[f"Where neuron {i + 1} of layer {number} fires over the plane" for i in range(len(maps))],
+        )
 
 
 def _caption(model):
     if model.regression:
-        return ("Background: the network's prediction, from orange (low) through white (0) to blue (high). Points are "
-                "coloured by their own numbers; filled ones are training data, hollow ones test data.")
+        return (
+            "Background: the network's prediction, from orange (low) through white (0) to blue (high). Points are "
+            "coloured by their own numbers; filled ones are training data, hollow ones test data."
+        )
     if model.classes > 2:
-        return ("Background: the class the network picks, one colour per class, fainter where it is unsure. Filled "
-                "points are training data, hollow ones test data. Click to add a point.")
-    return ("Background: the network's output, from orange (class 0) through white (unsure) to blue (class 1). "
-            "Filled points are training data, hollow ones test data. Click to add a point.")
+        return (
+            "Background: the class the network picks, one colour per class, fainter where it is unsure. Filled "
+            "points are training data, hollow ones test data. Click to add a point."
+        )
+    return (
+        "Background: the network's output, from orange (class 0) through white (unsure) to blue (class 1). "
+        "Filled points are training data, hollow ones test data. Click to add a point."
+    )
 
 
 def training_view(model, data, playing, previous, add=None, changed=lambda: False, previous_said=""):
     """Scores, the plane (clickable when `add(x1, x2)` is given), and the network's insides, in a
     fragment: with `playing` it trains a few epochs every second, redrawing only itself.
     `changed()` says the learner's points changed, so the page must build a fresh network."""
+
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def view():
         if changed():
@@ -155,15 +191,22 @@ def training_view(model, data, playing, previous, add=None, changed=lambda: Fals
         _scores(model)
         if SHORT.get():
             made, asked, seconds = SHORT.get()
-            st.caption(f"Trained {made} of {asked} epochs: they took {seconds:.1f} s with these points and layers, "
-                       f"so training stopped there to keep the page responsive. Press again for more.")
+            st.caption(
+                f"Trained {made} of {asked} epochs: they took {seconds:.1f} s with these points and layers, "
+                f"so training stopped there to keep the page responsive. Press again for more."
+            )
         picture, curves = st.columns([3, 2], gap="large")
         chart = playground_charts.boundary(model.grid(), data, model.classes)
         if add is None:
             picture.altair_chart(chart, width="stretch")
         else:
-            picture.altair_chart(chart, width="stretch", key=CLICK.key, on_select=lambda: _clicked(add),
-                                 selection_mode=playground_charts.SPOT)
+            picture.altair_chart(
+                chart,
+                width="stretch",
+                key=CLICK.key,
+                on_select=lambda: _clicked(add),
+                selection_mode=playground_charts.SPOT,
+            )
         picture.caption(_caption(model))
         if model.epoch == 0:
             curves.info("Press **Train 10 epochs** or **Play** to start training.", icon=":material/play_arrow:")
@@ -172,4 +215,5 @@ def training_view(model, data, playing, previous, add=None, changed=lambda: Fals
             _insides(model, data, previous, previous_said)
         if model.hidden:
             _neurons(model)
+
     view()

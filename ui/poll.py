@@ -9,6 +9,7 @@ check are in core/lab/polls.py.
 Live without a reload: the student's poll and the teacher's counts are fragments that Streamlit
 reruns every POLL_SECONDS (st.fragment's run_every), each reading a few rows.
 """
+
 from urllib.parse import parse_qs
 
 import streamlit as st
@@ -161,8 +162,13 @@ def _student_box(polls, code, drawn, mine):
             st.warning(f"You cannot take part in room {code} now: {why}", icon=":material/lock:")
         if lesson and lesson.split("?")[0] != here:
             st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
-            st.button("Back to the class's lesson", icon=":material/undo:", key="poll_back", on_click=FOLLOWED.set,
-                      args=(None,))
+            st.button(
+                "Back to the class's lesson",
+                icon=":material/undo:",
+                key="poll_back",
+                on_click=FOLLOWED.set,
+                args=(None,),
+            )
         elif poll is None:
             st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
             st.button("Leave the room", icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
@@ -175,19 +181,30 @@ def answer_box(polls, code, poll, token, mine):
     st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
     refusal()
     if poll.revealed:
-        said = "" if mine is None else (" You said it too." if poll.choices[mine] in poll.right
-                                        else f" You said “{poll.choices[mine]}”.")
+        said = (
+            ""
+            if mine is None
+            else (" You said it too." if poll.choices[mine] in poll.right else f" You said “{poll.choices[mine]}”.")
+        )
         where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
         st.success(f"The answer is **{poll.answer}**.{said} {where} shows why.", icon=":material/visibility:")
         return
     columns = st.columns(min(len(poll.choices), 5))
     for index, choice in enumerate(poll.choices):
         columns[index % len(columns)].button(
-            choice, key=f"poll_answer_{poll.id}_{index}", type="primary" if mine == index else "secondary",
-            icon=":material/check_circle:" if mine == index else None, width="stretch",
-            on_click=safely, args=(polls.answer, code, poll.id, token, index))
-    st.caption("Tap an answer; you can change it until your teacher reveals." if mine is None
-               else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals.")
+            choice,
+            key=f"poll_answer_{poll.id}_{index}",
+            type="primary" if mine == index else "secondary",
+            icon=":material/check_circle:" if mine == index else None,
+            width="stretch",
+            on_click=safely,
+            args=(polls.answer, code, poll.id, token, index),
+        )
+    st.caption(
+        "Tap an answer; you can change it until your teacher reveals."
+        if mine is None
+        else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals."
+    )
 
 
 def asks(poll, question):
@@ -206,7 +223,9 @@ def student_waits(question, joined):
     if not asks(poll, question):
         return None
     if not poll.revealed:
-        st.info("Answer your class's poll at the top of the page: this shows when your teacher reveals.",
-                icon=":material/how_to_vote:")
+        st.info(
+            "Answer your class's poll at the top of the page: this shows when your teacher reveals.",
+            icon=":material/how_to_vote:",
+        )
         return False
     return None

@@ -2,6 +2,7 @@
 ui/poll.py): the sidebar box that leads the room, each "Predict before you press" question asked
 of the class, its answers counted live, the reveal and the class's verdict, and the lesson the
 class follows."""
+
 import streamlit as st
 
 from core.charts import lab as lab_charts
@@ -34,17 +35,35 @@ def teacher_tools(joined):
     """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
     polls, code, key = joined.polls, joined.code, joined.key
     with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
-        st.markdown("Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
-                    "you press\" question has an **Ask the class** button.")
+        st.markdown(
+            "Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
+            'you press" question has an **Ask the class** button.'
+        )
         device.door(polls.lab, code, key, safely)
-        st.button("Close the poll", icon=":material/stop_circle:", on_click=safely, args=(polls.close, code, key),
-                  help="Students' devices stop showing the current poll.")
-        st.download_button("Answers as CSV", lambda: polls.as_csv(code, key), file_name=f"answers-{code}.csv",
-                           mime="text/csv", icon=":material/download:", on_click="ignore",
-                           help="Every answer in this room: the poll, its question, the answer, whether it was "
-                                "right and when. No names.")
-        st.button("Clear the room's answers", icon=":material/delete_sweep:", on_click=safely,
-                  args=(polls.clear, code, key), help="Deletes every poll of this room and its answers.")
+        st.button(
+            "Close the poll",
+            icon=":material/stop_circle:",
+            on_click=safely,
+            args=(polls.close, code, key),
+            help="Students' devices stop showing the current poll.",
+        )
+        st.download_button(
+            "Answers as CSV",
+            lambda: polls.as_csv(code, key),
+            file_name=f"answers-{code}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            help="Every answer in this room: the poll, its question, the answer, whether it was "
+            "right and when. No names.",
+        )
+        st.button(
+            "Clear the room's answers",
+            icon=":material/delete_sweep:",
+            on_click=safely,
+            args=(polls.clear, code, key),
+            help="Deletes every poll of this room and its answers.",
+        )
         st.button("Leave the room", icon=":material/logout:", on_click=leave)
 
 
@@ -65,10 +84,15 @@ def teacher_question(question, joined, text, choices, answer, settings):
         st.markdown(f"**:material/psychology_alt: Predict before you press.** {text}")
         refusal()
         if not ours:
-            st.button("Ask the class", icon=":material/how_to_vote:", type="primary", key=f"{question.name}_poll",
-                      on_click=safely, args=(polls.open, code, key, current_url_path(), question.name, settings,
-                                              text, choices, answer),
-                      help="Shows this question on every device in the room; their answers are counted here.")
+            st.button(
+                "Ask the class",
+                icon=":material/how_to_vote:",
+                type="primary",
+                key=f"{question.name}_poll",
+                on_click=safely,
+                args=(polls.open, code, key, current_url_path(), question.name, settings, text, choices, answer),
+                help="Shows this question on every device in the room; their answers are counted here.",
+            )
             return False
         live_counts(polls, code, key, poll, question, settings)
     return False
@@ -83,10 +107,15 @@ def live_counts(polls, code, key, poll, question, settings):
         return
     st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
     st.markdown(poll_store.in_words(poll.choices, counts))
-    st.caption(f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room "
-               "answered.")
-    if st.button("Reveal the answer", icon=":material/visibility:", key=f"{question.name}_poll_reveal",
-                 help="Stops the answers and shows the answer here and on every device."):
+    st.caption(
+        f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room answered."
+    )
+    if st.button(
+        "Reveal the answer",
+        icon=":material/visibility:",
+        key=f"{question.name}_poll_reveal",
+        help="Stops the answers and shows the answer here and on every device.",
+    ):
         safely(polls.reveal, code, key, poll.id)
         st.rerun()
 
@@ -102,8 +131,8 @@ def verdict(question, joined):
     except store.DatabaseUnavailable:
         return False
     st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.right), width="stretch")
-    st.success(f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
-               icon=":material/how_to_reg:")
+    st.success(
+        f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
+        icon=":material/how_to_reg:",
+    )
     return True
-
-

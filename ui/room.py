@@ -2,6 +2,7 @@
 into the join box, forgiving of small letters, spaces and dashes) and the teacher key this
 browser session holds. The class lab page (ui/lab.py) and the live polls on every
 lesson (ui/poll.py) both start here."""
+
 import ipaddress
 import threading
 import uuid
@@ -39,6 +40,8 @@ class InRoom:
     @property
     def leads(self):
         return self.key is not None
+
+
 _GUARD = JoinGuard()  # this server's count of codes that named no room
 
 
@@ -98,7 +101,6 @@ def open_lab():
         return unavailable(error)
 
 
-
 def teacher_key(lab, code, quiet=False):
     """The teacher key this session holds for the room: from the teacher's link (then taken out of
     the address bar, which a projector shows), or from creating the room here. What went wrong
@@ -133,20 +135,29 @@ def wrong_key_notice(code):
     if code in TEACHER_KEYS.get():
         return
     if REPLACED_KEY.get() == code:
-        st.warning("This room's teacher key was replaced, so the teacher's tools are gone from this page: open the "
-                   "new teacher link to use them.", icon=":material/key_off:")
+        st.warning(
+            "This room's teacher key was replaced, so the teacher's tools are gone from this page: open the "
+            "new teacher link to use them.",
+            icon=":material/key_off:",
+        )
     elif WRONG_KEY.get() == code:
-        st.error("The key in this teacher link is not this room's: you can take part like a student, but not "
-                 "ask polls, delete drawings or clear the room.", icon=":material/key_off:")
+        st.error(
+            "The key in this teacher link is not this room's: you can take part like a student, but not "
+            "ask polls, delete drawings or clear the room.",
+            icon=":material/key_off:",
+        )
 
 
 def join_box(parameter, key="join_room"):
     """A box to type a room code into: opens the room (the link's `parameter` set to its code), or
     says in words why the text is no code."""
     with st.form(key):
-        typed = st.text_input("Room code", max_chars=40, placeholder="K7QM 3XPA",
-                              help="The eight letters and digits the projector shows. Small letters, spaces and "
-                                   "dashes are fine.")
+        typed = st.text_input(
+            "Room code",
+            max_chars=40,
+            placeholder="K7QM 3XPA",
+            help="The eight letters and digits the projector shows. Small letters, spaces and dashes are fine.",
+        )
         joined = st.form_submit_button("Join the room", icon=":material/login:")
     if not joined:
         return
@@ -154,5 +165,8 @@ def join_box(parameter, key="join_room"):
     if store.valid_code(code):
         st.query_params[parameter] = code
         st.rerun()
-    st.error(f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is eight letters "
-             f"and digits, such as K7QM 3XPA, and never has {LOOK_ALIKES} in it.", icon=":material/password:")
+    st.error(
+        f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is eight letters "
+        f"and digits, such as K7QM 3XPA, and never has {LOOK_ALIKES} in it.",
+        icon=":material/password:",
+    )

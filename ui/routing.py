@@ -3,6 +3,7 @@ read them. Direct links to a lesson (/loss, /mnist…) go through app.py's navig
 live in `lessons/`, not in a folder named `pages/`, which would switch Streamlit's legacy
 multipage mode on and show a first visitor's lesson run on its own, without app.py.
 """
+
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state import get_session_state
 

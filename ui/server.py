@@ -29,6 +29,7 @@ when an upgrade moves one, and `apply` refuses to start rather than silently doi
 
 ui/routing.py's use of Streamlit's query-parameter and page internals is checked by the same tests.
 """
+
 import logging
 import threading
 
@@ -95,12 +96,16 @@ def apply():
     part, if Streamlit no longer has it."""
     for owner, name in REPLACED:
         if name not in vars(owner):  # its own, not one it inherits
-            raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
-                               "replaces: see tests/test_streamlit_internals.py")
+            raise RuntimeError(
+                f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
+                "replaces: see tests/test_streamlit_internals.py"
+            )
     for owner, name in ((session_state, "Serialized"), (delta_generator, HINT_GIVEN)):
         if not hasattr(owner, name):
-            raise RuntimeError(f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
-                               "uses: see tests/test_streamlit_internals.py")
+            raise RuntimeError(
+                f"Streamlit {streamlit.__version__} has no {owner.__name__}.{name}, which ui/server.py "
+                "uses: see tests/test_streamlit_internals.py"
+            )
     setattr(delta_generator, HINT_GIVEN, True)
     if session_state.WStates.__getitem__ is _checked_widget_value:
         return

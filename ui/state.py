@@ -5,6 +5,7 @@ declared once like a control.
 The declarations themselves (and `Controls`, `plain`, `inert`) are in ui/controls.py; they are
 named here too, so that a page imports all it declares from one place.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,13 +43,12 @@ HELD = State("held_controls", frozenset)
 # Each kind of control's widget, drawn from its declaration.
 WIDGETS = {
     Slider: lambda c, where, bound: where.slider(c.label, c.min_value, c.max_value, c.default, c.step, **bound),
-    Number: lambda c, where, bound: where.number_input(c.label, c.min_value, c.max_value, c.default, c.step,
-                                                       **bound),
+    Number: lambda c, where, bound: where.number_input(c.label, c.min_value, c.max_value, c.default, c.step, **bound),
     Toggle: lambda c, where, bound: where.toggle(c.label, c.default, **bound),
-    Select: lambda c, where, bound: where.selectbox(c.label, c.options, c.options.index(c.default),
-                                                    format_func=c.label_of, **bound),
-    Steps: lambda c, where, bound: where.select_slider(c.label, c.options, c.default, format_func=c.label_of,
-                                                       **bound),
+    Select: lambda c, where, bound: where.selectbox(
+        c.label, c.options, c.options.index(c.default), format_func=c.label_of, **bound
+    ),
+    Steps: lambda c, where, bound: where.select_slider(c.label, c.options, c.default, format_func=c.label_of, **bound),
     Text: lambda c, where, bound: where.text_input(c.label, c.default, **bound),
     Multi: lambda c, where, bound: where.multiselect(c.label, c.options, list(c.default), **bound),
 }
@@ -79,8 +79,10 @@ def held_value(control):
 
 def setter(key, value):
     """Return a callback that moves the widget `key` to `value` (callbacks run before it is drawn)."""
+
     def callback():
         st.session_state[key] = value
+
     return callback
 
 
@@ -109,9 +111,12 @@ def hold_from_link(controls):
 def report(problems):
     """Say which of the link's values were replaced by defaults, each shown as inert text."""
     if problems:
-        st.info("This link had values the page cannot use, so the defaults are shown instead: "
-                + "; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems) + ".",
-                icon=":material/link_off:")
+        st.info(
+            "This link had values the page cannot use, so the defaults are shown instead: "
+            + "; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems)
+            + ".",
+            icon=":material/link_off:",
+        )
 
 
 def help_box(controls, where=st):
@@ -125,8 +130,10 @@ def help_box(controls, where=st):
 def current_values(controls):
     """Every control's value as the page shows it now (a held one at its held value)."""
     held = HELD.get()
-    return {key: held_value(control) if key in held else st.session_state.get(key, control.default)
-            for key, control in controls.controls.items()}
+    return {
+        key: held_value(control) if key in held else st.session_state.get(key, control.default)
+        for key, control in controls.controls.items()
+    }
 
 
 def share_box(controls, where=st):
@@ -135,18 +142,24 @@ def share_box(controls, where=st):
     values = current_values(controls)
     base = st.context.url or ""
     with where.popover("Share this view", icon=":material/link:", width="stretch"):
-        st.caption("This link opens this page with every control set as it is now. Copy it with the "
-                   "button at its right.")
-        shown = st.multiselect("For a class: controls students may change", list(controls.controls),
-                               format_func=lambda key: controls.controls[key].label, key="share_show",
-                               help="Leave empty to let them change everything. Any other control is hidden "
-                                    "and held where it is now.")
+        st.caption(
+            "This link opens this page with every control set as it is now. Copy it with the button at its right."
+        )
+        shown = st.multiselect(
+            "For a class: controls students may change",
+            list(controls.controls),
+            format_func=lambda key: controls.controls[key].label,
+            key="share_show",
+            help="Leave empty to let them change everything. Any other control is hidden and held where it is now.",
+        )
         st.code(controls.link(base, values, shown), language=None, wrap_lines=True)
 
 
 def bump(declaration):
     """Return an on_click callback that adds one to an integer control or State (e.g. a seed)."""
+
     def callback():
         default = declaration.default() if callable(declaration.default) else declaration.default
         st.session_state[declaration.key] = int(st.session_state.get(declaration.key, default)) + 1
+
     return callback

@@ -1,5 +1,6 @@
 """Altair charts for the backpropagation lesson: the 2-2-1 network with its numbers, and the cost
 per update."""
+
 import altair as alt
 import pandas as pd
 
@@ -7,8 +8,13 @@ from core.charts.palette import BEST, CLASS_0, CLASS_1, CURRENT, INK, PAPER
 from core.lessons.backprop import INPUT_NAMES, NEURON_NAMES
 
 PLACES = {"x1": (0, 1), "x2": (0, -1), "h1": (1, 1), "h2": (1, -1), "out": (2, 0)}  # (layer, height)
-DETAILS = {"x1": (-28, 0, "right", "middle"), "x2": (-28, 0, "right", "middle"), "h1": (0, -56, "center", "bottom"),
-           "h2": (0, 26, "center", "top"), "out": (0, 26, "center", "top")}  # where a neuron's numbers go
+DETAILS = {
+    "x1": (-28, 0, "right", "middle"),
+    "x2": (-28, 0, "right", "middle"),
+    "h1": (0, -56, "center", "bottom"),
+    "h2": (0, 26, "center", "top"),
+    "out": (0, 26, "center", "top"),
+}  # where a neuron's numbers go
 
 
 def _label_at(source, target):
@@ -18,6 +24,8 @@ def _label_at(source, target):
     if PLACES[source][1] * PLACES[target][1] < 0:
         return 0.22
     return 0.35 if target in NEURON_NAMES[-1] else 0.5
+
+
 SIGNS = alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0])
 DASHES = alt.Scale(domain=["positive", "negative"], range=[[1, 0], [7, 4]])  # solid positive, dashed negative
 
@@ -45,10 +53,20 @@ def _edges(network, gradients):
                 (x0, y0), (x1, y1) = PLACES[source], PLACES[target]
                 shown = gradients.weights[layer][j, k] if gradients else weights[j, k]
                 label = f"w = {weights[j, k]:+.3f}" + (f"\n∂C/∂w = {shown:+.4f}" if gradients else "")
-                rows.append({"x": x0, "y": y0, "x2": x1, "y2": y1, "size": abs(shown), "label": label,
-                             "sign": "positive" if shown >= 0 else "negative", "edge": f"{source}→{target}",
-                             "label_x": x0 + _label_at(source, target) * (x1 - x0),
-                             "label_y": y0 + _label_at(source, target) * (y1 - y0)})
+                rows.append(
+                    {
+                        "x": x0,
+                        "y": y0,
+                        "x2": x1,
+                        "y2": y1,
+                        "size": abs(shown),
+                        "label": label,
+                        "sign": "positive" if shown >= 0 else "negative",
+                        "edge": f"{source}→{target}",
+                        "label_x": x0 + _label_at(source, target) * (x1 - x0),
+                        "label_y": y0 + _label_at(source, target) * (y1 - y0),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -57,47 +75,88 @@ def network_diagram(network, passed=None, gradients=None):
     a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour and dash give the sign and width
     the size of the weight, or of its slope once the backward pass is shown."""
     edges = _edges(network, gradients)
-    nodes = pd.DataFrame([{"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
-                          for name, (x, y) in PLACES.items()])
+    nodes = pd.DataFrame(
+        [
+            {"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
+            for name, (x, y) in PLACES.items()
+        ]
+    )
     x_scale, y_scale = alt.Scale(domain=[-0.45, 2.3], nice=False), alt.Scale(domain=[-1.9, 1.75], nice=False)
     largest = max(float(edges["size"].max()), 1e-9)
-    lines = alt.Chart(edges).mark_rule(opacity=0.85).encode(
-        x=alt.X("x:Q", axis=None, scale=x_scale), x2="x2:Q", y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
-        color=alt.Color("sign:N", scale=SIGNS, title="∂C/∂w sign" if gradients else "weight sign",
-                        legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("sign:N", scale=DASHES, legend=None),  # the sign without colour, too
-        strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
-        tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")])
+    lines = (
+        alt.Chart(edges)
+        .mark_rule(opacity=0.85)
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=x_scale),
+            x2="x2:Q",
+            y=alt.Y("y:Q", axis=None, scale=y_scale),
+            y2="y2:Q",
+            color=alt.Color(
+                "sign:N",
+                scale=SIGNS,
+                title="∂C/∂w sign" if gradients else "weight sign",
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash("sign:N", scale=DASHES, legend=None),  # the sign without colour, too
+            strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
+            tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")],
+        )
+    )
+
     def edge_text(**style):
-        return alt.Chart(edges).mark_text(fontSize=12, lineBreak="\n", fontWeight="bold", baseline="bottom", dy=-5,
-                                          **style).encode(
-            x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N")
+        return (
+            alt.Chart(edges)
+            .mark_text(fontSize=12, lineBreak="\n", fontWeight="bold", baseline="bottom", dy=-5, **style)
+            .encode(x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N")
+        )
+
     # each number is written twice: first thick in the paper's colour, a halo that hides the lines
     # under it, then in ink on top, so a label that sits on a line stays readable
     halo, edge_labels = edge_text(color=PAPER, stroke=PAPER, strokeWidth=4), edge_text(color=INK)
-    circles = alt.Chart(nodes).mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
-    names = alt.Chart(nodes).mark_text(fontSize=13, fontWeight="bold", color=INK).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="name:N")
-    details = [alt.Chart(nodes[nodes["name"] == name]).mark_text(
-        fontSize=12, dx=dx, dy=dy, align=align, baseline=baseline, lineBreak="\n", color=INK).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
-        for name, (dx, dy, align, baseline) in DETAILS.items()]
+    circles = (
+        alt.Chart(nodes)
+        .mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1)
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
+    )
+    names = (
+        alt.Chart(nodes)
+        .mark_text(fontSize=13, fontWeight="bold", color=INK)
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="name:N")
+    )
+    details = [
+        alt.Chart(nodes[nodes["name"] == name])
+        .mark_text(fontSize=12, dx=dx, dy=dy, align=align, baseline=baseline, lineBreak="\n", color=INK)
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
+        for name, (dx, dy, align, baseline) in DETAILS.items()
+    ]
     return alt.layer(lines, halo, edge_labels, circles, names, *details).properties(
-        height=380, description="The network's two inputs, two hidden neurons and output, with every weight and, "
-                                "once computed, every neuron's values and every slope.")
+        height=380,
+        description="The network's two inputs, two hidden neurons and output, with every weight and, "
+        "once computed, every neuron's values and every slope.",
+    )
 
 
 def cost_per_update(costs, example_costs):
     """Return the cost after each update: on the example being learned, and averaged over all four."""
     rows = [{"update": number, "cost": value, "measure": "this example"} for number, value in enumerate(example_costs)]
-    rows += [{"update": number, "cost": value, "measure": "average over all four examples"}
-             for number, value in enumerate(costs)]
-    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
-        x=alt.X("update:Q", title="updates so far", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("cost:Q", title="cost C", scale=alt.Scale(zero=True)),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[CURRENT, BEST]),
-                        legend=alt.Legend(orient="top", labelLimit=0)),
-        strokeDash=alt.StrokeDash("measure:N", legend=None),
-        tooltip=[alt.Tooltip("update:Q"), alt.Tooltip("measure:N"), alt.Tooltip("cost:Q", format=".5f")],
-    ).properties(height=240, description="The cost after each update of the weights.")
+    rows += [
+        {"update": number, "cost": value, "measure": "average over all four examples"}
+        for number, value in enumerate(costs)
+    ]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("update:Q", title="updates so far", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("cost:Q", title="cost C", scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(range=[CURRENT, BEST]),
+                legend=alt.Legend(orient="top", labelLimit=0),
+            ),
+            strokeDash=alt.StrokeDash("measure:N", legend=None),
+            tooltip=[alt.Tooltip("update:Q"), alt.Tooltip("measure:N"), alt.Tooltip("cost:Q", format=".5f")],
+        )
+        .properties(height=240, description="The cost after each update of the weights.")
+    )

@@ -1,6 +1,7 @@
 """The convolution lesson's pictures (PIL images, drawn in well under a millisecond each, so a step
 of the window redraws at once): the picture with its padding and the window on it, the feature
 map filled in up to the window's position, and a pooling window on a map."""
+
 import numpy as np
 from PIL import ImageDraw
 
@@ -35,8 +36,9 @@ def _box(draw, top_left, cells, scale, width=3):
 def with_window(image, before, after, window, size, side=SIDE):
     """The picture with its padding (`before`, `after` rows and columns of zeros, in grey, inside a
     dotted frame) and the `size` × `size` window at (row, column) of the padded picture."""
-    shown = np.pad(np.asarray(image, dtype=np.float64), ((before, after), (before, after)),
-                   constant_values=PADDING_GREY)
+    shown = np.pad(
+        np.asarray(image, dtype=np.float64), ((before, after), (before, after)), constant_values=PADDING_GREY
+    )
     cells = shown.shape[0]
     scale = max(side // cells, 1)
     picture = _grey(shown, cells * scale)

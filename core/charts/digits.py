@@ -1,4 +1,5 @@
 """Altair charts and image helpers for the handwriting lesson."""
+
 import numpy as np
 from PIL import Image
 
@@ -10,19 +11,27 @@ def history_chart(history, measure, height=260):
     """Return `measure` ("loss" or "accuracy") per epoch, training against validation. Each measure
     is a chart of its own, so that each can fill the column it is drawn in; `height` is its plot
     area's, in pixels (taller on a projector)."""
-    rows = [{"epoch": epoch, "value": value, "set": label}
-            for name, label in ((measure, "training"), (f"val_{measure}", "validation"))
-            for epoch, value in enumerate(history.get(name, []), start=1)]
+    rows = [
+        {"epoch": epoch, "value": value, "set": label}
+        for name, label in ((measure, "training"), (f"val_{measure}", "validation"))
+        for epoch, value in enumerate(history.get(name, []), start=1)
+    ]
     data = pd.DataFrame(rows, columns=["epoch", "value", "set"])
     colors = alt.Scale(domain=["training", "validation"], range=[CURRENT, BEST])
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
-        color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
-        strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]]),
-                                  legend=None),
-        tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")]).properties(
-        height=height, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+            color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
+            strokeDash=alt.StrokeDash(
+                "set:N", scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]]), legend=None
+            ),
+            tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")],
+        )
+        .properties(height=height, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
+    )
 
 
 def probability_bars(probabilities):
@@ -30,14 +39,18 @@ def probability_bars(probabilities):
     highlighted."""
     data = pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": probabilities})
     top = str(int(np.argmax(probabilities)))
-    base = alt.Chart(data).encode(x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
-                                  y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])))
+    base = alt.Chart(data).encode(
+        x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
+    )
     bars = base.mark_bar().encode(
         color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value(MUTED)),
-        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")])
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")],
+    )
     words = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("probability:Q", format=".0%"))
-    return (bars + words).properties(height=220, description=f"The network's probability for each digit; "
-                                                             f"the highest, {top}, is highlighted.")
+    return (bars + words).properties(
+        height=220, description=f"The network's probability for each digit; the highest, {top}, is highlighted."
+    )
 
 
 CELL = "cell"  # the confusion matrix's selection: the cell clicked, by its true digit and its reading
@@ -48,19 +61,33 @@ def confusion_chart(confusion):
     on a cell selects it (the selection CELL, by "true digit" and "predicted")."""
     matrix = np.asarray(confusion)
     true_digit, predicted = np.meshgrid(range(10), range(10), indexing="ij")
-    data = pd.DataFrame({"true digit": true_digit.ravel().astype(str), "predicted": predicted.ravel().astype(str),
-                         "count": matrix.ravel(), "off diagonal": (true_digit != predicted).ravel()})
+    data = pd.DataFrame(
+        {
+            "true digit": true_digit.ravel().astype(str),
+            "predicted": predicted.ravel().astype(str),
+            "count": matrix.ravel(),
+            "off diagonal": (true_digit != predicted).ravel(),
+        }
+    )
     base = alt.Chart(data).encode(x=alt.X("predicted:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("true digit:N"))
-    cells = base.mark_rect(cursor="pointer").encode(
-        color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues")),
-        tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")]).add_params(
-        alt.selection_point(name=CELL, fields=["true digit", "predicted"], on="click"))
+    cells = (
+        base.mark_rect(cursor="pointer")
+        .encode(
+            color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues")),
+            tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")],
+        )
+        .add_params(alt.selection_point(name=CELL, fields=["true digit", "predicted"], on="click"))
+    )
     text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("count:Q"),
-        color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE)))
-    return (cells + text).properties(height=380, description=(
-        "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
-        "right answers, the counts off it (in red) are mistakes. Choose a cell to see its digits."))
+        text=alt.Text("count:Q"), color=alt.condition(alt.datum["off diagonal"], alt.value(MISTAKE), alt.value(WHITE))
+    )
+    return (cells + text).properties(
+        height=380,
+        description=(
+            "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
+            "right answers, the counts off it (in red) are mistakes. Choose a cell to see its digits."
+        ),
+    )
 
 
 def per_class_chart(per_class):
@@ -69,13 +96,21 @@ def per_class_chart(per_class):
     # The axis starts just below the worst digit, so small differences show; each bar starts at the
     # axis's foot (y2), not at 0, which lies outside the chart.
     low = max(0.0, float(np.floor((min(per_class) - 0.01) * 100) / 100))
-    return alt.Chart(data).mark_bar(color=BEST).encode(
-        x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[low, 1.0], nice=False, clamp=True),
-                axis=alt.Axis(format=".1%", title="accuracy")),
-        y2=alt.datum(low),
-        tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")]).properties(
-        height=380, description="Accuracy on the test digits of each class, 0 to 9.")
+    return (
+        alt.Chart(data)
+        .mark_bar(color=BEST)
+        .encode(
+            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "accuracy:Q",
+                scale=alt.Scale(domain=[low, 1.0], nice=False, clamp=True),
+                axis=alt.Axis(format=".1%", title="accuracy"),
+            ),
+            y2=alt.datum(low),
+            tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")],
+        )
+        .properties(height=380, description="Accuracy on the test digits of each class, 0 to 9.")
+    )
 
 
 def enlarge(image, size=140):
@@ -116,10 +151,10 @@ def with_box(ink, box, size=196):
     bottom, right = min(height - 1, bottom), min(width - 1, right)
     red = np.array(rgb(CURRENT), dtype=np.uint8)
     for thickness in range(2):
-        pixels[min(top + thickness, height - 1), left:right + 1] = red
-        pixels[max(bottom - thickness, 0), left:right + 1] = red
-        pixels[top:bottom + 1, min(left + thickness, width - 1)] = red
-        pixels[top:bottom + 1, max(right - thickness, 0)] = red
+        pixels[min(top + thickness, height - 1), left : right + 1] = red
+        pixels[max(bottom - thickness, 0), left : right + 1] = red
+        pixels[top : bottom + 1, min(left + thickness, width - 1)] = red
+        pixels[top : bottom + 1, max(right - thickness, 0)] = red
     return Image.fromarray(pixels)
 
 
@@ -132,18 +167,20 @@ def with_centre(image, size=196):
     scale = size / image.shape[0]
     row, column = ndimage.center_of_mass(image) if image.sum() > 0 else ((image.shape[0] - 1) / 2,) * 2
     middle = int(size / 2)
-    pixels[middle, middle - 6:middle + 7] = 255
-    pixels[middle - 6:middle + 7, middle] = 255
+    pixels[middle, middle - 6 : middle + 7] = 255
+    pixels[middle - 6 : middle + 7, middle] = 255
     y, x = int((row + 0.5) * scale), int((column + 0.5) * scale)
-    pixels[max(0, y - 3):y + 4, max(0, x - 3):x + 4] = rgb(CURRENT)
+    pixels[max(0, y - 3) : y + 4, max(0, x - 3) : x + 4] = rgb(CURRENT)
     return Image.fromarray(pixels)
 
 
 def describe_shift(shift):
     """Say in words how far a (rows, columns) shift moved a digit, e.g. "3 px down, 1 px left"."""
     rows, columns = shift
-    parts = [f"{abs(rows)} px {'down' if rows > 0 else 'up'}" if rows else "",
-             f"{abs(columns)} px {'right' if columns > 0 else 'left'}" if columns else ""]
+    parts = [
+        f"{abs(rows)} px {'down' if rows > 0 else 'up'}" if rows else "",
+        f"{abs(columns)} px {'right' if columns > 0 else 'left'}" if columns else "",
+    ]
     return ", ".join(part for part in parts if part) or "not at all: already centred"
 
 
@@ -191,16 +228,29 @@ def map_grid(maps, columns=8, cell=56, gap=4):
         normalised = (values - low) / span if span > 0 else np.zeros_like(values)
         big = np.asarray(Image.fromarray(normalised).resize((cell, cell), Image.Resampling.NEAREST))
         row, column = divmod(number, columns)
-        sheet[row * (cell + gap):row * (cell + gap) + cell, column * (cell + gap):column * (cell + gap) + cell] = big
+        sheet[row * (cell + gap) : row * (cell + gap) + cell, column * (cell + gap) : column * (cell + gap) + cell] = (
+            big
+        )
     return Image.fromarray((np.clip(sheet, 0, 1) * 255).astype(np.uint8))
 
 
 def activation_bars(values, highlighted=()):
     """Return a bar per hidden neuron with its activation, the highlighted ones in colour."""
-    data = pd.DataFrame({"neuron": np.arange(1, len(values) + 1), "activation": np.asarray(values, dtype=float),
-                         "top": [i in set(highlighted) for i in range(len(values))]})
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("neuron:O", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-        y=alt.Y("activation:Q"),
-        color=alt.condition(alt.datum.top, alt.value(CURRENT), alt.value(MUTED)),
-        tooltip=[alt.Tooltip("neuron:O"), alt.Tooltip("activation:Q", format=".3f")]).properties(height=200)
+    data = pd.DataFrame(
+        {
+            "neuron": np.arange(1, len(values) + 1),
+            "activation": np.asarray(values, dtype=float),
+            "top": [i in set(highlighted) for i in range(len(values))],
+        }
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("neuron:O", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("activation:Q"),
+            color=alt.condition(alt.datum.top, alt.value(CURRENT), alt.value(MUTED)),
+            tooltip=[alt.Tooltip("neuron:O"), alt.Tooltip("activation:Q", format=".3f")],
+        )
+        .properties(height=200)
+    )

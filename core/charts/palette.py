@@ -5,6 +5,7 @@ here changes it everywhere. The pairs that must be told apart (yours and the bes
 class 1, for and against) are Okabe and Ito's colours, which stay distinct under the common kinds
 of colour blindness; every chart also gives them a second cue (a dash, a shape or a word).
 """
+
 CURRENT = "#d55e00"  # the learner's own choice (vermillion)
 BEST = "#009e73"  # the reference answer (bluish green)
 INK = "#2e4057"  # points, lines and labels drawn over a chart
@@ -27,4 +28,4 @@ NEGATIVE = "#0072b2"  # ink here lowers it
 
 def rgb(colour):
     """Return "#rrggbb" as an (r, g, b) tuple of 0–255 integers."""
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))

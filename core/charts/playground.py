@@ -1,4 +1,5 @@
 """Altair charts and small images for the hidden-layers playground."""
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -37,39 +38,58 @@ def _heat(grid, classes):
     if "value" in grid:
         color, opacity = alt.Color("value:Q", title="number", scale=VALUES), alt.value(0.75)
     elif "class" in grid:
-        color = alt.Color("class:N", title="predicted class", scale=alt.Scale(domain=list(range(classes)),
-                                                                            range=FILLS[:classes]))
-        opacity = alt.Opacity("confidence:Q", title="how sure", scale=alt.Scale(domain=[1 / classes, 1],
-                                                                                 range=[0.05, 0.85], clamp=True))
+        color = alt.Color(
+            "class:N", title="predicted class", scale=alt.Scale(domain=list(range(classes)), range=FILLS[:classes])
+        )
+        opacity = alt.Opacity(
+            "confidence:Q", title="how sure", scale=alt.Scale(domain=[1 / classes, 1], range=[0.05, 0.85], clamp=True)
+        )
     else:
-        color = alt.Color("probability:Q", title="output", scale=alt.Scale(domain=[0, 0.5, 1],
-                                                                          range=[CLASS_0, PAPER, CLASS_1]))
+        color = alt.Color(
+            "probability:Q", title="output", scale=alt.Scale(domain=[0, 0.5, 1], range=[CLASS_0, PAPER, CLASS_1])
+        )
         opacity = alt.value(0.75)
-    return grid_cells(grid, "x1", "x2", scale=SQUARE, mark={"cursor": "crosshair"}, color=color,
-                      opacity=opacity).add_params(
-        alt.selection_point(name=SPOT, fields=["x1", "x2"], on="click", clear=False, empty=False))
+    return grid_cells(
+        grid, "x1", "x2", scale=SQUARE, mark={"cursor": "crosshair"}, color=color, opacity=opacity
+    ).add_params(alt.selection_point(name=SPOT, fields=["x1", "x2"], on="click", clear=False, empty=False))
 
 
 def _points(data, classes):
     """Training points filled, test points hollow; classes by colour and shape, numbers by colour."""
-    points = pd.concat([
-        pd.DataFrame({"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}),
-        pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
-    ])
-    hollow = alt.FillOpacity("set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]),
-                             title="filled: training, hollow: test")
+    points = pd.concat(
+        [
+            pd.DataFrame(
+                {"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}
+            ),
+            pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
+        ]
+    )
+    hollow = alt.FillOpacity(
+        "set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]), title="filled: training, hollow: test"
+    )
     position = dict(x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE), fillOpacity=hollow)
     if not classes:
-        return alt.Chart(points).mark_point(size=36, strokeWidth=1, shape="circle", color=INK).encode(
-            **position, fill=alt.Fill("label:Q", scale=VALUES, legend=None),  # the plane's legend reads for both
-            tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:Q", title="value", format=".2f")])
+        return (
+            alt.Chart(points)
+            .mark_point(size=36, strokeWidth=1, shape="circle", color=INK)
+            .encode(
+                **position,
+                fill=alt.Fill("label:Q", scale=VALUES, legend=None),  # the plane's legend reads for both
+                tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:Q", title="value", format=".2f")],
+            )
+        )
     domain = list(range(classes))
-    return alt.Chart(points).mark_point(size=36, strokeWidth=1.5).encode(
-        **position,
-        color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=EDGES[:classes]), title="class"),
-        shape=alt.Shape("label:N", scale=alt.Scale(domain=domain, range=SHAPES[:classes]), title="class"),
-        fill=alt.Fill("label:N", scale=alt.Scale(domain=domain, range=FILLS[:classes]), legend=None),
-        tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N", title="class")])
+    return (
+        alt.Chart(points)
+        .mark_point(size=36, strokeWidth=1.5)
+        .encode(
+            **position,
+            color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=EDGES[:classes]), title="class"),
+            shape=alt.Shape("label:N", scale=alt.Scale(domain=domain, range=SHAPES[:classes]), title="class"),
+            fill=alt.Fill("label:N", scale=alt.Scale(domain=domain, range=FILLS[:classes]), legend=None),
+            tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N", title="class")],
+        )
+    )
 
 
 def boundary(grid, data, classes=2):
@@ -78,20 +98,35 @@ def boundary(grid, data, classes=2):
     with the training (filled) and test (hollow) points. A click on the plane selects the grid cell
     under it: selection SPOT, fields x1 and x2."""
     if not classes:
-        words = ("the predicted number over the plane, orange for low through white to blue for high, with the "
-                 "points coloured by their own numbers")
+        words = (
+            "the predicted number over the plane, orange for low through white to blue for high, with the "
+            "points coloured by their own numbers"
+        )
     else:
-        words = (f"the network's answer over the plane, one colour per class, with the points: class 0 circles, "
-                 f"class 1 squares{', class 2 triangles' if classes > 2 else ''}"
-                 f"{', class 3 diamonds' if classes > 3 else ''}")
-    return (_heat(grid, classes) + _points(data, classes)).resolve_scale(color="independent").properties(
-        height=420, description=f"{words[0].upper()}{words[1:]}; filled points were trained on, hollow ones are "
-                                "test points. Click the plane to add a point.")
+        words = (
+            f"the network's answer over the plane, one colour per class, with the points: class 0 circles, "
+            f"class 1 squares{', class 2 triangles' if classes > 2 else ''}"
+            f"{', class 3 diamonds' if classes > 3 else ''}"
+        )
+    return (
+        (_heat(grid, classes) + _points(data, classes))
+        .resolve_scale(color="independent")
+        .properties(
+            height=420,
+            description=f"{words[0].upper()}{words[1:]}; filled points were trained on, hollow ones are "
+            "test points. Click the plane to add a point.",
+        )
+    )
 
 
 def _losses(history, run):
-    table = pd.DataFrame({"epoch": np.arange(1, len(history["train_loss"]) + 1),
-                          "training": history["train_loss"], "test": history["test_loss"]})
+    table = pd.DataFrame(
+        {
+            "epoch": np.arange(1, len(history["train_loss"]) + 1),
+            "training": history["train_loss"],
+            "test": history["test_loss"],
+        }
+    )
     return table.melt("epoch", var_name="set", value_name="loss").assign(run=run)
 
 
@@ -100,49 +135,98 @@ def loss_curves(history, previous=None, loss_name="log loss"):
     run's curves too, faded, for comparison."""
     runs = ["this run", "previous run"]
     long = pd.concat([_losses(history, runs[0])] + ([_losses(previous, runs[1])] if previous else []))
-    return alt.Chart(long).mark_line().encode(
-        x=alt.X("epoch:Q"), y=alt.Y("loss:Q", title=f"loss ({loss_name})", scale=alt.Scale(zero=True)),
-        color=alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=[CURRENT, BEST]), title=None,
-                        legend=alt.Legend(orient="top")),
-        strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]),
-                                  legend=None),
-        opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), legend=None),  # said below it
-        detail="run:N",
-        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("epoch:Q"), alt.Tooltip("set:N"),
-                 alt.Tooltip("loss:Q", format=".4f")],
-    ).properties(height=200, description="Training (solid) and test (dashed) loss after each epoch"
-                 + ("; the previous run from the same start is drawn faded." if previous else "."))
+    return (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=alt.X("epoch:Q"),
+            y=alt.Y("loss:Q", title=f"loss ({loss_name})", scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "set:N",
+                scale=alt.Scale(domain=["training", "test"], range=[CURRENT, BEST]),
+                title=None,
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]), legend=None
+            ),
+            opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), legend=None),  # said below it
+            detail="run:N",
+            tooltip=[
+                alt.Tooltip("run:N"),
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("set:N"),
+                alt.Tooltip("loss:Q", format=".4f"),
+            ],
+        )
+        .properties(
+            height=200,
+            description="Training (solid) and test (dashed) loss after each epoch"
+            + ("; the previous run from the same start is drawn faded." if previous else "."),
+        )
+    )
 
 
 def network(layer_sizes, coefs, input_names):
     """Return a diagram of the network: neurons per layer, and each connection coloured by the
     sign of its weight (blue +, orange −) with thickness by its size."""
+
     def y_of(index, size):
         return (size - 1) / 2 - index
-    nodes = [{"layer": layer, "y": y_of(i, size),
-              "name": input_names[i] if layer == 0 else ""}
-             for layer, size in enumerate(layer_sizes) for i in range(size)]
-    edges = [{"x": layer, "x2": layer + 1, "y": y_of(i, weights.shape[0]), "y2": y_of(j, weights.shape[1]),
-              "weight": float(weights[i, j]), "size": float(abs(weights[i, j])),
-              "sign": "positive" if weights[i, j] >= 0 else "negative"}
-             for layer, weights in enumerate(coefs) for i in range(weights.shape[0]) for j in range(weights.shape[1])]
+
+    nodes = [
+        {"layer": layer, "y": y_of(i, size), "name": input_names[i] if layer == 0 else ""}
+        for layer, size in enumerate(layer_sizes)
+        for i in range(size)
+    ]
+    edges = [
+        {
+            "x": layer,
+            "x2": layer + 1,
+            "y": y_of(i, weights.shape[0]),
+            "y2": y_of(j, weights.shape[1]),
+            "weight": float(weights[i, j]),
+            "size": float(abs(weights[i, j])),
+            "sign": "positive" if weights[i, j] >= 0 else "negative",
+        }
+        for layer, weights in enumerate(coefs)
+        for i in range(weights.shape[0])
+        for j in range(weights.shape[1])
+    ]
     largest = max([edge["size"] for edge in edges] + [1e-9])
-    lines = alt.Chart(pd.DataFrame(edges)).mark_rule(opacity=0.8).encode(
-        x=alt.X("x:Q", axis=None), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", axis=None), y2=alt.Y2("y2:Q"),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0]),
-                        title="weight"),
-        strokeDash=alt.StrokeDash("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[[1, 0], [4, 3]]),
-                                  title="weight"),
-        strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
-        tooltip=[alt.Tooltip("weight:Q", format=".3f")])
-    circles = alt.Chart(pd.DataFrame(nodes)).mark_circle(size=260, color=INK, opacity=1).encode(
-        x=alt.X("layer:Q"), y=alt.Y("y:Q"))
-    names = alt.Chart(pd.DataFrame(nodes)).mark_text(dx=-14, align="right", fontSize=12).encode(
-        x=alt.X("layer:Q"), y=alt.Y("y:Q"), text=alt.Text("name:N"))
+    lines = (
+        alt.Chart(pd.DataFrame(edges))
+        .mark_rule(opacity=0.8)
+        .encode(
+            x=alt.X("x:Q", axis=None),
+            x2=alt.X2("x2:Q"),
+            y=alt.Y("y:Q", axis=None),
+            y2=alt.Y2("y2:Q"),
+            color=alt.Color(
+                "sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0]), title="weight"
+            ),
+            strokeDash=alt.StrokeDash(
+                "sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[[1, 0], [4, 3]]), title="weight"
+            ),
+            strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
+            tooltip=[alt.Tooltip("weight:Q", format=".3f")],
+        )
+    )
+    circles = (
+        alt.Chart(pd.DataFrame(nodes))
+        .mark_circle(size=260, color=INK, opacity=1)
+        .encode(x=alt.X("layer:Q"), y=alt.Y("y:Q"))
+    )
+    names = (
+        alt.Chart(pd.DataFrame(nodes))
+        .mark_text(dx=-14, align="right", fontSize=12)
+        .encode(x=alt.X("layer:Q"), y=alt.Y("y:Q"), text=alt.Text("name:N"))
+    )
     return (lines + circles + names).properties(
         height=max(160, 26 * max(layer_sizes)),
         description="The network's neurons, layer by layer, with every weight as a line: solid blue for a positive "
-                    "weight, dashed orange for a negative one, thicker for a larger one.")
+        "weight, dashed orange for a negative one, thicker for a larger one.",
+    )
 
 
 def neuron_image(values, size=72):

@@ -5,6 +5,7 @@ here), even when the chart has not changed. Data written inside each layer (`lay
 plain Vega-Lite) is sent as part of the spec instead, so a spec built once can be sent again for
 the cost of its JSON. Written by hand: neither Altair nor Streamlit offers this.
 """
+
 import copy
 
 

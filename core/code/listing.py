@@ -6,6 +6,7 @@ Written here only what no library does: turning a page's values into Python lite
 the app's own functions into a listing (`source_of`), so that the code shown is the code that ran.
 The notebook file itself is nbformat's.
 """
+
 import inspect
 import json
 import math
@@ -43,8 +44,11 @@ class Listing:
         """The whole listing as one Python file, each step's explanation as a comment above it."""
         parts = [f'"""{self.title}\n\n{_wrapped(self.intro)}\n"""']
         for step in self.steps:
-            parts.append("\n".join("# " + line if line else "#" for line in _wrapped(step.why).splitlines())
-                         + "\n" + step.code.strip())
+            parts.append(
+                "\n".join("# " + line if line else "#" for line in _wrapped(step.why).splitlines())
+                + "\n"
+                + step.code.strip()
+            )
         return "\n\n\n".join(parts) + "\n"
 
     def notebook(self):
@@ -53,16 +57,19 @@ class Listing:
         cells = [nbformat.v4.new_markdown_cell(f"# {self.title}\n\n{self.intro}")]
         for step in self.steps:
             cells += [nbformat.v4.new_markdown_cell(step.why), nbformat.v4.new_code_cell(step.code.strip())]
-        notebook = nbformat.v4.new_notebook(cells=cells, metadata={
-            "kernelspec": {"name": PYTHON, "display_name": "Python 3", "language": "python"},
-            "language_info": {"name": "python"}})
+        notebook = nbformat.v4.new_notebook(
+            cells=cells,
+            metadata={
+                "kernelspec": {"name": PYTHON, "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"},
+            },
+        )
         nbformat.validate(notebook)
         return nbformat.writes(notebook)
 
 
 def _wrapped(text, width=96):
-    return "\n".join(textwrap.fill(paragraph, width) if paragraph.strip() else ""
-                     for paragraph in text.splitlines())
+    return "\n".join(textwrap.fill(paragraph, width) if paragraph.strip() else "" for paragraph in text.splitlines())
 
 
 def literal(value):
@@ -80,8 +87,11 @@ def literal(value):
         return repr(int(value))
     if isinstance(value, (list, tuple)):
         inner = ", ".join(literal(item) for item in value)
-        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (
-            f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+        return (
+            f"({inner},)"
+            if isinstance(value, tuple) and len(value) == 1
+            else (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+        )
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(key)}: {literal(item)}" for key, item in value.items()) + "}"
     if isinstance(value, str):

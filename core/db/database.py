@@ -3,6 +3,7 @@ folder in WAL mode, so one machine needs nothing installed; `$NN_EXPLORER_DB` na
 as `postgresql+psycopg://user:password@host/db`, which several app servers behind a load balancer
 share. Every failure becomes DatabaseUnavailable, in plain words for visitors, with the real cause in
 the server's log (without the password)."""
+
 import functools
 import logging
 import os
@@ -61,13 +62,19 @@ def shown_url(url):
 
 def unavailable(error, url=None):
     """The plain reason for visitors; the real cause goes to the server's log for its operator."""
-    LOG.warning("class lab database %s: %s: %s", shown_url(url) if url else "", type(error).__name__,
-                getattr(error, "orig", None) or error)
+    LOG.warning(
+        "class lab database %s: %s: %s",
+        shown_url(url) if url else "",
+        type(error).__name__,
+        getattr(error, "orig", None) or error,
+    )
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
         return DatabaseUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
-    return DatabaseUnavailable("The class lab's database cannot be reached right now, so a class's drawings and poll "
-                          "answers cannot be stored or shown. The rest of the page works as usual")
+    return DatabaseUnavailable(
+        "The class lab's database cannot be reached right now, so a class's drawings and poll "
+        "answers cannot be stored or shown. The rest of the page works as usual"
+    )
 
 
 def connect(url):
@@ -80,8 +87,9 @@ def connect(url):
             sa.event.listen(engine, "connect", _sqlite_settings)
             sa.event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                                      connect_args={"connect_timeout": CONNECT_SECONDS})
+            engine = sa.create_engine(
+                url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": CONNECT_SECONDS}
+            )
         schema.upgrade(engine)
         return engine
     # ImportError: a URL whose driver is not installed (mysql://…); TypeError: an option that
@@ -123,5 +131,7 @@ class SqliteFile:
             same = False
         if not same:
             LOG.error("class lab database %s was deleted or replaced while the server ran; restart the server", path)
-            raise DatabaseUnavailable("The class lab's database file was moved, deleted or replaced while the app was "
-                                 "running, so nothing can be added or shown until the server is restarted.")
+            raise DatabaseUnavailable(
+                "The class lab's database file was moved, deleted or replaced while the app was "
+                "running, so nothing can be added or shown until the server is restarted."
+            )

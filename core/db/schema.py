@@ -7,6 +7,7 @@ the lab kept a version (it has the tables but no `alembic_version`) is first sta
 revision its columns show, so nothing in it is touched or lost. To change the schema: change the
 table below, then add a revision (docs/code-map.md says how).
 """
+
 import logging
 from pathlib import Path
 
@@ -20,7 +21,8 @@ LOG = logging.getLogger(__name__)
 
 METADATA = sa.MetaData()
 ROOMS = sa.Table(
-    "rooms", METADATA,
+    "rooms",
+    METADATA,
     sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
     sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
@@ -30,10 +32,12 @@ ROOMS = sa.Table(
     sa.Column("locked", sa.DateTime(timezone=True)),  # when the teacher locked it: no new device takes part (0008)
 )
 DRAWINGS = sa.Table(
-    "drawings", METADATA,
+    "drawings",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
-              index=True),
+    sa.Column(
+        "room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("label", sa.SmallInteger, nullable=False),  # the digit the student meant
     sa.Column("predicted", sa.SmallInteger, nullable=False),  # what the network read
     sa.Column("confidence", sa.Float, nullable=False),
@@ -60,15 +64,20 @@ KEPT_PER_DRAWING = {
 def privacy_note():
     """The class lab's promise, in one sentence per kind of thing, from KEPT_PER_DRAWING."""
     kept = list(KEPT_PER_DRAWING.values())
-    return (f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. So that a device counts once in a "
-            "room, your browser keeps a random token the server signed (in its local storage, from a room's page "
-            "only); the room stores its hash. No names, no addresses, no cookies.")
+    return (
+        f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. So that a device counts once in a "
+        "room, your browser keeps a random token the server signed (in its local storage, from a room's page "
+        "only); the room stores its hash. No names, no addresses, no cookies."
+    )
+
 
 POLLS = sa.Table(
-    "polls", METADATA,
+    "polls",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False,
-              index=True),
+    sa.Column(
+        "room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("lesson", sa.String(40), nullable=False),  # the lesson's url path
     sa.Column("question", sa.String(40), nullable=False),  # the Question's name on that lesson
     sa.Column("settings", sa.String(64), nullable=False),  # a fingerprint of the settings it was asked for
@@ -80,7 +89,8 @@ POLLS = sa.Table(
     sa.Column("closed", sa.DateTime(timezone=True)),  # empty: the room's current poll (one at most)
 )
 ANSWERS = sa.Table(
-    "answers", METADATA,
+    "answers",
+    METADATA,
     sa.Column("poll", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("voter", sa.String(64), primary_key=True),  # the device that answered (devices.device)
     sa.Column("choice", sa.SmallInteger, nullable=False),  # the index of the answer in the poll's choices
@@ -90,7 +100,8 @@ ANSWERS = sa.Table(
 # The devices taking part in a room (core/lab/devices.py): one row per device, so that a poll counts
 # each once, a locked room knows who was in, and new devices come no faster than a class arrives.
 DEVICES = sa.Table(
-    "devices", METADATA,
+    "devices",
+    METADATA,
     sa.Column("room", sa.String(CODE_LENGTH), sa.ForeignKey("rooms.code", ondelete="CASCADE"), primary_key=True),
     sa.Column("device", sa.String(64), primary_key=True),  # sha256 of the token the device's browser keeps
     sa.Column("joined", sa.DateTime(timezone=True), nullable=False),
@@ -98,7 +109,8 @@ DEVICES = sa.Table(
 )
 # Secrets every server sharing the database must agree on: the key that signs device tokens.
 SERVER_SECRETS = sa.Table(
-    "server_secrets", METADATA,
+    "server_secrets",
+    METADATA,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("value", sa.String(128), nullable=False),
 )
@@ -107,7 +119,8 @@ SERVER_SECRETS = sa.Table(
 # every app server. procrastinate's own tables, which queue the jobs for the workers, are its
 # schema's (revision 0005), not declared here.
 JOBS = sa.Table(
-    "jobs", METADATA,
+    "jobs",
+    METADATA,
     sa.Column("key", sa.String(80), primary_key=True),  # one job per key, whichever server asked
     sa.Column("token", sa.String(32), nullable=False),  # this request's: a stale worker's reports are ignored
     sa.Column("body", sa.String(200), nullable=False),  # the job body, as module:function
@@ -129,7 +142,8 @@ JOBS = sa.Table(
     sa.Column("reported", sa.DateTime(timezone=True)),  # last written by the worker running it (revision 0007)
 )
 JOB_OWNERS = sa.Table(
-    "job_owners", METADATA,
+    "job_owners",
+    METADATA,
     sa.Column("owner", sa.String(64), primary_key=True),  # a session: one job waiting at most
     sa.Column("key", sa.String(80), nullable=False),
 )
@@ -137,7 +151,8 @@ JOB_OWNERS = sa.Table(
 # Trained networks, when several servers share a PostgreSQL (core/digits/shared.py): each file of
 # each network a worker saved, copied from here into a server's own model folder on first use.
 NETWORK_FILES = sa.Table(
-    "network_files", METADATA,
+    "network_files",
+    METADATA,
     sa.Column("key", sa.String(80), primary_key=True),  # the network's key
     sa.Column("name", sa.String(200), primary_key=True),  # the file's name in a model folder
     sa.Column("sha256", sa.String(64), nullable=False),  # of `data`: a copy that does not match is refused

@@ -9,6 +9,7 @@ digits, each read with its shifted copies as the page reads a digit), on network
 
 `python -m core.digits.pretrain --compared` trains it again (about 30 s) and writes the three files.
 """
+
 import json
 import shutil
 import tempfile
@@ -72,8 +73,12 @@ def export(data, directory=None, report=None):
             shutil.copyfile(source, target)
     metadata = {name: value for name, value in metadata.items() if name != "files"}  # no .keras file is kept
     n_fit = mnist_config.validation_split(len(data.x_train))[0]
-    metadata.update(data_source=f"{n_fit:,} MNIST training digits ({data.source})", n_train=int(n_fit),
-                    mnist_data_id=data.data_id, serving=serving_record(onnx_path, weights_path),
-                    bytes=sum(Path(path).stat().st_size for path in (onnx_path, weights_path)))
+    metadata.update(
+        data_source=f"{n_fit:,} MNIST training digits ({data.source})",
+        n_train=int(n_fit),
+        mnist_data_id=data.data_id,
+        serving=serving_record(onnx_path, weights_path),
+        bytes=sum(Path(path).stat().st_size for path in (onnx_path, weights_path)),
+    )
     card_path.write_text(json.dumps(metadata, indent=1) + "\n")
     return metadata

@@ -4,6 +4,7 @@ these without TensorFlow (core/digits/model.py builds and trains what they descr
 
 Images are (n, 28, 28) floats in [0, 1], white digit on black; labels are integers 0–9.
 """
+
 import dataclasses
 import hashlib
 import json
@@ -47,6 +48,8 @@ def loss_floor(smoothing=LABEL_SMOOTHING):
     −(p·ln p + 9·q·ln q), reached only when the network answers exactly the targets."""
     right, other = smoothed_targets(smoothing)
     return float(-(right * np.log(right) + (NUM_CLASSES - 1) * other * np.log(other)))
+
+
 MAX_PARAMETERS = 1_000_000  # about 4 MB of weights; the presets have 101,770 at most
 
 
@@ -76,8 +79,10 @@ class Config:
         makes (augmentation and dropout included) are part of the name, so that a network saved before
         the recipe changed is never taken for one of today's."""
         plan = [(layer.kind, layer.arguments, layer.options) for layer in layers(self)]  # JSON writes tuples as lists
-        text = json.dumps({**dataclasses.asdict(self), "data": data_id, "layers": plan,
-                           "label_smoothing": LABEL_SMOOTHING}, sort_keys=True)
+        text = json.dumps(
+            {**dataclasses.asdict(self), "data": data_id, "layers": plan, "label_smoothing": LABEL_SMOOTHING},
+            sort_keys=True,
+        )
         return f"{self.preset}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
@@ -95,15 +100,18 @@ def validate(config):
     if not all(low <= int(size) <= high for size in config.hidden):
         raise ValueError(f"each hidden layer needs {low} to {high} units, got {config.hidden}")
     if parameter_count(config) > MAX_PARAMETERS:
-        raise ValueError(f"this network would have {parameter_count(config):,} weights and biases; "
-                         f"at most {MAX_PARAMETERS:,} can be trained here")
+        raise ValueError(
+            f"this network would have {parameter_count(config):,} weights and biases; "
+            f"at most {MAX_PARAMETERS:,} can be trained here"
+        )
     low, high = LIMITS["epochs"]
     if not low <= config.epochs <= high:
         raise ValueError(f"epochs must be between {low} and {high}, got {config.epochs}")
     for name, options in (("batch_size", BATCH_SIZES), ("learning_rate", LEARNING_RATES)):
         if getattr(config, name) not in options:
-            raise ValueError(f"{name} must be one of {', '.join(f'{option:g}' for option in options)}, "
-                             f"got {getattr(config, name)}")
+            raise ValueError(
+                f"{name} must be one of {', '.join(f'{option:g}' for option in options)}, got {getattr(config, name)}"
+            )
     return config
 
 
@@ -139,42 +147,72 @@ def layers(config):
     act = config.activation
     if config.preset != "convolutional":
         output = "sigmoid" if config.preset == "nielsen" else "softmax"
-        return (Layer("Flatten", why="the 28 × 28 pixels in one row of 784 inputs"),
-                *(Layer("Dense", (int(size),), (("activation", act),), f"{size} neurons, each seeing every input")
-                  for size in config.hidden),
-                Layer("Dense", (NUM_CLASSES,), (("activation", output), ("name", "probabilities")),
-                      "one output per digit, 0 to 9" + (": its sigmoid, as in the book" if output == "sigmoid"
-                                                         else ": softmax makes them probabilities adding up to 1")))
+        return (
+            Layer("Flatten", why="the 28 × 28 pixels in one row of 784 inputs"),
+            *(
+                Layer("Dense", (int(size),), (("activation", act),), f"{size} neurons, each seeing every input")
+                for size in config.hidden
+            ),
+            Layer(
+                "Dense",
+                (NUM_CLASSES,),
+                (("activation", output), ("name", "probabilities")),
+                "one output per digit, 0 to 9"
+                + (
+                    ": its sigmoid, as in the book"
+                    if output == "sigmoid"
+                    else ": softmax makes them probabilities adding up to 1"
+                ),
+            ),
+        )
     # Mild shifts and turns: halving them from 0.08 / 0.04 brought MNIST to the goal in every seed's
     # cross-validation, with pen digits as well read (bench/README.md, the row on shifts and turns).
     plan = [
-        Layer("RandomTranslation", (0.04, 0.04), (("fill_mode", "constant"), ("seed", config.seed)),
-              "while training only: shift each digit up to 0.04 of its width and height, about a pixel"),
-        Layer("RandomRotation", (0.02,), (("fill_mode", "constant"), ("seed", config.seed)),
-              "while training only: turn it a little (0.02 of a full turn at most, about 7°)"),
+        Layer(
+            "RandomTranslation",
+            (0.04, 0.04),
+            (("fill_mode", "constant"), ("seed", config.seed)),
+            "while training only: shift each digit up to 0.04 of its width and height, about a pixel",
+        ),
+        Layer(
+            "RandomRotation",
+            (0.02,),
+            (("fill_mode", "constant"), ("seed", config.seed)),
+            "while training only: turn it a little (0.02 of a full turn at most, about 7°)",
+        ),
     ]
     for index, filters in enumerate(config.hidden):
         # The first convolution keeps the 28 × 28 size; later ones lose a pixel each side, which
         # keeps training fast on a CPU. (Batch norm was no more accurate and twice as slow: bench/README.md.)
         padding = "same" if index == 0 else "valid"
-        plan.append(Layer("Conv2D", (int(filters), 3), (("padding", padding), ("activation", act)),
-                          f"{filters} filters, each a 3 × 3 patch of weights slid over the picture"))
+        plan.append(
+            Layer(
+                "Conv2D",
+                (int(filters), 3),
+                (("padding", padding), ("activation", act)),
+                f"{filters} filters, each a 3 × 3 patch of weights slid over the picture",
+            )
+        )
         if index < 2:
             plan.append(Layer("MaxPooling2D", (2,), why="keep the largest of each 2 × 2 square: half the size"))
-    plan += [Layer("Flatten", why="everything the filters found, in one row"),
-             Layer("Dropout", (0.25,), why="while training only: drop a random quarter, so no one value is relied on"),
-             Layer("Dense", (NUM_CLASSES,), (("activation", "softmax"), ("name", "probabilities")),
-                   "one output per digit: softmax makes them probabilities adding up to 1")]
+    plan += [
+        Layer("Flatten", why="everything the filters found, in one row"),
+        Layer("Dropout", (0.25,), why="while training only: drop a random quarter, so no one value is relied on"),
+        Layer(
+            "Dense",
+            (NUM_CLASSES,),
+            (("activation", "softmax"), ("name", "probabilities")),
+            "one output per digit: softmax makes them probabilities adding up to 1",
+        ),
+    ]
     return tuple(plan)
 
 
 PRESETS = {
     "convolutional": Config(),
     # Nielsen's network from the book: 784-30-10 sigmoid, quadratic cost, plain SGD, η = 3.0.
-    "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10,
-                      learning_rate=3.0),
-    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128,
-                    learning_rate=0.003),
+    "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10, learning_rate=3.0),
+    "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128, learning_rate=0.003),
 }
 PRESET_NAMES = {
     "convolutional": "Convolutional network (best)",
@@ -202,8 +240,9 @@ def shifted_copies(images):
     images = np.asarray(images)
     height, width = images.shape[1:3]
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    return np.concatenate([padded[:, 1 - down:1 - down + height, 1 - right:1 - right + width]
-                           for down, right in SHIFTS])
+    return np.concatenate(
+        [padded[:, 1 - down : 1 - down + height, 1 - right : 1 - right + width] for down, right in SHIFTS]
+    )
 
 
 def averaged(probabilities):

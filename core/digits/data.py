@@ -10,6 +10,7 @@ Sources, tried in order:
 
 Every array is uint8 (n, 28, 28), white digit on black, with uint8 labels 0–9.
 """
+
 import functools
 import hashlib
 import importlib.util
@@ -84,8 +85,10 @@ def validate(arrays, origin):
         counts = np.bincount(y.astype(np.int64), minlength=10)
         if counts.min() < MIN_PER_CLASS[split]:
             digit = int(counts.argmin())
-            raise ValueError(f"{origin}: too small, with {counts[digit]} {split}ing digit(s) of class {digit}; "
-                             f"at least {MIN_PER_CLASS[split]} of every digit 0–9 are needed")
+            raise ValueError(
+                f"{origin}: too small, with {counts[digit]} {split}ing digit(s) of class {digit}; "
+                f"at least {MIN_PER_CLASS[split]} of every digit 0–9 are needed"
+            )
         checked[f"x_{split}"], checked[f"y_{split}"] = x, y.astype(np.uint8)
     return checked
 
@@ -128,7 +131,10 @@ def _download(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".mnist.", suffix=".npz")
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(DOWNLOAD_URL, timeout=DOWNLOAD_TIMEOUT_SECONDS) as answer:
+        with (
+            os.fdopen(handle, "wb") as out,
+            urllib.request.urlopen(DOWNLOAD_URL, timeout=DOWNLOAD_TIMEOUT_SECONDS) as answer,
+        ):
             size = 0
             for block in iter(lambda: answer.read(1 << 20), b""):
                 size += len(block)
@@ -170,10 +176,11 @@ def stratified_split(labels, test_size, seed):
     classes, counts = np.unique(labels, return_counts=True)
     quotas = counts * test_size / len(labels)
     taken = np.floor(quotas).astype(int)
-    taken[np.argsort(taken - quotas, kind="stable")[:test_size - taken.sum()]] += 1  # largest remainders first
+    taken[np.argsort(taken - quotas, kind="stable")[: test_size - taken.sum()]] += 1  # largest remainders first
     rng = np.random.default_rng(seed)
-    test = np.concatenate([rng.permutation(np.flatnonzero(labels == digit))[:count]
-                           for digit, count in zip(classes, taken)])
+    test = np.concatenate(
+        [rng.permutation(np.flatnonzero(labels == digit))[:count] for digit, count in zip(classes, taken)]
+    )
     return rng.permutation(np.setdiff1d(np.arange(len(labels)), test)), rng.permutation(test)
 
 
@@ -237,5 +244,7 @@ def refusal(arguments):
     have, source = here()
     if wanted == have:
         return None
-    return (f"this worker has different MNIST data ({source}, fingerprint {have}) than the app servers "
-            f"(fingerprint {wanted}): start it with the servers' MNIST_NPZ")
+    return (
+        f"this worker has different MNIST data ({source}, fingerprint {have}) than the app servers "
+        f"(fingerprint {wanted}): start it with the servers' MNIST_NPZ"
+    )

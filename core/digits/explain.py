@@ -12,6 +12,7 @@ The PCA and the search are written here, a few lines each with numpy and SciPy's
 taken from scikit-learn: the web server would import scikit-learn (1.5 s and 160 MB) for them alone.
 tests/test_explain.py checks both against scikit-learn's `PCA` and `NearestNeighbors`.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,13 +37,14 @@ def principal_directions(points, count, batch=1000):
     mean = np.mean(points, axis=0, dtype=np.float64)
     scatter = np.zeros((len(mean), len(mean)))
     for start in range(0, len(points), batch):
-        centred = np.asarray(points[start:start + batch], dtype=np.float64) - mean
+        centred = np.asarray(points[start : start + batch], dtype=np.float64) - mean
         scatter += centred.T @ centred
     total = np.trace(scatter)  # the sum of all the eigenvalues: the whole spread
     # Only the `count` largest eigenpairs (LAPACK's dsyevr through SciPy): a full eigendecomposition
     # of the default network's 1,536 × 1,536 scatter held 80 MB more at once
-    spread, directions = scipy.linalg.eigh(scatter, subset_by_index=(len(mean) - count, len(mean) - 1),
-                                           overwrite_a=True, check_finite=False)
+    spread, directions = scipy.linalg.eigh(
+        scatter, subset_by_index=(len(mean) - count, len(mean) - 1), overwrite_a=True, check_finite=False
+    )
     largest = np.argsort(spread)[::-1]
     kept = spread[largest].clip(min=0).sum() / max(total, np.finfo(float).tiny)
     return mean, directions[:, largest].T, float(kept)
@@ -74,8 +76,12 @@ class NeighbourIndex:
 
     def arrays(self):
         """The index as arrays, to save beside the model."""
-        return {"mean": self.mean, "components": self.components, "projected": self.projected,
-                "variance_kept": np.float64(self.variance_kept)}
+        return {
+            "mean": self.mean,
+            "components": self.components,
+            "projected": self.projected,
+            "variance_kept": np.float64(self.variance_kept),
+        }
 
     @staticmethod
     def fits(arrays, width, count):
@@ -85,9 +91,14 @@ class NeighbourIndex:
             kept = float(arrays["variance_kept"])
         except (KeyError, TypeError, ValueError):
             return False
-        return (mean.shape == (width,) and components.ndim == 2 and components.shape[1] == width
-                and projected.shape == (count, components.shape[0]) and components.shape[0] > 0
-                and 0 <= kept <= 1 + 1e-6)
+        return (
+            mean.shape == (width,)
+            and components.ndim == 2
+            and components.shape[1] == width
+            and projected.shape == (count, components.shape[0])
+            and components.shape[0] > 0
+            and 0 <= kept <= 1 + 1e-6
+        )
 
     @classmethod
     def from_arrays(cls, arrays):
@@ -116,8 +127,12 @@ def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
     layer (245 MB for the default network on 60,000 digits) is never held at once."""
     sample = np.sort(np.random.default_rng(0).choice(len(images), min(fit_on, len(images)), replace=False))
     mean, components, kept = NeighbourIndex.projection(embeddings(images[sample]))
-    projected = np.concatenate([(embeddings(images[start:start + EMBEDDING_BATCH]) - mean) @ components.T
-                                for start in range(0, len(images), EMBEDDING_BATCH)])
+    projected = np.concatenate(
+        [
+            (embeddings(images[start : start + EMBEDDING_BATCH]) - mean) @ components.T
+            for start in range(0, len(images), EMBEDDING_BATCH)
+        ]
+    )
     index = NeighbourIndex(mean, components, projected.astype(np.float32), kept)
     del projected
     release_freed_memory()  # the layer's values for each batch came and went: hand their memory back

@@ -3,6 +3,7 @@ trainer's own predictions. Imports TensorFlow, so only trainer processes (core/d
 core/lab/tuning.py), the benches and the tests use it; the web server serves with
 core/digits/network.py. What a network is (its Config, the presets) is in core/digits/config.py.
 """
+
 import os
 import time
 
@@ -69,8 +70,9 @@ class ProgressCallback(keras.callbacks.Callback):
         self.started = time.perf_counter()
 
     def _report(self, step):
-        self.report("training", step, self.steps_per_epoch,
-                    {**self.history, "seconds": time.perf_counter() - self.started})
+        self.report(
+            "training", step, self.steps_per_epoch, {**self.history, "seconds": time.perf_counter() - self.started}
+        )
 
     def on_train_batch_end(self, batch, logs=None):
         self._report(batch + 1)
@@ -87,8 +89,11 @@ def _optimizer(config, steps_per_epoch):
     # Warm up for half an epoch, then glide down a cosine: fast early progress, a calm finish.
     total, warmup = steps_per_epoch * config.epochs, steps_per_epoch // 2
     schedule = keras.optimizers.schedules.CosineDecay(
-        config.learning_rate / 10, decay_steps=max(1, total - warmup),
-        warmup_target=config.learning_rate, warmup_steps=warmup)
+        config.learning_rate / 10,
+        decay_steps=max(1, total - warmup),
+        warmup_target=config.learning_rate,
+        warmup_steps=warmup,
+    )
     return keras.optimizers.Adam(schedule)
 
 
@@ -108,13 +113,27 @@ def train(config, data, report=None, extra=None):
         y_fit = np.concatenate([y_fit, keras.utils.to_categorical(extra[1], NUM_CLASSES)])
     steps_per_epoch = int(np.ceil(len(x_fit) / config.batch_size))
     model = build(config)
-    loss = quadratic_cost if config.preset == "nielsen" else keras.losses.CategoricalCrossentropy(
-        label_smoothing=LABEL_SMOOTHING)
-    model.compile(optimizer=_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"],
-                  steps_per_execution=min(8, steps_per_epoch))
+    loss = (
+        quadratic_cost
+        if config.preset == "nielsen"
+        else keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING)
+    )
+    model.compile(
+        optimizer=_optimizer(config, steps_per_epoch),
+        loss=loss,
+        metrics=["accuracy"],
+        steps_per_execution=min(8, steps_per_epoch),
+    )
     progress = ProgressCallback(report or (lambda *_: None), steps_per_epoch)
-    model.fit(x_fit, y_fit, batch_size=config.batch_size, epochs=config.epochs,
-              validation_data=(x_val, y_val), callbacks=[progress], verbose=0)
+    model.fit(
+        x_fit,
+        y_fit,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        validation_data=(x_val, y_val),
+        callbacks=[progress],
+        verbose=0,
+    )
     return model, {**progress.history, "seconds": time.perf_counter() - progress.started}
 
 
@@ -136,7 +155,8 @@ def classify(model, images, batch=500, shifted=True):
         if not shifted:
             return np.asarray(model.predict_on_batch(to_inputs(part)))
         return averaged(model.predict_on_batch(to_inputs(shifted_copies(part))))
-    return np.concatenate([read(images[start:start + step]) for start in range(0, len(images), step)])
+
+    return np.concatenate([read(images[start : start + step]) for start in range(0, len(images), step)])
 
 
 def evaluate(model, data, gallery_size=24, shifted=True):

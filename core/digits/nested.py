@@ -12,6 +12,7 @@ FINAL was drawn once, `numpy.random.default_rng(SPLIT_SEED).choice(range(1, 31),
 figure of this split was computed (tests/test_nested.py draws it again). Earlier rounds chose the
 recipe on all 30 writers (bench/README.md); from this split on, the final writers decide nothing.
 """
+
 import dataclasses
 
 import numpy as np
@@ -23,7 +24,7 @@ SPLIT_SEED = 45
 WRITERS = tuple(range(1, 31))
 FINAL = (13, 14, 16, 17, 20, 23, 24, 26, 27, 29)
 CHOOSING = tuple(writer for writer in WRITERS if writer not in FINAL)
-INNER_FOLDS = tuple(CHOOSING[start:start + 5] for start in range(0, len(CHOOSING), 5))
+INNER_FOLDS = tuple(CHOOSING[start : start + 5] for start in range(0, len(CHOOSING), 5))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,9 +49,13 @@ IDEAS = {  # every idea measured (bench/README.md has the figures)
 def drawn(digits, recipe):
     """Every digit drawn as `recipe` draws it, prepared as the page prepares a drawing:
     ((n, 28, 28) uint8 images, (n,) labels, (n,) the writer of each)."""
-    images, labels = zip(*(pendigits.as_mnist(digits, span, width) for span, width in recipe.drawings),
-                         *(pendigits.varied(digits, shipped.VARIATION_SEED + copy, wobble=recipe.wobble)
-                           for copy in range(recipe.variations)))
+    images, labels = zip(
+        *(pendigits.as_mnist(digits, span, width) for span, width in recipe.drawings),
+        *(
+            pendigits.varied(digits, shipped.VARIATION_SEED + copy, wobble=recipe.wobble)
+            for copy in range(recipe.variations)
+        ),
+    )
     writers = np.array([digit.writer for digit in digits])
     return np.concatenate(images), np.concatenate(labels), np.tile(writers, len(images))
 
@@ -84,9 +89,17 @@ def inner(data, digits, recipe, seeds, report=None):
         for number, fold in enumerate(INNER_FOLDS, 1):
             model, history = _train(data, drawings, [w for w in CHOOSING if w not in fold], recipe, seed)
             unseen = np.isin(writers, fold)
-            rows.append({"seed": seed, "fold": number, "writers": list(fold), "pen_digits": int(unseen.sum()),
-                         "pen_accuracy": _accuracy(model, x_pen[unseen], y_pen[unseen]),
-                         "mnist_validation_accuracy": _accuracy(model, x_val, y_val), "seconds": history["seconds"]})
+            rows.append(
+                {
+                    "seed": seed,
+                    "fold": number,
+                    "writers": list(fold),
+                    "pen_digits": int(unseen.sum()),
+                    "pen_accuracy": _accuracy(model, x_pen[unseen], y_pen[unseen]),
+                    "mnist_validation_accuracy": _accuracy(model, x_val, y_val),
+                    "seconds": history["seconds"],
+                }
+            )
             if report:
                 report(rows[-1])
     return rows
@@ -100,9 +113,16 @@ def final(data, digits, recipe, seeds, report=None):
     rows, model = [], None
     for seed in seeds:
         model, history = _train(data, drawings, CHOOSING, recipe, seed)
-        rows.append({"seed": seed, "final_writers": list(FINAL), "pen_digits": int(len(y_pen)),
-                     "pen_accuracy": _accuracy(model, x_pen, y_pen),
-                     "mnist_test_accuracy": _accuracy(model, data.x_test, data.y_test), "seconds": history["seconds"]})
+        rows.append(
+            {
+                "seed": seed,
+                "final_writers": list(FINAL),
+                "pen_digits": int(len(y_pen)),
+                "pen_accuracy": _accuracy(model, x_pen, y_pen),
+                "mnist_test_accuracy": _accuracy(model, data.x_test, data.y_test),
+                "seconds": history["seconds"],
+            }
+        )
         if report:
             report(rows[-1])
     return rows, model
@@ -112,7 +132,11 @@ def summary(rows):
     """For each seed, the mean over its rows of every accuracy; then the lowest over the seeds."""
     names = [name for name in rows[0] if name.endswith("accuracy")]
     by_seed = {seed: [row for row in rows if row["seed"] == seed] for seed in sorted({row["seed"] for row in rows})}
-    means = {seed: {name: float(np.mean([row[name] for row in runs])) for name in names}
-             for seed, runs in by_seed.items()}
-    return {"seeds": list(by_seed), "by_seed": means,
-            "lowest": {name: min(mean[name] for mean in means.values()) for name in names}}
+    means = {
+        seed: {name: float(np.mean([row[name] for row in runs])) for name in names} for seed, runs in by_seed.items()
+    }
+    return {
+        "seeds": list(by_seed),
+        "by_seed": means,
+        "lowest": {name: min(mean[name] for mean in means.values()) for name in names},
+    }

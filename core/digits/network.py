@@ -13,6 +13,7 @@ ONNX Runtime does not compute gradients, so the saliency's backward pass is writ
 it is the Backpropagation lesson's chain rule, run through the real network (tests/test_network.py
 checks it against TensorFlow's `GradientTape`).
 """
+
 import hashlib
 import json
 from dataclasses import dataclass
@@ -84,8 +85,12 @@ def _check_plan(plan, weights):
         raise ServingFilesError("the weights file's plan of layers is not one this app can read")
     for index, layer in enumerate(plan):
         kernel, bias = weights.get(f"kernel_{index}"), weights.get(f"bias_{index}")
-        if kernel is None or bias is None or layer.get("activation") not in (*SLOPES, "softmax") or (
-                layer.get("kind") not in ("conv", "dense", "output")):
+        if (
+            kernel is None
+            or bias is None
+            or layer.get("activation") not in (*SLOPES, "softmax")
+            or (layer.get("kind") not in ("conv", "dense", "output"))
+        ):
             raise ServingFilesError(f"the weights file lacks layer {index + 1}, or cannot say what it is")
         if kernel.ndim != (4 if layer["kind"] == "conv" else 2) or bias.shape != kernel.shape[-1:]:
             raise ServingFilesError(f"layer {index + 1}'s weights have the wrong shape")
@@ -111,13 +116,13 @@ def _unpool(gradient, before, size):
     """The slope of a max-pooling layer: each output's gradient goes back to the input pixel that
     was the largest of its window (the first, on a tie, as TensorFlow does); the others get none."""
     rows, columns, channels = gradient.shape
-    windows = before[:rows * size, :columns * size].reshape(rows, size, columns, size, channels)
+    windows = before[: rows * size, : columns * size].reshape(rows, size, columns, size, channels)
     windows = windows.transpose(0, 2, 4, 1, 3).reshape(rows, columns, channels, size * size)
     routed = np.zeros_like(windows)
     np.put_along_axis(routed, windows.argmax(axis=-1)[..., None], gradient[..., None], axis=-1)
     routed = routed.reshape(rows, columns, channels, size, size).transpose(0, 3, 1, 4, 2)
     back = np.zeros_like(before)
-    back[:rows * size, :columns * size] = routed.reshape(rows * size, columns * size, channels)
+    back[: rows * size, : columns * size] = routed.reshape(rows * size, columns * size, channels)
     return back
 
 
@@ -129,10 +134,10 @@ def _conv_back(gradient, kernel, padding):
     back = np.zeros((rows + height - 1, columns + width - 1, kernel.shape[2]))
     for dy in range(height):
         for dx in range(width):
-            back[dy:dy + rows, dx:dx + columns] += gradient @ kernel[dy, dx].T
+            back[dy : dy + rows, dx : dx + columns] += gradient @ kernel[dy, dx].T
     if padding == "same":  # the zeros added around the image were not pixels
         top, left = (height - 1) // 2, (width - 1) // 2
-        back = back[top:top + rows, left:left + columns]
+        back = back[top : top + rows, left : left + columns]
     return back
 
 
@@ -171,7 +176,8 @@ class Network:
     def _check_outputs(self):
         expected = {hidden_name(i) for i in range(len(self.hidden))} | {EMBEDDING, PROBABILITIES}
         if {output.name for output in self.session.get_outputs()} != expected or (
-                [item.name for item in self.session.get_inputs()] != [INPUT]):
+            [item.name for item in self.session.get_inputs()] != [INPUT]
+        ):
             raise ServingFilesError("the ONNX file's outputs are not the layers its weights file describes")
         try:
             inside = self.look(np.zeros(IMAGE_SHAPE[:2], dtype=np.float32))
@@ -191,10 +197,15 @@ class Network:
         step = max(1, batch // len(SHIFTS)) if shifted else batch
 
         def read(part):
-            return averaged(self._run([PROBABILITIES], shifted_copies(part))[0]) if shifted else (
-                self._run([PROBABILITIES], part)[0])
-        return np.concatenate([read(images[start:start + step])
-                               for start in range(0, len(images), step)]).astype(np.float64)
+            return (
+                averaged(self._run([PROBABILITIES], shifted_copies(part))[0])
+                if shifted
+                else (self._run([PROBABILITIES], part)[0])
+            )
+
+        return np.concatenate([read(images[start : start + step]) for start in range(0, len(images), step)]).astype(
+            np.float64
+        )
 
     def predict_one(self, image):
         """The ten class probabilities of one (28, 28) image, as classify reads it."""
@@ -204,18 +215,22 @@ class Network:
         """The last hidden layer of (n, 28, 28) images, as (n, d) float32."""
         if len(images) == 0:
             return np.zeros((0, self.embedding_width), dtype=np.float32)
-        return np.concatenate([self._run([EMBEDDING], images[start:start + batch])[0]
-                               for start in range(0, len(images), batch)]).astype(np.float32)
+        return np.concatenate(
+            [self._run([EMBEDDING], images[start : start + batch])[0] for start in range(0, len(images), batch)]
+        ).astype(np.float32)
 
     def look(self, image):
         """Run one (28, 28) image through the network and keep every hidden layer's output. The
         probabilities are classify's, the mean over its shifted copies; the layers are the image's own."""
         names = [hidden_name(i) for i in range(len(self.hidden))]
-        *activations, embedding, probabilities = self._run([*names, EMBEDDING, PROBABILITIES],
-                                                           shifted_copies(np.asarray(image)[None]))
-        return Inside(np.asarray(averaged(probabilities)[0], dtype=np.float64),
-                      [(name, np.asarray(values[0])) for name, values in zip(names, activations)],
-                      np.asarray(embedding[0]).reshape(-1))
+        *activations, embedding, probabilities = self._run(
+            [*names, EMBEDDING, PROBABILITIES], shifted_copies(np.asarray(image)[None])
+        )
+        return Inside(
+            np.asarray(averaged(probabilities)[0], dtype=np.float64),
+            [(name, np.asarray(values[0])) for name, values in zip(names, activations)],
+            np.asarray(embedding[0]).reshape(-1),
+        )
 
     def saliency(self, image, class_index, inside=None):
         """Gradient × input of one class's score, as a (28, 28) map: positive where the pixel's

@@ -8,6 +8,7 @@ digit is a `.SEGMENT DIGIT … "label"`, a `.COMMENT <label> <writer> <number>` 
 
 Never copied into the repository: point at the file.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +69,10 @@ def on_canvas(digit, span=SPAN, side=CANVAS_SIDE):
     low, high = every.min(axis=0), every.max(axis=0)
     scale = span / max(float((high - low).max()), 1.0)
     centre = (low + high) / 2
-    return [[(side / 2 + (x - centre[0]) * scale, side / 2 - (y - centre[1]) * scale) for x, y in stroke]
-            for stroke in digit.strokes]
+    return [
+        [(side / 2 + (x - centre[0]) * scale, side / 2 - (y - centre[1]) * scale) for x, y in stroke]
+        for stroke in digit.strokes
+    ]
 
 
 def distorted(digit, rng, slant=0.35, stretch=0.2, turn=0.17, wobble=0.0):
@@ -102,6 +105,7 @@ def wobbled(digit, rng, amount):
     def bend(points):
         across = points - low
         return points + push * np.sin(across[:, ::-1] * waves + phases)  # x moves with y, y with x
+
     return PenDigit(digit.label, digit.writer, tuple(bend(stroke) for stroke in digit.strokes))
 
 
@@ -141,14 +145,20 @@ def varied(digits, seed, spans=(120, 240), widths=(10, 24), wobble=0.0):
     in `spans` with a random pen width in `widths` (px), from a generator seeded with `seed`: one
     more copy of the digits, as other hands on other screens might draw them."""
     rng = np.random.default_rng(seed)
-    return _prepared(digits, [(distorted(digit, rng, wobble=wobble), rng.uniform(*spans),
-                               int(round(rng.uniform(*widths))))
-                              for digit in digits])
+    return _prepared(
+        digits,
+        [
+            (distorted(digit, rng, wobble=wobble), rng.uniform(*spans), int(round(rng.uniform(*widths))))
+            for digit in digits
+        ],
+    )
 
 
 def _prepared(digits, drawings):
     from core.digits import preprocess
 
     images = [preprocess.to_mnist(render(on_canvas(digit, span), width=width)) for digit, span, width in drawings]
-    return (np.round(np.stack(images) * 255).astype(np.uint8),
-            np.array([digit.label for digit in digits], dtype=np.uint8))
+    return (
+        np.round(np.stack(images) * 255).astype(np.uint8),
+        np.array([digit.label for digit in digits], dtype=np.uint8),
+    )

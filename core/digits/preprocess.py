@@ -5,6 +5,7 @@ aspect ratio (anti-aliased), put that in a 28×28 field and move it so its centr
 the centre. Resizing a whole canvas straight to 28×28 skips all of this, and networks trained on
 MNIST then misread many drawings.
 """
+
 import base64
 import binascii
 import io
@@ -26,8 +27,9 @@ MAX_JPEG_PIXELS = 64_000_000  # decoded at up to 1/8 scale, so at most 1 megapix
 MAX_PNG_PIXELS = 8_000_000  # decoded at full size (32 MB at most) before it is shrunk
 PAD_PREFIX = "data:image/png;base64,"  # what the drawing pad sends: its canvas as a PNG data URL
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PAD_REFUSED = ("The drawing pad sent something that is not one of its drawings, so it was not read. Press Clear "
-               "and draw again.")
+PAD_REFUSED = (
+    "The drawing pad sent something that is not one of its drawings, so it was not read. Press Clear and draw again."
+)
 
 
 def pad_limit(side):
@@ -107,18 +109,19 @@ def mnist_steps(image):
         return None
     rows, columns = np.flatnonzero(inked.any(axis=1)), np.flatnonzero(inked.any(axis=0))
     box = (int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1)
-    cropped = ink[box[0]:box[1], box[2]:box[3]]
+    cropped = ink[box[0] : box[1], box[2] : box[3]]
     height, width = cropped.shape
     scale = BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL wants (width, height)
     # Lanczos shrinks a picture smoothly and keeps strokes sharp; reducing_gap first shrinks it by a
     # whole factor by plain averaging (faster, and nearly the same pixels), leaving Lanczos the rest
-    boxed = np.asarray(Image.fromarray(cropped).resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP),
-                       dtype=np.float32)
+    boxed = np.asarray(
+        Image.fromarray(cropped).resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP), dtype=np.float32
+    )
     boxed = np.clip(boxed, 0.0, 1.0)
     placed = np.zeros((FIELD, FIELD), dtype=np.float32)
     top, left = (FIELD - boxed.shape[0]) // 2, (FIELD - boxed.shape[1]) // 2
-    placed[top:top + boxed.shape[0], left:left + boxed.shape[1]] = boxed
+    placed[top : top + boxed.shape[0], left : left + boxed.shape[1]] = boxed
     centre_row, centre_column = scipy.ndimage.center_of_mass(placed)
     middle = (FIELD - 1) / 2
     shift = (round(middle - centre_row), round(middle - centre_column))
@@ -162,7 +165,7 @@ def read_pad(data_url, side):
     if not isinstance(data_url, str) or not data_url.startswith(PAD_PREFIX) or len(data_url) > pad_limit(side):
         raise refused
     try:
-        data = base64.b64decode(data_url[len(PAD_PREFIX):], validate=True)
+        data = base64.b64decode(data_url[len(PAD_PREFIX) :], validate=True)
     except (binascii.Error, ValueError) as error:
         raise refused from error
     if not data.startswith(PNG_SIGNATURE):
@@ -190,12 +193,15 @@ def read_upload(data):
                 raise ValueError("This picture is not a PNG or JPEG; please upload one of those.")
             limit = MAX_JPEG_PIXELS if kind in JPEG_FORMATS else MAX_PNG_PIXELS
             if width * height > limit:
-                raise ValueError(f"The picture is {width} × {height} pixels, more than a digit needs; please "
-                                 f"upload one under {limit / 1e6:.0f} megapixels (or crop it to the digit).")
+                raise ValueError(
+                    f"The picture is {width} × {height} pixels, more than a digit needs; please "
+                    f"upload one under {limit / 1e6:.0f} megapixels (or crop it to the digit)."
+                )
             probe.verify()
         return _decode_small(data)
     except (UnidentifiedImageError, Image.DecompressionBombError) as error:
         raise ValueError("This file is not a picture we can read: please upload a PNG or JPEG.") from error
     except (OSError, SyntaxError, EOFError) as error:
-        raise ValueError("The picture file is damaged and cannot be read: please save it again and upload "
-                         "the new copy.") from error
+        raise ValueError(
+            "The picture file is damaged and cannot be read: please save it again and upload the new copy."
+        ) from error

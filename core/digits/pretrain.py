@@ -12,6 +12,7 @@ The folder is $NN_EXPLORER_CACHE (else .model_cache in the project), as for the 
 data come from the same sources in the same order (see core/digits/data.py), so the keys match.
 Prints one JSON line per network.
 """
+
 import argparse
 import json
 import sys
@@ -26,60 +27,106 @@ from core.digits.training import make_serving_files, train_and_save
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m core.digits.pretrain", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--presets", nargs="+", choices=tuple(mnist_model.PRESETS), default=["convolutional"],
-                        help="which networks to train (default: convolutional, the one the page opens with)")
+    parser.add_argument(
+        "--presets",
+        nargs="+",
+        choices=tuple(mnist_model.PRESETS),
+        default=["convolutional"],
+        help="which networks to train (default: convolutional, the one the page opens with)",
+    )
     parser.add_argument("--all", action="store_true", help="train every preset")
     parser.add_argument("--force", action="store_true", help="train again even when a saved copy loads")
-    parser.add_argument("--export", action="store_true",
-                        help=f"train the default network again into {shipped.DIRECTORY.name}/, with pen-written digits "
-                             "(needs the full MNIST set and the pendigits file)")
-    parser.add_argument("--serving-files", action="store_true",
-                        help=f"make the serving files of the network in {shipped.DIRECTORY.name}/ from its .keras file "
-                             "(no training)")
-    parser.add_argument("--compared", action="store_true",
-                        help=f"train Nielsen's network into {shipped.DIRECTORY.name}/, measured as the shipped one is "
-                             "(core/digits/compared.py; needs the full MNIST set)")
+    parser.add_argument(
+        "--export",
+        action="store_true",
+        help=f"train the default network again into {shipped.DIRECTORY.name}/, with pen-written digits "
+        "(needs the full MNIST set and the pendigits file)",
+    )
+    parser.add_argument(
+        "--serving-files",
+        action="store_true",
+        help=f"make the serving files of the network in {shipped.DIRECTORY.name}/ from its .keras file (no training)",
+    )
+    parser.add_argument(
+        "--compared",
+        action="store_true",
+        help=f"train Nielsen's network into {shipped.DIRECTORY.name}/, measured as the shipped one is "
+        "(core/digits/compared.py; needs the full MNIST set)",
+    )
     return parser.parse_args(argv)
 
 
 def progress(preset):
     def report(phase, step=0, steps=0, history=None):
         if phase == "training" and step == 0 and history["val_accuracy"]:  # an epoch has just ended
-            print(f"{preset}: epoch {len(history['val_accuracy'])}, validation accuracy "
-                  f"{history['val_accuracy'][-1]:.4f}", file=sys.stderr, flush=True)
+            print(
+                f"{preset}: epoch {len(history['val_accuracy'])}, validation accuracy "
+                f"{history['val_accuracy'][-1]:.4f}",
+                file=sys.stderr,
+                flush=True,
+            )
+
     return report
 
 
 def export(data):
     """Train the shipped network again; print its card's figures, or say what is missing."""
     if len(data.x_train) != 60_000:
-        print(f"error: the shipped network learns from the full MNIST set; only {data.source} was found "
-              "(set MNIST_NPZ to a copy of mnist.npz)", file=sys.stderr)
+        print(
+            f"error: the shipped network learns from the full MNIST set; only {data.source} was found "
+            "(set MNIST_NPZ to a copy of mnist.npz)",
+            file=sys.stderr,
+        )
         return 1
     if not pendigits.path().exists():
         print(f"error: no pendigits file at {pendigits.path()} (set PENDIGITS)", file=sys.stderr)
         return 1
-    card = shipped.export(data, report=progress("shipped default"), folds_report=lambda row: print(
-        f"cross-validation: writers {row['writers']}, pen {row['pen_accuracy']:.4f}, "
-        f"MNIST {row['mnist_test_accuracy']:.4f}", file=sys.stderr, flush=True))
-    print(json.dumps({"network": str(shipped.paths()[0]), "bytes": card["bytes"], "sha256": card["sha256"],
-                      "mnist_test_accuracy": card["evaluation"]["accuracy"],
-                      "pen_unseen_writers_accuracy": round(card["pen"]["unseen_writers_accuracy"], 4),
-                      "pen_cross_validated": round(card["pen"]["cross_validated"]["pen_accuracy"], 4),
-                      "train_seconds": round(card["history"]["seconds"], 1)}))
+    card = shipped.export(
+        data,
+        report=progress("shipped default"),
+        folds_report=lambda row: print(
+            f"cross-validation: writers {row['writers']}, pen {row['pen_accuracy']:.4f}, "
+            f"MNIST {row['mnist_test_accuracy']:.4f}",
+            file=sys.stderr,
+            flush=True,
+        ),
+    )
+    print(
+        json.dumps(
+            {
+                "network": str(shipped.paths()[0]),
+                "bytes": card["bytes"],
+                "sha256": card["sha256"],
+                "mnist_test_accuracy": card["evaluation"]["accuracy"],
+                "pen_unseen_writers_accuracy": round(card["pen"]["unseen_writers_accuracy"], 4),
+                "pen_cross_validated": round(card["pen"]["cross_validated"]["pen_accuracy"], 4),
+                "train_seconds": round(card["history"]["seconds"], 1),
+            }
+        )
+    )
     return 0 if card["bytes"] <= shipped.MAX_BYTES else 1
 
 
 def export_compared(data):
     """Train Nielsen's network into models/ (core/digits/compared.py); print its figures."""
     if len(data.x_train) != 60_000:
-        print(f"error: it is measured beside the shipped network on the full MNIST set; only {data.source} was "
-              "found (set MNIST_NPZ to a copy of mnist.npz)", file=sys.stderr)
+        print(
+            f"error: it is measured beside the shipped network on the full MNIST set; only {data.source} was "
+            "found (set MNIST_NPZ to a copy of mnist.npz)",
+            file=sys.stderr,
+        )
         return 1
     card = compared.export(data, report=progress(compared.PRESET))
-    print(json.dumps({"network": str(compared.paths()[0]), "bytes": card["bytes"],
-                      "mnist_test_accuracy": card["evaluation"]["accuracy"],
-                      "train_seconds": round(card["history"]["seconds"], 1)}))
+    print(
+        json.dumps(
+            {
+                "network": str(compared.paths()[0]),
+                "bytes": card["bytes"],
+                "mnist_test_accuracy": card["evaluation"]["accuracy"],
+                "train_seconds": round(card["history"]["seconds"], 1),
+            }
+        )
+    )
     return 0
 
 
@@ -113,10 +160,20 @@ def main(argv=None):
             continue
         started = time.perf_counter()
         _, metadata = train_and_save(config, data, store, key, progress(preset))
-        print(json.dumps({"preset": preset, "key": key, "status": "trained", "data": data.source,
-                          "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
-                          "seconds": round(time.perf_counter() - started, 1), "folder": str(store.directory)}),
-              flush=True)
+        print(
+            json.dumps(
+                {
+                    "preset": preset,
+                    "key": key,
+                    "status": "trained",
+                    "data": data.source,
+                    "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "folder": str(store.directory),
+                }
+            ),
+            flush=True,
+        )
     return 0
 
 

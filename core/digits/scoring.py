@@ -1,6 +1,7 @@
 """Scoring a network's readings against the truth, in numpy: the confusion matrix, its most
 confident mistakes, and a test set's whole evaluation. Used for MNIST's test digits (core/digits/model.py) and a room's drawings
 (core/lab/measure.py)."""
+
 import numpy as np
 
 NUM_CLASSES = 10
@@ -32,6 +33,13 @@ def evaluation(probabilities, truth, gallery_size=24):
         "n_test": int(len(truth)),
         "per_class": (np.diag(counts) / np.maximum(counts.sum(axis=1), 1)).tolist(),
         "confusion": counts.tolist(),
-        "mistakes": [{"index": int(i), "true": int(truth[i]), "predicted": int(predicted[i]),
-                      "confidence": float(probabilities[i, predicted[i]])} for i in wrong],
+        "mistakes": [
+            {
+                "index": int(i),
+                "true": int(truth[i]),
+                "predicted": int(predicted[i]),
+                "confidence": float(probabilities[i, predicted[i]]),
+            }
+            for i in wrong
+        ],
     }

@@ -11,6 +11,7 @@ The random shifts and turns in the convolutional network only act while it learn
 make ONNX Runtime refuse the file, so the copy leaves them out (they have no weights); Dropout too
 does nothing outside training.
 """
+
 import contextlib
 import io
 import json
@@ -84,6 +85,7 @@ def embedder(model):
 
     def embeddings(images):
         return np.asarray(copy.predict_on_batch(to_inputs(images))[served.EMBEDDING], dtype=np.float32)
+
     return embeddings
 
 
@@ -95,10 +97,15 @@ def _check(copy, network, images):
     expected[served.PROBABILITIES] = averaged(shifted[served.PROBABILITIES])
     for index, image in enumerate(images):
         inside = network.look(image)
-        got = {served.PROBABILITIES: inside.probabilities, served.EMBEDDING: inside.embedding,
-               **dict(inside.activations)}
+        got = {
+            served.PROBABILITIES: inside.probabilities,
+            served.EMBEDDING: inside.embedding,
+            **dict(inside.activations),
+        }
         for name, values in got.items():
-            gap = float(np.max(np.abs(np.asarray(values) - np.asarray(expected[name][index]).reshape(np.shape(values)))))
+            gap = float(
+                np.max(np.abs(np.asarray(values) - np.asarray(expected[name][index]).reshape(np.shape(values))))
+            )
             if gap > TOLERANCE:
                 raise ValueError(f"the ONNX copy's {name} differs from Keras's by {gap:.1e}")
 

@@ -7,6 +7,7 @@ atomically, the card last, as ModelStore writes them. The local folder keeps its
 Only when the class lab's database ($NN_EXPLORER_DB) is PostgreSQL, as with the job queue; a
 single server keeps its networks in its folder alone.
 """
+
 import datetime
 import hashlib
 import logging
@@ -47,8 +48,11 @@ def publish(store, key, engine=None):
         connection.execute(NETWORK_FILES.delete().where(NETWORK_FILES.c.key == key))
         for path in paths:
             data = path.read_bytes()
-            connection.execute(insert(NETWORK_FILES).values(key=key, name=path.name, data=data, saved=now,
-                                                            sha256=hashlib.sha256(data).hexdigest()))
+            connection.execute(
+                insert(NETWORK_FILES).values(
+                    key=key, name=path.name, data=data, saved=now, sha256=hashlib.sha256(data).hexdigest()
+                )
+            )
     LOG.info("network %s stored in the shared database (%d files)", key, len(paths))
     return True
 

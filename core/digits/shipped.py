@@ -15,6 +15,7 @@ as the page's canvas holds a drawing, twice as drawn and PEN_VARIATIONS times sl
 turned at random; writers 21–30 are kept apart to measure it (bench/pen.py), and the page also
 reports the figure cross-validated over all 30 writers (`bench.pen --cross-validate`).
 """
+
 import dataclasses
 import json
 import logging
@@ -148,8 +149,10 @@ def _pen_drawings(digits):
     """pen_training_digits's drawings of `digits`, and each drawing's writer."""
     import numpy as np
 
-    images, labels = zip(*(pendigits.as_mnist(digits, span, width) for span, width in PEN_DRAWINGS),
-                         *(pendigits.varied(digits, VARIATION_SEED + copy) for copy in range(PEN_VARIATIONS)))
+    images, labels = zip(
+        *(pendigits.as_mnist(digits, span, width) for span, width in PEN_DRAWINGS),
+        *(pendigits.varied(digits, VARIATION_SEED + copy) for copy in range(PEN_VARIATIONS)),
+    )
     writers = np.array([digit.writer for digit in digits])
     return np.concatenate(images), np.concatenate(labels), np.tile(writers, len(images))
 
@@ -179,13 +182,21 @@ def cross_validate(data, digits, seeds=(0,), report=None, folds=None):
 
             def accuracy(images, truth, shifted=True):
                 return float(np.mean(mnist_model.classify(model, images, shifted=shifted).argmax(1) == truth))
-            rows.append({"seed": seed, "fold": fold + 1, "writers": f"{held_out[0]}-{held_out[-1]}",
-                         "pen_digits": int(unseen.sum()), "pen_accuracy": accuracy(x_pen[unseen], y_pen[unseen]),
-                         "mnist_test_accuracy": accuracy(data.x_test, data.y_test),
-                         # read once, without the shifted copies (config.py's SHIFTS)
-                         "pen_accuracy_read_once": accuracy(x_pen[unseen], y_pen[unseen], shifted=False),
-                         "mnist_test_accuracy_read_once": accuracy(data.x_test, data.y_test, shifted=False),
-                         "seconds": history["seconds"]})
+
+            rows.append(
+                {
+                    "seed": seed,
+                    "fold": fold + 1,
+                    "writers": f"{held_out[0]}-{held_out[-1]}",
+                    "pen_digits": int(unseen.sum()),
+                    "pen_accuracy": accuracy(x_pen[unseen], y_pen[unseen]),
+                    "mnist_test_accuracy": accuracy(data.x_test, data.y_test),
+                    # read once, without the shifted copies (config.py's SHIFTS)
+                    "pen_accuracy_read_once": accuracy(x_pen[unseen], y_pen[unseen], shifted=False),
+                    "mnist_test_accuracy_read_once": accuracy(data.x_test, data.y_test, shifted=False),
+                    "seconds": history["seconds"],
+                }
+            )
             if report:
                 report(rows[-1])
     return rows
@@ -197,18 +208,32 @@ def cross_validated(rows):
     from PEN_WRITERS, as the shipped network does; then the lowest of each over the seeds."""
     seeds = sorted({row["seed"] for row in rows})
     by_seed = {seed: [row for row in rows if row["seed"] == seed] for seed in seeds}
-    shipped_fold = next(number for number, held_out in enumerate(FOLDS, 1)
-                        if set(PEN_WRITERS) == {writer for fold in FOLDS if fold != held_out for writer in fold})
-    as_shipped = {seed: row["mnist_test_accuracy"] for seed, runs in by_seed.items() for row in runs
-                  if row["fold"] == shipped_fold}
-    summary = {"seeds": seeds, "folds": len({row["fold"] for row in rows}), "mnist_as_shipped_by_seed": as_shipped,
-               "mnist_as_shipped_lowest": min(as_shipped.values(), default=None)}
+    shipped_fold = next(
+        number
+        for number, held_out in enumerate(FOLDS, 1)
+        if set(PEN_WRITERS) == {writer for fold in FOLDS if fold != held_out for writer in fold}
+    )
+    as_shipped = {
+        seed: row["mnist_test_accuracy"]
+        for seed, runs in by_seed.items()
+        for row in runs
+        if row["fold"] == shipped_fold
+    }
+    summary = {
+        "seeds": seeds,
+        "folds": len({row["fold"] for row in rows}),
+        "mnist_as_shipped_by_seed": as_shipped,
+        "mnist_as_shipped_lowest": min(as_shipped.values(), default=None),
+    }
     for ending in ("", "_read_once"):
         pen = {seed: sum(row[f"pen_accuracy{ending}"] for row in runs) / len(runs) for seed, runs in by_seed.items()}
         mnist = {seed: min(row[f"mnist_test_accuracy{ending}"] for row in runs) for seed, runs in by_seed.items()}
-        summary |= {f"pen_accuracy_by_seed{ending}": pen, f"mnist_lowest_by_seed{ending}": mnist,
-                    f"pen_accuracy_lowest_seed{ending}": min(pen.values()),
-                    f"mnist_test_lowest{ending}": min(mnist.values())}
+        summary |= {
+            f"pen_accuracy_by_seed{ending}": pen,
+            f"mnist_lowest_by_seed{ending}": mnist,
+            f"pen_accuracy_lowest_seed{ending}": min(pen.values()),
+            f"mnist_test_lowest{ending}": min(mnist.values()),
+        }
     return summary
 
 
@@ -234,21 +259,32 @@ def export(data, directory=DIRECTORY, report=None, folds_report=None):
     n_mnist = mnist_model.validation_split(len(data.x_train))[0]
     copies = len(PEN_DRAWINGS) + PEN_VARIATIONS
     metadata = {
-        "key": f"{NAME}-{sha256(network)[:16]}", "config": dataclasses.asdict(mnist_config.DEFAULT),
+        "key": f"{NAME}-{sha256(network)[:16]}",
+        "config": dataclasses.asdict(mnist_config.DEFAULT),
         "data_source": f"{n_mnist:,} MNIST training digits ({data.source}) and {len(extra[0]) // copies:,} "
-                       f"digits drawn with a pen by {len(PEN_WRITERS)} other people (pendigits), each drawn "
-                       f"{copies} times as on this page's canvas: {len(PEN_DRAWINGS)} as written, at two sizes, and "
-                       f"{PEN_VARIATIONS} slanted, stretched and turned at random, at random sizes and pen widths",
-        "n_train": int(n_mnist + len(extra[0])), "n_test": int(len(data.x_test)),
-        "mnist_data_id": data.data_id, "history": history,
+        f"digits drawn with a pen by {len(PEN_WRITERS)} other people (pendigits), each drawn "
+        f"{copies} times as on this page's canvas: {len(PEN_DRAWINGS)} as written, at two sizes, and "
+        f"{PEN_VARIATIONS} slanted, stretched and turned at random, at random sizes and pen widths",
+        "n_train": int(n_mnist + len(extra[0])),
+        "n_test": int(len(data.x_test)),
+        "mnist_data_id": data.data_id,
+        "history": history,
         "evaluation": mnist_model.evaluate(model, data),
-        "pen": {"writers_learnt_from": list(PEN_WRITERS), "unseen_writers_accuracy": float(np.mean(predicted == y_pen)),
-                "unseen_digits": int(len(y_pen)),
-                "unseen_writers": len({digit.writer for digit in unseen}),
-                "cross_validated": {"writers": len({digit.writer for digit in digits}), "folds": folds,
-                                    "pen_accuracy": float(np.mean([fold["pen_accuracy"] for fold in folds]))}},
-        "keras_version": __import__("keras").__version__, "exported": time.strftime("%Y-%m-%d"),
-        "sha256": sha256(network), "bytes": network.stat().st_size,
+        "pen": {
+            "writers_learnt_from": list(PEN_WRITERS),
+            "unseen_writers_accuracy": float(np.mean(predicted == y_pen)),
+            "unseen_digits": int(len(y_pen)),
+            "unseen_writers": len({digit.writer for digit in unseen}),
+            "cross_validated": {
+                "writers": len({digit.writer for digit in digits}),
+                "folds": folds,
+                "pen_accuracy": float(np.mean([fold["pen_accuracy"] for fold in folds])),
+            },
+        },
+        "keras_version": __import__("keras").__version__,
+        "exported": time.strftime("%Y-%m-%d"),
+        "sha256": sha256(network),
+        "bytes": network.stat().st_size,
     }
     card_path.write_text(json.dumps(metadata, indent=1) + "\n")
     return write_serving_files(directory)

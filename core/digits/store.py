@@ -13,6 +13,7 @@ beside it as `<key>.<name>.npz` and deleted with it.
 Reading (`has`, `load`, `load_arrays`) needs no TensorFlow; writing a network (`save`,
 `add_serving_files`) and `load_keras` happen in trainer processes only.
 """
+
 import contextlib
 import json
 import logging
@@ -53,19 +54,29 @@ def _size(path):
 
 def valid_metadata(metadata):
     """True if a model's metadata holds everything the page reads, of the right kinds."""
+
     def numbers(values, length=None):
-        return isinstance(values, list) and all(isinstance(value, (int, float)) for value in values) and (
-            length is None or len(values) == length)
+        return (
+            isinstance(values, list)
+            and all(isinstance(value, (int, float)) for value in values)
+            and (length is None or len(values) == length)
+        )
+
     try:
         history, evaluation = metadata["history"], metadata["evaluation"]
-        return (all(numbers(history[name]) for name in ("loss", "accuracy", "val_loss", "val_accuracy"))
-                and isinstance(history["seconds"], (int, float)) and isinstance(metadata["n_train"], int)
-                and isinstance(metadata["data_source"], str) and isinstance(evaluation["accuracy"], (int, float))
-                and isinstance(evaluation["n_test"], int) and numbers(evaluation["per_class"], 10)
-                and isinstance(evaluation["confusion"], list) and len(evaluation["confusion"]) == 10
-                and all(numbers(row, 10) for row in evaluation["confusion"])
-                and all({"index", "true", "predicted", "confidence"} <= set(mistake)
-                        for mistake in evaluation["mistakes"]))
+        return (
+            all(numbers(history[name]) for name in ("loss", "accuracy", "val_loss", "val_accuracy"))
+            and isinstance(history["seconds"], (int, float))
+            and isinstance(metadata["n_train"], int)
+            and isinstance(metadata["data_source"], str)
+            and isinstance(evaluation["accuracy"], (int, float))
+            and isinstance(evaluation["n_test"], int)
+            and numbers(evaluation["per_class"], 10)
+            and isinstance(evaluation["confusion"], list)
+            and len(evaluation["confusion"]) == 10
+            and all(numbers(row, 10) for row in evaluation["confusion"])
+            and all({"index", "true", "predicted", "confidence"} <= set(mistake) for mistake in evaluation["mistakes"])
+        )
     except (KeyError, TypeError):
         return False
 
@@ -227,6 +238,7 @@ class ModelStore:
         def write(path):
             with open(path, "wb") as handle:
                 np.savez(handle, **arrays)
+
         atomic_write(self.arrays_path(key, name), write)
         return True
 
@@ -263,7 +275,9 @@ class ModelStore:
         now, deleted = time.time(), []
         for path in self.directory.glob("*"):
             stale = now - _modified(path) > STALE_SECONDS
-            orphan = path.suffix in (".npz", ".onnx") and not (self.directory / f"{path.name.split('.')[0]}.json").exists()
+            orphan = (
+                path.suffix in (".npz", ".onnx") and not (self.directory / f"{path.name.split('.')[0]}.json").exists()
+            )
             if stale and (path.name.startswith(".") or orphan):
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -7,6 +7,7 @@ server never imports TensorFlow to make them itself.
 Across processes and servers sharing a model folder, a lock file per network lets one trainer at a
 time train it; the next finds it saved and trains nothing.
 """
+
 import contextlib
 import dataclasses
 import tempfile
@@ -40,9 +41,15 @@ def train_and_save(config, data, store, key=None, report=None):
     key = key or config.key(data.data_id)
     model, history = mnist_model.train(config, data, report)
     report("evaluating", history=history)
-    metadata = {"key": key, "config": dataclasses.asdict(config),
-                "data_source": data.source, "n_train": int(len(data.x_train)), "n_test": int(len(data.x_test)),
-                "history": history, "evaluation": mnist_model.evaluate(model, data)}
+    metadata = {
+        "key": key,
+        "config": dataclasses.asdict(config),
+        "data_source": data.source,
+        "n_train": int(len(data.x_train)),
+        "n_test": int(len(data.x_test)),
+        "history": history,
+        "evaluation": mnist_model.evaluate(model, data),
+    }
     # the training digits' places in the last hidden layer, for "nearest training digits": saved
     # first, so that whoever sees the model saved finds them beside it
     saved_neighbour_index(store, key, serving.embedder(model), mnist_model.embedding_width(model), data.x_train)

@@ -10,6 +10,7 @@ page's script, shared by every session that asks for the same key.
 `runner()` picks one from the settings. Nothing here starts at import: the local runner is made
 when first asked for. Adding a kind of job: docs/adding-a-lesson.md.
 """
+
 import threading
 
 from core import settings

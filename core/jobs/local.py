@@ -14,6 +14,7 @@ A job body is a plain function `body(report, **arguments)`: it tells its progres
 `JobError` to fail with a reason worth showing. This module knows nothing of what the jobs do
 (tests/test_structure.py checks it). Adding a kind of job: docs/adding-a-lesson.md.
 """
+
 import atexit
 import contextlib
 import json
@@ -93,9 +94,14 @@ class Job:
         if self.future is None:
             return Status("queued", ahead=self.jobs.ahead_of(self))
         report = self._report()
-        return Status("running", phase=report.get("phase", "starting"), step=report.get("step", 0),
-                      steps=report.get("steps", 0), history=report.get("history", {}),
-                      elapsed=time.time() - self.started)
+        return Status(
+            "running",
+            phase=report.get("phase", "starting"),
+            step=report.get("step", 0),
+            steps=report.get("steps", 0),
+            history=report.get("history", {}),
+            elapsed=time.time() - self.started,
+        )
 
     def wait(self, timeout):
         """Block until the job has finished, or `timeout` seconds (for scripts and tests); return its Status."""
@@ -206,14 +212,20 @@ class Jobs:
 
     def _start(self, job):
         if self._pool is None:
-            self._pool = pebble.ProcessPool(max_workers=self.max_running, max_tasks=1, initializer=die_with_parent,
-                                            initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
+            self._pool = pebble.ProcessPool(
+                max_workers=self.max_running,
+                max_tasks=1,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+                context=multiprocessing.get_context("spawn"),
+            )
         job.attempts += 1
         self._remove_workspace(job)
         job.workspace = Path(tempfile.mkdtemp(prefix=WORKSPACE_PREFIX))
         job.started = time.time()
-        job.future = self._pool.schedule(run, (job.body, job.arguments, str(job.workspace / PROGRESS_FILE),
-                                                     job.environment))
+        job.future = self._pool.schedule(
+            run, (job.body, job.arguments, str(job.workspace / PROGRESS_FILE), job.environment)
+        )
         self.started += 1
         job.future.add_done_callback(lambda future: self._finished(job, future))
 
@@ -234,8 +246,14 @@ class Jobs:
                     LOG.warning("job %s: its worker stopped unexpectedly (%s); starting it again", job.key, error)
                     self._start(job)
                     return
-                self._end(job, Status("failed", error="its process stopped unexpectedly"
-                                      + (" twice" if job.attempts > 1 else ""), elapsed=time.time() - job.started))
+                self._end(
+                    job,
+                    Status(
+                        "failed",
+                        error="its process stopped unexpectedly" + (" twice" if job.attempts > 1 else ""),
+                        elapsed=time.time() - job.started,
+                    ),
+                )
             except Exception:  # the pool could not run it at all (its result would not pickle, say)
                 LOG.exception("background job %s failed", job.key)
                 self._end(job, Status("failed", error=FAILED, elapsed=time.time() - job.started))

@@ -1,5 +1,6 @@
 """What runs in a background worker process (core/jobs/local.py starts it): the job body, given a
 reporter, in the server's environment, and a watch that ends the worker with its server."""
+
 import json
 import logging
 import os
@@ -26,8 +27,9 @@ class Reporter:
             return
         self.phase, self.last = phase, now
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"phase": phase, "step": step, "steps": steps, "history": history or {},
-                                         "pid": os.getpid()}))
+        temporary.write_text(
+            json.dumps({"phase": phase, "step": step, "steps": steps, "history": history or {}, "pid": os.getpid()})
+        )
         os.replace(temporary, self.path)
 
 
@@ -38,10 +40,12 @@ def die_with_parent(parent):
     PR_SET_PDEATHSIG is no help here: it fires when the *thread* that started the worker ends, and
     pebble starts its first workers from whichever thread first submits, here a page's script
     run, which ends within a second.)"""
+
     def watch():
         while os.getppid() == parent:
             time.sleep(1)
         os._exit(1)
+
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 

@@ -19,6 +19,7 @@ arguments must be the ones it takes. So whoever can write to the database can ma
 one of this app's jobs with odd arguments, which the job checks, never code of their own. Keep the
 database's password to the servers and workers all the same.
 """
+
 import datetime
 import functools
 import inspect
@@ -83,6 +84,7 @@ def decode_arguments(body, stored):
 def unreachable_gives(default):
     """For a read that a page makes on every run: with the database down, log it and return
     `default` (no job known), so that the page goes on and says what it can."""
+
     def wrap(method):
         @functools.wraps(method)
         def quietly(*args):
@@ -93,7 +95,9 @@ def unreachable_gives(default):
             except (DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as error:
                 LOG.warning("the job queue's database: %s", error)
                 return default
+
         return quietly
+
     return wrap
 
 
@@ -106,9 +110,16 @@ def status_of(row, ahead=0, workers=None):
         return Status("queued", phase=row.phase, ahead=ahead, workers=workers)
     if row.state == "running":
         quiet = (now() - row.reported).total_seconds() if row.reported else 0.0
-        return Status("running", phase=row.phase or "starting", step=row.step, steps=row.steps,
-                      history=row.history or {}, elapsed=elapsed, workers=workers,
-                      silent=quiet if quiet > REPORT_SILENT_SECONDS else 0.0)
+        return Status(
+            "running",
+            phase=row.phase or "starting",
+            step=row.step,
+            steps=row.steps,
+            history=row.history or {},
+            elapsed=elapsed,
+            workers=workers,
+            silent=quiet if quiet > REPORT_SILENT_SECONDS else 0.0,
+        )
     if row.state == "done":
         return Status("done", history=row.history or {}, elapsed=elapsed, result=row.result)
     return Status("failed", error=row.error, elapsed=elapsed)
@@ -138,14 +149,24 @@ class QueuedJob:
 
     def _status(self):
         with self.jobs.engine.begin() as connection:
-            connection.execute(JOBS.update().where(JOBS.c.key == self.key, JOBS.c.state.in_(UNFINISHED))
-                               .values(seen=now()))
+            connection.execute(
+                JOBS.update().where(JOBS.c.key == self.key, JOBS.c.state.in_(UNFINISHED)).values(seen=now())
+            )
             row = connection.execute(JOBS.select().where(JOBS.c.key == self.key)).first()
             if row is None or row.state not in UNFINISHED:
                 return status_of(row)
-            ahead = connection.execute(sa.select(sa.func.count()).where(sa.or_(  # running, or queued before it
-                JOBS.c.state == "running", sa.and_(JOBS.c.state == "queued", JOBS.c.submitted < row.submitted))
-            )).scalar() if row.state == "queued" else 0
+            ahead = (
+                connection.execute(
+                    sa.select(sa.func.count()).where(
+                        sa.or_(  # running, or queued before it
+                            JOBS.c.state == "running",
+                            sa.and_(JOBS.c.state == "queued", JOBS.c.submitted < row.submitted),
+                        )
+                    )
+                ).scalar()
+                if row.state == "queued"
+                else 0
+            )
             return status_of(row, ahead, self.jobs.workers(connection))
 
     def wait(self, timeout):
@@ -192,18 +213,34 @@ class QueuedJobs:
     def workers(connection):
         """How many workers have sent a heartbeat lately."""
         silent = now() - datetime.timedelta(seconds=WORKER_SILENT_SECONDS)
-        return connection.execute(sa.text("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > :t"),
-                                  {"t": silent}).scalar()
+        return connection.execute(
+            sa.text("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > :t"), {"t": silent}
+        ).scalar()
 
     def submit(self, key, body, /, owner=None, **arguments):
         """The job for `key`, queued if there is none or the one there is done or cancelled. `owner`
         (a session) has one job waiting at most: its previous one, if still queued and nobody
         else's, is cancelled."""
         token, moment = uuid.uuid4().hex, now()
-        fresh = {"token": token, "body": body_name(body), "arguments": encode_arguments(body, arguments), "state": "queued",
-                 "phase": "", "step": 0, "steps": 0, "history": {}, "error": "", "result": None, "attempts": 0,
-                 "queue_id": None, "worker": None, "submitted": moment, "started": None, "ended": None,
-                 "seen": moment}
+        fresh = {
+            "token": token,
+            "body": body_name(body),
+            "arguments": encode_arguments(body, arguments),
+            "state": "queued",
+            "phase": "",
+            "step": 0,
+            "steps": 0,
+            "history": {},
+            "error": "",
+            "result": None,
+            "attempts": 0,
+            "queue_id": None,
+            "worker": None,
+            "submitted": moment,
+            "started": None,
+            "ended": None,
+            "seen": moment,
+        }
         replaced = []
         with self.engine.begin() as connection:
             connection.execute(insert(JOBS).values(key=key, **fresh).on_conflict_do_nothing(index_elements=["key"]))
@@ -235,8 +272,11 @@ class QueuedJobs:
     def _claim(self, connection, owner, key):
         """Make `key` the owner's waiting job; return the keys of the jobs this leaves unwanted."""
         previous = connection.execute(sa.select(JOB_OWNERS.c.key).where(JOB_OWNERS.c.owner == owner)).scalar()
-        connection.execute(insert(JOB_OWNERS).values(owner=owner, key=key)
-                           .on_conflict_do_update(index_elements=["owner"], set_={"key": key}))
+        connection.execute(
+            insert(JOB_OWNERS)
+            .values(owner=owner, key=key)
+            .on_conflict_do_update(index_elements=["owner"], set_={"key": key})
+        )
         if previous is None or previous == key:
             return []
         others = connection.execute(sa.select(sa.func.count()).where(JOB_OWNERS.c.key == previous)).scalar()
@@ -245,11 +285,13 @@ class QueuedJobs:
     def _abandoned(self, connection):
         """The keys of queued jobs nobody has asked about for `abandoned_after` seconds; and each
         session's record of a job that has ended is let go."""
-        connection.execute(JOB_OWNERS.delete().where(~JOB_OWNERS.c.key.in_(
-            sa.select(JOBS.c.key).where(JOBS.c.state.in_(UNFINISHED)))))
+        connection.execute(
+            JOB_OWNERS.delete().where(~JOB_OWNERS.c.key.in_(sa.select(JOBS.c.key).where(JOBS.c.state.in_(UNFINISHED))))
+        )
         stale = now() - datetime.timedelta(seconds=self.abandoned_after)
-        return list(connection.execute(sa.select(JOBS.c.key).where(JOBS.c.state == "queued", JOBS.c.seen < stale))
-                    .scalars())
+        return list(
+            connection.execute(sa.select(JOBS.c.key).where(JOBS.c.state == "queued", JOBS.c.seen < stale)).scalars()
+        )
 
     def _cancel_queued(self, keys):
         for key in keys:
@@ -259,8 +301,11 @@ class QueuedJobs:
         states = ("queued",) if only_queued else UNFINISHED
         with self.engine.begin() as connection:
             queue_id = connection.execute(
-                JOBS.update().where(JOBS.c.key == key, JOBS.c.state.in_(states))
-                .values(state="cancelled", error="it was cancelled", ended=now()).returning(JOBS.c.queue_id)).scalar()
+                JOBS.update()
+                .where(JOBS.c.key == key, JOBS.c.state.in_(states))
+                .values(state="cancelled", error="it was cancelled", ended=now())
+                .returning(JOBS.c.queue_id)
+            ).scalar()
         if queue_id is not None:
             LOG.info("cancelling job %s", key)
             self.queue().job_manager.cancel_job_by_id(queue_id, abort=True)
@@ -273,8 +318,11 @@ class QueuedJobs:
     def unfinished(self, prefix):
         """The jobs whose key starts with `prefix` that are queued or running."""
         with self.engine.connect() as connection:
-            keys = connection.execute(sa.select(JOBS.c.key).where(JOBS.c.key.startswith(prefix, autoescape=True),
-                                                                  JOBS.c.state.in_(UNFINISHED))).scalars()
+            keys = connection.execute(
+                sa.select(JOBS.c.key).where(
+                    JOBS.c.key.startswith(prefix, autoescape=True), JOBS.c.state.in_(UNFINISHED)
+                )
+            ).scalars()
             return [QueuedJob(self, key) for key in keys]
 
     @unreachable_gives(None)

@@ -1,5 +1,6 @@
 """What every runner of background jobs shares: where a job is (`Status`), the words a body fails
 with (`JobError`), the limits both runners keep, and the `Runner` they both are."""
+
 import dataclasses
 from typing import Any, Protocol
 

@@ -17,6 +17,7 @@ A worker whose MNIST data differs from the servers' (started without their `MNIS
 refuses their trainings before taking them, and says why in its log: procrastinate offers each
 again every REFUSED_WAIT_SECONDS, to any worker, and the page says what it waits for.
 """
+
 import argparse
 import asyncio
 import datetime
@@ -78,29 +79,45 @@ class Worker:
 
     def _queued(self, key: str) -> Any:
         with self.engine.begin() as connection:
-            return connection.execute(sa.select(JOBS.c.body, JOBS.c.arguments, JOBS.c.token).where(
-                JOBS.c.key == key, JOBS.c.state == "queued")).first()
+            return connection.execute(
+                sa.select(JOBS.c.body, JOBS.c.arguments, JOBS.c.token).where(
+                    JOBS.c.key == key, JOBS.c.state == "queued"
+                )
+            ).first()
 
     def _claim(self, key: str) -> Any:
         """Take the job's record from queued to running; None if it was cancelled or has run."""
         abandoned = now() - datetime.timedelta(seconds=ABANDONED_AFTER_SECONDS)
         with self.engine.begin() as connection:
-            connection.execute(JOBS.update().where(JOBS.c.key == key, JOBS.c.state == "queued",
-                                                   JOBS.c.seen < abandoned)
-                               .values(state="cancelled", error="nobody was waiting for it", ended=now()))
+            connection.execute(
+                JOBS.update()
+                .where(JOBS.c.key == key, JOBS.c.state == "queued", JOBS.c.seen < abandoned)
+                .values(state="cancelled", error="nobody was waiting for it", ended=now())
+            )
             return connection.execute(
-                JOBS.update().where(JOBS.c.key == key, JOBS.c.state == "queued")
-                .values(state="running", attempts=JOBS.c.attempts + 1, started=now(), reported=now(),
-                        phase="starting", worker=f"{socket.gethostname()}:{os.getpid()}")
-                .returning(JOBS.c.token, JOBS.c.body, JOBS.c.arguments)).first()
+                JOBS.update()
+                .where(JOBS.c.key == key, JOBS.c.state == "queued")
+                .values(
+                    state="running",
+                    attempts=JOBS.c.attempts + 1,
+                    started=now(),
+                    reported=now(),
+                    phase="starting",
+                    worker=f"{socket.gethostname()}:{os.getpid()}",
+                )
+                .returning(JOBS.c.token, JOBS.c.body, JOBS.c.arguments)
+            ).first()
 
     def _write(self, key: str, token: str, **values: Any) -> Any:
         """Write to the job's record while it is this run's and running; return when it was last
         asked about, or None if it is no longer this run's to write (cancelled, say)."""
         with self.engine.begin() as connection:
-            return connection.execute(JOBS.update().where(JOBS.c.key == key, JOBS.c.token == token,
-                                                          JOBS.c.state == "running")
-                                      .values(**values).returning(JOBS.c.seen)).scalar()
+            return connection.execute(
+                JOBS.update()
+                .where(JOBS.c.key == key, JOBS.c.token == token, JOBS.c.state == "running")
+                .values(**values)
+                .returning(JOBS.c.seen)
+            ).scalar()
 
     def _refuse_if_unfit(self, key: str, waiting: Any, attempts: int) -> None:
         """Raise WrongData (procrastinate offers the job again) when this worker cannot run the
@@ -115,10 +132,18 @@ class Worker:
         LOG.warning("job %s refused: %s", key, why)
         last = attempts + 1 >= REFUSALS
         with self.engine.begin() as connection:
-            connection.execute(JOBS.update().where(JOBS.c.key == key, JOBS.c.state == "queued").values(
-                phase="no worker with the app's data took it" if last else WRONG_DATA,
-                **({"state": "failed", "error": f"No worker could run it: {why}."[:400], "ended": now()}
-                   if last else {})))
+            connection.execute(
+                JOBS.update()
+                .where(JOBS.c.key == key, JOBS.c.state == "queued")
+                .values(
+                    phase="no worker with the app's data took it" if last else WRONG_DATA,
+                    **(
+                        {"state": "failed", "error": f"No worker could run it: {why}."[:400], "ended": now()}
+                        if last
+                        else {}
+                    ),
+                )
+            )
         if not last:
             raise WrongData(why)
 
@@ -149,8 +174,15 @@ class Worker:
             status: Status = job.wait(REPORT_SECONDS)
             if status.state in ("done", "failed"):
                 break
-            seen = self._write(key, token, phase=status.phase[:80], step=status.step, steps=status.steps,
-                               history=status.history, reported=now())
+            seen = self._write(
+                key,
+                token,
+                phase=status.phase[:80],
+                step=status.step,
+                steps=status.steps,
+                history=status.history,
+                reported=now(),
+            )
             if seen is None or (now() - seen).total_seconds() > ABANDONED_AFTER_SECONDS:
                 LOG.info("job %s: cancelled, or nobody is waiting for it: stopping it", key)
                 self.local.cancel(key)
@@ -159,8 +191,15 @@ class Worker:
                 return
         plain = isinstance(status.result, (str, int, float, bool, type(None)))
         result = status.result if plain else repr(status.result)
-        self._write(key, token, state=status.state, error=status.error[:400], history=status.history,
-                    result=result if status.state == "done" else None, ended=now())
+        self._write(
+            key,
+            token,
+            state=status.state,
+            error=status.error[:400],
+            history=status.history,
+            result=result if status.state == "done" else None,
+            ended=now(),
+        )
 
     async def recover(self, app: Any, stalled_after: float) -> None:
         """Queue once more the jobs of workers that have gone silent; fail those already retried."""
@@ -174,8 +213,11 @@ class Worker:
                 if again:
                     connection.execute(JOBS.update().where(JOBS.c.key == key).values(state="queued", phase=""))
                 elif row is not None and row.state == "running":
-                    connection.execute(JOBS.update().where(JOBS.c.key == key).values(
-                        state="failed", error="its worker stopped unexpectedly twice", ended=now()))
+                    connection.execute(
+                        JOBS.update()
+                        .where(JOBS.c.key == key)
+                        .values(state="failed", error="its worker stopped unexpectedly twice", ended=now())
+                    )
             LOG.warning("job %s: its worker went silent; %s", key, "queueing it again" if again else "giving up")
             if again:
                 await app.job_manager.retry_job(job)
@@ -201,22 +243,36 @@ async def serve(worker: Worker, url: str, stalled_after: float, heartbeat: float
     async with app.open_async():
         watch = asyncio.create_task(recovering())
         try:
-            await app.run_worker_async(queues=[QUEUE], concurrency=1, name=f"{socket.gethostname()}:{os.getpid()}",
-                                       update_heartbeat_interval=heartbeat, stalled_worker_timeout=stalled_after)
+            await app.run_worker_async(
+                queues=[QUEUE],
+                concurrency=1,
+                name=f"{socket.gethostname()}:{os.getpid()}",
+                update_heartbeat_interval=heartbeat,
+                stalled_worker_timeout=stalled_after,
+            )
         finally:
             watch.cancel()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=settings.database_url(),
-                        help="the PostgreSQL database the app servers queue jobs in (default: $NN_EXPLORER_DB)")
-    parser.add_argument("--stalled-after", type=float, default=STALLED_AFTER_SECONDS,
-                        help="seconds without a heartbeat after which a worker's job is run again")
+    parser.add_argument(
+        "--db",
+        default=settings.database_url(),
+        help="the PostgreSQL database the app servers queue jobs in (default: $NN_EXPLORER_DB)",
+    )
+    parser.add_argument(
+        "--stalled-after",
+        type=float,
+        default=STALLED_AFTER_SECONDS,
+        help="seconds without a heartbeat after which a worker's job is run again",
+    )
     parser.add_argument("--heartbeat", type=float, default=HEARTBEAT_SECONDS, help="seconds between heartbeats")
     arguments = parser.parse_args(argv)
     if not settings.shared_database(arguments.db):
-        parser.error("workers take their jobs from PostgreSQL: set NN_EXPLORER_DB or --db to a postgresql+psycopg:// URL")
+        parser.error(
+            "workers take their jobs from PostgreSQL: set NN_EXPLORER_DB or --db to a postgresql+psycopg:// URL"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_without_refusal_tracebacks)

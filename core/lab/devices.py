@@ -17,6 +17,7 @@ The design (the README's "Devices and locked rooms" says it for teachers):
 
 Standard library HMAC and secrets; written here because no library keeps a room's devices.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -63,12 +64,14 @@ class Devices:
                 return _SECRETS[self.lab.url]
 
         def read_or_make(connection):
-            found = connection.execute(sa.select(SERVER_SECRETS.c.value).where(
-                SERVER_SECRETS.c.name == SECRET_NAME)).scalar()
+            found = connection.execute(
+                sa.select(SERVER_SECRETS.c.value).where(SERVER_SECRETS.c.name == SECRET_NAME)
+            ).scalar()
             if found is None:
                 found = secrets.token_hex(32)
                 connection.execute(SERVER_SECRETS.insert().values(name=SECRET_NAME, value=found))
             return found
+
         try:
             secret = self.lab.transaction(read_or_make, refused="another server made the secret a moment ago")
         except RoomProblem:  # another server made it between our read and write: read theirs
@@ -99,22 +102,28 @@ class Devices:
             room = connection.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code).with_for_update()).first()
             if room is None:
                 raise RoomProblem("there is no room with this code")
-            if connection.execute(sa.select(DEVICES.c.device).where(
-                    (DEVICES.c.room == code) & (DEVICES.c.device == device))).first() is not None:
+            if (
+                connection.execute(
+                    sa.select(DEVICES.c.device).where((DEVICES.c.room == code) & (DEVICES.c.device == device))
+                ).first()
+                is not None
+            ):
                 return False
             if room.locked is not None:
-                raise RoomProblem("your teacher has locked this room, so no new device can join: ask them to let "
-                                  "you in")
+                raise RoomProblem(
+                    "your teacher has locked this room, so no new device can join: ask them to let you in"
+                )
             count = sa.select(sa.func.count()).where(DEVICES.c.room == code)
             if connection.execute(count).scalar() >= MAX_DEVICES:
-                raise RoomProblem(f"this room has {MAX_DEVICES} devices, the most it takes: your teacher can make "
-                                  "a new room")
+                raise RoomProblem(
+                    f"this room has {MAX_DEVICES} devices, the most it takes: your teacher can make a new room"
+                )
             recent = count.where(DEVICES.c.joined > _now() - timedelta(minutes=1))
             if connection.execute(recent).scalar() >= NEW_DEVICES_PER_MINUTE:
-                raise RoomProblem("more devices are joining this room than a class brings: wait a minute and try "
-                                  "again")
+                raise RoomProblem("more devices are joining this room than a class brings: wait a minute and try again")
             connection.execute(DEVICES.insert().values(room=code, device=device, joined=_now()))
             return True
+
         try:
             return self.lab.transaction(enter, refused="this room was deleted a moment ago")
         except RoomProblem:
@@ -124,21 +133,35 @@ class Devices:
 
     def joined(self, code, token):
         """True if the device with `token` takes part in the room."""
-        return valid_code(code) and self.lab.transaction(lambda c: c.execute(sa.select(DEVICES.c.device).where(
-            (DEVICES.c.room == code) & (DEVICES.c.device == device_of(token)))).first(), read_only=True) is not None
+        return (
+            valid_code(code)
+            and self.lab.transaction(
+                lambda c: c.execute(
+                    sa.select(DEVICES.c.device).where((DEVICES.c.room == code) & (DEVICES.c.device == device_of(token)))
+                ).first(),
+                read_only=True,
+            )
+            is not None
+        )
 
     def count(self, code):
         """How many devices take part in the room."""
-        return self.lab.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(DEVICES.c.room == code)).scalar(),
-                             read_only=True)
+        return self.lab.transaction(
+            lambda c: c.execute(sa.select(sa.func.count()).where(DEVICES.c.room == code)).scalar(), read_only=True
+        )
 
     def locked(self, code):
         """True once the teacher has locked the room."""
-        return self.lab.transaction(lambda c: c.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code)).scalar(),
-                             read_only=True) is not None
+        return (
+            self.lab.transaction(
+                lambda c: c.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code)).scalar(), read_only=True
+            )
+            is not None
+        )
 
     def lock(self, code, key, locked=True):
         """Lock the room (no new device joins or answers) or open it again (teacher only)."""
         self.lab.require_teacher(code, key)
-        self.lab.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
-            locked=_now() if locked else None)))
+        self.lab.transaction(
+            lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(locked=_now() if locked else None))
+        )

@@ -4,6 +4,7 @@ with MNIST training digits so that it does not forget MNIST, starting from a cop
 The class's digits are split first: a share is held out, never trained on, so that "before" and
 "after" are measured on digits the fine-tuned network has not seen, as MNIST's test set is.
 """
+
 import time
 from dataclasses import dataclass
 
@@ -18,8 +19,9 @@ CLASS_REPEATS = 8  # each class digit is seen this many times an epoch
 MNIST_PER_CLASS_DIGIT = 20  # MNIST training digits mixed in for each class digit (at least 2,000)
 
 
-TOO_FEW = ("too few drawings to learn from some and keep others apart to measure on: add at least two drawings "
-           "of some digit")
+TOO_FEW = (
+    "too few drawings to learn from some and keep others apart to measure on: add at least two drawings of some digit"
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def split(labels, seed=0, share=HELD_OUT_SHARE):
     for digit in np.unique(labels):
         mine = rng.permutation(np.flatnonzero(labels == digit))
         if len(mine) >= 2:
-            held_out.extend(mine[:max(1, round(len(mine) * share))])
+            held_out.extend(mine[: max(1, round(len(mine) * share))])
     held = np.zeros(len(labels), dtype=bool)
     held[held_out] = True
     return Split(np.flatnonzero(~held), np.flatnonzero(held))
@@ -84,16 +86,29 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     steps = int(np.ceil(len(x) / 64))
     progress = ProgressCallback(report or (lambda *_: None), steps)
     started = time.perf_counter()
-    tuned.fit(to_inputs(x), keras.utils.to_categorical(y, NUM_CLASSES), batch_size=64,
-              epochs=epochs, shuffle=True, verbose=0, callbacks=[progress],
-              validation_data=(to_inputs(x_class[parts.held_out]),
-                               keras.utils.to_categorical(y_class[parts.held_out], NUM_CLASSES)))
+    tuned.fit(
+        to_inputs(x),
+        keras.utils.to_categorical(y, NUM_CLASSES),
+        batch_size=64,
+        epochs=epochs,
+        shuffle=True,
+        verbose=0,
+        callbacks=[progress],
+        validation_data=(
+            to_inputs(x_class[parts.held_out]),
+            keras.utils.to_categorical(y_class[parts.held_out], NUM_CLASSES),
+        ),
+    )
     seconds = time.perf_counter() - started
     held = (x_class[parts.held_out], y_class[parts.held_out])
     summary = {
-        "class_digits_trained_on": int(len(parts.train)), "class_digits_held_out": int(len(parts.held_out)),
-        "mnist_digits_mixed_in": int(len(picked)), "epochs": epochs, "seconds": round(seconds, 1),
-        "held_out_before": accuracy(model, *held), "held_out_after": accuracy(tuned, *held),
+        "class_digits_trained_on": int(len(parts.train)),
+        "class_digits_held_out": int(len(parts.held_out)),
+        "mnist_digits_mixed_in": int(len(picked)),
+        "epochs": epochs,
+        "seconds": round(seconds, 1),
+        "held_out_before": accuracy(model, *held),
+        "held_out_after": accuracy(tuned, *held),
         "mnist_test_before": accuracy(model, mnist.x_test, mnist.y_test),
         "mnist_test_after": accuracy(tuned, mnist.x_test, mnist.y_test),
         "history": progress.history,  # per epoch: loss and accuracy, and on the held-out digits val_*

@@ -14,6 +14,7 @@ Counted in each server's memory: with several servers, a script without the bala
 spreads its guesses over them, so the pace is this times the number of servers (still years).
 Written here: nothing in the standard library or the app's dependencies counts events in a window.
 """
+
 import collections
 import threading
 import time
@@ -55,8 +56,10 @@ class JoinGuard:
                 recent = self._recent(key, now)
                 if key[1] is not None and len(recent) >= most:
                     wait = max(1, round(WINDOW_SECONDS - (now - recent[0])))
-                    raise RoomProblem(f"too many room codes that name no room were tried from here: wait {wait} s "
-                                      "and check the code on the projector")
+                    raise RoomProblem(
+                        f"too many room codes that name no room were tried from here: wait {wait} s "
+                        "and check the code on the projector"
+                    )
 
     def failed(self, session, address):
         """Count one code that named no room."""

@@ -5,6 +5,7 @@ rooms made in a day and the devices joining a room, are counted in the database.
 `clock` is time.monotonic unless a test gives its own, so that a test of a pace never sleeps.
 Written here: a token bucket is a few lines, and no dependency of the app keeps one.
 """
+
 import threading
 import time
 
@@ -50,7 +51,9 @@ class Paces:
                 allowance, counted = self._room_allowance.get(code, (burst, now))
                 allowance = min(burst, allowance + (now - counted) * per_second)
                 if allowance < 1:
-                    raise RoomProblem("this room is getting drawings faster than a class draws them: wait a few "
-                                      "seconds and add it again")
+                    raise RoomProblem(
+                        "this room is getting drawings faster than a class draws them: wait a few "
+                        "seconds and add it again"
+                    )
                 self._room_allowance[code] = (allowance - 1, now)
             self._last_addition[session] = now

@@ -1,5 +1,6 @@
 """How a network reads a class's own drawings: accuracy with MNIST's preparation and with the
 drawing resized straight to 28 × 28, drawings per digit, the confusion matrix and the misread drawings."""
+
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -66,6 +67,11 @@ def read(network, drawings, memo=None):
     predicted = probabilities.argmax(axis=1)
     truth = drawings.labels
     counts = np.bincount(truth, minlength=10)
-    return Reading(counts.tolist(), predicted, float(np.mean(predicted == truth)) if len(truth) else float("nan"),
-                   float(np.mean(straight == truth)) if len(truth) else float("nan"),
-                   scoring.confusion(truth, predicted).tolist(), scoring.confident_mistakes(probabilities, truth))
+    return Reading(
+        counts.tolist(),
+        predicted,
+        float(np.mean(predicted == truth)) if len(truth) else float("nan"),
+        float(np.mean(straight == truth)) if len(truth) else float("nan"),
+        scoring.confusion(truth, predicted).tolist(),
+        scoring.confident_mistakes(probabilities, truth),
+    )

@@ -12,6 +12,7 @@ answers than the room has devices (at most devices.MAX_DEVICES). No names.
 Only the room's teacher key opens, reveals, closes or clears polls, sets the class's lesson, or
 reads the answers as CSV; every such call checks the key here, whatever the page asked for.
 """
+
 import csv
 import hashlib
 import io
@@ -75,9 +76,12 @@ def _upsert(connection, row):
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(ANSWERS).values(**row)
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=[ANSWERS.c.poll, ANSWERS.c.voter],
-        set_={"choice": statement.excluded.choice, "answered": statement.excluded.answered}))
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ANSWERS.c.poll, ANSWERS.c.voter],
+            set_={"choice": statement.excluded.choice, "answered": statement.excluded.answered},
+        )
+    )
 
 
 class Polls:
@@ -100,35 +104,64 @@ class Polls:
         if any(ANSWER_SEPARATOR in choice for choice in choices) or not set(right_answers(answer)) <= set(choices):
             raise RoomProblem("a poll's right answer must be one of its answers")
         current = self.current(code)
-        if current and (current.lesson, current.question, current.settings) == (lesson, question, fingerprint(settings)):
+        if current and (current.lesson, current.question, current.settings) == (
+            lesson,
+            question,
+            fingerprint(settings),
+        ):
             return current.id
 
         def insert(connection):
             connection.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code).with_for_update())
             count = connection.execute(sa.select(sa.func.count()).where(POLLS.c.room == code)).scalar()
             if count >= MAX_POLLS:
-                raise RoomProblem(f"this room has asked {MAX_POLLS} polls, the most it keeps: clear its answers "
-                                  "to ask more")
+                raise RoomProblem(
+                    f"this room has asked {MAX_POLLS} polls, the most it keeps: clear its answers to ask more"
+                )
             now = _now()
-            connection.execute(POLLS.update().where((POLLS.c.room == code) & POLLS.c.closed.is_(None))
-                               .values(closed=now))
-            return connection.execute(POLLS.insert().values(
-                room=code, lesson=str(lesson)[:40], question=str(question)[:40], settings=fingerprint(settings),
-                text=str(text)[:TEXT_LENGTH], choices=list(choices), answer=str(answer), opened=now)
+            connection.execute(
+                POLLS.update().where((POLLS.c.room == code) & POLLS.c.closed.is_(None)).values(closed=now)
+            )
+            return connection.execute(
+                POLLS.insert().values(
+                    room=code,
+                    lesson=str(lesson)[:40],
+                    question=str(question)[:40],
+                    settings=fingerprint(settings),
+                    text=str(text)[:TEXT_LENGTH],
+                    choices=list(choices),
+                    answer=str(answer),
+                    opened=now,
+                )
             ).inserted_primary_key[0]
+
         return self.lab.transaction(insert, refused="this room was deleted a moment ago")
 
     def current(self, code):
         """The room's current poll (open or revealed, not closed), or None."""
         if not valid_code(code):
             return None
-        row = self.lab.transaction(lambda c: c.execute(sa.select(POLLS).where(
-            (POLLS.c.room == code) & POLLS.c.closed.is_(None)).order_by(POLLS.c.id.desc()).limit(1)).first(),
-            read_only=True)
+        row = self.lab.transaction(
+            lambda c: c.execute(
+                sa.select(POLLS)
+                .where((POLLS.c.room == code) & POLLS.c.closed.is_(None))
+                .order_by(POLLS.c.id.desc())
+                .limit(1)
+            ).first(),
+            read_only=True,
+        )
         if row is None:
             return None
-        return Poll(row.id, row.lesson, row.question, row.settings, row.text, tuple(row.choices), row.answer,
-                    row.revealed is not None)
+        return Poll(
+            row.id,
+            row.lesson,
+            row.question,
+            row.settings,
+            row.text,
+            tuple(row.choices),
+            row.answer,
+            row.revealed is not None,
+        )
 
     def answer(self, code, poll_id, token, choice):
         """Store a device's answer (the index of one of the poll's choices), replacing its earlier
@@ -137,8 +170,11 @@ class Polls:
         Devices(self.lab).join(code, token)
 
         def store(connection):
-            poll = connection.execute(sa.select(POLLS.c.choices, POLLS.c.revealed, POLLS.c.closed).where(
-                (POLLS.c.id == int(poll_id)) & (POLLS.c.room == code)).with_for_update()).first()
+            poll = connection.execute(
+                sa.select(POLLS.c.choices, POLLS.c.revealed, POLLS.c.closed)
+                .where((POLLS.c.id == int(poll_id)) & (POLLS.c.room == code))
+                .with_for_update()
+            ).first()
             if poll is None:
                 raise RoomProblem("this room has no such poll")
             if poll.closed is not None:
@@ -148,32 +184,50 @@ class Polls:
             if not (isinstance(choice, int) and 0 <= choice < len(poll.choices)):
                 raise RoomProblem("that is not one of this poll's answers")
             _upsert(connection, dict(poll=int(poll_id), voter=device_of(token), choice=choice, answered=_now()))
+
         self.lab.transaction(store, refused="this poll was cleared a moment ago")
 
     def mine(self, poll_id, token):
         """The index of this device's answer to the poll, or None."""
-        return self.lab.transaction(lambda c: c.execute(sa.select(ANSWERS.c.choice).where(
-            (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == device_of(token)))).scalar(), read_only=True)
+        return self.lab.transaction(
+            lambda c: c.execute(
+                sa.select(ANSWERS.c.choice).where(
+                    (ANSWERS.c.poll == int(poll_id)) & (ANSWERS.c.voter == device_of(token))
+                )
+            ).scalar(),
+            read_only=True,
+        )
 
     def counts(self, poll):
         """How many answered each of the poll's choices, in order."""
-        rows = self.lab.transaction(lambda c: c.execute(sa.select(ANSWERS.c.choice, sa.func.count()).where(
-            ANSWERS.c.poll == poll.id).group_by(ANSWERS.c.choice)).all(), read_only=True)
+        rows = self.lab.transaction(
+            lambda c: c.execute(
+                sa.select(ANSWERS.c.choice, sa.func.count()).where(ANSWERS.c.poll == poll.id).group_by(ANSWERS.c.choice)
+            ).all(),
+            read_only=True,
+        )
         found = dict(rows)
         return [found.get(index, 0) for index in range(len(poll.choices))]
 
     def reveal(self, code, key, poll_id):
         """Stop taking answers and let every device show the right one (teacher only)."""
         self._teacher(code, key)
-        self.lab.transaction(lambda c: c.execute(POLLS.update().where(
-            (POLLS.c.id == int(poll_id)) & (POLLS.c.room == code) & POLLS.c.revealed.is_(None))
-            .values(revealed=_now())))
+        self.lab.transaction(
+            lambda c: c.execute(
+                POLLS.update()
+                .where((POLLS.c.id == int(poll_id)) & (POLLS.c.room == code) & POLLS.c.revealed.is_(None))
+                .values(revealed=_now())
+            )
+        )
 
     def close(self, code, key):
         """Close the room's current poll, if any (teacher only): devices stop showing it."""
         self._teacher(code, key)
-        self.lab.transaction(lambda c: c.execute(POLLS.update().where(
-            (POLLS.c.room == code) & POLLS.c.closed.is_(None)).values(closed=_now())))
+        self.lab.transaction(
+            lambda c: c.execute(
+                POLLS.update().where((POLLS.c.room == code) & POLLS.c.closed.is_(None)).values(closed=_now())
+            )
+        )
 
     def clear(self, code, key):
         """Delete every poll of the room and their answers (teacher only); return how many answers."""
@@ -184,22 +238,44 @@ class Polls:
             answers = connection.execute(ANSWERS.delete().where(ANSWERS.c.poll.in_(polls))).rowcount
             connection.execute(POLLS.delete().where(POLLS.c.room == code))
             return answers
+
         return self.lab.transaction(delete)
 
     def as_csv(self, code, key):
         """Every answer in the room, one row each (teacher only): the poll, its lesson and
         question, the answer, whether it was right, and when. No voter, no token."""
         self._teacher(code, key)
-        rows = self.lab.transaction(lambda c: c.execute(
-            sa.select(POLLS.c.id, POLLS.c.lesson, POLLS.c.text, POLLS.c.choices, POLLS.c.answer, ANSWERS.c.choice,
-                      ANSWERS.c.answered).join(ANSWERS, ANSWERS.c.poll == POLLS.c.id)
-            .where(POLLS.c.room == code).order_by(POLLS.c.id, ANSWERS.c.answered)).all(), read_only=True)
+        rows = self.lab.transaction(
+            lambda c: c.execute(
+                sa.select(
+                    POLLS.c.id,
+                    POLLS.c.lesson,
+                    POLLS.c.text,
+                    POLLS.c.choices,
+                    POLLS.c.answer,
+                    ANSWERS.c.choice,
+                    ANSWERS.c.answered,
+                )
+                .join(ANSWERS, ANSWERS.c.poll == POLLS.c.id)
+                .where(POLLS.c.room == code)
+                .order_by(POLLS.c.id, ANSWERS.c.answered)
+            ).all(),
+            read_only=True,
+        )
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["poll", "lesson", "question", "answer", "right", "answered_utc"])
         for poll, lesson, text, choices, right, choice, answered in rows:
-            writer.writerow([poll, lesson, text, choices[choice], int(choices[choice] == right),
-                             answered.replace(tzinfo=None).isoformat(timespec="seconds")])
+            writer.writerow(
+                [
+                    poll,
+                    lesson,
+                    text,
+                    choices[choice],
+                    int(choices[choice] == right),
+                    answered.replace(tzinfo=None).isoformat(timespec="seconds"),
+                ]
+            )
         return buffer.getvalue()
 
     def lead(self, code, key, lesson):
@@ -212,18 +288,24 @@ class Polls:
             before = connection.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar()
             if before == lesson:
                 return
-            connection.execute(POLLS.update().where(  # a poll of another lesson is over
-                (POLLS.c.room == code) & POLLS.c.closed.is_(None) & (POLLS.c.lesson != lesson.split("?")[0]))
-                .values(closed=_now()))
+            connection.execute(
+                POLLS.update()
+                .where(  # a poll of another lesson is over
+                    (POLLS.c.room == code) & POLLS.c.closed.is_(None) & (POLLS.c.lesson != lesson.split("?")[0])
+                )
+                .values(closed=_now())
+            )
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(lesson=lesson))
+
         self.lab.transaction(update)
 
     def lesson_of(self, code):
         """The link path of the lesson the class is on, or None."""
         if not valid_code(code):
             return None
-        return self.lab.transaction(lambda c: c.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar(),
-                             read_only=True)
+        return self.lab.transaction(
+            lambda c: c.execute(sa.select(ROOMS.c.lesson).where(ROOMS.c.code == code)).scalar(), read_only=True
+        )
 
 
 def in_words(choices, counts, answer=None):

@@ -11,6 +11,7 @@ A room has a short code anyone in the class may use, and a teacher key, shown on
 as a SHA-256 hash (the key is 128 random bits, so a slow hash adds nothing), compared in constant
 time. Only the key deletes drawings or clears a room.
 """
+
 import hashlib
 import hmac
 import io
@@ -38,6 +39,7 @@ VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most 
 SIDE = 28
 
 LOG = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Room:
@@ -72,8 +74,11 @@ def as_code(text):
 def valid_code(code):
     """True if `code` could be a room code (checked before any query): CODE_LENGTH characters, or
     the 6 of a room made before revision 0008 (guessing those is paced as any, see core/lab/joins.py)."""
-    return (isinstance(code, str) and len(code) in (CODE_LENGTH, OLD_CODE_LENGTH)
-            and all(char in CODE_ALPHABET for char in code))
+    return (
+        isinstance(code, str)
+        and len(code) in (CODE_LENGTH, OLD_CODE_LENGTH)
+        and all(char in CODE_ALPHABET for char in code)
+    )
 
 
 def _digest(key):
@@ -127,11 +132,13 @@ class Lab:
             connection.execute(ROOMS.delete().where(unused))
             connection.execute(NETWORK_FILES.delete().where(NETWORK_FILES.c.key.in_([n for n in networks if n])))
             return [network for network in networks if network]
+
         return self.transaction(delete)
 
     def count_rooms_since(self, moment):
-        return self.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(),
-                         read_only=True)
+        return self.transaction(
+            lambda c: c.execute(sa.select(sa.func.count()).where(ROOMS.c.created > moment)).scalar(), read_only=True
+        )
 
     def create_room(self, session=None):
         """Make a room with a fresh code and teacher key; return Room (the only time the key is seen).
@@ -139,8 +146,10 @@ class Lab:
         at most MAX_ROOMS_PER_DAY a day; `session` None (the server's own code) counts only there."""
         self.paces.may_make_room(session)
         if self.count_rooms_since(datetime.now(timezone.utc) - timedelta(days=1)) >= MAX_ROOMS_PER_DAY:
-            raise RoomProblem(f"this server has made {MAX_ROOMS_PER_DAY} rooms today, its most: please try again "
-                              "tomorrow, or use a room you made")
+            raise RoomProblem(
+                f"this server has made {MAX_ROOMS_PER_DAY} rooms today, its most: please try again "
+                "tomorrow, or use a room you made"
+            )
         key = secrets.token_urlsafe(16)
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -148,9 +157,13 @@ class Lab:
             def insert(connection):
                 if connection.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first():
                     return False
-                connection.execute(ROOMS.insert().values(code=code, teacher_key_sha256=_digest(key),
-                                                         created=datetime.now(timezone.utc)))
+                connection.execute(
+                    ROOMS.insert().values(
+                        code=code, teacher_key_sha256=_digest(key), created=datetime.now(timezone.utc)
+                    )
+                )
                 return True
+
             try:
                 made = self.transaction(insert, refused="that room code was taken a moment ago")
             except RoomProblem:  # another server made a room with the same code meanwhile: try another
@@ -163,15 +176,21 @@ class Lab:
     def exists(self, code):
         if not valid_code(code):
             return False
-        return self.transaction(lambda c: c.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first(),
-                         read_only=True) is not None
+        return (
+            self.transaction(
+                lambda c: c.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code)).first(), read_only=True
+            )
+            is not None
+        )
 
     def is_teacher(self, code, key):
         """True only for the room's own teacher key (compared in constant time)."""
         if not valid_code(code) or not isinstance(key, str) or not key:
             return False
-        stored = self.transaction(lambda c: c.execute(
-            sa.select(ROOMS.c.teacher_key_sha256).where(ROOMS.c.code == code)).scalar(), read_only=True)
+        stored = self.transaction(
+            lambda c: c.execute(sa.select(ROOMS.c.teacher_key_sha256).where(ROOMS.c.code == code)).scalar(),
+            read_only=True,
+        )
         return stored is not None and hmac.compare_digest(stored, _digest(key))
 
     def require_teacher(self, code, key):
@@ -186,9 +205,16 @@ class Lab:
             raise RoomProblem("there is no room with this code")
         if not (isinstance(label, (int, np.integer)) and 0 <= int(label) <= 9):
             raise RoomProblem("the digit you meant must be one of 0 to 9")
-        row = dict(room=code, label=int(label), predicted=int(predicted), confidence=float(confidence),
-                   network=str(network)[:80], image=_as_bytes(image), straight=_as_bytes(straight),
-                   created=datetime.now(timezone.utc))
+        row = dict(
+            room=code,
+            label=int(label),
+            predicted=int(predicted),
+            confidence=float(confidence),
+            network=str(network)[:80],
+            image=_as_bytes(image),
+            straight=_as_bytes(straight),
+            created=datetime.now(timezone.utc),
+        )
         self.paces.addition(session, code)
 
         def insert(connection):
@@ -199,35 +225,57 @@ class Lab:
                 raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(used=row["created"]))
             return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
-        return self.transaction(insert, refused="this room was deleted a moment ago, so the drawing has no room to go to")
+
+        return self.transaction(
+            insert, refused="this room was deleted a moment ago, so the drawing has no room to go to"
+        )
 
     def drawings(self, code):
         """Return every drawing of a room (and only that room) as Drawings."""
         if not valid_code(code):
             raise RoomProblem("this is not a room code")
-        rows = self.transaction(lambda c: c.execute(sa.select(
-            DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.image, DRAWINGS.c.straight).where(
-            DRAWINGS.c.room == code).order_by(DRAWINGS.c.id)).all(), read_only=True)
+        rows = self.transaction(
+            lambda c: c.execute(
+                sa.select(DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.image, DRAWINGS.c.straight)
+                .where(DRAWINGS.c.room == code)
+                .order_by(DRAWINGS.c.id)
+            ).all(),
+            read_only=True,
+        )
 
         def pictures(index):
             return np.frombuffer(b"".join(row[index] for row in rows), dtype=np.uint8).reshape(-1, SIDE, SIDE)
-        return Drawings(np.array([row[0] for row in rows], dtype=int), np.array([row[1] for row in rows], dtype=int),
-                        pictures(2), pictures(3))
+
+        return Drawings(
+            np.array([row[0] for row in rows], dtype=int),
+            np.array([row[1] for row in rows], dtype=int),
+            pictures(2),
+            pictures(3),
+        )
 
     def version(self, code):
         """A cheap fingerprint of a room's drawings (count and ids), changed by any addition or deletion."""
-        return tuple(self.transaction(lambda c: c.execute(sa.select(
-            sa.func.count(), sa.func.max(DRAWINGS.c.id), sa.func.sum(DRAWINGS.c.id)).where(
-            DRAWINGS.c.room == code)).one(), read_only=True))
+        return tuple(
+            self.transaction(
+                lambda c: c.execute(
+                    sa.select(sa.func.count(), sa.func.max(DRAWINGS.c.id), sa.func.sum(DRAWINGS.c.id)).where(
+                        DRAWINGS.c.room == code
+                    )
+                ).one(),
+                read_only=True,
+            )
+        )
 
     def count(self, code):
-        return self.transaction(lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(),
-                         read_only=True)
+        return self.transaction(
+            lambda c: c.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar(), read_only=True
+        )
 
     def network_of(self, code):
         """The key of the network fine-tuned for this room, or None: the room uses the default."""
-        return self.transaction(lambda c: c.execute(sa.select(ROOMS.c.network).where(ROOMS.c.code == code)).scalar(),
-                         read_only=True)
+        return self.transaction(
+            lambda c: c.execute(sa.select(ROOMS.c.network).where(ROOMS.c.code == code)).scalar(), read_only=True
+        )
 
     def set_network(self, code, network):
         """Make the room use a fine-tuned network (the fine-tuning the teacher's key started calls it)."""
@@ -237,15 +285,24 @@ class Lab:
         """A new teacher key for the room (teacher only); return it. The old key then does nothing."""
         self.require_teacher(code, key)
         fresh = secrets.token_urlsafe(16)
-        self.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(
-            teacher_key_sha256=_digest(fresh))))
+        self.transaction(
+            lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(teacher_key_sha256=_digest(fresh)))
+        )
         return fresh
 
     def delete(self, code, key, drawing_id):
         """Delete one drawing of the room (teacher only); return True if there was one."""
         self.require_teacher(code, key)
-        return self.transaction(lambda c: c.execute(DRAWINGS.delete().where(
-            (DRAWINGS.c.room == code) & (DRAWINGS.c.id == int(drawing_id)))).rowcount) == 1
+        return (
+            self.transaction(
+                lambda c: (
+                    c.execute(
+                        DRAWINGS.delete().where((DRAWINGS.c.room == code) & (DRAWINGS.c.id == int(drawing_id)))
+                    ).rowcount
+                )
+            )
+            == 1
+        )
 
     def clear(self, code, key):
         """Delete every drawing of the room (teacher only); return how many."""
@@ -257,8 +314,13 @@ def as_npz(drawings):
     """The drawings in MNIST's layout (x_train, y_train, x_test, y_test; white on black, uint8),
     every drawing in the training arrays and none in the test arrays: `np.load` reads it back."""
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, x_train=drawings.images, y_train=drawings.labels.astype(np.uint8),
-                        x_test=np.zeros((0, SIDE, SIDE), np.uint8), y_test=np.zeros(0, np.uint8))
+    np.savez_compressed(
+        buffer,
+        x_train=drawings.images,
+        y_train=drawings.labels.astype(np.uint8),
+        x_test=np.zeros((0, SIDE, SIDE), np.uint8),
+        y_test=np.zeros(0, np.uint8),
+    )
     return buffer.getvalue()
 
 

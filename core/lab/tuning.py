@@ -1,6 +1,7 @@
 """Fine-tuning a room's network as a background job (core/jobs/local.py): the same
 queue, the same progress reports, and nobody waits for the same run twice. The tuned network is
 saved in the model folder and set as that room's network; no other room's changes."""
+
 import hashlib
 import logging
 
@@ -56,14 +57,18 @@ def teach_room(report, code, base, key, directory, database, data_id):
         history = summary.pop("history")
         report("evaluating", history=history)
         tuned_metadata = {
-            "key": key, "config": metadata["config"], "n_test": int(len(data.x_test)),
+            "key": key,
+            "config": metadata["config"],
+            "n_test": int(len(data.x_test)),
             "n_train": int(metadata["n_train"]) + summary["class_digits_trained_on"],
             "data_source": f"{metadata['data_source']}; then {summary['class_digits_trained_on']} of this class's "
-                           f"digits, mixed with {summary['mnist_digits_mixed_in']:,} MNIST training digits",
-            "history": {**history, "seconds": summary["seconds"]}, "evaluation": mnist_model.evaluate(tuned, data),
+            f"digits, mixed with {summary['mnist_digits_mixed_in']:,} MNIST training digits",
+            "history": {**history, "seconds": summary["seconds"]},
+            "evaluation": mnist_model.evaluate(tuned, data),
             "fine_tune": {**summary, "room": code, "base": base},
             # what it learnt from includes what its starting network learnt from (all of MNIST, for the shipped one)
-            "mnist_data_id": metadata.get("mnist_data_id", data.data_id)}
+            "mnist_data_id": metadata.get("mnist_data_id", data.data_id),
+        }
         models = ModelStore(directory)
         if not models.save(key, tuned, tuned_metadata):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")

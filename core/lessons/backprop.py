@@ -12,6 +12,7 @@ one example is C = ½‖y − a_out‖². With δ = ∂C/∂z, a neuron's "error
 The lesson's network is 2 inputs → 2 hidden neurons → 1 output, small enough to read whole; the
 same code runs Nielsen's 784-30-10 MNIST network.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,17 +49,19 @@ class Network:
     def random(cls, sizes, seed=0):
         """Gaussian weights scaled by 1/√n_in and zero-mean biases, as Nielsen's book starts."""
         rng = np.random.default_rng(seed)
-        return cls(tuple(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in zip(sizes, sizes[1:])),
-                   tuple(rng.standard_normal(n_out) for n_out in sizes[1:]))
+        return cls(
+            tuple(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in zip(sizes, sizes[1:])),
+            tuple(rng.standard_normal(n_out) for n_out in sizes[1:]),
+        )
 
     @classmethod
     def from_flat(cls, sizes, values):
         """The inverse of `flat`."""
         values, weights, biases, at = np.asarray(values, dtype=float), [], [], 0
         for n_in, n_out in zip(sizes, sizes[1:]):
-            weights.append(values[at:at + n_in * n_out].reshape(n_out, n_in))
+            weights.append(values[at : at + n_in * n_out].reshape(n_out, n_in))
             at += n_in * n_out
-            biases.append(values[at:at + n_out])
+            biases.append(values[at : at + n_out])
             at += n_out
         return cls(tuple(weights), tuple(biases))
 
@@ -72,8 +75,10 @@ class Network:
 
     def step(self, gradients, learning_rate):
         """Return the network after one step of gradient descent: p ← p − η·∂C/∂p."""
-        return Network(tuple(w - learning_rate * g for w, g in zip(self.weights, gradients.weights)),
-                       tuple(b - learning_rate * g for b, g in zip(self.biases, gradients.biases)))
+        return Network(
+            tuple(w - learning_rate * g for w, g in zip(self.weights, gradients.weights)),
+            tuple(b - learning_rate * g for b, g in zip(self.biases, gradients.biases)),
+        )
 
 
 @dataclass(frozen=True)
@@ -89,17 +94,23 @@ class Parameter:
 
     @property
     def name(self):
-        """"x1→h1" for a weight, "bias h1" for a bias."""
+        """ "x1→h1" for a weight, "bias h1" for a bias."""
         return f"bias {self.target}" if self.is_bias else f"{self.source}→{self.target}"
 
 
 def parameters(sizes=SIZES):
     """Every weight and bias in `flat` order: per layer, each neuron's weights, then the biases."""
-    names = [INPUT_NAMES, *NEURON_NAMES] if sizes == SIZES else \
-        [[f"L{layer}.{i + 1}" for i in range(size)] for layer, size in enumerate(sizes)]
-    return [parameter for layer in range(1, len(sizes))
-            for parameter in [Parameter(source, target) for target in names[layer] for source in names[layer - 1]]
-            + [Parameter("", target) for target in names[layer]]]
+    names = (
+        [INPUT_NAMES, *NEURON_NAMES]
+        if sizes == SIZES
+        else [[f"L{layer}.{i + 1}" for i in range(size)] for layer, size in enumerate(sizes)]
+    )
+    return [
+        parameter
+        for layer in range(1, len(sizes))
+        for parameter in [Parameter(source, target) for target in names[layer] for source in names[layer - 1]]
+        + [Parameter("", target) for target in names[layer]]
+    ]
 
 
 def largest(names, slopes):

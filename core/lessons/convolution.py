@@ -14,6 +14,7 @@ this, with the padding chosen as `padding_amounts` says.
 Written by hand, in numpy, because computing it is the lesson: tests/test_convolution.py checks
 every function against scipy.signal.correlate2d and Keras's Conv2D and MaxPooling2D.
 """
+
 import numpy as np
 
 SIZES = (3, 5)  # the kernel sizes the lesson offers
@@ -29,11 +30,11 @@ def kernel(name, size):
     if name == "identity":  # the picture unchanged: only the middle pixel counts
         grid[middle, middle] = 1.0
     elif name == "vertical edge":  # bright on the left, dark on the right: a stroke's right-hand edge
-        grid[:, :middle], grid[:, middle + 1:] = 1.0, -1.0
+        grid[:, :middle], grid[:, middle + 1 :] = 1.0, -1.0
     elif name == "horizontal edge":  # bright above, dark below: a stroke's lower edge
-        grid[:middle, :], grid[middle + 1:, :] = 1.0, -1.0
+        grid[:middle, :], grid[middle + 1 :, :] = 1.0, -1.0
     elif name == "blur":  # the mean of the window
-        grid[:] = 1.0 / size ** 2
+        grid[:] = 1.0 / size**2
     elif name == "sharpen":  # the middle pixel, plus how far it stands out from each of its four neighbours
         grid[middle, middle] = 5.0
         grid[middle - 1, middle] = grid[middle + 1, middle] = grid[middle, middle - 1] = grid[middle, middle + 1] = -1.0
@@ -106,7 +107,7 @@ def pool(feature, how="max"):
     """2 × 2 pooling with stride 2, as Keras's MaxPooling2D(2) and AveragePooling2D(2): each
     window's largest value (or mean); a last odd row or column is dropped."""
     rows, columns = feature.shape[0] // POOL, feature.shape[1] // POOL
-    patches = feature[:rows * POOL, :columns * POOL].reshape(rows, POOL, columns, POOL)
+    patches = feature[: rows * POOL, : columns * POOL].reshape(rows, POOL, columns, POOL)
     return patches.max(axis=(1, 3)) if how == "max" else patches.mean(axis=(1, 3))
 
 
@@ -114,8 +115,8 @@ def shifted(image, down=0, right=0):
     """The picture moved `down` and `right` pixels (negative: up, left), zeros coming in."""
     moved = np.zeros_like(image)
     height, width = image.shape
-    source = image[max(-down, 0):height - max(down, 0), max(-right, 0):width - max(right, 0)]
-    moved[max(down, 0):max(down, 0) + source.shape[0], max(right, 0):max(right, 0) + source.shape[1]] = source
+    source = image[max(-down, 0) : height - max(down, 0), max(-right, 0) : width - max(right, 0)]
+    moved[max(down, 0) : max(down, 0) + source.shape[0], max(right, 0) : max(right, 0) + source.shape[1]] = source
     return moved
 
 
@@ -129,9 +130,11 @@ def change_after_shift(image, grid, bias, pixels=1):
     """How much the feature map (padding "same"), its max-pooled and its average-pooled map change,
     place by place, when the digit moves `pixels` to the right: {view: relative_change}."""
     before, after = (feature_map(picture, grid, bias, 1, "same") for picture in (image, shifted(image, 0, pixels)))
-    return {"feature map": relative_change(before, after),
-            "max pooled": relative_change(pool(before), pool(after)),
-            "average pooled": relative_change(pool(before, "mean"), pool(after, "mean"))}
+    return {
+        "feature map": relative_change(before, after),
+        "max pooled": relative_change(pool(before), pool(after)),
+        "average pooled": relative_change(pool(before, "mean"), pool(after, "mean")),
+    }
 
 
 def conv_parameters(filters, size, channels=1):
@@ -156,8 +159,13 @@ def dense_outputs(image, units=16, seed=0):
 def filter_maps(image, kernels, biases):
     """Every filter of a trained Conv2D layer (kernels (k, k, 1, filters), padding "same", stride 1)
     applied to the picture: (28, 28, filters), as the layer's own output."""
-    return np.stack([feature_map(image, kernels[:, :, 0, number], biases[number], 1, "same")
-                     for number in range(kernels.shape[-1])], axis=-1)
+    return np.stack(
+        [
+            feature_map(image, kernels[:, :, 0, number], biases[number], 1, "same")
+            for number in range(kernels.shape[-1])
+        ],
+        axis=-1,
+    )
 
 
 def brightest(image, kernels):

@@ -2,6 +2,7 @@
 
 Each step moves the parameters against the gradient: p ← p − η·∇L(p), with η the learning rate.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,18 +50,23 @@ SURFACES = {
     "Round bowl": Surface(
         "Round bowl",
         "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
-        "p1 ** 2 + p2 ** 2", ("2 * p1", "2 * p2"), curvatures=(2.0, 2.0),
+        "p1 ** 2 + p2 ** 2",
+        ("2 * p1", "2 * p2"),
+        curvatures=(2.0, 2.0),
     ),
     "Long valley": Surface(
         "Long valley",
         "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
-        "p1 ** 2 + 10 * p2 ** 2", ("2 * p1", "20 * p2"), curvatures=(2.0, 20.0),
+        "p1 ** 2 + 10 * p2 ** 2",
+        ("2 * p1", "20 * p2"),
+        curvatures=(2.0, 20.0),
     ),
     "Two minima": Surface(
         "Two minima",
         "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
         "where the marble ends up depends on where it starts.",
-        "(p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1", ("4 * p1 * (p1 ** 2 - 1) + 0.3", "2 * p2"),
+        "(p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1",
+        ("4 * p1 * (p1 ** 2 - 1) + 0.3", "2 * p2"),
     ),
 }
 
@@ -75,8 +81,14 @@ class Path:
 
     def table(self, names=("p1", "p2")):
         """Return the path as a table with columns step, names…, loss."""
-        return pd.DataFrame({"step": np.arange(len(self.losses)), names[0]: self.points[:, 0],
-                             names[1]: self.points[:, 1], "loss": self.losses})
+        return pd.DataFrame(
+            {
+                "step": np.arange(len(self.losses)),
+                names[0]: self.points[:, 0],
+                names[1]: self.points[:, 1],
+                "loss": self.losses,
+            }
+        )
 
 
 def _is_blown_up(point, loss):
@@ -116,8 +128,10 @@ def outcomes(surface, starts, learning_rate):
     if factors is not None:
         # only the directions the marble has a distance to cover along count
         sizes = np.where(starts != 0, np.abs(np.array(factors)), 0.0).max(axis=1)
-        return [DIVERGES if size > 1 + FACTOR_TOLERANCE else BOUNCES if size > 1 - FACTOR_TOLERANCE
-                else SETTLES for size in sizes]
+        return [
+            DIVERGES if size > 1 + FACTOR_TOLERANCE else BOUNCES if size > 1 - FACTOR_TOLERANCE else SETTLES
+            for size in sizes
+        ]
     result = np.full(len(starts), BOUNCES, dtype=object)
     points, open_ = starts.copy(), np.arange(len(starts))  # the marbles not yet judged
     with np.errstate(over="ignore", invalid="ignore"):
@@ -187,7 +201,7 @@ def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
         for _ in range(steps):
             if cursor + batch_size > n:  # a new epoch: reshuffle
                 order, cursor = rng.permutation(n), 0
-            batch = order[cursor:cursor + batch_size]
+            batch = order[cursor : cursor + batch_size]
             cursor += batch_size
             grad_m, grad_b = mse_gradient(m, b, x[batch], y[batch])
             m, b = m - learning_rate * grad_m, b - learning_rate * grad_b

@@ -1,5 +1,6 @@
 """Formulas written once, as Python expressions: a lesson runs them, and its code view shows the
 same text (core/code/). Only the app's own constants are compiled here, never a visitor's text."""
+
 import functools
 
 import numpy as np
@@ -17,7 +18,9 @@ def evaluate(expression, **values):
 
 def function(expression, *names):
     """Return a function of `names` (positional) that evaluates the expression."""
+
     def run(*arguments):
         return evaluate(expression, **dict(zip(names, arguments)))
+
     run.expression = expression
     return run

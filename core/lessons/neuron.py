@@ -2,6 +2,7 @@
 
 e is Euler's number, 2.71828…; each function sits beside its derivative.
 """
+
 import math
 
 import numpy as np

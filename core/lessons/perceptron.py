@@ -2,6 +2,7 @@
 
 output = 1 if w·x + b > 0 else 0, where the bias b is minus the threshold.
 """
+
 import itertools
 from dataclasses import dataclass, field
 
@@ -39,10 +40,7 @@ def truth_table(w, b):
     """Return one row per input vector (x1, x2, z, output), inputs in the order 00, 10, 01, 11."""
     order = INPUTS[[0, 2, 1, 3]]
     z = weighted_sum(order, w, b)
-    return [
-        {"x1": int(x1), "x2": int(x2), "z": float(zi), "output": int(step(zi))}
-        for (x1, x2), zi in zip(order, z)
-    ]
+    return [{"x1": int(x1), "x2": int(x2), "z": float(zi), "output": int(step(zi))} for (x1, x2), zi in zip(order, z)]
 
 
 @dataclass

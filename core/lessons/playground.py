@@ -5,6 +5,7 @@ Written here only what scikit-learn lacks: the feature expansion, the forward pa
 each hidden neuron, and the grid evaluation for the heat map. The data sets are in
 core/lessons/playground_data.py, the learner's points files in core/lessons/playground_points.py.
 """
+
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -20,9 +21,17 @@ from core.lessons.neuron import sigmoid
 from core.lessons.playground_data import EXTENT
 
 FEATURES = {  # each input feature as a formula in x1 and x2: the network reads these, the code view writes them
-    name: formulas.function(expression, "x1", "x2") for name, expression in {
-        "x1": "x1", "x2": "x2", "x1²": "x1 ** 2", "x2²": "x2 ** 2", "x1·x2": "x1 * x2",
-        "sin x1": "np.sin(x1)", "sin x2": "np.sin(x2)"}.items()}
+    name: formulas.function(expression, "x1", "x2")
+    for name, expression in {
+        "x1": "x1",
+        "x2": "x2",
+        "x1²": "x1 ** 2",
+        "x2²": "x2 ** 2",
+        "x1·x2": "x1 * x2",
+        "sin x1": "np.sin(x1)",
+        "sin x2": "np.sin(x2)",
+    }.items()
+}
 ACTIVATIONS = {  # the lesson's names → scikit-learn's, with the function itself for the forward pass
     "sigmoid": ("logistic", sigmoid),
     "tanh": ("tanh", np.tanh),
@@ -65,8 +74,9 @@ class Playground:
     features: tuple = ("x1", "x2")
     seed: int = 0  # of the starting weights and of the order points are visited in
     classes: int = 2
-    history_: dict = field(default_factory=lambda: {"train_loss": [], "test_loss": [],
-                                                    "train_accuracy": [], "test_accuracy": []})
+    history_: dict = field(
+        default_factory=lambda: {"train_loss": [], "test_loss": [], "train_accuracy": [], "test_accuracy": []}
+    )
     diverged_: bool = False
     chance_loss_: float = np.log(2)  # the loss of a network that has learnt nothing (set by train)
 
@@ -78,9 +88,15 @@ class Playground:
         """scikit-learn's network for these settings, as (class name, its arguments): what is
         trained here, and what the code view writes."""
         return ("MLPRegressor" if self.regression else "MLPClassifier"), dict(
-            hidden_layer_sizes=tuple(self.hidden), activation=ACTIVATIONS[self.activation][0], solver="sgd",
-            learning_rate_init=self.learning_rate, batch_size=self.batch_size, alpha=self.alpha, momentum=0.9,
-            random_state=self.seed)
+            hidden_layer_sizes=tuple(self.hidden),
+            activation=ACTIVATIONS[self.activation][0],
+            solver="sgd",
+            learning_rate_init=self.learning_rate,
+            batch_size=self.batch_size,
+            alpha=self.alpha,
+            momentum=0.9,
+            random_state=self.seed,
+        )
 
     @property
     def regression(self):
@@ -132,8 +148,11 @@ class Playground:
                     break
             scores = self._scores(data)
             largest = max(float(np.max(np.abs(weights))) for weights in self.model_.coefs_)
-            if (not all(np.isfinite(list(scores.values()))) or scores["train_loss"] > DIVERGED_LOSS
-                    or not largest < DIVERGED_WEIGHT):
+            if (
+                not all(np.isfinite(list(scores.values())))
+                or scores["train_loss"] > DIVERGED_LOSS
+                or not largest < DIVERGED_WEIGHT
+            ):
                 self.diverged_ = True
                 break
             for name, value in scores.items():
@@ -170,10 +189,16 @@ class Playground:
         rows = []
         for label in range(self.classes):
             mine = data.y_test == label
-            rows.append({"class": label, "test points": int(mine.sum()),
-                         "accuracy": float(np.mean(probabilities[mine].argmax(axis=1) == label)) if mine.any() else np.nan,
-                         "loss": float(-np.mean(np.log(np.clip(probabilities[mine, label], 1e-15, 1))))
-                         if mine.any() else np.nan})
+            rows.append(
+                {
+                    "class": label,
+                    "test points": int(mine.sum()),
+                    "accuracy": float(np.mean(probabilities[mine].argmax(axis=1) == label)) if mine.any() else np.nan,
+                    "loss": float(-np.mean(np.log(np.clip(probabilities[mine, label], 1e-15, 1))))
+                    if mine.any()
+                    else np.nan,
+                }
+            )
         return pd.DataFrame(rows)
 
     def layer_outputs(self, X):
@@ -194,12 +219,16 @@ class Playground:
         """Return the network as plain data, ready for JSON: the input features, the layer sizes,
         the hidden activation, the output's activation, and per layer the weights (n_in, n_out)
         and biases."""
-        return {"features": list(self.features),
-                "layer_sizes": [len(self.features), *self.hidden, int(self.model_.n_outputs_)],
-                "activation": self.activation, "output": OUTPUTS[self.model_.out_activation_][1],
-                "classes": self.classes, "epochs": self.epoch,
-                "weights": [weights.tolist() for weights in self.model_.coefs_],
-                "biases": [bias.tolist() for bias in self.model_.intercepts_]}
+        return {
+            "features": list(self.features),
+            "layer_sizes": [len(self.features), *self.hidden, int(self.model_.n_outputs_)],
+            "activation": self.activation,
+            "output": OUTPUTS[self.model_.out_activation_][1],
+            "classes": self.classes,
+            "epochs": self.epoch,
+            "weights": [weights.tolist() for weights in self.model_.coefs_],
+            "biases": [bias.tolist() for bias in self.model_.intercepts_],
+        }
 
     def grid(self, resolution=60):
         """Return the network's answer over the square as a table: x1, x2 and `probability` (of

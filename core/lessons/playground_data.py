@@ -4,6 +4,7 @@ learner's own points), surfaces to predict, the learner's points added, and a tr
 Written here only what scikit-learn lacks: the XOR, spiral and surface generators; the blobs,
 circles and moons are scikit-learn's.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,13 +12,13 @@ from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.model_selection import train_test_split
 
 EXTENT = 1.6  # every data set fits in the square [−EXTENT, EXTENT]²
-DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals", "Three blobs",
-            "Four blobs")
+DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals", "Three blobs", "Four blobs")
 SURFACES = ("Tilted plane", "Hills and hollows")  # regression: a number to predict at each point
 ONLY_YOURS = "Only your points"  # no generated points: the learner's clicks and uploads alone
 MAX_CLASSES = 4
 CORNERS = ((-0.75, -0.75), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75))  # the blobs' centres, class by class
 BLOBS = {"Two blobs": 2, "Three blobs": 3, "Four blobs": 4}
+
 
 def _spirals(n_points, noise, rng):
     """Two interleaved spirals, one per class."""
@@ -42,8 +43,10 @@ def _surface(name, n_points, noise, rng):
     if name == "Tilted plane":
         values = (X[:, 0] + X[:, 1]) / (2 * EXTENT)
     else:  # hills and hollows: two bumps up, two down
-        values = sum(sign * np.exp(-((X - centre) ** 2).sum(axis=1) / (2 * 0.4 ** 2))
-                     for sign, centre in zip((1, 1, -1, -1), CORNERS))
+        values = sum(
+            sign * np.exp(-((X - centre) ** 2).sum(axis=1) / (2 * 0.4**2))
+            for sign, centre in zip((1, 1, -1, -1), CORNERS)
+        )
     return X, values + noise * rng.standard_normal(n_points)
 
 
@@ -55,7 +58,7 @@ def make_dataset(name, n_points=300, noise=0.1, seed=0):
         X, values = _surface(name, n_points, noise, rng)
         return np.clip(X, -EXTENT, EXTENT), values
     if name in BLOBS:
-        X, y = make_blobs(n_points, centers=CORNERS[:BLOBS[name]], cluster_std=0.25 + noise, random_state=seed)
+        X, y = make_blobs(n_points, centers=CORNERS[: BLOBS[name]], cluster_std=0.25 + noise, random_state=seed)
     elif name == "Circle in a ring":
         X, y = make_circles(n_points, noise=noise, factor=0.45, random_state=seed)
         X, y = X * 1.2, 1 - y  # the inner circle is class 1
@@ -93,16 +96,20 @@ def split(X, y, test_share=0.3, seed=0, classes=2):
     if classes:
         counts = np.bincount(np.asarray(y, dtype=int), minlength=classes)
         if len(y) == 0 or counts.min() < 2:
-            raise ValueError(f"Add at least 2 points of each class (0 to {classes - 1}): the network needs every "
-                             "class to learn from, and some of each are kept back for testing.")
+            raise ValueError(
+                f"Add at least 2 points of each class (0 to {classes - 1}): the network needs every "
+                "class to learn from, and some of each are kept back for testing."
+            )
     elif len(y) < 4:
         raise ValueError("Add at least 4 points, so that some can be kept back for testing.")
     try:
-        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_share,
-                                                            stratify=y if classes else None, random_state=seed)
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=test_share, stratify=y if classes else None, random_state=seed
+        )
     except ValueError as error:
-        raise ValueError("Too few points to keep some of each class for testing: add points, or change the "
-                         "test share.") from error
+        raise ValueError(
+            "Too few points to keep some of each class for testing: add points, or change the test share."
+        ) from error
     return Split(X_train, y_train, X_test, y_test)
 
 

@@ -1,6 +1,7 @@
 """The learner's own points as a file: reading an uploaded CSV (x1, x2, label) with every
 problem said in words that quote at most a little of what was sent, and writing the points back.
 """
+
 import csv
 import io
 
@@ -11,12 +12,13 @@ from core.lessons.playground_data import EXTENT, MAX_CLASSES
 
 CSV_COLUMNS = ("x1", "x2", "label")
 MAX_ROWS = 2000  # a learner's own points, uploaded or clicked: more than the plane shows clearly, and a step stays fast
-FULL = (f"You have {MAX_ROWS:,} points of your own, the most the plane takes: clear them, or upload a smaller file, "
-        "to add others.")
+FULL = (
+    f"You have {MAX_ROWS:,} points of your own, the most the plane takes: clear them, or upload a smaller file, "
+    "to add others."
+)
 SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
 MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
-NOT_CSV = ("This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, "
-           "label.")
+NOT_CSV = "This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, label."
 
 
 def add(points, x1, x2, label):
@@ -40,8 +42,10 @@ def _number(text, line, name):
     except ValueError:
         value = float("nan")
     if not np.isfinite(value):
-        raise ValueError(f"Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point "
-                         "needs three numbers.")
+        raise ValueError(
+            f"Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point "
+            "needs three numbers."
+        )
     return value
 
 
@@ -51,8 +55,9 @@ def _point(row, line):
         raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
     x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
     if max(abs(x1), abs(x2)) > EXTENT:
-        raise ValueError(f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between "
-                         f"−{EXTENT} and {EXTENT}.")
+        raise ValueError(
+            f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between −{EXTENT} and {EXTENT}."
+        )
     if label not in range(MAX_CLASSES):
         raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
     return x1, x2, label
@@ -69,10 +74,12 @@ def read_points(data):
         raise ValueError(NOT_CSV) from error
     if "\0" in text:
         raise ValueError(NOT_CSV)
-    first = text[:MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
+    first = text[: MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
     if len(first) > MAX_HEADER_CHARACTERS:  # refused from its length, before anything is split
-        raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file's first "
-                         f"line is over {MAX_HEADER_CHARACTERS:,} characters long: {_shown(first)}.")
+        raise ValueError(
+            f"The first line must name the columns x1, x2, label (in that order); this file's first "
+            f"line is over {MAX_HEADER_CHARACTERS:,} characters long: {_shown(first)}."
+        )
     lines = csv.reader(io.StringIO(text))
     try:
         header = next(lines, [])
@@ -81,8 +88,10 @@ def read_points(data):
             if not columns:
                 raise ValueError(NOT_CSV)
             shown = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
-            raise ValueError(f"The first line must name the columns x1, x2, label (in that order); this file has "
-                             f"{len(header):,} column(s): {shown}.")
+            raise ValueError(
+                f"The first line must name the columns x1, x2, label (in that order); this file has "
+                f"{len(header):,} column(s): {shown}."
+            )
         rows = []
         for row in lines:
             if not row or not "".join(row).strip():

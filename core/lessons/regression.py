@@ -3,6 +3,7 @@
 Symbols follow the lesson: m is the slope, b the intercept, ŷ ("y hat") the prediction, y the
 observed value.
 """
+
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LinearRegression
@@ -62,5 +63,5 @@ def loss_grid(x, y, m_values, b_values):
     m_grid, b_grid = np.meshgrid(m_values, b_values, indexing="ij")
     # residuals[i, j, k] = y_k − (m_i·x_k + b_j), all lines at once
     residuals = y[None, None, :] - (m_grid[..., None] * x[None, None, :] + b_grid[..., None])
-    mse = np.mean(residuals ** 2, axis=-1)
+    mse = np.mean(residuals**2, axis=-1)
     return pd.DataFrame({"m": m_grid.ravel(), "b": b_grid.ravel(), "mse": mse.ravel()})

@@ -1,6 +1,7 @@
 """A real Streamlit server and a real Chromium, for what AppTest cannot do (drawing, navigation,
 uploads, how a page looks). The helpers live in harness/browser.py, shared with the benchmarks;
 screenshots go to test-artifacts/."""
+
 import os
 import shutil
 import tempfile
@@ -64,6 +65,7 @@ def page_factory(browser):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         return context.new_page()
+
     yield open_page
     for context in contexts:
         context.close()

@@ -1,6 +1,7 @@
 """axe-core's WCAG 2.0/2.1 A and AA rules on every page, in normal and classroom mode, before and
 after its main action with its code shown: no serious or critical finding. (Streamlit's own markup needed no
 exceptions, so there is no allow-list.)"""
+
 import pytest
 
 from harness.browser import PREDICTION, STROKES, draw, open_lesson, settle
@@ -19,8 +20,11 @@ def serious_findings(page):
 
     page.wait_for_timeout(800)  # charts finish drawing after the script
     violations = Axe().run(page, options=RULES).response["violations"]
-    return {(found["id"], found["impact"]): len(found["nodes"]) for found in violations
-            if found["impact"] in ("serious", "critical")}
+    return {
+        (found["id"], found["impact"]): len(found["nodes"])
+        for found in violations
+        if found["impact"] in ("serious", "critical")
+    }
 
 
 def act(page, lesson):

@@ -1,5 +1,6 @@
 """The class lab in Chromium: a teacher makes a room, two students' browsers each draw and add a
 digit, and the lab counts both."""
+
 import re
 import tempfile
 
@@ -15,7 +16,9 @@ def add(page, digit):
     draw(page, STROKES[digit])
     page.wait_for_selector(PREDICTION, timeout=60_000)
     settle(page)
-    page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role("radio", name=digit, exact=True).click()
+    page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role(
+        "radio", name=digit, exact=True
+    ).click()
     settle(page)
     page.get_by_role("button", name="Add to our set").click()
     settle(page)
@@ -27,8 +30,11 @@ def add(page, digit):
 @pytest.fixture(scope="module")
 def lab_server():
     """The app with the shipped network, and a model folder (so a lab database) of its own."""
-    with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="lab-models-"), NN_EXPLORER_SHIPPED=shipped.DIRECTORY,
-                     NN_EXPLORER_DB=None) as (url, _):
+    with running_app(
+        NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="lab-models-"),
+        NN_EXPLORER_SHIPPED=shipped.DIRECTORY,
+        NN_EXPLORER_DB=None,
+    ) as (url, _):
         yield url
 
 
@@ -66,12 +72,27 @@ def test_the_teacher_sees_teaching_go_on_live_and_its_result(page_factory, lab_s
         if number == 0:  # the first click removes it, in the drawing part's own reruns too
             assert teacher.get_by_text("key=").count() == 0, "the teacher link is still on the projector"
     teacher.get_by_role("button", name="Teach the network our handwriting").click()
-    assert within(15, lambda: teacher.get_by_text("Teaching the network your handwriting").count() == 1,
-                  teacher) is not None, teacher.locator("[data-testid=stMain]").inner_text()[-2500:]
-    assert within(15, lambda: teacher.locator("[data-testid=stProgress]").count() >= 1
-                  or teacher.get_by_text("Waiting for the server").count() == 1, teacher) is not None
+    assert (
+        within(15, lambda: teacher.get_by_text("Teaching the network your handwriting").count() == 1, teacher)
+        is not None
+    ), teacher.locator("[data-testid=stMain]").inner_text()[-2500:]
+    assert (
+        within(
+            15,
+            lambda: (
+                teacher.locator("[data-testid=stProgress]").count() >= 1
+                or teacher.get_by_text("Waiting for the server").count() == 1
+            ),
+            teacher,
+        )
+        is not None
+    )
     # up to 15 minutes: with two test processes on two cores, another file's training may share them
     # (measured: 474 s beside tests/browser/test_classroom.py, against about 60 s alone)
-    assert within(900, lambda: teacher.get_by_text("This room's network was taught your handwriting").count() == 1,
-                  teacher) is not None, "the result never showed without a reload"
+    assert (
+        within(
+            900, lambda: teacher.get_by_text("This room's network was taught your handwriting").count() == 1, teacher
+        )
+        is not None
+    ), "the result never showed without a reload"
     assert teacher.locator("[data-testid=stException]").count() == 0

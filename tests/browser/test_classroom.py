@@ -1,5 +1,6 @@
 """A class of 30 opens the handwriting page at once on a server with no trained network: the
 network trains once, and every student's drawing gets a prediction. (Timings: bench/classroom.py.)"""
+
 import tempfile
 from pathlib import Path
 
@@ -12,8 +13,10 @@ def test_thirty_students_share_one_training_and_all_get_predictions(browser, tin
     # The small file keeps this test to minutes; bench/classroom.py runs the same on the full set.
     scratch = Path(tempfile.mkdtemp(prefix="classroom-"))
     (scratch / "tmp").mkdir()
-    with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=scratch / "models",
-                     TMPDIR=scratch / "tmp") as (url, server):
+    with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=scratch / "models", TMPDIR=scratch / "tmp") as (
+        url,
+        server,
+    ):
         trainers = TrainerCount(server.pid)
         trainers.start()
         _, results = classroom(browser, url, SESSIONS)

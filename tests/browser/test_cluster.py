@@ -3,6 +3,7 @@ two app servers with model folders of their own, one worker and HAProxy. New bro
 over both servers by the balancer's cookie; a browser reaches a prediction through it; when its
 server is killed it is moved to the other and still gets one; and stopping the cluster leaves
 nothing running."""
+
 import os
 import shutil
 import time
@@ -30,7 +31,8 @@ def alive(pid):
 
 
 def test_the_cluster_spreads_browsers_serves_a_prediction_survives_a_server_and_stops_clean(
-        database, page_factory, tmp_path):
+    database, page_factory, tmp_path
+):
     from deploy import cluster
 
     if not shutil.which("haproxy"):

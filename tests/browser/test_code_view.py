@@ -1,6 +1,7 @@
 """The code under every lesson, opened in Chromium: its blocks wrap inside their box (no page or block
 scrolls sideways), on a phone and a laptop, and in classroom mode its text is larger. (axe checks
 every lesson with its code shown: tests/browser/test_accessibility.py.)"""
+
 import pytest
 
 from harness.browser import open_lesson

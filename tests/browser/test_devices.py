@@ -1,4 +1,5 @@
 """Every student's device: a phone held upright (390 × 844, touch) and a keyboard alone."""
+
 from harness.browser import CANVAS, PREDICTION, STROKES, draw_by_touch, open_lesson, settle, shown_prediction
 from ui.lessons import HOME, LESSONS
 
@@ -7,8 +8,9 @@ SIDEWAYS = """() => { const main = document.querySelector('[data-testid=stMain]'
 
 
 def test_on_a_phone_no_page_scrolls_sideways_and_a_finger_draws_a_digit(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
     page = context.new_page()
     sideways = {}
     for lesson in (HOME, *LESSONS):

@@ -1,6 +1,7 @@
 """The app under bad conditions, in a real browser: no network, a damaged model file, a
 read-only model folder, huge and blank uploads. Each runs its own server on a small real-MNIST file
 so training is quick."""
+
 import io
 import shutil
 
@@ -19,8 +20,13 @@ def wait_for_canvas(page, url):
 
 def test_offline_without_a_file_falls_back_to_the_bundled_sample(page_factory, tmp_path):
     # A dead proxy makes every download fail at once, as on a machine without a network.
-    with running_app(MNIST_NPZ=None, KERAS_HOME=tmp_path / "keras", HTTPS_PROXY="http://127.0.0.1:9",
-                     https_proxy="http://127.0.0.1:9", NN_EXPLORER_CACHE=tmp_path / "models") as (url, _):
+    with running_app(
+        MNIST_NPZ=None,
+        KERAS_HOME=tmp_path / "keras",
+        HTTPS_PROXY="http://127.0.0.1:9",
+        https_proxy="http://127.0.0.1:9",
+        NN_EXPLORER_CACHE=tmp_path / "models",
+    ) as (url, _):
         page = page_factory()
         page.goto(f"{url}/mnist")
         page.wait_for_selector("text=offline sample of 5,000 real MNIST digits", timeout=120_000)
@@ -29,8 +35,9 @@ def test_offline_without_a_file_falls_back_to_the_bundled_sample(page_factory, t
         assert page.locator("[data-testid=stException]").count() == 0
 
 
-def test_a_model_file_truncated_while_the_server_was_down_is_retrained(page_factory, trained_default, tiny_mnist,
-                                                                       tmp_path):
+def test_a_model_file_truncated_while_the_server_was_down_is_retrained(
+    page_factory, trained_default, tiny_mnist, tmp_path
+):
     directory = tmp_path / "models"
     shutil.copytree(trained_default.directory, directory)
     data = trained_default.data
@@ -70,7 +77,8 @@ def picture(size, kind, ink=True):
 
 def upload(page, name, data):
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": name, "mimeType": "image/png" if name.endswith("png") else "image/jpeg", "buffer": data}])
+        files=[{"name": name, "mimeType": "image/png" if name.endswith("png") else "image/jpeg", "buffer": data}]
+    )
 
 
 def test_huge_and_blank_uploads_cost_little_memory_and_say_what_is_wrong(page_factory, tmp_path, tiny_mnist):

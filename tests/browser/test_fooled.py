@@ -1,5 +1,6 @@
 """A click on a mistake in the handwriting page's confusion matrix shows those test digits (AppTest
 cannot click a chart; tests/test_mnist_page.py checks the selector that does the same)."""
+
 import re
 
 from harness.browser import CANVAS, settle, within
@@ -28,7 +29,10 @@ def test_a_click_on_a_mistake_shows_its_digits(browser, server):
             break
         settle(page)
     heading.wait_for(timeout=60_000)
-    assert page.get_by_role("img", name=re.compile(rf"written as a {meant} that the network read as a {read}")).count() >= 1
+    assert (
+        page.get_by_role("img", name=re.compile(rf"written as a {meant} that the network read as a {read}")).count()
+        >= 1
+    )
     chooser = page.locator("[data-testid=stSelectbox]", has_text="Show the digits").locator("input")
     assert chooser.input_value().startswith(f"written {meant}, read as {read}: {count} digit")  # it follows the click
     page.close()

@@ -1,4 +1,5 @@
 """The app in a real browser: navigation, widgets, drawing on the canvas, uploads."""
+
 import re
 
 from harness.browser import ARTIFACTS, CANVAS, STROKES, choose, draw, settle
@@ -72,7 +73,8 @@ def test_a_text_file_named_png_gets_a_clear_message_and_the_page_keeps_working(p
     choose(page, "Digit to read", "Upload a photo")
     settle(page)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"this is only text"}])
+        files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"this is only text"}]
+    )
     page.wait_for_selector("text=not a picture we can read", timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     choose(page, "Digit to read", "Draw")
@@ -136,8 +138,12 @@ def test_a_drawing_opens_every_look_inside_view_and_the_straight_resize_toggle(p
     settle(page)
     tabs = page.locator("[data-testid=stTabs]")
     assert "Moved" in tabs.inner_text() and "Scaled to" in tabs.inner_text()  # the recipe, step by step
-    for name, expected in (("Activations", "Convolution layer 3"), ("What the first layer looks for", "filter 16"),
-                           ("Which pixels mattered", "made it read 7"), ("Nearest training digits", "distance")):
+    for name, expected in (
+        ("Activations", "Convolution layer 3"),
+        ("What the first layer looks for", "filter 16"),
+        ("Which pixels mattered", "made it read 7"),
+        ("Nearest training digits", "distance"),
+    ):
         page.get_by_role("tab", name=name).click()  # only the open tab's view is drawn: a click reruns
         tabs.get_by_text(expected).first.wait_for(timeout=60_000)  # the nearest digits may wait for their index
     nearest = tabs.locator("[role=tabpanel]:visible [data-testid=stImage]")

@@ -2,6 +2,7 @@
 students' devices follow the teacher to Gradient descent, the teacher asks the class, both
 phones show the poll without a reload, both answer, the projector shows the two answers and
 their split within 10 s, and the reveal reaches the phones. Both views pass axe."""
+
 import tempfile
 
 import pytest
@@ -26,12 +27,15 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
     projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}&classroom=true")
     settle(projector)
     assert "key=" not in projector.url  # the projector never shows the key
-    phones = [browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
-              for _ in range(2)]
+    phones = [
+        browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+        for _ in range(2)
+    ]
     for phone in phones:
         phone.goto(f"{server}/?room={made.code}")  # the QR code's link opens the room on the start page
-        assert within(15, lambda: phone.locator("h1").first.inner_text().startswith("Gradient descent")), \
+        assert within(15, lambda: phone.locator("h1").first.inner_text().startswith("Gradient descent")), (
             "the phone did not follow the teacher to the lesson"
+        )
         settle(phone)
     result = "at the bottom of its hollow, given enough steps"  # the lesson's own result, below the poll
     waiting = "Answer your class's poll at the top of the page"
@@ -41,12 +45,15 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
     for phone in phones:
         assert within(10, lambda: phone.get_by_text("Your class's poll.").count() == 1) is not None
         # the whole page follows the poll, not only its box: the result it asks about is hidden
-        assert within(10, lambda: phone.get_by_text(result).count() == 0
-                      and phone.get_by_text(waiting).count() == 1) is not None, "the phone still shows the result"
+        assert (
+            within(10, lambda: phone.get_by_text(result).count() == 0 and phone.get_by_text(waiting).count() == 1)
+            is not None
+        ), "the phone still shows the result"
     phones[0].get_by_role("button", name="it settles", exact=True).tap()
     phones[1].get_by_role("button", name="it diverges", exact=True).tap()
-    counted = within(10, lambda: projector.get_by_text("2 answered: 1 said “it settles”; 1 said “it diverges”.")
-                     .count() == 1)
+    counted = within(
+        10, lambda: projector.get_by_text("2 answered: 1 said “it settles”; 1 said “it diverges”.").count() == 1
+    )
     assert counted is not None, projector.locator("[data-testid=stMain]").inner_text()[:2000]
     assert serious_findings(projector) == {}
     assert serious_findings(phones[0]) == {}
@@ -59,8 +66,10 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
     assert projector.get_by_text("1 of 2 was right.").count() == 1
     for phone in phones:
         assert within(10, lambda: phone.get_by_text("The answer is it settles.").count() == 1) is not None
-        assert within(10, lambda: phone.get_by_text(waiting).count() == 0 and phone.get_by_text(result).count() == 1) \
-            is not None, "the lesson below the revealed poll still waits for the reveal"
+        assert (
+            within(10, lambda: phone.get_by_text(waiting).count() == 0 and phone.get_by_text(result).count() == 1)
+            is not None
+        ), "the lesson below the revealed poll still waits for the reveal"
     phones[0].screenshot(path=str(ARTIFACTS / "poll-phone-revealed.png"), full_page=True)
     for page in (projector, *phones):
         assert page.locator("[data-testid=stException]").count() == 0
@@ -83,11 +92,17 @@ def test_a_reloaded_phone_is_the_same_device_and_a_locked_room_takes_no_newcomer
     assert within(10, lambda: phone.get_by_text("Your answer: “it settles”", exact=False).count() == 1) is not None
     phone.reload()
     settle(phone)
-    assert within(10, lambda: phone.get_by_text("Your answer: “it settles”", exact=False).count() == 1) is not None, \
+    assert within(10, lambda: phone.get_by_text("Your answer: “it settles”", exact=False).count() == 1) is not None, (
         "after a reload the phone is a new device: its answer is not its own"
+    )
     phone.get_by_role("button", name="it diverges", exact=True).tap()
-    counted = within(10, lambda: projector.get_by_text("1 answered: 1 said “it diverges”.").count() == 1
-                     and projector.get_by_text("1 of the 1 device in the room answered.").count() == 1)
+    counted = within(
+        10,
+        lambda: (
+            projector.get_by_text("1 answered: 1 said “it diverges”.").count() == 1
+            and projector.get_by_text("1 of the 1 device in the room answered.").count() == 1
+        ),
+    )
     assert counted is not None, projector.locator("[data-testid=stMain]").inner_text()[:2000]
     projector.get_by_text(f"Room {made.code}: you lead").click()
     projector.get_by_role("button", name="Lock the room").click()
@@ -95,8 +110,10 @@ def test_a_reloaded_phone_is_the_same_device_and_a_locked_room_takes_no_newcomer
     assert projector.get_by_text("The room is locked", exact=False).count() == 1
     newcomer = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
     newcomer.goto(f"{server}/descent?room={made.code}")
-    assert within(10, lambda: newcomer.get_by_text("your teacher has locked this room", exact=False).count() >= 1) \
-        is not None, newcomer.locator("[data-testid=stMain]").inner_text()[:2000]
+    assert (
+        within(10, lambda: newcomer.get_by_text("your teacher has locked this room", exact=False).count() >= 1)
+        is not None
+    ), newcomer.locator("[data-testid=stMain]").inner_text()[:2000]
     newcomer.get_by_role("button", name="it settles", exact=True).tap()
     phone.get_by_role("button", name="it settles", exact=True).tap()  # the phone already in still answers
     assert within(10, lambda: projector.get_by_text("1 answered: 1 said “it settles”.").count() == 1) is not None

@@ -1,6 +1,7 @@
 """Classroom mode on a projector: at 1280 × 720 and 1920 × 1080, no page scrolls sideways, no
 chart, table, picture or button reaches past its column, and no button or lesson link is cut
 short, on every lesson (the handwriting page after its network is trained)."""
+
 import pytest
 
 from harness.browser import ARTIFACTS, OVERFLOW_PROBE, open_lesson, settle

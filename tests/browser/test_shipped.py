@@ -1,6 +1,7 @@
 """The network that ships with the app, in a real browser: real pen-written digits replayed as
 mouse strokes on the real canvas are read as bench/pen.py reads them in-process, and a fresh server
 with no network and an empty model folder answers without training anything."""
+
 import tempfile
 import urllib.request
 
@@ -21,8 +22,9 @@ def shipped_server():
     """The app offline, with the shipped network and an empty model folder of its own."""
     if shipped.problem(shipped.DIRECTORY):
         pytest.fail(f"the shipped network is not usable: {shipped.problem(shipped.DIRECTORY)}")
-    with running_app(NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="shipped-models-"),
-                     NN_EXPLORER_SHIPPED=shipped.DIRECTORY, **OFFLINE) as (url, process):
+    with running_app(
+        NN_EXPLORER_CACHE=tempfile.mkdtemp(prefix="shipped-models-"), NN_EXPLORER_SHIPPED=shipped.DIRECTORY, **OFFLINE
+    ) as (url, process):
         trainers = TrainerCount(process.pid)
         trainers.start()
         yield url, trainers
@@ -46,7 +48,7 @@ def seen_by_network(page, server):
 def moved(image, down, right):
     """The image moved `down` rows and `right` columns, black coming in."""
     padded = np.pad(image, 1)
-    return padded[1 - down:1 - down + image.shape[0], 1 - right:1 - right + image.shape[1]]
+    return padded[1 - down : 1 - down + image.shape[0], 1 - right : 1 - right + image.shape[1]]
 
 
 @pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
@@ -67,8 +69,11 @@ def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(br
         assert shown_prediction(page) == str(expected), f"digit {number} ({digit.label})"
         # the browser's strokes differ from Pillow's by a little anti-aliasing, which can tip the rounding
         # of the centre of mass to the next pixel, down or across or both: compare at each such move
-        difference = min(np.abs(moved(seen_by_network(page, server), down, right) - in_process).mean()
-                         for down in (-1, 0, 1) for right in (-1, 0, 1))
+        difference = min(
+            np.abs(moved(seen_by_network(page, server), down, right) - in_process).mean()
+            for down in (-1, 0, 1)
+            for right in (-1, 0, 1)
+        )
         assert difference < 0.03, f"digit {number} ({digit.label}): {difference:.3f}"
         page.get_by_role("button", name="Clear").click()
         settle(page)

@@ -2,6 +2,7 @@
 for the occasion, a drawing, an upload, every look-inside view) and the class lab (a drawing added),
 the server process has mapped no TensorFlow library, while it has mapped ONNX Runtime's. The
 trainings ran in processes of their own, which do load TensorFlow."""
+
 import re
 from pathlib import Path
 
@@ -10,8 +11,12 @@ from core.digits import shipped
 from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, running_app, settle
 from tests.browser.test_faults import picture, upload
 
-VIEWS = {"Activations": "layer", "What the first layer looks for": "neuron", "Which pixels mattered": "made it read",
-         "Nearest training digits": "distance"}
+VIEWS = {
+    "Activations": "layer",
+    "What the first layer looks for": "neuron",
+    "Which pixels mattered": "made it read",
+    "Nearest training digits": "distance",
+}
 
 
 def mapped_libraries(pid):
@@ -29,8 +34,12 @@ def every_view(page):
 def test_the_server_serves_every_view_and_the_class_lab_without_loading_tensorflow(page_factory, tiny_mnist, tmp_path):
     small = {"preset": mnist_config.PRESET_NAMES["dense"], "hidden_dense": "16", "epochs_dense": "1"}
     link = "&".join(f"{name}={value}" for name, value in small.items()).replace(" ", "%20")
-    with running_app(MNIST_NPZ=tiny_mnist, NN_EXPLORER_CACHE=tmp_path / "models", NN_EXPLORER_SHIPPED=shipped.DIRECTORY,
-                     NN_EXPLORER_DB=None) as (url, process):
+    with running_app(
+        MNIST_NPZ=tiny_mnist,
+        NN_EXPLORER_CACHE=tmp_path / "models",
+        NN_EXPLORER_SHIPPED=shipped.DIRECTORY,
+        NN_EXPLORER_DB=None,
+    ) as (url, process):
         page = page_factory()
         page.goto(f"{url}/mnist?{link}")  # a network of the learner's own, trained now in a trainer process
         page.wait_for_selector(CANVAS, timeout=300_000)
@@ -55,7 +64,9 @@ def test_the_server_serves_every_view_and_the_class_lab_without_loading_tensorfl
         draw(page, STROKES["1"])
         page.wait_for_selector(PREDICTION, timeout=30_000)
         settle(page)
-        page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role("radio", name="1", exact=True).click()
+        page.get_by_role("radiogroup", name="Which digit did you mean?").get_by_role(
+            "radio", name="1", exact=True
+        ).click()
         settle(page)
         page.get_by_role("button", name="Add to our set").click()
         settle(page)

@@ -1,5 +1,6 @@
 """The convolution page's views: the learner's digit, the filter, the window stepping over the
 picture with its arithmetic, pooling, and the trained network's own filters on the digit."""
+
 import hashlib
 
 import numpy as np
@@ -58,24 +59,30 @@ def the_digit(dataset):
             return as_stored(digit.image)
         (st.error if digit.problem else st.info)(
             (digit.problem or "Draw a digit on the pad.") + " Until then, the page shows a test digit:",
-            icon=":material/draw:")
+            icon=":material/draw:",
+        )
     elif source == CARRIED:
         if READ_DIGIT.get() is not None:
             st.caption("The last digit the handwriting page read for you, as its network saw it.")
             return as_stored(READ_DIGIT.get())
-        st.info("The handwriting page has not read a digit for you yet: draw one there first. Until then, "
-                "the page shows a test digit:", icon=":material/draw:")
+        st.info(
+            "The handwriting page has not read a digit for you yet: draw one there first. Until then, "
+            "the page shows a test digit:",
+            icon=":material/draw:",
+        )
     return as_stored(_test_digit(dataset))
 
 
 def _copy_to_own(grid):
     """A callback: your own kernel starts from the numbers of the one shown."""
+
     def copy():
         for row, cells in enumerate(CELLS):
             for column, cell in enumerate(cells):
                 inside = row < grid.shape[0] and column < grid.shape[1]
                 st.session_state[cell.key] = round(float(grid[row, column]), 2) if inside else 0.0
         st.session_state[KERNEL.key] = OWN
+
     return copy
 
 
@@ -90,13 +97,18 @@ def _own_kernel(size):
 def _chosen_kernel(network, name, size, where):
     """The kernel named `name` (the page's Filter), `size` × `size`, with what to say about it in `where`."""
     if name in TRAINED and network is None:
-        where.info("The handwriting network is not on this server, so its filters cannot be shown: here is "
-                   "the vertical edge instead.", icon=":material/info:")
+        where.info(
+            "The handwriting network is not on this server, so its filters cannot be shown: here is "
+            "the vertical edge instead.",
+            icon=":material/info:",
+        )
         name = conv.NAMED[0]
     if name in TRAINED:
         number = TRAINED.index(name)
-        where.caption(f"The network's filters are 3 × 3. Its own bias for this one is "
-                      f"{network.weights['bias_0'][number]:.3f}; the page uses the bias you set.")
+        where.caption(
+            f"The network's filters are 3 × 3. Its own bias for this one is "
+            f"{network.weights['bias_0'][number]:.3f}; the page uses the bias you set."
+        )
         return network.weights["kernel_0"][:, :, 0, number]
     if name == OWN:
         with where:
@@ -108,14 +120,19 @@ def _chosen_kernel(network, name, size, where):
 def the_filter(network):
     """Draw the filter's controls in a row and its kernel under them; return (kernel, bias, stride, padding)."""
     row = st.columns([2, 1, 1, 1, 2])
-    name, size, stride, padding, bias = (draw(control, where) for control, where in
-                                         zip((KERNEL, SIZE, STRIDE, PADDING, BIAS), row))
+    name, size, stride, padding, bias = (
+        draw(control, where) for control, where in zip((KERNEL, SIZE, STRIDE, PADDING, BIAS), row)
+    )
     numbers, about = st.columns([1, 2], gap="large")
     grid = np.asarray(_chosen_kernel(network, name, size, about), dtype=np.float64)
     numbers.latex(r"k = " + matrix(grid, 3 if grid.shape[0] == 3 else 2))
     if name != OWN:
-        about.button("Edit these numbers", icon=":material/edit:", on_click=_copy_to_own(grid),
-                     help="Copy this kernel into your own, to change it weight by weight.")
+        about.button(
+            "Edit these numbers",
+            icon=":material/edit:",
+            on_click=_copy_to_own(grid),
+            help="Copy this kernel into your own, to change it weight by weight.",
+        )
     return grid, float(bias), stride, padding
 
 
@@ -139,16 +156,21 @@ def _arithmetic(under, grid, bias, position):
     products = under * grid
     # three matrices side by side; a 5 × 5 window's are too wide for that on a projector: two, then one
     columns = st.columns(3) if grid.shape[0] == 3 else [*st.columns(2), st.columns(2)[0]]
-    for column, (title, values) in zip(columns, (("Pixels under the window", under), ("× weights", grid),
-                                                 ("= products", products))):
+    for column, (title, values) in zip(
+        columns, (("Pixels under the window", under), ("× weights", grid), ("= products", products))
+    ):
         column.markdown(f"**{title}**")
         column.latex(matrix(values, decimals))
     total = float(products.sum())
     z, a = total + bias, max(total + bias, 0.0)
-    st.latex(rf"\textstyle\sum \text{{products}} = {number(total, 3)},\quad z = {number(total, 3)} "
-             rf"{'+' if bias >= 0 else '−'} {abs(bias):.1f} = {number(z, 3)},\quad a = \max(0, z) = {number(a, 3)}")
-    st.caption(f"The feature map's pixel in row {position[0]}, column {position[1]} (counted from 0) is "
-               f"{number(a, 3)}. Numbers are rounded to the places shown; the sum is of the exact products.")
+    st.latex(
+        rf"\textstyle\sum \text{{products}} = {number(total, 3)},\quad z = {number(total, 3)} "
+        rf"{'+' if bias >= 0 else '−'} {abs(bias):.1f} = {number(z, 3)},\quad a = \max(0, z) = {number(a, 3)}"
+    )
+    st.caption(
+        f"The feature map's pixel in row {position[0]}, column {position[1]} (counted from 0) is "
+        f"{number(a, 3)}. Numbers are rounded to the places shown; the sum is of the exact products."
+    )
 
 
 def place_now():
@@ -160,14 +182,21 @@ def _step_buttons(last, inked):
     def move(by):
         def callback():
             st.session_state[AT.key] = min(max(place_now() + by, 0), last)
+
         return callback
+
     row = st.container(horizontal=True)  # a row that wraps, not five columns stacked on a phone
     at = place_now()
     row.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0)
     row.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, type="primary")
     later = [place for place in inked if place > at]
-    row.button("Next ink", icon=":material/skip_next:", on_click=move(later[0] - at if later else 0),
-               disabled=not later, help="Skip ahead to the next place where the window covers ink.")
+    row.button(
+        "Next ink",
+        icon=":material/skip_next:",
+        on_click=move(later[0] - at if later else 0),
+        disabled=not later,
+        help="Skip ahead to the next place where the window covers ink.",
+    )
     row.button("Start", icon=":material/first_page:", on_click=move(-last))
     row.button("End", icon=":material/last_page:", on_click=move(last))
 
@@ -189,15 +218,21 @@ def stepper(image, grid, bias, stride, padding):
         position = divmod(int(draw(AT)), side)
         before, after = conv.padding_amounts(28, size, stride, padding)
         picture, feature = st.columns(2)
-        picture.image(pictures.with_window(image, before, after, (position[0] * stride, position[1] * stride), size),
-                      alt=f"The digit with the {size} by {size} window at row {position[0] * stride}, column "
-                          f"{position[1] * stride} of the padded picture",
-                      caption=f"Your digit, 28 × 28{' with its padding (grey, outside the dotted line)' if before + after else ''}, "
-                              f"and the {size} × {size} window")
-        feature.image(pictures.map_so_far(conv.feature_map(image, grid, bias, stride, padding), at + 1),
-                      caption="The feature map so far", alt=f"The feature map, its first {at + 1} places computed")
+        picture.image(
+            pictures.with_window(image, before, after, (position[0] * stride, position[1] * stride), size),
+            alt=f"The digit with the {size} by {size} window at row {position[0] * stride}, column "
+            f"{position[1] * stride} of the padded picture",
+            caption=f"Your digit, 28 × 28{' with its padding (grey, outside the dotted line)' if before + after else ''}, "
+            f"and the {size} × {size} window",
+        )
+        feature.image(
+            pictures.map_so_far(conv.feature_map(image, grid, bias, stride, padding), at + 1),
+            caption="The feature map so far",
+            alt=f"The feature map, its first {at + 1} places computed",
+        )
         st.caption(f"The feature map, {side} × {side}: {at + 1} of {last + 1} places done (grey: not computed yet).")
         _arithmetic(conv.window(image, grid, stride, padding, position)[0], grid, bias, position)
+
     view()
 
 
@@ -211,17 +246,24 @@ def pooling(feature):
     at = divmod(place_now(), feature.shape[0])
     row, column = (min(at[0] // conv.POOL, pooled_side - 1), min(at[1] // conv.POOL, pooled_side - 1))
     shown, maxed, averaged = st.columns(3)
-    shown.image(pictures.with_pool_window(feature, (row, column), conv.POOL, side=168),
-                caption="The feature map, and the 2 × 2 window under the filter's place",
-                alt=f"The feature map with the pooling window at row {row}, column {column} of the pooled map")
-    maxed.image(pictures.scaled(conv.pool(feature)), caption=f"Max pooled, {pooled_side} × {pooled_side}",
-                alt="The max-pooled map")
+    shown.image(
+        pictures.with_pool_window(feature, (row, column), conv.POOL, side=168),
+        caption="The feature map, and the 2 × 2 window under the filter's place",
+        alt=f"The feature map with the pooling window at row {row}, column {column} of the pooled map",
+    )
+    maxed.image(
+        pictures.scaled(conv.pool(feature)),
+        caption=f"Max pooled, {pooled_side} × {pooled_side}",
+        alt="The max-pooled map",
+    )
     averaged.image(pictures.scaled(conv.pool(feature, "mean")), caption="Average pooled", alt="The average-pooled map")
-    four = feature[row * conv.POOL:(row + 1) * conv.POOL, column * conv.POOL:(column + 1) * conv.POOL]
+    four = feature[row * conv.POOL : (row + 1) * conv.POOL, column * conv.POOL : (column + 1) * conv.POOL]
     left, right = st.columns([1, 2])
     left.latex(matrix(four, 3))
-    right.markdown(f"Max pooling keeps **{four.max():.3f}**, the largest of the four; average pooling keeps their "
-                   f"mean, ({' + '.join(f'{value:.3f}' for value in four.ravel())}) / 4 = **{four.mean():.3f}**.")
+    right.markdown(
+        f"Max pooling keeps **{four.max():.3f}**, the largest of the four; average pooling keeps their "
+        f"mean, ({' + '.join(f'{value:.3f}' for value in four.ravel())}) / 4 = **{four.mean():.3f}**."
+    )
 
 
 def trained_filters(network, image):
@@ -230,23 +272,32 @@ def trained_filters(network, image):
     kernels, biases = network.weights["kernel_0"], network.weights["bias_0"]
     maps = conv.filter_maps(image, kernels, biases)
     served = network.look(image).activations[0][1]
-    st.image(map_grid(maps), alt="The 16 feature maps of the trained filters", caption="The 16 feature maps, one per filter, in the filters' order (white: the "
-             "filter fired strongly)")
-    st.markdown(f"These are the numbers the handwriting page's \"Look inside\" shows as its first layer: the "
-                f"largest difference between them and the served network's own is "
-                f"**{float(np.abs(maps - served).max()):.1e}** (the network computes in 32-bit numbers).")
+    st.image(
+        map_grid(maps),
+        alt="The 16 feature maps of the trained filters",
+        caption="The 16 feature maps, one per filter, in the filters' order (white: the filter fired strongly)",
+    )
+    st.markdown(
+        f'These are the numbers the handwriting page\'s "Look inside" shows as its first layer: the '
+        f"largest difference between them and the served network's own is "
+        f"**{float(np.abs(maps - served).max()):.1e}** (the network computes in 32-bit numbers)."
+    )
     with st.expander("The 16 filters' weights and biases", icon=":material/table:"):
         for index, column in zip(range(kernels.shape[-1]), st.columns(4) * 4):
-            column.latex(rf"\text{{{index + 1}}}: " + matrix(kernels[:, :, 0, index], 2)
-                         + rf",\ b = {number(biases[index], 2)}")
+            column.latex(
+                rf"\text{{{index + 1}}}: " + matrix(kernels[:, :, 0, index], 2) + rf",\ b = {number(biases[index], 2)}"
+            )
 
 
 def edge_maps(image):
     """The vertical and the horizontal edge's feature maps of the digit side by side, with their sums."""
     for column, name in zip(st.columns(2), conv.NAMED[:2]):
         feature = conv.feature_map(image, conv.kernel(name, 3), 0.0, 1, "same")
-        column.image(pictures.scaled(feature), caption=f"{name}: the map's values add up to {feature.sum():.1f}",
-                     alt=f"The {name} filter's feature map of the digit")
+        column.image(
+            pictures.scaled(feature),
+            caption=f"{name}: the map's values add up to {feature.sum():.1f}",
+            alt=f"The {name} filter's feature map of the digit",
+        )
 
 
 def enlarged(image):
@@ -261,13 +312,19 @@ def moved(image, grid, bias, shift):
     old_moved = conv.shifted(conv.feature_map(image, grid, bias, 1, "same"), 0, shift)
     inner = (slice(4, 24), slice(4, 24))  # away from the edges, where zeros came in
     before, after = conv.dense_outputs(image), conv.dense_outputs(moved_digit)
-    st.markdown(f"**The same pattern found anywhere.** Move the digit {shift} pixel{'s' if shift > 1 else ''} right: "
-                f"its feature map moves with it (away from the edges, the largest difference from the old map moved is "
-                f"{float(np.abs(new_map - old_moved)[inner].max()):.3g}). A dense layer's 16 outputs, on the other hand "
-                f"(random weights, as Keras starts one), change by {conv.relative_change(before, after):.0%}:")
+    st.markdown(
+        f"**The same pattern found anywhere.** Move the digit {shift} pixel{'s' if shift > 1 else ''} right: "
+        f"its feature map moves with it (away from the edges, the largest difference from the old map moved is "
+        f"{float(np.abs(new_map - old_moved)[inner].max()):.3g}). A dense layer's 16 outputs, on the other hand "
+        f"(random weights, as Keras starts one), change by {conv.relative_change(before, after):.0%}:"
+    )
     maps, numbers = st.columns([1, 1], gap="large")
-    for column, (picture, caption) in zip(maps.columns(2), ((new_map, "The moved digit's map"),
-                                                            (old_moved, "The old map, moved"))):
+    for column, (picture, caption) in zip(
+        maps.columns(2), ((new_map, "The moved digit's map"), (old_moved, "The old map, moved"))
+    ):
         column.image(pictures.scaled(picture), caption=caption, alt=caption)
-    numbers.dataframe(pd.DataFrame({"neuron": range(1, 17), "before": before.round(3), "after the move": after.round(3)}),
-                      hide_index=True, height=220)
+    numbers.dataframe(
+        pd.DataFrame({"neuron": range(1, 17), "before": before.round(3), "after the move": after.round(3)}),
+        hide_index=True,
+        height=220,
+    )

@@ -1,6 +1,7 @@
 """The handwriting pages' last section: the code behind the page, and the trained network to take
 home, as a `.keras` file for Keras and an ONNX file for ONNX Runtime, with its card and the lines
 that load it. Files are read when a button is pressed, never kept in the session."""
+
 import streamlit as st
 
 from core.code import digits as digits_code
@@ -25,14 +26,27 @@ def network_files(ready, stem):
     here = {kind: files[kind].is_file() for kind, *_ in KINDS}
     for column, (kind, label, ending, mime, opener) in zip(st.columns(len(KINDS)), KINDS):
         if not here[kind]:
-            column.info(f"The {ending} file of this network is not on this server just now, so it cannot be "
-                        "downloaded; reload the page in a minute.", icon=":material/cloud_off:")
+            column.info(
+                f"The {ending} file of this network is not on this server just now, so it cannot be "
+                "downloaded; reload the page in a minute.",
+                icon=":material/cloud_off:",
+            )
             continue
-        column.download_button(label, _reader(files[kind]), f"{stem}{ending}", mime=mime, on_click="ignore",
-                               icon=":material/download:", width="stretch", key=f"network_{kind}_{stem}")
+        column.download_button(
+            label,
+            _reader(files[kind]),
+            f"{stem}{ending}",
+            mime=mime,
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+            key=f"network_{kind}_{stem}",
+        )
         if not opener:
-            column.caption("What it is: its settings, how it was trained, its test accuracy, and each file's "
-                           "SHA-256, to check a download.")
+            column.caption(
+                "What it is: its settings, how it was trained, its test accuracy, and each file's "
+                "SHA-256, to check a download."
+            )
     for kind, _, ending, _, opener in KINDS:
         if opener and here[kind]:
             st.caption(f"Load the {ending} file with {opener} and read a 28 × 28 digit:")
@@ -42,12 +56,19 @@ def network_files(ready, stem):
 def section(ready, config):
     """The handwriting page's code and its network, in section 6."""
     st.header("6. The code, and the network to take home", divider="gray")
-    st.markdown("Everything above, in Keras: the network as the form builds it, `compile`, `fit` and `evaluate`, then "
-                "a drawing prepared and read. Download it as a notebook and run it on any computer with Python.")
+    st.markdown(
+        "Everything above, in Keras: the network as the form builds it, `compile`, `fit` and `evaluate`, then "
+        "a drawing prepared and read. Download it as a notebook and run it on any computer with Python."
+    )
     code_section(digits_code.handwriting_page(config))
-    st.markdown("**The trained network itself**, the one reading your digits on this page: "
-                + (f"the network that comes with the app, trained with these settings on {ready.metadata['data_source']}."
-                   if ready.shipped and ready.metadata.get("data_source") else "trained with the settings above."))
+    st.markdown(
+        "**The trained network itself**, the one reading your digits on this page: "
+        + (
+            f"the network that comes with the app, trained with these settings on {ready.metadata['data_source']}."
+            if ready.shipped and ready.metadata.get("data_source")
+            else "trained with the settings above."
+        )
+    )
     network_files(ready, f"network-{config.preset}" if not ready.shipped else "network-default")
 
 
@@ -60,6 +81,8 @@ def room_section(ready, code, taught):
         network_files(ready, f"network-{code}")
     else:
         st.subheader("The network reading your drawings, to take home")
-        st.caption("This room has not taught a network its handwriting yet, so its drawings are read by the app's "
-                   "default network: these are its files. Once your teacher teaches one, this room's own appears here.")
+        st.caption(
+            "This room has not taught a network its handwriting yet, so its drawings are read by the app's "
+            "default network: these are its files. Once your teacher teaches one, this room's own appears here."
+        )
         network_files(ready, "network-default")

@@ -2,6 +2,7 @@
 by a click on the chart or in a selector that a keyboard and a screen reader reach, shows those
 digits. Shared by the handwriting page's Evaluate section (MNIST's test digits) and the class lab
 (a room's drawings)."""
+
 import numpy as np
 import streamlit as st
 
@@ -13,8 +14,12 @@ SHOWN = 24  # digits shown for one cell
 def mistakes(confusion):
     """The confusion matrix's mistake cells with any digits in them, the commonest first:
     [(true digit, digit read, how many)]."""
-    cells = [(true, read, int(confusion[true][read])) for true in range(10) for read in range(10)
-             if true != read and confusion[true][read]]
+    cells = [
+        (true, read, int(confusion[true][read]))
+        for true in range(10)
+        for read in range(10)
+        if true != read and confusion[true][read]
+    ]
     return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
 
 
@@ -42,10 +47,17 @@ def choose(confusion, key, event=None):
     options = [None, *cells]
     if st.session_state.get(key) not in options:
         st.session_state[key] = None
-    choice = st.selectbox("Show the digits it got wrong", options, key=key,
-                          format_func=lambda cell: "Choose a mistake (or click a red number)" if cell is None else
-                          f"written {cell[0]}, read as {cell[1]}: {cells[cell]} digit{'s' if cells[cell] > 1 else ''}",
-                          help="The same as clicking a cell of the confusion matrix.")
+    choice = st.selectbox(
+        "Show the digits it got wrong",
+        options,
+        key=key,
+        format_func=lambda cell: (
+            "Choose a mistake (or click a red number)"
+            if cell is None
+            else f"written {cell[0]}, read as {cell[1]}: {cells[cell]} digit{'s' if cells[cell] > 1 else ''}"
+        ),
+        help="The same as clicking a cell of the confusion matrix.",
+    )
     return None if choice is None else (*choice, cells[choice])
 
 
@@ -54,5 +66,8 @@ def gallery(images, indices, true, read, what):
     indices = np.asarray(indices)[:SHOWN]
     st.markdown(f"**{len(indices)} {what} written as {true} and read as {read}**")
     for slot, index in zip(st.columns(8) * 3, indices):
-        slot.image(digit_charts.enlarge(images[int(index)] / 255, 84), caption=f"written {true}, read {read}",
-                   alt=f"A {what[:-1] if what.endswith('s') else what} written as a {true} that the network read as a {read}")
+        slot.image(
+            digit_charts.enlarge(images[int(index)] / 255, 84),
+            caption=f"written {true}, read {read}",
+            alt=f"A {what[:-1] if what.endswith('s') else what} written as a {true} that the network read as a {read}",
+        )

@@ -1,6 +1,7 @@
 """Section 5 of the handwriting page: the views that explain one prediction, a tab each. They are
 drawn after the prediction is shown, and the nearest training digits wait, in their own tab, for
 the neighbour index that a builder thread makes once per network (ui/digits/resources.py)."""
+
 import streamlit as st
 
 from core.charts import digits as digit_charts
@@ -9,70 +10,106 @@ from ui.digits import resources
 from ui.digits.controls import LOOK_INSIDE_TAB
 
 WAIT_SECONDS = 1.0  # how often a tab waiting for the neighbour index looks again
-TABS = ("How the digit was prepared", "Activations", "What the first layer looks for", "Which pixels mattered",
-        "Nearest training digits")
+TABS = (
+    "How the digit was prepared",
+    "Activations",
+    "What the first layer looks for",
+    "Which pixels mattered",
+    "Nearest training digits",
+)
 
 
 def _preparation(steps):
     if steps is None:
         st.markdown("A test digit is already in MNIST's form: 28 × 28, scaled and centred.")
         return
-    st.markdown("MNIST's digits were made by a recipe: crop to the ink, scale the longer side to "
-                "20 pixels, place it in a 28 × 28 field, then move it so its centre of mass (red) "
-                "sits at the centre (white cross). The network only ever saw digits made this way.")
+    st.markdown(
+        "MNIST's digits were made by a recipe: crop to the ink, scale the longer side to "
+        "20 pixels, place it in a 28 × 28 field, then move it so its centre of mass (red) "
+        "sits at the centre (white cross). The network only ever saw digits made this way."
+    )
     columns = st.columns(4)
-    columns[0].image(digit_charts.with_box(steps.ink, steps.box), caption="1. Your drawing; the box holds the ink",
-                     alt="The whole drawing, with a red box around the ink")
-    columns[1].image(digit_charts.enlarge(steps.boxed, 7 * max(steps.boxed.shape)),
-                     caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}",
-                     alt="The ink alone, scaled so its longer side is 20 pixels")
-    columns[2].image(digit_charts.with_centre(steps.placed), caption="3. Placed in 28 × 28",
-                     alt="The scaled ink in the middle of a 28 by 28 field, its centre of mass marked")
-    columns[3].image(digit_charts.with_centre(steps.final),
-                     caption="4. Moved " + digit_charts.describe_shift(steps.shift),
-                     alt="The digit moved so its centre of mass is at the centre: what the network reads")
-    st.caption("Turn on \"Resize straight to 28 × 28\" under the canvas to see what the network reads "
-               "when the whole square is shrunk in one go, as many drawing demos do.")
+    columns[0].image(
+        digit_charts.with_box(steps.ink, steps.box),
+        caption="1. Your drawing; the box holds the ink",
+        alt="The whole drawing, with a red box around the ink",
+    )
+    columns[1].image(
+        digit_charts.enlarge(steps.boxed, 7 * max(steps.boxed.shape)),
+        caption=f"2. Scaled to {steps.boxed.shape[1]} × {steps.boxed.shape[0]}",
+        alt="The ink alone, scaled so its longer side is 20 pixels",
+    )
+    columns[2].image(
+        digit_charts.with_centre(steps.placed),
+        caption="3. Placed in 28 × 28",
+        alt="The scaled ink in the middle of a 28 by 28 field, its centre of mass marked",
+    )
+    columns[3].image(
+        digit_charts.with_centre(steps.final),
+        caption="4. Moved " + digit_charts.describe_shift(steps.shift),
+        alt="The digit moved so its centre of mass is at the centre: what the network reads",
+    )
+    st.caption(
+        'Turn on "Resize straight to 28 × 28" under the canvas to see what the network reads '
+        "when the whole square is shrunk in one go, as many drawing demos do."
+    )
 
 
 def _dense_activations(ready, why):
     st.markdown("Each bar is one hidden neuron: how strongly it fires for this digit.")
     for number, (_, layer_values) in enumerate(why.inside.activations, start=1):
         st.markdown(f"**Hidden layer {number}** ({len(layer_values)} neurons)")
-        st.altair_chart(digit_charts.activation_bars(layer_values, why.first_layer_top if number == 1 else ()),
-                        width="stretch")
+        st.altair_chart(
+            digit_charts.activation_bars(layer_values, why.first_layer_top if number == 1 else ()), width="stretch"
+        )
     first = why.inside.activations[0][1]
-    st.markdown("The incoming weights of layer 1's most active neurons (coloured above), drawn as "
-                "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it.")
+    st.markdown(
+        "The incoming weights of layer 1's most active neurons (coloured above), drawn as "
+        "28 × 28 pictures: red where ink raises the neuron's sum, blue where it lowers it."
+    )
     pictures = resources.first_layer(ready.key, ready.network)
-    st.image([pictures[i] for i in why.first_layer_top],
-             caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top],
-             alt=[f"Incoming weights of hidden neuron {i + 1} as a 28 by 28 picture" for i in why.first_layer_top])
+    st.image(
+        [pictures[i] for i in why.first_layer_top],
+        caption=[f"neuron {i + 1}: {first[i]:.2f}" for i in why.first_layer_top],
+        alt=[f"Incoming weights of hidden neuron {i + 1} as a 28 by 28 picture" for i in why.first_layer_top],
+    )
 
 
 def _feature_maps(why):
-    st.markdown("Each small square is one filter's **feature map**: where in the image it found its "
-                "pattern. The maps of a layer share one scale: light where a filter fired strongly compared "
-                "with the whole layer, black where it did not fire, so a dark square is a filter that found "
-                "little in this digit. Deeper layers see larger, more abstract parts of the digit on smaller maps.")
+    st.markdown(
+        "Each small square is one filter's **feature map**: where in the image it found its "
+        "pattern. The maps of a layer share one scale: light where a filter fired strongly compared "
+        "with the whole layer, black where it did not fire, so a dark square is a filter that found "
+        "little in this digit. Deeper layers see larger, more abstract parts of the digit on smaller maps."
+    )
     for number, (_, maps) in enumerate(why.inside.activations, start=1):
-        st.image(digit_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
-                 caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map "
-                         f"{maps.shape[0]} × {maps.shape[1]}",
-                 alt=f"The {maps.shape[-1]} feature maps of convolution layer {number}, light where each filter fired")
+        st.image(
+            digit_charts.map_grid(maps, columns=16, cell=40 if maps.shape[0] > 8 else 28),
+            caption=f"Convolution layer {number}: {maps.shape[-1]} filters, each map {maps.shape[0]} × {maps.shape[1]}",
+            alt=f"The {maps.shape[-1]} feature maps of convolution layer {number}, light where each filter fired",
+        )
 
 
 def _first_layer(ready, dense):
     pictures = resources.first_layer(ready.key, ready.network)
-    st.markdown("The weights of the first layer, drawn as pictures: red where ink raises the neuron's sum, "
-                "blue where it lowers it. " + (
-                    "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
-                    if dense else "Each is one 3 × 3 filter that slides over the image, e.g. an edge detector."))
+    st.markdown(
+        "The weights of the first layer, drawn as pictures: red where ink raises the neuron's sum, "
+        "blue where it lowers it. "
+        + (
+            "Each is one hidden neuron's 784 incoming weights, laid out as the 28 × 28 image."
+            if dense
+            else "Each is one 3 × 3 filter that slides over the image, e.g. an edge detector."
+        )
+    )
     shown = pictures[:32]
     kind = "neuron" if dense else "filter"
-    st.image(shown, caption=[f"{kind} {i + 1}" for i in range(len(shown))],
-             alt=[f"The weights of first-layer {kind} {i + 1}: red raises its sum, blue lowers it"
-                  for i in range(len(shown))])
+    st.image(
+        shown,
+        caption=[f"{kind} {i + 1}" for i in range(len(shown))],
+        alt=[
+            f"The weights of first-layer {kind} {i + 1}: red raises its sum, blue lowers it" for i in range(len(shown))
+        ],
+    )
     if len(pictures) > len(shown):
         st.caption(f"The first {len(shown)} of {len(pictures)}.")
 
@@ -80,21 +117,29 @@ def _first_layer(ready, dense):
 def _saliency(ready, image, why):
     saliency = explain.saliency(ready.network, image, why)
     picture, words = st.columns([1, 2])
-    picture.image(digit_charts.saliency_overlay(image, saliency),
-                  caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against",
-                  alt=f"The digit, with the pixels that pushed the network toward {why.predicted} in red "
-                      "and those that pushed against it in blue")
-    for column, side, picture_of in zip(words.columns(2), digit_charts.saliency_sides(saliency),
-                                        ("pushed toward", "pushed against")):
-        column.image(side, caption=f"Only the ink that {picture_of} {why.predicted} (white: most)",
-                     alt=f"The pixels whose ink {picture_of} reading {why.predicted}, white where most")
-    words.markdown(f"For every pixel of the digit as it is: how much would the network's score for "
-                   f"**{why.predicted}** rise if that pixel had a little more ink (the *gradient*), times the "
-                   "ink it has (gradient × input). The score is the output neuron's weighted sum before it is turned into a "
-                   "probability. Pixels without ink count for nothing here, however the network would "
-                   "react to them. The gradient comes from backpropagation, the chain rule of the "
-                   "Backpropagation lesson, run here through this network's real layers from the output "
-                   "neuron back to the pixels.")
+    picture.image(
+        digit_charts.saliency_overlay(image, saliency),
+        caption=f"Red: ink that made it read {why.predicted}; blue: ink that argued against",
+        alt=f"The digit, with the pixels that pushed the network toward {why.predicted} in red "
+        "and those that pushed against it in blue",
+    )
+    for column, side, picture_of in zip(
+        words.columns(2), digit_charts.saliency_sides(saliency), ("pushed toward", "pushed against")
+    ):
+        column.image(
+            side,
+            caption=f"Only the ink that {picture_of} {why.predicted} (white: most)",
+            alt=f"The pixels whose ink {picture_of} reading {why.predicted}, white where most",
+        )
+    words.markdown(
+        f"For every pixel of the digit as it is: how much would the network's score for "
+        f"**{why.predicted}** rise if that pixel had a little more ink (the *gradient*), times the "
+        "ink it has (gradient × input). The score is the output neuron's weighted sum before it is turned into a "
+        "probability. Pixels without ink count for nothing here, however the network would "
+        "react to them. The gradient comes from backpropagation, the chain rule of the "
+        "Backpropagation lesson, run here through this network's real layers from the output "
+        "neuron back to the pixels."
+    )
 
 
 def _neighbours(ready, dataset, why):
@@ -107,8 +152,11 @@ def _neighbours(ready, dataset, why):
 
 def _when_built(building, dataset, why):
     if not building.done():
-        st.info("Placing every training digit in the network's last layer, to find the ones most like yours. "
-                "This is done once for this network, for everyone on this server.", icon=":material/hourglass_top:")
+        st.info(
+            "Placing every training digit in the network's last layer, to find the ones most like yours. "
+            "This is done once for this network, for everyone on this server.",
+            icon=":material/hourglass_top:",
+        )
         return
     st.rerun()  # the whole page, once: this tab then shows the digits and stops looking
 
@@ -116,23 +164,31 @@ def _when_built(building, dataset, why):
 def _nearest_digits(building, dataset, why):
     if building.exception() is not None:
         resources.forget_failed_index()
-        st.error("The nearest training digits could not be found this time; they are looked for again on the "
-                 "next change.", icon=":material/error:")
+        st.error(
+            "The nearest training digits could not be found this time; they are looked for again on the next change.",
+            icon=":material/error:",
+        )
         return
     index = building.result()
     indices, distances = explain.nearest(index, why)
-    st.markdown("The training digits that the network's last hidden layer finds most like this one. When "
-                "the network is wrong, these show what it confused the digit with. The network itself keeps no "
-                "training digits, only the weights it learnt from them: these were found afterwards, by comparing "
-                "that layer's numbers for your digit with its numbers for every training digit.")
+    st.markdown(
+        "The training digits that the network's last hidden layer finds most like this one. When "
+        "the network is wrong, these show what it confused the digit with. The network itself keeps no "
+        "training digits, only the weights it learnt from them: these were found afterwards, by comparing "
+        "that layer's numbers for your digit with its numbers for every training digit."
+    )
     for column, number, distance in zip(st.columns(len(indices)), indices, distances):
-        column.image(digit_charts.enlarge(dataset.x_train[number] / 255, 84),
-                     caption=f"a {dataset.y_train[number]} (distance {distance:.2f})",
-                     alt=f"A training digit written as a {dataset.y_train[number]}")
+        column.image(
+            digit_charts.enlarge(dataset.x_train[number] / 255, 84),
+            caption=f"a {dataset.y_train[number]} (distance {distance:.2f})",
+            alt=f"A training digit written as a {dataset.y_train[number]}",
+        )
     kept = index.variance_kept
     if kept < 1:
-        st.caption(f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
-                   f"directions (PCA), which keep {kept:.0%} of its spread.")
+        st.caption(
+            f"Distances are measured on the layer's {explain.MAX_EMBEDDING_DIMENSIONS} main "
+            f"directions (PCA), which keep {kept:.0%} of its spread."
+        )
 
 
 def section(ready, dataset, digit, why):
@@ -142,11 +198,13 @@ def section(ready, dataset, digit, why):
     st.markdown("Why did it say that? Each tab opens the network at a different place.")
     resources.neighbours(ready.key, ready.network, dataset)  # started now, so it is ready when its tab opens
     dense = why.inside.activations[0][1].ndim == 1
-    views = (lambda: _preparation(digit.steps),
-             lambda: _dense_activations(ready, why) if dense else _feature_maps(why),
-             lambda: _first_layer(ready, dense),
-             lambda: _saliency(ready, digit.image, why),
-             lambda: _neighbours(ready, dataset, why))
+    views = (
+        lambda: _preparation(digit.steps),
+        lambda: _dense_activations(ready, why) if dense else _feature_maps(why),
+        lambda: _first_layer(ready, dense),
+        lambda: _saliency(ready, digit.image, why),
+        lambda: _neighbours(ready, dataset, why),
+    )
     for tab, view in zip(st.tabs(TABS, key=LOOK_INSIDE_TAB, on_change="rerun"), views):
         if tab.open:
             with tab:

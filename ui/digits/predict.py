@@ -1,4 +1,5 @@
 """Section 4 of the handwriting page: a drawn, uploaded or test digit, and what the network reads."""
+
 import dataclasses
 from dataclasses import dataclass
 
@@ -35,26 +36,41 @@ class Digit:
         steps = preprocess.mnist_steps(self.picture) if self.picture is not None else None
         if steps is None:  # nothing to prepare: a test digit, or a pad with no ink yet
             return dataclasses.replace(self, straight=straight)
-        return dataclasses.replace(self, steps=steps, straight=straight,
-                                   image=preprocess.naive_resize(self.picture) if straight else steps.final)
+        return dataclasses.replace(
+            self,
+            steps=steps,
+            straight=straight,
+            image=preprocess.naive_resize(self.picture) if straight else steps.final,
+        )
 
 
 def drawn(generation=CANVAS_GENERATION, name="canvas"):
     """The drawing pad and its Clear button; return the Digit drawn so far. `generation` (a State)
     is bumped by Clear: a new widget key empties the pad."""
     try:
-        drawing = st_canvas(stroke_width=CANVAS["stroke_width"], stroke_color=CANVAS["stroke_color"],
-                            background_color=CANVAS["background_color"], height=CANVAS["size"],
-                            width=CANVAS["size"], drawing_mode="freedraw", return_image_data=True,
-                            key=f"{name}_{generation.get()}")
+        drawing = st_canvas(
+            stroke_width=CANVAS["stroke_width"],
+            stroke_color=CANVAS["stroke_color"],
+            background_color=CANVAS["background_color"],
+            height=CANVAS["size"],
+            width=CANVAS["size"],
+            drawing_mode="freedraw",
+            return_image_data=True,
+            key=f"{name}_{generation.get()}",
+        )
         # The pad's value comes from the browser and can be forged, so it is read here, checked,
         # rather than by the component's own `image_data`, which decodes whatever arrives.
         data_url, problem = drawing._image_data_url, None
     except (AttributeError, KeyError, TypeError, ValueError):  # a value the component itself cannot parse
         data_url, problem = None, preprocess.PAD_REFUSED
     st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
-    st.button("Clear", icon=":material/delete:", on_click=bump(generation), key=f"{name}_clear",
-              help="Wipe the canvas and start again.")
+    st.button(
+        "Clear",
+        icon=":material/delete:",
+        on_click=bump(generation),
+        key=f"{name}_clear",
+        help="Wipe the canvas and start again.",
+    )
     if problem or data_url is None:
         return Digit(problem=problem)
     try:
@@ -64,8 +80,11 @@ def drawn(generation=CANVAS_GENERATION, name="canvas"):
 
 
 def _uploaded():
-    upload = st.file_uploader("A PNG or JPEG of one handwritten digit, at most 5 MB", type=["png", "jpg", "jpeg"],
-                              help="Dark ink on light paper or light ink on a dark background both work.")
+    upload = st.file_uploader(
+        "A PNG or JPEG of one handwritten digit, at most 5 MB",
+        type=["png", "jpg", "jpeg"],
+        help="Dark ink on light paper or light ink on a dark background both work.",
+    )
     if upload is None:
         return Digit()
     try:
@@ -81,8 +100,10 @@ def _test_digit(dataset, unseen):
     if unseen:
         st.caption(f"Test digit number {index:,}, written as a {truth}.")
     else:
-        st.caption(f"Digit number {index:,} of this server's test digits, written as a {truth}. This network learnt "
-                   "from it, so reading it right is no test: no unseen test digits are available here.")
+        st.caption(
+            f"Digit number {index:,} of this server's test digits, written as a {truth}. This network learnt "
+            "from it, so reading it right is no test: no unseen test digits are available here."
+        )
     return Digit(image=dataset.x_test[index] / 255.0, truth=truth)
 
 
@@ -100,11 +121,18 @@ def _nothing_to_read(digit, source):
     if digit.problem:
         st.error(digit.problem, icon=":material/broken_image:")
     elif digit.image is None and digit.picture is not None and source != "Draw":
-        st.warning("No handwriting was found in this picture: it looks like one even colour. Upload a "
-                   "photo of one digit, written darker or lighter than its paper.", icon=":material/image_search:")
+        st.warning(
+            "No handwriting was found in this picture: it looks like one even colour. Upload a "
+            "photo of one digit, written darker or lighter than its paper.",
+            icon=":material/image_search:",
+        )
     elif digit.image is None:
-        st.info("Draw a digit to see what the network reads." if source == "Draw"
-                else "Nothing to read yet: upload a picture of one handwritten digit.", icon=":material/draw:")
+        st.info(
+            "Draw a digit to see what the network reads."
+            if source == "Draw"
+            else "Nothing to read yet: upload a picture of one handwritten digit.",
+            icon=":material/draw:",
+        )
     return bool(digit.problem) or digit.image is None
 
 
@@ -117,33 +145,45 @@ def _reading(ready, dataset, digit, source):
     why = explain.read(ready.network, digit.image)
     READ_DIGIT.set(np.asarray(digit.image, dtype=np.float64))
     if digit.truth is not None and not WHICH_DIGIT.ask(
-            "Which digit will the network read?", tuple(str(number) for number in range(10)),
-            str(why.predicted), (ready.key, TEST_DIGIT_SEED.get())):
+        "Which digit will the network read?",
+        tuple(str(number) for number in range(10)),
+        str(why.predicted),
+        (ready.key, TEST_DIGIT_SEED.get()),
+    ):
         return None
     WHICH_DIGIT.verdict()
     probabilities = why.inside.probabilities
     seen, numbers = st.columns([1, 1])
-    seen.image(digit_charts.enlarge(digit.image), caption="What the network sees (28 × 28)"
-               + (", resized straight" if digit.straight else ""), alt="The 28 by 28 digit the network reads")
+    seen.image(
+        digit_charts.enlarge(digit.image),
+        caption="What the network sees (28 × 28)" + (", resized straight" if digit.straight else ""),
+        alt="The 28 by 28 digit the network reads",
+    )
     numbers.metric("Prediction", str(why.predicted))
     st.markdown(f"**The network reads {why.predicted}, {probabilities[why.predicted]:.0%} sure.**")
     numbers.metric("Confidence", f"{probabilities[why.predicted]:.1%}")
     if probabilities[why.predicted] < UNSURE_BELOW:
-        st.warning(f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",
-                   icon=":material/help:")
+        st.warning(
+            f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",
+            icon=":material/help:",
+        )
     if digit.truth is not None:
         st.caption("Correct." if why.predicted == digit.truth else f"Wrong: this digit is a {digit.truth}.")
     if ready.metadata.get("config", {}).get("preset") != "nielsen":  # trained with label smoothing
         right, other = mnist_config.smoothed_targets()
-        st.caption(f"What \"sure\" means: the probability the network gives this digit. It was trained to aim for "
-                   f"{right:.0%} on the right digit and {other:.0%} on each other one, not 100% and 0% (label "
-                   "smoothing: a network pushed to be certain of every training digit grows overconfident on new "
-                   f"ones), so even a clear digit rarely gets much more than {right:.0%}. Below about "
-                   f"{UNSURE_BELOW:.0%} it is genuinely torn.")
+        st.caption(
+            f'What "sure" means: the probability the network gives this digit. It was trained to aim for '
+            f"{right:.0%} on the right digit and {other:.0%} on each other one, not 100% and 0% (label "
+            "smoothing: a network pushed to be certain of every training digit grows overconfident on new "
+            f"ones), so even a clear digit rarely gets much more than {right:.0%}. Below about "
+            f"{UNSURE_BELOW:.0%} it is genuinely torn."
+        )
     st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
-    st.caption(f"The network reads the digit {len(mnist_config.SHIFTS)} times, as it is and moved one pixel "
-               "down, up, right and left, and these are the averages of its answers (it reads more digits "
-               "right so). Looking inside, below, shows it reading the digit as it is.")
+    st.caption(
+        f"The network reads the digit {len(mnist_config.SHIFTS)} times, as it is and moved one pixel "
+        "down, up, right and left, and these are the averages of its answers (it reads more digits "
+        "right so). Looking inside, below, shows it reading the digit as it is."
+    )
     return why
 
 

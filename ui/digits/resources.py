@@ -5,6 +5,7 @@ digits, one copy of each network (an ONNX Runtime session: core/digits/network.p
 training process per configuration. Nothing here imports TensorFlow: networks learn in trainer
 processes (core/digits/training.py).
 """
+
 import contextlib
 import dataclasses
 import os
@@ -62,7 +63,9 @@ class Training:
     key: str
     job: object
     rebuilt_after_corruption: bool = False
-    only_serving_files: bool = False  # the saved network is fine; only the files this server reads it from are made again
+    only_serving_files: bool = (
+        False  # the saved network is fine; only the files this server reads it from are made again
+    )
 
 
 @st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
@@ -107,8 +110,9 @@ def saved(key):
             pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
     if all(path.exists() for path in models.paths(key)):
         with contextlib.suppress(DatabaseUnavailable, SQLAlchemyError):  # the queue is down: asked again next run
-            jobs.runner().submit(key, training.prepare_for_serving, owner=SESSION.get(), key=key,
-                                       directory=folder(models))
+            jobs.runner().submit(
+                key, training.prepare_for_serving, owner=SESSION.get(), key=key, directory=folder(models)
+            )
         raise Preparing(key)
     raise LookupError(key)
 
@@ -127,7 +131,9 @@ def model_for(config, dataset):
     if models.has(key):
         try:
             return Ready(key, *_load(key, str(models.directory)))
-        except LookupError:  # damaged: copied again, retrained, or (its .keras intact) only its serving files made again
+        except (
+            LookupError
+        ):  # damaged: copied again, retrained, or (its .keras intact) only its serving files made again
             corrupted = True
             if shared.fetched(models, key):
                 with contextlib.suppress(LookupError):
@@ -136,10 +142,16 @@ def model_for(config, dataset):
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
     try:
-        job = jobs.runner().submit(key, training.train_network, owner=SESSION.get(),
-                                         config=dataclasses.asdict(config), key=key,
-                                         data_id=dataset.data_id, directory=folder(models),
-                                         scratch=str(scratch.directory))
+        job = jobs.runner().submit(
+            key,
+            training.train_network,
+            owner=SESSION.get(),
+            config=dataclasses.asdict(config),
+            key=key,
+            data_id=dataset.data_id,
+            directory=folder(models),
+            scratch=str(scratch.directory),
+        )
     except (DatabaseUnavailable, SQLAlchemyError):  # the job queue's database: the page says so, with Retry
         job = Unqueued(key)
     return Training(key, job, rebuilt_after_corruption=corrupted, only_serving_files=models.paths(key)[0].exists())

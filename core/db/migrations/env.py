@@ -1,5 +1,6 @@
 """Alembic's entry point for the class lab's database (core/db/schema.py runs it on every start;
 `alembic -c core/db/migrations/alembic.ini revision -m "..."` starts a new revision)."""
+
 import sqlalchemy as sa
 from alembic import context
 

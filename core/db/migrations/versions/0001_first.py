@@ -2,6 +2,7 @@
 
 Revision 0001, the first.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

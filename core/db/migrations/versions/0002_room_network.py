@@ -2,6 +2,7 @@
 
 Revision 0002, after 0001.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

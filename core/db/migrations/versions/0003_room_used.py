@@ -2,6 +2,7 @@
 
 Revision 0003, after 0002.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

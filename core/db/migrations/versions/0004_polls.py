@@ -3,6 +3,7 @@ anonymous answers, and the lesson the teacher is on (students follow it).
 
 Revision 0004, after 0003.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -6,6 +6,7 @@ Revision 0005, after 0004. procrastinate's schema is the one the installed procr
 (`SchemaManager.get_schema()`); a later procrastinate that changes it brings its own SQL
 migrations, which a revision after this one applies.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

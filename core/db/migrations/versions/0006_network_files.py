@@ -3,6 +3,7 @@ app servers on other machines copy it into their own model folder (core/digits/s
 
 Revision 0006, after 0005.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

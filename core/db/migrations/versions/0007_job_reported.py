@@ -3,6 +3,7 @@ sees within seconds that a worker has gone silent, and says so on the page.
 
 Revision 0007, after 0006.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -5,6 +5,7 @@ class is in, and the secret that signs the tokens is shared by every server. Roo
 
 Revision 0008, after 0007.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
