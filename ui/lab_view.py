@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from cachetools import LRUCache
 
 from core.charts import digits as digit_charts
 from core.charts import lab as lab_charts
@@ -48,8 +49,9 @@ def _png(image):
     return buffer.getvalue()
 
 
-_LATEST, _LATEST_LOCK = {}, threading.Lock()  # (room, network) → (time, version, LabView) last shown
 MAX_ROOMS_IN_MEMORY = 64
+# (room, network) → (time, version, LabView) last shown; the least recently used room goes first
+_LATEST, _LATEST_LOCK = LRUCache(maxsize=MAX_ROOMS_IN_MEMORY), threading.Lock()
 
 
 def current_view(lab, code, network_key, network, newest=None):
@@ -70,15 +72,13 @@ def current_view(lab, code, network_key, network, newest=None):
     )
     with _LATEST_LOCK:
         _LATEST[(code, network_key)] = (now, version, view)
-        while len(_LATEST) > MAX_ROOMS_IN_MEMORY:
-            _LATEST.pop(min(_LATEST, key=lambda key: _LATEST[key][0]))
     return view
 
 
 def forget_view(code):
     """The teacher changed the room (a deletion, a clearing): the next refresh reads it again."""
     with _LATEST_LOCK:
-        for key in [key for key in _LATEST if key[0] == code]:
+        for key in [key for key in list(_LATEST) if key[0] == code]:
             del _LATEST[key]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from cachetools import cached
 
 from core.digits.store import ModelStore
 from core.lab import store
@@ -25,7 +26,7 @@ REPLACED_KEY = State("lab_replaced_key")  # the room whose key this session held
 
 LOOKED_UP = State("room_codes_looked_up", set)  # codes this session has asked about (at most 5 a minute)
 GUESSER = State("room_guesser", lambda: uuid.uuid4().hex)  # this session, as the join guard counts it
-_LABS, _LABS_LOCK = {}, threading.Lock()
+_LABS, _LABS_MADE = {}, threading.Condition()  # database URL → its Lab; one made at a time
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,12 @@ def database():
     """The one Lab of this server for the configured database (a failure is not kept: the next
     run tries again). Kept out of Streamlit's caches on purpose: a cleared cache would leave the
     old engine's connections open, and a few dozen clears fill a shared PostgreSQL."""
-    url = store.default_url()
-    with _LABS_LOCK:
-        if url not in _LABS:
-            _LABS[url] = _expired(store.Lab(url))
-        return _LABS[url]
+    return _lab(store.default_url())
+
+
+@cached(_LABS, condition=_LABS_MADE)  # sessions asking while it is made wait for that one
+def _lab(url):
+    return _expired(store.Lab(url))
 
 
 def _expired(lab):

@@ -2,10 +2,10 @@
 drawing resized straight to 28 × 28, drawings per digit, the confusion matrix and the misread drawings."""
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from core.digits import scoring
 
@@ -29,12 +29,13 @@ class Memo:
     preparations), so that a room's view built again after one more drawing reads only that one:
     each drawing is read five times per preparation (config.SHIFTS), and a room of 2,000 drawings
     took 2.7 s to read again in full on 2 cores. Keyed by pixels, not by the database's ids, so an
-    id used again after a deletion can never bring back another drawing's reading. Written by hand:
-    a dict in least-recently-used order, with a lock for the server's threads."""
+    id used again after a deletion can never bring back another drawing's reading. The least
+    recently used readings go first (cachetools' LRUCache, behind a lock: the cache itself is not
+    safe across the server's threads)."""
 
     def __init__(self, limit=MEMO_DRAWINGS):
         self.limit = limit
-        self._read = OrderedDict()  # pixels → (probabilities (10,), digit read straight)
+        self._read = LRUCache(maxsize=limit)  # pixels → (probabilities (10,), digit read straight)
         self._lock = threading.Lock()
 
     def readings(self, network, images, straight):
@@ -53,9 +54,6 @@ class Memo:
         with self._lock:
             for key, found in zip(keys, known):
                 self._read[key] = found
-                self._read.move_to_end(key)
-            while len(self._read) > self.limit:
-                self._read.popitem(last=False)
         return np.stack([row for row, _ in known]), np.array([digit for _, digit in known])
 
 
