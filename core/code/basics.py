@@ -3,7 +3,7 @@ gradient descent): numpy, with the learner's numbers. Where the page runs an app
 code teaches (the data, σ), the listing copies it from its file (`source_of`)."""
 
 from core.code.listing import Listing, Step, assignments, literal, source_of
-from core.lessons import neuron, perceptron, regression
+from core.lessons import descent, neuron, perceptron, regression
 
 
 def loss_page(m, b, x, y, noise, seed):
@@ -67,15 +67,18 @@ def perceptron_page(x1, x2, w1, w2, threshold, gate, epochs):
             ),
             Step(
                 f"The perceptron rule learning **{gate}**: after each mistake, w ← w + η·(t − y)·x and "
-                "b ← b + η·(t − y), with η = 1. It stops after a pass over the four examples without a mistake.",
-                f"import numpy as np\n\ninputs = np.array([(0, 0), (0, 1), (1, 0), (1, 1)])\n"
-                f"targets = {literal(targets)}   # {gate}\nlearning_rate = 1.0\n"
+                "b ← b + η·(t − y), with η = 1. It stops after a pass over the four examples without a mistake. "
+                "The rule is the app's own function, from `core/lessons/perceptron.py`.",
+                "import numpy as np\n\n\n"
+                + source_of(neuron.step, perceptron.weighted_sum, perceptron.decide)
+                + f"\n\n\nINPUTS = np.array({literal(perceptron.INPUTS)})   # x1, x2: 00, 01, 10, 11\n\n\n"
+                + source_of(perceptron.learning_pass)
+                + f"\n\n\ntargets = {literal(targets)}   # {gate}\n"
                 "w, b = np.zeros(2), 0.0\nmistakes_per_epoch = []\n"
-                f"for epoch in range({literal(epochs)}):\n    mistakes = 0\n    for x, t in zip(inputs, targets):\n"
-                "        y = 1 if w @ x + b > 0 else 0\n        if t != y:\n            mistakes += 1\n"
-                "            w = w + learning_rate * (t - y) * x\n            b = b + learning_rate * (t - y)\n"
+                f"for epoch in range({literal(epochs)}):\n"
+                "    w, b, mistakes = learning_pass(w, b, targets, learning_rate=1.0)\n"
                 "    mistakes_per_epoch.append(mistakes)\n    if mistakes == 0:\n        break\n"
-                "learned_w1, learned_w2, learned_b = float(w[0]), float(w[1]), b\n"
+                "learned_w1, learned_w2, learned_b = float(w[0]), float(w[1]), float(b)\n"
                 'print(f"{len(mistakes_per_epoch)} passes, w = ({learned_w1:g}, {learned_w2:g}), b = {learned_b:g}")',
             ),
         ),
@@ -149,15 +152,13 @@ def descent_page(surface, start, rate, steps, line_rate, line_steps, batch):
             Step(
                 f"Stochastic gradient descent on the line's MSE, from m = b = 0: each step looks at {batch} of "
                 "the 20 points, a mini-batch, taken in a shuffled order that is shuffled again once used up. "
-                "The slopes are ∂MSE/∂m = −2/n·Σ xᵢ·rᵢ and ∂MSE/∂b = −2/n·Σ rᵢ, with rᵢ = yᵢ − (m·xᵢ + b).",
-                f"{assignments(line_rate=line_rate, line_steps=line_steps, batch_size=batch)}\n"
+                "The slopes are ∂MSE/∂m = −2/n·Σ xᵢ·rᵢ and ∂MSE/∂b = −2/n·Σ rᵢ, with rᵢ = yᵢ − (m·xᵢ + b). "
+                "The app's own functions, from `core/lessons/descent.py`.",
+                source_of(descent.mse_gradient, descent.minibatches, descent.sgd_step)
+                + f"\n\n\n{assignments(line_rate=line_rate, line_steps=line_steps, batch_size=batch)}\n"
                 "rng = np.random.default_rng(1)   # the page's seed for the order of the points\n"
-                "m, b = 0.0, 0.0\norder, cursor = rng.permutation(len(xs)), 0\n"
-                "for step in range(line_steps):\n    if cursor + batch_size > len(xs):   # every point used: shuffle again\n"
-                "        order, cursor = rng.permutation(len(xs)), 0\n"
-                "    chosen = order[cursor:cursor + batch_size]\n    cursor += batch_size\n"
-                "    residual = ys[chosen] - (m * xs[chosen] + b)\n"
-                "    m, b = m - line_rate * -2 * np.mean(xs[chosen] * residual), b - line_rate * -2 * np.mean(residual)\n"
+                "m, b = 0.0, 0.0\nbatches = minibatches(len(xs), batch_size, rng)\n"
+                "for step in range(line_steps):\n    m, b = sgd_step(m, b, xs, ys, next(batches), line_rate)\n"
                 "sgd_mse = np.mean((ys - (m * xs + b)) ** 2)   # over all 20 points, as the page shows\n"
                 'print(f"m = {m:.3f}, b = {b:.3f}, MSE = {sgd_mse:.3f}")',
             ),

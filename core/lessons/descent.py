@@ -169,7 +169,7 @@ def descend(surface, start, learning_rate, steps):
 
 def mse_gradient(m, b, x, y):
     """Return (∂MSE/∂m, ∂MSE/∂b) = (−2/n Σ xᵢ·rᵢ, −2/n Σ rᵢ), with rᵢ = yᵢ − (m·xᵢ + b)."""
-    residual = y - regression.predict(m, b, x)
+    residual = y - (m * x + b)
     return float(-2 * np.mean(x * residual)), float(-2 * np.mean(residual))
 
 
@@ -183,6 +183,23 @@ def divergence_rate(x):
     return float(2 / np.linalg.eigvalsh(hessian).max())
 
 
+def minibatches(n, batch_size, rng):
+    """Endless mini-batches of the indices of n points: a shuffled order taken `batch_size` at a
+    time, shuffled again when what is left cannot fill a batch (a new epoch)."""
+    order, cursor = rng.permutation(n), 0
+    while True:
+        if cursor + batch_size > n:
+            order, cursor = rng.permutation(n), 0
+        yield order[cursor : cursor + batch_size]
+        cursor += batch_size
+
+
+def sgd_step(m, b, x, y, batch, learning_rate):
+    """One step against the gradient of the MSE of the points in `batch` only: (m, b) ← (m, b) − η·∇MSE."""
+    grad_m, grad_b = mse_gradient(m, b, x[batch], y[batch])
+    return m - learning_rate * grad_m, b - learning_rate * grad_b
+
+
 def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
     """Fit y ≈ m·x + b by gradient descent on the MSE, from start = (m, b).
 
@@ -190,21 +207,14 @@ def fit_line(x, y, start, learning_rate, steps, batch_size=None, seed=0):
     batch_size estimates the gradient from a random mini-batch: stochastic gradient descent.
     The loss recorded at each step is always the MSE over all points, so paths compare fairly.
     """
-    rng = np.random.default_rng(seed)
     n = len(x)
     batch_size = n if batch_size is None else min(int(batch_size), n)
     m, b = (float(v) for v in start)
     points, losses = [(m, b)], [regression.mean_squared_error(m, b, x, y)]
-    order = rng.permutation(n)
-    cursor = 0
+    batches = minibatches(n, batch_size, np.random.default_rng(seed))
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps):
-            if cursor + batch_size > n:  # a new epoch: reshuffle
-                order, cursor = rng.permutation(n), 0
-            batch = order[cursor : cursor + batch_size]
-            cursor += batch_size
-            grad_m, grad_b = mse_gradient(m, b, x[batch], y[batch])
-            m, b = m - learning_rate * grad_m, b - learning_rate * grad_b
+            m, b = sgd_step(m, b, x, y, next(batches), learning_rate)
             loss = regression.mean_squared_error(m, b, x, y)
             if _is_blown_up(np.array([m, b]), loss):
                 return Path(np.array(points), np.array(losses), diverged=True)

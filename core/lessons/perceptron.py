@@ -52,22 +52,26 @@ class PerceptronRun:
     converged_: bool = False
 
 
-def train(targets, learning_rate=1.0, epochs=20):
-    """Train with the perceptron rule w ← w + η·(t − y)·x, b ← b + η·(t − y).
+def learning_pass(w, b, targets, learning_rate=1.0):
+    """One pass of the perceptron rule over the four inputs: after each mistake, w ← w + η·(t − y)·x
+    and b ← b + η·(t − y). Return the new w and b, and how many inputs it got wrong."""
+    mistakes = 0
+    for x, t in zip(INPUTS, targets):
+        error = t - decide(x, w, b)
+        if error:
+            mistakes += 1
+            w = w + learning_rate * error * x
+            b = b + learning_rate * error
+    return w, b, mistakes
 
-    Inputs are the four binary vectors; targets has shape (4,). Stops after the first epoch
-    without a mistake (the rule then never changes the weights again).
-    """
+
+def train(targets, learning_rate=1.0, epochs=20):
+    """Train with the perceptron rule (learning_pass), one pass over the four inputs an epoch.
+    Stops after the first epoch without a mistake (the rule then never changes the weights again)."""
     w, b = np.zeros(2), 0.0
     run = PerceptronRun()
     for _ in range(epochs):
-        mistakes = 0
-        for x, t in zip(INPUTS, targets):
-            error = t - decide(x, w, b)
-            if error:
-                mistakes += 1
-                w = w + learning_rate * error * x
-                b = b + learning_rate * error
+        w, b, mistakes = learning_pass(w, b, targets, learning_rate)
         run.weights_.append((float(w[0]), float(w[1]), float(b)))
         run.mistakes_.append(mistakes)
         if mistakes == 0:
