@@ -170,11 +170,12 @@ def handwriting_page(config, train_digits=None):
                 f"{validation:.1%} of the training digits are held out for **validation**: never learnt "
                 "from, they show after each epoch whether the network is learning digits or memorising "
                 "these ones.",
-                'def to_inputs(images):\n    return images.astype("float32")[..., None] / 255.0\n\n\n'
-                "x, y = to_inputs(x_train), keras.utils.to_categorical(y_train, 10)\n"
-                f"n_validation = max(1, int(len(x) * {_fraction(validation)}))\n"
-                "x_fit, y_fit = x[:-n_validation], y[:-n_validation]\n"
-                "x_val, y_val = x[-n_validation:], y[-n_validation:]",
+                f"VALIDATION_SHARE = {_fraction(validation)}\n\n\n"
+                + source_of(mnist_config.validation_split, mnist_config.to_inputs)
+                + "\n\n\nx, y = to_inputs(x_train), keras.utils.to_categorical(y_train, 10)\n"
+                "n_fit, n_validation = validation_split(len(x))\n"
+                "x_fit, y_fit = x[:n_fit], y[:n_fit]\n"
+                "x_val, y_val = x[n_fit:], y[n_fit:]",
             ),
             Step(
                 "The network, one layer a line: the same list of layers the app builds.",
