@@ -38,19 +38,20 @@ def _keras_code(kind, settings, features, classes):
     act = KERAS_ACTIVATIONS[settings["activation"]]
     # scikit-learn adds ½·alpha·Σw² ÷ (the mini-batch's size) to the loss; Keras's L2(l2) adds l2·Σw²
     penalty = (
-        f", kernel_regularizer=keras.regularizers.L2({literal(settings['alpha'] / (2 * settings['batch_size']))})"
+        [f"kernel_regularizer=keras.regularizers.L2({literal(settings['alpha'] / (2 * settings['batch_size']))})"]
         if settings["alpha"]
-        else ""
+        else []
     )
-    hidden = "".join(
-        f"    keras.layers.Dense({size}, activation={literal(act)}{penalty}),\n"
-        for size in settings["hidden_layer_sizes"]
+
+    def dense(units, activation=None):
+        arguments = [str(units), *([f"activation={literal(activation)}"] if activation else []), *penalty]
+        return f"keras.layers.Dense({', '.join(arguments)})"
+
+    hidden = "".join(f"    {dense(size, act)},\n" for size in settings["hidden_layer_sizes"])
+    units, activation, loss = {0: (1, None, "mean_squared_error"), 2: (1, "sigmoid", "binary_crossentropy")}.get(
+        classes, (classes, "softmax", "sparse_categorical_crossentropy")
     )
-    output, loss = {
-        0: ("keras.layers.Dense(1)", '"mean_squared_error"'),
-        2: ('keras.layers.Dense(1, activation="sigmoid")', '"binary_crossentropy"'),
-    }.get(classes, (f'keras.layers.Dense({classes}, activation="softmax")', '"sparse_categorical_crossentropy"'))
-    output = output[:-1] + (", " if output[-2] != "(" else "") + penalty.lstrip(", ") + ")" if penalty else output
+    output, loss = dense(units, activation), literal(loss)
     return (
         "import keras\n\n"
         f"keras_network = keras.Sequential([\n    keras.Input(({len(features)},)),\n{hidden}    {output},\n])\n"
