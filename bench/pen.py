@@ -10,16 +10,16 @@ same digits are drawn smaller or larger on the canvas.
     python -m bench.pen --model some.keras   # any saved network, on all 30 writers
     python -m bench.pen --model some.keras --writers 16-30
     python -m bench.pen --train              # train the default configuration on MNIST now and measure it
-    python -m bench.pen --cross-validate --seeds 0 1 2   # the default recipe, cross-validated by writer
     python -m bench.pen --nested inner --ideas shipped "4 variations" --seeds 0 1 2   # compare ideas
     python -m bench.pen --nested final --ideas shipped --seeds 0 1 2    # the chosen one, on the final writers
     python -m bench.pen --nested final --ideas shipped --save some.keras   # ... and keep its last network
 
---cross-validate trains the shipped network's recipe (core/digits/shipped.py) once per fold of ten
-writers and seed, on MNIST and the other twenty writers' pen digits, and prints one JSON object per
-training, then one with the mean over folds per seed and the lowest over seeds, and the longest
-training in epochs of Keras's example convnet timed first (needs the full MNIST set: MNIST_NPZ). About
-7 example epochs a training.
+--nested measures recipes as core/digits/nested.py says: `inner` trains each idea once per fold of
+the choosing writers and seed, on MNIST and the other choosing writers' pen digits, and reads the
+fold's writers and MNIST's validation digits; `final` trains on all choosing writers once a seed and
+reads the final writers and MNIST's test set. One JSON object per training, then one per idea with
+the mean over folds per seed and the lowest over seeds, and the longest training in epochs of Keras's
+example convnet timed first (needs the full MNIST set: MNIST_NPZ). About 7 example epochs a training.
 """
 
 import argparse
@@ -94,33 +94,6 @@ def rounded(value):
     return round(value, 4) if isinstance(value, float) else value
 
 
-def cross_validate(seeds, folds=None):
-    from core.digits import data as mnist_data
-
-    data = mnist_data.load()
-    if len(data.x_train) != 60_000:
-        sys.exit(f"--cross-validate needs the full MNIST set, found {data.source}: set MNIST_NPZ")
-    from bench.mnist import keras_example_epoch_seconds
-
-    reference = keras_example_epoch_seconds(data)
-    print(json.dumps({"keras_example_epoch_seconds": round(reference, 1)}), flush=True)
-    rows = shipped.cross_validate(
-        data, pendigits.read(), seeds, folds=folds, report=lambda row: print(json.dumps(rounded(row)), flush=True)
-    )
-    print(
-        json.dumps(
-            rounded(
-                {
-                    **shipped.cross_validated(rows),
-                    "train_seconds_mean": sum(row["seconds"] for row in rows) / len(rows),
-                    "train_budget_ratio": max(row["seconds"] for row in rows) / reference,
-                }
-            )
-        ),
-        flush=True,
-    )
-
-
 def nested(stage, ideas, seeds, save=None):
     """core/digits/nested.py: compare `ideas` inside the choosing writers, or read the chosen one
     on the final writers. One JSON line a training, then one a recipe with its summary."""
@@ -144,9 +117,9 @@ def nested(stage, ideas, seeds, save=None):
         if stage == "inner":
             rows = nesting.inner(data, digits, recipe, seeds, report)
         else:
-            rows, model = nesting.final(data, digits, recipe, seeds, report)
+            rows, trained = nesting.final(data, digits, recipe, seeds, report)
             if save:
-                model.save(save)
+                trained[-1][0].save(save)
         print(
             json.dumps(
                 rounded(
@@ -171,20 +144,7 @@ def main(argv=None):
         type=writer_range,
         help="only these writers, such as 16-30 (default: every writer the network did not learn from)",
     )
-    parser.add_argument(
-        "--cross-validate",
-        action="store_true",
-        help="train the default recipe on two thirds of the writers, read the third, for each third",
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds of --cross-validate (default: 0)")
-    parser.add_argument(
-        "--folds",
-        type=int,
-        nargs="+",
-        choices=range(1, len(shipped.FOLDS) + 1),
-        help=f"only these folds of --cross-validate, such as 2 3 (default: all {len(shipped.FOLDS)}); "
-        "the summary then covers only them",
-    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds of --nested (default: 0)")
     parser.add_argument(
         "--nested",
         choices=("inner", "final"),
@@ -196,8 +156,6 @@ def main(argv=None):
     arguments = parser.parse_args(argv)
     if arguments.nested:
         return nested(arguments.nested, arguments.ideas, arguments.seeds, arguments.save)
-    if arguments.cross_validate:
-        return cross_validate(arguments.seeds, arguments.folds)
     model, description, learnt_from = network(arguments)
     digits = [digit for digit in pendigits.read() if digit.writer not in learnt_from]
     if arguments.writers:

@@ -4,7 +4,7 @@ writers kept out of every choice, and the shipped recipe measured as the shipped
 import numpy as np
 import pytest
 
-from core.digits import nested, pendigits, shipped
+from core.digits import nested, pendigits
 
 
 def test_the_final_writers_are_the_seeded_draw_and_apart_from_the_choosing_ones():
@@ -18,13 +18,17 @@ def test_the_final_writers_are_the_seeded_draw_and_apart_from_the_choosing_ones(
     assert [len(fold) for fold in nested.INNER_FOLDS] == [5, 5, 5, 5]
 
 
-def test_the_shipped_idea_draws_the_pen_digits_as_the_shipped_network_learns_them():
+def test_an_idea_draws_each_digit_as_written_then_in_random_variations():
     stroke = np.array([[0.0, 0.0], [30.0, 100.0], [60.0, 0.0]])
     digits = [pendigits.PenDigit(label, 1 + label % 2, (stroke * (1 + label / 10),)) for label in range(4)]
-    images, labels, writers = nested.drawn(digits, nested.IDEAS["shipped"])
-    expected, expected_labels = shipped.pen_training_digits(digits, writers=(1, 2))
-    assert np.array_equal(images, expected) and np.array_equal(labels, expected_labels)
-    assert writers.tolist() == [1, 2, 1, 2] * (len(shipped.PEN_DRAWINGS) + shipped.PEN_VARIATIONS)
+    recipe = nested.IDEAS["shipped"]
+    images, labels, writers = nested.drawn(digits, recipe)
+    expected = [pendigits.as_mnist(digits, span, width)[0] for span, width in recipe.drawings]
+    expected += [pendigits.varied(digits, nested.VARIATION_SEED + copy)[0] for copy in range(recipe.variations)]
+    assert np.array_equal(images, np.concatenate(expected)) and labels.tolist() == [0, 1, 2, 3] * recipe.copies
+    assert writers.tolist() == [1, 2, 1, 2] * recipe.copies
+    bent, _, _ = nested.drawn(digits, nested.IDEAS["bent strokes"])
+    assert np.array_equal(bent[:8], images[:8]) and not np.array_equal(bent[8:], images[8:])  # only variations bend
 
 
 def test_the_summary_is_each_seeds_mean_and_the_lowest_seed():
