@@ -22,7 +22,7 @@ def code_expanders(app):
         ("lessons/perceptron.py", "slider", "w1", -1.5, "w1 = -1.5"),
         ("lessons/perceptron.py", "selectbox", "gate", "XOR", "targets = [0, 1, 1, 0]   # XOR"),
         ("lessons/sigmoid.py", "slider", "k", 2.4, "k = 2.4"),
-        ("lessons/descent.py", "selectbox", "surface", "Long valley", "return p1 ** 2 + 10 * p2 ** 2"),
+        ("lessons/descent.py", "selectbox", "surface", "Long valley", "return p1**2 + 10 * p2**2"),
         ("lessons/descent.py", "slider", "batch", 7, "batch_size = 7"),
         ("lessons/hidden_layers.py", "selectbox", "activation", "ReLU", 'activation="relu"'),
         ("lessons/backprop.py", "selectbox", "example", "dear ticket, partner stays home: stay", "x = (0.0, 0.0)"),

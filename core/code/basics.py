@@ -131,14 +131,14 @@ def descent_page(surface, start, rate, steps, line_rate, line_steps, batch):
             Step(
                 f"The surface **{surface.name}** and its gradient, the slope in each direction: the same "
                 "formulas the page draws.",
-                f"import numpy as np\n\n\ndef loss(p1, p2):\n    return {surface.loss_formula}\n\n\n"
-                f"def gradient(p1, p2):\n    return np.array([{surface.gradient_formula[0]}, "
-                f"{surface.gradient_formula[1]}])",
+                "import numpy as np\n\n\n"
+                + source_of(surface.loss, surface.gradient)
+                + f"\n\n\nloss, gradient = {surface.loss.__name__}, {surface.gradient.__name__}",
             ),
             Step(
                 "Gradient descent: each step moves against the gradient, p ← p − η·∇L(p).",
                 f"{assignments(learning_rate=rate, steps=steps)}\npoint = np.array({literal(list(start))})\n"
-                "for step in range(steps):\n    point = point - learning_rate * gradient(*point)\n"
+                "for step in range(steps):\n    point = point - learning_rate * np.array(gradient(*point))\n"
                 "final_point, final_loss = point, loss(*point)\n"
                 'print(f"after {steps} steps: ({point[0]:.3f}, {point[1]:.3f}), loss {final_loss:.4f}")',
             ),

@@ -3,12 +3,13 @@
 Each step moves the parameters against the gradient: p ← p − η·∇L(p), with η the learning rate.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from core.lessons import formulas, regression
+from core.lessons import regression
 
 # Past this size a loss is treated as blown up: the step overshoots further every time.
 DIVERGENCE_LIMIT = 1e8
@@ -23,50 +24,66 @@ SETTLED_STEP = 1e-9
 FACTOR_TOLERANCE = 1e-9
 
 
+def round_bowl(p1, p2):
+    return p1**2 + p2**2
+
+
+def round_bowl_slopes(p1, p2):
+    return 2 * p1, 2 * p2
+
+
+def long_valley(p1, p2):
+    return p1**2 + 10 * p2**2
+
+
+def long_valley_slopes(p1, p2):
+    return 2 * p1, 20 * p2
+
+
+def two_minima(p1, p2):
+    return (p1**2 - 1) ** 2 + p2**2 + 0.3 * p1
+
+
+def two_minima_slopes(p1, p2):
+    return 4 * p1 * (p1**2 - 1) + 0.3, 2 * p2
+
+
 @dataclass(frozen=True)
 class Surface:
-    """A loss over two parameters (p1, p2), with its gradient written beside it. Both are written
-    once, as Python expressions in p1 and p2: the page runs them and its code view shows them."""
+    """A loss over two parameters (p1, p2), and its gradient (∂L/∂p1, ∂L/∂p2), each a function
+    above, which the page runs and its code view shows (source_of); both work on arrays."""
 
     name: str
     description: str
-    loss_formula: str  # L(p1, p2)
-    gradient_formula: tuple  # (∂L/∂p1, ∂L/∂p2)
+    loss: Callable
+    gradient: Callable
     extent: float = 2.0  # the map shows [−extent, extent]²
     # A quadratic bowl's curvature along p1 and p2 (the diagonal of its constant Hessian, lowest
     # point at (0, 0)); None for a surface that is not a quadratic.
     curvatures: tuple = None
-
-    def loss(self, p1, p2):
-        """Return L(p1, p2); works on arrays."""
-        return formulas.evaluate(self.loss_formula, p1=p1, p2=p2)
-
-    def gradient(self, p1, p2):
-        """Return (∂L/∂p1, ∂L/∂p2)."""
-        return tuple(formulas.evaluate(formula, p1=p1, p2=p2) for formula in self.gradient_formula)
 
 
 SURFACES = {
     "Round bowl": Surface(
         "Round bowl",
         "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
-        "p1 ** 2 + p2 ** 2",
-        ("2 * p1", "2 * p2"),
+        round_bowl,
+        round_bowl_slopes,
         curvatures=(2.0, 2.0),
     ),
     "Long valley": Surface(
         "Long valley",
         "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
-        "p1 ** 2 + 10 * p2 ** 2",
-        ("2 * p1", "20 * p2"),
+        long_valley,
+        long_valley_slopes,
         curvatures=(2.0, 20.0),
     ),
     "Two minima": Surface(
         "Two minima",
         "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
         "where the marble ends up depends on where it starts.",
-        "(p1 ** 2 - 1) ** 2 + p2 ** 2 + 0.3 * p1",
-        ("4 * p1 * (p1 ** 2 - 1) + 0.3", "2 * p2"),
+        two_minima,
+        two_minima_slopes,
     ),
 }
 
