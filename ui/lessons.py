@@ -91,3 +91,8 @@ LESSONS = (
 def lesson_at(url_path):
     """Return (index, lesson) of the lesson served at `url_path`, or (None, None)."""
     return next(((index, lesson) for index, lesson in enumerate(LESSONS) if lesson.url_path == url_path), (None, None))
+
+
+def page_at(url_path):
+    """The page served at `url_path`, the home page or a lesson, or None."""
+    return next((page for page in (HOME, *LESSONS) if page.url_path == url_path), None)

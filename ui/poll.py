@@ -17,7 +17,7 @@ import streamlit as st
 from core.lab import polls as poll_store
 from core.lab import store
 from ui import device, room
-from ui.lessons import HOME, LESSONS
+from ui.lessons import HOME, page_at
 from ui.routing import current_url_path
 from ui.state import State, is_held
 
@@ -75,11 +75,8 @@ def refusal():
 
 def _lesson_title(link):
     path = (link or "").split("?")[0]
-    return next((lesson.title for lesson in (HOME, *LESSONS) if lesson.url_path == path), path)
-
-
-def _page_of(path):
-    return next((lesson.path for lesson in (HOME, *LESSONS) if lesson.url_path == path), None)
+    page = page_at(path)
+    return path if page is None else page.title
 
 
 def go_to(link, code):
@@ -87,12 +84,12 @@ def go_to(link, code):
     The lesson counts as followed only once its page runs: a rerun of the page left behind (its
     pad or token reporting a moment late) sends the student on again, never strands them."""
     path, _, query = (link or "").partition("?")
-    page = _page_of(path)
+    page = page_at(path)
     if page is None:
         FOLLOWED.set(link)  # a lesson this version does not have: nowhere to go
         return
     ARRIVING.set((link, parse_qs(query)))
-    st.switch_page(page, query_params={room.ROOM: code})
+    st.switch_page(page.path, query_params={room.ROOM: code})
 
 
 def follow(controls):
