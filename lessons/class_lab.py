@@ -7,10 +7,10 @@ from core.db import schema
 from core.digits import config as mnist_config
 from core.lab import store
 from ui.digits import download, resources, train
-from ui.lab import add_section, create_room, refusal, room_links
+from ui.lab import add_section, create_room, room_links
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
-from ui.room import ROOM, exists, join_box, open_lab, teacher_key, unavailable
+from ui.room import ROOM, exists, join_box, open_lab, refusal, teacher_key, unavailable
 from ui.state import Controls
 
 CONTROLS = Controls()

@@ -10,7 +10,7 @@ from ui import device
 from ui.digits import predict, resources
 from ui.lab_join import room_poster
 from ui.page import classroom
-from ui.room import KEY, ROOM, TEACHER_KEYS, _expired
+from ui.room import KEY, ROOM, TEACHER_KEYS, _expired, refused_in_words
 from ui.state import State, bump
 from ui.words import as_sentence
 
@@ -22,30 +22,9 @@ ADDED_ID = State("lab_added_id")  # the id of this session's last drawing: its l
 JUST_ADDED = State("lab_just_added")  # a drawing was added: the whole page, the lab's numbers too, is drawn again
 CLICKED = State("lab_clicked")  # a click (not a stroke) in the drawing part since its last run (forget_link)
 ADDED = State("lab_added")  # ("success" or "error", message) after the last "Add to our set"
-REFUSED = State("lab_refused")  # why the last button's action on the database was refused
 
 
-def safely(action):
-    """A button's callback that, when the database or the room refuses, says why on the page
-    (on the run the click starts) instead of raising."""
-
-    def callback(*args):
-        try:
-            action(*args)
-        except (store.DatabaseUnavailable, store.RoomProblem) as error:
-            REFUSED.set(str(error))
-
-    return callback
-
-
-def refusal():
-    """Show why the last button's action was refused, once."""
-    if REFUSED.get():
-        st.error(REFUSED.get(), icon=":material/error:")
-        REFUSED.set(None)
-
-
-@safely
+@refused_in_words
 def create_room(lab):
     room = _expired(lab).create_room(resources.SESSION.get())
     NEW_ROOM.set(room)
@@ -113,7 +92,7 @@ def forget_link(link_shown):
         st.rerun(scope="app")
 
 
-@safely
+@refused_in_words
 def _replace_key(lab, code, key):
     fresh = lab.replace_key(code, key)
     TEACHER_KEYS.get()[code] = fresh

@@ -18,8 +18,8 @@ from core.digits.store import ModelStore
 from core.jobs import runner as job_runner
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
-from ui.lab import ADDED_ID, safely
-from ui.room import TEACHER_KEYS, unavailable
+from ui.lab import ADDED_ID
+from ui.room import TEACHER_KEYS, refused_in_words, unavailable
 from ui.state import State
 
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
@@ -86,7 +86,7 @@ def _teacher_change(action):
     """A button's callback for a teacher's change to the room's drawings, shown at once, on the
     whole page (which also takes away a teacher link still on it)."""
 
-    @safely
+    @refused_in_words
     def callback(code, *args):
         action(code, *args)
         forget_view(code)
@@ -153,7 +153,7 @@ def room_network(lab, code, default):
         return default
 
 
-@safely
+@refused_in_words
 def _teach(lab, code, network, dataset):
     jobs = job_runner()
     if jobs.unfinished(tuning.room_prefix(code)):

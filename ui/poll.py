@@ -25,7 +25,6 @@ POLL_SECONDS = 2.0
 JOINED = State("poll_room")  # the room this session joined from a link (its code), or None
 FOLLOWED = State("poll_followed")  # the class's lesson link this session last went to
 ARRIVING = State("poll_arriving")  # (link, the teacher's settings) of the page a student is being sent to
-REFUSED = State("poll_refused")  # why the last answer or teacher action was refused
 
 
 def _polls():
@@ -58,19 +57,6 @@ def join():
         room.unavailable(error)
         return None
     return room.InRoom(polls, code, room.teacher_key(polls.lab, code))
-
-
-def safely(action, *args):
-    try:
-        action(*args)
-    except (store.DatabaseUnavailable, store.RoomProblem) as error:
-        REFUSED.set(str(error))
-
-
-def refusal():
-    if REFUSED.get():
-        st.error(REFUSED.get(), icon=":material/error:")
-        REFUSED.set(None)
 
 
 def _lesson_title(link):
@@ -176,7 +162,7 @@ def _student_box(polls, code, drawn, mine):
 def answer_box(polls, code, poll, token, mine):
     """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None."""
     st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
-    refusal()
+    room.refusal()
     if poll.revealed:
         said = (
             ""
@@ -194,7 +180,7 @@ def answer_box(polls, code, poll, token, mine):
             type="primary" if mine == index else "secondary",
             icon=":material/check_circle:" if mine == index else None,
             width="stretch",
-            on_click=safely,
+            on_click=room.safely,
             args=(polls.answer, code, poll.id, token, index),
         )
     st.caption(

@@ -10,7 +10,8 @@ from core.lab import polls as poll_store
 from core.lab import store
 from core.lab.devices import Devices
 from ui import device, room
-from ui.poll import POLL_SECONDS, asks, leave, refusal, safely
+from ui.poll import POLL_SECONDS, asks, leave
+from ui.room import refusal, safely
 from ui.routing import current_url_path
 from ui.state import CLASSROOM, State, current_values
 

@@ -3,6 +3,7 @@ into the join box, forgiving of small letters, spaces and dashes) and the teache
 browser session holds. The class lab page (ui/lab.py) and the live polls on every
 lesson (ui/poll.py) both start here."""
 
+import functools
 import ipaddress
 import threading
 import uuid
@@ -41,6 +42,31 @@ class InRoom:
     @property
     def leads(self):
         return self.key is not None
+
+
+REFUSED = State("room_refused")  # why the last action on a room (a button, an answer) was refused
+
+
+def safely(action, *args):
+    """Run `action(*args)`, a click's action on a room; when the database or the room refuses, keep
+    why for refusal() to say on the run the click starts, instead of raising. As a button's callback:
+    `on_click=safely, args=(action, …)`, or `refused_in_words(action)`."""
+    try:
+        action(*args)
+    except (store.DatabaseUnavailable, store.RoomProblem) as error:
+        REFUSED.set(str(error))
+
+
+def refused_in_words(action):
+    """`action` as a callback that runs through safely()."""
+    return functools.wraps(action)(functools.partial(safely, action))
+
+
+def refusal():
+    """Say why the last action on a room was refused, once."""
+    if REFUSED.get():
+        st.error(REFUSED.get(), icon=":material/error:")
+        REFUSED.set(None)
 
 
 _GUARD = JoinGuard()  # this server's count of codes that named no room
