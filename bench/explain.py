@@ -23,7 +23,7 @@ from core.charts import digits as mnist_charts
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import explain, preprocess
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.digits.training import train_and_save
 
 # In the page: when the mouse goes up, and when the script next finishes running after that.

@@ -30,7 +30,7 @@ import websockets
 from bench.class_lab_page import pad_picture, percentiles
 from core.db.schema import JOBS
 from core.digits import shipped
-from core.digits.store import ROOM_NETWORK_PREFIX
+from core.digits.saved import ROOM_NETWORK_PREFIX
 from core.lab import store
 from deploy import cluster
 from harness.browser import rss_mb

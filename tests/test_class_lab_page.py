@@ -3,7 +3,7 @@ only the teacher deletes; bad links and a dead database get clear messages."""
 
 import pytest
 
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.lab import limits, store
 from tests.conftest import metric
 from tests.test_mnist_page import canvas_state, drawing_of

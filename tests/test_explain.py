@@ -13,7 +13,7 @@ import pytest
 
 from core.digits import explain, preprocess, training
 from core.digits import model as mnist_model
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from tests.conftest import metric
 from tests.test_mnist_page import LOOK_INSIDE, PAGE, canvas_state, drawing_of, open_tab
 

@@ -219,7 +219,7 @@ def test_the_handwriting_page_queues_its_training_for_a_worker_elsewhere_and_sho
 ):
     from core import jobs
     from core.digits import model as mnist_model
-    from core.digits.store import ModelStore
+    from core.digits.saved import ModelStore
 
     monkeypatch.setenv("NN_EXPLORER_DB", database)
     data = environment(tmp_path / "server-models")

@@ -31,7 +31,7 @@ def test_fine_tuning_teaches_a_synthetic_class_and_leaves_the_original_alone(tra
     import keras
 
     from core.digits.model import DEFAULT
-    from core.digits.store import ModelStore
+    from core.digits.saved import ModelStore
 
     model = ModelStore(trained_default.directory).load_keras(DEFAULT.key(trained_default.data.data_id))[0]
     weights = [w.copy() for w in model.get_weights()]

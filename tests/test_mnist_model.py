@@ -6,7 +6,7 @@ import pytest
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 
 QUICK = {
     "dense": mnist_model.Config(preset="dense", hidden=(32,), epochs=3, batch_size=32, learning_rate=0.003),

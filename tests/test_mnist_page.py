@@ -11,7 +11,7 @@ from PIL import Image
 from core import jobs
 from core.digits import model as mnist_model
 from core.digits import preprocess
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.jobs.status import Status
 from tests.conftest import metric
 from ui.digits import resources

@@ -21,7 +21,7 @@ from core.digits import config as mnist_config
 from core.digits import model as mnist_model
 from core.digits import network, shipped, training
 from core.digits.network import Network, ServingFilesError
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS = 200

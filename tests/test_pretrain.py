@@ -10,7 +10,7 @@ import pytest
 
 from core import jobs
 from core.digits import model as mnist_model
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from tests.conftest import ROOT, metric
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from core.db.database import connect
 from core.db.schema import NETWORK_FILES
 from core.digits import shared
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 
 
 @pytest.fixture

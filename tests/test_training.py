@@ -13,7 +13,7 @@ import pytest
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
 from core.digits import training
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.jobs.local import Jobs
 from tests.test_mnist_model import QUICK
 

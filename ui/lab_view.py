@@ -14,7 +14,7 @@ from cachetools import LRUCache
 from core.charts import digits as digit_charts
 from core.charts import lab as lab_charts
 from core.charts.specs import spec_with_data_inside
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.jobs import runner as job_runner
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train

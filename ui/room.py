@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from cachetools import cached
 
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.lab import store
 from core.lab.joins import JoinGuard
 from ui.state import State, inert

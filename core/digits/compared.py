@@ -18,7 +18,7 @@ from pathlib import Path
 from core.digits import config as mnist_config
 from core.digits import shipped
 from core.digits.network import serving_files_problem, serving_record
-from core.digits.store import ModelStore, valid_metadata
+from core.digits.saved import ModelStore, valid_metadata
 
 PRESET = "nielsen"
 NAME = "nielsen"

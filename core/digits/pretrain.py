@@ -21,7 +21,7 @@ import time
 from core.digits import compared, pendigits, shipped
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.digits.training import make_serving_files, train_and_save
 
 

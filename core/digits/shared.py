@@ -61,7 +61,7 @@ def fetch(store, key, engine=None, keep=()):
     """Copy network `key` from the shared database into ModelStore `store`, replacing what is
     there; True if it was there, whole and unchanged. A file whose bytes do not match their
     sha256 is refused, and nothing is written."""
-    from core.digits.store import atomic_write
+    from core.digits.saved import atomic_write
 
     engine = engine or database()
     if engine is None:

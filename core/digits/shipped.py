@@ -26,7 +26,7 @@ from core import settings
 from core.digits import config as mnist_config
 from core.digits import nested, pendigits
 from core.digits.network import serving_files_problem, serving_record, sha256
-from core.digits.store import valid_metadata
+from core.digits.saved import valid_metadata
 
 DIRECTORY = settings.DEFAULT_SHIPPED
 NAME = "default"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from core.digits import shared
 from core.digits.data import refusal as mnist_refusal
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from core.jobs import JobError
 
 PREPARING = "preparing it for serving"  # the phase of a job that only makes a saved network's serving files

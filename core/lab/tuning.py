@@ -12,7 +12,7 @@ LOG = logging.getLogger(__name__)
 
 def room_prefix(code):
     """The start of every key of a network taught this room (the model folder keeps them while the room lasts)."""
-    from core.digits.store import ROOM_NETWORK_PREFIX
+    from core.digits.saved import ROOM_NETWORK_PREFIX
 
     return f"{ROOM_NETWORK_PREFIX}{code}-"
 
@@ -25,7 +25,7 @@ def job_key(code, version, base):
 
 def _base_model(base, directory):
     from core.digits import shipped
-    from core.digits.store import ModelStore
+    from core.digits.saved import ModelStore
 
     loaded = ModelStore(directory).load_keras(base)
     if loaded is None and shipped.card() and shipped.card()["key"] == base:
@@ -41,7 +41,7 @@ def teach_room(report, code, base, key, directory, database, data_id):
     from core.digits import data as mnist_data
     from core.digits import model as mnist_model
     from core.digits import shared
-    from core.digits.store import ModelStore
+    from core.digits.saved import ModelStore
     from core.jobs import JobError
     from core.lab import finetune
     from core.lab.store import Lab

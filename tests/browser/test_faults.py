@@ -8,7 +8,7 @@ import shutil
 from PIL import Image
 
 from core.digits import model as mnist_model
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, rss_mb, running_app, settle
 
 

@@ -21,7 +21,7 @@ from core.db.database import DatabaseUnavailable
 from core.digits import compared, explain, shared, shipped, training
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
-from core.digits.store import ModelStore
+from core.digits.saved import ModelStore
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
