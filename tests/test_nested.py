@@ -41,3 +41,14 @@ def test_the_summary_is_each_seeds_mean_and_the_lowest_seed():
     assert figures["by_seed"][0]["pen_accuracy"] == pytest.approx(0.95)
     assert figures["lowest"]["pen_accuracy"] == pytest.approx(0.85)
     assert figures["lowest"]["mnist_validation_accuracy"] == pytest.approx(1 - 0.095)
+
+
+def test_pen_figures_count_the_commonest_misreadings_as_the_page_reads():
+    class ReadsEveryDigitAsA4:  # what Keras's predict_on_batch gives, for any batch
+        def predict_on_batch(self, inputs):
+            return np.tile(np.eye(10)[4], (len(inputs), 1))
+
+    truth = np.array([4, 4, 5, 5, 5, 9])
+    figures = nested._pen_figures(ReadsEveryDigitAsA4(), np.zeros((6, 28, 28), dtype=np.uint8), truth)
+    assert figures["pen_accuracy"] == pytest.approx(2 / 6)
+    assert figures["misread"] == [[5, 4, 3], [9, 4, 1]]

@@ -14,6 +14,7 @@ recipe on all 30 writers (bench/README.md); from this split on, the final writer
 """
 
 import dataclasses
+from collections import Counter
 
 import numpy as np
 
@@ -77,9 +78,20 @@ def _train(data, drawings, writers, recipe, seed):
 
 def _accuracy(model, images, truth):
     """The share read right, each image read as the page reads a digit (with its shifted copies)."""
+    return float(np.mean(_read(model, images) == truth))
+
+
+def _read(model, images):
     from core.digits import model as mnist_model
 
-    return float(np.mean(mnist_model.classify(model, images).argmax(1) == truth))
+    return mnist_model.classify(model, images).argmax(1)
+
+
+def _pen_figures(model, images, truth):
+    """The share of pen digits read right, and the commonest misreadings as [true, read as, count]."""
+    read = _read(model, images)
+    wrong = Counter((int(t), int(r)) for t, r in zip(truth, read) if t != r)
+    return {"pen_accuracy": float(np.mean(read == truth)), "misread": [[*pair, n] for pair, n in wrong.most_common(5)]}
 
 
 def inner(data, digits, recipe, seeds, report=None):
@@ -101,7 +113,7 @@ def inner(data, digits, recipe, seeds, report=None):
                     "fold": number,
                     "writers": list(fold),
                     "pen_digits": int(unseen.sum()),
-                    "pen_accuracy": _accuracy(model, x_pen[unseen], y_pen[unseen]),
+                    **_pen_figures(model, x_pen[unseen], y_pen[unseen]),
                     "mnist_validation_accuracy": _accuracy(model, x_val, y_val),
                     "seconds": history["seconds"],
                 }
@@ -125,7 +137,7 @@ def final(data, digits, recipe, seeds, report=None):
                 "seed": seed,
                 "final_writers": list(FINAL),
                 "pen_digits": int(len(y_pen)),
-                "pen_accuracy": _accuracy(model, x_pen, y_pen),
+                **_pen_figures(model, x_pen, y_pen),
                 "mnist_test_accuracy": _accuracy(model, data.x_test, data.y_test),
                 "seconds": history["seconds"],
             }

@@ -182,6 +182,7 @@ def _pen_card(rows, kept):
         "unseen_writers": len(nested.FINAL),
         "unseen_digits": rows[kept]["pen_digits"],
         "unseen_writers_accuracy": rows[kept]["pen_accuracy"],
+        "misread": rows[kept]["misread"],  # [true digit, read as, how many], commonest first
         "by_seed": [
             {name: row[name] for name in ("seed", "pen_accuracy", "mnist_test_accuracy", "seconds")} for row in rows
         ],
