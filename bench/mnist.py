@@ -18,7 +18,7 @@ import numpy as np
 from bench.drawings import canvas_like
 from core.digits import data as mnist_data
 from core.digits import model as mnist_model
-from core.digits import pendigits, preprocess, serving, shipped
+from core.digits import nested, pendigits, preprocess, serving
 
 
 def predict_latency_ms(network, data, repeats=300):
@@ -58,9 +58,10 @@ def keras_example_epoch_seconds(data):
 
 def bench(preset, data, reference_seconds):
     config = mnist_model.PRESETS[preset]
-    # the default network learns from pen-drawn digits too, as the shipped one does (core/digits/shipped.py)
+    # the default network learns from pen-drawn digits too, as the shipped one does (core/digits/nested.py)
     pen = config == mnist_model.DEFAULT and pendigits.path().exists()
-    extra = shipped.pen_training_digits(pendigits.read()) if pen else None
+    recipe = nested.IDEAS[nested.CHOSEN]
+    extra = nested.drawn(pendigits.writers_of(pendigits.read(), nested.CHOOSING), recipe)[:2] if pen else None
     model, history = mnist_model.train(config, data, extra=extra)
     evaluation = mnist_model.evaluate(model, data)
     with tempfile.TemporaryDirectory() as directory:
