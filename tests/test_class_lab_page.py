@@ -39,6 +39,7 @@ def add_drawing(app, image, meant):
     assert not app.exception, [e.value for e in app.exception]
 
 
+@pytest.mark.slow
 def test_two_students_add_drawings_and_both_are_counted_in_the_lab(lab_env, open_page):
     teacher, code, key = make_room(open_page)
     assert store.valid_code(code) and len(key) >= 16
@@ -64,6 +65,7 @@ def test_a_second_addition_within_a_second_is_refused_and_the_drawing_kept(lab_e
     assert store.Lab().count(code) == 1
 
 
+@pytest.mark.slow
 def test_only_the_teachers_session_can_delete(lab_env, open_page):
     teacher, code, key = make_room(open_page)
     for index in range(3):  # digits the small network may misread, so the gallery has something
@@ -201,6 +203,7 @@ def test_the_room_shows_its_link_as_a_qr_code_and_its_code_in_large_type(lab_env
     assert picture.convert("L").getextrema() == (0, 255)  # black on white, for any phone camera
 
 
+@pytest.mark.slow
 def test_choosing_a_mistake_shows_the_class_drawings_that_fooled_it(lab_env, open_page, monkeypatch):
     monkeypatch.setattr(limits, "MIN_SECONDS_BETWEEN_ADDITIONS", 0.0)
     app, code, _ = make_room(open_page)

@@ -1,6 +1,8 @@
 """Classroom mode (the sidebar toggle, or ?classroom=true in a link): explanations fold to their
 key sentence, and the class is asked to predict a result before it is shown."""
 
+import pytest
+
 from tests.conftest import metric
 
 CLASSROOM = {"classroom": "true"}
@@ -76,6 +78,7 @@ def test_the_class_guesses_what_the_network_reads_before_it_is_shown(environment
     assert not [m for m in app.metric if m.label == "Prediction"]
 
 
+@pytest.mark.slow
 def test_the_loss_lesson_asks_whether_signed_errors_cancel(open_page):
     normal = open_page("lessons/loss.py")
     assert any("The signed error is not a loss" in w.value for w in normal.warning)

@@ -96,6 +96,7 @@ def test_the_descent_code_gives_the_page_paths(tmp_path, name):
     assert got["sgd_mse"] == pytest.approx(line.losses[-1], abs=1e-9)
 
 
+@pytest.mark.slow
 def test_the_backprop_code_gives_the_page_slopes_by_hand_and_from_gradient_tape(tmp_path):
     network = backprop.Network.random(backprop.SIZES, seed=3)
     network = backprop.train(network, list(backprop.FRANCE.values()), 3.0, 7)[0][-1]  # as after 7 updates
@@ -108,6 +109,7 @@ def test_the_backprop_code_gives_the_page_slopes_by_hand_and_from_gradient_tape(
     assert got["cost"] == pytest.approx(backprop.cost(network, x, y), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_the_hidden_layers_code_of_an_untrained_page_trains_what_the_button_would(tmp_path):
     X, y = playground_data.make_dataset("Circle in a ring", 300, 0.1, 0)
     data = playground_data.split(X, y, 0.3, 0, 2)
@@ -117,6 +119,7 @@ def test_the_hidden_layers_code_of_an_untrained_page_trains_what_the_button_woul
     assert got["test_accuracy"] == pytest.approx(trained.history_["test_accuracy"][-1], abs=1e-12)
 
 
+@pytest.mark.slow
 def test_the_hidden_layers_code_of_a_page_that_blew_up_runs_to_the_end_as_it_says(tmp_path):
     X, y = playground_data.make_dataset("Circle in a ring", 300, 0.1, 0)
     data = playground_data.split(X, y, 0.3, 0, 2)

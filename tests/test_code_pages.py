@@ -47,6 +47,7 @@ def test_a_folded_step_shows_its_code_on_request(open_page):
     assert 'X, y = make_dataset("Two moons", 300, noise=' in code_of(app)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow])
 def test_every_concept_lesson_has_its_code(open_page, path):
     app = open_page(path)

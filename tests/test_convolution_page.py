@@ -188,6 +188,7 @@ def test_the_questions_reveal_what_the_page_then_shows(open_page, small_mnist):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size,stride,padding", [(5, 2, "same"), (3, 1, "valid")])
 def test_the_code_gives_the_pages_map_by_numpy_scipy_and_keras(tmp_path, small_mnist, size, stride, padding):
     image, grid = shown_digit(small_mnist, 3), np.round(np.random.default_rng(size).normal(size=(size, size)), 2)

@@ -8,6 +8,7 @@ from ui.lessons import LESSONS
 CONCEPT_PAGES = [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", CONCEPT_PAGES)
 def test_every_slider_at_both_ends(open_page, page):
     app = open_page(page)
@@ -21,6 +22,7 @@ def test_every_slider_at_both_ends(open_page, page):
         app.slider(key=key).set_value(app.slider(key=key).value).run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", CONCEPT_PAGES)
 def test_every_select_option(open_page, page):
     app = open_page(page)

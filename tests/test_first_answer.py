@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 
+import pytest
 import streamlit as st
 
 from core.digits import explain
@@ -72,6 +73,7 @@ def test_the_answer_is_shown_before_the_saliency_is_computed(environment, traine
     assert metric(app, "Prediction").isdigit() and metric(app, "Confidence").endswith("%")
 
 
+@pytest.mark.slow
 def test_the_answer_does_not_wait_for_the_neighbour_index(
     environment, trained_default, open_page, monkeypatch, tmp_path
 ):

@@ -58,6 +58,7 @@ def survives_every_wrong_kind(app):
     assert server.dropped() > before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_widget_on_a_lesson_given_a_value_of_every_wrong_kind_leaves_the_page_up(open_page, page):
     app = open_page(page)
@@ -66,11 +67,13 @@ def test_every_widget_on_a_lesson_given_a_value_of_every_wrong_kind_leaves_the_p
     survives_every_wrong_kind(app)
 
 
+@pytest.mark.slow
 def test_the_handwriting_page_survives_every_wrong_kind(environment, trained_cache, open_page):  # noqa: F811
     environment(trained_cache)
     survives_every_wrong_kind(open_page("lessons/mnist.py", timeout=90))
 
 
+@pytest.mark.slow
 def test_the_class_lab_survives_every_wrong_kind(lab_env, open_page):  # noqa: F811
     app = open_page("lessons/class_lab.py", timeout=120)
     next(button for button in app.button if button.label.startswith("Make a room")).click().run()

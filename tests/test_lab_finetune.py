@@ -27,6 +27,7 @@ def thick_and_shifted(images):
     return np.roll(fat, 5, axis=2)
 
 
+@pytest.mark.slow
 def test_fine_tuning_teaches_a_synthetic_class_and_leaves_the_original_alone(trained_default):
     import keras
 

@@ -25,6 +25,7 @@ def trained(data):
     return mnist_model.train(QUICK["dense"], data)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", list(QUICK))
 def test_every_preset_trains_and_its_loss_falls(data, preset):
     reports = []

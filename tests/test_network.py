@@ -63,6 +63,7 @@ def gradient_tape_saliency(model, image, digit):
     return (tape.gradient(score, inputs).numpy() * inputs.numpy())[0, :, :, 0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*mnist_config.PRESETS, "shipped"])
 def test_onnx_runtime_answers_as_keras_does(saved, name):
     networks, data = saved

@@ -85,6 +85,7 @@ def test_descent_page_batch_size_changes_the_sgd_path(open_page):
     assert chart_specs(app) != before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "page", ["lessons/home.py"] + [lesson.path for lesson in LESSONS if not lesson.needs_tensorflow]
 )

@@ -56,6 +56,7 @@ def test_one_hidden_layer_of_four_fits_xor():
     assert model.history_["test_accuracy"][-1] >= 0.95
 
 
+@pytest.mark.slow
 def test_squares_make_the_circle_separable_without_hidden_layers():
     plain, _ = trained("Circle in a ring", hidden=(), learning_rate=0.1)
     squared, _ = trained("Circle in a ring", hidden=(), learning_rate=0.1, features=("x1", "x2", "x1²", "x2²"))

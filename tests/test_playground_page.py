@@ -1,6 +1,7 @@
 """AppTest of the hidden-layers page's own data, several classes, regression and same-start runs."""
 
 import numpy as np
+import pytest
 
 from core.lessons import playground_data, playground_points
 from tests.conftest import metric
@@ -66,6 +67,7 @@ def test_regression_reports_the_mean_squared_error(open_page):
     assert not [m for m in app.metric if m.label == "Test accuracy"]
 
 
+@pytest.mark.slow
 def test_running_again_from_the_same_start_repeats_the_run_and_keeps_the_first_to_compare(open_page):
     app = open_page(PAGE)
     press(app, "Train 10 epochs")
@@ -79,6 +81,7 @@ def test_running_again_from_the_same_start_repeats_the_run_and_keeps_the_first_t
     assert app.session_state["playground"][1].history_["train_loss"] != first
 
 
+@pytest.mark.slow
 def test_a_larger_learning_rate_is_compared_with_the_run_before_it(open_page):
     app = open_page(PAGE)
     press(app, "Train 10 epochs")

@@ -213,6 +213,7 @@ def backprop_states(count):
         yield network, *examples[int(rng.integers(4))]
 
 
+@pytest.mark.slow
 def test_the_biggest_change_answer_holds_every_tie_and_only_the_largest_slopes():
     names, ties = backprop.parameter_names(), 0
     for network, x, y in backprop_states(400):

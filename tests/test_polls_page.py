@@ -45,6 +45,7 @@ def teacher_and_students(open_page, room, page=DESCENT, students=2):
     return teacher, pupils
 
 
+@pytest.mark.slow
 def test_a_poll_asked_on_the_projector_is_answered_on_two_devices_counted_and_revealed(open_page, room):
     lab, made = room
     teacher, (first, second) = teacher_and_students(open_page, room)
@@ -92,6 +93,7 @@ def test_every_lessons_question_is_a_poll_with_nothing_written_for_it(open_page,
     assert poll_store.Polls(lab).current(made.code).lesson == page.split("/")[1].removesuffix(".py")
 
 
+@pytest.mark.slow
 def test_students_follow_the_teacher_to_the_next_lesson_and_may_come_back(open_page, room):
     lab, made = room
     teacher, (student,) = teacher_and_students(open_page, room, students=1)
@@ -106,6 +108,7 @@ def test_students_follow_the_teacher_to_the_next_lesson_and_may_come_back(open_p
     assert student.session_state["poll_followed"] == poll_store.Polls(lab).lesson_of(made.code)
 
 
+@pytest.mark.slow
 def test_students_take_the_teachers_settings_with_the_lesson(open_page, room):
     teacher, (student,) = teacher_and_students(open_page, room, students=1)
     teacher.slider(key="rate").set_value(0.9).run()
@@ -115,6 +118,7 @@ def test_students_take_the_teachers_settings_with_the_lesson(open_page, room):
     assert not student.sidebar.toggle(key="classroom").value  # a phone keeps its own view
 
 
+@pytest.mark.slow
 def test_a_link_without_the_teachers_key_can_never_open_reveal_or_clear(open_page, room):
     lab, made = room
     teacher, _ = teacher_and_students(open_page, room, students=0)
@@ -132,6 +136,7 @@ def test_a_link_without_the_teachers_key_can_never_open_reveal_or_clear(open_pag
     assert poll is not None and not poll.revealed
 
 
+@pytest.mark.slow
 def test_the_teacher_downloads_the_answers_and_clears_them(open_page, room):
     lab, made = room
     teacher, (student,) = teacher_and_students(open_page, room, students=1)
@@ -176,6 +181,7 @@ def test_leaving_the_room_makes_the_pages_the_students_own_again(open_page, room
     assert "Your class's poll" not in texts(student) and "Room" not in " ".join(c.value for c in student.caption)
 
 
+@pytest.mark.slow
 def test_sessions_a_script_opens_are_new_devices_paced_and_shut_out_by_the_lock(open_page, room, monkeypatch):
     """Forged sessions (no browser reports a token, as a script's websocket): each is a new device,
     so past the room's pace they are refused in words and not counted; after the teacher locks the
@@ -205,6 +211,7 @@ def test_sessions_a_script_opens_are_new_devices_paced_and_shut_out_by_the_lock(
     assert "3 answered: 1 said “it settles”; 2 said “it diverges”." in texts(teacher)
 
 
+@pytest.mark.slow
 def test_a_session_guessing_room_codes_is_told_to_wait(open_page, room):
     from core.lab import joins
 

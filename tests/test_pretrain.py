@@ -36,6 +36,7 @@ def pretrained(tiny_mnist, tmp_path_factory):
     return cache, lines
 
 
+@pytest.mark.slow
 def test_pretrain_saves_the_default_network_under_the_key_the_app_asks_for(pretrained, tiny_mnist, environment):
     cache, [line] = pretrained
     data = environment(cache)
@@ -62,6 +63,7 @@ def test_the_app_serves_a_pretrained_network_without_training(pretrained, enviro
     assert jobs.runner().started == started_before
 
 
+@pytest.mark.slow
 def test_a_second_run_keeps_a_saved_network_and_a_corrupt_one_is_trained_again(pretrained, tiny_mnist, tmp_path):
     cache, [line] = pretrained
     copy = tmp_path / "models"
@@ -76,6 +78,7 @@ def test_a_second_run_keeps_a_saved_network_and_a_corrupt_one_is_trained_again(p
     assert rebuilt["status"] == "trained" and ModelStore(copy).load(line["key"]) is not None
 
 
+@pytest.mark.slow
 def test_an_unwritable_model_folder_is_an_error_not_a_silent_success(tiny_mnist, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -84,6 +87,7 @@ def test_an_unwritable_model_folder_is_an_error_not_a_silent_success(tiny_mnist,
     assert "cannot be written" in finished.stderr
 
 
+@pytest.mark.slow
 def test_pretrain_trains_again_over_metadata_of_the_wrong_shape(pretrained, tiny_mnist, tmp_path):
     import shutil
 
@@ -94,6 +98,7 @@ def test_pretrain_trains_again_over_metadata_of_the_wrong_shape(pretrained, tiny
     assert finished.returncode == 0 and again["status"] == "trained"
 
 
+@pytest.mark.slow
 def test_pretrain_falls_back_when_the_data_file_is_damaged(tiny_mnist, tmp_path):
     data = tiny_mnist.read_bytes()
     damaged = tmp_path / "damaged.npz"

@@ -112,6 +112,7 @@ def share_link(app):
     return links[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(LINKS))
 def test_a_link_sets_every_control(open_page, path):
     expected = LINKS[path]
@@ -136,6 +137,7 @@ def test_values_a_page_cannot_use_fall_back_to_defaults_with_a_notice(open_page,
         assert f"**{key}**" in notice
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(LINKS))
 def test_the_share_link_reopens_the_same_view(open_page, path):
     expected = LINKS[path]
@@ -185,6 +187,7 @@ UNUSABLE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path, key, raw, default", UNUSABLE)
 def test_an_unusable_value_never_reaches_its_control_and_the_notice_says_so(open_page, path, key, raw, default):
     app = open_page(path, params={key: raw})
@@ -193,6 +196,7 @@ def test_an_unusable_value_never_reaches_its_control_and_the_notice_says_so(open
     assert f"**{key}**" in notice
 
 
+@pytest.mark.slow
 def test_settings_a_link_cannot_train_are_dropped_not_half_used(environment, trained_default, open_page):
     environment(trained_default.directory)
     for hidden in ("1,,2", "![x](http://127.0.0.1:8601/leak.png)", "9" * 5000):

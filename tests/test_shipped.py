@@ -42,6 +42,7 @@ def full_or_sample():
     return mnist_data.from_npz(path) if path and os.path.exists(path) else mnist_data.from_sample()
 
 
+@pytest.mark.slow
 def test_it_scores_its_recorded_accuracy_on_mnists_test_digits():
     data = full_mnist()
     served, card = shipped.load(shipped.DIRECTORY)  # as the server serves it: ONNX Runtime
@@ -100,6 +101,7 @@ def test_offline_the_page_uses_it_without_training_and_says_no_unseen_digits_exi
     assert metric(app, "Prediction") in [str(digit) for digit in range(10)]
 
 
+@pytest.mark.slow
 def test_with_full_mnist_its_mistakes_are_shown_on_real_test_digits(
     environment, tmp_path, use_shipped, monkeypatch, open_page
 ):
@@ -141,6 +143,7 @@ def test_it_reads_the_final_writers_as_its_card_says_and_the_page_says_so(
     assert f"the lowest, {card['pen']['lowest_over_seeds']:.1%}, is the figure to expect" in said
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not pendigits.path().exists(), reason=f"no pendigits file at {pendigits.path()}")
 def test_pen_training_digits_are_each_writers_digits_drawn_several_ways():
     digits = pendigits.read()

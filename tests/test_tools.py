@@ -36,6 +36,7 @@ def test_every_import_contract_is_kept():
     assert run.returncode == 0 and "0 broken" in run.stdout, run.stdout[-3000:] + run.stderr[-1000:]
 
 
+@pytest.mark.slow
 def test_the_type_checker_finds_nothing():
     run = subprocess.run([tool("mypy"), "--no-incremental"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-1000:]
