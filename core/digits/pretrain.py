@@ -69,14 +69,21 @@ def progress(preset):
     return report
 
 
+def missing_full_mnist(data, who):
+    """True, after saying so, if `data` is not the full MNIST set that `who` learns from."""
+    if len(data.x_train) == 60_000:
+        return False
+    print(
+        f"error: {who} learns from the full MNIST set; only {data.source} was found (set MNIST_NPZ to a copy of "
+        "mnist.npz)",
+        file=sys.stderr,
+    )
+    return True
+
+
 def export(data):
     """Train the shipped network again; print its card's figures, or say what is missing."""
-    if len(data.x_train) != 60_000:
-        print(
-            f"error: the shipped network learns from the full MNIST set; only {data.source} was found "
-            "(set MNIST_NPZ to a copy of mnist.npz)",
-            file=sys.stderr,
-        )
+    if missing_full_mnist(data, "the shipped network"):
         return 1
     if not pendigits.path().exists():
         print(f"error: no pendigits file at {pendigits.path()} (set PENDIGITS)", file=sys.stderr)
@@ -107,12 +114,7 @@ def export(data):
 
 def export_compared(data):
     """Train Nielsen's network into models/ (core/digits/compared.py); print its figures."""
-    if len(data.x_train) != 60_000:
-        print(
-            f"error: it is measured beside the shipped network on the full MNIST set; only {data.source} was "
-            "found (set MNIST_NPZ to a copy of mnist.npz)",
-            file=sys.stderr,
-        )
+    if missing_full_mnist(data, "Nielsen's network, measured beside the shipped one,"):
         return 1
     card = compared.export(data, report=progress(compared.PRESET))
     print(
