@@ -279,7 +279,6 @@ def test_a_session_holding_a_replaced_key_loses_the_teachers_tools(lab_env, open
     assert not [button for button in other.button if button.label == "Clear the room"]
 
 
-@pytest.mark.slow
 def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period(
     lab_env,  # noqa: F811
     open_page,
