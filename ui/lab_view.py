@@ -78,7 +78,7 @@ def current_view(lab, code, network_key, network, newest=None):
 def forget_view(code):
     """The teacher changed the room (a deletion, a clearing): the next refresh reads it again."""
     with _LATEST_LOCK:
-        for key in [key for key in list(_LATEST) if key[0] == code]:
+        for key in [key for key in _LATEST if key[0] == code]:
             del _LATEST[key]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from core.digits import config as mnist_config
 from core.digits import shipped
 from core.digits.network import serving_files_problem, serving_record
-from core.digits.saved import ModelStore, valid_metadata
+from core.digits.saved import ModelStore
 
 PRESET = "nielsen"
 NAME = "nielsen"
@@ -36,18 +36,11 @@ def card(directory=None):
     """Its card, or None if the card is missing, damaged, of other settings than today's preset, or
     does not match its serving files."""
     card_path, onnx_path, weights_path = paths(directory)
-    try:
-        metadata = json.loads(card_path.read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(metadata, dict) or not valid_metadata(metadata):
-        return None
-    try:
-        same_settings = mnist_config.Config(**metadata["config"]) == mnist_config.PRESETS[PRESET]
-    except (KeyError, TypeError, ValueError):
+    metadata = shipped.read_card(card_path)
+    if metadata is None or shipped.config_of(metadata) != mnist_config.PRESETS[PRESET]:
         return None
     problem = serving_files_problem(metadata.get("serving", {}), onnx_path, weights_path)
-    return metadata if same_settings and problem is None else None
+    return metadata if problem is None else None
 
 
 def load(directory=None):

@@ -52,14 +52,21 @@ def serving_paths(directory=None):
 
 def card(directory=None):
     """Return the shipped network's card (its metadata), or None if it is missing or unreadable."""
+    return read_card(paths(directory)[1])
+
+
+def read_card(path):
+    """A network card kept in a file (this one's, or core/digits/compared.py's), or None if it is
+    missing or unreadable."""
     try:
-        metadata = json.loads(paths(directory)[1].read_text())
+        metadata = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
     return metadata if isinstance(metadata, dict) and valid_metadata(metadata) else None
 
 
-def _config(metadata):
+def config_of(metadata):
+    """The network settings a card names, or None if they are not ones today's app can build."""
     try:
         return mnist_config.Config(**metadata["config"])
     except (KeyError, TypeError, ValueError):
@@ -72,7 +79,7 @@ def problem(directory=None):
     metadata = card(directory)
     if metadata is None or not network.exists():
         return "no shipped network (or its card is missing or damaged)"
-    if _config(metadata) != mnist_config.DEFAULT:
+    if config_of(metadata) != mnist_config.DEFAULT:
         return "the shipped network was trained with other settings than today's default"
     if sha256(network) != metadata.get("sha256"):
         return "the shipped network's file does not match the checksum on its card"

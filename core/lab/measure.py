@@ -34,7 +34,6 @@ class Memo:
     safe across the server's threads)."""
 
     def __init__(self, limit=MEMO_DRAWINGS):
-        self.limit = limit
         self._read = LRUCache(maxsize=limit)  # pixels → (probabilities (10,), digit read straight)
         self._lock = threading.Lock()
 
