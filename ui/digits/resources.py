@@ -98,16 +98,30 @@ class Preparing(LookupError):
     """A saved network whose serving files a trainer is making, from its `.keras` file."""
 
 
+def _found(models, key):
+    """(Ready or None, damaged) for network `key` in ModelStore `models`, copied first from the
+    shared database if a job queue's worker trained it. A damaged copy is discarded as it is read
+    and copied again once; if none is whole, the caller has it trained again, or (its .keras
+    intact) only its serving files made again."""
+    shared.fetched(models, key)
+    if not models.has(key):
+        return None, False
+    try:
+        return Ready(key, *_load(key, str(models.directory))), False
+    except LookupError:
+        if shared.fetched(models, key):
+            with contextlib.suppress(LookupError):
+                return Ready(key, *_load(key, str(models.directory))), True
+    return None, True
+
+
 def saved(key):
     """Ready for a network saved in the model folder under `key`; LookupError if it is not there,
     Preparing if only the files this server reads it from are missing (a trainer makes them)."""
     models = ModelStore()
-    shared.fetched(models, key)  # trained on a job queue's worker: copied from the database
-    if models.has(key):
-        try:
-            return Ready(key, *_load(key, str(models.directory)))
-        except LookupError:
-            pass  # its serving files were damaged and are gone: made again below, if its .keras file is there
+    ready, _ = _found(models, key)
+    if ready is not None:
+        return ready
     if all(path.exists() for path in models.paths(key)):
         with contextlib.suppress(DatabaseUnavailable, SQLAlchemyError):  # the queue is down: asked again next run
             jobs.runner().submit(
@@ -126,18 +140,9 @@ def model_for(config, dataset):
         return Ready(metadata["key"], network, metadata, shipped=True)
     key = config.key(dataset.data_id)
     models = ModelStore()
-    corrupted = False
-    shared.fetched(models, key)  # trained on a job queue's worker: copied from the database
-    if models.has(key):
-        try:
-            return Ready(key, *_load(key, str(models.directory)))
-        except (
-            LookupError
-        ):  # damaged: copied again, retrained, or (its .keras intact) only its serving files made again
-            corrupted = True
-            if shared.fetched(models, key):
-                with contextlib.suppress(LookupError):
-                    return Ready(key, *_load(key, str(models.directory)))
+    ready, corrupted = _found(models, key)
+    if ready is not None:
+        return ready
     scratch = ModelStore(training.scratch_directory(os.getpid()))  # where it is trained if the folder is read-only
     if not models.writable() and scratch.has(key):
         return Ready(key, *_load(key, str(scratch.directory)), temporary=True)
