@@ -178,6 +178,19 @@ def test_the_pca_and_the_search_agree_with_scikit_learn(networks):
         np.testing.assert_allclose(distances, reference_distances[0], rtol=1e-4, atol=1e-4)
 
 
+def test_the_pca_summed_a_batch_at_a_time_equals_numpys_eigendecomposition_far_from_zero():
+    """The scatter is summed in batches of any size, shifted by the first batch's mean: points a
+    million away from zero give the covariance's eigenpairs as numpy computes them at once."""
+    rng = np.random.default_rng(7)
+    points = 1e6 + rng.normal(size=(700, 12)) * np.linspace(0.1, 3, 12)
+    mean, directions, kept = explain.principal_directions((points[:5], points[5:333], points[333:]), 4)
+    spread, vectors = np.linalg.eigh(np.cov(points, rowvar=False, bias=True))
+    np.testing.assert_allclose(mean, points.mean(axis=0), rtol=1e-12)
+    assert kept == pytest.approx(spread[-4:].sum() / spread.sum(), rel=1e-9)
+    agreement = np.abs(np.sum(directions * vectors[:, ::-1][:, :4].T, axis=1))  # ±1: a direction has no sign
+    assert agreement.min() > 1 - 1e-9
+
+
 def test_the_index_is_saved_beside_its_model_and_a_corrupt_copy_is_dropped(networks, tmp_path):
     models, data = networks
     index = explain.neighbour_index(models["dense"].served.embeddings, data.x_train[:200])

@@ -25,29 +25,46 @@ from core.memory import release_freed_memory
 MAX_EMBEDDING_DIMENSIONS = 64  # PCA size for the neighbour search: keeps most of the spread of the
 # default network's 1,024 values in a few MB (bench/README.md has the figures)
 NEIGHBOURS = "neighbours"  # the name the neighbour index is saved under beside its model
-EMBEDDING_BATCH = 1000
+EMBEDDING_BATCH = 250  # digits a batch: the index's build holds 90 MB at most on 60,000 digits (1,000: 130 MB)
 PCA_SAMPLE = 10_000  # training digits the projection is fitted on
 CANDIDATES = 64  # a query ranks this many digits by the fast product, then measures them exactly
 
 
-def principal_directions(points, count, batch=1000):
-    """(mean, the `count` main directions as rows, the share of the spread they keep) of (n, d)
-    points: the eigenvectors of their covariance with the largest eigenvalues (PCA). The products
-    are summed a batch at a time, so no float64 copy of all the points is ever held."""
-    mean = np.mean(points, axis=0, dtype=np.float64)
-    scatter = np.zeros((len(mean), len(mean)))
-    for start in range(0, len(points), batch):
-        centred = np.asarray(points[start : start + batch], dtype=np.float64) - mean
+def principal_directions(batches, count):
+    """(mean, the `count` main directions as rows, the share of the spread they keep) of points
+    given a batch at a time ((b, d) arrays): the eigenvectors of their covariance with the largest
+    eigenvalues (PCA). The sums are kept in float64 as the batches pass, so the points themselves
+    are never held together: Σ(x − s)(x − s)ᵀ − n·(x̄ − s)(x̄ − s)ᵀ, shifted by the first batch's
+    mean s so that the subtraction loses no precision."""
+    count_seen, shift, sums, scatter = 0, None, None, None
+    for batch in batches:
+        batch = np.asarray(batch, dtype=np.float64)
+        if shift is None:
+            shift = batch.mean(axis=0)
+            sums, scatter = np.zeros_like(shift), np.zeros((len(shift), len(shift)))
+        centred = batch - shift
+        sums += centred.sum(axis=0)
         scatter += centred.T @ centred
+        count_seen += len(batch)
+    offset = sums / count_seen
+    scatter -= count_seen * np.outer(offset, offset)
     total = np.trace(scatter)  # the sum of all the eigenvalues: the whole spread
+    count = min(count, count_seen)
     # Only the `count` largest eigenpairs (LAPACK's dsyevr through SciPy): a full eigendecomposition
     # of the default network's 1,536 × 1,536 scatter held 80 MB more at once
     spread, directions = scipy.linalg.eigh(
-        scatter, subset_by_index=(len(mean) - count, len(mean) - 1), overwrite_a=True, check_finite=False
+        scatter, subset_by_index=(len(shift) - count, len(shift) - 1), overwrite_a=True, check_finite=False
     )
     largest = np.argsort(spread)[::-1]
     kept = spread[largest].clip(min=0).sum() / max(total, np.finfo(float).tiny)
-    return mean, directions[:, largest].T, float(kept)
+    return shift + offset, directions[:, largest].T, float(kept)
+
+
+def in_batches(values, batch=EMBEDDING_BATCH):
+    """`values` (an array) a batch of rows at a time."""
+    for start in range(0, len(values), batch):
+        yield values[start : start + batch]
+        release_freed_memory()  # what the batch's computation freed: ONNX Runtime's buffers would stay otherwise
 
 
 class NeighbourIndex:
@@ -59,19 +76,19 @@ class NeighbourIndex:
         self.squared_lengths = np.einsum("ij,ij->i", projected, projected, dtype=np.float64)
 
     @staticmethod
-    def projection(embeddings):
-        """(mean, components, variance kept) of the projection fitted on embeddings: PCA onto the
-        main directions when the layer is large, else the layer itself."""
-        width = embeddings.shape[1]
+    def projection(batches, width):
+        """(mean, components, variance kept) of the projection fitted on embeddings `width` values
+        wide, given a batch at a time: PCA onto the main directions when the layer is large, else
+        the layer itself."""
         if width <= MAX_EMBEDDING_DIMENSIONS:
             return np.zeros(width, dtype=np.float32), np.eye(width, dtype=np.float32), 1.0
-        mean, components, kept = principal_directions(embeddings, min(MAX_EMBEDDING_DIMENSIONS, len(embeddings)))
+        mean, components, kept = principal_directions(batches, MAX_EMBEDDING_DIMENSIONS)
         return mean.astype(np.float32), components.astype(np.float32), kept
 
     @classmethod
     def build(cls, embeddings):
         """Fit the projection and the search on training embeddings."""
-        mean, components, kept = cls.projection(embeddings)
+        mean, components, kept = cls.projection(in_batches(embeddings), embeddings.shape[1])
         return cls(mean, components, ((embeddings - mean) @ components.T).astype(np.float32), kept)
 
     def arrays(self):
@@ -123,20 +140,19 @@ class NeighbourIndex:
 def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
     """Build the neighbour index of a network over its training images; `embeddings(images)` gives
     their last hidden layer ((n, d) float32: a Network's method, or serving.embedder's in a trainer).
-    The projection is fitted on a sample and the images are projected a batch at a time, so the full
-    layer (245 MB for the default network on 60,000 digits) is never held at once."""
+    The projection is fitted on a sample, and the images are projected, a batch at a time: the
+    full layer (245 MB for the default network on 60,000 digits), or even the sample's, is never
+    held at once, so building it adds little to a server's memory."""
     sample = np.sort(np.random.default_rng(0).choice(len(images), min(fit_on, len(images)), replace=False))
-    mean, components, kept = NeighbourIndex.projection(embeddings(images[sample]))
-    projected = np.concatenate(
-        [
-            (embeddings(images[start : start + EMBEDDING_BATCH]) - mean) @ components.T
-            for start in range(0, len(images), EMBEDDING_BATCH)
-        ]
-    )
-    index = NeighbourIndex(mean, components, projected.astype(np.float32), kept)
-    del projected
+    width = embeddings(images[:1]).shape[1]
+    mean, components, kept = NeighbourIndex.projection(map(embeddings, in_batches(images[sample])), width)
+    projected = np.empty((len(images), len(components)), dtype=np.float32)
+    for start in range(0, len(images), EMBEDDING_BATCH):
+        projected[start : start + EMBEDDING_BATCH] = (
+            embeddings(images[start : start + EMBEDDING_BATCH]) - mean
+        ) @ components.T
     release_freed_memory()  # the layer's values for each batch came and went: hand their memory back
-    return index
+    return NeighbourIndex(mean, components, projected, kept)
 
 
 @dataclass

@@ -213,11 +213,11 @@ class Network:
 
     def embeddings(self, images, batch=EMBEDDING_BATCH):
         """The last hidden layer of (n, 28, 28) images, as (n, d) float32."""
-        if len(images) == 0:
-            return np.zeros((0, self.embedding_width), dtype=np.float32)
-        return np.concatenate(
-            [self._run([EMBEDDING], images[start : start + batch])[0] for start in range(0, len(images), batch)]
-        ).astype(np.float32)
+        values = np.empty((len(images), self.embedding_width), dtype=np.float32)  # filled in place: no copies
+        for start in range(0, len(images), batch):
+            part = self._run([EMBEDDING], images[start : start + batch])[0]
+            values[start : start + len(part)] = part.reshape(len(part), -1)
+        return values
 
     def look(self, image):
         """Run one (28, 28) image through the network and keep every hidden layer's output. The
