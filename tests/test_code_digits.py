@@ -146,7 +146,7 @@ def test_offline_the_code_loads_the_same_sample_the_page_falls_back_to(tmp_path)
     from core.code.listing import Listing, Step
     from core.digits import data as mnist_data
 
-    listing = Listing("data", "", (Step("", digits_code.LOAD_MNIST),), ("y_train", "y_test"), "data")
+    listing = Listing("data", "", (Step("", digits_code.load_mnist()),), ("y_train", "y_test"), "data")
     offline = {
         "MNIST_NPZ": "",
         "KERAS_HOME": str(tmp_path / "keras"),  # nothing cached, and no way out:

@@ -2,22 +2,26 @@
 in, one step at a time, each with its explanation in plain words. The same Listing is shown on the
 page (ui/code.py), saved as a script, and saved as a Jupyter notebook (nbformat v4).
 
-Written here only what no library does: turning a page's values into Python literals and copying
-the app's own functions into a listing (`source_of`), so that the code shown is the code that ran.
-The notebook file itself is nbformat's.
+The code itself is written in Jinja templates, `core/code/templates/<module>.py.j2`, one macro a
+step, so that it reads as the Python it is. Written here only what no library does: turning a
+page's values into Python literals and copying the app's own functions into a listing
+(`source_of`), so that the code shown is the code that ran. The notebook file itself is nbformat's.
 """
 
+import functools
 import inspect
 import json
 import math
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import lazy_loader as lazy
 
 nbformat = lazy.load("nbformat")  # loaded when a notebook is first made: most pages never make one
 
 PYTHON = "python3"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,20 @@ def source_of(*objects):
         else:
             parts.append(textwrap.dedent(inspect.getsource(item)).strip())
     return "\n\n\n".join(parts)
+
+
+@functools.cache
+def templates(name):
+    """The step macros of `core/code/templates/<name>.py.j2`: each returns one step's code, with
+    `literal` as a filter. Missing values raise rather than leave a hole in the code."""
+    import jinja2  # already installed with Altair; loaded when a listing is first made
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Python, not HTML  # noqa: S701
+    )
+    environment.filters["literal"] = literal
+    return environment.get_template(f"{name}.py.j2").module
