@@ -117,7 +117,10 @@ SERVER_SECRETS = sa.Table(
 
 # Background work when the database is PostgreSQL (core/jobs/queued.py): each job's record, read by
 # every app server. procrastinate's own tables, which queue the jobs for the workers, are its
-# schema's (revision 0005), not declared here.
+# schema's (revision 0005), not declared here; they know each queued task's status, offers and
+# worker. This record keeps only what they do not: the job's own outcome (procrastinate's task,
+# which follows the job, ends well even when the training in it failed or nobody waited for it),
+# its progress, its result, who asked for it and when it was last asked about.
 JOBS = sa.Table(
     "jobs",
     METADATA,
@@ -132,9 +135,10 @@ JOBS = sa.Table(
     sa.Column("history", sa.JSON, nullable=False),
     sa.Column("error", sa.String(TEXT_LENGTH), nullable=False),
     sa.Column("result", sa.JSON),  # done: what the body returned
-    sa.Column("attempts", sa.SmallInteger, nullable=False),  # how many workers have started it
-    sa.Column("queue_id", sa.BigInteger),  # its job in procrastinate's queue
-    sa.Column("worker", sa.String(120)),  # host and process running it
+    # how many workers have started it (procrastinate's own `attempts` also counts the offers a
+    # worker refused, core/jobs/worker.py: a job is run again once after its worker died, not after refusals)
+    sa.Column("attempts", sa.SmallInteger, nullable=False),
+    sa.Column("queue_id", sa.BigInteger),  # its job in procrastinate's queue, which knows its worker (revision 0009)
     sa.Column("submitted", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started", sa.DateTime(timezone=True)),
     sa.Column("ended", sa.DateTime(timezone=True)),

@@ -235,7 +235,6 @@ class QueuedJobs:
             "result": None,
             "attempts": 0,
             "queue_id": None,
-            "worker": None,
             "submitted": moment,
             "started": None,
             "ended": None,

@@ -103,7 +103,6 @@ class Worker:
                     started=now(),
                     reported=now(),
                     phase="starting",
-                    worker=f"{socket.gethostname()}:{os.getpid()}",
                 )
                 .returning(JOBS.c.token, JOBS.c.body, JOBS.c.arguments)
             ).first()
