@@ -10,7 +10,7 @@ from ui.digits import download, resources, train
 from ui.lab import add_section, create_room, room_links
 from ui.lab_view import lab_view, room_network, teaching
 from ui.page import header, lesson_footer, try_this
-from ui.room import ROOM, exists, join_box, open_lab, refusal, teacher_key, unavailable
+from ui.room import ROOM, InRoom, exists, join_box, open_lab, refusal, teacher_key, unavailable
 from ui.state import Controls
 
 CONTROLS = Controls()
@@ -70,7 +70,8 @@ if missing:
     lesson_footer(CONTROLS)
     st.stop()
 
-link_shown = room_links(lab, code, teacher_key(lab, code, quiet=True) if lab is not None else None)
+here = InRoom(lab, code, teacher_key(lab, code, quiet=True) if lab is not None else None)
+link_shown = room_links(here)
 dataset = resources.data()
 network = resources.model_for(mnist_config.DEFAULT, dataset)
 if isinstance(network, resources.Training):  # only when the shipped network cannot be used
@@ -82,11 +83,11 @@ if isinstance(network, resources.Training):  # only when the shipped network can
     lesson_footer(CONTROLS)
     st.stop()
 default_network = network
-network = room_network(lab, code, network)
+network = room_network(here, network)
 teaching(network, code)
-add_section(lab, code, network, link_shown)
+add_section(here, network, link_shown)
 if lab is not None:
-    lab_view(lab, code, network, dataset)
+    lab_view(here, network, dataset)
 download.room_section(network, code, taught=network is not default_network)
 try_this(
     "Everyone draws each digit 0 to 9 once. Which digit does the network misread most in your class?",

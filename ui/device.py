@@ -47,11 +47,11 @@ def token(devices):
     return ISSUED.get(), kept is not None
 
 
-def take_part(lab, code):
-    """Join this device to the room (once per session and token); return its token, and leave a
-    refusal for `refused` to say. Before the browser reports its token, nothing joins: a reload
-    would count as a new device for one run."""
-    devices = Devices(lab)
+def take_part(here):
+    """Join this device to the room `here` (a ui.room.InRoom), once per session and token; return
+    its token, and leave a refusal for `refused` to say. Before the browser reports its token,
+    nothing joins: a reload would count as a new device for one run."""
+    devices, code = Devices(here.lab), here.code
     try:
         mine, reported = token(devices)
     except store.DatabaseUnavailable:
@@ -67,13 +67,13 @@ def take_part(lab, code):
     return mine
 
 
-def join_to_take_part(lab, code):
-    """Before a student's device adds to the room: join it, unless it already has (refused in words
-    when it may not)."""
+def join_to_take_part(here):
+    """Before a student's device adds to the room `here`: join it, unless it already has (refused
+    in words when it may not)."""
     mine = CURRENT.get()
-    if mine is not None and IN_ROOM.get() != (code, mine):
-        Devices(lab).join(code, mine)
-        IN_ROOM.set((code, mine))
+    if mine is not None and IN_ROOM.get() != (here.code, mine):
+        Devices(here.lab).join(here.code, mine)
+        IN_ROOM.set((here.code, mine))
 
 
 def refused(code):
@@ -82,11 +82,11 @@ def refused(code):
     return said[1] if said and said[0] == code else None
 
 
-def door(lab, code, key, safely):
-    """The teacher's view of who is in: how many devices have joined, and locking the room once the
-    class is in (or letting a late student in). `safely(action, *args)` runs the click, keeping a
-    refusal for the page to say."""
-    devices = Devices(lab)
+def door(here, safely):
+    """The teacher's view of who is in the room `here`: how many devices have joined, and locking
+    the room once the class is in (or letting a late student in). `safely(action, *args)` runs the
+    click, keeping a refusal for the page to say."""
+    devices, code = Devices(here.lab), here.code
     try:
         count, locked = devices.count(code), devices.locked(code)
     except store.DatabaseUnavailable as error:
@@ -105,5 +105,5 @@ def door(lab, code, key, safely):
         icon=":material/lock_open:" if locked else ":material/lock:",
         key="device_door",
         on_click=safely,
-        args=(devices.lock, code, key, not locked),
+        args=(devices.lock, code, here.key, not locked),
     )

@@ -32,12 +32,13 @@ def create_room(lab):
     st.query_params[ROOM] = room.code
 
 
-def room_links(lab, code, key):
-    """The room's link for everyone. The teacher's link (`key` is this session's teacher key, if
+def room_links(here):
+    """The room's link for everyone. The teacher's link (`here.key`, this session's teacher key, if
     any) is shown once, on the run right after the room is made, and then only on a deliberate
     click, for that one run: a projector shows the whole class whatever is on the page. In
     classroom mode it is not shown even the first time without that click. Returns whether the
     teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
+    code, key = here.code, here.key
     base = st.context.url.split("?")[0] if st.context.url else ""
     link = f"{base}?{ROOM}={code}"
     room_poster(code, link)
@@ -75,7 +76,7 @@ def room_links(lab, code, key):
         "Replace the teacher key",
         icon=":material/key:",
         on_click=_replace_key,
-        args=(lab, code, key),
+        args=(here,),
         help="If your teacher link was seen by others: a new key, and the old link does nothing.",
     )
     return shown
@@ -93,20 +94,19 @@ def forget_link(link_shown):
 
 
 @refused_in_words
-def _replace_key(lab, code, key):
-    fresh = lab.replace_key(code, key)
-    TEACHER_KEYS.get()[code] = fresh
-    REVEAL.set(code)
+def _replace_key(here):
+    TEACHER_KEYS.get()[here.code] = here.lab.replace_key(here.code, here.key)
+    REVEAL.set(here.code)
 
 
-def _add(lab, code, digit, probabilities, network_key):
+def _add(here, digit, probabilities, network_key):
     CLICKED.set(True)
     meant = MEANT.get()
     try:
-        device.join_to_take_part(lab, code)
+        device.join_to_take_part(here)
         ADDED_ID.set(
-            lab.add(
-                code,
+            here.lab.add(
+                here.code,
                 digit.image,
                 preprocess.naive_resize(digit.picture),
                 meant,
@@ -126,8 +126,9 @@ def _add(lab, code, digit, probabilities, network_key):
 
 
 @st.fragment
-def add_section(lab, code, network, link_shown=False):
-    """Draw, see what the network reads, say which digit was meant, and add it to the room's set.
+def add_section(here, network, link_shown=False):
+    """Draw, see what the network reads, say which digit was meant, and add it to the set of the
+    room `here` (a ui.room.InRoom).
     `link_shown`: room_links' answer, whether the teacher link is on the page (see forget_link)."""
     if JUST_ADDED.get():  # the lab below counts it too, at once, not at its next refresh
         JUST_ADDED.set(False)
@@ -160,8 +161,8 @@ def add_section(lab, code, network, link_shown=False):
             "Add to our set",
             icon=":material/add:",
             type="primary",
-            disabled=meant is None or lab is None,
+            disabled=meant is None or here.lab is None,
             on_click=_add,
-            args=(lab, code, digit, probabilities, network.key),
+            args=(here, digit, probabilities, network.key),
             help="Store the 28 × 28 picture, the digit you meant and what the network read.",
         )

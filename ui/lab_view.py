@@ -19,7 +19,7 @@ from core.jobs import runner as job_runner
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
 from ui.lab import ADDED_ID
-from ui.room import TEACHER_KEYS, refused_in_words, unavailable
+from ui.room import refused_in_words, unavailable
 from ui.state import State
 
 TEACHING = State("lab_teaching")  # the key of the fine-tuning job this (teacher's) session started
@@ -54,13 +54,13 @@ MAX_ROOMS_IN_MEMORY = 64
 _LATEST, _LATEST_LOCK = LRUCache(maxsize=MAX_ROOMS_IN_MEMORY), threading.Lock()
 
 
-def current_view(lab, code, network_key, network, newest=None):
-    """The room's LabView, at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
+def current_view(here, network_key, network, newest=None):
+    """The LabView of the room `here` (a ui.room.InRoom), at most store.VIEW_FRESH_SECONDS old: every refresh in that time, from however
     many sessions, gets the last one without asking the database; after it, the room's version is
     read and the view built again only if it changed. With 30 students adding, a room's view is
     then built about once every VIEW_FRESH_SECONDS instead of once per drawing. `newest`, the id of
     a drawing the asker has just added, must be in it: a view older than that is read again."""
-    now = time.monotonic()
+    lab, code, now = here.lab, here.code, time.monotonic()
     with _LATEST_LOCK:
         shown = _LATEST.get((code, network_key))
     holds_newest = newest is None or (shown is not None and (shown[1][1] or 0) >= newest)  # version: count, max id, …
@@ -127,10 +127,10 @@ def _lab_view(code, version, network_key, _lab, _network):
     )
 
 
-def room_network(lab, code, default):
-    """The network this room uses: the one taught its handwriting, if any, else the default."""
+def room_network(here, default):
+    """The network the room `here` uses: the one taught its handwriting, if any, else the default."""
     try:
-        taught = lab.network_of(code) if lab is not None else None
+        taught = here.lab.network_of(here.code) if here.lab is not None else None
     except store.DatabaseUnavailable:
         taught = None  # said once already by the lab view; the default network reads drawings meanwhile
     if taught is None:
@@ -154,8 +154,8 @@ def room_network(lab, code, default):
 
 
 @refused_in_words
-def _teach(lab, code, network, dataset):
-    jobs = job_runner()
+def _teach(here, network, dataset):
+    lab, code, jobs = here.lab, here.code, job_runner()
     if jobs.unfinished(tuning.room_prefix(code)):
         raise store.RoomProblem("the network is already being taught this room's handwriting: wait for it to finish")
     version = lab.version(code)
@@ -224,7 +224,8 @@ def teaching(network, code):
         )
 
 
-def _teacher_tools(lab, code, key, drawings, network, dataset):
+def _teacher_tools(here, drawings, network, dataset):
+    lab, code, key = here.lab, here.code, here.key
     st.markdown("**Teacher's tools**")
     columns = st.columns(3)
     # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
@@ -266,14 +267,14 @@ def _teacher_tools(lab, code, key, drawings, network, dataset):
         type="primary",
         disabled=bool(why_not) or busy,
         on_click=_teach,
-        args=(lab, code, network, dataset),
+        args=(here, network, dataset),
         help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
         "drawings); the rest of your digits are held out to measure it. Only this room's network "
         "changes.",
     )
 
 
-def _gallery(lab, code, key, view):
+def _gallery(here, view):
     """The misread drawings, numbered, as one element (a refresh sends it again as it is: a picture,
     a column and a button each cost the teacher's screen 200 ms a refresh at 21 drawings); the
     teacher deletes one by its number."""
@@ -284,7 +285,7 @@ def _gallery(lab, code, key, view):
     indices, pictures, captions, alts = zip(*view.gallery)
     numbered = [f"{number}. {caption}" for number, caption in enumerate(captions, 1)]
     st.image(list(pictures), caption=numbered, alt=list(alts), output_format="PNG")  # sent as built
-    if not key:
+    if not here.key:
         return
     ids = {int(drawings.ids[index]): label for index, label in zip(indices, numbered)}
     choose, delete = st.columns([3, 1], vertical_alignment="bottom")
@@ -301,14 +302,13 @@ def _gallery(lab, code, key, view):
         icon=":material/delete:",
         disabled=chosen is None,
         key="lab_delete",
-        on_click=_teacher_change(lab.delete),
-        args=(code, key, chosen),
+        on_click=_teacher_change(here.lab.delete),
+        args=(here.code, here.key, chosen),
     )
 
 
-def lab_view(lab, code, network, dataset):
-    """The room's numbers, read again every few seconds as drawings arrive."""
-    key = TEACHER_KEYS.get().get(code)
+def lab_view(here, network, dataset):
+    """The numbers of the room `here` (a ui.room.InRoom), read again every few seconds as drawings arrive."""
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def view():
@@ -317,7 +317,7 @@ def lab_view(lab, code, network, dataset):
             st.rerun(scope="app")
         st.subheader("Our lab")
         try:
-            view = current_view(lab, code, network.key, network.network, ADDED_ID.get())
+            view = current_view(here, network.key, network.network, ADDED_ID.get())
         except store.DatabaseUnavailable as error:
             unavailable(error)
             return
@@ -351,8 +351,8 @@ def lab_view(lab, code, network, dataset):
                 read,
                 "class drawings",
             )
-        _gallery(lab, code, key, view)
-        if key:
-            _teacher_tools(lab, code, key, drawings, network, dataset)
+        _gallery(here, view)
+        if here.leads:
+            _teacher_tools(here, drawings, network, dataset)
 
     view()

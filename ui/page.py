@@ -71,7 +71,7 @@ def header(title, intro, more="", controls=Controls()):
     if joined and joined.leads:
         poll_teacher.teacher_tools(joined)
     elif joined:
-        poll.student_view(joined.polls, joined.code)
+        poll.student_view(joined)
     else:
         with st.sidebar.popover("Join a class", icon=":material/login:", width="stretch"):
             join_box(ROOM, key="join_room_sidebar")

@@ -56,7 +56,7 @@ def join():
     except store.DatabaseUnavailable as error:
         room.unavailable(error)
         return None
-    return room.InRoom(polls, code, room.teacher_key(polls.lab, code))
+    return room.InRoom(polls.lab, code, room.teacher_key(polls.lab, code))
 
 
 def _lesson_title(link):
@@ -110,23 +110,24 @@ def _state(poll):
     return None if poll is None else (poll.id, poll.revealed)
 
 
-def student_view(polls, code):
+def student_view(here):
     """A student's poll, at the top of whatever lesson they are on: shown within POLL_SECONDS of
     the teacher opening it, answered with a tap, then the answer once the teacher reveals. Their
     device goes where the teacher goes; after browsing away, a button brings them back."""
-    mine = device.take_part(polls.lab, code)
+    mine = device.take_part(here)
     try:
-        drawn = _state(polls.current(code))
+        drawn = _state(here.polls.current(here.code))
     except store.DatabaseUnavailable:
         drawn = None
-    _student_box(polls, code, drawn, mine)
+    _student_box(here, drawn, mine)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _student_box(polls, code, drawn, mine):
+def _student_box(here, drawn, mine):
     """The poll box, rerun alone every POLL_SECONDS. `drawn` is the poll's state when the whole page
     was last drawn: once a poll opens or is revealed, the whole page is drawn again, so that a
     result the poll asks about hides, or shows with the answer, with the box."""
+    polls, code = here.polls, here.code
     try:
         lesson, poll = polls.lesson_of(code), polls.current(code)
         answered = None if poll is None or mine is None else polls.mine(poll.id, mine)
@@ -135,15 +136,15 @@ def _student_box(polls, code, drawn, mine):
         return
     if _state(poll) != drawn:
         st.rerun(scope="app")
-    here = current_url_path() or HOME.url_path
+    page = current_url_path() or HOME.url_path
     if lesson and lesson != FOLLOWED.get():
         moved = lesson.split("?")[0] != (FOLLOWED.get() or "").split("?")[0]
-        if moved or lesson.split("?")[0] == here:  # the teacher moved on, or changed a setting here: follow
+        if moved or lesson.split("?")[0] == page:  # the teacher moved on, or changed a setting here: follow
             go_to(lesson, code)
     with st.container(border=True):
         if why := device.refused(code):
             st.warning(f"You cannot take part in room {code} now: {why}", icon=":material/lock:")
-        if lesson and lesson.split("?")[0] != here:
+        if lesson and lesson.split("?")[0] != page:
             st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
             st.button(
                 "Back to the class's lesson",
@@ -156,10 +157,10 @@ def _student_box(polls, code, drawn, mine):
             st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
             st.button("Leave the room", icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
         if poll is not None and mine is not None:
-            answer_box(polls, code, poll, mine, answered)
+            answer_box(here, poll, mine, answered)
 
 
-def answer_box(polls, code, poll, token, mine):
+def answer_box(here, poll, token, mine):
     """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None."""
     st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
     room.refusal()
@@ -181,7 +182,7 @@ def answer_box(polls, code, poll, token, mine):
             icon=":material/check_circle:" if mine == index else None,
             width="stretch",
             on_click=room.safely,
-            args=(polls.answer, code, poll.id, token, index),
+            args=(here.polls.answer, here.code, poll.id, token, index),
         )
     st.caption(
         "Tap an answer; you can change it until your teacher reveals."

@@ -40,7 +40,7 @@ def teacher_tools(joined):
             "Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
             'you press" question has an **Ask the class** button.'
         )
-        device.door(polls.lab, code, key, safely)
+        device.door(joined, safely)
         st.button(
             "Close the poll",
             icon=":material/stop_circle:",

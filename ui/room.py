@@ -16,6 +16,7 @@ from cachetools import cached
 from core.digits.saved import ModelStore
 from core.lab import store
 from core.lab.joins import JoinGuard
+from core.lab.polls import Polls
 from ui.state import State, inert
 from ui.words import as_sentence
 
@@ -32,16 +33,21 @@ _LABS, _LABS_MADE = {}, threading.Condition()  # database URL → its Lab; one m
 
 @dataclass(frozen=True)
 class InRoom:
-    """The room a session takes part in on this run: the room's polls (and, through them, its Lab),
-    its code, and the teacher key when this session leads it."""
+    """The room a session takes part in on this run: the database it is in (a core.lab.store.Lab,
+    or None when that cannot be used now), its code, and the teacher key when this session leads it."""
 
-    polls: Any  # core.lab.polls.Polls
+    lab: Any
     code: str
     key: str | None = None
 
     @property
     def leads(self):
         return self.key is not None
+
+    @property
+    def polls(self):
+        """The room's live polls (core/lab/polls.py), in the same database."""
+        return Polls(self.lab)
 
 
 REFUSED = State("room_refused")  # why the last action on a room (a button, an answer) was refused
