@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from core.i18n import ENGLISH, LANGUAGES, N_, language_of
+
 SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
 
 
@@ -176,10 +178,29 @@ class Multi(_Control):
 
 CLASSROOM = Toggle(
     "classroom",
-    "Classroom mode",
+    N_("Classroom mode"),
     False,
-    "For a projector: bigger text and charts, explanations folded to their key sentence, "
-    "and questions for the class to answer before a result is shown.",
+    N_(
+        "For a projector: bigger text and charts, explanations folded to their key sentence, "
+        "and questions for the class to answer before a result is shown."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Language(Select):
+    """The page's language: a link may name it as browsers do ("de-DE", "zh-Hans", "zh-CN")."""
+
+    def spelling(self, raw):
+        return language_of(raw)
+
+
+LANGUAGE = Language(
+    "lang",
+    N_("Language"),
+    tuple(LANGUAGES),
+    ENGLISH,
+    N_("The language of every page. A link that names one opens in it."),
 )
 
 
@@ -208,10 +229,11 @@ def _differs(value, default):
 
 class Controls:
     """A page's shareable controls, declared once: checks a link's values, writes the link to the
-    current view, and reads a teacher's `show=`. Classroom mode is part of every page's link."""
+    current view, and reads a teacher's `show=`. Classroom mode and the language are part of every
+    page's link."""
 
     def __init__(self, *controls):
-        self.declared = (CLASSROOM, *controls)
+        self.declared = (CLASSROOM, LANGUAGE, *controls)
         self.controls = {control.key: control for control in self.declared if control.share}
 
     def link_problems(self, params):
@@ -254,4 +276,5 @@ class Controls:
                 (SHOW, ", ".join(raws), "names no control of this page, so every control can be changed")
             ]
         why = "names no control of this page; the others it names can be changed"
-        return frozenset(self.controls) - set(named), [(SHOW, ", ".join(unknown), why)] if unknown else []
+        held = frozenset(self.controls) - set(named) - {LANGUAGE.key}  # a learner's language stays theirs
+        return held, [(SHOW, ", ".join(unknown), why)] if unknown else []

@@ -3,10 +3,13 @@ navigation and the tests that every lesson gets (docs/adding-a-lesson.md)."""
 
 from dataclasses import dataclass
 
+from core.i18n import N_
+
 
 @dataclass(frozen=True)
 class Lesson:
-    # url_path is the lesson's address (/loss); by custom the file's name without ".py".
+    # url_path is the lesson's address (/loss); by custom the file's name without ".py". The title
+    # and summary are English, marked N_() for the catalogs: translate them where they are shown.
     path: str
     title: str
     icon: str
@@ -16,72 +19,74 @@ class Lesson:
     opening: tuple = ()  # buttons a visitor presses first to reach the working view (tests press them too)
 
 
-HOME = Lesson("lessons/home.py", "Start here", ":material/home:", "home", "The learning path through the explorer.")
+HOME = Lesson(
+    "lessons/home.py", N_("Start here"), ":material/home:", "home", N_("The learning path through the explorer.")
+)
 
 LESSONS = (
     Lesson(
         "lessons/loss.py",
-        "A line and its loss",
+        N_("A line and its loss"),
         ":material/show_chart:",
         "loss",
-        "Draw a line through data and measure how wrong it is with a loss.",
+        N_("Draw a line through data and measure how wrong it is with a loss."),
     ),
     Lesson(
         "lessons/perceptron.py",
-        "The perceptron",
+        N_("The perceptron"),
         ":material/call_split:",
         "perceptron",
-        "Weigh two yes/no facts to decide whether to go to France, and train it on logic gates.",
+        N_("Weigh two yes/no facts to decide whether to go to France, and train it on logic gates."),
     ),
     Lesson(
         "lessons/sigmoid.py",
-        "The sigmoid neuron",
+        N_("The sigmoid neuron"),
         ":material/airline_stops:",
         "sigmoid",
-        "Soften the hard yes/no step so a small change in a weight makes a small change in the output.",
+        N_("Soften the hard yes/no step so a small change in a weight makes a small change in the output."),
     ),
     Lesson(
         "lessons/descent.py",
-        "Gradient descent",
+        N_("Gradient descent"),
         ":material/downhill_skiing:",
         "descent",
-        "Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way.",
+        N_("Roll a marble downhill on a loss surface, then fit the line of lesson 1 the same way."),
     ),
     Lesson(
         "lessons/hidden_layers.py",
-        "Hidden layers",
+        N_("Hidden layers"),
         ":material/account_tree:",
         "hidden_layers",
-        "Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals.",
+        N_("Add layers of neurons and watch the decision boundary bend around XOR, circles and spirals."),
     ),
     Lesson(
         "lessons/backprop.py",
-        "Backpropagation",
+        N_("Backpropagation"),
         ":material/keyboard_double_arrow_left:",
         "backprop",
-        "Follow one example forward through a tiny network, then its error backward to every weight's slope.",
+        N_("Follow one example forward through a tiny network, then its error backward to every weight's slope."),
     ),
     Lesson(
         "lessons/convolution.py",
-        "Convolution",
+        N_("Convolution"),
         ":material/filter_center_focus:",
         "convolution",
-        "Slide one small filter over your own digit, step by step, then pool: how the handwriting network looks.",
+        N_("Slide one small filter over your own digit, step by step, then pool: how the handwriting network looks."),
     ),
     Lesson(
         "lessons/mnist.py",
-        "Handwriting recognition",
+        N_("Handwriting recognition"),
         ":material/draw:",
         "mnist",
-        "Train a network on thousands of handwritten digits, test it, then draw your own digit.",
+        N_("Train a network on thousands of handwritten digits, test it, then draw your own digit."),
         needs_tensorflow=True,
     ),
     Lesson(
         "lessons/class_lab.py",
-        "Class lab",
+        N_("Class lab"),
         ":material/groups:",
         "class_lab",
-        "Pool your class's own handwriting and measure how well the network reads it, next to MNIST.",
+        N_("Pool your class's own handwriting and measure how well the network reads it, next to MNIST."),
         needs_tensorflow=True,
         opening=("Make a room for my class",),
     ),

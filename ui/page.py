@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.i18n import N_, _
 from core.lab.polls import right_answers, stored_answer
-from ui import poll, poll_teacher, server, state
+from ui import language, poll, poll_teacher, server, state
 from ui.lessons import LESSONS, lesson_at
 from ui.room import ROOM, join_box
 from ui.routing import current_url_path
@@ -57,13 +58,14 @@ def header(title, intro, more="", controls=Controls()):
     problems = state.drop_link_problems(controls)
     held, unknown = state.hold_from_link(controls)
     poll.follow(controls)
+    language.picker()
     classroom_toggle()
     st.html(PAGE_CSS + (CLASSROOM_CSS if classroom() else ""))
-    st.title(title)
+    st.title(_(title))
     state.report(problems + unknown)
     if held:
         st.info(
-            "Your teacher's link fixes the other settings of this page: the controls shown are the ones to explore.",
+            _("Your teacher's link fixes the other settings of this page: the controls shown are the ones to explore."),
             icon=":material/lock:",
         )
     joined = poll.join()
@@ -73,7 +75,7 @@ def header(title, intro, more="", controls=Controls()):
     elif joined:
         poll.student_view(joined)
     else:
-        with st.sidebar.popover("Join a class", icon=":material/login:", width="stretch"):
+        with st.sidebar.popover(_("Join a class"), icon=":material/login:", width="stretch"):
             join_box(ROOM, key="join_room_sidebar")
     explain(intro, more)
 
@@ -84,22 +86,23 @@ def explain(key_sentence, more=""):
         st.markdown(key_sentence)
     elif classroom():
         st.markdown(key_sentence)
-        with st.expander("More", icon=":material/menu_book:"):
+        with st.expander(_("More"), icon=":material/menu_book:"):
             st.markdown(more)
     else:
         st.markdown(f"{key_sentence} {more}")
 
 
-def as_table(table, label="Show as table"):
+def as_table(table, label=N_("Show as table")):
     """The numbers behind a chart, folded away: for screen readers, and for whoever wants them."""
-    with st.expander(label, icon=":material/table:"):
+    with st.expander(_(label), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
 
 
 def try_this(*prompts):
     """Draw a short list of experiments for the learner."""
     with st.container(border=True):
-        st.markdown("**:material/science: Try this**")
+        title = _("Try this")
+        st.markdown(f"**:material/science: {title}**")
         st.markdown("\n".join(f"- {prompt}" for prompt in prompts))
 
 
@@ -133,20 +136,21 @@ class Question:
         if not classroom() or self.revealed.get() == settings:
             return True
         with st.container(border=True):
-            st.markdown(f"**:material/psychology_alt: Predict before you press.** {question}")
-            guess = st.radio("Your guess", choices, index=None, horizontal=True, key=f"{self.name}_guess_{settings}")
+            predict = _("Predict before you press.")
+            st.markdown(f"**:material/psychology_alt: {predict}** {question}")
+            guess = st.radio(_("Your guess"), choices, index=None, horizontal=True, key=f"{self.name}_guess_{settings}")
 
             def reveal():
                 self.revealed.set(settings)
                 self.said.set((guess, stored_answer(answer)))
 
             st.button(
-                "Reveal the answer",
+                _("Reveal the answer"),
                 icon=":material/visibility:",
                 key=f"{self.name}_reveal",
                 on_click=reveal,
                 disabled=guess is None,
-                help="Make a guess first.",
+                help=_("Make a guess first."),
             )
         return False
 
@@ -159,24 +163,29 @@ class Question:
         if classroom() and said:
             guess, answer = said
             (st.success if guess in right_answers(answer) else st.warning)(
-                f"You said **{guess}**; the answer is **{answer}**.", icon=":material/how_to_reg:"
+                _("You said **{guess}**; the answer is **{answer}**.").format(guess=guess, answer=answer),
+                icon=":material/how_to_reg:",
             )
 
 
 def lesson_footer(controls=Controls()):
     """Draw Previous / Next links to the neighbouring lessons in story order, and the sidebar's
     link to the current view."""
-    index, _ = lesson_at(current_url_path())
+    index, _lesson = lesson_at(current_url_path())
     if (joined := ROOM_HERE.get()) and joined.leads:
         poll_teacher.lead(joined, controls)
     state.help_box(controls)
     state.share_box(controls, st.sidebar)
     if index is None:
         return
-    left, _, right = st.columns([2, 3, 2])
+    left, _middle, right = st.columns([2, 3, 2])
     if index > 0:
         previous = LESSONS[index - 1]
-        left.page_link(previous.path, label=f"Previous: {previous.title}", icon=":material/arrow_back:")
+        left.page_link(
+            previous.path, label=_("Previous: {title}").format(title=_(previous.title)), icon=":material/arrow_back:"
+        )
     if index + 1 < len(LESSONS):
         following = LESSONS[index + 1]
-        right.page_link(following.path, label=f"Next: {following.title}", icon=":material/arrow_forward:")
+        right.page_link(
+            following.path, label=_("Next: {title}").format(title=_(following.title)), icon=":material/arrow_forward:"
+        )

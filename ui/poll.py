@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
+from core.i18n import _
 from core.lab import polls as poll_store
 from core.lab import store
 from ui import device, room
@@ -62,14 +63,14 @@ def join():
 def _lesson_title(link):
     path = (link or "").split("?")[0]
     page = page_at(path)
-    return path if page is None else page.title
+    return path if page is None else _(page.title)
 
 
 def go_to(link, code):
     """Open the class's lesson, in the room; its page then takes the teacher's settings (`follow`).
     The lesson counts as followed only once its page runs: a rerun of the page left behind (its
     pad or token reporting a moment late) sends the student on again, never strands them."""
-    path, _, query = (link or "").partition("?")
+    path, _mark, query = (link or "").partition("?")
     page = page_at(path)
     if page is None:
         FOLLOWED.set(link)  # a lesson this version does not have: nowhere to go

@@ -13,7 +13,7 @@ from ui import device, room
 from ui.poll import POLL_SECONDS, asks, leave
 from ui.room import refusal, safely
 from ui.routing import current_url_path
-from ui.state import CLASSROOM, State, current_values
+from ui.state import CLASSROOM, LANGUAGE, State, current_values
 
 LED = State("poll_led")  # the lesson link this teacher session last wrote for its room
 
@@ -21,7 +21,10 @@ LED = State("poll_led")  # the lesson link this teacher session last wrote for i
 def lead(joined, controls):
     """The teacher's page: tell the room which lesson, at which settings, the class is on."""
     polls, code, key = joined.polls, joined.code, joined.key
-    values = {name: value for name, value in current_values(controls).items() if name != CLASSROOM.key}
+    # each student keeps their own classroom mode and language
+    values = {
+        name: value for name, value in current_values(controls).items() if name not in (CLASSROOM.key, LANGUAGE.key)
+    }
     link = controls.link(current_url_path() or "", values)
     if LED.get() == (code, link):
         return

@@ -11,7 +11,22 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.controls import CLASSROOM, SHOW, Controls, Multi, Number, Select, Slider, Steps, Text, Toggle, inert, plain  # noqa: F401
+from core.i18n import _
+from ui.controls import (  # noqa: F401
+    CLASSROOM,
+    LANGUAGE,
+    SHOW,
+    Controls,
+    Multi,
+    Number,
+    Select,
+    Slider,
+    Steps,
+    Text,
+    Toggle,
+    inert,
+    plain,
+)
 from ui.routing import forget_link_value, respell_link_value
 
 
@@ -42,15 +57,19 @@ HELD = State("held_controls", frozenset)
 
 # Each kind of control's widget, drawn from its declaration.
 WIDGETS = {
-    Slider: lambda c, where, bound: where.slider(c.label, c.min_value, c.max_value, c.default, c.step, **bound),
-    Number: lambda c, where, bound: where.number_input(c.label, c.min_value, c.max_value, c.default, c.step, **bound),
-    Toggle: lambda c, where, bound: where.toggle(c.label, c.default, **bound),
-    Select: lambda c, where, bound: where.selectbox(
-        c.label, c.options, c.options.index(c.default), format_func=c.label_of, **bound
+    Slider: lambda c, where, bound: where.slider(_(c.label), c.min_value, c.max_value, c.default, c.step, **bound),
+    Number: lambda c, where, bound: where.number_input(
+        _(c.label), c.min_value, c.max_value, c.default, c.step, **bound
     ),
-    Steps: lambda c, where, bound: where.select_slider(c.label, c.options, c.default, format_func=c.label_of, **bound),
-    Text: lambda c, where, bound: where.text_input(c.label, c.default, **bound),
-    Multi: lambda c, where, bound: where.multiselect(c.label, c.options, list(c.default), **bound),
+    Toggle: lambda c, where, bound: where.toggle(_(c.label), c.default, **bound),
+    Select: lambda c, where, bound: where.selectbox(
+        _(c.label), c.options, c.options.index(c.default), format_func=c.label_of, **bound
+    ),
+    Steps: lambda c, where, bound: where.select_slider(
+        _(c.label), c.options, c.default, format_func=c.label_of, **bound
+    ),
+    Text: lambda c, where, bound: where.text_input(_(c.label), c.default, **bound),
+    Multi: lambda c, where, bound: where.multiselect(_(c.label), c.options, list(c.default), **bound),
 }
 
 
@@ -65,7 +84,7 @@ def draw(control, where=None, **extra):
     if is_held(control):
         return held_value(control)
     widget = next(WIDGETS[kind] for kind in type(control).__mro__ if kind in WIDGETS)
-    bound = dict(key=control.key, help=control.help, bind="query-params" if control.share else None, **extra)
+    bound = dict(key=control.key, help=_(control.help), bind="query-params" if control.share else None, **extra)
     return widget(control, where or st, bound)
 
 
@@ -91,7 +110,7 @@ def drop_link_problems(controls):
     those controls starts at its default; return them, to report with `report`. A value spelt
     another way ("10" for 10.0) is respelt as the control shows it."""
     problems = controls.link_problems(st.query_params)
-    for key, _, _ in problems:
+    for key, _value, _why in problems:
         forget_link_value(key)
     for key, control in controls.controls.items():
         raws = st.query_params.get_all(key)
@@ -112,9 +131,9 @@ def report(problems):
     """Say which of the link's values were replaced by defaults, each shown as inert text."""
     if problems:
         st.info(
-            "This link had values the page cannot use, so the defaults are shown instead: "
-            + "; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems)
-            + ".",
+            _("This link had values the page cannot use, so the defaults are shown instead: {problems}.").format(
+                problems="; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems)
+            ),
             icon=":material/link_off:",
         )
 
@@ -122,8 +141,8 @@ def report(problems):
 def help_box(controls, where=st):
     """Every control's help text, in words on the page: the "?" beside a control shows it on
     hover, which a touch screen or a screen reader may never do."""
-    texts = {control.label: control.help for control in controls.declared if control.help}
-    with where.expander("What the controls do", icon=":material/help:"):
+    texts = {_(control.label): _(control.help) for control in controls.declared if control.help}
+    with where.expander(_("What the controls do"), icon=":material/help:"):
         st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
 
@@ -141,16 +160,16 @@ def share_box(controls, where=st):
     controls the students who open it may change."""
     values = current_values(controls)
     base = st.context.url or ""
-    with where.popover("Share this view", icon=":material/link:", width="stretch"):
+    with where.popover(_("Share this view"), icon=":material/link:", width="stretch"):
         st.caption(
-            "This link opens this page with every control set as it is now. Copy it with the button at its right."
+            _("This link opens this page with every control set as it is now. Copy it with the button at its right.")
         )
         shown = st.multiselect(
-            "For a class: controls students may change",
-            list(controls.controls),
-            format_func=lambda key: controls.controls[key].label,
+            _("For a class: controls students may change"),
+            [key for key in controls.controls if key != LANGUAGE.key],  # a learner's language stays theirs
+            format_func=lambda key: _(controls.controls[key].label),
             key="share_show",
-            help="Leave empty to let them change everything. Any other control is hidden and held where it is now.",
+            help=_("Leave empty to let them change everything. Any other control is hidden and held where it is now."),
         )
         st.code(controls.link(base, values, shown), language=None, wrap_lines=True)
 
