@@ -1,0 +1,206 @@
+"""Every page in the class's language (core/i18n.py, ui/language.py): the catalogs hold every
+sentence the code marks, with the same placeholders, checked by Babel's own checkers and compiled
+as shipped; a page opened in a language shows none of the English it has a translation for; the
+language comes from the link, else the browser, and stays the learner's own."""
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from core import i18n
+from tests.conftest import ROOT
+from tests.test_polls_page import room  # noqa: F401 - a fixture: a class lab room in SQLite
+
+TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.ENGLISH]
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def marked_messages():
+    """Every sentence the code marks with _(), N_() or ngettext(), as pybabel extracts it (babel.cfg)."""
+    method_map = [("app.py", "python"), ("lessons/**.py", "python"), ("ui/**.py", "python"), ("core/**.py", "python")]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def catalog(language):
+    with open(ROOT / "locales" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=language)
+
+
+def test_every_marked_sentence_has_a_translation_in_every_language_with_the_same_placeholders():
+    marked = marked_messages()
+    assert len(marked) > 40
+    for language in TRANSLATED:
+        translations = {message.id: message for message in catalog(language) if message.id}
+        missing = [message for message in marked if message not in translations]
+        assert not missing, (language, missing)
+        for message in marked:
+            entry = translations[message]
+            strings = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
+            assert all(strings) and not entry.fuzzy, (language, message)
+            ids = message if isinstance(message, tuple) else (message,)
+            for string in strings:
+                assert set(PLACEHOLDER.findall(string)) == set(PLACEHOLDER.findall(ids[0])), (language, message)
+
+
+def test_babels_checkers_find_nothing_and_plural_forms_are_the_languages():
+    expected_plurals = {"es": 3, "de": 2, "zh": 1}  # CLDR's, as Babel knows them
+    for language in TRANSLATED:
+        found = catalog(language)
+        assert found.num_plurals == expected_plurals[language]
+        problems = [(message.id, errors) for message, errors in found.check() if errors]
+        assert not problems, (language, problems)
+
+
+def test_the_compiled_catalogs_are_the_po_files_compiled():
+    for language in TRANSLATED:
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog(language))
+        shipped = (ROOT / "locales" / language / "LC_MESSAGES" / "messages.mo").read_bytes()
+        assert shipped == compiled.getvalue(), f"run: pybabel compile -d locales ({language})"
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("de", "de"),
+        ("de-DE", "de"),
+        ("DE_at", "de"),
+        ("es-419", "es"),
+        ("zh", "zh"),
+        ("zh-Hans", "zh"),
+        ("zh-CN", "zh"),
+        ("zh-Hans-CN", "zh"),
+        ("en-GB", "en"),
+        ("fr-FR", None),
+        ("", None),
+        (None, None),
+        ("de'><script>", None),
+    ],
+)
+def test_a_links_or_browsers_language_is_read_as_the_app_speaks_it(name, code):
+    assert i18n.language_of(name) == code
+
+
+def test_the_link_wins_over_the_browser_and_english_is_the_last_resort():
+    assert i18n.chosen("es", "de-DE") == "es"
+    assert i18n.chosen("xx", "de-DE") == "de"
+    assert i18n.chosen(None, "fr-FR") == "en"
+
+
+@pytest.mark.parametrize(
+    "language, share, expected_number, expected_percent",
+    [
+        # the digits each language writes (CLDR), typed here independently of Babel
+        ("en", 0.375, "1,234.50", "37.5%"),
+        ("es", 0.375, "1.234,50", "37,5\u00a0%"),
+        ("de", 0.375, "1.234,50", "37,5\u00a0%"),
+        ("zh", 0.375, "1,234.50", "37.5%"),
+    ],
+)
+def test_numbers_in_prose_are_written_as_each_language_writes_them(
+    monkeypatch, language, share, expected_number, expected_percent
+):
+    monkeypatch.setattr(i18n, "speaking", lambda: language)
+    assert i18n.number(1234.5, 2) == expected_number
+    assert i18n.percent(share, 1) == expected_percent
+
+
+def shown_texts(app):
+    """Every text a page shows: titles, text, captions, notices, links and widget labels."""
+    parts = [element.value for kind in ("title", "markdown", "caption", "info", "warning") for element in app.get(kind)]
+    parts += [
+        str(getattr(element, "label", "")) for kind in ("toggle", "selectbox", "button") for element in app.get(kind)
+    ]
+    return parts + [element.proto.label for element in app.get("page_link")]
+
+
+def visible_text(app):
+    return "\n".join(shown_texts(app))
+
+
+def english_left(texts, language):
+    """The catalog's English sentences still on a page: a text that is one, or that holds a long one."""
+    translations = {message.id: message.string for message in catalog(language) if message.id and message.string}
+    english = [english for english, string in translations.items() if english != string]
+    return [
+        sentence
+        for sentence in english
+        for text in texts
+        if text == sentence or (len(sentence) > 30 and sentence in text)
+    ]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("path", ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py"])
+def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
+    app = open_page(path, params={"lang": language})
+    assert not english_left(shown_texts(app), language)
+    translations = [message.string for message in catalog(language) if message.id and message.string]
+    assert sum(string in visible_text(app) for string in translations) >= 3  # its own words are there instead
+
+
+def test_a_browser_in_german_gets_german_and_a_link_in_spanish_gets_spanish(open_page, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    monkeypatch.setattr("ui.language.chosen", lambda link=None, browser=None: i18n.chosen(link, "de-DE"))
+    app.run()
+    assert app.title[0].value == "Neuronale Netze entdecken"
+    spanish = open_page("lessons/home.py", params={"lang": "es-ES"})
+    assert spanish.title[0].value == "Explorador de redes neuronales"
+    assert spanish.query_params["lang"] == "es"  # respelt as the app writes it
+
+
+def test_the_language_is_kept_in_the_share_link_and_never_held_by_a_teacher(open_page):
+    from ui.controls import Controls
+
+    app = open_page("lessons/loss.py", params={"lang": "de", "show": "m"})
+    assert app.sidebar.selectbox(key="lang").value == "de"  # the picker stays: a learner's language is theirs
+    assert "lang" not in Controls().held_by(["m"])[0]
+    assert "lang=de" in Controls().link("/loss", {"lang": "de", "classroom": False})
+    app.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert app.query_params["lang"] == "zh" and "下一课：感知机" in visible_text(app)
+
+
+def test_the_picker_changes_the_language_and_the_next_page_keeps_it(open_page):
+    app = open_page("lessons/home.py")
+    app.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert app.title[0].value == "神经网络探索"
+    app.switch_page("lessons/loss.py").run()
+    assert "上一课" not in visible_text(app) and "下一课：感知机" in visible_text(app)
+
+
+@pytest.mark.slow
+def test_a_student_following_a_german_teacher_keeps_their_own_language(open_page, room):  # noqa: F811
+    lab, made = room
+    teacher = open_page("lessons/descent.py", params={"room": made.code, "key": made.teacher_key, "lang": "de"})
+    student = open_page("lessons/descent.py", params={"room": made.code, "lang": "es"})
+    teacher.switch_page("lessons/hidden_layers.py").run()
+    student.run()
+    assert "Siguiente: Retropropagación" in visible_text(student)  # followed, in Spanish
+    assert "Weiter: Backpropagation" in visible_text(teacher)
+
+
+def test_no_module_that_translates_reuses_the_name_of_the_translation_function():
+    """`_` is gettext's: a module that imports it and also unpacks into `_` would call a throwaway value."""
+    for path in [ROOT / "app.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("core/**/*.py")]:
+        tree = ast.parse(Path(path).read_text())
+        imports_it = any(
+            isinstance(node, ast.ImportFrom) and node.module == "core.i18n" and any(a.name == "_" for a in node.names)
+            for node in ast.walk(tree)
+        )
+        stored = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+        ]
+        assert not (imports_it and stored), (path, stored)
