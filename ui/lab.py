@@ -43,7 +43,7 @@ def room_links(here):
     link = f"{base}?{ROOM}={code}"
     room_poster(code, link)
     st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)  # wrapped: a scrolling block on a phone is out of a keyboard's reach
     st.caption(
         f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its taught network."
     )
@@ -61,7 +61,7 @@ def room_links(here):
             "disappears from this page at your next click.",
             icon=":material/key:",
         )
-        st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None)
+        st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None, wrap_lines=True)
     show, replace = st.columns(2)
     if not shown:
         show.button(

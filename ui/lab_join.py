@@ -28,7 +28,8 @@ def room_poster(code, link):
     spelt = " ".join(code)
     halves = f'{code[:4]}<span style="margin-left: 0.35em">{code[4:]}</span>'  # read in two groups, as a phone number
     words.html(
-        f'<p role="text" aria-label="Room code {spelt}" style="font-size: {4.5 if big else 2.2}rem; '
+        # on a projector as large as its column allows: at 1280 px, 4.5rem overflowed it by 4 px
+        f'<p role="text" aria-label="Room code {spelt}" style="font-size: {"min(4.5rem, 5.5vw)" if big else "2.2rem"}; '
         f"font-weight: 700; letter-spacing: 0.12em; margin: 0; font-family: monospace; "
         f'white-space: nowrap">{halves}</p>'
     )

@@ -45,5 +45,11 @@ def picker():
         REMEMBERED.set(st.session_state[LANGUAGE.key])
         st.query_params[LANGUAGE.key] = st.session_state[LANGUAGE.key]
 
-    st.sidebar.selectbox(_("Language"), tuple(LANGUAGES), format_func=LANGUAGES.get, key=LANGUAGE.key, on_change=change)
+    st.sidebar.selectbox(
+        _("Language"),
+        tuple(LANGUAGES),
+        format_func=lambda code: LANGUAGES.get(code, code),
+        key=LANGUAGE.key,
+        on_change=change,
+    )
     _LANG_ATTRIBUTE(key="page_language", data={"language": HTML_LANG[speaking]})
