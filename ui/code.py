@@ -4,6 +4,7 @@ to download as a notebook or a script."""
 
 import streamlit as st
 
+from core.i18n import N_, _, ngettext
 from ui.page import classroom
 
 NOTEBOOK_TYPE = "application/x-ipynb+json"
@@ -19,27 +20,30 @@ CODE_CSS = """<style>
 </style>"""
 
 
-def code_section(listing, label="The code", where=st):
+def code_section(listing, label=N_("The code"), where=st):
     """Draw the listing in an expander: its steps, then downloads of the notebook and the script.
     The files are written when a button is pressed, not on every run of the page."""
     st.html(CODE_CSS)
-    with where.expander(f"{label}: {listing.title}", icon=":material/code:"):
+    with where.expander(f"{_(label)}: {listing.title}", icon=":material/code:"):
         st.markdown(
-            f"{listing.intro} Every number below is the page's, as it is now: change a control and the "
-            "code changes with it. Copy a block with the button at its top right."
+            listing.intro
+            + " "
+            + _(
+                "Every number below is the page's, as it is now: change a control and the "
+                "code changes with it. Copy a block with the button at its top right."
+            )
         )
         for number, step in enumerate(listing.steps, start=1):
             st.markdown(f"**{number}.** {step.why}")
             lines = step.code.strip().count("\n") + 1
-            if step.fold and not st.toggle(
-                f"Show these {lines} lines", key=f"view_unfold_{listing.file_stem}_{number}"
-            ):
+            shown = ngettext("Show this {lines} line", "Show these {lines} lines", lines).format(lines=lines)
+            if step.fold and not st.toggle(shown, key=f"view_unfold_{listing.file_stem}_{number}"):
                 continue
             # wrapped, never a box wider than a phone; in classroom mode the page's larger text makes it larger
             st.code(step.code.strip(), language="python", wrap_lines=True)
         left, right = st.columns(2)
         left.download_button(
-            "Download as a notebook",
+            _("Download as a notebook"),
             listing.notebook,
             f"{listing.file_stem}.ipynb",
             mime=NOTEBOOK_TYPE,
@@ -47,11 +51,12 @@ def code_section(listing, label="The code", where=st):
             on_click="ignore",
             key=f"notebook_{listing.file_stem}",
             width="stretch",
-            help="A Jupyter notebook that runs top to bottom on Python with this app's "
-            "requirements (requirements.txt).",
+            help=_(
+                "A Jupyter notebook that runs top to bottom on Python with this app's requirements (requirements.txt)."
+            ),
         )
         right.download_button(
-            "Download as a Python file",
+            _("Download as a Python file"),
             listing.script,
             f"{listing.file_stem}.py",
             mime="text/x-python",
@@ -61,4 +66,4 @@ def code_section(listing, label="The code", where=st):
             width="stretch",
         )
         if classroom():
-            st.caption("Hand it out: the notebook runs on any computer with Python, without this app.")
+            st.caption(_("Hand it out: the notebook runs on any computer with Python, without this app."))

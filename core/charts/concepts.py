@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from core.charts.palette import BEST, CURRENT, FADED, INK
+from core.i18n import _
 from core.lessons import neuron, perceptron, regression
 
 
@@ -71,10 +72,11 @@ def line_fit(x, y, m, b, best):
     y_hat = regression.predict(m, b, x)
     points = pd.DataFrame({"x": x, "y": y, "y_hat": y_hat, "error": y - y_hat})
     xs = np.array([0.0, 5.0])
+    yours, fitted = _("your line"), _("best fit (least squares)")
     lines = pd.concat(
         [
-            pd.DataFrame({"x": xs, "y": regression.predict(m, b, xs), "line": "your line"}),
-            pd.DataFrame({"x": xs, "y": regression.predict(*best, xs), "line": "best fit (least squares)"}),
+            pd.DataFrame({"x": xs, "y": regression.predict(m, b, xs), "line": yours}),
+            pd.DataFrame({"x": xs, "y": regression.predict(*best, xs), "line": fitted}),
         ]
     )
     residuals = (
@@ -105,33 +107,36 @@ def line_fit(x, y, m, b, best):
             color=alt.Color(
                 "line:N",
                 title=None,
-                scale=alt.Scale(domain=["your line", "best fit (least squares)"], range=[CURRENT, BEST]),
+                scale=alt.Scale(domain=[yours, fitted], range=[CURRENT, BEST]),
                 legend=alt.Legend(orient="top"),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N",
                 legend=None,
-                scale=alt.Scale(domain=["your line", "best fit (least squares)"], range=[[1, 0], [6, 4]]),
+                scale=alt.Scale(domain=[yours, fitted], range=[[1, 0], [6, 4]]),
             ),
         )
     )
     return (residuals + drawn + dots).properties(
         height=340,
-        description="The data points, your line (solid) with each point's error as a dashed "
-        "segment, and the best line (dashed).",
+        description=_(
+            "The data points, your line (solid) with each point's error as a dashed segment, and the best line (dashed)."
+        ),
     )
 
 
 def loss_surface(grid, current, best):
     """Return the MSE over (m, b) with the learner's line and the best line marked."""
     return (
-        heatmap(grid, "m", "b", "mse", title="mean squared error")
-        + marker(*current, "you", CURRENT, x="m", y="b")
-        + marker(*best, "best", BEST, x="m", y="b", shape="diamond")
+        heatmap(grid, "m", "b", "mse", title=_("mean squared error"))
+        + marker(*current, _("you"), CURRENT, x="m", y="b")
+        + marker(*best, _("best"), BEST, x="m", y="b", shape="diamond")
     ).properties(
         height=340,
-        description="The mean squared error for every slope m and intercept b, darker where it is "
-        "lower, with your line (circle, 'you') and the best line (diamond, 'best') marked.",
+        description=_(
+            "The mean squared error for every slope m and intercept b, darker where it is "
+            "lower, with your line (circle, 'you') and the best line (diamond, 'best') marked."
+        ),
     )
 
 
