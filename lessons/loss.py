@@ -98,7 +98,7 @@ with result:
 
     cancel = np.array([2.0, -2.0])
     if CANCEL.ask(
-        _("One prediction is 2 too low and another is 2 too high. What is the average of their signed errors y − ŷ?"),
+        N_("One prediction is 2 too low and another is 2 too high. What is the average of their signed errors y − ŷ?"),
         ("0", "2", "4"),
         f"{cancel.mean():g}",
         (),

@@ -206,3 +206,20 @@ def test_no_module_that_translates_reuses_the_name_of_the_translation_function()
             if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
         ]
         assert not (imports_it and stored), (path, stored)
+
+
+@pytest.mark.slow
+def test_a_poll_asked_in_german_appears_in_each_students_language(open_page, room):  # noqa: F811
+    from core.lab.polls import Polls
+    from tests.test_polls_page import click, texts
+
+    lab, made = room
+    teacher = open_page(
+        "lessons/loss.py", params={"room": made.code, "key": made.teacher_key, "classroom": "true", "lang": "de"}
+    )
+    assert "Eine Vorhersage ist um 2 zu niedrig" in texts(teacher)
+    click(teacher, "Ask the class")
+    spanish, chinese = (open_page("lessons/loss.py", params={"room": made.code, "lang": code}) for code in ("es", "zh"))
+    assert "Una predicción se queda 2 por debajo" in texts(spanish)
+    assert "一个预测低了 2" in texts(chinese)
+    assert Polls(lab).current(made.code).text.startswith("One prediction is 2 too low")  # kept in English

@@ -125,7 +125,9 @@ class Question:
         """In classroom mode, ask the class `question` before showing a result, and reveal it on
         click; return whether the result may be shown. `answer` is one of `choices`, or a tuple of
         several that are equally right. Any change of `settings` (the values that decide the
-        answer) asks again. Outside classroom mode, always True."""
+        answer) asks again. Outside classroom mode, always True. `question` and `choices` are
+        English, marked N_() where they are written: each reader sees them in their own language,
+        and a room's poll keeps them in English, so each student's device shows its own."""
         joined = ROOM_HERE.get()
         if joined and joined.leads:  # this session leads a room: the question is the class's poll
             shown = poll_teacher.teacher_question(self, joined, question, choices, answer, settings)
@@ -137,8 +139,15 @@ class Question:
             return True
         with st.container(border=True):
             predict = _("Predict before you press.")
-            st.markdown(f"**:material/psychology_alt: {predict}** {question}")
-            guess = st.radio(_("Your guess"), choices, index=None, horizontal=True, key=f"{self.name}_guess_{settings}")
+            st.markdown(f"**:material/psychology_alt: {predict}** {_(question)}")
+            guess = st.radio(
+                _("Your guess"),
+                choices,
+                format_func=_,
+                index=None,
+                horizontal=True,
+                key=f"{self.name}_guess_{settings}",
+            )
 
             def reveal():
                 self.revealed.set(settings)
@@ -163,7 +172,7 @@ class Question:
         if classroom() and said:
             guess, answer = said
             (st.success if guess in right_answers(answer) else st.warning)(
-                _("You said **{guess}**; the answer is **{answer}**.").format(guess=guess, answer=answer),
+                _("You said **{guess}**; the answer is **{answer}**.").format(guess=_(guess), answer=_(answer)),
                 icon=":material/how_to_reg:",
             )
 

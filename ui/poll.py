@@ -162,20 +162,22 @@ def _student_box(here, drawn, mine):
 
 
 def answer_box(here, poll, token, mine):
-    """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None."""
-    st.markdown(f"**:material/how_to_vote: Your class's poll.** {poll.text}")
+    """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None.
+    A poll is kept in English and shown in each student's own language."""
+    choices = [_(choice) for choice in poll.choices]
+    st.markdown(f"**:material/how_to_vote: Your class's poll.** {_(poll.text)}")
     room.refusal()
     if poll.revealed:
         said = (
             ""
             if mine is None
-            else (" You said it too." if poll.choices[mine] in poll.right else f" You said “{poll.choices[mine]}”.")
+            else (" You said it too." if poll.choices[mine] in poll.right else f" You said “{choices[mine]}”.")
         )
         where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
-        st.success(f"The answer is **{poll.answer}**.{said} {where} shows why.", icon=":material/visibility:")
+        st.success(f"The answer is **{_(poll.answer)}**.{said} {where} shows why.", icon=":material/visibility:")
         return
     columns = st.columns(min(len(poll.choices), 5))
-    for index, choice in enumerate(poll.choices):
+    for index, choice in enumerate(choices):
         columns[index % len(columns)].button(
             choice,
             key=f"poll_answer_{poll.id}_{index}",
@@ -188,7 +190,7 @@ def answer_box(here, poll, token, mine):
     st.caption(
         "Tap an answer; you can change it until your teacher reveals."
         if mine is None
-        else f"Your answer: “{poll.choices[mine]}”. You can change it until your teacher reveals."
+        else f"Your answer: “{choices[mine]}”. You can change it until your teacher reveals."
     )
 
 

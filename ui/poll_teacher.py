@@ -6,6 +6,7 @@ class follows."""
 import streamlit as st
 
 from core.charts import lab as lab_charts
+from core.i18n import _
 from core.lab import polls as poll_store
 from core.lab import store
 from core.lab.devices import Devices
@@ -85,7 +86,7 @@ def teacher_question(question, joined, text, choices, answer, settings):
         question.revealed.set(settings)
         return True
     with st.container(border=True):
-        st.markdown(f"**:material/psychology_alt: Predict before you press.** {text}")
+        st.markdown(f"**:material/psychology_alt: Predict before you press.** {_(text)}")
         refusal()
         if not ours:
             st.button(
@@ -109,8 +110,9 @@ def live_counts(polls, code, key, poll, question, settings):
     except store.DatabaseUnavailable as error:
         st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
         return
-    st.altair_chart(lab_charts.poll_chart(poll.choices, counts), width="stretch")
-    st.markdown(poll_store.in_words(poll.choices, counts))
+    choices = [_(choice) for choice in poll.choices]
+    st.altair_chart(lab_charts.poll_chart(choices, counts), width="stretch")
+    st.markdown(poll_store.in_words(choices, counts))
     st.caption(
         f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room answered."
     )
@@ -134,9 +136,10 @@ def verdict(question, joined):
         counts = polls.counts(poll)
     except store.DatabaseUnavailable:
         return False
-    st.altair_chart(lab_charts.poll_chart(poll.choices, counts, poll.right), width="stretch")
+    choices, right, answer = [_(choice) for choice in poll.choices], [_(each) for each in poll.right], _(poll.answer)
+    st.altair_chart(lab_charts.poll_chart(choices, counts, right), width="stretch")
     st.success(
-        f"The answer is **{poll.answer}**. {poll_store.in_words(poll.choices, counts, poll.answer)}",
+        f"The answer is **{answer}**. {poll_store.in_words(choices, counts, answer)}",
         icon=":material/how_to_reg:",
     )
     return True
