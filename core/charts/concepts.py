@@ -146,22 +146,22 @@ def perceptron_square(w, b):
     grid = np.linspace(-0.5, 1.5, 33)
     g1, g2 = np.meshgrid(grid, grid, indexing="ij")
     decision = perceptron.decide(np.column_stack([g1.ravel(), g2.ravel()]), w, b)
-    regions = pd.DataFrame(
-        {"x1": g1.ravel(), "x2": g2.ravel(), "decision": np.where(decision == 1, "go (1)", "stay (0)")}
-    )
-    colors = alt.Scale(domain=["go (1)", "stay (0)"], range=[BEST, FADED])
+    go, stay, decided = _("go (1)"), _("stay (0)"), _("decision")
+    regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "decision": np.where(decision == 1, go, stay)})
+    colors = alt.Scale(domain=[go, stay], range=[BEST, FADED])
     shading = grid_cells(
         regions,
         "x1",
         "x2",
         scale=alt.Scale(domain=[-0.5, 1.5], nice=False),
-        titles=("x1 (ticket under $1,000)", "x2 (partner can come)"),
+        titles=(_("x1 (ticket under $1,000)"), _("x2 (partner can come)")),
         mark={"opacity": 0.35, "clip": True},
-        color=alt.Color("decision:N", scale=colors, title="decision"),
+        color=alt.Color("decision:N", scale=colors, title=decided),
     )
     rows = pd.DataFrame(perceptron.truth_table(w, b))
-    rows["decision"] = np.where(rows["output"] == 1, "go (1)", "stay (0)")
-    rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}: {'go' if r.output else 'stay'}" for r in rows.itertuples()]
+    rows["decision"] = np.where(rows["output"] == 1, go, stay)
+    said = {1: _("go"), 0: _("stay")}
+    rows["label"] = [f"({r.x1},{r.x2}) z={r.z:g}: {said[r.output]}" for r in rows.itertuples()]
     points = (
         alt.Chart(rows)
         .mark_point(size=260, stroke=INK, strokeWidth=2, opacity=1, filled=True)
@@ -171,8 +171,8 @@ def perceptron_square(w, b):
             color=alt.Color("decision:N", scale=colors),
             shape=alt.Shape(
                 "decision:N",
-                scale=alt.Scale(domain=["go (1)", "stay (0)"], range=["triangle-up", "circle"]),
-                title="decision",
+                scale=alt.Scale(domain=[go, stay], range=["triangle-up", "circle"]),
+                title=decided,
             ),
             tooltip=[alt.Tooltip("x1"), alt.Tooltip("x2"), alt.Tooltip("z"), alt.Tooltip("output")],
         )
@@ -195,7 +195,7 @@ def perceptron_square(w, b):
         )
     return layers.properties(
         height=380,
-        description=(
+        description=_(
             "The square of inputs x1 and x2, shaded where the perceptron says go, with the boundary line and the four "
             "yes/no inputs, each labelled with its z and its answer."
         ),
@@ -209,10 +209,10 @@ def mistakes_per_epoch(run):
         alt.Chart(data)
         .mark_bar(color=CURRENT)
         .encode(
-            x=alt.X("epoch:O"),
-            y=alt.Y("mistakes:Q", scale=alt.Scale(domain=[0, 4]), title="mistakes in epoch"),
+            x=alt.X("epoch:O", title=_("epoch")),
+            y=alt.Y("mistakes:Q", scale=alt.Scale(domain=[0, 4]), title=_("mistakes in epoch")),
         )
-        .properties(height=220, description="How many of the four inputs the rule got wrong in each epoch.")
+        .properties(height=220, description=_("How many of the four inputs the rule got wrong in each epoch."))
     )
 
 
