@@ -65,9 +65,10 @@ header(
     ),
     CONTROLS,
 )
+said, when, otherwise = _("output"), _("if"), _("otherwise")  # the formula's words in the reader's language
 st.latex(
-    r"\text{output} = \begin{cases} 1 & \text{if } w_1 x_1 + w_2 x_2 + b > 0 \\ "
-    r"0 & \text{otherwise} \end{cases}"
+    rf"\text{{{said}}} = \begin{{cases}} 1 & \text{{{when} }} w_1 x_1 + w_2 x_2 + b > 0 \\ "
+    rf"0 & \text{{{otherwise}}} \end{{cases}}"
 )
 
 controls, picture = st.columns([1, 1], gap="large")
@@ -135,7 +136,7 @@ for column, (title, weights) in zip(
 ):
     rows = perceptron.truth_table((weights["w1"], weights["w2"]), weights["bias"])
     column.markdown(f"**{title}**")
-    column.dataframe(pd.DataFrame(rows), hide_index=True)
+    column.dataframe(pd.DataFrame(rows).rename(columns={"output": _("output")}), hide_index=True)
 st.warning(
     _(
         "Check the lesson's version row by row: for (0, 1) it gives z = −3 + 3 = 0, and 0 is not "

@@ -60,6 +60,24 @@ def test_babels_checkers_find_nothing_and_plural_forms_are_the_languages():
         assert not problems, (language, problems)
 
 
+CJK_PUNCTUATION = "。，、：；！？）」』”"
+
+
+def test_chinese_bold_closes_where_markdown_can_see_it():
+    """Markdown closes ** after punctuation only before a space or more punctuation: in
+    "**不是损失。**假设" the bold never closes, so the mark goes before the full stop."""
+    punctuation = CJK_PUNCTUATION + "（「『“.,:;!?()"
+    wrong = []
+    for message in catalog("zh"):
+        text = message.string if isinstance(message.string, str) else ""
+        closers = [match.start() for match in re.finditer(r"\*\*", text)][1::2]
+        for at in closers:
+            after = text[at + 2 : at + 3]
+            if at and text[at - 1] in punctuation and after and not (after.isspace() or after in punctuation):
+                wrong.append(text)
+    assert not wrong
+
+
 def test_the_compiled_catalogs_are_the_po_files_compiled():
     for language in TRANSLATED:
         compiled = io.BytesIO()
