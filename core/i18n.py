@@ -10,12 +10,15 @@ web page gives, `speaking`), and picking it from a link or a browser's language.
 - `_("…")` translates a sentence, with named placeholders filled after: `_("{count} digits").format(count=n)`.
 - `ngettext("one digit", "{count} digits", n)` picks the plural form the language has.
 - `N_("…")` marks a sentence declared once, at import, for extraction; it is translated where it is shown.
+- `sentence(N_("Add {delta} to {weight}?"), delta="0.2", weight="w1")` keeps a sentence with values as
+  data (a room's poll is stored so): `shown()` writes it in this run's language, `english()` in English.
 - `number(0.5, 2)` writes a number in prose as the language does ("0,50" in Spanish and German).
   Formulas, code and tables meant to be copied keep Python's form.
 """
 
 import functools
 import gettext
+import json
 from pathlib import Path
 
 from babel import Locale
@@ -87,3 +90,29 @@ def percent(share, decimals=0):
     pattern = parse_pattern(Locale.parse(locale).percent_formats[None])
     pattern.frac_prec = (decimals, decimals)
     return pattern.apply(share, locale)
+
+
+def sentence(template, **values):
+    """A sentence and the values it is written with, kept as text: a room stores its poll so,
+    and each student's device shows it in its own language (`shown`)."""
+    return json.dumps({"sentence": template, "values": values}, ensure_ascii=False)
+
+
+def _parts(text):
+    try:
+        kept = json.loads(text)
+        return str(kept["sentence"]), {str(name): str(value) for name, value in kept["values"].items()}
+    except (ValueError, TypeError, KeyError, AttributeError):  # a plain sentence
+        return text, {}
+
+
+def shown(text):
+    """`text` (a marked sentence, or one made by `sentence`) in this run's language."""
+    template, values = _parts(text)
+    return _(template).format(**values) if values else _(template)
+
+
+def english(text):
+    """`text` (a marked sentence, or one made by `sentence`) in English, as written."""
+    template, values = _parts(text)
+    return template.format(**values) if values else template

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.charts import concepts as charts
 from core.code import basics as code
+from core.i18n import N_, _, number, sentence
 from core.lessons import neuron
 from ui.code import code_section
 from ui.page import Question, header, lesson_footer, try_this
@@ -11,48 +12,59 @@ from ui.state import Controls, Select, Slider, draw
 
 STEEPNESS = Slider(
     "k",
-    "Steepness k",
+    N_("Steepness k"),
     0.2,
     20.0,
     1.0,
     0.2,
-    "Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step.",
+    N_("Plots σ(k·z). The larger k, the closer the sigmoid gets to the perceptron's hard step."),
 )
 X1 = Slider(
     "x1",
-    "Input x1",
+    N_("Input x1"),
     0.0,
     1.0,
     0.6,
     0.05,
-    "Any number from 0 to 1 here, not just 0 or 1 (a sigmoid neuron "
-    "takes any number at all; its output is between 0 and 1 whatever its inputs).",
+    N_(
+        "Any number from 0 to 1 here, not just 0 or 1 (a sigmoid neuron "
+        "takes any number at all; its output is between 0 and 1 whatever its inputs)."
+    ),
 )
-X2 = Slider("x2", "Input x2", 0.0, 1.0, 0.4, 0.05, "The second input, between 0 and 1.")
-W1 = Slider("w1", "Weight w1", -6.0, 6.0, 2.0, 0.1, "How much x1 counts.")
-W2 = Slider("w2", "Weight w2", -6.0, 6.0, -1.0, 0.1, "How much x2 counts.")
-B = Slider("b", "Bias b", -6.0, 6.0, -0.9, 0.1, "Shifts z up or down: minus the threshold.")
-NUDGED = Select("nudged", "Weight to nudge", ("w1", "w2"), "w1", "Which weight gets the small change Δ.")
-DELTA = Slider("delta", "Change Δ", -0.5, 0.5, 0.2, 0.01, "How much to add to that weight.")
+X2 = Slider("x2", N_("Input x2"), 0.0, 1.0, 0.4, 0.05, N_("The second input, between 0 and 1."))
+W1 = Slider("w1", N_("Weight w1"), -6.0, 6.0, 2.0, 0.1, N_("How much x1 counts."))
+W2 = Slider("w2", N_("Weight w2"), -6.0, 6.0, -1.0, 0.1, N_("How much x2 counts."))
+B = Slider("b", N_("Bias b"), -6.0, 6.0, -0.9, 0.1, N_("Shifts z up or down: minus the threshold."))
+NUDGED = Select("nudged", N_("Weight to nudge"), ("w1", "w2"), "w1", N_("Which weight gets the small change Δ."))
+DELTA = Slider("delta", N_("Change Δ"), -0.5, 0.5, 0.2, 0.01, N_("How much to add to that weight."))
+FLIPS, STAYS = N_("it flips"), N_("it stays")  # the question's choices, in English: shown in the reader's language
 
 FLIP = Question("nudge")
 CONTROLS = Controls(STEEPNESS, X1, X2, W1, W2, B, NUDGED, DELTA)
 
 header(
-    "The sigmoid neuron",
-    "The **sigmoid neuron** replaces the perceptron's jump with a smooth S-shaped curve, so small "
-    "changes in the weights give small changes in the output.",
-    "A perceptron's output jumps from 0 to 1. That makes learning hard: a tiny change in a "
-    "weight either changes nothing or flips the answer completely. With a smooth curve the "
-    "network can tell which way to adjust.",
+    N_("The sigmoid neuron"),
+    _(
+        "The **sigmoid neuron** replaces the perceptron's jump with a smooth S-shaped curve, so small "
+        "changes in the weights give small changes in the output."
+    ),
+    _(
+        "A perceptron's output jumps from 0 to 1. That makes learning hard: a tiny change in a "
+        "weight either changes nothing or flips the answer completely. With a smooth curve the "
+        "network can tell which way to adjust."
+    ),
     CONTROLS,
 )
 st.latex(r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad z = w_1 x_1 + w_2 x_2 + b")
 st.caption(
-    f"e is Euler's number, e ≈ {neuron.E:.5f}… (a common slip is 2.714). Far below zero, e^(−z) is huge "
-    "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly 0.5. "
-    "So σ(z) is between 0 and 1 for any z, whatever the inputs. It changes fastest at z = 0, where its "
-    f"slope is {float(neuron.sigmoid_prime(0)):g} (its steepest), and is nearly flat far from 0."
+    _(
+        "e is Euler's number, e ≈ {e}… (a common slip is {slip}). Far below zero, e^(−z) is huge "
+        "and σ(z) is close to 0; far above zero, e^(−z) is tiny and σ(z) is close to 1; at z = 0 it is exactly {half}. "
+        "So σ(z) is between 0 and 1 for any z, whatever the inputs. It changes fastest at z = 0, where its "
+        "slope is {slope} (its steepest), and is nearly flat far from 0."
+    ).format(
+        e=number(neuron.E, 5), slip=number(2.714, 3), half=number(0.5), slope=number(float(neuron.sigmoid_prime(0)))
+    )
 )
 
 controls, chart = st.columns([1, 2], gap="large")
@@ -70,20 +82,26 @@ with chart:
     cols[0].metric("z", f"{z:.3f}")
     cols[1].metric("σ(z)", f"{output:.3f}")
     cols[2].metric(
-        "Class (σ > 0.5)",
+        _("Class (σ > 0.5)"),
         "1" if output > 0.5 else "0",
-        help="Reading σ(z) > 0.5 as 'yes' gives the same answer as the perceptron's z > 0.",
+        help=_("Reading σ(z) > 0.5 as 'yes' gives the same answer as the perceptron's z > 0."),
     )
     st.altair_chart(charts.sigmoid_vs_step(steepness, z), width="stretch")
     st.caption(
-        f"The solid curve is σ(k·z), the sigmoid made k times steeper (k = 1 is the neuron above); the "
-        f"dashed line is the perceptron's step. The dot at your z is σ({steepness:g}·{z:.3f}) = "
-        f"{float(neuron.sigmoid(steepness * z)):.3f}; your neuron's output is σ(z) = {output:.3f}, the same "
-        "only at k = 1."
+        _(
+            "The solid curve is σ(k·z), the sigmoid made k times steeper (k = 1 is the neuron above); the "
+            "dashed line is the perceptron's step. The dot at your z is σ({k}·{z}) = {steep}; your neuron's "
+            "output is σ(z) = {output}, the same only at k = 1."
+        ).format(
+            k=f"{steepness:g}",
+            z=f"{z:.3f}",
+            steep=f"{float(neuron.sigmoid(steepness * z)):.3f}",
+            output=f"{output:.3f}",
+        )
     )
 
-st.subheader("Small change in, small change out")
-st.markdown("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs.")
+st.subheader(_("Small change in, small change out"))
+st.markdown(_("Nudge one weight by a small Δ and compare the two kinds of neuron on the same inputs."))
 left, right = st.columns([1, 2], gap="large")
 with left:
     nudged = draw(NUDGED)
@@ -92,36 +110,43 @@ effect = neuron.nudge(x, w, b, ("w1", "w2").index(nudged), delta)
 flipped = effect["step_after"] != effect["step_before"]
 with right:
     if FLIP.ask(
-        f"Adding Δ = {delta:g} to {nudged}: will the perceptron's answer flip?",
-        ("it flips", "it stays"),
-        "it flips" if flipped else "it stays",
+        sentence(
+            N_("Adding Δ = {delta} to {weight}: will the perceptron's answer flip?"), delta=f"{delta:g}", weight=nudged
+        ),
+        (FLIPS, STAYS),
+        FLIPS if flipped else STAYS,
         (x, w, b, nudged, delta),
     ):
         FLIP.verdict()
         cols = st.columns(3)
         cols[0].metric("z", f"{effect['z_after']:.3f}", f"{effect['z_after'] - effect['z_before']:+.3f}")
         cols[1].metric(
-            "Perceptron output",
+            _("Perceptron output"),
             f"{effect['step_after']:g}",
             f"{effect['step_after'] - effect['step_before']:+g}",
             delta_color="off",
         )
         cols[2].metric(
-            "Sigmoid output",
+            _("Sigmoid output"),
             f"{effect['sigmoid_after']:.4f}",
             f"{effect['sigmoid_after'] - effect['sigmoid_before']:+.4f}",
             delta_color="off",
         )
         st.markdown(
-            "The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
-            "little, in proportion to Δ, so we can tell whether a change helped."
+            _(
+                "The perceptron's output changes by 0 or by a whole 1. The sigmoid's changes by a "
+                "little, in proportion to Δ, so we can tell whether a change helped."
+            )
         )
 
 code_section(code.sigmoid_page(x, w, b, steepness, nudged, delta))
 try_this(
-    "Raise the steepness k to 20: the S-curve becomes the perceptron's step.",
-    "Set the bias to −0.8, so that z = 0 and the perceptron says 0, then nudge w1 by +0.1: the perceptron flips to 1, "
-    "the sigmoid moves by only about 0.015 (its slope at 0, 0.25, times the change in z, 0.1 × 0.6).",
-    "Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z).",
+    _("Raise the steepness k to 20: the S-curve becomes the perceptron's step."),
+    _(
+        "Set the bias to {bias}, so that z = 0 and the perceptron says 0, then nudge w1 by {nudge}: the perceptron "
+        "flips to 1, the sigmoid moves by only about {moved} (its slope at 0, {slope}, times the change in z, "
+        "0.1 × 0.6)."
+    ).format(bias=number(-0.8), nudge="+" + number(0.1), moved=number(0.015), slope=number(0.25)),
+    _("Set z far from 0 (bias 6): the curve is flat there, so nudges barely change σ(z)."),
 )
 lesson_footer(CONTROLS)

@@ -210,20 +210,23 @@ def test_a_student_following_a_german_teacher_keeps_their_own_language(open_page
     assert "Weiter: Backpropagation" in visible_text(teacher)
 
 
-def test_no_module_that_translates_reuses_the_name_of_the_translation_function():
-    """`_` is gettext's: a module that imports it and also unpacks into `_` would call a throwaway value."""
+def test_no_module_that_translates_reuses_the_names_of_the_translation_functions():
+    """`_`, `shown`, `number`… are core.i18n's: a module that imports one and also assigns that
+    name (a throwaway `_`, a local `shown`) would call a value, or fail as an unbound local."""
     for path in [ROOT / "app.py", *ROOT.glob("lessons/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("core/**/*.py")]:
         tree = ast.parse(Path(path).read_text())
-        imports_it = any(
-            isinstance(node, ast.ImportFrom) and node.module == "core.i18n" and any(a.name == "_" for a in node.names)
+        imported = {
+            alias.name
             for node in ast.walk(tree)
-        )
+            if isinstance(node, ast.ImportFrom) and node.module == "core.i18n"
+            for alias in node.names
+        }
         stored = [
-            node.lineno
+            (node.id, node.lineno)
             for node in ast.walk(tree)
-            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+            if isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Store)
         ]
-        assert not (imports_it and stored), (path, stored)
+        assert not stored, (path, stored)
 
 
 @pytest.mark.slow
@@ -241,3 +244,14 @@ def test_a_poll_asked_in_german_appears_in_each_students_language(open_page, roo
     assert "Una predicción se queda 2 por debajo" in texts(spanish)
     assert "一个预测低了 2" in texts(chinese)
     assert Polls(lab).current(made.code).text.startswith("One prediction is 2 too low")  # kept in English
+
+
+def test_a_sentence_with_values_is_kept_as_data_and_shown_in_each_language(monkeypatch):
+    kept = i18n.sentence(
+        i18n.N_("Adding Δ = {delta} to {weight}: will the perceptron's answer flip?"), delta="0.2", weight="w1"
+    )
+    assert i18n.english(kept) == "Adding Δ = 0.2 to w1: will the perceptron's answer flip?"
+    monkeypatch.setattr(i18n, "speaking", lambda: "de")
+    assert i18n.shown(kept) == "Δ = 0.2 zu w1 addieren: Kippt die Antwort des Perzeptrons?"
+    assert i18n.shown("it flips") == "sie kippt" and i18n.english("it flips") == "it flips"
+    assert i18n.shown("{not a sentence}") == "{not a sentence}" and i18n.shown("0") == "0"

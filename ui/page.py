@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.i18n import N_, _
+from core.i18n import N_, _, shown
 from core.lab.polls import right_answers, stored_answer
 from ui import language, poll, poll_teacher, server, state
 from ui.lessons import LESSONS, lesson_at
@@ -130,20 +130,20 @@ class Question:
         and a room's poll keeps them in English, so each student's device shows its own."""
         joined = ROOM_HERE.get()
         if joined and joined.leads:  # this session leads a room: the question is the class's poll
-            shown = poll_teacher.teacher_question(self, joined, question, choices, answer, settings)
-            if shown is not None:
-                return shown
-        elif joined and (shown := poll.student_waits(self, joined)) is not None:
-            return shown
+            allowed = poll_teacher.teacher_question(self, joined, question, choices, answer, settings)
+            if allowed is not None:
+                return allowed
+        elif joined and (allowed := poll.student_waits(self, joined)) is not None:
+            return allowed
         if not classroom() or self.revealed.get() == settings:
             return True
         with st.container(border=True):
             predict = _("Predict before you press.")
-            st.markdown(f"**:material/psychology_alt: {predict}** {_(question)}")
+            st.markdown(f"**:material/psychology_alt: {predict}** {shown(question)}")
             guess = st.radio(
                 _("Your guess"),
                 choices,
-                format_func=_,
+                format_func=shown,
                 index=None,
                 horizontal=True,
                 key=f"{self.name}_guess_{settings}",
@@ -172,7 +172,7 @@ class Question:
         if classroom() and said:
             guess, answer = said
             (st.success if guess in right_answers(answer) else st.warning)(
-                _("You said **{guess}**; the answer is **{answer}**.").format(guess=_(guess), answer=_(answer)),
+                _("You said **{guess}**; the answer is **{answer}**.").format(guess=shown(guess), answer=shown(answer)),
                 icon=":material/how_to_reg:",
             )
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from core.i18n import _
+from core.i18n import _, shown
 from core.lab import polls as poll_store
 from core.lab import store
 from ui import device, room
@@ -164,8 +164,8 @@ def _student_box(here, drawn, mine):
 def answer_box(here, poll, token, mine):
     """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None.
     A poll is kept in English and shown in each student's own language."""
-    choices = [_(choice) for choice in poll.choices]
-    st.markdown(f"**:material/how_to_vote: Your class's poll.** {_(poll.text)}")
+    choices = [shown(choice) for choice in poll.choices]
+    st.markdown(f"**:material/how_to_vote: Your class's poll.** {shown(poll.text)}")
     room.refusal()
     if poll.revealed:
         said = (
@@ -174,7 +174,7 @@ def answer_box(here, poll, token, mine):
             else (" You said it too." if poll.choices[mine] in poll.right else f" You said “{choices[mine]}”.")
         )
         where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
-        st.success(f"The answer is **{_(poll.answer)}**.{said} {where} shows why.", icon=":material/visibility:")
+        st.success(f"The answer is **{shown(poll.answer)}**.{said} {where} shows why.", icon=":material/visibility:")
         return
     columns = st.columns(min(len(poll.choices), 5))
     for index, choice in enumerate(choices):

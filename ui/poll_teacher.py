@@ -6,7 +6,7 @@ class follows."""
 import streamlit as st
 
 from core.charts import lab as lab_charts
-from core.i18n import _
+from core.i18n import shown
 from core.lab import polls as poll_store
 from core.lab import store
 from core.lab.devices import Devices
@@ -86,7 +86,7 @@ def teacher_question(question, joined, text, choices, answer, settings):
         question.revealed.set(settings)
         return True
     with st.container(border=True):
-        st.markdown(f"**:material/psychology_alt: Predict before you press.** {_(text)}")
+        st.markdown(f"**:material/psychology_alt: Predict before you press.** {shown(text)}")
         refusal()
         if not ours:
             st.button(
@@ -110,7 +110,7 @@ def live_counts(polls, code, key, poll, question, settings):
     except store.DatabaseUnavailable as error:
         st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
         return
-    choices = [_(choice) for choice in poll.choices]
+    choices = [shown(choice) for choice in poll.choices]
     st.altair_chart(lab_charts.poll_chart(choices, counts), width="stretch")
     st.markdown(poll_store.in_words(choices, counts))
     st.caption(
@@ -136,7 +136,7 @@ def verdict(question, joined):
         counts = polls.counts(poll)
     except store.DatabaseUnavailable:
         return False
-    choices, right, answer = [_(choice) for choice in poll.choices], [_(each) for each in poll.right], _(poll.answer)
+    choices, right, answer = [shown(c) for c in poll.choices], [shown(c) for c in poll.right], shown(poll.answer)
     st.altair_chart(lab_charts.poll_chart(choices, counts, right), width="stretch")
     st.success(
         f"The answer is **{answer}**. {poll_store.in_words(choices, counts, answer)}",

@@ -221,7 +221,7 @@ def sigmoid_vs_step(steepness, z):
     zs = np.linspace(-8, 8, 321)
     curves = pd.concat(
         [
-            pd.DataFrame({"z": zs, "output": neuron.step(zs), "curve": "step (perceptron)"}),
+            pd.DataFrame({"z": zs, "output": neuron.step(zs), "curve": _("step (perceptron)")}),
             pd.DataFrame({"z": zs, "output": neuron.sigmoid(steepness * zs), "curve": f"σ({steepness:g}·z)"}),
         ]
     )
@@ -230,7 +230,7 @@ def sigmoid_vs_step(steepness, z):
         .mark_line(strokeWidth=3, interpolate="linear")
         .encode(
             x=alt.X("z:Q", scale=alt.Scale(domain=[-8, 8])),
-            y=alt.Y("output:Q", title="output"),
+            y=alt.Y("output:Q", title=_("output")),
             color=alt.Color(
                 "curve:N", title=None, scale=alt.Scale(range=[FADED, BEST]), legend=alt.Legend(orient="top")
             ),
@@ -242,8 +242,9 @@ def sigmoid_vs_step(steepness, z):
     point = marker(z_shown, float(neuron.sigmoid(steepness * z)), f"z = {z:.2f}", CURRENT, x="z", y="output")
     return (lines + half + point).properties(
         height=320,
-        description="The perceptron's step (dashed) and the sigmoid (solid) against z, with your "
-        "neuron's z marked on the sigmoid.",
+        description=_(
+            "The perceptron's step (dashed) and the sigmoid (solid) against z, with your neuron's z marked on the sigmoid."
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from core.db.schema import ANSWERS, LINK_LENGTH, POLLS, ROOMS, TEXT_LENGTH
+from core.i18n import english
 from core.lab.devices import Devices, device_of
 from core.lab.store import RoomProblem, valid_code
 
@@ -270,7 +271,7 @@ class Polls:
                 [
                     poll,
                     lesson,
-                    text,
+                    english(text),  # a sentence with values is kept as data (core/i18n.py)
                     choices[choice],
                     int(choices[choice] == right),
                     answered.replace(tzinfo=None).isoformat(timespec="seconds"),
