@@ -147,6 +147,8 @@ def neighbour_index(embeddings, images, fit_on=PCA_SAMPLE):
     width = embeddings(images[:1]).shape[1]
     mean, components, kept = NeighbourIndex.projection(map(embeddings, in_batches(images[sample])), width)
     projected = np.empty((len(images), len(components)), dtype=np.float32)
+    # batched by hand, not by in_batches: its trim after every batch made this loop take 13 s
+    # instead of 7 s on 60,000 digits for no lower peak, so memory goes back once, after it
     for start in range(0, len(images), EMBEDDING_BATCH):
         projected[start : start + EMBEDDING_BATCH] = (
             embeddings(images[start : start + EMBEDDING_BATCH]) - mean
