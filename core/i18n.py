@@ -73,14 +73,28 @@ def ngettext(singular, plural, count):
     return catalog(speaking()).ngettext(singular, plural, count)
 
 
+def translator():
+    """`_` with this run's language fixed now, for a callback Streamlit may call later (a widget's
+    format_func, which AppTest also calls outside the run)."""
+    return catalog(speaking()).gettext
+
+
+def every_translation(message):
+    """`message` in every language the app speaks: a link may carry a name in any of them."""
+    return {catalog(code).gettext(message) for code in LANGUAGES}
+
+
 def N_(message):  # noqa: N802 - gettext's own name for "extract this, translate it later"
     return message
 
 
-def number(value, decimals=None):
+def number(value, decimals=None, significant=None):
     """`value` written as this run's language writes numbers in prose, with `decimals` digits
-    after the point (or as many as it has)."""
-    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    after the point, or `significant` significant digits, or as many as it has."""
+    if significant:
+        pattern = "@" + "#" * (significant - 1)  # CLDR's significant digits, as Python's :g rounds
+    else:
+        pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[speaking()])
 
 

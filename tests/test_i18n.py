@@ -132,6 +132,14 @@ def test_numbers_in_prose_are_written_as_each_language_writes_them(
     assert i18n.percent(share, 1) == expected_percent
 
 
+@pytest.mark.parametrize("value", [1234.5678, 0.0012345, 3.0, 0.5, 98.76543, 7.0e-5])
+def test_significant_digits_round_as_pythons_g_does(monkeypatch, value):
+    for language, point in (("en", "."), ("de", ",")):
+        monkeypatch.setattr(i18n, "speaking", lambda language=language: language)
+        written = i18n.number(value, significant=4)
+        assert float(written.replace(point, ".")) == float(f"{value:.4g}"), (language, written)
+
+
 def shown_texts(app):
     """Every text a page shows: titles, text, captions, notices, links and widget labels."""
     parts = [element.value for kind in ("title", "markdown", "caption", "info", "warning") for element in app.get(kind)]
@@ -164,7 +172,9 @@ def english_left(texts, language):
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-@pytest.mark.parametrize("path", ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py", "lessons/sigmoid.py"])
+@pytest.mark.parametrize(
+    "path", ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py", "lessons/sigmoid.py", "lessons/descent.py"]
+)
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
     app = open_page(path, params={"lang": language})
     # the code view's step explanations are still English (docs/adding-a-language.md): left out here

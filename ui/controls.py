@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from core.i18n import ENGLISH, LANGUAGES, N_, language_of
+from core.i18n import ENGLISH, LANGUAGES, N_, _, every_translation, language_of, translator
 
 SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
 
@@ -99,16 +99,34 @@ class Select(_Control):
     help: str
     names: dict = None  # optional display name per option; the URL carries the name shown
     share: bool = True
+    # Options named by English sentences marked N_(), shown in the reader's language. Streamlit's
+    # link carries the name shown, so a link in any language is read, and respelt in the reader's.
+    translated: bool = False
+
+    def _english(self, option):
+        return str((self.names or {}).get(option, option))
 
     def label_of(self, option):
-        return str((self.names or {}).get(option, option))
+        return _(self._english(option)) if self.translated else self._english(option)
+
+    def labeller(self):
+        """label_of in this run's language, fixed now: the widget's format_func."""
+        if not self.translated:
+            return self.label_of
+        words = translator()
+        return lambda option: words(self._english(option))
 
     def spelling(self, raw):
         """The option's label a person meant by `raw`, or None: the label itself, a number written
-        another way ("10" for 10.0, "1e-3" for 0.001), or a name in other capitals."""
+        another way ("10" for 10.0, "1e-3" for 0.001), a name in other capitals, or (translated
+        options) its name in any language the app speaks."""
         labels = [self.label_of(option) for option in self.options]
         if raw in labels:
             return raw
+        if self.translated:
+            for option, label in zip(self.options, labels):
+                if raw.strip().lower() in {name.lower() for name in every_translation(self._english(option))}:
+                    return label
         for option, label in zip(self.options, labels):
             if isinstance(option, (int, float)) and not isinstance(option, bool):
                 try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.i18n import _
+from core.i18n import _, shown
 from ui.controls import (  # noqa: F401
     CLASSROOM,
     LANGUAGE,
@@ -63,10 +63,10 @@ WIDGETS = {
     ),
     Toggle: lambda c, where, bound: where.toggle(_(c.label), c.default, **bound),
     Select: lambda c, where, bound: where.selectbox(
-        _(c.label), c.options, c.options.index(c.default), format_func=c.label_of, **bound
+        _(c.label), c.options, c.options.index(c.default), format_func=c.labeller(), **bound
     ),
     Steps: lambda c, where, bound: where.select_slider(
-        _(c.label), c.options, c.default, format_func=c.label_of, **bound
+        _(c.label), c.options, c.default, format_func=c.labeller(), **bound
     ),
     Text: lambda c, where, bound: where.text_input(_(c.label), c.default, **bound),
     Multi: lambda c, where, bound: where.multiselect(_(c.label), c.options, list(c.default), **bound),
@@ -84,7 +84,7 @@ def draw(control, where=None, **extra):
     if is_held(control):
         return held_value(control)
     widget = next(WIDGETS[kind] for kind in type(control).__mro__ if kind in WIDGETS)
-    bound = dict(key=control.key, help=_(control.help), bind="query-params" if control.share else None, **extra)
+    bound = dict(key=control.key, help=shown(control.help), bind="query-params" if control.share else None, **extra)
     return widget(control, where or st, bound)
 
 
@@ -141,7 +141,7 @@ def report(problems):
 def help_box(controls, where=st):
     """Every control's help text, in words on the page: the "?" beside a control shows it on
     hover, which a touch screen or a screen reader may never do."""
-    texts = {_(control.label): _(control.help) for control in controls.declared if control.help}
+    texts = {_(control.label): shown(control.help) for control in controls.declared if control.help}
     with where.expander(_("What the controls do"), icon=":material/help:"):
         st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
@@ -164,14 +164,14 @@ def share_box(controls, where=st):
         st.caption(
             _("This link opens this page with every control set as it is now. Copy it with the button at its right.")
         )
-        shown = st.multiselect(
+        changeable = st.multiselect(
             _("For a class: controls students may change"),
             [key for key in controls.controls if key != LANGUAGE.key],  # a learner's language stays theirs
             format_func=lambda key: _(controls.controls[key].label),
             key="share_show",
             help=_("Leave empty to let them change everything. Any other control is hidden and held where it is now."),
         )
-        st.code(controls.link(base, values, shown), language=None, wrap_lines=True)
+        st.code(controls.link(base, values, changeable), language=None, wrap_lines=True)
 
 
 def bump(declaration):

@@ -258,14 +258,14 @@ def descent_map(grid, path, x, y, value):
             x=alt.X(f"{x}:Q"),
             y=alt.Y(f"{y}:Q"),
             order=alt.Order("step:Q"),
-            tooltip=[alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")],
+            tooltip=[alt.Tooltip("step", title=_("step")), alt.Tooltip("loss:Q", title=_("loss"), format=".4f")],
         )
     )
-    start = marker(table[x].iloc[0], table[y].iloc[0], "start", "white", x=x, y=y)
-    end = marker(table[x].iloc[-1], table[y].iloc[-1], "end", CURRENT, x=x, y=y, shape="diamond")
+    start = marker(table[x].iloc[0], table[y].iloc[0], _("start"), "white", x=x, y=y)
+    end = marker(table[x].iloc[-1], table[y].iloc[-1], _("end"), CURRENT, x=x, y=y, shape="diamond")
     x_range = [grid[x].min(), grid[x].max()]
     y_range = [grid[y].min(), grid[y].max()]
-    layers = alt.layer(heatmap(grid, x, y, value, title="loss"), route, start, end)
+    layers = alt.layer(heatmap(grid, x, y, value, title=_("loss")), route, start, end)
     return (
         layers.resolve_scale(color="independent")
         .encode(
@@ -273,8 +273,10 @@ def descent_map(grid, path, x, y, value):
         )
         .properties(
             height=360,
-            description="A map of the loss, darker where it is lower, with the path gradient descent "
-            "took from its start (circle) to its end (diamond).",
+            description=_(
+                "A map of the loss, darker where it is lower, with the path gradient descent "
+                "took from its start (circle) to its end (diamond)."
+            ),
         )
     )
 
@@ -286,11 +288,15 @@ def loss_per_step(paths):
         alt.Chart(table)
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("step:Q"),
-            y=alt.Y("loss:Q", scale=alt.Scale(type="symlog")),
+            x=alt.X("step:Q", title=_("step")),
+            y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(type="symlog")),
             color=alt.Color("run:N", title=None, legend=alt.Legend(orient="top")),
             strokeDash=alt.StrokeDash("run:N", legend=None),
-            tooltip=[alt.Tooltip("run"), alt.Tooltip("step"), alt.Tooltip("loss:Q", format=".4f")],
+            tooltip=[
+                alt.Tooltip("run", title=_("run")),
+                alt.Tooltip("step", title=_("step")),
+                alt.Tooltip("loss:Q", title=_("loss"), format=".4f"),
+            ],
         )
-        .properties(height=300, description="The loss after each step, one line per way of descending.")
+        .properties(height=300, description=_("The loss after each step, one line per way of descending."))
     )

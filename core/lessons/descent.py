@@ -9,12 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_
 from core.lessons import regression
 
 # Past this size a loss is treated as blown up: the step overshoots further every time.
 DIVERGENCE_LIMIT = 1e8
 # The three things a marble can do in the long run, at a fixed learning rate.
-SETTLES, BOUNCES, DIVERGES = "it settles", "it bounces forever", "it diverges"
+# English, marked to translate where shown (core/i18n.py): a room stores its poll in English.
+SETTLES, BOUNCES, DIVERGES = N_("it settles"), N_("it bounces forever"), N_("it diverges")
 OUTCOMES = (SETTLES, BOUNCES, DIVERGES)
 # Where a surface has no closed form for its outcome, the marble is followed this many steps
 # (far past the page's 200) and called settled once a step moves it less than SETTLED_STEP.
@@ -65,23 +67,25 @@ class Surface:
 
 SURFACES = {
     "Round bowl": Surface(
-        "Round bowl",
-        "L = p1² + p2². Every direction is equally steep, so the marble heads straight down.",
+        N_("Round bowl"),
+        N_("L = p1² + p2². Every direction is equally steep, so the marble heads straight down."),
         round_bowl,
         round_bowl_slopes,
         curvatures=(2.0, 2.0),
     ),
     "Long valley": Surface(
-        "Long valley",
-        "L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls.",
+        N_("Long valley"),
+        N_("L = p1² + 10·p2². Steep walls, flat floor: a big step bounces between the walls."),
         long_valley,
         long_valley_slopes,
         curvatures=(2.0, 20.0),
     ),
     "Two minima": Surface(
-        "Two minima",
-        "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
-        "where the marble ends up depends on where it starts.",
+        N_("Two minima"),
+        N_(
+            "L = (p1² − 1)² + p2² + 0.3·p1. A deep hollow on the left, a shallower one on the right: "
+            "where the marble ends up depends on where it starts."
+        ),
         two_minima,
         two_minima_slopes,
     ),
