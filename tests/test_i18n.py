@@ -276,3 +276,22 @@ def test_a_sentence_with_values_is_kept_as_data_and_shown_in_each_language(monke
     assert i18n.shown(kept) == "Δ = 0.2 zu w1 addieren: Kippt die Antwort des Perzeptrons?"
     assert i18n.shown("it flips") == "sie kippt" and i18n.english("it flips") == "it flips"
     assert i18n.shown("{not a sentence}") == "{not a sentence}" and i18n.shown("0") == "0"
+
+
+def test_a_choice_named_in_one_language_opens_in_anothers():
+    """A select whose options are sentences (lesson 4's surfaces): a Spanish link opened in German
+    keeps the learner's surface, shown and respelt in German; English names are read too."""
+    from ui.controls import Select
+
+    surface = Select("surface", "Loss surface", ("Round bowl", "Long valley"), "Round bowl", "", translated=True)
+    for raw in ("Valle alargado", "long valley", "狭长山谷"):
+        assert surface.problem(raw) is None
+        assert surface.value_of(raw) == "Long valley"
+    assert surface.problem("Valle") is not None
+
+
+def test_a_spanish_surface_in_a_german_link(open_page):
+    app = open_page("lessons/descent.py", params={"lang": "de", "surface": "Valle alargado"})
+    assert app.selectbox(key="surface").value == "Long valley"
+    assert app.query_params["surface"] == "Langes Tal"  # respelt as the page shows it
+    assert "Dieser Link enthielt Werte" not in visible_text(app) and not app.exception
