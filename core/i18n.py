@@ -73,15 +73,10 @@ def ngettext(singular, plural, count):
     return catalog(speaking()).ngettext(singular, plural, count)
 
 
-def translator():
-    """`_` with this run's language fixed now, for a callback Streamlit may call later (a widget's
-    format_func, which AppTest also calls outside the run)."""
-    return catalog(speaking()).gettext
-
-
 def every_translation(message):
-    """`message` in every language the app speaks: a link may carry a name in any of them."""
-    return {catalog(code).gettext(message) for code in LANGUAGES}
+    """`message` (as `shown` takes it) in every language the app speaks: a link may carry a name in
+    any of them."""
+    return {shown_in(code)(message) for code in LANGUAGES}
 
 
 def N_(message):  # noqa: N802 - gettext's own name for "extract this, translate it later"
@@ -91,8 +86,10 @@ def N_(message):  # noqa: N802 - gettext's own name for "extract this, translate
 def number(value, decimals=None, significant=None):
     """`value` written as this run's language writes numbers in prose, with `decimals` digits
     after the point, or `significant` significant digits, or as many as it has."""
-    if significant:
+    if significant and value:
         pattern = "@" + "#" * (significant - 1)  # CLDR's significant digits, as Python's :g rounds
+    elif significant:
+        pattern = "0"  # CLDR writes zero with significant digits as "0.0"; Python's :g as "0"
     else:
         pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[speaking()])
@@ -120,13 +117,44 @@ def _parts(text):
         return text, {}
 
 
+def shown_in(language):
+    """`shown` in `language`, fixed now: for a callback Streamlit may call later (a widget's
+    format_func, which AppTest also calls outside the run)."""
+    words = catalog(language).gettext
+
+    def show(text):
+        template, values = _parts(text)
+        if not values:
+            return words(template)
+        return words(template).format(**{name: words(value) for name, value in values.items()})
+
+    return show
+
+
 def shown(text):
-    """`text` (a marked sentence, or one made by `sentence`) in this run's language."""
-    template, values = _parts(text)
-    return _(template).format(**values) if values else _(template)
+    """`text` (a marked sentence, or one made by `sentence`) in this run's language; a value that
+    is itself a marked sentence (the name of an example) is translated too."""
+    return shown_in(speaking())(text)
 
 
 def english(text):
     """`text` (a marked sentence, or one made by `sentence`) in English, as written."""
     template, values = _parts(text)
     return template.format(**values) if values else template
+
+
+class Refused(ValueError):
+    """A refusal said in a marked sentence and its values: str() is the English (logs, tests),
+    `told()` this run's language (the page)."""
+
+    def __init__(self, template, **values):
+        self.template, self.values = template, values
+        super().__init__(template.format(**values))
+
+    def told(self):
+        return _(self.template).format(**self.values)
+
+
+def told(error):
+    """What went wrong, for the page: a Refused in this run's language, any other error as it is."""
+    return error.told() if isinstance(error, Refused) else str(error)

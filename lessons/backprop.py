@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.charts import backprop as charts
 from core.code import networks as code
+from core.i18n import N_, _, number, sentence
 from core.lessons import backprop, backprop_formulas
 from ui import backprop as backprop_parts
 from ui.code import code_section
@@ -15,35 +16,36 @@ START = (0.5, -0.4, 0.3, 0.8, 0.1, -0.5, -0.6, 0.9, -0.2)  # in backprop.paramet
 WEIGHTS = tuple(
     Slider(
         f"b_{p.target}" if p.is_bias else f"w_{p.source}_{p.target}",
-        f"Bias of {p.target}" if p.is_bias else f"Weight {p.name}",
+        sentence(N_("Bias of {neuron}"), neuron=p.target) if p.is_bias else sentence(N_("Weight {name}"), name=p.name),
         -3.0,
         3.0,
         value,
         0.1,
-        "The starting value. Reset goes back to it, so runs can be compared.",
+        N_("The starting value. Reset goes back to it, so runs can be compared."),
     )
     for p, value in zip(backprop.parameters(), START)
 )
 EXAMPLE = Select(
     "example",
-    "Training example",
+    N_("Training example"),
     tuple(backprop.FRANCE),
     next(iter(backprop.FRANCE)),
-    "One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0).",
+    N_("One of the four France questions: x1 = cheap ticket, x2 = partner comes, y = go (1) or stay (0)."),
+    translated=True,
 )
 RATE = Select(
     "rate",
-    "Learning rate η",
+    N_("Learning rate η"),
     (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
     3.0,
-    "How far each update moves every weight against its slope: w ← w − η·∂C/∂w.",
+    N_("How far each update moves every weight against its slope: w ← w − η·∂C/∂w."),
 )
 UPDATES = Select(
     "updates",
-    "Updates per training run",
+    N_("Updates per training run"),
     (10, 100, 1000),
     100,
-    'How many single-example updates "Train" makes, taking the four France examples in turn.',
+    N_('How many single-example updates "Train" makes, taking the four France examples in turn.'),
 )
 CONTROLS = Controls(EXAMPLE, RATE, UPDATES, *WEIGHTS)
 RUN = State("backprop_run")  # (starting values, [the network after each update, the start first])
@@ -52,15 +54,22 @@ BIGGEST = Question("biggest_change")
 DIRECTION = Question("cost_direction")
 MAX_UPDATES = 10_000
 WORDS = {
-    "BP1": "**BP1, the output's error.** How far the output is from the target, times how steeply the "
-    "sigmoid responds there, σ′(z) = a(1 − a).",
-    "BP2": "**BP2, passing the error back.** A hidden neuron's error is the output's error, weighted by "
-    "the connection between them, times its own σ′(z). This is the chain rule, and it is why the "
-    "method is called *back*propagation.",
-    "BP3": "**BP3, biases.** A bias's slope is its neuron's error.",
-    "BP4": "**BP4, weights.** A weight's slope is what flows into it (the input it multiplies) times the "
-    "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part.",
+    "BP1": N_(
+        "**BP1, the output's error.** How far the output is from the target, times how steeply the "
+        "sigmoid responds there, σ′(z) = a(1 − a)."
+    ),
+    "BP2": N_(
+        "**BP2, passing the error back.** A hidden neuron's error is the output's error, weighted by "
+        "the connection between them, times its own σ′(z). This is the chain rule, and it is why the "
+        "method is called *back*propagation."
+    ),
+    "BP3": N_("**BP3, biases.** A bias's slope is its neuron's error."),
+    "BP4": N_(
+        "**BP4, weights.** A weight's slope is what flows into it (the input it multiplies) times the "
+        "error of the neuron it feeds. A weight whose input is 0 gets slope 0: it did not take part."
+    ),
 }
+DOWN, UP = N_("down"), N_("up")  # the cost question's choices, in English: shown in the reader's language
 
 
 @st.cache_data
@@ -68,17 +77,24 @@ def _outputs_after(updates):
     """The network's output for each France example after `updates` updates from the default start."""
     examples = list(backprop.FRANCE.values())
     network = backprop.train(backprop.Network.from_flat(backprop.SIZES, START), examples, RATE.default, updates)[0][-1]
-    return [float(backprop.forward(network, x).output[0]) for x, _ in examples]
+    return [float(backprop.forward(network, x).output[0]) for x, _target in examples]
 
 
 def _has_it_learned():
     """The "Try this" prompt about learning the France rule, with the numbers it leads to, computed."""
     few, many = (_outputs_after(updates) for updates in UPDATES.options[1:3])
-    return (
-        f"From the default start at η = {RATE.default:g}, train {UPDATES.options[1]} updates and look at the outputs "
-        f'for all four examples: "go" gets only {few[0]:.2f}, so it has not learned yet. Reset and train '
-        f'{UPDATES.options[2]}: "go" gets {many[0]:.2f} and the others at most {max(many[1:]):.2f}. Now it goes '
-        "only when both are true."
+    told = _(
+        "From the default start at η = {rate}, train {few} updates and look at the outputs for all four examples: "
+        '"go" gets only {go_few}, so it has not learned yet. Reset and train {many}: "go" gets {go_many} and the '
+        "others at most {others}. Now it goes only when both are true."
+    )
+    return told.format(
+        rate=f"{RATE.default:g}",
+        few=UPDATES.options[1],
+        many=UPDATES.options[2],
+        go_few=number(few[0], 2),
+        go_many=number(many[0], 2),
+        others=number(max(many[1:]), 2),
     )
 
 
@@ -110,62 +126,71 @@ def _buttons(networks, gradients, rate, updates):
     full = len(networks) > MAX_UPDATES
     row = st.columns(3) + st.columns(3)
     row[0].button(
-        "Forward",
+        _("Forward"),
         icon=":material/arrow_forward:",
         type="primary",
         on_click=lambda: PHASE.set(max(PHASE.get(), 1)),
-        help="Compute every neuron's z and a, from the inputs to the output.",
+        help=_("Compute every neuron's z and a, from the inputs to the output."),
         width="stretch",
     )
     row[1].button(
-        "Backward",
+        _("Backward"),
         icon=":material/arrow_back:",
         on_click=lambda: PHASE.set(2),
         width="stretch",
-        help="Compute every neuron's error δ, from the output back, and from them every slope.",
+        help=_("Compute every neuron's error δ, from the output back, and from them every slope."),
     )
     row[2].button(
-        "Update",
+        _("Update"),
         icon=":material/south:",
         on_click=update,
         disabled=full,
         width="stretch",
-        help="Move every weight and bias a step against its slope: w ← w − η·∂C/∂w.",
+        help=_("Move every weight and bias a step against its slope: w ← w − η·∂C/∂w."),
     )
     row[3].button(
-        "Step back",
+        _("Step back"),
         icon=":material/undo:",
         on_click=step_back,
         disabled=len(networks) == 1,
-        help="Undo the last update.",
+        help=_("Undo the last update."),
         width="stretch",
     )
     row[4].button(
-        "Reset", icon=":material/restart_alt:", on_click=reset, help="Back to the starting weights.", width="stretch"
+        _("Reset"),
+        icon=":material/restart_alt:",
+        on_click=reset,
+        help=_("Back to the starting weights."),
+        width="stretch",
     )
     row[5].button(
-        f"Train {updates} updates",
+        _("Train {count} updates").format(count=updates),
         icon=":material/fast_forward:",
         on_click=train,
         disabled=full,
         width="stretch",
-        help=f"{updates} updates, one example at a time, taking the four France examples in turn.",
+        help=_("{count} updates, one example at a time, taking the four France examples in turn.").format(
+            count=updates
+        ),
     )
 
 
 header(
-    "Backpropagation",
-    "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
-    "Backpropagation finds every slope in one pass backwards through the network.",
-    "Below is a network small enough to read whole: the France question's two inputs, two hidden "
-    "sigmoid neurons and one output. Its cost is C = ½(y − a)²: half the squared miss (the ½ only makes "
-    "the slope simpler, a − y). Press "
-    "Forward, Backward and Update in turn and watch each number appear.",
+    N_("Backpropagation"),
+    _(
+        "To learn, every weight needs its **slope**: how much the cost changes when that weight changes. "
+        "Backpropagation finds every slope in one pass backwards through the network."
+    ),
+    _(
+        "Below is a network small enough to read whole: the France question's two inputs, two hidden "
+        "sigmoid neurons and one output. Its cost is C = ½(y − a)²: half the squared miss (the ½ only makes "
+        "the slope simpler, a − y). Press Forward, Backward and Update in turn and watch each number appear."
+    ),
     CONTROLS,
 )
 settings, training = st.columns([1, 2], gap="large")
 example, rate, updates = draw(EXAMPLE, settings), draw(RATE, settings), draw(UPDATES, settings)
-with settings.expander("Starting weights and biases"):
+with settings.expander(_("Starting weights and biases")):
     start = tuple(float(draw(control, column)) for control, column in zip(WEIGHTS, st.columns(3) * 3))
 if RUN.get() is None or RUN.get()[0] != start:
     RUN.set((start, [backprop.Network.from_flat(backprop.SIZES, start)]))
@@ -179,17 +204,17 @@ with training:
     phase = PHASE.get()
     diagram = st.empty()  # drawn once the backward pass's question below knows whether slopes may show
 if phase:
-    st.subheader("Forward pass: from the inputs to the cost", divider="gray")
+    st.subheader(_("Forward pass: from the inputs to the cost"), divider="gray")
     *hidden, output = backprop_formulas.forward_equations(network, passed)
-    _latex_in_columns([equation for _, equation in hidden])
+    _latex_in_columns([equation for _name, equation in hidden])
     st.latex(output[1])
     st.latex(backprop_formulas.cost_equation(network, passed, y))
 slopes_shown = False
 if phase == 2:
-    st.subheader("Backward pass: from the cost to every slope", divider="gray")
+    st.subheader(_("Backward pass: from the cost to every slope"), divider="gray")
     slopes = backprop_formulas.shown_slopes(network, passed, y)
     if BIGGEST.ask(
-        "Which weight or bias will the next update change most?",
+        N_("Which weight or bias will the next update change most?"),
         tuple(backprop.parameter_names()),
         backprop.largest(backprop.parameter_names(), slopes),
         (start, len(networks), example),
@@ -197,7 +222,7 @@ if phase == 2:
         slopes_shown = True
         BIGGEST.verdict()
         for name, lines in backprop_formulas.backward_equations(network, passed, y).items():
-            st.markdown(WORDS[name])
+            st.markdown(_(WORDS[name]))
             _latex_in_columns(lines)
         backprop_parts.gradient_table(network, gradients, slopes, x, y, rate)
 with diagram.container():
@@ -206,23 +231,24 @@ with diagram.container():
         charts.network_diagram(network, passed if phase else None, gradients if slopes_shown else None), width="stretch"
     )
     if slopes_shown:
-        st.caption(
-            f"Updates so far: {len(networks) - 1}. Each line now shows its weight's **slope** ∂C/∂w: solid "
+        told = _(
+            "Updates so far: {count}. Each line now shows its weight's **slope** ∂C/∂w: solid "
             "where the slope is positive (the update will lower the weight), dashed where it is negative "
             "(also blue and orange); the thicker the line, the larger the slope."
         )
     else:
-        st.caption(
-            f"Updates so far: {len(networks) - 1}. A solid line is a positive weight, a dashed line a "
+        told = _(
+            "Updates so far: {count}. A solid line is a positive weight, a dashed line a "
             "negative one (also blue and orange); the thicker the line, the larger the number on it."
         )
+    st.caption(told.format(count=len(networks) - 1))
 if len(networks) > 1:
-    st.subheader("The cost, update by update", divider="gray")
+    st.subheader(_("The cost, update by update"), divider="gray")
     before, after = (backprop.cost(net, x, y) for net in networks[-2:])
     if DIRECTION.ask(
-        f'After the last update, did the cost on "{example}" go up or down?',
-        ("down", "up"),
-        "down" if after < before else "up",
+        sentence(N_('After the last update, did the cost on "{example}" go up or down?'), example=example),
+        (DOWN, UP),
+        DOWN if after < before else UP,
         (start, len(networks), example),
     ):
         DIRECTION.verdict()
@@ -237,24 +263,29 @@ if len(networks) > 1:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "example": list(backprop.FRANCE),
-                    "target y": [yi for _, yi in examples],
-                    "network's output a": [backprop.forward(network, xi).output[0] for xi, _ in examples],
+                    _("example"): [_(name) for name in backprop.FRANCE],
+                    _("target y"): [target for _inputs, target in examples],
+                    _("network's output a"): [backprop.forward(network, xi).output[0] for xi, _target in examples],
                 }
             ),
             hide_index=True,
         )
         st.caption(
-            "An update for one example can make the network worse on the others: that is why training "
-            "takes the examples in turn, many times over, and watches the average."
+            _(
+                "An update for one example can make the network worse on the others: that is why training "
+                "takes the examples in turn, many times over, and watches the average."
+            )
         )
 backprop_parts.finite_differences_section()
 code_section(code.backprop_page(network, x, y))
 try_this(
-    "Press Forward, Backward, Update a few times: the cost on this example falls with every update.",
-    'Pick "dear ticket, partner stays home": both inputs are 0, so every first-layer weight gets slope 0 (BP4).',
-    "Set η to 30 and press Update once: the cost on this example almost vanishes, but the mean cost over all "
-    "four examples goes up (the chart shows both). One big step fits one example and spoils the others; try η = 3.",
+    _("Press Forward, Backward, Update a few times: the cost on this example falls with every update."),
+    _('Pick "dear ticket, partner stays home": both inputs are 0, so every first-layer weight gets slope 0 (BP4).'),
+    _(
+        "Set η to 30 and press Update once: the cost on this example almost vanishes, but the mean cost over all "
+        "four examples goes up (the chart shows both). One big step fits one example and spoils the others; "
+        "try η = 3."
+    ),
     _has_it_learned(),
 )
 lesson_footer(CONTROLS)

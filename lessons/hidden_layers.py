@@ -5,6 +5,7 @@ import dataclasses
 import streamlit as st
 
 from core.code import networks as code
+from core.i18n import N_, _, sentence, told
 from core.lessons import playground, playground_data, playground_points
 from ui.code import code_section
 from ui.page import header, lesson_footer, try_this
@@ -13,101 +14,122 @@ from ui.state import Controls, Multi, Number, Select, Slider, State, Toggle, bum
 
 PROBLEM = Select(
     "problem",
-    "Problem",
-    ("Classification", "Regression"),
+    N_("Problem"),
+    (N_("Classification"), N_("Regression")),
     "Classification",
-    "Classification: which class is each point? Regression: what number belongs at each point?",
+    N_("Classification: which class is each point? Regression: what number belongs at each point?"),
+    translated=True,
 )
 DATASET = Select(
     "dataset",
-    "Data set",
+    N_("Data set"),
     (*playground_data.DATASETS, playground_data.ONLY_YOURS),
     "XOR quadrants",
-    "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
-    "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add.",
+    N_(
+        "Which pattern of classes the network must separate: orange circles (0), blue squares (1), and "
+        "with three or four blobs purple triangles (2) and green diamonds (3). Or only points you add."
+    ),
+    translated=True,
 )
 SURFACE = Select(
     "surface",
-    "Surface to fit",
+    N_("Surface to fit"),
     playground_data.SURFACES,
     "Hills and hollows",
-    "Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows.",
+    N_("Which landscape of numbers the network must learn: a tilted plane, or two hills and two hollows."),
+    translated=True,
 )
-NOISE = Slider("noise", "Noise", 0.0, 0.5, 0.1, 0.01, "How far points stray from the clean pattern.")
+NOISE = Slider("noise", N_("Noise"), 0.0, 0.5, 0.1, 0.01, N_("How far points stray from the clean pattern."))
 TEST_SHARE = Slider(
     "test_share",
-    "Test share",
+    N_("Test share"),
     0.1,
     0.9,
     0.3,
     0.05,
-    "The share of points kept out of training, to check the network on points it never saw.",
+    N_("The share of points kept out of training, to check the network on points it never saw."),
 )
-SEED = Number("seed", "Data seed", 0, 10_000, 0, 1, "Which random sample of points to draw.")
+SEED = Number("seed", N_("Data seed"), 0, 10_000, 0, 1, N_("Which random sample of points to draw."))
 LAYERS = Slider(
     "layers",
-    "Hidden layers",
+    N_("Hidden layers"),
     0,
     6,
     1,
     1,
-    "Layers between the inputs and the output. 0 means none: each output neuron draws one straight line "
-    "(one neuron for two classes, one per class for three or four).",
+    N_(
+        "Layers between the inputs and the output. 0 means none: each output neuron draws one straight line "
+        "(one neuron for two classes, one per class for three or four)."
+    ),
 )
 ACTIVATION = Select(
     "activation",
-    "Activation",
+    N_("Activation"),
     tuple(playground.ACTIVATIONS),
     "tanh",
-    "What each hidden neuron does with its weighted sum z. 'linear' does nothing, so "
-    "stacking linear layers still only draws a straight line.",
+    N_(
+        "What each hidden neuron does with its weighted sum z. 'linear' does nothing, so "
+        "stacking linear layers still only draws a straight line."
+    ),
 )
 RATE = Select(
     "rate",
-    "Learning rate",
+    N_("Learning rate"),
     (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
     0.03,
-    "The gradient-descent step size. Too small crawls; too large makes the loss jump about or blow up.",
+    N_("The gradient-descent step size. Too small crawls; too large makes the loss jump about or blow up."),
 )
-BATCH = Select("batch", "Mini-batch size", (1, 5, 10, 30, 100), 10, "How many points each gradient step looks at.")
+BATCH = Select(
+    "batch", N_("Mini-batch size"), (1, 5, 10, 30, 100), 10, N_("How many points each gradient step looks at.")
+)
 ALPHA = Select(
     "alpha",
-    "L2 regularisation",
+    N_("L2 regularisation"),
     (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0),
     0.0,
-    "A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all.",
+    N_("A penalty on large weights: smoother boundaries, less over-fitting; too much and it cannot fit at all."),
 )
 FEATURES = Multi(
     "features",
-    "Input features",
+    N_("Input features"),
     tuple(playground.FEATURES),
     ("x1", "x2"),
-    "What the network is given about each point. With x1² and x2², even a single neuron can draw a circle.",
+    N_("What the network is given about each point. With x1² and x2², even a single neuron can draw a circle."),
 )
 NEURONS = tuple(
-    Number(f"neurons_{i}", f"Layer {i + 1}", 1, 16, 4, 1, "Neurons in this hidden layer (1 to 16).")
+    Number(
+        f"neurons_{i}",
+        sentence(N_("Layer {layer}"), layer=i + 1),
+        1,
+        16,
+        4,
+        1,
+        N_("Neurons in this hidden layer (1 to 16)."),
+    )
     for i in range(LAYERS.max_value)
 )
 WEIGHTS = Number(
     "weights",
-    "Starting weights",
+    N_("Starting weights"),
     0,
     10_000,
     0,
     1,
-    "Which random starting weights the network gets. The same number gives exactly the same start, "
-    "so two runs can be compared fairly.",
+    N_(
+        "Which random starting weights the network gets. The same number gives exactly the same start, "
+        "so two runs can be compared fairly."
+    ),
 )
 NEW_CLASS = Select(
     "new_class",
-    "Class of a clicked point",
+    N_("Class of a clicked point"),
     tuple(range(playground_data.MAX_CLASSES)),
     0,
-    "Click the plane to add a point of this class.",
+    N_("Click the plane to add a point of this class."),
     share=False,
 )
 PLAY = Toggle(
-    "play", "Play", False, "Keep training, a few epochs at a time, until you pause.", share=False
+    "play", N_("Play"), False, N_("Keep training, a few epochs at a time, until you pause."), share=False
 )  # a shared link opens paused
 CONTROLS = Controls(
     PROBLEM,
@@ -136,21 +158,25 @@ STEPPING = ("learning_rate", "batch_size", "alpha")
 POINTS = State("playground_points", list)  # the learner's own points: [x1, x2, class]
 
 header(
-    "Hidden layers",
-    "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
-    "its boundary into curves and closed shapes.",
-    "A single neuron can only draw one straight line through the plane, which is why the perceptron "
-    "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
-    "combines them. The **input layer** is no neurons at all, only the numbers given (x1, x2 and the "
-    "features you tick); **hidden layers** are the neurons in between; the **output layer** gives the "
-    'answer. A hidden neuron is not a yes/no question someone chose ("is it round?"): each computes a '
-    "weighted sum of all the numbers before it and passes on a number, and what it responds to is learnt.",
+    N_("Hidden layers"),
+    _(
+        "Put **hidden layers** of neurons between the inputs and the output, and the network can bend "
+        "its boundary into curves and closed shapes."
+    ),
+    _(
+        "A single neuron can only draw one straight line through the plane, which is why the perceptron "
+        "could never learn XOR. In a hidden layer each neuron draws its own line; the next layer "
+        "combines them. The **input layer** is no neurons at all, only the numbers given (x1, x2 and the "
+        "features you tick); **hidden layers** are the neurons in between; the **output layer** gives the "
+        'answer. A hidden neuron is not a yes/no question someone chose ("is it round?"): each computes a '
+        "weighted sum of all the numbers before it and passes on a number, and what it responds to is learnt."
+    ),
     CONTROLS,
 )
 
 data_column, network_column = st.columns(2, gap="large")
 with data_column:
-    st.subheader("Data")
+    st.subheader(_("Data"))
     regression = draw(PROBLEM) == "Regression"
     dataset_name = draw(SURFACE) if regression else draw(DATASET)
     noise, test_share = draw(NOISE), draw(TEST_SHARE)
@@ -158,14 +184,14 @@ with data_column:
     seed = int(draw(SEED, seed_column))
     if not is_held(SEED):  # under a teacher's link that holds the seed, it would change nothing
         button_column.button(
-            "New data",
+            _("New data"),
             icon=":material/casino:",
             on_click=bump(SEED),
-            help="Draw a fresh sample of points (adds one to the seed).",
+            help=_("Draw a fresh sample of points (adds one to the seed)."),
         )
     features = tuple(draw(FEATURES)) or FEATURES.default
 with network_column:
-    st.subheader("Network")
+    st.subheader(_("Network"))
     layers = int(draw(LAYERS))
     size_columns = st.columns(max(layers, 1))
     hidden = tuple(int(draw(NEURONS[i], size_columns[i])) for i in range(layers))
@@ -175,10 +201,10 @@ with network_column:
     weights_seed = int(draw(WEIGHTS, weights_column))
     if not is_held(WEIGHTS):
         new_weights_column.button(
-            "New start",
+            _("New start"),
             icon=":material/casino:",
             on_click=bump(WEIGHTS),
-            help="Other random starting weights (adds one to the starting-weights number).",
+            help=_("Other random starting weights (adds one to the starting-weights number)."),
         )
 
 X, y = playground_data.make_dataset(dataset_name, 300, noise, seed)
@@ -212,7 +238,7 @@ start = (*settings[:5], {k: v for k, v in settings[5].items() if k not in STEPPI
 try:
     data = playground_data.split(X, y, test_share, seed, classes)
 except ValueError as problem:
-    st.info(str(problem), icon=":material/add_location_alt:")
+    st.info(told(problem), icon=":material/add_location_alt:")
     data = playground_data.Split(X, y, X[:0], y[:0])  # drawn, to click on, but not trained
 if NETWORK.get() is None or NETWORK.get()[0] != settings:
     NETWORK.set((settings, wanted))
@@ -226,7 +252,9 @@ def again():
         (
             start,
             model.history_,
-            f"learning rate {model.learning_rate:g}, mini-batch {model.batch_size}, L2 {model.alpha:g}",
+            _("learning rate {rate}, mini-batch {batch}, L2 {alpha}").format(
+                rate=f"{model.learning_rate:g}", batch=model.batch_size, alpha=f"{model.alpha:g}"
+            ),
         )
     )
     NETWORK.reset()
@@ -238,20 +266,20 @@ def add_point(x1, x2):
 
 buttons = st.columns([1.1, 1.6, 0.7, 1.6])
 buttons[0].button(
-    "Train 10 epochs",
+    _("Train 10 epochs"),
     icon=":material/skip_next:",
     type="primary",
     disabled=not trainable,
     on_click=lambda: train_epochs(model, data, 10),
 )
 buttons[1].button(
-    "Run again from the same start",
+    _("Run again from the same start"),
     icon=":material/replay:",
     on_click=again,
-    help="Start again from the very same starting weights; this run's loss stays drawn, faded.",
+    help=_("Start again from the very same starting weights; this run's loss stays drawn, faded."),
 )
 playing = draw(PLAY, buttons[2]) and trainable
-buttons[3].caption("Changing any setting, or adding points, starts a fresh, untrained network.")
+buttons[3].caption(_("Changing any setting, or adding points, starts a fresh, untrained network."))
 previous = PREVIOUS.get()
 seen = len(points)
 same_start = previous and previous[0] == start
@@ -267,14 +295,18 @@ training_view(
 
 code_section(code.hidden_layers_page(model, dataset_name, noise, test_share, seed, points))
 try_this(
-    "XOR with 0 hidden layers: train as long as you like, a single straight line never gets past about "
-    "three quadrants of four, the perceptron's failure again.",
-    "Now 1 hidden layer of 2 to 4 neurons: each neuron draws one line, and together they carve out the quadrants.",
-    "Two spirals needs more: try 3 layers of 8 with tanh and watch the boundary wind round.",
-    "Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2².",
-    "Train, then press Run again from the same start, make the learning rate larger and train again: the first "
-    "run's loss stays drawn, faded, to compare.",
-    "Choose Only your points and click a few of each class onto the plane; then see how few points fool it.",
-    "Regression, Hills and hollows: how many hidden neurons does it take to fit two hills and two hollows?",
+    _(
+        "XOR with 0 hidden layers: train as long as you like, a single straight line never gets past about "
+        "three quadrants of four, the perceptron's failure again."
+    ),
+    _("Now 1 hidden layer of 2 to 4 neurons: each neuron draws one line, and together they carve out the quadrants."),
+    _("Two spirals needs more: try 3 layers of 8 with tanh and watch the boundary wind round."),
+    _("Circle in a ring with 0 hidden layers fails, until you add the features x1² and x2²."),
+    _(
+        "Train, then press Run again from the same start, make the learning rate larger and train again: the first "
+        "run's loss stays drawn, faded, to compare."
+    ),
+    _("Choose Only your points and click a few of each class onto the plane; then see how few points fool it."),
+    _("Regression, Hills and hollows: how many hidden neurons does it take to fit two hills and two hollows?"),
 )
 lesson_footer(CONTROLS)

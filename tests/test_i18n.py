@@ -68,8 +68,12 @@ def test_chinese_bold_closes_where_markdown_can_see_it():
     "**不是损失。**假设" the bold never closes, so the mark goes before the full stop."""
     punctuation = CJK_PUNCTUATION + "（「『“.,:;!?()"
     wrong = []
-    for message in catalog("zh"):
-        text = message.string if isinstance(message.string, str) else ""
+    texts = [
+        text
+        for message in catalog("zh")
+        for text in ([message.string] if isinstance(message.string, str) else message.string)
+    ]
+    for text in texts:
         closers = [match.start() for match in re.finditer(r"\*\*", text)][1::2]
         for at in closers:
             after = text[at + 2 : at + 3]
@@ -132,12 +136,13 @@ def test_numbers_in_prose_are_written_as_each_language_writes_them(
     assert i18n.percent(share, 1) == expected_percent
 
 
-@pytest.mark.parametrize("value", [1234.5678, 0.0012345, 3.0, 0.5, 98.76543, 7.0e-5])
+@pytest.mark.parametrize("value", [1234.5678, 0.0012345, 3.0, 0.5, 98.76543, 7.0e-5, 0.0])
 def test_significant_digits_round_as_pythons_g_does(monkeypatch, value):
     for language, point in (("en", "."), ("de", ",")):
         monkeypatch.setattr(i18n, "speaking", lambda language=language: language)
         written = i18n.number(value, significant=4)
         assert float(written.replace(point, ".")) == float(f"{value:.4g}"), (language, written)
+        assert written != "0" + point + "0"  # zero is "0", as :g writes it
 
 
 def shown_texts(app):
@@ -173,7 +178,15 @@ def english_left(texts, language):
 
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize(
-    "path", ["lessons/home.py", "lessons/loss.py", "lessons/perceptron.py", "lessons/sigmoid.py", "lessons/descent.py"]
+    "path",
+    [
+        "lessons/home.py",
+        "lessons/loss.py",
+        "lessons/perceptron.py",
+        "lessons/sigmoid.py",
+        "lessons/descent.py",
+        "lessons/hidden_layers.py",
+    ],
 )
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
     app = open_page(path, params={"lang": language})
@@ -295,3 +308,34 @@ def test_a_spanish_surface_in_a_german_link(open_page):
     assert app.selectbox(key="surface").value == "Long valley"
     assert app.query_params["surface"] == "Langes Tal"  # respelt as the page shows it
     assert "Dieser Link enthielt Werte" not in visible_text(app) and not app.exception
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_playground_after_training_speaks_the_language(open_page, language):
+    """Lesson 5 once trained: its scores, captions, layers' pictures and the four-class table."""
+    app = open_page("lessons/hidden_layers.py", params={"lang": language, "dataset": "Four blobs", "layers": "2"})
+    press(app, language, "Train 10 epochs")
+    assert [metric.label for metric in app.metric][:2] == [
+        catalog_string(language, "Epoch"),
+        catalog_string(language, "Training accuracy"),
+    ]
+    assert not english_left(shown_texts(app) + [str(metric.label) for metric in app.metric], language)
+    assert not app.exception
+
+
+def press(app, language, *labels):
+    """Click the buttons with these English labels, as the page shows them in `language`."""
+    for label in labels:
+        shown_as = catalog_string(language, label)
+        next(button for button in app.button if button.label == shown_as).click().run()
+    return app
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_backpropagation_worked_through_speaks_the_language(open_page, language):
+    """Lesson 6 after Forward, Update and Backward: both passes' words, the table, the cost chart."""
+    app = press(open_page("lessons/backprop.py", params={"lang": language}), language, "Forward", "Update", "Backward")
+    texts = shown_texts(app)
+    assert catalog_string(language, "Backward pass: from the cost to every slope") in [h.value for h in app.subheader]
+    assert not english_left(texts + [h.value for h in app.subheader], language)
+    assert not app.exception

@@ -111,6 +111,7 @@ def test_a_file_name_and_header_written_as_markdown_are_shown_inert_and_short(op
 
 
 def test_clicked_points_stop_at_the_uploads_limit_with_a_message(open_page):
+    from core.i18n import english
     from core.lessons import playground_points
 
     points = []
@@ -119,5 +120,6 @@ def test_clicked_points_stop_at_the_uploads_limit_with_a_message(open_page):
     app = open_page(PAGE)
     app.session_state["playground_points"] = points  # as 2,000 forged clicks would leave them
     app.run()
-    assert any(playground_points.FULL == warning.value for warning in app.warning)
+    assert any(english(playground_points.FULL) == warning.value for warning in app.warning)
+    assert "2,000 points of your own" in english(playground_points.FULL)
     assert not app.exception

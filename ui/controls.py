@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from core.i18n import ENGLISH, LANGUAGES, N_, _, every_translation, language_of, translator
+from core import i18n
+from core.i18n import ENGLISH, LANGUAGES, N_, every_translation, language_of, shown
 
 SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
 
@@ -107,14 +108,14 @@ class Select(_Control):
         return str((self.names or {}).get(option, option))
 
     def label_of(self, option):
-        return _(self._english(option)) if self.translated else self._english(option)
+        return shown(self._english(option)) if self.translated else self._english(option)
 
     def labeller(self):
         """label_of in this run's language, fixed now: the widget's format_func."""
         if not self.translated:
             return self.label_of
-        words = translator()
-        return lambda option: words(self._english(option))
+        show = i18n.shown_in(i18n.speaking())
+        return lambda option: show(self._english(option))
 
     def spelling(self, raw):
         """The option's label a person meant by `raw`, or None: the label itself, a number written

@@ -57,19 +57,19 @@ HELD = State("held_controls", frozenset)
 
 # Each kind of control's widget, drawn from its declaration.
 WIDGETS = {
-    Slider: lambda c, where, bound: where.slider(_(c.label), c.min_value, c.max_value, c.default, c.step, **bound),
+    Slider: lambda c, where, bound: where.slider(shown(c.label), c.min_value, c.max_value, c.default, c.step, **bound),
     Number: lambda c, where, bound: where.number_input(
-        _(c.label), c.min_value, c.max_value, c.default, c.step, **bound
+        shown(c.label), c.min_value, c.max_value, c.default, c.step, **bound
     ),
-    Toggle: lambda c, where, bound: where.toggle(_(c.label), c.default, **bound),
+    Toggle: lambda c, where, bound: where.toggle(shown(c.label), c.default, **bound),
     Select: lambda c, where, bound: where.selectbox(
-        _(c.label), c.options, c.options.index(c.default), format_func=c.labeller(), **bound
+        shown(c.label), c.options, c.options.index(c.default), format_func=c.labeller(), **bound
     ),
     Steps: lambda c, where, bound: where.select_slider(
-        _(c.label), c.options, c.default, format_func=c.labeller(), **bound
+        shown(c.label), c.options, c.default, format_func=c.labeller(), **bound
     ),
-    Text: lambda c, where, bound: where.text_input(_(c.label), c.default, **bound),
-    Multi: lambda c, where, bound: where.multiselect(_(c.label), c.options, list(c.default), **bound),
+    Text: lambda c, where, bound: where.text_input(shown(c.label), c.default, **bound),
+    Multi: lambda c, where, bound: where.multiselect(shown(c.label), c.options, list(c.default), **bound),
 }
 
 
@@ -141,7 +141,7 @@ def report(problems):
 def help_box(controls, where=st):
     """Every control's help text, in words on the page: the "?" beside a control shows it on
     hover, which a touch screen or a screen reader may never do."""
-    texts = {_(control.label): shown(control.help) for control in controls.declared if control.help}
+    texts = {shown(control.label): shown(control.help) for control in controls.declared if control.help}
     with where.expander(_("What the controls do"), icon=":material/help:"):
         st.markdown("\n".join(f"- **{label}**: {text}" for label, text in texts.items()))
 
@@ -167,7 +167,7 @@ def share_box(controls, where=st):
         changeable = st.multiselect(
             _("For a class: controls students may change"),
             [key for key in controls.controls if key != LANGUAGE.key],  # a learner's language stays theirs
-            format_func=lambda key: _(controls.controls[key].label),
+            format_func=lambda key: shown(controls.controls[key].label),
             key="share_show",
             help=_("Leave empty to let them change everything. Any other control is hidden and held where it is now."),
         )

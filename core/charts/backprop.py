@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 
 from core.charts.palette import BEST, CLASS_0, CLASS_1, CURRENT, INK, PAPER
+from core.i18n import N_, _
 from core.lessons.backprop import INPUT_NAMES, NEURON_NAMES
 
 PLACES = {"x1": (0, 1), "x2": (0, -1), "h1": (1, 1), "h2": (1, -1), "out": (2, 0)}  # (layer, height)
@@ -26,8 +27,15 @@ def _label_at(source, target):
     return 0.35 if target in NEURON_NAMES[-1] else 0.5
 
 
-SIGNS = alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0])
-DASHES = alt.Scale(domain=["positive", "negative"], range=[[1, 0], [7, 4]])  # solid positive, dashed negative
+POSITIVE, NEGATIVE = N_("positive"), N_("negative")  # a sign's name, in the reader's language
+
+
+def _signs():
+    return alt.Scale(domain=[_(POSITIVE), _(NEGATIVE)], range=[CLASS_1, CLASS_0])
+
+
+def _dashes():
+    return alt.Scale(domain=[_(POSITIVE), _(NEGATIVE)], range=[[1, 0], [7, 4]])  # solid positive, dashed negative
 
 
 def _node_label(name, network, passed, gradients):
@@ -36,7 +44,7 @@ def _node_label(name, network, passed, gradients):
         return f"{name} = {passed.activations[0][INPUT_NAMES.index(name)]:g}" if passed else name
     layer = next(index for index, names in enumerate(NEURON_NAMES) if name in names)
     j = NEURON_NAMES[layer].index(name)
-    lines = [f"{name}: bias {network.biases[layer][j]:+.3f}"]
+    lines = [_("{name}: bias {bias}").format(name=name, bias=f"{network.biases[layer][j]:+.3f}")]
     if passed:
         lines.append(f"z = {passed.zs[layer][j]:.3f}, a = {passed.activations[layer + 1][j]:.3f}")
     if gradients:
@@ -61,7 +69,7 @@ def _edges(network, gradients):
                         "y2": y1,
                         "size": abs(shown),
                         "label": label,
-                        "sign": "positive" if shown >= 0 else "negative",
+                        "sign": _(POSITIVE) if shown >= 0 else _(NEGATIVE),
                         "edge": f"{source}→{target}",
                         "label_x": x0 + _label_at(source, target) * (x1 - x0),
                         "label_y": y0 + _label_at(source, target) * (y1 - y0),
@@ -93,13 +101,13 @@ def network_diagram(network, passed=None, gradients=None):
             y2="y2:Q",
             color=alt.Color(
                 "sign:N",
-                scale=SIGNS,
-                title="∂C/∂w sign" if gradients else "weight sign",
+                scale=_signs(),
+                title=_("∂C/∂w sign") if gradients else _("weight sign"),
                 legend=alt.Legend(orient="bottom"),
             ),
-            strokeDash=alt.StrokeDash("sign:N", scale=DASHES, legend=None),  # the sign without colour, too
+            strokeDash=alt.StrokeDash("sign:N", scale=_dashes(), legend=None),  # the sign without colour, too
             strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[1, 9]), legend=None),
-            tooltip=[alt.Tooltip("edge:N"), alt.Tooltip("label:N")],
+            tooltip=[alt.Tooltip("edge:N", title=_("connection")), alt.Tooltip("label:N", title=_("values"))],
         )
     )
 
@@ -131,24 +139,24 @@ def network_diagram(network, passed=None, gradients=None):
     ]
     return alt.layer(lines, halo, edge_labels, circles, names, *details).properties(
         height=380,
-        description="The network's two inputs, two hidden neurons and output, with every weight and, "
-        "once computed, every neuron's values and every slope.",
+        description=_(
+            "The network's two inputs, two hidden neurons and output, with every weight and, "
+            "once computed, every neuron's values and every slope."
+        ),
     )
 
 
 def cost_per_update(costs, example_costs):
     """Return the cost after each update: on the example being learned, and averaged over all four."""
-    rows = [{"update": number, "cost": value, "measure": "this example"} for number, value in enumerate(example_costs)]
-    rows += [
-        {"update": number, "cost": value, "measure": "average over all four examples"}
-        for number, value in enumerate(costs)
-    ]
+    this, average = _("this example"), _("average over all four examples")
+    rows = [{"update": number, "cost": value, "measure": this} for number, value in enumerate(example_costs)]
+    rows += [{"update": number, "cost": value, "measure": average} for number, value in enumerate(costs)]
     return (
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("update:Q", title="updates so far", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("cost:Q", title="cost C", scale=alt.Scale(zero=True)),
+            x=alt.X("update:Q", title=_("updates so far"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("cost:Q", title=_("cost C"), scale=alt.Scale(zero=True)),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -156,7 +164,11 @@ def cost_per_update(costs, example_costs):
                 legend=alt.Legend(orient="top", labelLimit=0),
             ),
             strokeDash=alt.StrokeDash("measure:N", legend=None),
-            tooltip=[alt.Tooltip("update:Q"), alt.Tooltip("measure:N"), alt.Tooltip("cost:Q", format=".5f")],
+            tooltip=[
+                alt.Tooltip("update:Q", title=_("updates so far")),
+                alt.Tooltip("measure:N", title=_("measure")),
+                alt.Tooltip("cost:Q", title=_("cost C"), format=".5f"),
+            ],
         )
-        .properties(height=240, description="The cost after each update of the weights.")
+        .properties(height=240, description=_("The cost after each update of the weights."))
     )

@@ -21,6 +21,7 @@ from core.charts.palette import (
     PAPER,
     rgb,
 )
+from core.i18n import _
 from core.lessons.playground_data import EXTENT
 
 SQUARE = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)
@@ -36,17 +37,19 @@ VALUES = alt.Scale(domain=[-1, 0, 1], range=[CLASS_0, PAPER, CLASS_1], clamp=Tru
 def _heat(grid, classes):
     """The network's answer over the plane, clickable (selection SPOT, fields x1 and x2)."""
     if "value" in grid:
-        color, opacity = alt.Color("value:Q", title="number", scale=VALUES), alt.value(0.75)
+        color, opacity = alt.Color("value:Q", title=_("number"), scale=VALUES), alt.value(0.75)
     elif "class" in grid:
         color = alt.Color(
-            "class:N", title="predicted class", scale=alt.Scale(domain=list(range(classes)), range=FILLS[:classes])
+            "class:N", title=_("predicted class"), scale=alt.Scale(domain=list(range(classes)), range=FILLS[:classes])
         )
         opacity = alt.Opacity(
-            "confidence:Q", title="how sure", scale=alt.Scale(domain=[1 / classes, 1], range=[0.05, 0.85], clamp=True)
+            "confidence:Q",
+            title=_("how sure"),
+            scale=alt.Scale(domain=[1 / classes, 1], range=[0.05, 0.85], clamp=True),
         )
     else:
         color = alt.Color(
-            "probability:Q", title="output", scale=alt.Scale(domain=[0, 0.5, 1], range=[CLASS_0, PAPER, CLASS_1])
+            "probability:Q", title=_("output"), scale=alt.Scale(domain=[0, 0.5, 1], range=[CLASS_0, PAPER, CLASS_1])
         )
         opacity = alt.value(0.75)
     return grid_cells(
@@ -56,16 +59,15 @@ def _heat(grid, classes):
 
 def _points(data, classes):
     """Training points filled, test points hollow; classes by colour and shape, numbers by colour."""
+    training, test, kind = _("training"), _("test"), alt.Tooltip("set:N", title=_("set"))
     points = pd.concat(
         [
-            pd.DataFrame(
-                {"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": "training"}
-            ),
-            pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": "test"}),
+            pd.DataFrame({"x1": data.X_train[:, 0], "x2": data.X_train[:, 1], "label": data.y_train, "set": training}),
+            pd.DataFrame({"x1": data.X_test[:, 0], "x2": data.X_test[:, 1], "label": data.y_test, "set": test}),
         ]
     )
     hollow = alt.FillOpacity(
-        "set:N", scale=alt.Scale(domain=["training", "test"], range=[1, 0]), title="filled: training, hollow: test"
+        "set:N", scale=alt.Scale(domain=[training, test], range=[1, 0]), title=_("filled: training, hollow: test")
     )
     position = dict(x=alt.X("x1:Q", scale=SQUARE), y=alt.Y("x2:Q", scale=SQUARE), fillOpacity=hollow)
     if not classes:
@@ -75,7 +77,7 @@ def _points(data, classes):
             .encode(
                 **position,
                 fill=alt.Fill("label:Q", scale=VALUES, legend=None),  # the plane's legend reads for both
-                tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:Q", title="value", format=".2f")],
+                tooltip=[kind, alt.Tooltip("label:Q", title=_("value"), format=".2f")],
             )
         )
     domain = list(range(classes))
@@ -84,10 +86,10 @@ def _points(data, classes):
         .mark_point(size=36, strokeWidth=1.5)
         .encode(
             **position,
-            color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=EDGES[:classes]), title="class"),
-            shape=alt.Shape("label:N", scale=alt.Scale(domain=domain, range=SHAPES[:classes]), title="class"),
+            color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=EDGES[:classes]), title=_("class")),
+            shape=alt.Shape("label:N", scale=alt.Scale(domain=domain, range=SHAPES[:classes]), title=_("class")),
             fill=alt.Fill("label:N", scale=alt.Scale(domain=domain, range=FILLS[:classes]), legend=None),
-            tooltip=[alt.Tooltip("set:N"), alt.Tooltip("label:N", title="class")],
+            tooltip=[kind, alt.Tooltip("label:N", title=_("class"))],
         )
     )
 
@@ -97,25 +99,21 @@ def boundary(grid, data, classes=2):
     the likeliest class, fainter where it is unsure; regression, `classes` 0: the predicted number)
     with the training (filled) and test (hollow) points. A click on the plane selects the grid cell
     under it: selection SPOT, fields x1 and x2."""
+    shapes = [_("class 0 circles"), _("class 1 squares"), _("class 2 triangles"), _("class 3 diamonds")]
     if not classes:
-        words = (
-            "the predicted number over the plane, orange for low through white to blue for high, with the "
+        words = _(
+            "The predicted number over the plane, orange for low through white to blue for high, with the "
             "points coloured by their own numbers"
         )
     else:
-        words = (
-            f"the network's answer over the plane, one colour per class, with the points: class 0 circles, "
-            f"class 1 squares{', class 2 triangles' if classes > 2 else ''}"
-            f"{', class 3 diamonds' if classes > 3 else ''}"
+        words = _("The network's answer over the plane, one colour per class, with the points: {shapes}").format(
+            shapes=", ".join(shapes[:classes])
         )
+    ending = _("filled points were trained on, hollow ones are test points. Click the plane to add a point.")
     return (
         (_heat(grid, classes) + _points(data, classes))
         .resolve_scale(color="independent")
-        .properties(
-            height=420,
-            description=f"{words[0].upper()}{words[1:]}; filled points were trained on, hollow ones are "
-            "test points. Click the plane to add a point.",
-        )
+        .properties(height=420, description=f"{words}; {ending}")
     )
 
 
@@ -123,8 +121,8 @@ def _losses(history, run):
     table = pd.DataFrame(
         {
             "epoch": np.arange(1, len(history["train_loss"]) + 1),
-            "training": history["train_loss"],
-            "test": history["test_loss"],
+            _("training"): history["train_loss"],
+            _("test"): history["test_loss"],
         }
     )
     return table.melt("epoch", var_name="set", value_name="loss").assign(run=run)
@@ -133,36 +131,37 @@ def _losses(history, run):
 def loss_curves(history, previous=None, loss_name="log loss"):
     """Return training and test loss per epoch; with `previous` (an earlier run's history), that
     run's curves too, faded, for comparison."""
-    runs = ["this run", "previous run"]
+    runs, sets = [_("this run"), _("previous run")], [_("training"), _("test")]
     long = pd.concat([_losses(history, runs[0])] + ([_losses(previous, runs[1])] if previous else []))
     return (
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X("epoch:Q"),
-            y=alt.Y("loss:Q", title=f"loss ({loss_name})", scale=alt.Scale(zero=True)),
+            x=alt.X("epoch:Q", title=_("epoch")),
+            y=alt.Y("loss:Q", title=_("loss ({name})").format(name=_(loss_name)), scale=alt.Scale(zero=True)),
             color=alt.Color(
                 "set:N",
-                scale=alt.Scale(domain=["training", "test"], range=[CURRENT, BEST]),
+                scale=alt.Scale(domain=sets, range=[CURRENT, BEST]),
                 title=None,
                 legend=alt.Legend(orient="top"),
             ),
-            strokeDash=alt.StrokeDash(
-                "set:N", scale=alt.Scale(domain=["training", "test"], range=[[1, 0], [6, 4]]), legend=None
-            ),
+            strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=sets, range=[[1, 0], [6, 4]]), legend=None),
             opacity=alt.Opacity("run:N", scale=alt.Scale(domain=runs, range=[1, 0.3]), legend=None),  # said below it
             detail="run:N",
             tooltip=[
-                alt.Tooltip("run:N"),
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("set:N"),
-                alt.Tooltip("loss:Q", format=".4f"),
+                alt.Tooltip("run:N", title=_("run")),
+                alt.Tooltip("epoch:Q", title=_("epoch")),
+                alt.Tooltip("set:N", title=_("set")),
+                alt.Tooltip("loss:Q", title=_("loss"), format=".4f"),
             ],
         )
         .properties(
             height=200,
-            description="Training (solid) and test (dashed) loss after each epoch"
-            + ("; the previous run from the same start is drawn faded." if previous else "."),
+            description=_(
+                "Training (solid) and test (dashed) loss after each epoch; the previous run from the same start is drawn faded."
+            )
+            if previous
+            else _("Training (solid) and test (dashed) loss after each epoch."),
         )
     )
 
@@ -174,6 +173,7 @@ def network(layer_sizes, coefs, input_names):
     def y_of(index, size):
         return (size - 1) / 2 - index
 
+    positive, negative = _("positive"), _("negative")
     nodes = [
         {"layer": layer, "y": y_of(i, size), "name": input_names[i] if layer == 0 else ""}
         for layer, size in enumerate(layer_sizes)
@@ -187,7 +187,7 @@ def network(layer_sizes, coefs, input_names):
             "y2": y_of(j, weights.shape[1]),
             "weight": float(weights[i, j]),
             "size": float(abs(weights[i, j])),
-            "sign": "positive" if weights[i, j] >= 0 else "negative",
+            "sign": positive if weights[i, j] >= 0 else negative,
         }
         for layer, weights in enumerate(coefs)
         for i in range(weights.shape[0])
@@ -203,13 +203,13 @@ def network(layer_sizes, coefs, input_names):
             y=alt.Y("y:Q", axis=None),
             y2=alt.Y2("y2:Q"),
             color=alt.Color(
-                "sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[CLASS_1, CLASS_0]), title="weight"
+                "sign:N", scale=alt.Scale(domain=[positive, negative], range=[CLASS_1, CLASS_0]), title=_("weight")
             ),
             strokeDash=alt.StrokeDash(
-                "sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[[1, 0], [4, 3]]), title="weight"
+                "sign:N", scale=alt.Scale(domain=[positive, negative], range=[[1, 0], [4, 3]]), title=_("weight")
             ),
             strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
-            tooltip=[alt.Tooltip("weight:Q", format=".3f")],
+            tooltip=[alt.Tooltip("weight:Q", title=_("weight"), format=".3f")],
         )
     )
     circles = (
@@ -224,8 +224,10 @@ def network(layer_sizes, coefs, input_names):
     )
     return (lines + circles + names).properties(
         height=max(160, 26 * max(layer_sizes)),
-        description="The network's neurons, layer by layer, with every weight as a line: solid blue for a positive "
-        "weight, dashed orange for a negative one, thicker for a larger one.",
+        description=_(
+            "The network's neurons, layer by layer, with every weight as a line: solid blue for a positive "
+            "weight, dashed orange for a negative one, thicker for a larger one."
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import N_
 from core.lessons.neuron import sigmoid, sigmoid_prime
 
 SIZES = (2, 2, 1)  # the lesson's network
@@ -24,11 +25,11 @@ INPUT_NAMES = ("x1", "x2")
 NEURON_NAMES = (("h1", "h2"), ("out",))  # per layer after the inputs
 # The France question of the perceptron lesson: x1 = the ticket is cheap, x2 = my partner comes;
 # go (1) only when both are true, as with w1 = 4, w2 = 3 and threshold 4.
-FRANCE = {
-    "cheap ticket, partner comes: go": ((1.0, 1.0), 1.0),
-    "cheap ticket, partner stays home: stay": ((1.0, 0.0), 0.0),
-    "dear ticket, partner comes: stay": ((0.0, 1.0), 0.0),
-    "dear ticket, partner stays home: stay": ((0.0, 0.0), 0.0),
+FRANCE = {  # named in English, marked to be shown in the reader's language (core/i18n.py)
+    N_("cheap ticket, partner comes: go"): ((1.0, 1.0), 1.0),
+    N_("cheap ticket, partner stays home: stay"): ((1.0, 0.0), 0.0),
+    N_("dear ticket, partner comes: stay"): ((0.0, 1.0), 0.0),
+    N_("dear ticket, partner stays home: stay"): ((0.0, 0.0), 0.0),
 }
 EPSILON = 1e-6  # the nudge of a central finite difference
 

@@ -17,6 +17,8 @@ every function against scipy.signal.correlate2d and Keras's Conv2D and MaxPoolin
 
 import numpy as np
 
+from core.i18n import N_
+
 SIZES = (3, 5)  # the kernel sizes the lesson offers
 STRIDES = (1, 2)
 PADDINGS = ("valid", "same")
@@ -43,7 +45,7 @@ def kernel(name, size):
     return grid
 
 
-NAMED = ("vertical edge", "horizontal edge", "blur", "sharpen", "identity")
+NAMED = (N_("vertical edge"), N_("horizontal edge"), N_("blur"), N_("sharpen"), N_("identity"))  # English, marked
 
 
 def padding_amounts(n, size, stride, padding):

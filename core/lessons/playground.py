@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
+from core.i18n import N_
 from core.lessons import formulas
 from core.lessons.neuron import sigmoid
 from core.lessons.playground_data import EXTENT
@@ -104,7 +105,7 @@ class Playground:
 
     @property
     def loss_name(self):
-        return "mean squared error" if self.regression else "log loss"
+        return N_("mean squared error") if self.regression else N_("log loss")  # English, marked to translate
 
     @property
     def epoch(self):

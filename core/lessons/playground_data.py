@@ -11,10 +11,21 @@ import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.model_selection import train_test_split
 
+from core.i18n import N_, Refused
+
 EXTENT = 1.6  # every data set fits in the square [−EXTENT, EXTENT]²
-DATASETS = ("Circle in a ring", "XOR quadrants", "Two blobs", "Two moons", "Two spirals", "Three blobs", "Four blobs")
-SURFACES = ("Tilted plane", "Hills and hollows")  # regression: a number to predict at each point
-ONLY_YOURS = "Only your points"  # no generated points: the learner's clicks and uploads alone
+# Names are English, marked to be shown in the reader's language (core/i18n.py).
+DATASETS = (
+    N_("Circle in a ring"),
+    N_("XOR quadrants"),
+    N_("Two blobs"),
+    N_("Two moons"),
+    N_("Two spirals"),
+    N_("Three blobs"),
+    N_("Four blobs"),
+)
+SURFACES = (N_("Tilted plane"), N_("Hills and hollows"))  # regression: a number to predict at each point
+ONLY_YOURS = N_("Only your points")  # no generated points: the learner's clicks and uploads alone
 MAX_CLASSES = 4
 CORNERS = ((-0.75, -0.75), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75))  # the blobs' centres, class by class
 BLOBS = {"Two blobs": 2, "Three blobs": 3, "Four blobs": 4}
@@ -96,19 +107,22 @@ def split(X, y, test_share=0.3, seed=0, classes=2):
     if classes:
         counts = np.bincount(np.asarray(y, dtype=int), minlength=classes)
         if len(y) == 0 or counts.min() < 2:
-            raise ValueError(
-                f"Add at least 2 points of each class (0 to {classes - 1}): the network needs every "
-                "class to learn from, and some of each are kept back for testing."
+            raise Refused(
+                N_(
+                    "Add at least 2 points of each class (0 to {last}): the network needs every "
+                    "class to learn from, and some of each are kept back for testing."
+                ),
+                last=classes - 1,
             )
     elif len(y) < 4:
-        raise ValueError("Add at least 4 points, so that some can be kept back for testing.")
+        raise Refused(N_("Add at least 4 points, so that some can be kept back for testing."))
     try:
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=test_share, stratify=y if classes else None, random_state=seed
         )
     except ValueError as error:
-        raise ValueError(
-            "Too few points to keep some of each class for testing: add points, or change the test share."
+        raise Refused(
+            N_("Too few points to keep some of each class for testing: add points, or change the test share.")
         ) from error
     return Split(X_train, y_train, X_test, y_test)
 

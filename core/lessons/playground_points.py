@@ -8,17 +8,23 @@ import io
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, Refused, sentence
 from core.lessons.playground_data import EXTENT, MAX_CLASSES
 
 CSV_COLUMNS = ("x1", "x2", "label")
 MAX_ROWS = 2000  # a learner's own points, uploaded or clicked: more than the plane shows clearly, and a step stays fast
-FULL = (
-    f"You have {MAX_ROWS:,} points of your own, the most the plane takes: clear them, or upload a smaller file, "
-    "to add others."
+FULL = sentence(
+    N_(
+        "You have {count} points of your own, the most the plane takes: clear them, or upload a smaller file, "
+        "to add others."
+    ),
+    count=f"{MAX_ROWS:,}",
 )
 SHOWN_CHARACTERS = 24  # of a column name or value quoted back in a message
 MAX_HEADER_CHARACTERS = 1000  # "x1,x2,label" with room for spaces and quotes
-NOT_CSV = "This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, label."
+NOT_CSV = N_(
+    "This is not a CSV file we can read: save it as comma-separated text (UTF-8) with the columns x1, x2, label."
+)
 
 
 def add(points, x1, x2, label):
@@ -42,9 +48,12 @@ def _number(text, line, name):
     except ValueError:
         value = float("nan")
     if not np.isfinite(value):
-        raise ValueError(
-            f"Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point "
-            "needs three numbers."
+        raise Refused(
+            N_(
+                "Line {line}: {name} is not a number (it is empty, text, NaN or infinite). Every point needs three numbers."
+            ),
+            line=line,
+            name=name,
         )
     return value
 
@@ -52,14 +61,24 @@ def _number(text, line, name):
 def _point(row, line):
     """One line's (x1, x2, label), checked; ValueError naming the line and what is wrong."""
     if len(row) != len(CSV_COLUMNS):
-        raise ValueError(f"Line {line} has {len(row):,} values; every line needs exactly three: x1, x2, label.")
+        raise Refused(
+            N_("Line {line} has {count} values; every line needs exactly three: x1, x2, label."),
+            line=line,
+            count=f"{len(row):,}",
+        )
     x1, x2, label = (_number(value.strip(), line, name) for value, name in zip(row, CSV_COLUMNS))
     if max(abs(x1), abs(x2)) > EXTENT:
-        raise ValueError(
-            f"Line {line}: the point lies outside the plane shown; x1 and x2 must be between −{EXTENT} and {EXTENT}."
+        raise Refused(
+            N_(
+                "Line {line}: the point lies outside the plane shown; x1 and x2 must be between −{extent} and {extent}."
+            ),
+            line=line,
+            extent=EXTENT,
         )
     if label not in range(MAX_CLASSES):
-        raise ValueError(f"Line {line}: the label must be a class number from 0 to {MAX_CLASSES - 1}.")
+        raise Refused(
+            N_("Line {line}: the label must be a class number from 0 to {last}."), line=line, last=MAX_CLASSES - 1
+        )
     return x1, x2, label
 
 
@@ -71,14 +90,18 @@ def read_points(data):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(NOT_CSV) from error
+        raise Refused(NOT_CSV) from error
     if "\0" in text:
-        raise ValueError(NOT_CSV)
+        raise Refused(NOT_CSV)
     first = text[: MAX_HEADER_CHARACTERS + 1].split("\n", 1)[0]
     if len(first) > MAX_HEADER_CHARACTERS:  # refused from its length, before anything is split
-        raise ValueError(
-            f"The first line must name the columns x1, x2, label (in that order); this file's first "
-            f"line is over {MAX_HEADER_CHARACTERS:,} characters long: {_shown(first)}."
+        raise Refused(
+            N_(
+                "The first line must name the columns x1, x2, label (in that order); this file's first "
+                "line is over {count} characters long: {quoted}."
+            ),
+            count=f"{MAX_HEADER_CHARACTERS:,}",
+            quoted=_shown(first),
         )
     lines = csv.reader(io.StringIO(text))
     try:
@@ -86,23 +109,31 @@ def read_points(data):
         columns = [name.strip().lower() for name in header]
         if columns != list(CSV_COLUMNS):
             if not columns:
-                raise ValueError(NOT_CSV)
-            shown = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
-            raise ValueError(
-                f"The first line must name the columns x1, x2, label (in that order); this file has "
-                f"{len(header):,} column(s): {shown}."
+                raise Refused(NOT_CSV)
+            quoted = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
+            raise Refused(
+                N_(
+                    "The first line must name the columns x1, x2, label (in that order); this file has "
+                    "{count} column(s): {quoted}."
+                ),
+                count=f"{len(header):,}",
+                quoted=quoted,
             )
         rows = []
         for row in lines:
             if not row or not "".join(row).strip():
                 continue  # a blank line
             if len(rows) == MAX_ROWS:
-                raise ValueError(f"The file has more than {MAX_ROWS:,} points; at most {MAX_ROWS:,} can be used.")
+                raise Refused(
+                    N_("The file has more than {count} points; at most {count} can be used."), count=f"{MAX_ROWS:,}"
+                )
             rows.append(_point(row, lines.line_num))
     except csv.Error as error:
-        raise ValueError(f"Line {lines.line_num}: this line cannot be read as comma-separated values.") from error
+        raise Refused(
+            N_("Line {line}: this line cannot be read as comma-separated values."), line=lines.line_num
+        ) from error
     if not rows:
-        raise ValueError("The file has no points: only the line of column names.")
+        raise Refused(N_("The file has no points: only the line of column names."))
     numbers = np.array(rows, dtype=float)
     return numbers[:, :2], numbers[:, 2].astype(int)
 

@@ -6,8 +6,10 @@ import hashlib
 import numpy as np
 import streamlit as st
 
+from core import i18n
 from core.charts import convolution as pictures
 from core.charts.digits import enlarge, map_grid
+from core.i18n import _, percent, shown
 from core.lessons import convolution as conv
 from core.libraries import pd
 from ui.convolution.controls import (
@@ -46,7 +48,8 @@ def fingerprint(image):
 
 def _test_digit(dataset):
     index = int(draw(TEST_DIGIT)) % len(dataset.x_test)
-    st.caption(f"Test digit number {index:,}, written as a {int(dataset.y_test[index])}.")
+    told = _("Test digit number {index}, written as a {digit}.")
+    st.caption(told.format(index=i18n.number(index), digit=int(dataset.y_test[index])))
     return dataset.x_test[index] / 255.0
 
 
@@ -57,17 +60,18 @@ def the_digit(dataset):
         digit = drawn(CANVAS_GENERATION, "convolution_canvas").prepared()
         if digit.image is not None:
             return as_stored(digit.image)
+        problem = shown(digit.problem) if digit.problem else _("Draw a digit on the pad.")
         (st.error if digit.problem else st.info)(
-            (digit.problem or "Draw a digit on the pad.") + " Until then, the page shows a test digit:",
-            icon=":material/draw:",
+            problem + " " + _("Until then, the page shows a test digit:"), icon=":material/draw:"
         )
     elif source == CARRIED:
         if READ_DIGIT.get() is not None:
-            st.caption("The last digit the handwriting page read for you, as its network saw it.")
+            st.caption(_("The last digit the handwriting page read for you, as its network saw it."))
             return as_stored(READ_DIGIT.get())
         st.info(
-            "The handwriting page has not read a digit for you yet: draw one there first. Until then, "
-            "the page shows a test digit:",
+            _("The handwriting page has not read a digit for you yet: draw one there first.")
+            + " "
+            + _("Until then, the page shows a test digit:"),
             icon=":material/draw:",
         )
     return as_stored(_test_digit(dataset))
@@ -98,21 +102,23 @@ def _chosen_kernel(network, name, size, where):
     """The kernel named `name` (the page's Filter), `size` × `size`, with what to say about it in `where`."""
     if name in TRAINED and network is None:
         where.info(
-            "The handwriting network is not on this server, so its filters cannot be shown: here is "
-            "the vertical edge instead.",
+            _(
+                "The handwriting network is not on this server, so its filters cannot be shown: here is "
+                "the vertical edge instead."
+            ),
             icon=":material/info:",
         )
         name = conv.NAMED[0]
     if name in TRAINED:
         number = TRAINED.index(name)
-        where.caption(
-            f"The network's filters are 3 × 3. Its own bias for this one is "
-            f"{network.weights['bias_0'][number]:.3f}; the page uses the bias you set."
+        told = _(
+            "The network's filters are 3 × 3. Its own bias for this one is {bias}; the page uses the bias you set."
         )
+        where.caption(told.format(bias=f"{network.weights['bias_0'][number]:.3f}"))
         return network.weights["kernel_0"][:, :, 0, number]
     if name == OWN:
         with where:
-            st.markdown("**Your kernel's weights**")
+            st.markdown(_("**Your kernel's weights**"))
             return _own_kernel(size)
     return conv.kernel(name, size)
 
@@ -128,10 +134,10 @@ def the_filter(network):
     numbers.latex(r"k = " + matrix(grid, 3 if grid.shape[0] == 3 else 2))
     if name != OWN:
         about.button(
-            "Edit these numbers",
+            _("Edit these numbers"),
             icon=":material/edit:",
             on_click=_copy_to_own(grid),
-            help="Copy this kernel into your own, to change it weight by weight.",
+            help=_("Copy this kernel into your own, to change it weight by weight."),
         )
     return grid, float(bias), stride, padding
 
@@ -157,20 +163,21 @@ def _arithmetic(under, grid, bias, position):
     # three matrices side by side; a 5 × 5 window's are too wide for that on a projector: two, then one
     columns = st.columns(3) if grid.shape[0] == 3 else [*st.columns(2), st.columns(2)[0]]
     for column, (title, values) in zip(
-        columns, (("Pixels under the window", under), ("× weights", grid), ("= products", products))
+        columns, ((_("Pixels under the window"), under), (_("× weights"), grid), (_("= products"), products))
     ):
         column.markdown(f"**{title}**")
         column.latex(matrix(values, decimals))
     total = float(products.sum())
     z, a = total + bias, max(total + bias, 0.0)
     st.latex(
-        rf"\textstyle\sum \text{{products}} = {number(total, 3)},\quad z = {number(total, 3)} "
+        rf"\textstyle\sum \text{{{_('products')}}} = {number(total, 3)},\quad z = {number(total, 3)} "
         rf"{'+' if bias >= 0 else '−'} {abs(bias):.1f} = {number(z, 3)},\quad a = \max(0, z) = {number(a, 3)}"
     )
-    st.caption(
-        f"The feature map's pixel in row {position[0]}, column {position[1]} (counted from 0) is "
-        f"{number(a, 3)}. Numbers are rounded to the places shown; the sum is of the exact products."
+    told = _(
+        "The feature map's pixel in row {row}, column {column} (counted from 0) is {value}. Numbers are "
+        "rounded to the places shown; the sum is of the exact products."
     )
+    st.caption(told.format(row=position[0], column=position[1], value=number(a, 3)))
 
 
 def place_now():
@@ -187,18 +194,18 @@ def _step_buttons(last, inked):
 
     row = st.container(horizontal=True)  # a row that wraps, not five columns stacked on a phone
     at = place_now()
-    row.button("Back", icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0)
-    row.button("Step", icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, type="primary")
+    row.button(_("Back"), icon=":material/arrow_back:", on_click=move(-1), disabled=at <= 0)
+    row.button(_("Step"), icon=":material/arrow_forward:", on_click=move(1), disabled=at >= last, type="primary")
     later = [place for place in inked if place > at]
     row.button(
-        "Next ink",
+        _("Next ink"),
         icon=":material/skip_next:",
         on_click=move(later[0] - at if later else 0),
         disabled=not later,
-        help="Skip ahead to the next place where the window covers ink.",
+        help=_("Skip ahead to the next place where the window covers ink."),
     )
-    row.button("Start", icon=":material/first_page:", on_click=move(-last))
-    row.button("End", icon=":material/last_page:", on_click=move(last))
+    row.button(_("Start"), icon=":material/first_page:", on_click=move(-last))
+    row.button(_("End"), icon=":material/last_page:", on_click=move(last))
 
 
 def stepper(image, grid, bias, stride, padding):
@@ -220,17 +227,24 @@ def stepper(image, grid, bias, stride, padding):
         picture, feature = st.columns(2)
         picture.image(
             pictures.with_window(image, before, after, (position[0] * stride, position[1] * stride), size),
-            alt=f"The digit with the {size} by {size} window at row {position[0] * stride}, column "
-            f"{position[1] * stride} of the padded picture",
-            caption=f"Your digit, 28 × 28{' with its padding (grey, outside the dotted line)' if before + after else ''}, "
-            f"and the {size} × {size} window",
+            alt=_(
+                "The digit with the {size} by {size} window at row {row}, column {column} of the padded picture"
+            ).format(size=size, row=position[0] * stride, column=position[1] * stride),
+            caption=(
+                _(
+                    "Your digit, 28 × 28 with its padding (grey, outside the dotted line), and the {size} × {size} window"
+                )
+                if before + after
+                else _("Your digit, 28 × 28, and the {size} × {size} window")
+            ).format(size=size),
         )
         feature.image(
             pictures.map_so_far(conv.feature_map(image, grid, bias, stride, padding), at + 1),
-            caption="The feature map so far",
-            alt=f"The feature map, its first {at + 1} places computed",
+            caption=_("The feature map so far"),
+            alt=_("The feature map, its first {count} places computed").format(count=at + 1),
         )
-        st.caption(f"The feature map, {side} × {side}: {at + 1} of {last + 1} places done (grey: not computed yet).")
+        done = _("The feature map, {side} × {side}: {done} of {places} places done (grey: not computed yet).")
+        st.caption(done.format(side=side, done=at + 1, places=last + 1))
         _arithmetic(conv.window(image, grid, stride, padding, position)[0], grid, bias, position)
 
     view()
@@ -245,25 +259,31 @@ def pooling(feature):
         return
     at = divmod(place_now(), feature.shape[0])
     row, column = (min(at[0] // conv.POOL, pooled_side - 1), min(at[1] // conv.POOL, pooled_side - 1))
-    shown, maxed, averaged = st.columns(3)
-    shown.image(
+    whole, maxed, averaged = st.columns(3)
+    whole.image(
         pictures.with_pool_window(feature, (row, column), conv.POOL, side=168),
-        caption="The feature map, and the 2 × 2 window under the filter's place",
-        alt=f"The feature map with the pooling window at row {row}, column {column} of the pooled map",
+        caption=_("The feature map, and the 2 × 2 window under the filter's place"),
+        alt=_("The feature map with the pooling window at row {row}, column {column} of the pooled map").format(
+            row=row, column=column
+        ),
     )
     maxed.image(
         pictures.scaled(conv.pool(feature)),
-        caption=f"Max pooled, {pooled_side} × {pooled_side}",
-        alt="The max-pooled map",
+        caption=_("Max pooled, {side} × {side}").format(side=pooled_side),
+        alt=_("The max-pooled map"),
     )
-    averaged.image(pictures.scaled(conv.pool(feature, "mean")), caption="Average pooled", alt="The average-pooled map")
+    averaged.image(
+        pictures.scaled(conv.pool(feature, "mean")), caption=_("Average pooled"), alt=_("The average-pooled map")
+    )
     four = feature[row * conv.POOL : (row + 1) * conv.POOL, column * conv.POOL : (column + 1) * conv.POOL]
     left, right = st.columns([1, 2])
     left.latex(matrix(four, 3))
-    right.markdown(
-        f"Max pooling keeps **{four.max():.3f}**, the largest of the four; average pooling keeps their "
-        f"mean, ({' + '.join(f'{value:.3f}' for value in four.ravel())}) / 4 = **{four.mean():.3f}**."
+    kept = _(
+        "Max pooling keeps **{largest}**, the largest of the four; average pooling keeps their mean, "
+        "({sum}) / 4 = **{mean}**."
     )
+    total = " + ".join(f"{value:.3f}" for value in four.ravel())  # as the matrix beside it writes them
+    right.markdown(kept.format(largest=f"{four.max():.3f}", sum=total, mean=f"{four.mean():.3f}"))
 
 
 def trained_filters(network, image):
@@ -274,15 +294,16 @@ def trained_filters(network, image):
     served = network.look(image).activations[0][1]
     st.image(
         map_grid(maps),
-        alt="The 16 feature maps of the trained filters",
-        caption="The 16 feature maps, one per filter, in the filters' order (white: the filter fired strongly)",
+        alt=_("The 16 feature maps of the trained filters"),
+        caption=_("The 16 feature maps, one per filter, in the filters' order (white: the filter fired strongly)"),
     )
-    st.markdown(
-        f'These are the numbers the handwriting page\'s "Look inside" shows as its first layer: the '
-        f"largest difference between them and the served network's own is "
-        f"**{float(np.abs(maps - served).max()):.1e}** (the network computes in 32-bit numbers)."
+    same = _(
+        'These are the numbers the handwriting page\'s "Look inside" shows as its first layer: the largest '
+        "difference between them and the served network's own is **{difference}** (the network computes in "
+        "32-bit numbers)."
     )
-    with st.expander("The 16 filters' weights and biases", icon=":material/table:"):
+    st.markdown(same.format(difference=f"{float(np.abs(maps - served).max()):.1e}"))
+    with st.expander(_("The 16 filters' weights and biases"), icon=":material/table:"):
         for index, column in zip(range(kernels.shape[-1]), st.columns(4) * 4):
             column.latex(
                 rf"\text{{{index + 1}}}: " + matrix(kernels[:, :, 0, index], 2) + rf",\ b = {number(biases[index], 2)}"
@@ -295,13 +316,17 @@ def edge_maps(image):
         feature = conv.feature_map(image, conv.kernel(name, 3), 0.0, 1, "same")
         column.image(
             pictures.scaled(feature),
-            caption=f"{name}: the map's values add up to {feature.sum():.1f}",
-            alt=f"The {name} filter's feature map of the digit",
+            caption=_("{name}: the map's values add up to {total}").format(
+                name=_(name), total=i18n.number(feature.sum(), 1)
+            ),
+            alt=_("The {name} filter's feature map of the digit").format(name=_(name)),
         )
 
 
 def enlarged(image):
-    st.image(enlarge(image), caption="Your digit, 28 × 28, as the network reads it", alt="Your digit, 28 by 28 pixels")
+    st.image(
+        enlarge(image), caption=_("Your digit, 28 × 28, as the network reads it"), alt=_("Your digit, 28 by 28 pixels")
+    )
 
 
 def moved(image, grid, bias, shift):
@@ -312,19 +337,26 @@ def moved(image, grid, bias, shift):
     old_moved = conv.shifted(conv.feature_map(image, grid, bias, 1, "same"), 0, shift)
     inner = (slice(4, 24), slice(4, 24))  # away from the edges, where zeros came in
     before, after = conv.dense_outputs(image), conv.dense_outputs(moved_digit)
+    anywhere = i18n.ngettext(
+        "**The same pattern found anywhere.** Move the digit {shift} pixel right: its feature map moves with it "
+        "(away from the edges, the largest difference from the old map moved is {difference}). A dense layer's 16 "
+        "outputs, on the other hand (random weights, as Keras starts one), change by {change}:",
+        "**The same pattern found anywhere.** Move the digit {shift} pixels right: its feature map moves with it "
+        "(away from the edges, the largest difference from the old map moved is {difference}). A dense layer's 16 "
+        "outputs, on the other hand (random weights, as Keras starts one), change by {change}:",
+        shift,
+    )
+    difference = i18n.number(float(np.abs(new_map - old_moved)[inner].max()), significant=3)
     st.markdown(
-        f"**The same pattern found anywhere.** Move the digit {shift} pixel{'s' if shift > 1 else ''} right: "
-        f"its feature map moves with it (away from the edges, the largest difference from the old map moved is "
-        f"{float(np.abs(new_map - old_moved)[inner].max()):.3g}). A dense layer's 16 outputs, on the other hand "
-        f"(random weights, as Keras starts one), change by {conv.relative_change(before, after):.0%}:"
+        anywhere.format(shift=shift, difference=difference, change=percent(conv.relative_change(before, after)))
     )
     maps, numbers = st.columns([1, 1], gap="large")
     for column, (picture, caption) in zip(
-        maps.columns(2), ((new_map, "The moved digit's map"), (old_moved, "The old map, moved"))
+        maps.columns(2), ((new_map, _("The moved digit's map")), (old_moved, _("The old map, moved")))
     ):
         column.image(pictures.scaled(picture), caption=caption, alt=caption)
     numbers.dataframe(
-        pd.DataFrame({"neuron": range(1, 17), "before": before.round(3), "after the move": after.round(3)}),
+        pd.DataFrame({_("neuron"): range(1, 17), _("before"): before.round(3), _("after the move"): after.round(3)}),
         hide_index=True,
         height=220,
     )
