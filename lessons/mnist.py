@@ -2,14 +2,17 @@
 
 import streamlit as st
 
+from core.i18n import N_, _
 from ui.digits import download, evaluate, predict, resources, train
 from ui.digits.controls import CONTROLS
 from ui.page import header, lesson_footer, try_this
 
 header(
-    "Handwriting recognition",
-    "Everything so far comes together here: a network of many neurons, trained by gradient "
-    "descent on thousands of examples, learns to read handwritten digits.",
+    N_("Handwriting recognition"),
+    _(
+        "Everything so far comes together here: a network of many neurons, trained by gradient "
+        "descent on thousands of examples, learns to read handwritten digits."
+    ),
     controls=CONTROLS,
 )
 dataset = resources.data()
@@ -18,13 +21,15 @@ config = train.chosen_config()
 network = resources.model_for(config, dataset)
 if network.rebuilt_after_corruption and network.only_serving_files:
     st.warning(
-        "The files this server reads the saved network from could not be read, so a trainer is making "
-        "them again from the saved network.",
+        _(
+            "The files this server reads the saved network from could not be read, so a trainer is making "
+            "them again from the saved network."
+        ),
         icon=":material/build:",
     )
 elif network.rebuilt_after_corruption:
     st.warning(
-        "The saved copy of this network could not be read, so it was discarded and is being trained again.",
+        _("The saved copy of this network could not be read, so it was discarded and is being trained again."),
         icon=":material/build:",
     )
 if isinstance(network, resources.Training):
@@ -40,8 +45,11 @@ with evaluation:
     evaluate.section(network, dataset)
 download.section(network, config)
 try_this(
-    "Train Nielsen's network (the book's own): it learns in under a minute on a small server and reads about 19 in 20 test digits.",
-    "Draw a 7 small in a corner: the preprocessing still centres and scales it, as MNIST did.",
-    "Pick random test digits until you find one it gets wrong: would you have read it right?",
+    _(
+        "Train Nielsen's network (the book's own): it learns in under a minute on a small server and reads about "
+        "19 in 20 test digits."
+    ),
+    _("Draw a 7 small in a corner: the preprocessing still centres and scales it, as MNIST did."),
+    _("Pick random test digits until you find one it gets wrong: would you have read it right?"),
 )
 lesson_footer(CONTROLS)

@@ -146,11 +146,12 @@ def test_significant_digits_round_as_pythons_g_does(monkeypatch, value):
 
 
 def shown_texts(app):
-    """Every text a page shows: titles, text, captions, notices, links and widget labels."""
-    parts = [element.value for kind in ("title", "markdown", "caption", "info", "warning") for element in app.get(kind)]
-    parts += [
-        str(getattr(element, "label", "")) for kind in ("toggle", "selectbox", "button") for element in app.get(kind)
-    ]
+    """Every text a page shows: titles, headings, text, captions, notices, links, metrics, expanders,
+    tabs and widget labels."""
+    kinds = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+    parts = [element.value for kind in kinds for element in app.get(kind)]
+    labelled = ("toggle", "selectbox", "button", "slider", "number_input", "metric", "expander", "tab", "radio")
+    parts += [str(getattr(element, "label", "")) for kind in labelled for element in app.get(kind)]
     return parts + [element.proto.label for element in app.get("page_link")]
 
 
@@ -186,6 +187,9 @@ def english_left(texts, language):
         "lessons/sigmoid.py",
         "lessons/descent.py",
         "lessons/hidden_layers.py",
+        "lessons/backprop.py",
+        "lessons/convolution.py",
+        "lessons/mnist.py",
     ],
 )
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 from cachetools import LRUCache
 
+from core import i18n
 from core.charts import digits as digit_charts
 from core.charts import lab as lab_charts
 from core.charts.specs import spec_with_data_inside
@@ -50,7 +51,7 @@ def _png(image):
 
 
 MAX_ROOMS_IN_MEMORY = 64
-# (room, network) → (time, version, LabView) last shown; the least recently used room goes first
+# (room, network, language) → (time, version, LabView) last shown; the least recently used room goes first
 _LATEST, _LATEST_LOCK = LRUCache(maxsize=MAX_ROOMS_IN_MEMORY), threading.Lock()
 
 
@@ -61,17 +62,20 @@ def current_view(here, network_key, network, newest=None):
     then built about once every VIEW_FRESH_SECONDS instead of once per drawing. `newest`, the id of
     a drawing the asker has just added, must be in it: a view older than that is read again."""
     lab, code, now = here.lab, here.code, time.monotonic()
+    language = i18n.speaking()  # the view's words and charts are in the reader's language: one per language
     with _LATEST_LOCK:
-        shown = _LATEST.get((code, network_key))
+        shown = _LATEST.get((code, network_key, language))
     holds_newest = newest is None or (shown is not None and (shown[1][1] or 0) >= newest)  # version: count, max id, …
     if shown is not None and now - shown[0] < store.VIEW_FRESH_SECONDS and holds_newest:
         return shown[2]
     version = lab.version(code)
     view = (
-        shown[2] if shown is not None and shown[1] == version else _lab_view(code, version, network_key, lab, network)
+        shown[2]
+        if shown is not None and shown[1] == version
+        else _lab_view(code, version, network_key, language, lab, network)
     )
     with _LATEST_LOCK:
-        _LATEST[(code, network_key)] = (now, version, view)
+        _LATEST[(code, network_key, language)] = (now, version, view)
     return view
 
 
@@ -102,9 +106,9 @@ def _memo(network_key):
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _lab_view(code, version, network_key, _lab, _network):
-    """The room's drawings, the network's reading of them and the view's parts, read again only
-    when the room changes (`version`), and then only its new drawings."""
+def _lab_view(code, version, network_key, language, _lab, _network):
+    """The room's drawings, the network's reading of them and the view's parts (in `language`, the
+    reader's), read again only when the room changes (`version`), and then only its new drawings."""
     drawings = _lab.drawings(code)
     reading = measure.read(_network, drawings, _memo(network_key))
     gallery = []
@@ -349,7 +353,7 @@ def lab_view(here, network, dataset):
                 np.flatnonzero((drawings.labels == meant) & (reading.predicted == read)),
                 meant,
                 read,
-                "class drawings",
+                fooled.CLASS_DRAWINGS,
             )
         _gallery(here, view)
         if here.leads:

@@ -4,33 +4,42 @@ import numpy as np
 from PIL import Image
 
 from core.charts.palette import BEST, CURRENT, MISTAKE, MUTED, NEGATIVE, POSITIVE, WHITE, rgb
+from core.i18n import N_, _
 from core.libraries import alt, pd
+
+DESCRIBED = {  # a learning curve's description, per measure
+    "loss": N_("Training (solid) and validation (dashed) loss after each epoch."),
+    "accuracy": N_("Training (solid) and validation (dashed) accuracy after each epoch."),
+}
 
 
 def history_chart(history, measure, height=260):
     """Return `measure` ("loss" or "accuracy") per epoch, training against validation. Each measure
     is a chart of its own, so that each can fill the column it is drawn in; `height` is its plot
     area's, in pixels (taller on a projector)."""
+    sets = [_("training"), _("validation")]
     rows = [
         {"epoch": epoch, "value": value, "set": label}
-        for name, label in ((measure, "training"), (f"val_{measure}", "validation"))
+        for name, label in zip((measure, f"val_{measure}"), sets)
         for epoch, value in enumerate(history.get(name, []), start=1)
     ]
     data = pd.DataFrame(rows, columns=["epoch", "value", "set"])
-    colors = alt.Scale(domain=["training", "validation"], range=[CURRENT, BEST])
+    colors = alt.Scale(domain=sets, range=[CURRENT, BEST])
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+            x=alt.X("epoch:Q", title=_("epoch"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title=_(measure), scale=alt.Scale(zero=False)),
             color=alt.Color("set:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
-            strokeDash=alt.StrokeDash(
-                "set:N", scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]]), legend=None
-            ),
-            tooltip=[alt.Tooltip("epoch"), alt.Tooltip("set"), alt.Tooltip("value:Q", format=".4f")],
+            strokeDash=alt.StrokeDash("set:N", scale=alt.Scale(domain=sets, range=[[1, 0], [6, 4]]), legend=None),
+            tooltip=[
+                alt.Tooltip("epoch", title=_("epoch")),
+                alt.Tooltip("set", title=_("set")),
+                alt.Tooltip("value:Q", title=_(measure), format=".4f"),
+            ],
         )
-        .properties(height=height, description=f"Training (solid) and validation (dashed) {measure} after each epoch.")
+        .properties(height=height, description=_(DESCRIBED[measure]))
     )
 
 
@@ -40,16 +49,20 @@ def probability_bars(probabilities):
     data = pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": probabilities})
     top = str(int(np.argmax(probabilities)))
     base = alt.Chart(data).encode(
-        x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
+        x=alt.X("digit:N", title=_("digit"), sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("probability:Q", title=_("probability"), scale=alt.Scale(domain=[0, 1])),
     )
     bars = base.mark_bar().encode(
         color=alt.condition(alt.datum.digit == top, alt.value(CURRENT), alt.value(MUTED)),
-        tooltip=[alt.Tooltip("digit"), alt.Tooltip("probability:Q", format=".3f")],
+        tooltip=[
+            alt.Tooltip("digit", title=_("digit")),
+            alt.Tooltip("probability:Q", title=_("probability"), format=".3f"),
+        ],
     )
     words = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("probability:Q", format=".0%"))
     return (bars + words).properties(
-        height=220, description=f"The network's probability for each digit; the highest, {top}, is highlighted."
+        height=220,
+        description=_("The network's probability for each digit; the highest, {top}, is highlighted.").format(top=top),
     )
 
 
@@ -69,12 +82,19 @@ def confusion_chart(confusion):
             "off diagonal": (true_digit != predicted).ravel(),
         }
     )
-    base = alt.Chart(data).encode(x=alt.X("predicted:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("true digit:N"))
+    read, written, count = _("read as"), _("true digit"), _("count")
+    base = alt.Chart(data).encode(
+        x=alt.X("predicted:N", title=read, axis=alt.Axis(labelAngle=0)), y=alt.Y("true digit:N", title=written)
+    )
     cells = (
         base.mark_rect(cursor="pointer")
         .encode(
-            color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="blues")),
-            tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted"), alt.Tooltip("count")],
+            color=alt.Color("count:Q", title=count, scale=alt.Scale(type="symlog", scheme="blues")),
+            tooltip=[
+                alt.Tooltip("true digit", title=written),
+                alt.Tooltip("predicted", title=read),
+                alt.Tooltip("count", title=count),
+            ],
         )
         .add_params(alt.selection_point(name=CELL, fields=["true digit", "predicted"], on="click"))
     )
@@ -83,8 +103,8 @@ def confusion_chart(confusion):
     )
     return (cells + text).properties(
         height=380,
-        description=(
-            "How many test digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
+        description=_(
+            "How many digits of each true digit (rows) were read as each digit (columns); the diagonal are the "
             "right answers, the counts off it (in red) are mistakes. Choose a cell to see its digits."
         ),
     )
@@ -100,16 +120,19 @@ def per_class_chart(per_class):
         alt.Chart(data)
         .mark_bar(color=BEST)
         .encode(
-            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("digit:N", title=_("digit"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "accuracy:Q",
                 scale=alt.Scale(domain=[low, 1.0], nice=False, clamp=True),
-                axis=alt.Axis(format=".1%", title="accuracy"),
+                axis=alt.Axis(format=".1%", title=_("accuracy")),
             ),
             y2=alt.datum(low),
-            tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")],
+            tooltip=[
+                alt.Tooltip("digit", title=_("digit")),
+                alt.Tooltip("accuracy:Q", title=_("accuracy"), format=".2%"),
+            ],
         )
-        .properties(height=380, description="Accuracy on the test digits of each class, 0 to 9.")
+        .properties(height=380, description=_("Accuracy on the test digits of each class, 0 to 9."))
     )
 
 
@@ -178,10 +201,10 @@ def describe_shift(shift):
     """Say in words how far a (rows, columns) shift moved a digit, e.g. "3 px down, 1 px left"."""
     rows, columns = shift
     parts = [
-        f"{abs(rows)} px {'down' if rows > 0 else 'up'}" if rows else "",
-        f"{abs(columns)} px {'right' if columns > 0 else 'left'}" if columns else "",
+        (_("{count} px down") if rows > 0 else _("{count} px up")).format(count=abs(rows)) if rows else "",
+        (_("{count} px right") if columns > 0 else _("{count} px left")).format(count=abs(columns)) if columns else "",
     ]
-    return ", ".join(part for part in parts if part) or "not at all: already centred"
+    return ", ".join(part for part in parts if part) or _("not at all: already centred")
 
 
 def diverging(values, size=None):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import N_
+
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
 VALIDATION_SHARE = 1 / 12  # 5,000 of the 60,000 training digits are held out to watch for over-fitting
@@ -214,10 +216,10 @@ PRESETS = {
     "nielsen": Config(preset="nielsen", hidden=(30,), activation="sigmoid", epochs=6, batch_size=10, learning_rate=3.0),
     "dense": Config(preset="dense", hidden=(128,), activation="relu", epochs=8, batch_size=128, learning_rate=0.003),
 }
-PRESET_NAMES = {
-    "convolutional": "Convolutional network (best)",
-    "nielsen": "Nielsen's network 784-30-10",
-    "dense": "Dense network 784-128-10",
+PRESET_NAMES = {  # English, marked to be shown in the reader's language (core/i18n.py)
+    "convolutional": N_("Convolutional network (best)"),
+    "nielsen": N_("Nielsen's network 784-30-10"),
+    "dense": N_("Dense network 784-128-10"),
 }
 DEFAULT = PRESETS["convolutional"]
 

@@ -15,6 +15,8 @@ import numpy as np
 import scipy  # its `scipy.ndimage` loads when a drawing or photo is first prepared (0.4 s): a test digit needs none
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.i18n import N_, Refused
+
 FIELD = 28  # MNIST images are 28×28
 BOX = 20  # the digit's longer side
 INK_LEVEL = 0.2  # a pixel this far from the background counts as ink when cropping
@@ -27,7 +29,7 @@ MAX_JPEG_PIXELS = 64_000_000  # decoded at up to 1/8 scale, so at most 1 megapix
 MAX_PNG_PIXELS = 8_000_000  # decoded at full size (32 MB at most) before it is shrunk
 PAD_PREFIX = "data:image/png;base64,"  # what the drawing pad sends: its canvas as a PNG data URL
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PAD_REFUSED = (
+PAD_REFUSED = N_(
     "The drawing pad sent something that is not one of its drawings, so it was not read. Press Clear and draw again."
 )
 
@@ -161,7 +163,7 @@ def read_pad(data_url, side):
     raise ValueError in plain words for anything the pad itself cannot send. The value comes from
     the browser, so a script can forge it: it is checked for its kind, length and the PNG header's
     size before a single pixel is decoded (a 9000 × 9000 PNG is only a few hundred kilobytes)."""
-    refused = ValueError(PAD_REFUSED)
+    refused = Refused(PAD_REFUSED)
     if not isinstance(data_url, str) or not data_url.startswith(PAD_PREFIX) or len(data_url) > pad_limit(side):
         raise refused
     try:
@@ -183,25 +185,34 @@ def read_upload(data):
     """Return a PIL image from uploaded bytes, at most READ_SIDE px a side and upright; raise
     ValueError saying what is wrong in plain words otherwise."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
+        raise Refused(
+            N_("The file is {size} MB; the limit is {limit} MB."),
+            size=f"{len(data) / 1e6:.1f}",
+            limit=f"{MAX_UPLOAD_BYTES / 1e6:.0f}",
+        )
     if len(data) == 0:
-        raise ValueError("The file is empty.")
+        raise Refused(N_("The file is empty."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind, (width, height) = probe.format, probe.size
             if kind not in ("PNG", *JPEG_FORMATS):
-                raise ValueError("This picture is not a PNG or JPEG; please upload one of those.")
+                raise Refused(N_("This picture is not a PNG or JPEG; please upload one of those."))
             limit = MAX_JPEG_PIXELS if kind in JPEG_FORMATS else MAX_PNG_PIXELS
             if width * height > limit:
-                raise ValueError(
-                    f"The picture is {width} × {height} pixels, more than a digit needs; please "
-                    f"upload one under {limit / 1e6:.0f} megapixels (or crop it to the digit)."
+                raise Refused(
+                    N_(
+                        "The picture is {width} × {height} pixels, more than a digit needs; please "
+                        "upload one under {limit} megapixels (or crop it to the digit)."
+                    ),
+                    width=width,
+                    height=height,
+                    limit=f"{limit / 1e6:.0f}",
                 )
             probe.verify()
         return _decode_small(data)
     except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-        raise ValueError("This file is not a picture we can read: please upload a PNG or JPEG.") from error
+        raise Refused(N_("This file is not a picture we can read: please upload a PNG or JPEG.")) from error
     except (OSError, SyntaxError, EOFError) as error:
-        raise ValueError(
-            "The picture file is damaged and cannot be read: please save it again and upload the new copy."
+        raise Refused(
+            N_("The picture file is damaged and cannot be read: please save it again and upload the new copy.")
         ) from error

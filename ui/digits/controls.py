@@ -2,30 +2,35 @@
 the presets' own module (core/digits/config.py), so the form can offer every preset's values."""
 
 from core.digits import config as mnist_config
+from core.i18n import N_
 from ui.page import Question
 from ui.state import Controls, Select, Slider, State, Steps, Text, Toggle
 
 PRESET = Select(
     "preset",
-    "Network",
+    N_("Network"),
     tuple(mnist_config.PRESETS),
     "convolutional",
-    "Which kind of network to train. Each comes with settings that work; change them in the form.",
+    N_("Which kind of network to train. Each comes with settings that work; change them in the form."),
     mnist_config.PRESET_NAMES,
+    translated=True,
 )
 INPUT = Select(
     "input",
-    "Digit to read",
-    ("Draw", "Upload a photo", "Random test digit"),
+    N_("Digit to read"),
+    (N_("Draw"), N_("Upload a photo"), N_("Random test digit")),
     "Draw",
-    "Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set.",
+    N_("Draw with the mouse, upload a picture of a handwritten digit, or pick one from the test set."),
+    translated=True,
 )
 RAW_RESIZE = Toggle(
     "straight",
-    "Resize straight to 28 × 28",
+    N_("Resize straight to 28 × 28"),
     False,
-    "Skip MNIST's recipe (crop, scale to 20 × 20, centre by mass) and shrink the whole square "
-    "in one go, as many drawing demos do. Compare the prediction.",
+    N_(
+        "Skip MNIST's recipe (crop, scale to 20 × 20, centre by mass) and shrink the whole square "
+        "in one go, as many drawing demos do. Compare the prediction."
+    ),
 )
 
 
@@ -36,40 +41,40 @@ def form_controls(preset):
     return (
         Text(
             f"hidden_{preset}",
-            "Filters per layer" if preset == "convolutional" else "Neurons per hidden layer",
+            N_("Filters per layer") if preset == "convolutional" else N_("Neurons per hidden layer"),
             ", ".join(str(size) for size in defaults.hidden),
-            "Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters.",
+            N_("Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters."),
             pattern=r"\d{1,4}(,\d{1,4})*",
             rule="must be whole numbers separated by commas, such as 128,64",
         ),
         Select(
             f"activation_{preset}",
-            "Activation",
+            N_("Activation"),
             mnist_config.ACTIVATIONS,
             defaults.activation,
-            "The function each neuron applies to its weighted sum z.",
+            N_("The function each neuron applies to its weighted sum z."),
         ),
         Slider(
             f"epochs_{preset}",
-            "Epochs",
+            N_("Epochs"),
             *mnist_config.LIMITS["epochs"],
             defaults.epochs,
             1,
-            "How many times training passes over all the training digits.",
+            N_("How many times training passes over all the training digits."),
         ),
         Steps(
             f"batch_{preset}",
-            "Mini-batch size",
+            N_("Mini-batch size"),
             mnist_config.BATCH_SIZES,
             defaults.batch_size,
-            "How many digits each gradient step looks at.",
+            N_("How many digits each gradient step looks at."),
         ),
         Steps(
             f"rate_{preset}",
-            "Learning rate",
+            N_("Learning rate"),
             mnist_config.LEARNING_RATES,
             defaults.learning_rate,
-            "The step size η of gradient descent.",
+            N_("The step size η of gradient descent."),
         ),
     )
 

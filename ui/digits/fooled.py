@@ -7,8 +7,18 @@ import numpy as np
 import streamlit as st
 
 from core.charts import digits as digit_charts
+from core.i18n import N_, _, ngettext
 
 SHOWN = 24  # digits shown for one cell
+# What the digits are, for gallery(): (the heading, one digit's description), each a sentence
+TEST_DIGITS = (
+    N_("**{count} test digits written as {true} and read as {read}**"),
+    N_("A test digit written as a {true} that the network read as a {read}"),
+)
+CLASS_DRAWINGS = (
+    N_("**{count} class drawings written as {true} and read as {read}**"),
+    N_("A class drawing written as a {true} that the network read as a {read}"),
+)
 
 
 def mistakes(confusion):
@@ -42,32 +52,37 @@ def choose(confusion, key, event=None):
         if picked in cells:
             st.session_state[key] = picked
     if not cells:
-        st.caption("No mistakes to show.")
+        st.caption(_("No mistakes to show."))
         return None
     options = [None, *cells]
     if st.session_state.get(key) not in options:
         st.session_state[key] = None
+    none = _("Choose a mistake (or click a red number)")
+    named = {
+        cell: ngettext(
+            "written {true}, read as {read}: {count} digit", "written {true}, read as {read}: {count} digits", count
+        ).format(true=cell[0], read=cell[1], count=count)
+        for cell, count in cells.items()
+    }
     choice = st.selectbox(
-        "Show the digits it got wrong",
+        _("Show the digits it got wrong"),
         options,
         key=key,
-        format_func=lambda cell: (
-            "Choose a mistake (or click a red number)"
-            if cell is None
-            else f"written {cell[0]}, read as {cell[1]}: {cells[cell]} digit{'s' if cells[cell] > 1 else ''}"
-        ),
-        help="The same as clicking a cell of the confusion matrix.",
+        format_func=lambda cell: none if cell is None else named[cell],  # said in this run's language
+        help=_("The same as clicking a cell of the confusion matrix."),
     )
     return None if choice is None else (*choice, cells[choice])
 
 
-def gallery(images, indices, true, read, what):
-    """Up to SHOWN of the digits `indices` (into `images`, uint8 28 × 28), captioned."""
+def gallery(images, indices, true, read, what=TEST_DIGITS):
+    """Up to SHOWN of the digits `indices` (into `images`, uint8 28 × 28), captioned; `what` they
+    are is TEST_DIGITS or CLASS_DRAWINGS."""
     indices = np.asarray(indices)[:SHOWN]
-    st.markdown(f"**{len(indices)} {what} written as {true} and read as {read}**")
+    heading, one = what
+    st.markdown(_(heading).format(count=len(indices), true=true, read=read))
     for slot, index in zip(st.columns(8) * 3, indices):
         slot.image(
             digit_charts.enlarge(images[int(index)] / 255, 84),
-            caption=f"written {true}, read {read}",
-            alt=f"A {what[:-1] if what.endswith('s') else what} written as a {true} that the network read as a {read}",
+            caption=_("written {true}, read {read}").format(true=true, read=read),
+            alt=_(one).format(true=true, read=read),
         )

@@ -10,6 +10,7 @@ from streamlit_drawable_canvas import st_canvas
 from core.charts import digits as digit_charts
 from core.digits import config as mnist_config
 from core.digits import explain, preprocess, shipped
+from core.i18n import N_, _, number, percent, told
 from ui.digits import look_inside
 from ui.digits.controls import CANVAS_GENERATION, INPUT, RAW_RESIZE, READ_DIGIT, TEST_DIGIT_SEED, WHICH_DIGIT
 from ui.state import bump, draw
@@ -62,48 +63,49 @@ def drawn(generation=CANVAS_GENERATION, name="canvas"):
         # rather than by the component's own `image_data`, which decodes whatever arrives.
         data_url, problem = drawing._image_data_url, None
     except (AttributeError, KeyError, TypeError, ValueError):  # a value the component itself cannot parse
-        data_url, problem = None, preprocess.PAD_REFUSED
-    st.caption("Draw one digit with the mouse (or a finger), as large as the square allows.")
+        data_url, problem = None, _(preprocess.PAD_REFUSED)
+    st.caption(_("Draw one digit with the mouse (or a finger), as large as the square allows."))
     st.button(
-        "Clear",
+        _("Clear"),
         icon=":material/delete:",
         on_click=bump(generation),
         key=f"{name}_clear",
-        help="Wipe the canvas and start again.",
+        help=_("Wipe the canvas and start again."),
     )
     if problem or data_url is None:
         return Digit(problem=problem)
     try:
         return Digit(picture=preprocess.read_pad(data_url, CANVAS["size"]))
     except ValueError as error:
-        return Digit(problem=str(error))
+        return Digit(problem=told(error))
 
 
 def _uploaded():
     upload = st.file_uploader(
-        "A PNG or JPEG of one handwritten digit, at most 5 MB",
+        _("A PNG or JPEG of one handwritten digit, at most 5 MB"),
         type=["png", "jpg", "jpeg"],
-        help="Dark ink on light paper or light ink on a dark background both work.",
+        help=_("Dark ink on light paper or light ink on a dark background both work."),
     )
     if upload is None:
         return Digit()
     try:
         return Digit(picture=preprocess.read_upload(upload.getvalue()))
     except ValueError as error:
-        return Digit(problem=str(error))
+        return Digit(problem=told(error))
 
 
 def _test_digit(dataset, unseen):
-    st.button("Another random test digit", icon=":material/casino:", on_click=bump(TEST_DIGIT_SEED))
+    st.button(_("Another random test digit"), icon=":material/casino:", on_click=bump(TEST_DIGIT_SEED))
     index = int(np.random.default_rng(TEST_DIGIT_SEED.get()).integers(len(dataset.x_test)))
     truth = int(dataset.y_test[index])
     if unseen:
-        st.caption(f"Test digit number {index:,}, written as a {truth}.")
+        st.caption(_("Test digit number {index}, written as a {digit}.").format(index=number(index), digit=truth))
     else:
-        st.caption(
-            f"Digit number {index:,} of this server's test digits, written as a {truth}. This network learnt "
+        learnt = _(
+            "Digit number {index} of this server's test digits, written as a {digit}. This network learnt "
             "from it, so reading it right is no test: no unseen test digits are available here."
         )
+        st.caption(learnt.format(index=number(index), digit=truth))
     return Digit(image=dataset.x_test[index] / 255.0, truth=truth)
 
 
@@ -122,15 +124,17 @@ def _nothing_to_read(digit, source):
         st.error(digit.problem, icon=":material/broken_image:")
     elif digit.image is None and digit.picture is not None and source != "Draw":
         st.warning(
-            "No handwriting was found in this picture: it looks like one even colour. Upload a "
-            "photo of one digit, written darker or lighter than its paper.",
+            _(
+                "No handwriting was found in this picture: it looks like one even colour. Upload a "
+                "photo of one digit, written darker or lighter than its paper."
+            ),
             icon=":material/image_search:",
         )
     elif digit.image is None:
         st.info(
-            "Draw a digit to see what the network reads."
+            _("Draw a digit to see what the network reads.")
             if source == "Draw"
-            else "Nothing to read yet: upload a picture of one handwritten digit.",
+            else _("Nothing to read yet: upload a picture of one handwritten digit."),
             icon=":material/draw:",
         )
     return bool(digit.problem) or digit.image is None
@@ -145,8 +149,8 @@ def _reading(ready, dataset, digit, source):
     why = explain.read(ready.network, digit.image)
     READ_DIGIT.set(np.asarray(digit.image, dtype=np.float64))
     if digit.truth is not None and not WHICH_DIGIT.ask(
-        "Which digit will the network read?",
-        tuple(str(number) for number in range(10)),
+        N_("Which digit will the network read?"),
+        tuple(str(digit) for digit in range(10)),
         str(why.predicted),
         (ready.key, TEST_DIGIT_SEED.get()),
     ):
@@ -156,33 +160,40 @@ def _reading(ready, dataset, digit, source):
     seen, numbers = st.columns([1, 1])
     seen.image(
         digit_charts.enlarge(digit.image),
-        caption="What the network sees (28 × 28)" + (", resized straight" if digit.straight else ""),
-        alt="The 28 by 28 digit the network reads",
+        caption=_("What the network sees (28 × 28), resized straight")
+        if digit.straight
+        else _("What the network sees (28 × 28)"),
+        alt=_("The 28 by 28 digit the network reads"),
     )
-    numbers.metric("Prediction", str(why.predicted))
-    st.markdown(f"**The network reads {why.predicted}, {probabilities[why.predicted]:.0%} sure.**")
-    numbers.metric("Confidence", f"{probabilities[why.predicted]:.1%}")
-    if probabilities[why.predicted] < UNSURE_BELOW:
+    sure = probabilities[why.predicted]
+    numbers.metric(_("Prediction"), str(why.predicted))
+    st.markdown(_("**The network reads {digit}, {sure} sure.**").format(digit=why.predicted, sure=percent(sure)))
+    numbers.metric(_("Confidence"), percent(sure, 1))
+    if sure < UNSURE_BELOW:
+        unsure = _("Not sure: it could also be a {digit} ({share}).")
         st.warning(
-            f"Not sure: it could also be a {why.runner_up} ({probabilities[why.runner_up]:.0%}).",
-            icon=":material/help:",
+            unsure.format(digit=why.runner_up, share=percent(probabilities[why.runner_up])), icon=":material/help:"
         )
     if digit.truth is not None:
-        st.caption("Correct." if why.predicted == digit.truth else f"Wrong: this digit is a {digit.truth}.")
+        right_or_wrong = _("Correct.") if why.predicted == digit.truth else _("Wrong: this digit is a {digit}.")
+        st.caption(right_or_wrong.format(digit=digit.truth))
     if ready.metadata.get("config", {}).get("preset") != "nielsen":  # trained with label smoothing
         right, other = mnist_config.smoothed_targets()
-        st.caption(
-            f'What "sure" means: the probability the network gives this digit. It was trained to aim for '
-            f"{right:.0%} on the right digit and {other:.0%} on each other one, not 100% and 0% (label "
-            "smoothing: a network pushed to be certain of every training digit grows overconfident on new "
-            f"ones), so even a clear digit rarely gets much more than {right:.0%}. Below about "
-            f"{UNSURE_BELOW:.0%} it is genuinely torn."
+        means = _(
+            'What "sure" means: the probability the network gives this digit. It was trained to aim for {right} on '
+            "the right digit and {other} on each other one, not {all} and {none} (label smoothing: a network "
+            "pushed to be certain of every training digit grows overconfident on new ones), so even a clear digit "
+            "rarely gets much more than {right}. Below about {unsure} it is genuinely torn."
         )
+        shares = dict(right=percent(right), other=percent(other), all=percent(1), none=percent(0))
+        st.caption(means.format(unsure=percent(UNSURE_BELOW), **shares))
     st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
     st.caption(
-        f"The network reads the digit {len(mnist_config.SHIFTS)} times, as it is and moved one pixel "
-        "down, up, right and left, and these are the averages of its answers (it reads more digits "
-        "right so). Looking inside, below, shows it reading the digit as it is."
+        _(
+            "The network reads the digit {count} times, as it is and moved one pixel down, up, right and left, "
+            "and these are the averages of its answers (it reads more digits right so). Looking inside, below, "
+            "shows it reading the digit as it is."
+        ).format(count=len(mnist_config.SHIFTS))
     )
     return why
 
@@ -191,7 +202,7 @@ def _reading(ready, dataset, digit, source):
 def section(ready, dataset):
     """Read a drawn, uploaded or test digit, and look inside the network. A fragment: drawing
     reruns only this part."""
-    st.header("4. Predict", divider="gray")
+    st.header(_("4. Predict"), divider="gray")
     source = draw(INPUT, st)
     given, read = st.columns([1, 1], gap="large")
     with given:
