@@ -143,18 +143,22 @@ def english(text):
     return template.format(**values) if values else template
 
 
-class Refused(ValueError):
-    """A refusal said in a marked sentence and its values: str() is the English (logs, tests),
-    `told()` this run's language (the page)."""
+class Said(Exception):
+    """An error said in a marked sentence and its values: str() is the English (logs, tests),
+    `told()` this run's language (the page). Mixed into an error class before its base."""
 
     def __init__(self, template, **values):
         self.template, self.values = template, values
-        super().__init__(template.format(**values))
+        super().__init__(template.format(**values) if values else template)
 
     def told(self):
-        return _(self.template).format(**self.values)
+        return _(self.template).format(**self.values) if self.values else _(self.template)
+
+
+class Refused(Said, ValueError):
+    """Bad input refused, in words (a file, a setting)."""
 
 
 def told(error):
-    """What went wrong, for the page: a Refused in this run's language, any other error as it is."""
-    return error.told() if isinstance(error, Refused) else str(error)
+    """What went wrong, for the page: a Said error in this run's language, any other error as it is."""
+    return error.told() if isinstance(error, Said) else str(error)

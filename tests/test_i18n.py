@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from core import i18n
 from tests.conftest import ROOT
+from tests.test_class_lab_page import lab_env  # noqa: F401 - a fixture: the lab's database and the default network
 from tests.test_polls_page import room  # noqa: F401 - a fixture: a class lab room in SQLite
 
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.ENGLISH]
@@ -155,6 +156,17 @@ def shown_texts(app):
     return parts + [element.proto.label for element in app.get("page_link")]
 
 
+def outside_code_view(app, language):
+    """shown_texts, but the code view's step explanations, still English (docs/adding-a-language.md)."""
+    code_view = {
+        element.value
+        for expander in app.expander
+        if expander.label.startswith(catalog_string(language, "The code"))
+        for element in expander.markdown
+    }
+    return [text for text in shown_texts(app) if text not in code_view]
+
+
 def visible_text(app):
     return "\n".join(shown_texts(app))
 
@@ -190,18 +202,12 @@ def english_left(texts, language):
         "lessons/backprop.py",
         "lessons/convolution.py",
         "lessons/mnist.py",
+        "lessons/class_lab.py",
     ],
 )
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
     app = open_page(path, params={"lang": language})
-    # the code view's step explanations are still English (docs/adding-a-language.md): left out here
-    code_view = {
-        element.value
-        for expander in app.expander
-        if expander.label.startswith(catalog_string(language, "The code"))
-        for element in expander.markdown
-    }
-    assert not english_left([text for text in shown_texts(app) if text not in code_view], language)
+    assert not english_left(outside_code_view(app, language), language)
     translations = [message.string for message in catalog(language) if isinstance(message.id, str) and message.id]
     assert sum(string in visible_text(app) for string in translations) >= 3  # its own words are there instead
 
@@ -277,7 +283,7 @@ def test_a_poll_asked_in_german_appears_in_each_students_language(open_page, roo
         "lessons/loss.py", params={"room": made.code, "key": made.teacher_key, "classroom": "true", "lang": "de"}
     )
     assert "Eine Vorhersage ist um 2 zu niedrig" in texts(teacher)
-    click(teacher, "Ask the class")
+    click(teacher, catalog_string("de", "Ask the class"))
     spanish, chinese = (open_page("lessons/loss.py", params={"room": made.code, "lang": code}) for code in ("es", "zh"))
     assert "Una predicción se queda 2 por debajo" in texts(spanish)
     assert "一个预测低了 2" in texts(chinese)
@@ -323,7 +329,7 @@ def test_the_playground_after_training_speaks_the_language(open_page, language):
         catalog_string(language, "Epoch"),
         catalog_string(language, "Training accuracy"),
     ]
-    assert not english_left(shown_texts(app) + [str(metric.label) for metric in app.metric], language)
+    assert not english_left(outside_code_view(app, language), language)
     assert not app.exception
 
 
@@ -339,7 +345,19 @@ def press(app, language, *labels):
 def test_backpropagation_worked_through_speaks_the_language(open_page, language):
     """Lesson 6 after Forward, Update and Backward: both passes' words, the table, the cost chart."""
     app = press(open_page("lessons/backprop.py", params={"lang": language}), language, "Forward", "Update", "Backward")
-    texts = shown_texts(app)
     assert catalog_string(language, "Backward pass: from the cost to every slope") in [h.value for h in app.subheader]
-    assert not english_left(texts + [h.value for h in app.subheader], language)
+    assert not english_left(outside_code_view(app, language), language)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_room_of_the_class_lab_speaks_the_language(open_page, lab_env, language):  # noqa: F811
+    """Lesson 9 in a room, as its teacher sees it: the room's links and door, the pad, the lab."""
+    from core.lab import store
+
+    made = store.Lab().create_room()
+    params = {"room": made.code, "key": made.teacher_key, "lang": language}
+    app = open_page("lessons/class_lab.py", timeout=120, params=params)
+    assert catalog_string(language, "Add a drawing to our set") in [heading.value for heading in app.subheader]
+    assert not english_left(outside_code_view(app, language), language)
     assert not app.exception

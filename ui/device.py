@@ -11,6 +11,7 @@ and lock apply to it as to any other.
 
 import streamlit as st
 
+from core.i18n import _, ngettext, told
 from core.lab import store
 from core.lab.devices import Devices
 from ui.state import State
@@ -63,7 +64,7 @@ def take_part(here):
             IN_ROOM.set((code, mine))
             REFUSED.set(None)
         except (store.RoomProblem, store.DatabaseUnavailable) as error:
-            REFUSED.set((code, str(error)))
+            REFUSED.set((code, told(error)))
     return mine
 
 
@@ -90,18 +91,24 @@ def door(here, safely):
     try:
         count, locked = devices.count(code), devices.locked(code)
     except store.DatabaseUnavailable as error:
-        st.caption(f":material/cloud_off: Who is in the room cannot be shown now: {error}")
+        st.caption(":material/cloud_off: " + _("Who is in the room cannot be shown now: {why}").format(why=told(error)))
         return
-    joined = f"**{count} device{'' if count == 1 else 's'}** joined"
+    joined = ngettext("**{count} device** joined", "**{count} devices** joined", count).format(count=count)
     if locked:
-        st.markdown(f":material/lock: {joined}. The room is **locked**: no new device joins or answers.")
+        st.markdown(
+            ":material/lock: "
+            + _("{joined}. The room is **locked**: no new device joins or answers.").format(joined=joined)
+        )
     else:
         st.markdown(
-            f":material/lock_open: {joined}. Once your class is in, lock the room: then no new device "
-            "joins or answers, and every device already in still can."
+            ":material/lock_open: "
+            + _(
+                "{joined}. Once your class is in, lock the room: then no new device joins or answers, and every "
+                "device already in still can."
+            ).format(joined=joined)
         )
     st.button(
-        "Let new devices in" if locked else "Lock the room",
+        _("Let new devices in") if locked else _("Lock the room"),
         icon=":material/lock_open:" if locked else ":material/lock:",
         key="device_door",
         on_click=safely,

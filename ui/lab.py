@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from core.digits import preprocess
+from core.i18n import _, percent, told
 from core.lab import store
 from ui import device
 from ui.digits import predict, resources
@@ -42,10 +43,12 @@ def room_links(here):
     base = st.context.url.split("?")[0] if st.context.url else ""
     link = f"{base}?{ROOM}={code}"
     room_poster(code, link)
-    st.markdown(f"**Room {code}**. Everyone in the class opens this link:")
+    st.markdown(_("**Room {code}**. Everyone in the class opens this link:").format(code=code))
     st.code(link, language=None, wrap_lines=True)  # wrapped: a scrolling block on a phone is out of a keyboard's reach
     st.caption(
-        f"A room with no new drawing for {store.UNUSED_DAYS} days is deleted, with its drawings and its taught network."
+        _("A room with no new drawing for {days} days is deleted, with its drawings and its taught network.").format(
+            days=store.UNUSED_DAYS
+        )
     )
     if key is None:
         return False
@@ -56,28 +59,32 @@ def room_links(here):
     REVEAL.set(None)
     if shown:
         st.warning(
-            "**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
-            "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
-            "disappears from this page at your next click.",
+            _(
+                "**Your teacher link, shown this once**: copy it somewhere safe now. It lets you delete "
+                "drawings, clear the room and teach the network; the server keeps only a hash of it. It "
+                "disappears from this page at your next click."
+            ),
             icon=":material/key:",
         )
         st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None, wrap_lines=True)
     show, replace = st.columns(2)
     if not shown:
         show.button(
-            "Show my teacher link",
+            _("Show my teacher link"),
             icon=":material/key:",
             on_click=REVEAL.set,
             args=(code,),
-            help="Shows the link with your teacher key until your next click. On a projector the whole "
-            "class can read it: show it on your own screen only.",
+            help=_(
+                "Shows the link with your teacher key until your next click. On a projector the whole "
+                "class can read it: show it on your own screen only."
+            ),
         )
     replace.button(
-        "Replace the teacher key",
+        _("Replace the teacher key"),
         icon=":material/key:",
         on_click=_replace_key,
         args=(here,),
-        help="If your teacher link was seen by others: a new key, and the old link does nothing.",
+        help=_("If your teacher link was seen by others: a new key, and the old link does nothing."),
     )
     return shown
 
@@ -117,9 +124,10 @@ def _add(here, digit, probabilities, network_key):
             )
         )
     except (store.RoomProblem, store.DatabaseUnavailable) as error:
-        ADDED.set(("error", f"Not added: {as_sentence(error)} Your drawing is still on the pad."))
+        not_added = _("Not added: {why} Your drawing is still on the pad.")
+        ADDED.set(("error", not_added.format(why=as_sentence(told(error)))))
         return
-    ADDED.set(("success", f"Added your {meant} to the class's set. Draw another!"))
+    ADDED.set(("success", _("Added your {digit} to the class's set. Draw another!").format(digit=meant)))
     JUST_ADDED.set(True)
     bump(CANVAS_GENERATION)()
     MEANT.set(None)
@@ -134,8 +142,8 @@ def add_section(here, network, link_shown=False):
         JUST_ADDED.set(False)
         st.rerun(scope="app")
     forget_link(link_shown)
-    st.subheader("Add a drawing to our set")
-    st.markdown("Draw one digit, see what the network reads, then say which digit you meant.")
+    st.subheader(_("Add a drawing to our set"))
+    st.markdown(_("Draw one digit, see what the network reads, then say which digit you meant."))
     pad, reading = st.columns(2, gap="large")
     with pad:
         st.container(height=24, border=False)  # room for the pad's toolbar, which shows above it on hover
@@ -148,21 +156,21 @@ def add_section(here, network, link_shown=False):
             st.error(digit.problem, icon=":material/broken_image:")
             return
         if digit.steps is None:
-            st.info("Draw a digit to see what the network reads.", icon=":material/draw:")
+            st.info(_("Draw a digit to see what the network reads."), icon=":material/draw:")
             return
         probabilities = network.network.predict_one(digit.image)
         read = int(np.argmax(probabilities))
-        st.metric("Prediction", str(read), help="What the network makes of your drawing.")
-        st.markdown(f"**It reads {read}, {probabilities[read]:.0%} sure.**")
+        st.metric(_("Prediction"), str(read), help=_("What the network makes of your drawing."))
+        st.markdown(_("**It reads {digit}, {sure} sure.**").format(digit=read, sure=percent(probabilities[read])))
         meant = st.segmented_control(
-            "Which digit did you mean?", list(range(10)), key=MEANT.key, on_change=CLICKED.set, args=(True,)
+            _("Which digit did you mean?"), list(range(10)), key=MEANT.key, on_change=CLICKED.set, args=(True,)
         )
         st.button(
-            "Add to our set",
+            _("Add to our set"),
             icon=":material/add:",
             type="primary",
             disabled=meant is None or here.lab is None,
             on_click=_add,
             args=(here, digit, probabilities, network.key),
-            help="Store the 28 × 28 picture, the digit you meant and what the network read.",
+            help=_("Store the 28 × 28 picture, the digit you meant and what the network read."),
         )

@@ -16,6 +16,7 @@ from core.charts import digits as digit_charts
 from core.charts import lab as lab_charts
 from core.charts.specs import spec_with_data_inside
 from core.digits.saved import ModelStore
+from core.i18n import _, percent
 from core.jobs import runner as job_runner
 from core.lab import finetune, measure, store, tuning
 from ui.digits import fooled, resources, train
@@ -118,8 +119,8 @@ def _lab_view(code, version, network_key, language, _lab, _network):
             (
                 int(index),
                 _png(digit_charts.enlarge(drawings.images[index] / 255, 84)),
-                f"meant {meant}, read {read}",
-                f"A class drawing of a {meant} that the network read as {read}",
+                _("meant {meant}, read {read}").format(meant=meant, read=read),
+                _("A class drawing of a {meant} that the network read as {read}").format(meant=meant, read=read),
             )
         )
     return LabView(
@@ -143,15 +144,19 @@ def room_network(here, default):
         return resources.saved(taught)
     except resources.Preparing:
         st.info(
-            "The network taught this room's handwriting is being prepared for this server, a few seconds; the "
-            "default network reads your drawings meanwhile.",
+            _(
+                "The network taught this room's handwriting is being prepared for this server, a few seconds; the "
+                "default network reads your drawings meanwhile."
+            ),
             icon=":material/hourglass_top:",
         )
         return default
     except LookupError:
         st.warning(
-            "The network taught this room's handwriting is no longer on the server, so the default network "
-            "reads your drawings; the teacher can teach it again.",
+            _(
+                "The network taught this room's handwriting is no longer on the server, so the default network "
+                "reads your drawings; the teacher can teach it again."
+            ),
             icon=":material/history:",
         )
         return default
@@ -201,8 +206,10 @@ def teaching(network, code):
             if not running:  # started since the page was drawn: draw it again, polling faster
                 st.rerun(scope="app")
             st.info(
-                "Teaching the network your handwriting. Everyone's drawings keep being read by the current "
-                "network until it is done.",
+                _(
+                    "Teaching the network your handwriting. Everyone's drawings keep being read by the current "
+                    "network until it is done."
+                ),
                 icon=":material/school:",
             )
             train.progress_now(now, finetune.EPOCHS)  # the whole page reruns when it is done
@@ -212,69 +219,74 @@ def teaching(network, code):
     live()
     summary = network.metadata.get("fine_tune")
     if summary:
-        st.success(
-            f"This room's network was taught your handwriting on {summary['class_digits_trained_on']} of your "
-            f"digits. On {summary['class_digits_held_out']} of your digits it never learnt from, it reads "
-            f"{summary['held_out_before']:.0%} before and {summary['held_out_after']:.0%} after; on MNIST's test "
-            f"digits, {summary['mnist_test_before']:.2%} before and {summary['mnist_test_after']:.2%} after "
-            "(a drop there is the network forgetting)."
-            + (
-                " It reads your held-out digits no better after: a few epochs on this few digits do not always "
-                "help, and a digit or two either way is chance."
-                if summary["held_out_after"] <= summary["held_out_before"]
-                else ""
-            ),
-            icon=":material/school:",
+        taught = _(
+            "This room's network was taught your handwriting on {trained} of your digits. On {held} of your digits "
+            "it never learnt from, it reads {before} before and {after} after; on MNIST's test digits, "
+            "{mnist_before} before and {mnist_after} after (a drop there is the network forgetting)."
+        ).format(
+            trained=summary["class_digits_trained_on"],
+            held=summary["class_digits_held_out"],
+            before=percent(summary["held_out_before"]),
+            after=percent(summary["held_out_after"]),
+            mnist_before=percent(summary["mnist_test_before"], 2),
+            mnist_after=percent(summary["mnist_test_after"], 2),
         )
+        if summary["held_out_after"] <= summary["held_out_before"]:
+            taught += " " + _(
+                "It reads your held-out digits no better after: a few epochs on this few digits do not always "
+                "help, and a digit or two either way is chance."
+            )
+        st.success(taught, icon=":material/school:")
 
 
 def _teacher_tools(here, drawings, network, dataset):
     lab, code, key = here.lab, here.code, here.key
-    st.markdown("**Teacher's tools**")
+    st.markdown(_("**Teacher's tools**"))
     columns = st.columns(3)
     # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
     # drawings took 785 ms to build)
     columns[0].download_button(
-        "Download our set (.npz)",
+        _("Download our set (.npz)"),
         lambda: store.as_npz(drawings),
         f"class-{code}.npz",
         icon=":material/download:",
-        help="MNIST's layout: x_train (n, 28, 28), y_train.",
+        help=_("MNIST's layout: x_train (n, 28, 28), y_train."),
     )
     columns[1].download_button(
-        "Download our set (CSV)",
+        _("Download our set (CSV)"),
         lambda: store.as_csv(drawings),
         f"class-{code}.csv",
         mime="text/csv",
         icon=":material/download:",
-        help="label, then 784 pixels 0–255.",
+        help=_("label, then 784 pixels 0–255."),
     )
-    sure = columns[2].checkbox("Yes, delete every drawing", help="Tick, then press Clear the room.")
+    sure = columns[2].checkbox(_("Yes, delete every drawing"), help=_("Tick, then press Clear the room."))
     columns[2].button(
-        "Clear the room",
+        _("Clear the room"),
         icon=":material/delete_forever:",
         disabled=not sure,
         on_click=_teacher_change(lab.clear),
         args=(code, key),
     )
-    why_not = (
-        f"add at least {MIN_TO_TEACH} drawings first"
-        if len(drawings) < MIN_TO_TEACH
-        else finetune.problem(drawings.labels)
-    )
+    if len(drawings) < MIN_TO_TEACH:
+        why_not = _("add at least {count} drawings first").format(count=MIN_TO_TEACH)
+    else:
+        problem = finetune.problem(drawings.labels)
+        why_not = _(problem) if problem else None
     busy = bool(job_runner().unfinished(tuning.room_prefix(code)))
     if why_not:
-        st.caption(f"Teaching the network is not possible yet: {why_not}.")
+        st.caption(_("Teaching the network is not possible yet: {why}.").format(why=why_not))
     st.button(
-        "Teach the network our handwriting",
+        _("Teach the network our handwriting"),
         icon=":material/school:",
         type="primary",
         disabled=bool(why_not) or busy,
         on_click=_teach,
         args=(here, network, dataset),
-        help=f"A few epochs more on a share of your digits mixed with MNIST's (at least {MIN_TO_TEACH} "
-        "drawings); the rest of your digits are held out to measure it. Only this room's network "
-        "changes.",
+        help=_(
+            "A few epochs more on a share of your digits mixed with MNIST's (at least {count} drawings); the rest "
+            "of your digits are held out to measure it. Only this room's network changes."
+        ).format(count=MIN_TO_TEACH),
     )
 
 
@@ -285,7 +297,7 @@ def _gallery(here, view):
     if not view.gallery:
         return
     drawings = view.drawings
-    st.markdown("**Our misread digits**, the network's most confident mistakes first")
+    st.markdown(_("**Our misread digits**, the network's most confident mistakes first"))
     indices, pictures, captions, alts = zip(*view.gallery)
     numbered = [f"{number}. {caption}" for number, caption in enumerate(captions, 1)]
     st.image(list(pictures), caption=numbered, alt=list(alts), output_format="PNG")  # sent as built
@@ -294,15 +306,15 @@ def _gallery(here, view):
     ids = {int(drawings.ids[index]): label for index, label in zip(indices, numbered)}
     choose, delete = st.columns([3, 1], vertical_alignment="bottom")
     chosen = choose.selectbox(
-        "A wrong label? Choose the drawing to remove from the set",
+        _("A wrong label? Choose the drawing to remove from the set"),
         list(ids),
         format_func=ids.get,
         index=None,
-        placeholder="one of the numbered drawings",
+        placeholder=_("one of the numbered drawings"),
         key="lab_delete_choice",
     )
     delete.button(
-        "Delete",
+        _("Delete"),
         icon=":material/delete:",
         disabled=chosen is None,
         key="lab_delete",
@@ -319,7 +331,7 @@ def lab_view(here, network, dataset):
         if WHOLE_PAGE.get():  # a teacher's click changed the room: draw the whole page again
             WHOLE_PAGE.set(False)
             st.rerun(scope="app")
-        st.subheader("Our lab")
+        st.subheader(_("Our lab"))
         try:
             view = current_view(here, network.key, network.network, ADDED_ID.get())
         except store.DatabaseUnavailable as error:
@@ -327,27 +339,29 @@ def lab_view(here, network, dataset):
             return
         drawings, reading = view.drawings, view.reading
         scores = st.columns(4)
-        scores[0].metric("Drawings", f"{len(drawings):,}")
+        scores[0].metric(_("Drawings"), i18n.number(len(drawings)))
         if not len(drawings):
-            st.info("No drawings yet: draw a digit above and add it.", icon=":material/hourglass_empty:")
+            st.info(_("No drawings yet: draw a digit above and add it."), icon=":material/hourglass_empty:")
             return
-        scores[1].metric("Our digits", f"{reading.accuracy:.1%}", help="Read right, prepared by MNIST's recipe.")
+        scores[1].metric(
+            _("Our digits"), percent(reading.accuracy, 1), help=_("Read right, prepared by MNIST's recipe.")
+        )
         scores[2].metric(
-            "Resized straight",
-            f"{reading.straight_accuracy:.1%}",
-            help="The same drawings shrunk to 28 × 28 in one go, as many drawing demos do.",
+            _("Resized straight"),
+            percent(reading.straight_accuracy, 1),
+            help=_("The same drawings shrunk to 28 × 28 in one go, as many drawing demos do."),
         )
         scores[3].metric(
-            "MNIST's test digits",
-            f"{network.metadata['evaluation']['accuracy']:.1%}",
-            help="The same network on MNIST's own test digits.",
+            _("MNIST's test digits"),
+            percent(network.metadata["evaluation"]["accuracy"], 1),
+            help=_("The same network on MNIST's own test digits."),
         )
         counts, confusion = st.columns(2)
         counts.vega_lite_chart(view.counts, width="stretch")
         event = confusion.vega_lite_chart(view.confusion, width="stretch", on_select="rerun", key="lab_confusion")
         chosen = fooled.choose(reading.confusion, "view_fooled_lab", event)
         if chosen is not None:
-            meant, read, _ = chosen
+            meant, read, _count = chosen
             fooled.gallery(
                 drawings.images,
                 np.flatnonzero((drawings.labels == meant) & (reading.predicted == read)),

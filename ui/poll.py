@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import streamlit as st
 
-from core.i18n import _, shown
+from core.i18n import _, shown, told
 from core.lab import polls as poll_store
 from core.lab import store
 from ui import device, room
@@ -52,7 +52,9 @@ def join():
             return None
     except store.RoomProblem as error:  # too many codes that name no room were tried from here
         JOINED.set(None)
-        st.error(f"Room {code} cannot be looked up yet: {error}.", icon=":material/timer:")
+        st.error(
+            _("Room {code} cannot be looked up yet: {why}.").format(code=code, why=told(error)), icon=":material/timer:"
+        )
         return None
     except store.DatabaseUnavailable as error:
         room.unavailable(error)
@@ -133,7 +135,7 @@ def _student_box(here, drawn, mine):
         lesson, poll = polls.lesson_of(code), polls.current(code)
         answered = None if poll is None or mine is None else polls.mine(poll.id, mine)
     except store.DatabaseUnavailable as error:
-        st.caption(f":material/cloud_off: The class's poll cannot be shown now: {error}")
+        st.caption(":material/cloud_off: " + _("The class's poll cannot be shown now: {why}").format(why=told(error)))
         return
     if _state(poll) != drawn:
         st.rerun(scope="app")
@@ -144,19 +146,23 @@ def _student_box(here, drawn, mine):
             go_to(lesson, code)
     with st.container(border=True):
         if why := device.refused(code):
-            st.warning(f"You cannot take part in room {code} now: {why}", icon=":material/lock:")
+            st.warning(
+                _("You cannot take part in room {code} now: {why}").format(code=code, why=why), icon=":material/lock:"
+            )
         if lesson and lesson.split("?")[0] != page:
-            st.markdown(f":material/co_present: Room **{code}**: your class is on **{_lesson_title(lesson)}**.")
+            on = _("Room **{code}**: your class is on **{lesson}**.").format(code=code, lesson=_lesson_title(lesson))
+            st.markdown(f":material/co_present: {on}")
             st.button(
-                "Back to the class's lesson",
+                _("Back to the class's lesson"),
                 icon=":material/undo:",
                 key="poll_back",
                 on_click=FOLLOWED.set,
                 args=(None,),
             )
         elif poll is None:
-            st.caption(f":material/co_present: Room **{code}**: your teacher's questions appear here.")
-            st.button("Leave the room", icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
+            here_soon = _("Room **{code}**: your teacher's questions appear here.").format(code=code)
+            st.caption(f":material/co_present: {here_soon}")
+            st.button(_("Leave the room"), icon=":material/logout:", key="poll_leave", type="tertiary", on_click=leave)
         if poll is not None and mine is not None:
             answer_box(here, poll, mine, answered)
 
@@ -165,16 +171,22 @@ def answer_box(here, poll, token, mine):
     """The poll's question and answers; `token` is this device's, `mine` the index it answered, or None.
     A poll is kept in English and shown in each student's own language."""
     choices = [shown(choice) for choice in poll.choices]
-    st.markdown(f"**:material/how_to_vote: Your class's poll.** {shown(poll.text)}")
+    title = _("Your class's poll.")
+    st.markdown(f"**:material/how_to_vote: {title}** {shown(poll.text)}")
     room.refusal()
     if poll.revealed:
-        said = (
-            ""
-            if mine is None
-            else (" You said it too." if poll.choices[mine] in poll.right else f" You said “{choices[mine]}”.")
-        )
-        where = "The lesson below" if poll.lesson == current_url_path() else "Your teacher's screen"
-        st.success(f"The answer is **{shown(poll.answer)}**.{said} {where} shows why.", icon=":material/visibility:")
+        if mine is None:
+            said = ""
+        elif poll.choices[mine] in poll.right:
+            said = " " + _("You said it too.")
+        else:
+            said = " " + _("You said “{answer}”.").format(answer=choices[mine])
+        if poll.lesson == current_url_path():
+            where = _("The lesson below shows why.")
+        else:
+            where = _("Your teacher's screen shows why.")
+        answer = _("The answer is **{answer}**.").format(answer=shown(poll.answer))
+        st.success(f"{answer}{said} {where}", icon=":material/visibility:")
         return
     columns = st.columns(min(len(poll.choices), 5))
     for index, choice in enumerate(choices):
@@ -188,9 +200,9 @@ def answer_box(here, poll, token, mine):
             args=(here.polls.answer, here.code, poll.id, token, index),
         )
     st.caption(
-        "Tap an answer; you can change it until your teacher reveals."
+        _("Tap an answer; you can change it until your teacher reveals.")
         if mine is None
-        else f"Your answer: “{choices[mine]}”. You can change it until your teacher reveals."
+        else _("Your answer: “{answer}”. You can change it until your teacher reveals.").format(answer=choices[mine])
     )
 
 
@@ -211,7 +223,7 @@ def student_waits(question, joined):
         return None
     if not poll.revealed:
         st.info(
-            "Answer your class's poll at the top of the page: this shows when your teacher reveals.",
+            _("Answer your class's poll at the top of the page: this shows when your teacher reveals."),
             icon=":material/how_to_vote:",
         )
         return False

@@ -6,7 +6,7 @@ class follows."""
 import streamlit as st
 
 from core.charts import lab as lab_charts
-from core.i18n import shown
+from core.i18n import _, ngettext, shown, told
 from core.lab import polls as poll_store
 from core.lab import store
 from core.lab.devices import Devices
@@ -33,43 +33,48 @@ def lead(joined, controls):
         polls.lead(code, key, link)
         LED.set((code, link))
     except (store.DatabaseUnavailable, store.RoomProblem) as error:
-        st.sidebar.warning(f"The class cannot follow this page: {error}", icon=":material/cloud_off:")
+        st.sidebar.warning(
+            _("The class cannot follow this page: {why}").format(why=told(error)), icon=":material/cloud_off:"
+        )
 
 
 def teacher_tools(joined):
     """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
     polls, code, key = joined.polls, joined.code, joined.key
-    with st.sidebar.expander(f"Room {code}: you lead", icon=":material/co_present:"):
+    with st.sidebar.expander(_("Room {code}: you lead").format(code=code), icon=":material/co_present:"):
         st.markdown(
-            "Students who open the room's link follow you from lesson to lesson. Each \"Predict before "
-            'you press" question has an **Ask the class** button.'
+            _(
+                "Students who open the room's link follow you from lesson to lesson. Each \"Predict before you "
+                'press" question has an **Ask the class** button.'
+            )
         )
         device.door(joined, safely)
         st.button(
-            "Close the poll",
+            _("Close the poll"),
             icon=":material/stop_circle:",
             on_click=safely,
             args=(polls.close, code, key),
-            help="Students' devices stop showing the current poll.",
+            help=_("Students' devices stop showing the current poll."),
         )
         st.download_button(
-            "Answers as CSV",
+            _("Answers as CSV"),
             lambda: polls.as_csv(code, key),
             file_name=f"answers-{code}.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
-            help="Every answer in this room: the poll, its question, the answer, whether it was "
-            "right and when. No names.",
+            help=_(
+                "Every answer in this room: the poll, its question, the answer, whether it was right and when. No names."
+            ),
         )
         st.button(
-            "Clear the room's answers",
+            _("Clear the room's answers"),
             icon=":material/delete_sweep:",
             on_click=safely,
             args=(polls.clear, code, key),
-            help="Deletes every poll of this room and its answers.",
+            help=_("Deletes every poll of this room and its answers."),
         )
-        st.button("Leave the room", icon=":material/logout:", on_click=leave)
+        st.button(_("Leave the room"), icon=":material/logout:", on_click=leave)
 
 
 def teacher_question(question, joined, text, choices, answer, settings):
@@ -86,17 +91,18 @@ def teacher_question(question, joined, text, choices, answer, settings):
         question.revealed.set(settings)
         return True
     with st.container(border=True):
-        st.markdown(f"**:material/psychology_alt: Predict before you press.** {shown(text)}")
+        predict = _("Predict before you press.")
+        st.markdown(f"**:material/psychology_alt: {predict}** {shown(text)}")
         refusal()
         if not ours:
             st.button(
-                "Ask the class",
+                _("Ask the class"),
                 icon=":material/how_to_vote:",
                 type="primary",
                 key=f"{question.name}_poll",
                 on_click=safely,
                 args=(polls.open, code, key, current_url_path(), question.name, settings, text, choices, answer),
-                help="Shows this question on every device in the room; their answers are counted here.",
+                help=_("Shows this question on every device in the room; their answers are counted here."),
             )
             return False
         live_counts(polls, code, key, poll, question, settings)
@@ -108,19 +114,22 @@ def live_counts(polls, code, key, poll, question, settings):
     try:
         counts, devices = polls.counts(poll), Devices(polls.lab).count(code)
     except store.DatabaseUnavailable as error:
-        st.caption(f":material/cloud_off: The answers cannot be counted now: {error}")
+        st.caption(":material/cloud_off: " + _("The answers cannot be counted now: {why}").format(why=told(error)))
         return
     choices = [shown(choice) for choice in poll.choices]
     st.altair_chart(lab_charts.poll_chart(choices, counts), width="stretch")
     st.markdown(poll_store.in_words(choices, counts))
-    st.caption(
-        f":material/devices: {sum(counts)} of the {devices} device{'' if devices == 1 else 's'} in the room answered."
-    )
+    answered = ngettext(
+        "{answered} of the {count} device in the room answered.",
+        "{answered} of the {count} devices in the room answered.",
+        devices,
+    ).format(answered=sum(counts), count=devices)
+    st.caption(f":material/devices: {answered}")
     if st.button(
-        "Reveal the answer",
+        _("Reveal the answer"),
         icon=":material/visibility:",
         key=f"{question.name}_poll_reveal",
-        help="Stops the answers and shows the answer here and on every device.",
+        help=_("Stops the answers and shows the answer here and on every device."),
     ):
         safely(polls.reveal, code, key, poll.id)
         st.rerun()
@@ -138,8 +147,6 @@ def verdict(question, joined):
         return False
     choices, right, answer = [shown(c) for c in poll.choices], [shown(c) for c in poll.right], shown(poll.answer)
     st.altair_chart(lab_charts.poll_chart(choices, counts, right), width="stretch")
-    st.success(
-        f"The answer is **{answer}**. {poll_store.in_words(choices, counts, answer)}",
-        icon=":material/how_to_reg:",
-    )
+    revealed = _("The answer is **{answer}**.").format(answer=answer)
+    st.success(f"{revealed} {poll_store.in_words(choices, counts, answer)}", icon=":material/how_to_reg:")
     return True

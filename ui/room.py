@@ -14,6 +14,7 @@ import streamlit as st
 from cachetools import cached
 
 from core.digits.saved import ModelStore
+from core.i18n import _, told
 from core.lab import store
 from core.lab.joins import JoinGuard
 from core.lab.polls import Polls
@@ -60,7 +61,7 @@ def safely(action, *args):
     try:
         action(*args)
     except (store.DatabaseUnavailable, store.RoomProblem) as error:
-        REFUSED.set(str(error))
+        REFUSED.set(told(error))
 
 
 def refused_in_words(action):
@@ -123,7 +124,7 @@ def _expired(lab):
 
 def unavailable(error):
     """Say in words that the database cannot be used now; return None, the page's 'no lab'."""
-    st.error(as_sentence(error), icon=":material/cloud_off:")
+    st.error(as_sentence(told(error)), icon=":material/cloud_off:")
     return None
 
 
@@ -170,14 +171,18 @@ def wrong_key_notice(code):
         return
     if REPLACED_KEY.get() == code:
         st.warning(
-            "This room's teacher key was replaced, so the teacher's tools are gone from this page: open the "
-            "new teacher link to use them.",
+            _(
+                "This room's teacher key was replaced, so the teacher's tools are gone from this page: open the "
+                "new teacher link to use them."
+            ),
             icon=":material/key_off:",
         )
     elif WRONG_KEY.get() == code:
         st.error(
-            "The key in this teacher link is not this room's: you can take part like a student, but not "
-            "ask polls, delete drawings or clear the room.",
+            _(
+                "The key in this teacher link is not this room's: you can take part like a student, but not "
+                "ask polls, delete drawings or clear the room."
+            ),
             icon=":material/key_off:",
         )
 
@@ -187,20 +192,26 @@ def join_box(parameter, key="join_room"):
     says in words why the text is no code."""
     with st.form(key):
         typed = st.text_input(
-            "Room code",
+            _("Room code"),
             max_chars=40,
             placeholder="K7QM 3XPA",
-            help="The eight letters and digits the projector shows. Small letters, spaces and dashes are fine.",
+            help=_("The eight letters and digits the projector shows. Small letters, spaces and dashes are fine."),
         )
-        joined = st.form_submit_button("Join the room", icon=":material/login:")
+        joined = st.form_submit_button(_("Join the room"), icon=":material/login:")
     if not joined:
         return
     code = store.as_code(typed)
     if store.valid_code(code):
         st.query_params[parameter] = code
         st.rerun()
-    st.error(
-        f"{inert(typed) if typed.strip() else 'An empty box'} is not a room code: a room code is eight letters "
-        f"and digits, such as K7QM 3XPA, and never has {LOOK_ALIKES} in it.",
-        icon=":material/password:",
-    )
+    if typed.strip():
+        wrong = _(
+            "{typed} is not a room code: a room code is eight letters and digits, such as K7QM 3XPA, and never "
+            "has {look_alikes} in it."
+        ).format(typed=inert(typed), look_alikes=LOOK_ALIKES)
+    else:
+        wrong = _(
+            "An empty box is not a room code: a room code is eight letters and digits, such as K7QM 3XPA, and "
+            "never has {look_alikes} in it."
+        ).format(look_alikes=LOOK_ALIKES)
+    st.error(wrong, icon=":material/password:")

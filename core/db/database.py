@@ -13,13 +13,15 @@ import sqlalchemy as sa
 
 from core import settings
 from core.db import schema
+from core.i18n import N_, Said
 
 CONNECT_SECONDS = 5  # a database server that does not answer is reported after this long, not minutes
 LOG = logging.getLogger(__name__)
 
 
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached or written; the message says so in plain words."""
+class DatabaseUnavailable(Said, RuntimeError):
+    """The database cannot be reached or written; the message says so in plain words, a marked
+    sentence (core/i18n.py)."""
 
 
 def default_url():
@@ -70,10 +72,12 @@ def unavailable(error, url=None):
     )
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return DatabaseUnavailable("The class lab's database is read-only, so nothing can be added or changed now.")
+        return DatabaseUnavailable(N_("The class lab's database is read-only, so nothing can be added or changed now."))
     return DatabaseUnavailable(
-        "The class lab's database cannot be reached right now, so a class's drawings and poll "
-        "answers cannot be stored or shown. The rest of the page works as usual"
+        N_(
+            "The class lab's database cannot be reached right now, so a class's drawings and poll "
+            "answers cannot be stored or shown. The rest of the page works as usual"
+        )
     )
 
 
@@ -132,6 +136,8 @@ class SqliteFile:
         if not same:
             LOG.error("class lab database %s was deleted or replaced while the server ran; restart the server", path)
             raise DatabaseUnavailable(
-                "The class lab's database file was moved, deleted or replaced while the app was "
-                "running, so nothing can be added or shown until the server is restarted."
+                N_(
+                    "The class lab's database file was moved, deleted or replaced while the app was "
+                    "running, so nothing can be added or shown until the server is restarted."
+                )
             )

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from core.i18n import N_, _
+
 CODE_LENGTH = 8  # new rooms' codes (core/lab/store.py says why 8); rooms made before revision 0008 keep 6
 LINK_LENGTH = 2000  # a lesson's path and its settings, as the teacher's page writes them
 TEXT_LENGTH = 400  # a poll's question, or one of its answers
@@ -49,26 +51,26 @@ DRAWINGS = sa.Table(
 )
 # What the page's privacy note says is kept of each drawing, one phrase per column of DRAWINGS but
 # its row number (tests/test_lab_store.py holds the two together).
-KEPT_PER_DRAWING = {
-    "room": "the room's code",
-    "image": "the 28 × 28 picture the network read",
-    "straight": "the same drawing resized straight to 28 × 28",
-    "label": "the digit meant",
-    "predicted": "what the network read",
-    "confidence": "how sure it was",
-    "network": "which network read it",
-    "created": "the time",
+KEPT_PER_DRAWING = {  # English, marked to be said in the reader's language (core/i18n.py)
+    "room": N_("the room's code"),
+    "image": N_("the 28 × 28 picture the network read"),
+    "straight": N_("the same drawing resized straight to 28 × 28"),
+    "label": N_("the digit meant"),
+    "predicted": N_("what the network read"),
+    "confidence": N_("how sure it was"),
+    "network": N_("which network read it"),
+    "created": N_("the time"),
 }
 
 
 def privacy_note():
     """The class lab's promise, in one sentence per kind of thing, from KEPT_PER_DRAWING."""
-    kept = list(KEPT_PER_DRAWING.values())
-    return (
-        f"Stored for each drawing: {', '.join(kept[:-1])} and {kept[-1]}. So that a device counts once in a "
-        "room, your browser keeps a random token the server signed (in its local storage, from a room's page "
-        "only); the room stores its hash. No names, no addresses, no cookies."
-    )
+    kept = [_(thing) for thing in KEPT_PER_DRAWING.values()]
+    return _(
+        "Stored for each drawing: {things} and {last}. So that a device counts once in a room, your browser keeps "
+        "a random token the server signed (in its local storage, from a room's page only); the room stores its "
+        "hash. No names, no addresses, no cookies."
+    ).format(things=", ".join(kept[:-1]), last=kept[-1])
 
 
 POLLS = sa.Table(

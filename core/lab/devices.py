@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from core.db.schema import DEVICES, ROOMS, SERVER_SECRETS
+from core.i18n import N_
 from core.lab.store import RoomProblem, valid_code
 
 MAX_DEVICES = 1000  # per room: a school's year fits; also the most answers a poll takes
@@ -73,7 +74,7 @@ class Devices:
             return found
 
         try:
-            secret = self.lab.transaction(read_or_make, refused="another server made the secret a moment ago")
+            secret = self.lab.transaction(read_or_make, refused=N_("another server made the secret a moment ago"))
         except RoomProblem:  # another server made it between our read and write: read theirs
             secret = self.lab.transaction(read_or_make)
         with _SECRETS_LOCK:
@@ -95,13 +96,13 @@ class Devices:
         """Let the device with `token` take part in the room (nothing changes if it already does).
         Refused in words for a forged token, a locked or full room, or too many new devices."""
         if not self.genuine(token):
-            raise RoomProblem("this device's room token is not one this app made: reload the page to get a new one")
+            raise RoomProblem(N_("this device's room token is not one this app made: reload the page to get a new one"))
         device = device_of(token)
 
         def enter(connection):
             room = connection.execute(sa.select(ROOMS.c.locked).where(ROOMS.c.code == code).with_for_update()).first()
             if room is None:
-                raise RoomProblem("there is no room with this code")
+                raise RoomProblem(N_("there is no room with this code"))
             if (
                 connection.execute(
                     sa.select(DEVICES.c.device).where((DEVICES.c.room == code) & (DEVICES.c.device == device))
@@ -111,21 +112,24 @@ class Devices:
                 return False
             if room.locked is not None:
                 raise RoomProblem(
-                    "your teacher has locked this room, so no new device can join: ask them to let you in"
+                    N_("your teacher has locked this room, so no new device can join: ask them to let you in")
                 )
             count = sa.select(sa.func.count()).where(DEVICES.c.room == code)
             if connection.execute(count).scalar() >= MAX_DEVICES:
                 raise RoomProblem(
-                    f"this room has {MAX_DEVICES} devices, the most it takes: your teacher can make a new room"
+                    N_("this room has {count} devices, the most it takes: your teacher can make a new room"),
+                    count=MAX_DEVICES,
                 )
             recent = count.where(DEVICES.c.joined > _now() - timedelta(minutes=1))
             if connection.execute(recent).scalar() >= NEW_DEVICES_PER_MINUTE:
-                raise RoomProblem("more devices are joining this room than a class brings: wait a minute and try again")
+                raise RoomProblem(
+                    N_("more devices are joining this room than a class brings: wait a minute and try again")
+                )
             connection.execute(DEVICES.insert().values(room=code, device=device, joined=_now()))
             return True
 
         try:
-            return self.lab.transaction(enter, refused="this room was deleted a moment ago")
+            return self.lab.transaction(enter, refused=N_("this room was deleted a moment ago"))
         except RoomProblem:
             if self.joined(code, token):  # the same device joined from another tab a moment ago
                 return False

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.digits.config import NUM_CLASSES, to_inputs
+from core.i18n import N_
 
 HELD_OUT_SHARE = 0.3
 EPOCHS = 4
@@ -19,7 +20,7 @@ CLASS_REPEATS = 8  # each class digit is seen this many times an epoch
 MNIST_PER_CLASS_DIGIT = 20  # MNIST training digits mixed in for each class digit (at least 2,000)
 
 
-TOO_FEW = (
+TOO_FEW = N_(
     "too few drawings to learn from some and keep others apart to measure on: add at least two drawings of some digit"
 )
 

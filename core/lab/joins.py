@@ -20,6 +20,7 @@ import threading
 import time
 
 from core.db.schema import CODE_LENGTH
+from core.i18n import N_
 from core.lab.store import CODE_ALPHABET, MAX_ROOMS_PER_DAY, UNUSED_DAYS, RoomProblem
 
 WINDOW_SECONDS = 60.0
@@ -57,8 +58,11 @@ class JoinGuard:
                 if key[1] is not None and len(recent) >= most:
                     wait = max(1, round(WINDOW_SECONDS - (now - recent[0])))
                     raise RoomProblem(
-                        f"too many room codes that name no room were tried from here: wait {wait} s "
-                        "and check the code on the projector"
+                        N_(
+                            "too many room codes that name no room were tried from here: wait {wait} s "
+                            "and check the code on the projector"
+                        ),
+                        wait=wait,
                     )
 
     def failed(self, session, address):

@@ -9,6 +9,7 @@ Written here: a token bucket is a few lines, and no dependency of the app keeps 
 import threading
 import time
 
+from core.i18n import N_
 from core.lab.errors import RoomProblem
 
 MIN_SECONDS_BETWEEN_ADDITIONS = 1.0  # per browser session
@@ -31,7 +32,9 @@ class Paces:
         """Refuse a session that has made MAX_ROOMS_PER_SESSION rooms (None: the server's own code)."""
         with self._lock:
             if session is not None and self._rooms_made.get(session, 0) >= MAX_ROOMS_PER_SESSION:
-                raise RoomProblem(f"one visitor can make at most {MAX_ROOMS_PER_SESSION} rooms: use one you made")
+                raise RoomProblem(
+                    N_("one visitor can make at most {count} rooms: use one you made"), count=MAX_ROOMS_PER_SESSION
+                )
 
     def room_made(self, session):
         with self._lock:
@@ -45,15 +48,17 @@ class Paces:
             now = self.clock()
             last = self._last_addition.get(session)
             if last is not None and now - last < MIN_SECONDS_BETWEEN_ADDITIONS:
-                raise RoomProblem("one drawing a second, please: wait a moment and add it again")
+                raise RoomProblem(N_("one drawing a second, please: wait a moment and add it again"))
             if self.room_pace:
                 burst, per_second = self.room_pace
                 allowance, counted = self._room_allowance.get(code, (burst, now))
                 allowance = min(burst, allowance + (now - counted) * per_second)
                 if allowance < 1:
                     raise RoomProblem(
-                        "this room is getting drawings faster than a class draws them: wait a few "
-                        "seconds and add it again"
+                        N_(
+                            "this room is getting drawings faster than a class draws them: wait a few "
+                            "seconds and add it again"
+                        )
                     )
                 self._room_allowance[code] = (allowance - 1, now)
             self._last_addition[session] = now

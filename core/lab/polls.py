@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from core.db.schema import ANSWERS, LINK_LENGTH, POLLS, ROOMS, TEXT_LENGTH
-from core.i18n import english
+from core.i18n import N_, _, english, ngettext
 from core.lab.devices import Devices, device_of
 from core.lab.store import RoomProblem, valid_code
 
@@ -100,10 +100,10 @@ class Polls:
         self._teacher(code, key)
         choices = tuple(str(choice)[:TEXT_LENGTH] for choice in choices)
         if not 2 <= len(choices) <= MAX_CHOICES or len(set(choices)) != len(choices):
-            raise RoomProblem(f"a poll offers 2 to {MAX_CHOICES} different answers")
+            raise RoomProblem(N_("a poll offers 2 to {count} different answers"), count=MAX_CHOICES)
         answer = stored_answer(answer)
         if any(ANSWER_SEPARATOR in choice for choice in choices) or not set(right_answers(answer)) <= set(choices):
-            raise RoomProblem("a poll's right answer must be one of its answers")
+            raise RoomProblem(N_("a poll's right answer must be one of its answers"))
         current = self.current(code)
         if current and (current.lesson, current.question, current.settings) == (
             lesson,
@@ -117,7 +117,8 @@ class Polls:
             count = connection.execute(sa.select(sa.func.count()).where(POLLS.c.room == code)).scalar()
             if count >= MAX_POLLS:
                 raise RoomProblem(
-                    f"this room has asked {MAX_POLLS} polls, the most it keeps: clear its answers to ask more"
+                    N_("this room has asked {count} polls, the most it keeps: clear its answers to ask more"),
+                    count=MAX_POLLS,
                 )
             now = _now()
             connection.execute(
@@ -136,7 +137,7 @@ class Polls:
                 )
             ).inserted_primary_key[0]
 
-        return self.lab.transaction(insert, refused="this room was deleted a moment ago")
+        return self.lab.transaction(insert, refused=N_("this room was deleted a moment ago"))
 
     def current(self, code):
         """The room's current poll (open or revealed, not closed), or None."""
@@ -177,16 +178,16 @@ class Polls:
                 .with_for_update()
             ).first()
             if poll is None:
-                raise RoomProblem("this room has no such poll")
+                raise RoomProblem(N_("this room has no such poll"))
             if poll.closed is not None:
-                raise RoomProblem("this poll is closed: your teacher has moved on")
+                raise RoomProblem(N_("this poll is closed: your teacher has moved on"))
             if poll.revealed is not None:
-                raise RoomProblem("the answer has been revealed, so answers are no longer taken")
+                raise RoomProblem(N_("the answer has been revealed, so answers are no longer taken"))
             if not (isinstance(choice, int) and 0 <= choice < len(poll.choices)):
-                raise RoomProblem("that is not one of this poll's answers")
+                raise RoomProblem(N_("that is not one of this poll's answers"))
             _upsert(connection, dict(poll=int(poll_id), voter=device_of(token), choice=choice, answered=_now()))
 
-        self.lab.transaction(store, refused="this poll was cleared a moment ago")
+        self.lab.transaction(store, refused=N_("this poll was cleared a moment ago"))
 
     def mine(self, poll_id, token):
         """The index of this device's answer to the poll, or None."""
@@ -314,10 +315,15 @@ def in_words(choices, counts, answer=None):
     “it settles”; 2 said “it diverges”." Once revealed, how many were right."""
     total = sum(counts)
     if total == 0:
-        return "No answers yet."
-    said = [f"{count} said “{choice}”" for choice, count in zip(choices, counts) if count]
-    sentence = f"{total} answered: " + "; ".join(said) + "."
+        return _("No answers yet.")
+    said = [
+        _("{count} said “{answer}”").format(count=count, answer=choice)
+        for choice, count in zip(choices, counts)
+        if count
+    ]
+    sentence = _("{total} answered: {answers}.").format(total=total, answers="; ".join(said))
     if answer is not None:
         right = sum(count for choice, count in zip(choices, counts) if choice in right_answers(answer))
-        sentence += f" {right} of {total} {'was' if right == 1 else 'were'} right."
+        were = ngettext("{right} of {total} was right.", "{right} of {total} were right.", right)
+        sentence += " " + were.format(right=right, total=total)
     return sentence

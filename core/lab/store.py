@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from core.db import database
 from core.db.database import DatabaseUnavailable, default_url  # noqa: F401 (part of this module's API)
 from core.db.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
+from core.i18n import N_
 from core.lab.errors import RoomProblem
 from core.lab.limits import ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND, Paces
 
@@ -115,7 +116,7 @@ class Lab:
         except sa.exc.IntegrityError as error:
             if refused is None:
                 LOG.error("class lab database refused a change: %s", getattr(error, "orig", error))
-            raise RoomProblem(refused or "the database refused this change") from error
+            raise RoomProblem(refused or N_("the database refused this change")) from error
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as error:
             raise database.unavailable(error, self.url) from error
 
@@ -147,8 +148,10 @@ class Lab:
         self.paces.may_make_room(session)
         if self.count_rooms_since(datetime.now(timezone.utc) - timedelta(days=1)) >= MAX_ROOMS_PER_DAY:
             raise RoomProblem(
-                f"this server has made {MAX_ROOMS_PER_DAY} rooms today, its most: please try again "
-                "tomorrow, or use a room you made"
+                N_(
+                    "this server has made {count} rooms today, its most: please try again tomorrow, or use a room you made"
+                ),
+                count=MAX_ROOMS_PER_DAY,
             )
         key = secrets.token_urlsafe(16)
         for _ in range(20):
@@ -165,13 +168,13 @@ class Lab:
                 return True
 
             try:
-                made = self.transaction(insert, refused="that room code was taken a moment ago")
+                made = self.transaction(insert, refused=N_("that room code was taken a moment ago"))
             except RoomProblem:  # another server made a room with the same code meanwhile: try another
                 made = False
             if made:
                 self.paces.room_made(session)
                 return Room(code, key)
-        raise DatabaseUnavailable("no free room code was found; please try again")
+        raise DatabaseUnavailable(N_("no free room code was found; please try again"))
 
     def exists(self, code):
         if not valid_code(code):
@@ -196,15 +199,15 @@ class Lab:
     def require_teacher(self, code, key):
         """Raise RoomProblem unless `key` is the room's teacher key."""
         if not self.is_teacher(code, key):
-            raise RoomProblem("only the teacher's link can do this: the key in this link is not this room's")
+            raise RoomProblem(N_("only the teacher's link can do this: the key in this link is not this room's"))
 
     def add(self, code, image, straight, label, predicted, confidence, network, session):
         """Store one drawing in a room; return its id. Raises RoomProblem for a bad room, label or
         pace, or a full room; DatabaseUnavailable when the database fails."""
         if not self.exists(code):
-            raise RoomProblem("there is no room with this code")
+            raise RoomProblem(N_("there is no room with this code"))
         if not (isinstance(label, (int, np.integer)) and 0 <= int(label) <= 9):
-            raise RoomProblem("the digit you meant must be one of 0 to 9")
+            raise RoomProblem(N_("the digit you meant must be one of 0 to 9"))
         row = dict(
             room=code,
             label=int(label),
@@ -222,18 +225,20 @@ class Lab:
             connection.execute(sa.select(ROOMS.c.code).where(ROOMS.c.code == code).with_for_update())
             count = connection.execute(sa.select(sa.func.count()).where(DRAWINGS.c.room == code)).scalar()
             if count >= MAX_DRAWINGS:
-                raise RoomProblem(f"this room is full: it holds {MAX_DRAWINGS:,} drawings, the most a room keeps")
+                raise RoomProblem(
+                    N_("this room is full: it holds {count} drawings, the most a room keeps"), count=f"{MAX_DRAWINGS:,}"
+                )
             connection.execute(ROOMS.update().where(ROOMS.c.code == code).values(used=row["created"]))
             return connection.execute(DRAWINGS.insert().values(**row)).inserted_primary_key[0]
 
         return self.transaction(
-            insert, refused="this room was deleted a moment ago, so the drawing has no room to go to"
+            insert, refused=N_("this room was deleted a moment ago, so the drawing has no room to go to")
         )
 
     def drawings(self, code):
         """Return every drawing of a room (and only that room) as Drawings."""
         if not valid_code(code):
-            raise RoomProblem("this is not a room code")
+            raise RoomProblem(N_("this is not a room code"))
         rows = self.transaction(
             lambda c: c.execute(
                 sa.select(DRAWINGS.c.id, DRAWINGS.c.label, DRAWINGS.c.image, DRAWINGS.c.straight)
