@@ -156,17 +156,6 @@ def shown_texts(app):
     return parts + [element.proto.label for element in app.get("page_link")]
 
 
-def outside_code_view(app, language):
-    """shown_texts, but the code view's step explanations, still English (docs/adding-a-language.md)."""
-    code_view = {
-        element.value
-        for expander in app.expander
-        if expander.label.startswith(catalog_string(language, "The code"))
-        for element in expander.markdown
-    }
-    return [text for text in shown_texts(app) if text not in code_view]
-
-
 def visible_text(app):
     return "\n".join(shown_texts(app))
 
@@ -207,7 +196,7 @@ def english_left(texts, language):
 )
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
     app = open_page(path, params={"lang": language})
-    assert not english_left(outside_code_view(app, language), language)
+    assert not english_left(shown_texts(app), language)
     translations = [message.string for message in catalog(language) if isinstance(message.id, str) and message.id]
     assert sum(string in visible_text(app) for string in translations) >= 3  # its own words are there instead
 
@@ -329,7 +318,7 @@ def test_the_playground_after_training_speaks_the_language(open_page, language):
         catalog_string(language, "Epoch"),
         catalog_string(language, "Training accuracy"),
     ]
-    assert not english_left(outside_code_view(app, language), language)
+    assert not english_left(shown_texts(app), language)
     assert not app.exception
 
 
@@ -346,7 +335,7 @@ def test_backpropagation_worked_through_speaks_the_language(open_page, language)
     """Lesson 6 after Forward, Update and Backward: both passes' words, the table, the cost chart."""
     app = press(open_page("lessons/backprop.py", params={"lang": language}), language, "Forward", "Update", "Backward")
     assert catalog_string(language, "Backward pass: from the cost to every slope") in [h.value for h in app.subheader]
-    assert not english_left(outside_code_view(app, language), language)
+    assert not english_left(shown_texts(app), language)
     assert not app.exception
 
 
@@ -359,5 +348,5 @@ def test_a_room_of_the_class_lab_speaks_the_language(open_page, lab_env, languag
     params = {"room": made.code, "key": made.teacher_key, "lang": language}
     app = open_page("lessons/class_lab.py", timeout=120, params=params)
     assert catalog_string(language, "Add a drawing to our set") in [heading.value for heading in app.subheader]
-    assert not english_left(outside_code_view(app, language), language)
+    assert not english_left(shown_texts(app), language)
     assert not app.exception

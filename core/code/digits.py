@@ -10,6 +10,7 @@ from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import network as served
 from core.digits import preprocess
+from core.i18n import _, percent
 from core.lab import finetune
 
 
@@ -69,9 +70,11 @@ def reading_steps():
     """Preparing a drawing as MNIST's digits were, with the app's own functions, then reading it."""
     return (
         Step(
-            "Preparing a drawing: the app's own functions from `core/digits/preprocess.py`. MNIST's digits "
-            "were cropped to their ink, scaled to fit 20 × 20, and centred by their centre of mass in 28 × 28; "
-            "a drawing must be prepared the same way, or the network misreads it.",
+            _(
+                "Preparing a drawing: the app's own functions from `core/digits/preprocess.py`. MNIST's digits "
+                "were cropped to their ink, scaled to fit 20 × 20, and centred by their centre of mass in 28 × 28; "
+                "a drawing must be prepared the same way, or the network misreads it."
+            ),
             templates("digits").preparing(
                 source_of(
                     *((preprocess, name) for name in PREPROCESS_CONSTANTS),
@@ -84,11 +87,13 @@ def reading_steps():
             fold=True,
         ),
         Step(
-            "Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
-            "280 × 280 square, prepared, then given to the network. The app reads it five times, as it is and "
-            "moved one pixel each way, and averages the five answers: a digit a pixel away from where MNIST's "
-            "digits sit is then read much as it would be there. `predict` answers ten probabilities per copy, "
-            "one per digit; the largest of their means is the answer.",
+            _(
+                "Reading a drawing: here a test digit made to look like the drawing pad's, white ink on a black "
+                "280 × 280 square, prepared, then given to the network. The app reads it five times, as it is and "
+                "moved one pixel each way, and averages the five answers: a digit a pixel away from where MNIST's "
+                "digits sit is then read much as it would be there. `predict` answers ten probabilities per copy, "
+                "one per digit; the largest of their means is the answer."
+            ),
             templates("digits").reading(_reading_functions()),
         ),
     )
@@ -101,63 +106,78 @@ def handwriting_page(config, train_digits=None):
     code = templates("digits")
     kept = None if train_digits is None else int(train_digits)
     return Listing(
-        f"Handwriting recognition: {mnist_config.PRESET_NAMES[config.preset]}",
-        "Train the page's network on MNIST with Keras, test it on digits it has never seen, and read a drawing. "
-        "Runs on a laptop's CPU; each epoch takes seconds to a minute.",
+        _("Handwriting recognition: {network}").format(network=_(mnist_config.PRESET_NAMES[config.preset])),
+        _(
+            "Train the page's network on MNIST with Keras, test it on digits it has never seen, and read a drawing. "
+            "Runs on a laptop's CPU; each epoch takes seconds to a minute."
+        ),
         (
             Step(
-                "The settings chosen in the page's form. The seed makes the starting weights, and the order "
-                "the digits are visited in, the same every run.",
+                _(
+                    "The settings chosen in the page's form. The seed makes the starting weights, and the order "
+                    "the digits are visited in, the same every run."
+                ),
                 code.settings(
                     assignments(epochs=config.epochs, batch_size=config.batch_size),
                     assignments(learning_rate=config.learning_rate, seed=config.seed),
                 ),
             ),
-            Step("The data.", code.fewer_digits(load_mnist(), kept)),
+            Step(_("The data."), code.fewer_digits(load_mnist(), kept)),
             Step(
-                f"Preparing the data: pixels scaled to 0–1 with a channel axis, as Keras's layers expect, and "
-                "each label written as ten numbers with a 1 at the right digit (one-hot). The last "
-                f"{validation:.1%} of the training digits are held out for **validation**: never learnt "
-                "from, they show after each epoch whether the network is learning digits or memorising "
-                "these ones.",
+                _(
+                    "Preparing the data: pixels scaled to 0–1 with a channel axis, as Keras's layers expect, and "
+                    "each label written as ten numbers with a 1 at the right digit (one-hot). The last {share} of "
+                    "the training digits are held out for **validation**: never learnt from, they show after each "
+                    "epoch whether the network is learning digits or memorising these ones."
+                ).format(share=percent(validation, 1)),
                 code.validation(
                     _fraction(validation), source_of(mnist_config.validation_split, mnist_config.to_inputs)
                 ),
             ),
             Step(
-                "The network, one layer a line: the same list of layers the app builds.",
+                _("The network, one layer a line: the same list of layers the app builds."),
                 code.seeded_model(model_code(config)),
             ),
             Step(
-                "`compile` chooses how the network learns: the **loss** to make small and the **optimizer**, "
-                "the kind of gradient descent that does it, with its learning rate.",
+                _(
+                    "`compile` chooses how the network learns: the **loss** to make small and the **optimizer**, "
+                    "the kind of gradient descent that does it, with its learning rate."
+                ),
                 _compile_code(config),
             ),
             Step(
-                f"`fit` trains: {config.epochs} **epochs**, each a pass over every training digit, in "
-                f"mini-batches of {config.batch_size} (a **batch size**: one gradient step per mini-batch). "
-                "After each epoch it reports the loss and accuracy on the validation digits.",
+                _(
+                    "`fit` trains: {epochs} **epochs**, each a pass over every training digit, in mini-batches of "
+                    "{batch} (a **batch size**: one gradient step per mini-batch). After each epoch it reports the "
+                    "loss and accuracy on the validation digits."
+                ).format(epochs=config.epochs, batch=config.batch_size),
                 code.fit(),
             ),
             Step(
-                "`evaluate` measures the network on the test digits (10,000 in the full set, written by other "
-                "people than the training digits): the accuracy you can expect on new handwriting like MNIST's. "
-                "It reads each digit once; the page reads each five times, as the steps below do.",
+                _(
+                    "`evaluate` measures the network on the test digits (10,000 in the full set, written by other "
+                    "people than the training digits): the accuracy you can expect on new handwriting like MNIST's. "
+                    "It reads each digit once; the page reads each five times, as the steps below do."
+                ),
                 code.evaluate(),
             ),
             *reading_steps(),
             Step(
-                "The test digits read as the app reads them, five times each, usually a little higher than "
-                "`evaluate`'s single reading. For a network the page trains with these settings, this is the "
-                "accuracy its Evaluate section shows (give or take the last digit: training on another computer "
-                "does not add up its numbers in quite the same order). The network that comes with the app "
-                "learnt from real pen-written digits as well as MNIST's, which this code leaves out, so its "
-                "figure on the page is not this one.",
+                _(
+                    "The test digits read as the app reads them, five times each, usually a little higher than "
+                    "`evaluate`'s single reading. For a network the page trains with these settings, this is the "
+                    "accuracy its Evaluate section shows (give or take the last digit: training on another computer "
+                    "does not add up its numbers in quite the same order). The network that comes with the app "
+                    "learnt from real pen-written digits as well as MNIST's, which this code leaves out, so its "
+                    "figure on the page is not this one."
+                ),
                 code.read_five_times(),
             ),
             Step(
-                "Keep the network: a `.keras` file holds its layers and weights, and `keras.models.load_model` "
-                "reads it back.",
+                _(
+                    "Keep the network: a `.keras` file holds its layers and weights, and `keras.models.load_model` "
+                    "reads it back."
+                ),
                 code.save(),
             ),
         ),
@@ -170,33 +190,47 @@ def finetune_page(room="ROOM", epochs=finetune.EPOCHS):
     """The class lab: fine-tuning the network on the room's drawings, as the app's trainer does."""
     code = templates("digits")
     return Listing(
-        "Class lab: teaching the network your class's handwriting",
-        "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
-        'digits so that it does not forget them, as "Teach the network our handwriting" does. Download the '
-        "room's set (.npz) and the network below (.keras) first: the room's own once taught, else the default one.",
+        _("Class lab: teaching the network your class's handwriting"),
+        _(
+            "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
+            'digits so that it does not forget them, as "Teach the network our handwriting" does. Download the '
+            "room's set (.npz) and the network below (.keras) first: the room's own once taught, else the default one."
+        ),
         (
             Step(
-                "The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
-                "`y_train`, the digits meant, in MNIST's layout.",
+                _(
+                    "The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
+                    "`y_train`, the digits meant, in MNIST's layout."
+                ),
                 code.room_network(f"network-{room}.keras", f"class-{room}.npz"),
             ),
             Step(
-                f"Hold some drawings out, of every digit with two or more: about {finetune.HELD_OUT_SHARE:.0%}, "
-                'never trained on, so that "before" and "after" are measured on drawings the network has '
-                "not seen. The app's own function from `core/lab/finetune.py`:",
+                _(
+                    "Hold some drawings out, of every digit with two or more: about {share}, never trained on, so "
+                    'that "before" and "after" are measured on drawings the network has not seen. The app\'s own '
+                    "function from `core/lab/finetune.py`:"
+                ).format(share=percent(finetune.HELD_OUT_SHARE)),
                 code.hold_out(source_of((finetune, "HELD_OUT_SHARE"), finetune.Split, finetune.split)),
             ),
             Step(
-                "Before: how many held-out drawings the network reads right as it is, reading each five times "
-                "as the app does (as it is and moved a pixel each way, the answers averaged).",
+                _(
+                    "Before: how many held-out drawings the network reads right as it is, reading each five times "
+                    "as the app does (as it is and moved a pixel each way, the answers averaged)."
+                ),
                 code.before(_reading_functions()),
             ),
             Step(
-                f"Fine-tuning: each class drawing seen {finetune.CLASS_REPEATS} times an epoch, mixed with "
-                f"{finetune.MNIST_PER_CLASS_DIGIT} MNIST training digits for each (at least 2,000), at a small "
-                f"learning rate, {finetune.LEARNING_RATE:g}, "
-                f"{mnist_config.DEFAULT.learning_rate / finetune.LEARNING_RATE:.0f} times smaller than a fresh "
-                f"start's {mnist_config.DEFAULT.learning_rate:g}: it nudges the weights rather than overwrite them.",
+                _(
+                    "Fine-tuning: each class drawing seen {repeats} times an epoch, mixed with {mnist} MNIST training "
+                    "digits for each (at least 2,000), at a small learning rate, {rate}, {times} times smaller than a "
+                    "fresh start's {fresh}: it nudges the weights rather than overwrite them."
+                ).format(
+                    repeats=finetune.CLASS_REPEATS,
+                    mnist=finetune.MNIST_PER_CLASS_DIGIT,
+                    rate=f"{finetune.LEARNING_RATE:g}",
+                    times=f"{mnist_config.DEFAULT.learning_rate / finetune.LEARNING_RATE:.0f}",
+                    fresh=f"{mnist_config.DEFAULT.learning_rate:g}",
+                ),
                 code.fine_tune(
                     load_mnist(),
                     assignments(epochs=epochs, seed=0),
@@ -206,7 +240,7 @@ def finetune_page(room="ROOM", epochs=finetune.EPOCHS):
                 ),
             ),
             Step(
-                "After, on the same held-out drawings, and the taught network kept.",
+                _("After, on the same held-out drawings, and the taught network kept."),
                 code.after(),
             ),
         ),

@@ -3,6 +3,7 @@ the same network in Keras) and backpropagation (the 2-2-1 network's forward and 
 numpy, then the same slopes from TensorFlow's GradientTape)."""
 
 from core.code.listing import Listing, Step, assignments, literal, source_of, templates
+from core.i18n import _
 from core.lessons import playground, playground_data
 
 TRAIN_EPOCHS = 10  # what the page's "Train 10 epochs" button makes
@@ -54,38 +55,47 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
     # the passes the page made, the one that blew up included; an untrained page has no numbers to
     # redo, so the code makes the ten epochs "Train 10 epochs" would
     epochs = network.epoch + 1 if network.diverged_ else network.epoch or TRAIN_EPOCHS
-    made = (
-        f"the page made {epochs}, the last of which blew up"
-        if network.diverged_
-        else f"the page has made {network.epoch}"
-        if network.epoch
-        else f'the page has not trained yet, so this makes the {TRAIN_EPOCHS} that "Train 10 epochs" makes'
-    )
+    if network.diverged_:
+        made = _("the page made {epochs}, the last of which blew up").format(epochs=epochs)
+    elif network.epoch:
+        made = _("the page has made {epochs}").format(epochs=network.epoch)
+    else:
+        made = _('the page has not trained yet, so this makes the {epochs} that "Train 10 epochs" makes').format(
+            epochs=TRAIN_EPOCHS
+        )
     return Listing(
-        "Hidden layers",
-        "Redo the playground: its points, the features the network sees, and the network "
-        "scikit-learn trains, then the same network in Keras.",
+        _("Hidden layers"),
+        _(
+            "Redo the playground: its points, the features the network sees, and the network "
+            "scikit-learn trains, then the same network in Keras."
+        ),
         (
             Step(
-                f"The data set **{dataset}**, made by the app's own function "
-                "(`core/lessons/playground_data.py`), and split into training and test points.",
+                _(
+                    "The data set **{dataset}**, made by the app's own function "
+                    "(`core/lessons/playground_data.py`), and split into training and test points."
+                ).format(dataset=_(dataset)),
                 _data_code(dataset, noise, test_share, seed, points, network.classes),
                 fold=True,
             ),
             Step(
-                "The inputs the network sees: the features ticked on the page, each a formula in x1 and x2.",
+                _("The inputs the network sees: the features ticked on the page, each a formula in x1 and x2."),
                 code.features(features),
             ),
             Step(
-                f"scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
-                "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
-                f"epoch; {made}."
+                _(
+                    "scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
+                    "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
+                    "epoch; {made}."
+                ).format(kind=kind, made=made)
                 + (
-                    f" The page stops a network once its loss passes {playground.DIVERGED_LOSS:g} or a weight "
-                    f"grows past {playground.DIVERGED_WEIGHT:g}. scikit-learn does not: it runs every epoch and "
-                    "prints a score from the blown-up weights, often no better than guessing, unless the weights stop "
-                    "being numbers at all: then it stops with an error, which the code prints. The largest weight "
-                    "shows what happened."
+                    " "
+                    + _(
+                        "The page stops a network once its loss passes {loss} or a weight grows past {weight}. "
+                        "scikit-learn does not: it runs every epoch and prints a score from the blown-up weights, "
+                        "often no better than guessing, unless the weights stop being numbers at all: then it stops "
+                        "with an error, which the code prints. The largest weight shows what happened."
+                    ).format(loss=f"{playground.DIVERGED_LOSS:g}", weight=f"{playground.DIVERGED_WEIGHT:g}")
                     if network.diverged_
                     else ""
                 ),
@@ -94,8 +104,10 @@ def hidden_layers_page(network, dataset, noise, test_share, seed, points):
                 ),
             ),
             Step(
-                "The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
-                "It starts from other random weights, so its numbers differ a little from scikit-learn's.",
+                _(
+                    "The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
+                    "It starts from other random weights, so its numbers differ a little from scikit-learn's."
+                ),
                 _keras_code(kind, settings, network.features, network.classes),
             ),
         ),
@@ -109,29 +121,39 @@ def backprop_page(network, x, y):
     (w1, w2), (b1, b2) = network.weights, network.biases
     code = templates("networks")
     return Listing(
-        "Backpropagation",
-        "Redo the page's numbers for one example: the forward pass, the backward pass by "
-        "hand in numpy, then the same slopes from TensorFlow.",
+        _("Backpropagation"),
+        _(
+            "Redo the page's numbers for one example: the forward pass, the backward pass by "
+            "hand in numpy, then the same slopes from TensorFlow."
+        ),
         (
             Step(
-                "The network as it is on the page: W1 holds the hidden neurons' weights (one row per neuron), "
-                "W2 the output's; the example's inputs x and target y.",
+                _(
+                    "The network as it is on the page: W1 holds the hidden neurons' weights (one row per neuron), "
+                    "W2 the output's; the example's inputs x and target y."
+                ),
                 code.the_network(assignments(W1=w1, b1=b1, W2=w2, b2=b2, x=x), float(y)),
             ),
             Step(
-                "The forward pass: each layer's weighted sums z = W·a + b, then the sigmoid; the cost is half "
-                "the squared miss, C = ½(y − a)².",
+                _(
+                    "The forward pass: each layer's weighted sums z = W·a + b, then the sigmoid; the cost is half "
+                    "the squared miss, C = ½(y − a)²."
+                ),
                 code.forward(),
             ),
             Step(
-                "The backward pass, BP1 to BP4, from the output back to the inputs (the loop of a bigger network "
-                "runs over the layers backwards). σ′(z) = a(1 − a).",
+                _(
+                    "The backward pass, BP1 to BP4, from the output back to the inputs (the loop of a bigger network "
+                    "runs over the layers backwards). σ′(z) = a(1 − a)."
+                ),
                 code.backward(),
             ),
             Step(
-                "What TensorFlow does for you: `tf.GradientTape` records the forward pass and works out every "
-                "slope itself, by the same chain rule. They agree with the numpy ones to the last digits a "
-                "number holds: the difference printed is around 1e-17, or 0.",
+                _(
+                    "What TensorFlow does for you: `tf.GradientTape` records the forward pass and works out every "
+                    "slope itself, by the same chain rule. They agree with the numpy ones to the last digits a "
+                    "number holds: the difference printed is around 1e-17, or 0."
+                ),
                 code.gradient_tape(),
             ),
         ),
