@@ -17,6 +17,7 @@ from core import i18n
 from tests.conftest import ROOT
 from tests.test_class_lab_page import lab_env  # noqa: F401 - a fixture: the lab's database and the default network
 from tests.test_polls_page import room  # noqa: F401 - a fixture: a class lab room in SQLite
+from ui.lessons import LESSONS
 
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.ENGLISH]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -179,21 +180,7 @@ def english_left(texts, language):
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-@pytest.mark.parametrize(
-    "path",
-    [
-        "lessons/home.py",
-        "lessons/loss.py",
-        "lessons/perceptron.py",
-        "lessons/sigmoid.py",
-        "lessons/descent.py",
-        "lessons/hidden_layers.py",
-        "lessons/backprop.py",
-        "lessons/convolution.py",
-        "lessons/mnist.py",
-        "lessons/class_lab.py",
-    ],
-)
+@pytest.mark.parametrize("path", ["lessons/home.py"] + [lesson.path for lesson in LESSONS])  # every page
 def test_a_page_in_a_language_shows_none_of_the_english_it_has_a_translation_for(open_page, language, path):
     app = open_page(path, params={"lang": language})
     assert not english_left(shown_texts(app), language)
