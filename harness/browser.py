@@ -14,6 +14,9 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs
+
+from core import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -211,8 +214,10 @@ def open_lesson(page, server, lesson, query=""):
     room), and wait until it is ready (a TensorFlow page: its drawing pad, once the network is
     trained)."""
     page.goto(f"{server}/{lesson.url_path}{query}")
-    for label in lesson.opening:
-        page.get_by_role("button", name=label, exact=True).click(timeout=600_000)
+    language = i18n.language_of(parse_qs(query.lstrip("?")).get("lang", [""])[0]) or i18n.ENGLISH
+    for label in lesson.opening:  # English, as declared: pressed as the page's language names it
+        shown = i18n.catalog(language).gettext(label)
+        page.get_by_role("button", name=shown, exact=True).click(timeout=600_000)
         settle(page)
     page.wait_for_selector(CANVAS if lesson.needs_tensorflow else "h1", timeout=600_000)
     settle(page)
