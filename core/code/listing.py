@@ -13,6 +13,7 @@ import inspect
 import json
 import math
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def assignments(**values):
     return "\n".join(f"{name} = {literal(value)}" for name, value in values.items())
 
 
+# inspect.getsource parses the file of a class with ast.parse, and CPython 3.11 keeps the depth of
+# that conversion in state two threads share: two pages listing code at once raised "SystemError:
+# AST constructor recursion depth mismatch" on a server under a class's load. One at a time.
+_PARSING = threading.Lock()
+
+
 def source_of(*objects):
     """The source of the app's own functions, classes and constants, as they are in its files.
     A constant is given as (module, name) and written `NAME = value`."""
@@ -117,7 +124,8 @@ def source_of(*objects):
             module, name = item
             parts.append(f"{name} = {literal(getattr(module, name))}")
         else:
-            parts.append(textwrap.dedent(inspect.getsource(item)).strip())
+            with _PARSING:
+                parts.append(textwrap.dedent(inspect.getsource(item)).strip())
     return "\n\n\n".join(parts)
 
 
