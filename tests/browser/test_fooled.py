@@ -6,7 +6,7 @@ import re
 from harness.browser import CANVAS, settle, within
 
 A_MISTAKE = """() => [...document.querySelectorAll('path[aria-label*="true digit"]')].map(cell => cell.getAttribute('aria-label'))
-  .find(label => { const [, read, meant, count] = label.match(/predicted: (\\d); true digit: (\\d); count: (\\d+)/) || [];
+  .find(label => { const [, read, meant, count] = label.match(/read as: (\\d); true digit: (\\d); count: (\\d+)/) || [];
                    return read !== meant && Number(count) > 0; })"""
 
 
@@ -19,7 +19,7 @@ def test_a_click_on_a_mistake_shows_its_digits(browser, server):
     if label is None:
         page.close()
         raise AssertionError("the network made no mistake to click on")
-    read, meant, count = re.match(r"predicted: (\d); true digit: (\d); count: (\d+)", label).groups()
+    read, meant, count = re.match(r"read as: (\d); true digit: (\d); count: (\d+)", label).groups()
     heading = page.get_by_text(re.compile(rf"\d+ test digits? written as {meant} and read as {read}"))
     for _ in range(3):  # on a loaded machine a click while the chart is being drawn again can be lost
         cell = page.locator(f'path[aria-label="{label}"]').first
