@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from core import i18n
-from core.i18n import ENGLISH, LANGUAGES, N_, every_translation, language_of, shown
+from core.i18n import ENGLISH, LANGUAGES, N_, every_translation, language_of
 
 SHOW = "show"  # a link's list of the controls students may change, e.g. show=activation,rate
 
@@ -108,12 +108,12 @@ class Select(_Control):
         return str((self.names or {}).get(option, option))
 
     def label_of(self, option):
-        return shown(self._english(option)) if self.translated else self._english(option)
+        return self.labeller()(option)
 
     def labeller(self):
         """label_of in this run's language, fixed now: the widget's format_func."""
         if not self.translated:
-            return self.label_of
+            return self._english
         show = i18n.shown_in(i18n.speaking())
         return lambda option: show(self._english(option))
 
