@@ -5,12 +5,12 @@ that load a downloaded network. Plain text: writing it imports no Keras."""
 
 from fractions import Fraction
 
-from core.code.listing import Listing, Step, assignments, literal, source_of, templates
+from core.code.listing import Listing, Step, assignments, in_language, literal, source_of, templates
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import network as served
 from core.digits import preprocess
-from core.i18n import _, percent
+from core.i18n import N_, _, percent
 from core.lab import finetune
 
 
@@ -99,154 +99,138 @@ def reading_steps():
     )
 
 
+# What the handwriting listing says, a sentence a step (translated when a listing is made).
+HANDWRITING = {
+    "title": N_("Handwriting recognition: {network}"),
+    "intro": N_(
+        "Train the page's network on MNIST with Keras, test it on digits it has never seen, and read a drawing. "
+        "Runs on a laptop's CPU; each epoch takes seconds to a minute."
+    ),
+    "settings": N_(
+        "The settings chosen in the page's form. The seed makes the starting weights, and the order "
+        "the digits are visited in, the same every run."
+    ),
+    "data": N_("The data."),
+    "validation": N_(
+        "Preparing the data: pixels scaled to 0–1 with a channel axis, as Keras's layers expect, and "
+        "each label written as ten numbers with a 1 at the right digit (one-hot). The last {share} of "
+        "the training digits are held out for **validation**: never learnt from, they show after each "
+        "epoch whether the network is learning digits or memorising these ones."
+    ),
+    "network": N_("The network, one layer a line: the same list of layers the app builds."),
+    "compile": N_(
+        "`compile` chooses how the network learns: the **loss** to make small and the **optimizer**, "
+        "the kind of gradient descent that does it, with its learning rate."
+    ),
+    "fit": N_(
+        "`fit` trains: {epochs} **epochs**, each a pass over every training digit, in mini-batches of "
+        "{batch} (a **batch size**: one gradient step per mini-batch). After each epoch it reports the "
+        "loss and accuracy on the validation digits."
+    ),
+    "evaluate": N_(
+        "`evaluate` measures the network on the test digits (10,000 in the full set, written by other "
+        "people than the training digits): the accuracy you can expect on new handwriting like MNIST's. "
+        "It reads each digit once; the page reads each five times, as the steps below do."
+    ),
+    "five_times": N_(
+        "The test digits read as the app reads them, five times each, usually a little higher than "
+        "`evaluate`'s single reading. For a network the page trains with these settings, this is the "
+        "accuracy its Evaluate section shows (give or take the last digit: training on another computer "
+        "does not add up its numbers in quite the same order). The network that comes with the app "
+        "learnt from real pen-written digits as well as MNIST's, which this code leaves out, so its "
+        "figure on the page is not this one."
+    ),
+    "save": N_(
+        "Keep the network: a `.keras` file holds its layers and weights, and `keras.models.load_model` reads it back."
+    ),
+}
+
+
 def handwriting_page(config, train_digits=None):
     """The handwriting page: the chosen network built, compiled, trained and tested on MNIST, then
     reading a drawing. `train_digits` keeps only that many training digits (a quick try, the tests)."""
+    says, code = in_language(HANDWRITING), templates("digits")
     validation = mnist_config.VALIDATION_SHARE
-    code = templates("digits")
     kept = None if train_digits is None else int(train_digits)
-    return Listing(
-        _("Handwriting recognition: {network}").format(network=_(mnist_config.PRESET_NAMES[config.preset])),
-        _(
-            "Train the page's network on MNIST with Keras, test it on digits it has never seen, and read a drawing. "
-            "Runs on a laptop's CPU; each epoch takes seconds to a minute."
-        ),
-        (
-            Step(
-                _(
-                    "The settings chosen in the page's form. The seed makes the starting weights, and the order "
-                    "the digits are visited in, the same every run."
-                ),
-                code.settings(
-                    assignments(epochs=config.epochs, batch_size=config.batch_size),
-                    assignments(learning_rate=config.learning_rate, seed=config.seed),
-                ),
-            ),
-            Step(_("The data."), code.fewer_digits(load_mnist(), kept)),
-            Step(
-                _(
-                    "Preparing the data: pixels scaled to 0–1 with a channel axis, as Keras's layers expect, and "
-                    "each label written as ten numbers with a 1 at the right digit (one-hot). The last {share} of "
-                    "the training digits are held out for **validation**: never learnt from, they show after each "
-                    "epoch whether the network is learning digits or memorising these ones."
-                ).format(share=percent(validation, 1)),
-                code.validation(
-                    _fraction(validation), source_of(mnist_config.validation_split, mnist_config.to_inputs)
-                ),
-            ),
-            Step(
-                _("The network, one layer a line: the same list of layers the app builds."),
-                code.seeded_model(model_code(config)),
-            ),
-            Step(
-                _(
-                    "`compile` chooses how the network learns: the **loss** to make small and the **optimizer**, "
-                    "the kind of gradient descent that does it, with its learning rate."
-                ),
-                _compile_code(config),
-            ),
-            Step(
-                _(
-                    "`fit` trains: {epochs} **epochs**, each a pass over every training digit, in mini-batches of "
-                    "{batch} (a **batch size**: one gradient step per mini-batch). After each epoch it reports the "
-                    "loss and accuracy on the validation digits."
-                ).format(epochs=config.epochs, batch=config.batch_size),
-                code.fit(),
-            ),
-            Step(
-                _(
-                    "`evaluate` measures the network on the test digits (10,000 in the full set, written by other "
-                    "people than the training digits): the accuracy you can expect on new handwriting like MNIST's. "
-                    "It reads each digit once; the page reads each five times, as the steps below do."
-                ),
-                code.evaluate(),
-            ),
-            *reading_steps(),
-            Step(
-                _(
-                    "The test digits read as the app reads them, five times each, usually a little higher than "
-                    "`evaluate`'s single reading. For a network the page trains with these settings, this is the "
-                    "accuracy its Evaluate section shows (give or take the last digit: training on another computer "
-                    "does not add up its numbers in quite the same order). The network that comes with the app "
-                    "learnt from real pen-written digits as well as MNIST's, which this code leaves out, so its "
-                    "figure on the page is not this one."
-                ),
-                code.read_five_times(),
-            ),
-            Step(
-                _(
-                    "Keep the network: a `.keras` file holds its layers and weights, and `keras.models.load_model` "
-                    "reads it back."
-                ),
-                code.save(),
-            ),
-        ),
-        ("test_accuracy", "test_accuracy_read_five_times", "answer"),
-        f"handwriting-{config.preset}",
+    settings = code.settings(
+        assignments(epochs=config.epochs, batch_size=config.batch_size),
+        assignments(learning_rate=config.learning_rate, seed=config.seed),
     )
+    split = source_of(mnist_config.validation_split, mnist_config.to_inputs)
+    steps = (
+        Step(says["settings"], settings),
+        Step(says["data"], code.fewer_digits(load_mnist(), kept)),
+        Step(says["validation"].format(share=percent(validation, 1)), code.validation(_fraction(validation), split)),
+        Step(says["network"], code.seeded_model(model_code(config))),
+        Step(says["compile"], _compile_code(config)),
+        Step(says["fit"].format(epochs=config.epochs, batch=config.batch_size), code.fit()),
+        Step(says["evaluate"], code.evaluate()),
+        *reading_steps(),
+        Step(says["five_times"], code.read_five_times()),
+        Step(says["save"], code.save()),
+    )
+    title = says["title"].format(network=_(mnist_config.PRESET_NAMES[config.preset]))
+    results = ("test_accuracy", "test_accuracy_read_five_times", "answer")
+    return Listing(title, says["intro"], steps, results, f"handwriting-{config.preset}")
+
+
+# What the class lab's listing says.
+FINETUNE = {
+    "title": N_("Class lab: teaching the network your class's handwriting"),
+    "intro": N_(
+        "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
+        'digits so that it does not forget them, as "Teach the network our handwriting" does. Download the '
+        "room's set (.npz) and the network below (.keras) first: the room's own once taught, else the default one."
+    ),
+    "network": N_(
+        "The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
+        "`y_train`, the digits meant, in MNIST's layout."
+    ),
+    "hold_out": N_(
+        "Hold some drawings out, of every digit with two or more: about {share}, never trained on, so "
+        'that "before" and "after" are measured on drawings the network has not seen. The app\'s own '
+        "function from `core/lab/finetune.py`:"
+    ),
+    "before": N_(
+        "Before: how many held-out drawings the network reads right as it is, reading each five times "
+        "as the app does (as it is and moved a pixel each way, the answers averaged)."
+    ),
+    "fine_tune": N_(
+        "Fine-tuning: each class drawing seen {repeats} times an epoch, mixed with {mnist} MNIST training "
+        "digits for each (at least 2,000), at a small learning rate, {rate}, {times} times smaller than a "
+        "fresh start's {fresh}: it nudges the weights rather than overwrite them."
+    ),
+    "after": N_("After, on the same held-out drawings, and the taught network kept."),
+}
 
 
 def finetune_page(room="ROOM", epochs=finetune.EPOCHS):
     """The class lab: fine-tuning the network on the room's drawings, as the app's trainer does."""
-    code = templates("digits")
-    return Listing(
-        _("Class lab: teaching the network your class's handwriting"),
-        _(
-            "Start from a trained network and train it a little more on your class's drawings, mixed with MNIST "
-            'digits so that it does not forget them, as "Teach the network our handwriting" does. Download the '
-            "room's set (.npz) and the network below (.keras) first: the room's own once taught, else the default one."
-        ),
-        (
-            Step(
-                _(
-                    "The network and the drawings: the room's set holds `x_train`, its pictures (n, 28, 28), and "
-                    "`y_train`, the digits meant, in MNIST's layout."
-                ),
-                code.room_network(f"network-{room}.keras", f"class-{room}.npz"),
-            ),
-            Step(
-                _(
-                    "Hold some drawings out, of every digit with two or more: about {share}, never trained on, so "
-                    'that "before" and "after" are measured on drawings the network has not seen. The app\'s own '
-                    "function from `core/lab/finetune.py`:"
-                ).format(share=percent(finetune.HELD_OUT_SHARE)),
-                code.hold_out(source_of((finetune, "HELD_OUT_SHARE"), finetune.Split, finetune.split)),
-            ),
-            Step(
-                _(
-                    "Before: how many held-out drawings the network reads right as it is, reading each five times "
-                    "as the app does (as it is and moved a pixel each way, the answers averaged)."
-                ),
-                code.before(_reading_functions()),
-            ),
-            Step(
-                _(
-                    "Fine-tuning: each class drawing seen {repeats} times an epoch, mixed with {mnist} MNIST training "
-                    "digits for each (at least 2,000), at a small learning rate, {rate}, {times} times smaller than a "
-                    "fresh start's {fresh}: it nudges the weights rather than overwrite them."
-                ).format(
-                    repeats=finetune.CLASS_REPEATS,
-                    mnist=finetune.MNIST_PER_CLASS_DIGIT,
-                    rate=f"{finetune.LEARNING_RATE:g}",
-                    times=f"{mnist_config.DEFAULT.learning_rate / finetune.LEARNING_RATE:.0f}",
-                    fresh=f"{mnist_config.DEFAULT.learning_rate:g}",
-                ),
-                code.fine_tune(
-                    load_mnist(),
-                    assignments(epochs=epochs, seed=0),
-                    finetune.MNIST_PER_CLASS_DIGIT,
-                    finetune.CLASS_REPEATS,
-                    finetune.LEARNING_RATE,
-                ),
-            ),
-            Step(
-                _("After, on the same held-out drawings, and the taught network kept."),
-                code.after(),
-            ),
-        ),
-        ("before", "after"),
-        "class-lab",
+    says, code = in_language(FINETUNE), templates("digits")
+    fresh_rate = mnist_config.DEFAULT.learning_rate
+    how = says["fine_tune"].format(
+        repeats=finetune.CLASS_REPEATS,
+        mnist=finetune.MNIST_PER_CLASS_DIGIT,
+        rate=f"{finetune.LEARNING_RATE:g}",
+        times=f"{fresh_rate / finetune.LEARNING_RATE:.0f}",
+        fresh=f"{fresh_rate:g}",
     )
+    fine_tune = code.fine_tune(
+        load_mnist(),
+        assignments(epochs=epochs, seed=0),
+        finetune.MNIST_PER_CLASS_DIGIT,
+        finetune.CLASS_REPEATS,
+        finetune.LEARNING_RATE,
+    )
+    split = source_of((finetune, "HELD_OUT_SHARE"), finetune.Split, finetune.split)
+    steps = (
+        Step(says["network"], code.room_network(f"network-{room}.keras", f"class-{room}.npz")),
+        Step(says["hold_out"].format(share=percent(finetune.HELD_OUT_SHARE)), code.hold_out(split)),
+        Step(says["before"], code.before(_reading_functions())),
+        Step(how, fine_tune),
+        Step(says["after"], code.after()),
+    )
+    return Listing(says["title"], says["intro"], steps, ("before", "after"), "class-lab")
 
 
 def loading_snippet(kind, file_name):

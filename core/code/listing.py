@@ -19,6 +19,8 @@ from pathlib import Path
 
 import lazy_loader as lazy
 
+from core.i18n import _
+
 nbformat = lazy.load("nbformat")  # loaded when a notebook is first made: most pages never make one
 
 PYTHON = "python3"
@@ -71,6 +73,12 @@ class Listing:
         )
         nbformat.validate(notebook)
         return nbformat.writes(notebook)
+
+
+def in_language(sentences):
+    """A listing's table of sentences (each marked with `N_` where it is declared), in the reader's
+    language: the steps' explanations are kept apart from the code that makes the steps."""
+    return {name: _(sentence) for name, sentence in sentences.items()}
 
 
 def _wrapped(text, width=96):

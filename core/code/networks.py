@@ -2,8 +2,8 @@
 the same network in Keras) and backpropagation (the 2-2-1 network's forward and backward pass in
 numpy, then the same slopes from TensorFlow's GradientTape)."""
 
-from core.code.listing import Listing, Step, assignments, literal, source_of, templates
-from core.i18n import _
+from core.code.listing import Listing, Step, assignments, in_language, literal, source_of, templates
+from core.i18n import N_, _
 from core.lessons import playground, playground_data
 
 TRAIN_EPOCHS = 10  # what the page's "Train 10 epochs" button makes
@@ -46,117 +46,110 @@ def _keras_code(kind, settings, features, classes):
     )
 
 
+# What the hidden-layers listing says, a sentence a step (translated when a listing is made).
+HIDDEN_LAYERS = {
+    "title": N_("Hidden layers"),
+    "intro": N_(
+        "Redo the playground: its points, the features the network sees, and the network "
+        "scikit-learn trains, then the same network in Keras."
+    ),
+    "data": N_(
+        "The data set **{dataset}**, made by the app's own function "
+        "(`core/lessons/playground_data.py`), and split into training and test points."
+    ),
+    "features": N_("The inputs the network sees: the features ticked on the page, each a formula in x1 and x2."),
+    "scikit_learn": N_(
+        "scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
+        "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
+        "epoch; {made}."
+    ),
+    "made": N_("the page has made {epochs}"),
+    "made_diverged": N_("the page made {epochs}, the last of which blew up"),
+    "made_none": N_('the page has not trained yet, so this makes the {epochs} that "Train 10 epochs" makes'),
+    "diverged": N_(
+        "The page stops a network once its loss passes {loss} or a weight grows past {weight}. "
+        "scikit-learn does not: it runs every epoch and prints a score from the blown-up weights, "
+        "often no better than guessing, unless the weights stop being numbers at all: then it stops "
+        "with an error, which the code prints. The largest weight shows what happened."
+    ),
+    "keras": N_(
+        "The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
+        "It starts from other random weights, so its numbers differ a little from scikit-learn's."
+    ),
+}
+
+
+def _epochs_made(network, says):
+    """How many epochs the code makes, and why: the passes the page made, the one that blew up
+    included; an untrained page has no numbers to redo, so the ten "Train 10 epochs" would."""
+    if network.diverged_:
+        return network.epoch + 1, says["made_diverged"].format(epochs=network.epoch + 1)
+    if network.epoch:
+        return network.epoch, says["made"].format(epochs=network.epoch)
+    return TRAIN_EPOCHS, says["made_none"].format(epochs=TRAIN_EPOCHS)
+
+
 def hidden_layers_page(network, dataset, noise, test_share, seed, points):
     """The playground: its data, the chosen features, scikit-learn's network trained for as many
     epochs as the page's, and the same network in Keras."""
+    says, code = in_language(HIDDEN_LAYERS), templates("networks")
     kind, settings = network.estimator()
     features = ", ".join(playground.FEATURES[name].expression for name in network.features)
-    code = templates("networks")
-    # the passes the page made, the one that blew up included; an untrained page has no numbers to
-    # redo, so the code makes the ten epochs "Train 10 epochs" would
-    epochs = network.epoch + 1 if network.diverged_ else network.epoch or TRAIN_EPOCHS
+    epochs, made = _epochs_made(network, says)
+    trained = says["scikit_learn"].format(kind=kind, made=made)
     if network.diverged_:
-        made = _("the page made {epochs}, the last of which blew up").format(epochs=epochs)
-    elif network.epoch:
-        made = _("the page has made {epochs}").format(epochs=network.epoch)
-    else:
-        made = _('the page has not trained yet, so this makes the {epochs} that "Train 10 epochs" makes').format(
-            epochs=TRAIN_EPOCHS
-        )
-    return Listing(
-        _("Hidden layers"),
-        _(
-            "Redo the playground: its points, the features the network sees, and the network "
-            "scikit-learn trains, then the same network in Keras."
+        limits = {"loss": f"{playground.DIVERGED_LOSS:g}", "weight": f"{playground.DIVERGED_WEIGHT:g}"}
+        trained += " " + says["diverged"].format(**limits)
+    classes = list(range(network.classes))
+    steps = (
+        Step(
+            says["data"].format(dataset=_(dataset)),
+            _data_code(dataset, noise, test_share, seed, points, network.classes),
+            fold=True,
         ),
-        (
-            Step(
-                _(
-                    "The data set **{dataset}**, made by the app's own function "
-                    "(`core/lessons/playground_data.py`), and split into training and test points."
-                ).format(dataset=_(dataset)),
-                _data_code(dataset, noise, test_share, seed, points, network.classes),
-                fold=True,
-            ),
-            Step(
-                _("The inputs the network sees: the features ticked on the page, each a formula in x1 and x2."),
-                code.features(features),
-            ),
-            Step(
-                _(
-                    "scikit-learn's `{kind}` with the page's settings: plain stochastic gradient descent (`sgd`) "
-                    "with momentum, on mini-batches. `partial_fit` makes one pass over the training points, an "
-                    "epoch; {made}."
-                ).format(kind=kind, made=made)
-                + (
-                    " "
-                    + _(
-                        "The page stops a network once its loss passes {loss} or a weight grows past {weight}. "
-                        "scikit-learn does not: it runs every epoch and prints a score from the blown-up weights, "
-                        "often no better than guessing, unless the weights stop being numbers at all: then it stops "
-                        "with an error, which the code prints. The largest weight shows what happened."
-                    ).format(loss=f"{playground.DIVERGED_LOSS:g}", weight=f"{playground.DIVERGED_WEIGHT:g}")
-                    if network.diverged_
-                    else ""
-                ),
-                code.scikit_learn(
-                    kind, settings, epochs, list(range(network.classes)), network.regression, network.diverged_
-                ),
-            ),
-            Step(
-                _(
-                    "The same shape of network in Keras: the same layers, activation, learning rate and momentum. "
-                    "It starts from other random weights, so its numbers differ a little from scikit-learn's."
-                ),
-                _keras_code(kind, settings, network.features, network.classes),
-            ),
-        ),
-        ("test_loss", "keras_test_loss") if network.regression else ("test_accuracy", "keras_test_accuracy"),
-        "hidden-layers",
+        Step(says["features"], code.features(features)),
+        Step(trained, code.scikit_learn(kind, settings, epochs, classes, network.regression, network.diverged_)),
+        Step(says["keras"], _keras_code(kind, settings, network.features, network.classes)),
     )
+    results = ("test_loss", "keras_test_loss") if network.regression else ("test_accuracy", "keras_test_accuracy")
+    return Listing(says["title"], says["intro"], steps, results, "hidden-layers")
+
+
+# What the backpropagation listing says.
+BACKPROP = {
+    "title": N_("Backpropagation"),
+    "intro": N_(
+        "Redo the page's numbers for one example: the forward pass, the backward pass by "
+        "hand in numpy, then the same slopes from TensorFlow."
+    ),
+    "network": N_(
+        "The network as it is on the page: W1 holds the hidden neurons' weights (one row per neuron), "
+        "W2 the output's; the example's inputs x and target y."
+    ),
+    "forward": N_(
+        "The forward pass: each layer's weighted sums z = W·a + b, then the sigmoid; the cost is half "
+        "the squared miss, C = ½(y − a)²."
+    ),
+    "backward": N_(
+        "The backward pass, BP1 to BP4, from the output back to the inputs (the loop of a bigger network "
+        "runs over the layers backwards). σ′(z) = a(1 − a)."
+    ),
+    "tape": N_(
+        "What TensorFlow does for you: `tf.GradientTape` records the forward pass and works out every "
+        "slope itself, by the same chain rule. They agree with the numpy ones to the last digits a "
+        "number holds: the difference printed is around 1e-17, or 0."
+    ),
+}
 
 
 def backprop_page(network, x, y):
     """The backpropagation page: the forward pass, BP1–BP4 in numpy, then GradientTape's slopes."""
+    says, code = in_language(BACKPROP), templates("networks")
     (w1, w2), (b1, b2) = network.weights, network.biases
-    code = templates("networks")
-    return Listing(
-        _("Backpropagation"),
-        _(
-            "Redo the page's numbers for one example: the forward pass, the backward pass by "
-            "hand in numpy, then the same slopes from TensorFlow."
-        ),
-        (
-            Step(
-                _(
-                    "The network as it is on the page: W1 holds the hidden neurons' weights (one row per neuron), "
-                    "W2 the output's; the example's inputs x and target y."
-                ),
-                code.the_network(assignments(W1=w1, b1=b1, W2=w2, b2=b2, x=x), float(y)),
-            ),
-            Step(
-                _(
-                    "The forward pass: each layer's weighted sums z = W·a + b, then the sigmoid; the cost is half "
-                    "the squared miss, C = ½(y − a)²."
-                ),
-                code.forward(),
-            ),
-            Step(
-                _(
-                    "The backward pass, BP1 to BP4, from the output back to the inputs (the loop of a bigger network "
-                    "runs over the layers backwards). σ′(z) = a(1 − a)."
-                ),
-                code.backward(),
-            ),
-            Step(
-                _(
-                    "What TensorFlow does for you: `tf.GradientTape` records the forward pass and works out every "
-                    "slope itself, by the same chain rule. They agree with the numpy ones to the last digits a "
-                    "number holds: the difference printed is around 1e-17, or 0."
-                ),
-                code.gradient_tape(),
-            ),
-        ),
-        ("cost", "slopes", "tape_slopes"),
-        "backprop",
+    steps = (
+        Step(says["network"], code.the_network(assignments(W1=w1, b1=b1, W2=w2, b2=b2, x=x), float(y))),
+        Step(says["forward"], code.forward()),
+        Step(says["backward"], code.backward()),
+        Step(says["tape"], code.gradient_tape()),
     )
+    return Listing(says["title"], says["intro"], steps, ("cost", "slopes", "tape_slopes"), "backprop")
