@@ -106,73 +106,69 @@ def _latex_in_columns(lines, per_row=3):
             column.latex(line)
 
 
+# What each button does to the page's networks (the first is the starting one, each next one an update).
+def _forward(networks, gradients, rate, updates):
+    PHASE.set(max(PHASE.get(), 1))
+
+
+def _backward(networks, gradients, rate, updates):
+    PHASE.set(2)
+
+
+def _update(networks, gradients, rate, updates):
+    networks.append(networks[-1].step(gradients, rate))
+    PHASE.set(1)
+
+
+def _step_back(networks, gradients, rate, updates):
+    networks.pop()
+    PHASE.set(1)
+
+
+def _reset(networks, gradients, rate, updates):
+    del networks[1:]
+    PHASE.set(0)
+
+
+def _train(networks, gradients, rate, updates):
+    networks.extend(backprop.train(networks[-1], list(backprop.FRANCE.values()), rate, updates)[0])
+    PHASE.set(1)
+
+
+BUTTONS = (  # label, icon, what it does, on a press; Forward first: where every round starts
+    (N_("Forward"), "arrow_forward", N_("Compute every neuron's z and a, from the inputs to the output."), _forward),
+    (
+        N_("Backward"),
+        "arrow_back",
+        N_("Compute every neuron's error δ, from the output back, and from them every slope."),
+        _backward,
+    ),
+    (N_("Update"), "south", N_("Move every weight and bias a step against its slope: w ← w − η·∂C/∂w."), _update),
+    (N_("Step back"), "undo", N_("Undo the last update."), _step_back),
+    (N_("Reset"), "restart_alt", N_("Back to the starting weights."), _reset),
+    (
+        N_("Train {count} updates"),
+        "fast_forward",
+        N_("{count} updates, one example at a time, taking the four France examples in turn."),
+        _train,
+    ),
+)
+
+
 def _buttons(networks, gradients, rate, updates):
-    def update():
-        networks.append(networks[-1].step(gradients, rate))
-        PHASE.set(1)
-
-    def train():
-        networks.extend(backprop.train(networks[-1], list(backprop.FRANCE.values()), rate, updates)[0])
-        PHASE.set(1)
-
-    def step_back():
-        networks.pop()
-        PHASE.set(1)
-
-    def reset():
-        del networks[1:]
-        PHASE.set(0)
-
     full = len(networks) > MAX_UPDATES
-    row = st.columns(3) + st.columns(3)
-    row[0].button(
-        _("Forward"),
-        icon=":material/arrow_forward:",
-        type="primary",
-        on_click=lambda: PHASE.set(max(PHASE.get(), 1)),
-        help=_("Compute every neuron's z and a, from the inputs to the output."),
-        width="stretch",
-    )
-    row[1].button(
-        _("Backward"),
-        icon=":material/arrow_back:",
-        on_click=lambda: PHASE.set(2),
-        width="stretch",
-        help=_("Compute every neuron's error δ, from the output back, and from them every slope."),
-    )
-    row[2].button(
-        _("Update"),
-        icon=":material/south:",
-        on_click=update,
-        disabled=full,
-        width="stretch",
-        help=_("Move every weight and bias a step against its slope: w ← w − η·∂C/∂w."),
-    )
-    row[3].button(
-        _("Step back"),
-        icon=":material/undo:",
-        on_click=step_back,
-        disabled=len(networks) == 1,
-        help=_("Undo the last update."),
-        width="stretch",
-    )
-    row[4].button(
-        _("Reset"),
-        icon=":material/restart_alt:",
-        on_click=reset,
-        help=_("Back to the starting weights."),
-        width="stretch",
-    )
-    row[5].button(
-        _("Train {count} updates").format(count=updates),
-        icon=":material/fast_forward:",
-        on_click=train,
-        disabled=full,
-        width="stretch",
-        help=_("{count} updates, one example at a time, taking the four France examples in turn.").format(
-            count=updates
-        ),
-    )
+    disabled = {_update: full, _train: full, _step_back: len(networks) == 1}
+    for place, (column, (label, icon, why, press)) in enumerate(zip(st.columns(3) + st.columns(3), BUTTONS)):
+        column.button(
+            _(label).format(count=updates),
+            icon=f":material/{icon}:",
+            type="primary" if place == 0 else "secondary",
+            on_click=press,
+            args=(networks, gradients, rate, updates),
+            disabled=disabled.get(press, False),
+            help=_(why).format(count=updates),
+            width="stretch",
+        )
 
 
 header(
