@@ -78,18 +78,12 @@ def _edges(network, gradients):
     return pd.DataFrame(rows)
 
 
-def network_diagram(network, passed=None, gradients=None):
-    """Return the 2-2-1 network: every weight on its edge, and once computed, every neuron's z and
-    a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour and dash give the sign and width
-    the size of the weight, or of its slope once the backward pass is shown."""
-    edges = _edges(network, gradients)
-    nodes = pd.DataFrame(
-        [
-            {"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
-            for name, (x, y) in PLACES.items()
-        ]
-    )
-    x_scale, y_scale = alt.Scale(domain=[-0.45, 2.3], nice=False), alt.Scale(domain=[-1.9, 1.75], nice=False)
+X_SCALE, Y_SCALE = {"domain": [-0.45, 2.3], "nice": False}, {"domain": [-1.9, 1.75], "nice": False}
+
+
+def _edge_layers(edges, gradients):
+    """Every connection, its colour and dash its sign, its width its size, and its number written on it."""
+    x_scale, y_scale = alt.Scale(**X_SCALE), alt.Scale(**Y_SCALE)
     largest = max(float(edges["size"].max()), 1e-9)
     lines = (
         alt.Chart(edges)
@@ -120,24 +114,35 @@ def network_diagram(network, passed=None, gradients=None):
 
     # each number is written twice: first thick in the paper's colour, a halo that hides the lines
     # under it, then in ink on top, so a label that sits on a line stays readable
-    halo, edge_labels = edge_text(color=PAPER, stroke=PAPER, strokeWidth=4), edge_text(color=INK)
-    circles = (
-        alt.Chart(nodes)
-        .mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1)
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
-    )
-    names = (
-        alt.Chart(nodes)
-        .mark_text(fontSize=13, fontWeight="bold", color=INK)
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="name:N")
-    )
+    return [lines, edge_text(color=PAPER, stroke=PAPER, strokeWidth=4), edge_text(color=INK)]
+
+
+def _node_layers(nodes):
+    """Every neuron: a circle, its name, and its numbers beside it."""
+    x, y = alt.X("x:Q", scale=alt.Scale(**X_SCALE)), alt.Y("y:Q", scale=alt.Scale(**Y_SCALE))
+    circles = alt.Chart(nodes).mark_circle(size=900, color=PAPER, stroke=INK, strokeWidth=2, opacity=1).encode(x=x, y=y)
+    names = alt.Chart(nodes).mark_text(fontSize=13, fontWeight="bold", color=INK).encode(x=x, y=y, text="name:N")
     details = [
         alt.Chart(nodes[nodes["name"] == name])
         .mark_text(fontSize=12, dx=dx, dy=dy, align=align, baseline=baseline, lineBreak="\n", color=INK)
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
+        .encode(x=x, y=y, text="label:N")
         for name, (dx, dy, align, baseline) in DETAILS.items()
     ]
-    return alt.layer(lines, halo, edge_labels, circles, names, *details).properties(
+    return [circles, names, *details]
+
+
+def network_diagram(network, passed=None, gradients=None):
+    """Return the 2-2-1 network: every weight on its edge, and once computed, every neuron's z and
+    a (forward pass) and every ∂C/∂w and δ (backward pass). Edge colour and dash give the sign and width
+    the size of the weight, or of its slope once the backward pass is shown."""
+    nodes = pd.DataFrame(
+        [
+            {"name": name, "x": x, "y": y, "label": _node_label(name, network, passed, gradients)}
+            for name, (x, y) in PLACES.items()
+        ]
+    )
+    layers = _edge_layers(_edges(network, gradients), gradients) + _node_layers(nodes)
+    return alt.layer(*layers).properties(
         height=380,
         description=_(
             "The network's two inputs, two hidden neurons and output, with every weight and, "
