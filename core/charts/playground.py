@@ -166,59 +166,69 @@ def loss_curves(history, previous=None, loss_name="log loss"):
     )
 
 
+def _height(index, size):
+    """Where neuron `index` of a layer of `size` sits: the layer centred on 0."""
+    return (size - 1) / 2 - index
+
+
+def _connections(coefs, positive, negative):
+    """Every weight as a line from its neuron in one layer to its neuron in the next."""
+    return pd.DataFrame(
+        [
+            {
+                "x": layer,
+                "x2": layer + 1,
+                "y": _height(i, weights.shape[0]),
+                "y2": _height(j, weights.shape[1]),
+                "weight": float(weights[i, j]),
+                "size": float(abs(weights[i, j])),
+                "sign": positive if weights[i, j] >= 0 else negative,
+            }
+            for layer, weights in enumerate(coefs)
+            for i in range(weights.shape[0])
+            for j in range(weights.shape[1])
+        ]
+    )
+
+
+def _neurons(layer_sizes, input_names):
+    """Every neuron's place, the inputs named."""
+    return pd.DataFrame(
+        [
+            {"layer": layer, "y": _height(i, size), "name": input_names[i] if layer == 0 else ""}
+            for layer, size in enumerate(layer_sizes)
+            for i in range(size)
+        ]
+    )
+
+
 def network(layer_sizes, coefs, input_names):
     """Return a diagram of the network: neurons per layer, and each connection coloured by the
     sign of its weight (blue +, orange −) with thickness by its size."""
-
-    def y_of(index, size):
-        return (size - 1) / 2 - index
-
     positive, negative = _("positive"), _("negative")
-    nodes = [
-        {"layer": layer, "y": y_of(i, size), "name": input_names[i] if layer == 0 else ""}
-        for layer, size in enumerate(layer_sizes)
-        for i in range(size)
-    ]
-    edges = [
-        {
-            "x": layer,
-            "x2": layer + 1,
-            "y": y_of(i, weights.shape[0]),
-            "y2": y_of(j, weights.shape[1]),
-            "weight": float(weights[i, j]),
-            "size": float(abs(weights[i, j])),
-            "sign": positive if weights[i, j] >= 0 else negative,
-        }
-        for layer, weights in enumerate(coefs)
-        for i in range(weights.shape[0])
-        for j in range(weights.shape[1])
-    ]
-    largest = max([edge["size"] for edge in edges] + [1e-9])
+    signs = {"domain": [positive, negative], "range": [CLASS_1, CLASS_0]}
+    edges = _connections(coefs, positive, negative)
+    largest = max(float(edges["size"].max()), 1e-9)
     lines = (
-        alt.Chart(pd.DataFrame(edges))
+        alt.Chart(edges)
         .mark_rule(opacity=0.8)
         .encode(
             x=alt.X("x:Q", axis=None),
             x2=alt.X2("x2:Q"),
             y=alt.Y("y:Q", axis=None),
             y2=alt.Y2("y2:Q"),
-            color=alt.Color(
-                "sign:N", scale=alt.Scale(domain=[positive, negative], range=[CLASS_1, CLASS_0]), title=_("weight")
-            ),
+            color=alt.Color("sign:N", scale=alt.Scale(**signs), title=_("weight")),
             strokeDash=alt.StrokeDash(
-                "sign:N", scale=alt.Scale(domain=[positive, negative], range=[[1, 0], [4, 3]]), title=_("weight")
+                "sign:N", scale=alt.Scale(**{**signs, "range": [[1, 0], [4, 3]]}), title=_("weight")
             ),
             strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(domain=[0, largest], range=[0.3, 6]), legend=None),
             tooltip=[alt.Tooltip("weight:Q", title=_("weight"), format=".3f")],
         )
     )
-    circles = (
-        alt.Chart(pd.DataFrame(nodes))
-        .mark_circle(size=260, color=INK, opacity=1)
-        .encode(x=alt.X("layer:Q"), y=alt.Y("y:Q"))
-    )
+    nodes = _neurons(layer_sizes, input_names)
+    circles = alt.Chart(nodes).mark_circle(size=260, color=INK, opacity=1).encode(x=alt.X("layer:Q"), y=alt.Y("y:Q"))
     names = (
-        alt.Chart(pd.DataFrame(nodes))
+        alt.Chart(nodes)
         .mark_text(dx=-14, align="right", fontSize=12)
         .encode(x=alt.X("layer:Q"), y=alt.Y("y:Q"), text=alt.Text("name:N"))
     )
