@@ -67,10 +67,8 @@ def marker(x_value, y_value, label, color, x="x", y="y", shape="circle"):
     return point + text
 
 
-def line_fit(x, y, m, b, best):
-    """Return the data, the learner's line with a residual segment per point, and the best line."""
-    y_hat = regression.predict(m, b, x)
-    points = pd.DataFrame({"x": x, "y": y, "y_hat": y_hat, "error": y - y_hat})
+def _two_lines(m, b, best):
+    """The learner's line (solid) and the least-squares line (dashed) across the chart."""
     xs = np.array([0.0, 5.0])
     yours, fitted = _("your line"), _("best fit (least squares)")
     lines = pd.concat(
@@ -79,6 +77,31 @@ def line_fit(x, y, m, b, best):
             pd.DataFrame({"x": xs, "y": regression.predict(*best, xs), "line": fitted}),
         ]
     )
+    return (
+        alt.Chart(lines)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("x:Q"),
+            y=alt.Y("y:Q"),
+            color=alt.Color(
+                "line:N",
+                title=None,
+                scale=alt.Scale(domain=[yours, fitted], range=[CURRENT, BEST]),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N",
+                legend=None,
+                scale=alt.Scale(domain=[yours, fitted], range=[[1, 0], [6, 4]]),
+            ),
+        )
+    )
+
+
+def line_fit(x, y, m, b, best):
+    """Return the data, the learner's line with a residual segment per point, and the best line."""
+    y_hat = regression.predict(m, b, x)
+    points = pd.DataFrame({"x": x, "y": y, "y_hat": y_hat, "error": y - y_hat})
     residuals = (
         alt.Chart(points)
         .mark_rule(color=CURRENT, strokeDash=[3, 2])
@@ -98,25 +121,7 @@ def line_fit(x, y, m, b, best):
             ],
         )
     )
-    drawn = (
-        alt.Chart(lines)
-        .mark_line(strokeWidth=3)
-        .encode(
-            x=alt.X("x:Q"),
-            y=alt.Y("y:Q"),
-            color=alt.Color(
-                "line:N",
-                title=None,
-                scale=alt.Scale(domain=[yours, fitted], range=[CURRENT, BEST]),
-                legend=alt.Legend(orient="top"),
-            ),
-            strokeDash=alt.StrokeDash(
-                "line:N",
-                legend=None,
-                scale=alt.Scale(domain=[yours, fitted], range=[[1, 0], [6, 4]]),
-            ),
-        )
-    )
+    drawn = _two_lines(m, b, best)
     return (residuals + drawn + dots).properties(
         height=340,
         description=_(
@@ -140,24 +145,8 @@ def loss_surface(grid, current, best):
     )
 
 
-def perceptron_square(w, b):
-    """Return the x1–x2 square shaded by the decision, the line w1·x1 + w2·x2 + b = 0 and the
-    four binary inputs."""
-    grid = np.linspace(-0.5, 1.5, 33)
-    g1, g2 = np.meshgrid(grid, grid, indexing="ij")
-    decision = perceptron.decide(np.column_stack([g1.ravel(), g2.ravel()]), w, b)
-    go, stay, decided = _("go (1)"), _("stay (0)"), _("decision")
-    regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "decision": np.where(decision == 1, go, stay)})
-    colors = alt.Scale(domain=[go, stay], range=[BEST, FADED])
-    shading = grid_cells(
-        regions,
-        "x1",
-        "x2",
-        scale=alt.Scale(domain=[-0.5, 1.5], nice=False),
-        titles=(_("x1 (ticket under $1,000)"), _("x2 (partner can come)")),
-        mark={"opacity": 0.35, "clip": True},
-        color=alt.Color("decision:N", scale=colors, title=decided),
-    )
+def _four_inputs(w, b, go, stay, colors, decided):
+    """The four yes/no inputs, each marked by its decision (colour and shape) and labelled with its z."""
     rows = pd.DataFrame(perceptron.truth_table(w, b))
     rows["decision"] = np.where(rows["output"] == 1, go, stay)
     said = {1: _("go"), 0: _("stay")}
@@ -182,18 +171,43 @@ def perceptron_square(w, b):
         .mark_text(dy=-18, fontWeight="bold", color=INK)
         .encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"), text=alt.Text("label:N"))
     )
-    layers = shading + points + labels
+    return points, labels
+
+
+def _boundary(w, b):
+    """The line w1·x1 + w2·x2 + b = 0 where the decision changes: one layer, or none when both weights are 0."""
     if w[1] != 0:  # the boundary x2 = −(w1·x1 + b)/w2, clipped to the square
         x1 = np.linspace(-0.5, 1.5, 50)
         boundary = pd.DataFrame({"x1": x1, "x2": -(w[0] * x1 + b) / w[1]})
-        layers += (
-            alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
+        return (
+            alt.Chart(boundary).mark_line(color=INK, strokeWidth=2, clip=True).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q")),
         )
-    elif w[0] != 0:
-        layers += (
-            alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x=alt.X("x1:Q"))
+    if w[0] != 0:  # an upright line, x1 = −b/w1
+        return (
+            alt.Chart(pd.DataFrame({"x1": [-b / w[0]]})).mark_rule(color=INK, strokeWidth=2).encode(x=alt.X("x1:Q")),
         )
-    return layers.properties(
+    return ()
+
+
+def perceptron_square(w, b):
+    """Return the x1–x2 square shaded by the decision, the line w1·x1 + w2·x2 + b = 0 and the
+    four binary inputs."""
+    grid = np.linspace(-0.5, 1.5, 33)
+    g1, g2 = np.meshgrid(grid, grid, indexing="ij")
+    decision = perceptron.decide(np.column_stack([g1.ravel(), g2.ravel()]), w, b)
+    go, stay, decided = _("go (1)"), _("stay (0)"), _("decision")
+    regions = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "decision": np.where(decision == 1, go, stay)})
+    colors = alt.Scale(domain=[go, stay], range=[BEST, FADED])
+    shading = grid_cells(
+        regions,
+        "x1",
+        "x2",
+        scale=alt.Scale(domain=[-0.5, 1.5], nice=False),
+        titles=(_("x1 (ticket under $1,000)"), _("x2 (partner can come)")),
+        mark={"opacity": 0.35, "clip": True},
+        color=alt.Color("decision:N", scale=colors, title=decided),
+    )
+    return alt.layer(shading, *_four_inputs(w, b, go, stay, colors, decided), *_boundary(w, b)).properties(
         height=380,
         description=_(
             "The square of inputs x1 and x2, shaded where the perceptron says go, with the boundary line and the four "
