@@ -66,13 +66,9 @@ def _fooled(ready, dataset, confusion, event):
         )
 
 
-def section(ready, dataset):
-    """Test accuracy, accuracy per digit, the confusion matrix (choose a cell to see its digits)
-    and the most confident mistakes."""
-    metadata = ready.metadata
-    evaluation, fair = metadata["evaluation"], shipped.judged_on(metadata, dataset)
+def _headline(evaluation, fair, dataset):
+    """The test accuracy, in a number and in words, and a warning when no digit here is unseen."""
     tested = number(evaluation["n_test"])
-    st.header(_("3. Evaluate"), divider="gray")
     st.metric(
         _("Test accuracy"),
         percent(evaluation["accuracy"], 2),
@@ -89,7 +85,11 @@ def section(ready, dataset):
             "available here**: the random digits below are ones it has seen."
         )
         st.info(seen.format(count=tested, source=dataset.source), icon=":material/info:")
-    _pen(metadata)
+
+
+def _per_digit_and_confusion(evaluation):
+    """Accuracy per digit and the confusion matrix, each a chart and its table; returns the
+    matrix's selection (a chosen cell)."""
     per_digit, confusion = st.columns(2)
     per_digit.markdown(_("**Accuracy per digit**"))
     per_digit.altair_chart(digit_charts.per_class_chart(evaluation["per_class"]), width="stretch")
@@ -109,18 +109,35 @@ def section(ready, dataset):
         )
     with per_digit:
         as_table(pd.DataFrame({_("digit"): range(10), _("accuracy"): [percent(a, 1) for a in evaluation["per_class"]]}))
+    return event
+
+
+def _confident_mistakes(mistakes, dataset):
+    """The test digits the network misread while surest of itself, each captioned with both digits."""
+    st.markdown(_("**Its most confident mistakes**"))
+    gallery = st.columns(8)
+    for slot, mistake in zip(gallery * 3, mistakes):
+        slot.image(
+            digit_charts.enlarge(dataset.x_test[mistake["index"]] / 255, 84),
+            caption=_("true {true}, read {read} ({sure})").format(
+                true=mistake["true"], read=mistake["predicted"], sure=percent(mistake["confidence"])
+            ),
+            alt=_("A test digit written as a {true} that the network read as a {read}").format(
+                true=mistake["true"], read=mistake["predicted"]
+            ),
+        )
+
+
+def section(ready, dataset):
+    """Test accuracy, accuracy per digit, the confusion matrix (choose a cell to see its digits)
+    and the most confident mistakes."""
+    metadata = ready.metadata
+    evaluation, fair = metadata["evaluation"], shipped.judged_on(metadata, dataset)
+    st.header(_("3. Evaluate"), divider="gray")
+    _headline(evaluation, fair, dataset)
+    _pen(metadata)
+    event = _per_digit_and_confusion(evaluation)
     if fair:
         _fooled(ready, dataset, evaluation["confusion"], event)
     if evaluation["mistakes"] and fair:
-        st.markdown(_("**Its most confident mistakes**"))
-        gallery = st.columns(8)
-        for slot, mistake in zip(gallery * 3, evaluation["mistakes"]):
-            slot.image(
-                digit_charts.enlarge(dataset.x_test[mistake["index"]] / 255, 84),
-                caption=_("true {true}, read {read} ({sure})").format(
-                    true=mistake["true"], read=mistake["predicted"], sure=percent(mistake["confidence"])
-                ),
-                alt=_("A test digit written as a {true} that the network read as a {read}").format(
-                    true=mistake["true"], read=mistake["predicted"]
-                ),
-            )
+        _confident_mistakes(evaluation["mistakes"], dataset)
