@@ -140,22 +140,8 @@ def _nothing_to_read(digit, source):
     return bool(digit.problem) or digit.image is None
 
 
-def _reading(ready, dataset, digit, source):
-    """Show what the network reads; return the reading (core/digits/explain.py's Reading), or None
-    when there is nothing to show yet. Only the network's answer is computed here: the views that
-    explain it come after, in look_inside."""
-    if _nothing_to_read(digit, source):
-        return None
-    why = explain.read(ready.network, digit.image)
-    READ_DIGIT.set(np.asarray(digit.image, dtype=np.float64))
-    if digit.truth is not None and not WHICH_DIGIT.ask(
-        N_("Which digit will the network read?"),
-        tuple(str(digit) for digit in range(10)),
-        str(why.predicted),
-        (ready.key, TEST_DIGIT_SEED.get()),
-    ):
-        return None
-    WHICH_DIGIT.verdict()
+def _answer(digit, why):
+    """The digit as the network sees it, its answer and how sure, and whether it is right when known."""
     probabilities = why.inside.probabilities
     seen, numbers = st.columns([1, 1])
     seen.image(
@@ -177,17 +163,41 @@ def _reading(ready, dataset, digit, source):
     if digit.truth is not None:
         right_or_wrong = _("Correct.") if why.predicted == digit.truth else _("Wrong: this digit is a {digit}.")
         st.caption(right_or_wrong.format(digit=digit.truth))
+
+
+def _what_sure_means():
+    """What a network trained with label smoothing means by "sure"."""
+    right, other = mnist_config.smoothed_targets()
+    means = _(
+        'What "sure" means: the probability the network gives this digit. It was trained to aim for {right} on '
+        "the right digit and {other} on each other one, not {all} and {none} (label smoothing: a network "
+        "pushed to be certain of every training digit grows overconfident on new ones), so even a clear digit "
+        "rarely gets much more than {right}. Below about {unsure} it is genuinely torn."
+    )
+    shares = dict(right=percent(right), other=percent(other), all=percent(1), none=percent(0))
+    st.caption(means.format(unsure=percent(UNSURE_BELOW), **shares))
+
+
+def _reading(ready, dataset, digit, source):
+    """Show what the network reads; return the reading (core/digits/explain.py's Reading), or None
+    when there is nothing to show yet. Only the network's answer is computed here: the views that
+    explain it come after, in look_inside."""
+    if _nothing_to_read(digit, source):
+        return None
+    why = explain.read(ready.network, digit.image)
+    READ_DIGIT.set(np.asarray(digit.image, dtype=np.float64))
+    if digit.truth is not None and not WHICH_DIGIT.ask(
+        N_("Which digit will the network read?"),
+        tuple(str(digit) for digit in range(10)),
+        str(why.predicted),
+        (ready.key, TEST_DIGIT_SEED.get()),
+    ):
+        return None
+    WHICH_DIGIT.verdict()
+    _answer(digit, why)
     if ready.metadata.get("config", {}).get("preset") != "nielsen":  # trained with label smoothing
-        right, other = mnist_config.smoothed_targets()
-        means = _(
-            'What "sure" means: the probability the network gives this digit. It was trained to aim for {right} on '
-            "the right digit and {other} on each other one, not {all} and {none} (label smoothing: a network "
-            "pushed to be certain of every training digit grows overconfident on new ones), so even a clear digit "
-            "rarely gets much more than {right}. Below about {unsure} it is genuinely torn."
-        )
-        shares = dict(right=percent(right), other=percent(other), all=percent(1), none=percent(0))
-        st.caption(means.format(unsure=percent(UNSURE_BELOW), **shares))
-    st.altair_chart(digit_charts.probability_bars(probabilities), width="stretch")
+        _what_sure_means()
+    st.altair_chart(digit_charts.probability_bars(why.inside.probabilities), width="stretch")
     st.caption(
         _(
             "The network reads the digit {count} times, as it is and moved one pixel down, up, right and left, "
