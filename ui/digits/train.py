@@ -240,9 +240,8 @@ def progress_now(job, epochs):
     st.info(_("The test results and the drawing pad appear when training finishes."), icon=":material/hourglass_top:")
 
 
-def learning_curves(ready):
-    """How a finished network trained: where it is kept, its time and its learning curves."""
-    history = ready.metadata["history"]
+def _where_from(ready, history):
+    """Where the network is kept, and how it was trained: with the app, or here, on how many digits."""
     if ready.temporary:
         st.info(
             _(
@@ -264,6 +263,25 @@ def learning_curves(ready):
         trained = _("Trained in {seconds} s on {fit} digits, with {held} more kept apart for validation ({source}).")
         said = trained.format(seconds=seconds, fit=number(fit), held=number(held), source=source)
         st.success(said + kept, icon=":material/check_circle:")
+
+
+def _loss_floor(history):
+    """Why the validation loss of a network trained with label smoothing stops above 0."""
+    right, other = mnist_config.smoothed_targets()
+    floor = _(
+        "The loss cannot fall below {floor}. With label smoothing the targets are {right} for the right digit "
+        "and {other} for each other one, and the cross-entropy of an answer is never below that of the targets "
+        "themselves: −({right}·ln {right} + 9 × {other}·ln {other}) = {floor}. So a final validation loss of "
+        "{last} is near the best possible, not far from it."
+    )
+    said = dict(floor=f"{mnist_config.loss_floor():.2f}", right=f"{right:g}", other=f"{other:g}")
+    st.caption(floor.format(last=f"{history['val_loss'][-1]:.2f}", **said))  # a formula's numbers: Python's
+
+
+def learning_curves(ready):
+    """How a finished network trained: where it is kept, its time and its learning curves."""
+    history = ready.metadata["history"]
+    _where_from(ready, history)
     height = CLASSROOM_CHART_HEIGHT if classroom() else CHART_HEIGHT
     _learning_curves(
         lambda measure: st.altair_chart(digit_charts.history_chart(history, measure, height), width="stretch")
@@ -277,15 +295,7 @@ def learning_curves(ready):
         )
     )
     if ready.metadata.get("config", {}).get("preset") != "nielsen" and history.get("val_loss"):
-        right, other = mnist_config.smoothed_targets()
-        floor = _(
-            "The loss cannot fall below {floor}. With label smoothing the targets are {right} for the right digit "
-            "and {other} for each other one, and the cross-entropy of an answer is never below that of the targets "
-            "themselves: −({right}·ln {right} + 9 × {other}·ln {other}) = {floor}. So a final validation loss of "
-            "{last} is near the best possible, not far from it."
-        )
-        said = dict(floor=f"{mnist_config.loss_floor():.2f}", right=f"{right:g}", other=f"{other:g}")
-        st.caption(floor.format(last=f"{history['val_loss'][-1]:.2f}", **said))  # a formula's numbers: Python's
+        _loss_floor(history)
     st.caption(
         _(
             "Validation digits are held out of training. When training accuracy keeps rising but "
