@@ -33,25 +33,10 @@ def create_room(lab):
     st.query_params[ROOM] = room.code
 
 
-def room_links(here):
-    """The room's link for everyone. The teacher's link (`here.key`, this session's teacher key, if
-    any) is shown once, on the run right after the room is made, and then only on a deliberate
-    click, for that one run: a projector shows the whole class whatever is on the page. In
-    classroom mode it is not shown even the first time without that click. Returns whether the
-    teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
+def _teacher_link(here, base):
+    """The teacher's link, when it may be shown, and the buttons that show it or replace its key;
+    returns whether it is on the page."""
     code, key = here.code, here.key
-    base = st.context.url.split("?")[0] if st.context.url else ""
-    link = f"{base}?{ROOM}={code}"
-    room_poster(code, link)
-    st.markdown(_("**Room {code}**. Everyone in the class opens this link:").format(code=code))
-    st.code(link, language=None, wrap_lines=True)  # wrapped: a scrolling block on a phone is out of a keyboard's reach
-    st.caption(
-        _("A room with no new drawing for {days} days is deleted, with its drawings and its taught network.").format(
-            days=store.UNUSED_DAYS
-        )
-    )
-    if key is None:
-        return False
     fresh = NEW_ROOM.get()
     first = fresh is not None and fresh.code == code
     NEW_ROOM.set(None)
@@ -87,6 +72,26 @@ def room_links(here):
         help=_("If your teacher link was seen by others: a new key, and the old link does nothing."),
     )
     return shown
+
+
+def room_links(here):
+    """The room's link for everyone. The teacher's link (`here.key`, this session's teacher key, if
+    any) is shown once, on the run right after the room is made, and then only on a deliberate
+    click, for that one run: a projector shows the whole class whatever is on the page. In
+    classroom mode it is not shown even the first time without that click. Returns whether the
+    teacher's link is on the page, for the fragments to take it away (`forget_link`)."""
+    code = here.code
+    base = st.context.url.split("?")[0] if st.context.url else ""
+    link = f"{base}?{ROOM}={code}"
+    room_poster(code, link)
+    st.markdown(_("**Room {code}**. Everyone in the class opens this link:").format(code=code))
+    st.code(link, language=None, wrap_lines=True)  # wrapped: a scrolling block on a phone is out of a keyboard's reach
+    st.caption(
+        _("A room with no new drawing for {days} days is deleted, with its drawings and its taught network.").format(
+            days=store.UNUSED_DAYS
+        )
+    )
+    return here.key is not None and _teacher_link(here, base)
 
 
 def forget_link(link_shown):
