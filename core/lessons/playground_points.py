@@ -82,11 +82,8 @@ def _point(row, line):
     return x1, x2, label
 
 
-def read_points(data):
-    """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
-    at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
-    which line. Read line by line with the csv module, so a wrong first line is refused before the
-    rest is looked at, and a line with a value too many is refused rather than read shifted."""
+def _text(data):
+    """The file's text; refused when it is not text, or when its first line is too long to be a header."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -103,31 +100,49 @@ def read_points(data):
             count=f"{MAX_HEADER_CHARACTERS:,}",
             quoted=_shown(first),
         )
-    lines = csv.reader(io.StringIO(text))
-    try:
-        header = next(lines, [])
-        columns = [name.strip().lower() for name in header]
-        if columns != list(CSV_COLUMNS):
-            if not columns:
-                raise Refused(NOT_CSV)
-            quoted = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
+    return text
+
+
+def _check_header(header):
+    """Refuse a first line that does not name the columns x1, x2, label, in that order."""
+    columns = [name.strip().lower() for name in header]
+    if columns == list(CSV_COLUMNS):
+        return
+    if not columns:
+        raise Refused(NOT_CSV)
+    quoted = ", ".join(_shown(name) for name in header[:3]) + (", …" if len(header) > 3 else "")
+    raise Refused(
+        N_(
+            "The first line must name the columns x1, x2, label (in that order); this file has {count} column(s): {quoted}."
+        ),
+        count=f"{len(header):,}",
+        quoted=quoted,
+    )
+
+
+def _rows(lines):
+    """Every point after the header, blank lines skipped; refused past MAX_ROWS."""
+    rows = []
+    for row in lines:
+        if not row or not "".join(row).strip():
+            continue  # a blank line
+        if len(rows) == MAX_ROWS:
             raise Refused(
-                N_(
-                    "The first line must name the columns x1, x2, label (in that order); this file has "
-                    "{count} column(s): {quoted}."
-                ),
-                count=f"{len(header):,}",
-                quoted=quoted,
+                N_("The file has more than {count} points; at most {count} can be used."), count=f"{MAX_ROWS:,}"
             )
-        rows = []
-        for row in lines:
-            if not row or not "".join(row).strip():
-                continue  # a blank line
-            if len(rows) == MAX_ROWS:
-                raise Refused(
-                    N_("The file has more than {count} points; at most {count} can be used."), count=f"{MAX_ROWS:,}"
-                )
-            rows.append(_point(row, lines.line_num))
+        rows.append(_point(row, lines.line_num))
+    return rows
+
+
+def read_points(data):
+    """Return (X, y) from the bytes of a CSV file with the columns x1, x2, label (a class, 0 to 3),
+    at most MAX_ROWS rows inside the plane shown; raise ValueError saying what is wrong, and on
+    which line. Read line by line with the csv module, so a wrong first line is refused before the
+    rest is looked at, and a line with a value too many is refused rather than read shifted."""
+    lines = csv.reader(io.StringIO(_text(data)))
+    try:
+        _check_header(next(lines, []))
+        rows = _rows(lines)
     except csv.Error as error:
         raise Refused(
             N_("Line {line}: this line cannot be read as comma-separated values."), line=lines.line_num
