@@ -63,6 +63,28 @@ def accuracy(model, images, labels):
     return float(np.mean(classify(model, images).argmax(axis=1) == labels))
 
 
+def _mixed(x_trained, y_trained, mnist, seed):
+    """The digits to fine-tune on: each class drawing CLASS_REPEATS times, and MNIST training digits
+    (MNIST_PER_CLASS_DIGIT for each class drawing, at least 2,000) so the network keeps reading
+    MNIST's; returns the pictures, their digits, and how many MNIST digits were mixed in."""
+    rng = np.random.default_rng(seed)
+    n_mnist = max(2000, MNIST_PER_CLASS_DIGIT * len(y_trained))
+    picked = rng.choice(len(mnist.x_train), size=min(n_mnist, len(mnist.x_train)), replace=False)
+    x = np.concatenate([np.repeat(x_trained, CLASS_REPEATS, axis=0), mnist.x_train[picked]])
+    y = np.concatenate([np.repeat(y_trained, CLASS_REPEATS), mnist.y_train[picked]])
+    return x, y, int(len(picked))
+
+
+def _before_and_after(model, tuned, held, mnist):
+    """The share read right, before and after, of the held-out class digits and of MNIST's test digits."""
+    return {
+        "held_out_before": accuracy(model, *held),
+        "held_out_after": accuracy(tuned, *held),
+        "mnist_test_before": accuracy(model, mnist.x_test, mnist.y_test),
+        "mnist_test_after": accuracy(tuned, mnist.x_test, mnist.y_test),
+    }
+
+
 def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None, parts=None):
     """Return (a fine-tuned copy of `model`, a summary with before/after accuracies on the held-out
     class digits and on MNIST's test digits, and the seconds it took). `mnist` is MnistData;
@@ -78,15 +100,13 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
     keras.utils.set_random_seed(seed)
     tuned = keras.models.clone_model(model)
     tuned.set_weights(model.get_weights())
-    rng = np.random.default_rng(seed)
-    n_mnist = max(2000, MNIST_PER_CLASS_DIGIT * len(parts.train))
-    picked = rng.choice(len(mnist.x_train), size=min(n_mnist, len(mnist.x_train)), replace=False)
-    x = np.concatenate([np.repeat(x_class[parts.train], CLASS_REPEATS, axis=0), mnist.x_train[picked]])
-    y = np.concatenate([np.repeat(y_class[parts.train], CLASS_REPEATS), mnist.y_train[picked]])
+    x, y, mixed_in = _mixed(x_class[parts.train], y_class[parts.train], mnist, seed)
     tuned.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="categorical_crossentropy", metrics=["accuracy"])
     steps = int(np.ceil(len(x) / 64))
     progress = ProgressCallback(report or (lambda *_: None), steps)
     started = time.perf_counter()
+    held = (x_class[parts.held_out], y_class[parts.held_out])
+    validation = (to_inputs(held[0]), keras.utils.to_categorical(held[1], NUM_CLASSES))
     tuned.fit(
         to_inputs(x),
         keras.utils.to_categorical(y, NUM_CLASSES),
@@ -95,23 +115,16 @@ def fine_tune(model, x_class, y_class, mnist, seed=0, epochs=EPOCHS, report=None
         shuffle=True,
         verbose=0,
         callbacks=[progress],
-        validation_data=(
-            to_inputs(x_class[parts.held_out]),
-            keras.utils.to_categorical(y_class[parts.held_out], NUM_CLASSES),
-        ),
+        validation_data=validation,
     )
     seconds = time.perf_counter() - started
-    held = (x_class[parts.held_out], y_class[parts.held_out])
     summary = {
         "class_digits_trained_on": int(len(parts.train)),
         "class_digits_held_out": int(len(parts.held_out)),
-        "mnist_digits_mixed_in": int(len(picked)),
+        "mnist_digits_mixed_in": mixed_in,
         "epochs": epochs,
         "seconds": round(seconds, 1),
-        "held_out_before": accuracy(model, *held),
-        "held_out_after": accuracy(tuned, *held),
-        "mnist_test_before": accuracy(model, mnist.x_test, mnist.y_test),
-        "mnist_test_after": accuracy(tuned, mnist.x_test, mnist.y_test),
+        **_before_and_after(model, tuned, held, mnist),
         "history": progress.history,  # per epoch: loss and accuracy, and on the held-out digits val_*
     }
     return tuned, summary
