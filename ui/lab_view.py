@@ -191,6 +191,28 @@ def _teaching_job(code):
     return job or next(iter(jobs.unfinished(tuning.room_prefix(code))), None)
 
 
+def _what_teaching_changed(summary):
+    """What the room's last teaching changed, on its held-out digits and on MNIST's."""
+    taught = _(
+        "This room's network was taught your handwriting on {trained} of your digits. On {held} of your digits "
+        "it never learnt from, it reads {before} before and {after} after; on MNIST's test digits, "
+        "{mnist_before} before and {mnist_after} after (a drop there is the network forgetting)."
+    ).format(
+        trained=summary["class_digits_trained_on"],
+        held=summary["class_digits_held_out"],
+        before=percent(summary["held_out_before"]),
+        after=percent(summary["held_out_after"]),
+        mnist_before=percent(summary["mnist_test_before"], 2),
+        mnist_after=percent(summary["mnist_test_after"], 2),
+    )
+    if summary["held_out_after"] <= summary["held_out_before"]:
+        taught += " " + _(
+            "It reads your held-out digits no better after: a few epochs on this few digits do not always "
+            "help, and a digit or two either way is chance."
+        )
+    st.success(taught, icon=":material/school:")
+
+
 def teaching(network, code):
     """The room's fine-tuning while it runs, for everyone in the room (the network they draw for
     changes when it is done), with its place in the queue and its progress, live; then what it
@@ -219,30 +241,11 @@ def teaching(network, code):
     live()
     summary = network.metadata.get("fine_tune")
     if summary:
-        taught = _(
-            "This room's network was taught your handwriting on {trained} of your digits. On {held} of your digits "
-            "it never learnt from, it reads {before} before and {after} after; on MNIST's test digits, "
-            "{mnist_before} before and {mnist_after} after (a drop there is the network forgetting)."
-        ).format(
-            trained=summary["class_digits_trained_on"],
-            held=summary["class_digits_held_out"],
-            before=percent(summary["held_out_before"]),
-            after=percent(summary["held_out_after"]),
-            mnist_before=percent(summary["mnist_test_before"], 2),
-            mnist_after=percent(summary["mnist_test_after"], 2),
-        )
-        if summary["held_out_after"] <= summary["held_out_before"]:
-            taught += " " + _(
-                "It reads your held-out digits no better after: a few epochs on this few digits do not always "
-                "help, and a digit or two either way is chance."
-            )
-        st.success(taught, icon=":material/school:")
+        _what_teaching_changed(summary)
 
 
-def _teacher_tools(here, drawings, network, dataset):
-    lab, code, key = here.lab, here.code, here.key
-    st.markdown(_("**Teacher's tools**"))
-    columns = st.columns(3)
+def _downloads(columns, drawings, code):
+    """The room's drawings as two files, in MNIST's layout (.npz) and as a table (CSV)."""
     # the files are made only when a download is pressed, not on every refresh (the CSV of 2,000
     # drawings took 785 ms to build)
     columns[0].download_button(
@@ -260,6 +263,22 @@ def _teacher_tools(here, drawings, network, dataset):
         icon=":material/download:",
         help=_("label, then 784 pixels 0–255."),
     )
+
+
+def _why_not_teach(drawings):
+    """Why the room's drawings cannot teach the network yet, or None when they can."""
+    if len(drawings) < MIN_TO_TEACH:
+        return _("add at least {count} drawings first").format(count=MIN_TO_TEACH)
+    problem = finetune.problem(drawings.labels)
+    return _(problem) if problem else None
+
+
+def _teacher_tools(here, drawings, network, dataset):
+    """The teacher's downloads, Clear the room, and Teach the network (or why it cannot be taught yet)."""
+    lab, code, key = here.lab, here.code, here.key
+    st.markdown(_("**Teacher's tools**"))
+    columns = st.columns(3)
+    _downloads(columns, drawings, code)
     sure = columns[2].checkbox(_("Yes, delete every drawing"), help=_("Tick, then press Clear the room."))
     columns[2].button(
         _("Clear the room"),
@@ -268,11 +287,7 @@ def _teacher_tools(here, drawings, network, dataset):
         on_click=_teacher_change(lab.clear),
         args=(code, key),
     )
-    if len(drawings) < MIN_TO_TEACH:
-        why_not = _("add at least {count} drawings first").format(count=MIN_TO_TEACH)
-    else:
-        problem = finetune.problem(drawings.labels)
-        why_not = _(problem) if problem else None
+    why_not = _why_not_teach(drawings)
     busy = bool(job_runner().unfinished(tuning.room_prefix(code)))
     if why_not:
         st.caption(_("Teaching the network is not possible yet: {why}.").format(why=why_not))
@@ -323,6 +338,21 @@ def _gallery(here, view):
     )
 
 
+def _scores(scores, reading, network):
+    """How well the network reads the room's drawings, prepared as MNIST's or resized straight, beside MNIST's own."""
+    scores[1].metric(_("Our digits"), percent(reading.accuracy, 1), help=_("Read right, prepared by MNIST's recipe."))
+    scores[2].metric(
+        _("Resized straight"),
+        percent(reading.straight_accuracy, 1),
+        help=_("The same drawings shrunk to 28 × 28 in one go, as many drawing demos do."),
+    )
+    scores[3].metric(
+        _("MNIST's test digits"),
+        percent(network.metadata["evaluation"]["accuracy"], 1),
+        help=_("The same network on MNIST's own test digits."),
+    )
+
+
 def lab_view(here, network, dataset):
     """The numbers of the room `here` (a ui.room.InRoom), read again every few seconds as drawings arrive."""
 
@@ -343,19 +373,7 @@ def lab_view(here, network, dataset):
         if not len(drawings):
             st.info(_("No drawings yet: draw a digit above and add it."), icon=":material/hourglass_empty:")
             return
-        scores[1].metric(
-            _("Our digits"), percent(reading.accuracy, 1), help=_("Read right, prepared by MNIST's recipe.")
-        )
-        scores[2].metric(
-            _("Resized straight"),
-            percent(reading.straight_accuracy, 1),
-            help=_("The same drawings shrunk to 28 × 28 in one go, as many drawing demos do."),
-        )
-        scores[3].metric(
-            _("MNIST's test digits"),
-            percent(network.metadata["evaluation"]["accuracy"], 1),
-            help=_("The same network on MNIST's own test digits."),
-        )
+        _scores(scores, reading, network)
         counts, confusion = st.columns(2)
         counts.vega_lite_chart(view.counts, width="stretch")
         event = confusion.vega_lite_chart(view.confusion, width="stretch", on_select="rerun", key="lab_confusion")
