@@ -50,6 +50,18 @@ def _network_table(network, card):
     return sum(row[_("parameters")] for row in rows)
 
 
+def _accuracy_row(name, count, record):
+    """One network's row: its size, what it learnt from, and how it read MNIST's test digits."""
+    wrong = record["n_test"] - int(np.trace(record["evaluation"]["confusion"]))
+    return {
+        _("network"): name,
+        _("parameters"): number(count),
+        _("pictures learnt from"): number(record["n_train"]),
+        _("test digits read right"): percent(record["evaluation"]["accuracy"], 2),
+        _("mistakes"): _("{wrong} of {count}").format(wrong=number(wrong), count=number(record["n_test"])),
+    }
+
+
 def _accuracy_table(parameters, card, nielsen_card):
     """The two networks' accuracies, from the one evaluation their cards record (core/digits/compared.py)."""
     nielsen = conv.dense_parameters(30, 784) + conv.dense_parameters(10, 30)
@@ -69,24 +81,7 @@ def _accuracy_table(parameters, card, nielsen_card):
         (_("This app's convolutional network"), parameters, card),
         (_("Nielsen's network, 784 → 30 → 10"), nielsen, nielsen_card),
     ]
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    _("network"): name,
-                    _("parameters"): number(count),
-                    _("pictures learnt from"): number(record["n_train"]),
-                    _("test digits read right"): percent(record["evaluation"]["accuracy"], 2),
-                    _("mistakes"): _("{wrong} of {count}").format(
-                        wrong=number(record["n_test"] - int(np.trace(record["evaluation"]["confusion"]))),
-                        count=number(record["n_test"]),
-                    ),
-                }
-                for name, count, record in rows
-            ]
-        ),
-        hide_index=True,
-    )
+    st.dataframe(pd.DataFrame([_accuracy_row(*row) for row in rows]), hide_index=True)
     explain(
         _(
             "Both figures come from one evaluation: MNIST's 10,000 test digits, which neither network learnt from, "

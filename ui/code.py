@@ -20,6 +20,32 @@ CODE_CSS = """<style>
 </style>"""
 
 
+def _downloads(listing):
+    """The listing as a notebook and as a Python file, written only when a button is pressed."""
+    left, right = st.columns(2)
+    left.download_button(
+        _("Download as a notebook"),
+        listing.notebook,
+        f"{listing.file_stem}.ipynb",
+        mime=NOTEBOOK_TYPE,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"notebook_{listing.file_stem}",
+        width="stretch",
+        help=_("A Jupyter notebook that runs top to bottom on Python with this app's requirements (requirements.txt)."),
+    )
+    right.download_button(
+        _("Download as a Python file"),
+        listing.script,
+        f"{listing.file_stem}.py",
+        mime="text/x-python",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"script_{listing.file_stem}",
+        width="stretch",
+    )
+
+
 def code_section(listing, label=N_("The code"), where=st):
     """Draw the listing in an expander: its steps, then downloads of the notebook and the script.
     The files are written when a button is pressed, not on every run of the page."""
@@ -41,29 +67,6 @@ def code_section(listing, label=N_("The code"), where=st):
                 continue
             # wrapped, never a box wider than a phone; in classroom mode the page's larger text makes it larger
             st.code(step.code.strip(), language="python", wrap_lines=True)
-        left, right = st.columns(2)
-        left.download_button(
-            _("Download as a notebook"),
-            listing.notebook,
-            f"{listing.file_stem}.ipynb",
-            mime=NOTEBOOK_TYPE,
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"notebook_{listing.file_stem}",
-            width="stretch",
-            help=_(
-                "A Jupyter notebook that runs top to bottom on Python with this app's requirements (requirements.txt)."
-            ),
-        )
-        right.download_button(
-            _("Download as a Python file"),
-            listing.script,
-            f"{listing.file_stem}.py",
-            mime="text/x-python",
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"script_{listing.file_stem}",
-            width="stretch",
-        )
+        _downloads(listing)
         if classroom():
             st.caption(_("Hand it out: the notebook runs on any computer with Python, without this app."))
