@@ -105,6 +105,10 @@ def _wait_until_healthy(url, process, log_name, timeout=60):
             time.sleep(0.2)
 
 
+# A test's server: no browser of its own, only on this machine, and no watching of files.
+SERVER_OPTIONS = ("--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none")
+
+
 @contextlib.contextmanager
 def running_app(root=ROOT, script="app.py", **environment):
     """Run `streamlit run app.py` (or another `script`) in `root` (this project, or a fresh clone
@@ -121,21 +125,7 @@ def running_app(root=ROOT, script="app.py", **environment):
     log_name = f"server-{port}.log"
     log = open(ARTIFACTS / log_name, "w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        [sys.executable, "-m", "streamlit", "run", script, *SERVER_OPTIONS, "--server.port", str(port)],
         cwd=root,
         env=env,
         stdout=log,

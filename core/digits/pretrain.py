@@ -130,6 +130,36 @@ def export_compared(data):
     return 0
 
 
+def _pretrain(preset, data, store, force):
+    """Train and save one preset's network, unless a readable copy is saved (or, when `force`, anyway);
+    print a line of JSON saying which."""
+    config = mnist_model.PRESETS[preset]
+    key = config.key(data.data_id)
+    if not force and store.load(key) is not None:  # load() discards an unreadable copy
+        print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
+        return
+    # saved without its serving files (by an older version, say): make them
+    if not force and make_serving_files(lambda *_, **__: None, store, key):
+        print(json.dumps({"preset": preset, "key": key, "status": "serving files made"}))
+        return
+    started = time.perf_counter()
+    _, metadata = train_and_save(config, data, store, key, progress(preset))
+    print(
+        json.dumps(
+            {
+                "preset": preset,
+                "key": key,
+                "status": "trained",
+                "data": data.source,
+                "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
+                "seconds": round(time.perf_counter() - started, 1),
+                "folder": str(store.directory),
+            }
+        ),
+        flush=True,
+    )
+
+
 def main(argv=None):
     arguments = parse(argv)
     if arguments.serving_files:
@@ -149,31 +179,7 @@ def main(argv=None):
         print(f"error: the model folder {store.directory} cannot be written", file=sys.stderr)
         return 1
     for preset in presets:
-        config = mnist_model.PRESETS[preset]
-        key = config.key(data.data_id)
-        if not arguments.force and store.load(key) is not None:  # load() discards an unreadable copy
-            print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
-            continue
-        # saved without its serving files (by an older version, say): make them
-        if not arguments.force and make_serving_files(lambda *_, **__: None, store, key):
-            print(json.dumps({"preset": preset, "key": key, "status": "serving files made"}))
-            continue
-        started = time.perf_counter()
-        _, metadata = train_and_save(config, data, store, key, progress(preset))
-        print(
-            json.dumps(
-                {
-                    "preset": preset,
-                    "key": key,
-                    "status": "trained",
-                    "data": data.source,
-                    "test_accuracy": round(metadata["evaluation"]["accuracy"], 4),
-                    "seconds": round(time.perf_counter() - started, 1),
-                    "folder": str(store.directory),
-                }
-            ),
-            flush=True,
-        )
+        _pretrain(preset, data, store, arguments.force)
     return 0
 
 
