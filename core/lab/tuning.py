@@ -35,6 +35,27 @@ def _base_model(base, directory):
     return loaded
 
 
+def _taught_metadata(key, code, base, metadata, summary, history, tuned, data):
+    """The taught network's card: what it learnt from (its starting network's digits and the room's),
+    how it learnt, and its evaluation on MNIST's test digits."""
+    from core.digits import model as mnist_model
+
+    trained_on = summary["class_digits_trained_on"]
+    return {
+        "key": key,
+        "config": metadata["config"],
+        "n_test": int(len(data.x_test)),
+        "n_train": int(metadata["n_train"]) + trained_on,
+        "data_source": f"{metadata['data_source']}; then {trained_on} of this class's "
+        f"digits, mixed with {summary['mnist_digits_mixed_in']:,} MNIST training digits",
+        "history": {**history, "seconds": summary["seconds"]},
+        "evaluation": mnist_model.evaluate(tuned, data),
+        "fine_tune": {**summary, "room": code, "base": base},
+        # what it learnt from includes what its starting network learnt from (all of MNIST, for the shipped one)
+        "mnist_data_id": metadata.get("mnist_data_id", data.data_id),
+    }
+
+
 def teach_room(report, code, base, key, directory, database, data_id):
     """The job body: fine-tune network `base` on room `code`'s drawings, save it as `key` and make
     it the room's network. Returns `key`."""
@@ -56,19 +77,7 @@ def teach_room(report, code, base, key, directory, database, data_id):
         tuned, summary = finetune.fine_tune(model, drawings.images, drawings.labels, data, report=report)
         history = summary.pop("history")
         report("evaluating", history=history)
-        tuned_metadata = {
-            "key": key,
-            "config": metadata["config"],
-            "n_test": int(len(data.x_test)),
-            "n_train": int(metadata["n_train"]) + summary["class_digits_trained_on"],
-            "data_source": f"{metadata['data_source']}; then {summary['class_digits_trained_on']} of this class's "
-            f"digits, mixed with {summary['mnist_digits_mixed_in']:,} MNIST training digits",
-            "history": {**history, "seconds": summary["seconds"]},
-            "evaluation": mnist_model.evaluate(tuned, data),
-            "fine_tune": {**summary, "room": code, "base": base},
-            # what it learnt from includes what its starting network learnt from (all of MNIST, for the shipped one)
-            "mnist_data_id": metadata.get("mnist_data_id", data.data_id),
-        }
+        tuned_metadata = _taught_metadata(key, code, base, metadata, summary, history, tuned, data)
         models = ModelStore(directory)
         if not models.save(key, tuned, tuned_metadata):
             raise RuntimeError("the model folder is read-only, so the taught network cannot be kept")

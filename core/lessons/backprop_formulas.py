@@ -120,6 +120,23 @@ def as_text(value):
     return _number(value, bracket=False)
 
 
+def _bp4(inputs, deltas, sources):
+    """BP4, a line a weight: ∂C/∂w = (what comes in along the weight) × (the δ of the neuron it feeds)."""
+    return [
+        _aligned(
+            rf"\frac{{\partial C}}{{\partial w_{{{_symbol(source + '→' + target)}}}}}",
+            (f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(source)}}}") + rf"\,\delta_{{{_symbol(target)}}}",
+            rf"{inputs[layer][k]:g} \cdot {_number(deltas[layer][j])}"
+            if layer == 0
+            else rf"{_number(inputs[layer][k])} \cdot {_number(deltas[layer][j])}",
+            _shown(inputs[layer][k] * deltas[layer][j]),
+        )
+        for layer, targets in enumerate(NEURON_NAMES)
+        for j, target in enumerate(targets)
+        for k, source in enumerate(sources[layer])
+    ]
+
+
 def backward_equations(network, passed, y):
     """Return the four equations of backpropagation for the lesson's network, each as a list of
     LaTeX lines with the current numbers plugged in: {"BP1": [...], ..., "BP4": [...]}. Each
@@ -152,17 +169,4 @@ def backward_equations(network, passed, y):
         for layer, names in enumerate(NEURON_NAMES)
         for name, delta in zip(names, deltas[layer])
     ]
-    bp4 = [
-        _aligned(
-            rf"\frac{{\partial C}}{{\partial w_{{{_symbol(source + '→' + target)}}}}}",
-            (f"x_{k + 1}" if layer == 0 else rf"a_{{{_symbol(source)}}}") + rf"\,\delta_{{{_symbol(target)}}}",
-            rf"{inputs[layer][k]:g} \cdot {_number(deltas[layer][j])}"
-            if layer == 0
-            else rf"{_number(inputs[layer][k])} \cdot {_number(deltas[layer][j])}",
-            _shown(inputs[layer][k] * deltas[layer][j]),
-        )
-        for layer, targets in enumerate(NEURON_NAMES)
-        for j, target in enumerate(targets)
-        for k, source in enumerate(sources[layer])
-    ]
-    return {"BP1": bp1, "BP2": bp2, "BP3": bp3, "BP4": bp4}
+    return {"BP1": bp1, "BP2": bp2, "BP3": bp3, "BP4": _bp4(inputs, deltas, sources)}
