@@ -85,6 +85,18 @@ def _upsert(connection, row):
     )
 
 
+def _checked(choices, answer):
+    """A poll's choices (cut to TEXT_LENGTH) and its answer as stored; refused unless there are 2 to
+    MAX_CHOICES different choices and every right answer is one of them."""
+    choices = tuple(str(choice)[:TEXT_LENGTH] for choice in choices)
+    if not 2 <= len(choices) <= MAX_CHOICES or len(set(choices)) != len(choices):
+        raise RoomProblem(N_("a poll offers 2 to {count} different answers"), count=MAX_CHOICES)
+    answer = stored_answer(answer)
+    if any(ANSWER_SEPARATOR in choice for choice in choices) or not set(right_answers(answer)) <= set(choices):
+        raise RoomProblem(N_("a poll's right answer must be one of its answers"))
+    return choices, answer
+
+
 class Polls:
     """A room's polls, in the database of `lab` (a core.lab.store.Lab)."""
 
@@ -98,12 +110,7 @@ class Polls:
         """Open a poll (teacher only) and make it the room's current one (the one before is
         closed); return its id. The same question for the same settings, still open, is kept."""
         self._teacher(code, key)
-        choices = tuple(str(choice)[:TEXT_LENGTH] for choice in choices)
-        if not 2 <= len(choices) <= MAX_CHOICES or len(set(choices)) != len(choices):
-            raise RoomProblem(N_("a poll offers 2 to {count} different answers"), count=MAX_CHOICES)
-        answer = stored_answer(answer)
-        if any(ANSWER_SEPARATOR in choice for choice in choices) or not set(right_answers(answer)) <= set(choices):
-            raise RoomProblem(N_("a poll's right answer must be one of its answers"))
+        choices, answer = _checked(choices, answer)
         current = self.current(code)
         if current and (current.lesson, current.question, current.settings) == (
             lesson,

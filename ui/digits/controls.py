@@ -34,19 +34,24 @@ RAW_RESIZE = Toggle(
 )
 
 
+def _sizes(preset, defaults):
+    """The layers' sizes, typed as a list: filters for the convolutional network, neurons for the others."""
+    return Text(
+        f"hidden_{preset}",
+        N_("Filters per layer") if preset == "convolutional" else N_("Neurons per hidden layer"),
+        ", ".join(str(size) for size in defaults.hidden),
+        N_("Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters."),
+        pattern=r"\d{1,4}(,\d{1,4})*",
+        rule="must be whole numbers separated by commas, such as 128,64",
+    )
+
+
 def form_controls(preset):
     """The training form's controls for one kind of network, starting from its preset:
     (hidden sizes, activation, epochs, batch size, learning rate)."""
     defaults = mnist_config.PRESETS[preset]
     return (
-        Text(
-            f"hidden_{preset}",
-            N_("Filters per layer") if preset == "convolutional" else N_("Neurons per hidden layer"),
-            ", ".join(str(size) for size in defaults.hidden),
-            N_("Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters."),
-            pattern=r"\d{1,4}(,\d{1,4})*",
-            rule="must be whole numbers separated by commas, such as 128,64",
-        ),
+        _sizes(preset, defaults),
         Select(
             f"activation_{preset}",
             N_("Activation"),

@@ -160,6 +160,17 @@ def progress(job, epochs):
     progress_now(job, epochs)
 
 
+NO_TRAINER = N_(
+    "No trainer is running for this app's servers: the training waits in their queue until one "
+    "starts. Whoever runs the app starts one with `python -m core.jobs.worker`."
+)
+WRONG_DATA = N_(
+    "The trainers running refused this training: they have other MNIST data than this server, so "
+    "what they trained would not fit it (their log says which). It waits for a trainer with the same "
+    "data: whoever runs the app starts one with the servers' `MNIST_NPZ`."
+)
+
+
 def _waiting_notice(status):
     """Say why a training is not under way when it is not (a silent trainer, none at all, one with
     other data, a queue, an old network's missing files); return True when something was said."""
@@ -171,22 +182,9 @@ def _waiting_notice(status):
         )
         st.warning(silent.format(seconds=number(status.silent, 0)), icon=":material/heart_broken:")
     elif status.state in ("queued", "running") and status.workers == 0:
-        st.warning(
-            _(
-                "No trainer is running for this app's servers: the training waits in their queue until one "
-                "starts. Whoever runs the app starts one with `python -m core.jobs.worker`."
-            ),
-            icon=":material/hourglass_disabled:",
-        )
+        st.warning(_(NO_TRAINER), icon=":material/hourglass_disabled:")
     elif status.state == "queued" and status.phase == jobs.status.WRONG_DATA:
-        st.warning(
-            _(
-                "The trainers running refused this training: they have other MNIST data than this server, so "
-                "what they trained would not fit it (their log says which). It waits for a trainer with the same "
-                "data: whoever runs the app starts one with the servers' `MNIST_NPZ`."
-            ),
-            icon=":material/dataset:",
-        )
+        st.warning(_(WRONG_DATA), icon=":material/dataset:")
     elif status.state == "queued":
         ahead = ngettext(
             "Waiting for the server: {count} training ahead of yours. It starts by itself; keep this page open.",
