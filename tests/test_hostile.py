@@ -285,11 +285,11 @@ def test_a_rooms_view_is_read_from_the_database_at_most_once_in_its_fresh_period
     monkeypatch,
 ):
     from core.lab import store
-    from ui import lab_view
+    from ui import lab_room_view
 
     teacher, code, _ = make_room(open_page)
     monkeypatch.setattr(store, "VIEW_FRESH_SECONDS", 3600)
-    lab_view.forget_view(code)
+    lab_room_view.forget_view(code)
     asked = []
     version = store.Lab.version
     monkeypatch.setattr(store.Lab, "version", lambda self, room: asked.append(room) or version(self, room))
