@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from core.charts import concepts as charts
+from core.charts import descent as charts
 from core.code import basics as code
 from core.i18n import N_, _, number, sentence
 from core.lessons import descent, regression
