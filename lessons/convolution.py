@@ -9,7 +9,7 @@ from core.i18n import N_, _, number, percent, sentence
 from core.lessons import convolution as conv
 from core.libraries import pd
 from ui.code import code_section
-from ui.convolution import views
+from ui.convolution import inputs, views
 from ui.convolution.controls import BRIGHTEST, CONTROLS, OUTPUT_SIZE, POOLED_SHIFT, SHIFT
 from ui.digits import resources
 from ui.page import explain, header, lesson_footer, try_this
@@ -111,7 +111,7 @@ network, card = shipped if shipped else (None, {})
 st.subheader(_("1. Your digit"), divider="gray")
 choice, seen = st.columns([2, 1], gap="large")
 with choice:
-    image = views.the_digit(dataset)
+    image = inputs.the_digit(dataset)
 with seen:
     views.enlarged(image)
 
@@ -127,7 +127,7 @@ explain(
         "kernel around first, and neither Keras nor this page does."
     ),
 )
-grid, bias, stride, padding = views.the_filter(network)
+grid, bias, stride, padding = inputs.the_filter(network)
 views.stepper(image, grid, bias, stride, padding)
 
 st.subheader(_("3. Size, stride and padding"), divider="gray")
@@ -176,7 +176,7 @@ if POOLED_SHIFT.ask(
     ),
     (FEATURE_MAP, POOLED_MAP),
     FEATURE_MAP if changes["feature map"] < changes["max pooled"] else POOLED_MAP,
-    (grid.tolist(), bias, shift, views.fingerprint(image)),
+    (grid.tolist(), bias, shift, inputs.fingerprint(image)),
 ):
     POOLED_SHIFT.verdict()
     st.dataframe(
@@ -205,7 +205,7 @@ if BRIGHTEST.ask(
     N_("Which filter lights up more on your digit: the vertical edge or the horizontal edge?"),
     conv.NAMED[:2],
     conv.NAMED[conv.brightest(image, [conv.kernel(name, 3) for name in conv.NAMED[:2]])],
-    (views.fingerprint(image),),
+    (inputs.fingerprint(image),),
 ):
     BRIGHTEST.verdict()
     views.edge_maps(image)
