@@ -10,7 +10,7 @@ import pytest
 
 from core.digits import config as mnist_config
 from core.digits import training
-from core.jobs import queued as job_queue
+from core.jobs import records as job_queue
 from core.lab import tuning
 from tests import job_bodies
 

@@ -33,7 +33,8 @@ from core import settings
 from core.db import database
 from core.db.schema import JOBS
 from core.jobs.local import Jobs
-from core.jobs.queued import QUEUE, TASK, conninfo, decode_arguments, now
+from core.jobs.queued import QUEUE, TASK, conninfo
+from core.jobs.records import decode_arguments, now
 from core.jobs.status import ABANDONED_AFTER_SECONDS, ATTEMPTS, FAILED, WRONG_DATA, Status
 
 REPORT_SECONDS = 1.0
