@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
+from core.lab import drawings as room_drawings
 from core.lab import limits, store
 from core.lab.store import DatabaseUnavailable, Lab, Room, RoomProblem
 
@@ -119,11 +120,11 @@ def test_a_downloaded_set_round_trips(lab):
     for label in range(10):
         add(lab, room, label, f"s{label}")
     drawings = lab.drawings(room.code)
-    with np.load(io.BytesIO(store.as_npz(drawings)), allow_pickle=False) as saved:
+    with np.load(io.BytesIO(room_drawings.as_npz(drawings)), allow_pickle=False) as saved:
         np.testing.assert_array_equal(saved["x_train"], drawings.images)
         np.testing.assert_array_equal(saved["y_train"], drawings.labels)
         assert saved["x_test"].shape == (0, 28, 28)
-    table = np.loadtxt(io.StringIO(store.as_csv(drawings)), delimiter=",", skiprows=1, dtype=int)
+    table = np.loadtxt(io.StringIO(room_drawings.as_csv(drawings)), delimiter=",", skiprows=1, dtype=int)
     np.testing.assert_array_equal(table[:, 0], drawings.labels)
     np.testing.assert_array_equal(table[:, 1:].reshape(-1, 28, 28), drawings.images)
 

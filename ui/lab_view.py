@@ -9,6 +9,7 @@ from core import i18n
 from core.digits.saved import ModelStore
 from core.i18n import N_, _, percent
 from core.jobs import runner as job_runner
+from core.lab import drawings as room_drawings
 from core.lab import finetune, store, tuning
 from ui.digits import fooled, resources, train
 from ui.lab import ADDED_ID
@@ -155,14 +156,14 @@ def _downloads(columns, drawings, code):
     # drawings took 785 ms to build)
     columns[0].download_button(
         _("Download our set (.npz)"),
-        lambda: store.as_npz(drawings),
+        lambda: room_drawings.as_npz(drawings),
         f"class-{code}.npz",
         icon=":material/download:",
         help=_("MNIST's layout: x_train (n, 28, 28), y_train."),
     )
     columns[1].download_button(
         _("Download our set (CSV)"),
-        lambda: store.as_csv(drawings),
+        lambda: room_drawings.as_csv(drawings),
         f"class-{code}.csv",
         mime="text/csv",
         icon=":material/download:",

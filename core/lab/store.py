@@ -14,7 +14,6 @@ time. Only the key deletes drawings or clears a room.
 
 import hashlib
 import hmac
-import io
 import logging
 import secrets
 import time
@@ -28,6 +27,7 @@ from core.db import database
 from core.db.database import DatabaseUnavailable, default_url  # noqa: F401 (part of this module's API)
 from core.db.schema import CODE_LENGTH, DRAWINGS, NETWORK_FILES, ROOMS
 from core.i18n import N_
+from core.lab.drawings import SIDE, Drawings, pixel_bytes
 from core.lab.errors import RoomProblem
 from core.lab.limits import ROOM_ADDITIONS_BURST, ROOM_ADDITIONS_PER_SECOND, Paces
 
@@ -37,7 +37,6 @@ MAX_DRAWINGS = 2000  # per room
 MAX_ROOMS_PER_DAY = 300  # rooms made in the last 24 hours, by every server sharing the database
 UNUSED_DAYS = 30  # a room with no new drawing for this long is deleted, with its drawings
 VIEW_FRESH_SECONDS = 2.0  # a room's lab view is read from the database at most this often, whoever asks
-SIDE = 28
 
 LOG = logging.getLogger(__name__)
 
@@ -46,21 +45,6 @@ LOG = logging.getLogger(__name__)
 class Room:
     code: str
     teacher_key: str  # shown once, never stored
-
-
-@dataclass(frozen=True)
-class Drawings:
-    """A room's drawings, oldest first: what the lab view and the teacher's files need. (The
-    network's reading at the time is stored too, for the record, but the view reads them again
-    with the room's current network.)"""
-
-    ids: np.ndarray  # (n,) int
-    labels: np.ndarray  # (n,) int
-    images: np.ndarray  # (n, 28, 28) uint8
-    straight: np.ndarray  # (n, 28, 28) uint8
-
-    def __len__(self):
-        return len(self.ids)
 
 
 def as_code(text):
@@ -84,15 +68,6 @@ def valid_code(code):
 
 def _digest(key):
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _as_bytes(image):
-    pixels = np.asarray(image)
-    if pixels.shape != (SIDE, SIDE):
-        raise RoomProblem(f"a drawing must be {SIDE} × {SIDE} pixels, got {pixels.shape}")
-    if pixels.dtype != np.uint8:
-        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-    return pixels.tobytes()
 
 
 class Lab:
@@ -214,8 +189,8 @@ class Lab:
             predicted=int(predicted),
             confidence=float(confidence),
             network=str(network)[:80],
-            image=_as_bytes(image),
-            straight=_as_bytes(straight),
+            image=pixel_bytes(image),
+            straight=pixel_bytes(straight),
             created=datetime.now(timezone.utc),
         )
         self.paces.addition(session, code)
@@ -313,24 +288,3 @@ class Lab:
         """Delete every drawing of the room (teacher only); return how many."""
         self.require_teacher(code, key)
         return self.transaction(lambda c: c.execute(DRAWINGS.delete().where(DRAWINGS.c.room == code)).rowcount)
-
-
-def as_npz(drawings):
-    """The drawings in MNIST's layout (x_train, y_train, x_test, y_test; white on black, uint8),
-    every drawing in the training arrays and none in the test arrays: `np.load` reads it back."""
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer,
-        x_train=drawings.images,
-        y_train=drawings.labels.astype(np.uint8),
-        x_test=np.zeros((0, SIDE, SIDE), np.uint8),
-        y_test=np.zeros(0, np.uint8),
-    )
-    return buffer.getvalue()
-
-
-def as_csv(drawings):
-    """The drawings as CSV: label, then the 784 pixels (0–255) row by row, as Kaggle's MNIST files."""
-    header = ",".join(["label", *(f"pixel{i}" for i in range(SIDE * SIDE))])
-    lines = [",".join(map(str, [label, *image.ravel()])) for label, image in zip(drawings.labels, drawings.images)]
-    return "\n".join([header, *lines]) + "\n"
