@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from core.lab import polls
+from core.lab import answers
 from core.lessons import backprop, backprop_formulas, descent, neuron, perceptron
 from tests.conftest import metric
 
@@ -229,9 +229,9 @@ def test_the_biggest_change_answer_holds_every_tie_and_only_the_largest_slopes()
 
 def test_a_poll_with_several_right_answers_counts_every_one_of_them():
     counts, choices = [3, 2, 1], ("x1→h1", "bias h1", "bias out")
-    answer = polls.stored_answer(("x1→h1", "bias h1"))
-    assert polls.right_answers(answer) == ("x1→h1", "bias h1")
-    assert polls.in_words(choices, counts, answer).endswith("5 of 6 were right.")
+    answer = answers.stored_answer(("x1→h1", "bias h1"))
+    assert answers.right_answers(answer) == ("x1→h1", "bias h1")
+    assert answers.in_words(choices, counts, answer).endswith("5 of 6 were right.")
 
 
 def test_the_cost_direction_answer_agrees_with_costs_computed_apart():

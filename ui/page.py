@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.i18n import N_, _, shown
-from core.lab.polls import right_answers, stored_answer
+from core.lab.answers import right_answers, stored_answer
 from ui import language, poll, poll_teacher, server, state
 from ui.lessons import LESSONS, lesson_at
 from ui.room import ROOM, join_box
