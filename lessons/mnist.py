@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.i18n import N_, _
-from ui.digits import download, evaluate, predict, resources, train
+from ui.digits import curves, download, evaluate, predict, resources, train
 from ui.digits.controls import CONTROLS
 from ui.page import header, lesson_footer, try_this
 
@@ -37,10 +37,10 @@ if isinstance(network, resources.Training):
     lesson_footer(CONTROLS)
     st.stop()
 
-curves, evaluation = st.container(), st.container()  # filled after the prediction: answer first, explain after
+learnt, evaluation = st.container(), st.container()  # filled after the prediction: answer first, explain after
 predict.section(network, dataset)
-with curves:
-    train.learning_curves(network)
+with learnt:
+    curves.learning_curves(network)
 with evaluation:
     evaluate.section(network, dataset)
 download.section(network, config)
