@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from core import settings
+from core.digits.card import valid_metadata
 from core.digits.network import serving_files_problem, serving_record, sha256
 
 STALE_SECONDS = 3600  # a temporary or orphaned file this old was left by a trainer that was killed
@@ -50,35 +51,6 @@ def _size(path):
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def valid_metadata(metadata):
-    """True if a model's metadata holds everything the page reads, of the right kinds."""
-
-    def numbers(values, length=None):
-        return (
-            isinstance(values, list)
-            and all(isinstance(value, (int, float)) for value in values)
-            and (length is None or len(values) == length)
-        )
-
-    try:
-        history, evaluation = metadata["history"], metadata["evaluation"]
-        return (
-            all(numbers(history[name]) for name in ("loss", "accuracy", "val_loss", "val_accuracy"))
-            and isinstance(history["seconds"], (int, float))
-            and isinstance(metadata["n_train"], int)
-            and isinstance(metadata["data_source"], str)
-            and isinstance(evaluation["accuracy"], (int, float))
-            and isinstance(evaluation["n_test"], int)
-            and numbers(evaluation["per_class"], 10)
-            and isinstance(evaluation["confusion"], list)
-            and len(evaluation["confusion"]) == 10
-            and all(numbers(row, 10) for row in evaluation["confusion"])
-            and all({"index", "true", "predicted", "confidence"} <= set(mistake) for mistake in evaluation["mistakes"])
-        )
-    except (KeyError, TypeError):
-        return False
 
 
 def atomic_write(path, write):

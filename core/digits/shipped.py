@@ -25,8 +25,8 @@ from pathlib import Path
 from core import settings
 from core.digits import config as mnist_config
 from core.digits import nested, pendigits
+from core.digits.card import valid_metadata
 from core.digits.network import serving_files_problem, serving_record, sha256
-from core.digits.saved import valid_metadata
 
 DIRECTORY = settings.DEFAULT_SHIPPED
 NAME = "default"
