@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.lab import store
-from harness.browser import running_app
+from harness.server import running_app
 from harness.session import Session
 
 TICK = os.sysconf("SC_CLK_TCK")

@@ -20,7 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from harness.browser import TrainerCount, classroom, launch, process_tree, rss_mb, running_app
+from harness.browser import classroom, launch
+from harness.server import TrainerCount, process_tree, rss_mb, running_app
 
 
 class MemoryWatch(threading.Thread):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from core.lab import store
-from harness.browser import rss_mb, running_app
+from harness.server import rss_mb, running_app
 from harness.session import Session
 
 CLEARS = 10

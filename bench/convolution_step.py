@@ -18,7 +18,7 @@ import statistics
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from core.digits import shipped
-from harness.browser import running_app
+from harness.server import running_app
 from harness.session import Session
 
 SETTINGS = {

@@ -75,7 +75,8 @@ def browser_ms(repeats, tab=None):
     with `tab`, [click → rerun starts, rerun → that tab's view drawn] after it."""
     from playwright.sync_api import sync_playwright
 
-    from harness.browser import CANVAS, STROKES, draw, launch, running_app, settle
+    from harness.browser import CANVAS, STROKES, draw, launch, settle
+    from harness.server import running_app
 
     times = []
     with running_app() as (url, _), sync_playwright() as playwright:

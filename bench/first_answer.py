@@ -21,7 +21,8 @@ import subprocess
 import tempfile
 import time
 
-from harness.browser import PREDICTION, ROOT, TrainerCount, launch, rss_mb, running_app, shown_prediction
+from harness.browser import PREDICTION, launch, shown_prediction
+from harness.server import ROOT, TrainerCount, rss_mb, running_app
 
 OFFLINE = {
     "HTTPS_PROXY": "http://127.0.0.1:9",

@@ -33,8 +33,8 @@ from core.digits import shipped
 from core.digits.saved import ROOM_NETWORK_PREFIX
 from core.lab import store
 from deploy import cluster
-from harness.browser import rss_mb
 from harness.postgres import fresh_schema
+from harness.server import rss_mb
 from harness.session import Session
 
 SMALL = "preset=Dense%20network%20784-128-10&hidden_dense={hidden}&epochs_dense={epochs}"

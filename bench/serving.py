@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from harness.browser import rss_mb
+from harness.server import rss_mb
 
 
 def timed(function, repeats):

@@ -16,7 +16,8 @@ import time
 
 from PIL import Image
 
-from harness.browser import CANVAS, PREDICTION, launch, rss_mb, running_app, settle
+from harness.browser import CANVAS, PREDICTION, launch, settle
+from harness.server import rss_mb, running_app
 
 
 def picture(width, height, kind):

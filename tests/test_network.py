@@ -267,7 +267,7 @@ def test_memory_freed_after_a_burst_goes_back_to_the_system():
     import os
 
     from core.memory import release_freed_memory
-    from harness.browser import rss_mb
+    from harness.server import rss_mb
 
     chunks = [np.ones(1000, dtype=np.float64) for _ in range(60_000)]  # 480 MB in small blocks, on the heap
     peak = rss_mb(os.getpid())

@@ -1,5 +1,5 @@
 """A real Streamlit server and a real Chromium, for what AppTest cannot do (drawing, navigation,
-uploads, how a page looks). The helpers live in harness/browser.py, shared with the benchmarks;
+uploads, how a page looks). The helpers live in harness/browser.py and harness/server.py, shared with the benchmarks;
 screenshots go to test-artifacts/."""
 
 import os
@@ -9,7 +9,8 @@ import tempfile
 import pytest
 
 from core.digits import shipped
-from harness.browser import LAUNCH_ARGS, find_browser, running_app
+from harness.browser import LAUNCH_ARGS, find_browser
+from harness.server import running_app
 
 
 def pytest_collection_modifyitems(items):

@@ -7,7 +7,8 @@ import tempfile
 import pytest
 
 from core.digits import shipped
-from harness.browser import PREDICTION, STROKES, draw, running_app, settle, within
+from harness.browser import PREDICTION, STROKES, draw, settle, within
+from harness.server import running_app
 
 LAB = "[data-testid=stMetric]:has-text('Drawings')"
 

@@ -4,7 +4,8 @@ network trains once, and every student's drawing gets a prediction. (Timings: be
 import tempfile
 from pathlib import Path
 
-from harness.browser import TrainerCount, classroom, running_app
+from harness.browser import classroom
+from harness.server import TrainerCount, running_app
 
 SESSIONS = 30
 

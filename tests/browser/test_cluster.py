@@ -12,7 +12,8 @@ import urllib.request
 import pytest
 
 from core.digits import shipped
-from harness.browser import CANVAS, PREDICTION, STROKES, draw, process_tree, settle
+from harness.browser import CANVAS, PREDICTION, STROKES, draw, settle
+from harness.server import process_tree
 
 
 def pinned_to(url):

@@ -9,7 +9,8 @@ from PIL import Image
 
 from core.digits import model as mnist_model
 from core.digits.saved import ModelStore
-from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, rss_mb, running_app, settle
+from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, settle
+from harness.server import rss_mb, running_app
 
 
 def wait_for_canvas(page, url):

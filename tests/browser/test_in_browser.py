@@ -2,7 +2,8 @@
 
 import re
 
-from harness.browser import ARTIFACTS, CANVAS, STROKES, choose, draw, settle
+from harness.browser import CANVAS, STROKES, choose, draw, settle
+from harness.server import ARTIFACTS
 from ui.lessons import LESSONS
 
 

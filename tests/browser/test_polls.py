@@ -8,7 +8,8 @@ import tempfile
 import pytest
 
 from core.lab import store
-from harness.browser import ARTIFACTS, running_app, settle, within
+from harness.browser import settle, within
+from harness.server import ARTIFACTS, running_app
 from tests.browser.test_accessibility import serious_findings
 
 

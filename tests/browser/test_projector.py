@@ -4,7 +4,8 @@ short, on every lesson (the handwriting page after its network is trained)."""
 
 import pytest
 
-from harness.browser import ARTIFACTS, OVERFLOW_PROBE, open_lesson, settle
+from harness.browser import OVERFLOW_PROBE, open_lesson, settle
+from harness.server import ARTIFACTS
 from ui.lessons import LESSONS
 
 PROJECTORS = [(1280, 720), (1920, 1080)]

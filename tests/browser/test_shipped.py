@@ -11,7 +11,8 @@ from PIL import Image
 
 from core.digits import model as mnist_model
 from core.digits import pendigits, preprocess, shipped
-from harness.browser import CANVAS, PREDICTION, TrainerCount, choose, draw, running_app, settle, shown_prediction
+from harness.browser import CANVAS, PREDICTION, choose, draw, settle, shown_prediction
+from harness.server import TrainerCount, running_app
 
 OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "MNIST_NPZ": None}
 SEEN_IMAGE = "[data-testid=stImage]:has-text('What the network sees') img"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from core.digits import config as mnist_config
 from core.digits import shipped
-from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, running_app, settle
+from harness.browser import CANVAS, PREDICTION, STROKES, choose, draw, settle
+from harness.server import running_app
 from tests.browser.test_faults import picture, upload
 
 VIEWS = {
