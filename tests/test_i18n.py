@@ -296,6 +296,19 @@ def test_a_spanish_surface_in_a_german_link(open_page):
     assert "Dieser Link enthielt Werte" not in visible_text(app) and not app.exception
 
 
+def test_a_links_unusable_values_are_reported_in_the_readers_language(open_page):
+    """Each reason a link's value was not used is said in German, with its numbers, and the choices of
+    a select as the page names them."""
+    params = {"lang": "de", "m": "99", "show": "nothing"}
+    app = open_page("lessons/loss.py", params=params)
+    notice = " ".join(info.value for info in app.info if "Dieser Link" in info.value)
+    slope = app.slider(key="m")
+    low, high = (f"{value:g}" for value in (slope.min, slope.max))
+    assert f"muss eine Zahl von {low} bis {high} sein" in notice
+    assert "nennt kein Steuerelement dieser Seite" in notice
+    assert "must be" not in notice and not app.exception
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_playground_after_training_speaks_the_language(open_page, language):
     """Lesson 5 once trained: its scores, captions, layers' pictures and the four-class table."""

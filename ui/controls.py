@@ -21,13 +21,15 @@ SHOW = "show"  # a link's list of the controls students may change, e.g. show=ac
 
 
 def _number_problem(raw, low, high, whole):
-    kind = "a whole number" if whole else "a number"
+    """Why `raw` is no value of a number control, as a sentence kept with its values (`i18n.shown`
+    says it in the reader's language), or None."""
+    why = N_("must be a whole number from {low} to {high}") if whole else N_("must be a number from {low} to {high}")
     try:
         value = float(raw)
     except ValueError:
-        return f"must be {kind} from {low:g} to {high:g}"
+        value = math.nan
     if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
-        return f"must be {kind} from {low:g} to {high:g}"
+        return i18n.sentence(why, low=f"{low:g}", high=f"{high:g}")
     return None
 
 
@@ -82,7 +84,7 @@ class Toggle(_Control):
     share: bool = True
 
     def problem(self, raw):
-        return None if raw.lower() in ("true", "false") else "must be true or false"
+        return None if raw.lower() in ("true", "false") else N_("must be true or false")
 
     def value_of(self, raw):
         return raw.lower() == "true"
@@ -139,7 +141,7 @@ class Select(_Control):
 
     def problem(self, raw):
         labels = [self.label_of(option) for option in self.options]
-        return None if self.spelling(raw) else "must be one of " + ", ".join(labels)
+        return None if self.spelling(raw) else i18n.sentence(N_("must be one of {choices}"), choices=", ".join(labels))
 
     def param(self, value):
         return self.label_of(value)
@@ -157,7 +159,7 @@ class Steps(Select):
 
 @dataclass(frozen=True)
 class Text(_Control):
-    """A line of text that must match `pattern` (spaces ignored); `rule` says so in words."""
+    """A line of text that must match `pattern` (spaces ignored); `rule` says so in words (marked N_)."""
 
     key: str
     label: str
@@ -186,7 +188,7 @@ class Multi(_Control):
 
     def problem(self, raws):
         unknown = [raw for raw in raws if raw not in self.options]
-        return "must be among " + ", ".join(self.options) if unknown else None
+        return i18n.sentence(N_("must be among {choices}"), choices=", ".join(self.options)) if unknown else None
 
     def param(self, value):
         return list(value)
@@ -263,7 +265,7 @@ class Controls:
                 raws = params.get_all(key) if hasattr(params, "get_all") else params[key]
                 raws = [raws] if isinstance(raws, str) else list(raws)
                 why = (
-                    "was given more than once"
+                    N_("was given more than once")
                     if len(raws) > 1 and not control.many
                     else control.problem(raws if control.many else raws[0])
                 )
@@ -292,8 +294,8 @@ class Controls:
         unknown = [key for key in named if key not in self.controls]
         if len(unknown) == len(named):  # show= empty, or naming nothing here: no list, rather than no controls
             return frozenset(), [
-                (SHOW, ", ".join(raws), "names no control of this page, so every control can be changed")
+                (SHOW, ", ".join(raws), N_("names no control of this page, so every control can be changed"))
             ]
-        why = "names no control of this page; the others it names can be changed"
+        why = N_("names no control of this page; the others it names can be changed")
         held = frozenset(self.controls) - set(named) - {LANGUAGE.key}  # a learner's language stays theirs
         return held, [(SHOW, ", ".join(unknown), why)] if unknown else []

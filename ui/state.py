@@ -132,7 +132,7 @@ def report(problems):
     if problems:
         st.info(
             _("This link had values the page cannot use, so the defaults are shown instead: {problems}.").format(
-                problems="; ".join(f"**{key}** = {inert(value)} ({why})" for key, value, why in problems)
+                problems="; ".join(f"**{key}** = {inert(value)} ({shown(why)})" for key, value, why in problems)
             ),
             icon=":material/link_off:",
         )

@@ -42,7 +42,7 @@ def _sizes(preset, defaults):
         ", ".join(str(size) for size in defaults.hidden),
         N_("Comma-separated sizes, one per layer. The convolutional network takes 1 to 3 layers of filters."),
         pattern=r"\d{1,4}(,\d{1,4})*",
-        rule="must be whole numbers separated by commas, such as 128,64",
+        rule=N_("must be whole numbers separated by commas, such as 128,64"),
     )
 
 

@@ -22,6 +22,7 @@ from core.digits import compared, explain, shared, shipped, training
 from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits.saved import ModelStore
+from core.i18n import _
 from ui.state import State
 
 SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training requests these are; nothing else
@@ -29,10 +30,17 @@ SESSION = State("session_id", lambda: uuid.uuid4().hex)  # whose training reques
 INDEX_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-index")
 
 
-@st.cache_resource(show_spinner="Loading the MNIST digits…")
-def data():
-    """Return the MNIST digits from the first source that works."""
+@st.cache_resource(show_spinner=False)
+def _data():
     return mnist_data.load()
+
+
+def data():
+    """Return the MNIST digits from the first source that works, loaded once per server. (The
+    spinners here are Streamlit's own, said in the reader's language: a cached function's
+    `show_spinner` is fixed when the module is imported. A spinner shows only past half a second.)"""
+    with st.spinner(_("Loading the MNIST digits…")):
+        return _data()
 
 
 @dataclass
@@ -49,10 +57,10 @@ class Ready:
     def files(self):
         """The files a learner can take home: {"keras": path, "onnx": path, "card": path}."""
         if self.shipped:
-            (keras, card), (onnx, _) = shipped.paths(), shipped.serving_paths()
+            (keras, card), (onnx, _weights) = shipped.paths(), shipped.serving_paths()
         else:
             store = ModelStore(training.scratch_directory(os.getpid()) if self.temporary else None)
-            (keras, card), (onnx, _) = store.paths(self.key), store.serving_paths(self.key)
+            (keras, card), (onnx, _weights) = store.paths(self.key), store.serving_paths(self.key)
         return {"keras": keras, "onnx": onnx, "card": card}
 
 
@@ -68,18 +76,28 @@ class Training:
     )
 
 
-@st.cache_resource(show_spinner="Loading the trained network…", max_entries=8)
-def _load(key, directory):
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _loaded(key, directory):
     loaded = ModelStore(directory).load(key)
     if loaded is None:
         raise LookupError(key)  # unreadable and discarded; not cached, so the next call rebuilds it
     return loaded
 
 
-@st.cache_resource(show_spinner="Loading the trained network…")
+def _load(key, directory):
+    with st.spinner(_("Loading the trained network…")):
+        return _loaded(key, directory)
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped():
+    return shipped.load()
+
+
 def shipped_network():
     """The default network that comes trained with the app, or None if it cannot be used."""
-    return shipped.load()
+    with st.spinner(_("Loading the trained network…")):
+        return _shipped()
 
 
 @st.cache_resource
@@ -119,7 +137,7 @@ def saved(key):
     """Ready for a network saved in the model folder under `key`; LookupError if it is not there,
     Preparing if only the files this server reads it from are missing (a trainer makes them)."""
     models = ModelStore()
-    ready, _ = _found(models, key)
+    ready, _rebuilt = _found(models, key)
     if ready is not None:
         return ready
     if all(path.exists() for path in models.paths(key)):
