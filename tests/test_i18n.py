@@ -296,6 +296,36 @@ def test_a_spanish_surface_in_a_german_link(open_page):
     assert "Dieser Link enthielt Werte" not in visible_text(app) and not app.exception
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_code_listings_comments_speak_the_language(monkeypatch, language):
+    """A listing's comments (its templates' and the reasons given for each layer) are in the reader's
+    language; the code is the same code."""
+    from core.code import digits, networks
+    from core.digits import config
+    from core.lessons import backprop
+
+    def listings_code():
+        network = backprop.Network.random(backprop.SIZES, seed=0)
+        made = [digits.handwriting_page(config.PRESETS[preset]) for preset in config.PRESETS]
+        return [
+            "\n".join(step.code for step in listing.steps)
+            for listing in [*made, networks.backprop_page(network, (1.0, 0.0), 1.0)]
+        ]
+
+    def without_comments(code):
+        return [line.split("  #")[0].rstrip() for line in code.splitlines() if not line.lstrip().startswith("#")]
+
+    english = listings_code()
+    monkeypatch.setattr(i18n, "speaking", lambda: language)
+    words = i18n.catalog(language).gettext
+    for before, after in zip(english, listings_code()):
+        comments = {line.split("# ", 1)[1] for line in before.splitlines() if "# " in line}
+        translated = {comment for comment in comments if words(comment) != comment}
+        assert translated  # the check can see a translated comment
+        assert all(f"# {words(comment)}" in after and f"# {comment}\n" not in after for comment in translated)
+        assert without_comments(before) == without_comments(after)
+
+
 def test_a_links_unusable_values_are_reported_in_the_readers_language(open_page):
     """Each reason a link's value was not used is said in German, with its numbers, and the choices of
     a select as the page names them."""

@@ -10,7 +10,7 @@ from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import network as served
 from core.digits import preprocess
-from core.i18n import N_, _, percent
+from core.i18n import N_, _, percent, shown
 from core.lab import finetune
 
 
@@ -46,7 +46,7 @@ def layer_code(layer):
 
 def model_code(config, name="model"):
     """`keras.Sequential([...])` for the configuration, one layer a line, each with its reason."""
-    layers = [(layer.why, layer_code(layer)) for layer in mnist_config.layers(config)]
+    layers = [(shown(layer.why), layer_code(layer)) for layer in mnist_config.layers(config)]
     return templates("digits").model(name, mnist_config.IMAGE_SHAPE, layers, config.preset)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import lazy_loader as lazy
 
-from core.i18n import _
+from core.i18n import _, ngettext
 
 nbformat = lazy.load("nbformat")  # loaded when a notebook is first made: most pages never make one
 
@@ -73,6 +73,12 @@ class Listing:
         )
         nbformat.validate(notebook)
         return nbformat.writes(notebook)
+
+
+def comment(text, width=96):
+    """A paragraph as Python comment lines, wrapped: a template's longer comments, which are
+    translated whole (a language's sentence does not break where English's does)."""
+    return "\n".join("# " + line for line in textwrap.wrap(text, width - 2))
 
 
 def in_language(sentences):
@@ -144,6 +150,7 @@ def templates(name):
     import jinja2  # already installed with Altair; loaded when a listing is first made
 
     environment = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -151,4 +158,6 @@ def templates(name):
         autoescape=False,  # Python, not HTML  # noqa: S701
     )
     environment.filters["literal"] = literal
+    environment.filters["comment"] = comment
+    environment.install_gettext_callables(_, ngettext, newstyle=False)  # a comment in the reader's language
     return environment.get_template(f"{name}.py.j2").module

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.i18n import N_
+from core.i18n import N_, sentence
 
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
@@ -141,7 +141,7 @@ class Layer:
     kind: str
     arguments: tuple = ()
     options: tuple = ()  # (name, value) pairs, in order
-    why: str = ""
+    why: str = ""  # a marked sentence (or one kept with its values): the code view shows it translated
 
 
 def layers(config):
@@ -154,21 +154,23 @@ def _dense_layers(config):
     act = config.activation
     output = "sigmoid" if config.preset == "nielsen" else "softmax"
     return (
-        Layer("Flatten", why="the 28 × 28 pixels in one row of 784 inputs"),
+        Layer("Flatten", why=N_("the 28 × 28 pixels in one row of 784 inputs")),
         *(
-            Layer("Dense", (int(size),), (("activation", act),), f"{size} neurons, each seeing every input")
+            Layer(
+                "Dense",
+                (int(size),),
+                (("activation", act),),
+                sentence(N_("{count} neurons, each seeing every input"), count=size),
+            )
             for size in config.hidden
         ),
         Layer(
             "Dense",
             (NUM_CLASSES,),
             (("activation", output), ("name", "probabilities")),
-            "one output per digit, 0 to 9"
-            + (
-                ": its sigmoid, as in the book"
-                if output == "sigmoid"
-                else ": softmax makes them probabilities adding up to 1"
-            ),
+            N_("one output per digit, 0 to 9: its sigmoid, as in the book")
+            if output == "sigmoid"
+            else N_("one output per digit, 0 to 9: softmax makes them probabilities adding up to 1"),
         ),
     )
 
@@ -182,13 +184,13 @@ def _shifts_and_turns(seed):
             "RandomTranslation",
             (0.04, 0.04),
             (("fill_mode", "constant"), ("seed", seed)),
-            "while training only: shift each digit up to 0.04 of its width and height, about a pixel",
+            N_("while training only: shift each digit up to 0.04 of its width and height, about a pixel"),
         ),
         Layer(
             "RandomRotation",
             (0.02,),
             (("fill_mode", "constant"), ("seed", seed)),
-            "while training only: turn it a little (0.02 of a full turn at most, about 7°)",
+            N_("while training only: turn it a little (0.02 of a full turn at most, about 7°)"),
         ),
     )
 
@@ -206,19 +208,19 @@ def _convolutional_layers(config):
                 "Conv2D",
                 (int(filters), 3),
                 (("padding", padding), ("activation", act)),
-                f"{filters} filters, each a 3 × 3 patch of weights slid over the picture",
+                sentence(N_("{count} filters, each a 3 × 3 patch of weights slid over the picture"), count=filters),
             )
         )
         if index < 2:
-            plan.append(Layer("MaxPooling2D", (2,), why="keep the largest of each 2 × 2 square: half the size"))
+            plan.append(Layer("MaxPooling2D", (2,), why=N_("keep the largest of each 2 × 2 square: half the size")))
     plan += [
-        Layer("Flatten", why="everything the filters found, in one row"),
-        Layer("Dropout", (0.25,), why="while training only: drop a random quarter, so no one value is relied on"),
+        Layer("Flatten", why=N_("everything the filters found, in one row")),
+        Layer("Dropout", (0.25,), why=N_("while training only: drop a random quarter, so no one value is relied on")),
         Layer(
             "Dense",
             (NUM_CLASSES,),
             (("activation", "softmax"), ("name", "probabilities")),
-            "one output per digit: softmax makes them probabilities adding up to 1",
+            N_("one output per digit: softmax makes them probabilities adding up to 1"),
         ),
     ]
     return tuple(plan)
