@@ -112,5 +112,5 @@ def door(here, safely):
         icon=":material/lock_open:" if locked else ":material/lock:",
         key="device_door",
         on_click=safely,
-        args=(devices.lock, code, here.key, not locked),
+        args=(devices.lock, code, here.teacher_key, not locked),
     )

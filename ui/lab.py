@@ -36,7 +36,7 @@ def create_room(lab):
 def _teacher_link(here, base):
     """The teacher's link, when it may be shown, and the buttons that show it or replace its key;
     returns whether it is on the page."""
-    code, key = here.code, here.key
+    code, teacher_key = here.code, here.teacher_key
     fresh = NEW_ROOM.get()
     first = fresh is not None and fresh.code == code
     NEW_ROOM.set(None)
@@ -51,7 +51,7 @@ def _teacher_link(here, base):
             ),
             icon=":material/key:",
         )
-        st.code(f"{base}?{ROOM}={code}&{KEY}={key}", language=None, wrap_lines=True)
+        st.code(f"{base}?{ROOM}={code}&{KEY}={teacher_key}", language=None, wrap_lines=True)
     show, replace = st.columns(2)
     if not shown:
         show.button(
@@ -75,7 +75,7 @@ def _teacher_link(here, base):
 
 
 def room_links(here):
-    """The room's link for everyone. The teacher's link (`here.key`, this session's teacher key, if
+    """The room's link for everyone. The teacher's link (`here.teacher_key`, this session's teacher key, if
     any) is shown once, on the run right after the room is made, and then only on a deliberate
     click, for that one run: a projector shows the whole class whatever is on the page. In
     classroom mode it is not shown even the first time without that click. Returns whether the
@@ -91,7 +91,7 @@ def room_links(here):
             days=store.UNUSED_DAYS
         )
     )
-    return here.key is not None and _teacher_link(here, base)
+    return here.teacher_key is not None and _teacher_link(here, base)
 
 
 def forget_link(link_shown):
@@ -107,7 +107,7 @@ def forget_link(link_shown):
 
 @refused_in_words
 def _replace_key(here):
-    TEACHER_KEYS.get()[here.code] = here.lab.replace_key(here.code, here.key)
+    TEACHER_KEYS.get()[here.code] = here.lab.replace_key(here.code, here.teacher_key)
     REVEAL.set(here.code)
 
 

@@ -181,7 +181,7 @@ def _why_not_teach(drawings):
 
 def _teacher_tools(here, drawings, network, dataset):
     """The teacher's downloads, Clear the room, and Teach the network (or why it cannot be taught yet)."""
-    lab, code, key = here.lab, here.code, here.key
+    lab, code, teacher_key = here.lab, here.code, here.teacher_key
     st.markdown(_("**Teacher's tools**"))
     columns = st.columns(3)
     _downloads(columns, drawings, code)
@@ -191,7 +191,7 @@ def _teacher_tools(here, drawings, network, dataset):
         icon=":material/delete_forever:",
         disabled=not sure,
         on_click=_teacher_change(lab.clear),
-        args=(code, key),
+        args=(code, teacher_key),
     )
     why_not = _why_not_teach(drawings)
     busy = bool(job_runner().unfinished(tuning.room_prefix(code)))
@@ -222,7 +222,7 @@ def _gallery(here, view):
     indices, pictures, captions, alts = zip(*view.gallery)
     numbered = [f"{number}. {caption}" for number, caption in enumerate(captions, 1)]
     st.image(list(pictures), caption=numbered, alt=list(alts), output_format="PNG")  # sent as built
-    if not here.key:
+    if not here.teacher_key:
         return
     ids = {int(drawings.ids[index]): label for index, label in zip(indices, numbered)}
     choose, delete = st.columns([3, 1], vertical_alignment="bottom")
@@ -240,7 +240,7 @@ def _gallery(here, view):
         disabled=chosen is None,
         key="lab_delete",
         on_click=_teacher_change(here.lab.delete),
-        args=(here.code, here.key, chosen),
+        args=(here.code, here.teacher_key, chosen),
     )
 
 

@@ -21,7 +21,7 @@ LED = State("poll_led")  # the lesson link this teacher session last wrote for i
 
 def lead(joined, controls):
     """The teacher's page: tell the room which lesson, at which settings, the class is on."""
-    polls, code, key = joined.polls, joined.code, joined.key
+    polls, code, teacher_key = joined.polls, joined.code, joined.teacher_key
     # each student keeps their own classroom mode and language
     values = {
         name: value for name, value in current_values(controls).items() if name not in (CLASSROOM.key, LANGUAGE.key)
@@ -30,7 +30,7 @@ def lead(joined, controls):
     if LED.get() == (code, link):
         return
     try:
-        polls.lead(code, key, link)
+        polls.lead(code, teacher_key, link)
         LED.set((code, link))
     except (store.DatabaseUnavailable, store.RoomProblem) as error:
         st.sidebar.warning(
@@ -40,7 +40,7 @@ def lead(joined, controls):
 
 def teacher_tools(joined):
     """The sidebar box of the room's teacher: what the class sees, the answers as CSV, clearing."""
-    polls, code, key = joined.polls, joined.code, joined.key
+    polls, code, teacher_key = joined.polls, joined.code, joined.teacher_key
     with st.sidebar.expander(_("Room {code}: you lead").format(code=code), icon=":material/co_present:"):
         st.markdown(
             _(
@@ -53,12 +53,12 @@ def teacher_tools(joined):
             _("Close the poll"),
             icon=":material/stop_circle:",
             on_click=safely,
-            args=(polls.close, code, key),
+            args=(polls.close, code, teacher_key),
             help=_("Students' devices stop showing the current poll."),
         )
         st.download_button(
             _("Answers as CSV"),
-            lambda: polls.as_csv(code, key),
+            lambda: polls.as_csv(code, teacher_key),
             file_name=f"answers-{code}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -71,7 +71,7 @@ def teacher_tools(joined):
             _("Clear the room's answers"),
             icon=":material/delete_sweep:",
             on_click=safely,
-            args=(polls.clear, code, key),
+            args=(polls.clear, code, teacher_key),
             help=_("Deletes every poll of this room and its answers."),
         )
         st.button(_("Leave the room"), icon=":material/logout:", on_click=leave)
@@ -80,7 +80,7 @@ def teacher_tools(joined):
 def teacher_question(question, joined, text, choices, answer, settings):
     """The teacher's side of a Question in a room: ask the class, count live, reveal. Return
     whether the result may be shown (after the reveal)."""
-    polls, code, key = joined.polls, joined.code, joined.key
+    polls, code, teacher_key = joined.polls, joined.code, joined.teacher_key
     try:
         poll = polls.current(code)
     except store.DatabaseUnavailable as error:
@@ -101,16 +101,16 @@ def teacher_question(question, joined, text, choices, answer, settings):
                 type="primary",
                 key=f"{question.name}_poll",
                 on_click=safely,
-                args=(polls.open, code, key, current_url_path(), question.name, settings, text, choices, answer),
+                args=(polls.open, code, teacher_key, current_url_path(), question.name, settings, text, choices, answer),
                 help=_("Shows this question on every device in the room; their answers are counted here."),
             )
             return False
-        live_counts(polls, code, key, poll, question, settings)
+        live_counts(polls, code, teacher_key, poll, question, settings)
     return False
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def live_counts(polls, code, key, poll, question, settings):
+def live_counts(polls, code, teacher_key, poll, question, settings):
     try:
         counts, devices = polls.counts(poll), Devices(polls.lab).count(code)
     except store.DatabaseUnavailable as error:
@@ -131,7 +131,7 @@ def live_counts(polls, code, key, poll, question, settings):
         key=f"{question.name}_poll_reveal",
         help=_("Stops the answers and shows the answer here and on every device."),
     ):
-        safely(polls.reveal, code, key, poll.id)
+        safely(polls.reveal, code, teacher_key, poll.id)
         st.rerun()
 
 

@@ -39,11 +39,11 @@ class InRoom:
 
     lab: Any
     code: str
-    key: str | None = None
+    teacher_key: str | None = None
 
     @property
     def leads(self):
-        return self.key is not None
+        return self.teacher_key is not None
 
     @property
     def polls(self):

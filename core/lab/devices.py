@@ -163,9 +163,9 @@ class Devices:
             is not None
         )
 
-    def lock(self, code, key, locked=True):
+    def lock(self, code, teacher_key, locked=True):
         """Lock the room (no new device joins or answers) or open it again (teacher only)."""
-        self.lab.require_teacher(code, key)
+        self.lab.require_teacher(code, teacher_key)
         self.lab.transaction(
             lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(locked=_now() if locked else None))
         )

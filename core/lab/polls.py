@@ -78,13 +78,13 @@ class Polls:
     def __init__(self, lab):
         self.lab = lab
 
-    def _teacher(self, code, key):
-        self.lab.require_teacher(code, key)
+    def _teacher(self, code, teacher_key):
+        self.lab.require_teacher(code, teacher_key)
 
-    def open(self, code, key, lesson, question, settings, text, choices, answer):
+    def open(self, code, teacher_key, lesson, question, settings, text, choices, answer):
         """Open a poll (teacher only) and make it the room's current one (the one before is
         closed); return its id. The same question for the same settings, still open, is kept."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
         choices, answer = checked(choices, answer)
         current = self.current(code)
         if current and (current.lesson, current.question, current.settings) == (
@@ -193,9 +193,9 @@ class Polls:
         found = dict(rows)
         return [found.get(index, 0) for index in range(len(poll.choices))]
 
-    def reveal(self, code, key, poll_id):
+    def reveal(self, code, teacher_key, poll_id):
         """Stop taking answers and let every device show the right one (teacher only)."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
         self.lab.transaction(
             lambda c: c.execute(
                 POLLS.update()
@@ -204,18 +204,18 @@ class Polls:
             )
         )
 
-    def close(self, code, key):
+    def close(self, code, teacher_key):
         """Close the room's current poll, if any (teacher only): devices stop showing it."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
         self.lab.transaction(
             lambda c: c.execute(
                 POLLS.update().where((POLLS.c.room == code) & POLLS.c.closed.is_(None)).values(closed=_now())
             )
         )
 
-    def clear(self, code, key):
+    def clear(self, code, teacher_key):
         """Delete every poll of the room and their answers (teacher only); return how many answers."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
 
         def delete(connection):
             polls = sa.select(POLLS.c.id).where(POLLS.c.room == code)
@@ -225,10 +225,10 @@ class Polls:
 
         return self.lab.transaction(delete)
 
-    def as_csv(self, code, key):
+    def as_csv(self, code, teacher_key):
         """Every answer in the room, one row each (teacher only): the poll, its lesson and
         question, the answer, whether it was right, and when. No voter, no token."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
         rows = self.lab.transaction(
             lambda c: c.execute(
                 sa.select(
@@ -262,10 +262,10 @@ class Polls:
             )
         return buffer.getvalue()
 
-    def lead(self, code, key, lesson):
+    def lead(self, code, teacher_key, lesson):
         """Say which lesson the class is on (teacher only): `lesson` is its link path, with the
         settings the teacher's page has. A poll of another lesson is closed."""
-        self._teacher(code, key)
+        self._teacher(code, teacher_key)
         lesson = str(lesson)[:LINK_LENGTH]
 
         def update(connection):

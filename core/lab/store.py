@@ -161,19 +161,19 @@ class Lab:
             is not None
         )
 
-    def is_teacher(self, code, key):
+    def is_teacher(self, code, teacher_key):
         """True only for the room's own teacher key (compared in constant time)."""
-        if not valid_code(code) or not isinstance(key, str) or not key:
+        if not valid_code(code) or not isinstance(teacher_key, str) or not teacher_key:
             return False
         stored = self.transaction(
             lambda c: c.execute(sa.select(ROOMS.c.teacher_key_sha256).where(ROOMS.c.code == code)).scalar(),
             read_only=True,
         )
-        return stored is not None and hmac.compare_digest(stored, _digest(key))
+        return stored is not None and hmac.compare_digest(stored, _digest(teacher_key))
 
-    def require_teacher(self, code, key):
-        """Raise RoomProblem unless `key` is the room's teacher key."""
-        if not self.is_teacher(code, key):
+    def require_teacher(self, code, teacher_key):
+        """Raise RoomProblem unless `teacher_key` is the room's teacher key."""
+        if not self.is_teacher(code, teacher_key):
             raise RoomProblem(N_("only the teacher's link can do this: the key in this link is not this room's"))
 
     def add(self, code, image, straight, label, predicted, confidence, network, session):
@@ -261,18 +261,18 @@ class Lab:
         """Make the room use a fine-tuned network (the fine-tuning the teacher's key started calls it)."""
         self.transaction(lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(network=network)))
 
-    def replace_key(self, code, key):
+    def replace_key(self, code, teacher_key):
         """A new teacher key for the room (teacher only); return it. The old key then does nothing."""
-        self.require_teacher(code, key)
+        self.require_teacher(code, teacher_key)
         fresh = secrets.token_urlsafe(16)
         self.transaction(
             lambda c: c.execute(ROOMS.update().where(ROOMS.c.code == code).values(teacher_key_sha256=_digest(fresh)))
         )
         return fresh
 
-    def delete(self, code, key, drawing_id):
+    def delete(self, code, teacher_key, drawing_id):
         """Delete one drawing of the room (teacher only); return True if there was one."""
-        self.require_teacher(code, key)
+        self.require_teacher(code, teacher_key)
         return (
             self.transaction(
                 lambda c: (
@@ -284,7 +284,7 @@ class Lab:
             == 1
         )
 
-    def clear(self, code, key):
+    def clear(self, code, teacher_key):
         """Delete every drawing of the room (teacher only); return how many."""
-        self.require_teacher(code, key)
+        self.require_teacher(code, teacher_key)
         return self.transaction(lambda c: c.execute(DRAWINGS.delete().where(DRAWINGS.c.room == code)).rowcount)
