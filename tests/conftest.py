@@ -7,11 +7,34 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The files that took longest in CI's last run (`--durations`), longest first. Starting them first
+# leaves the short files to fill the gaps at the end; a file not listed goes after them.
+LONGEST_FIRST = (
+    "tests/browser/test_classroom.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_without_tensorflow.py",
+    "tests/browser/test_class_lab.py",
+    "tests/browser/test_languages.py",
+    "tests/browser/test_shipped.py",
+    "tests/browser/test_faults.py",
+    "tests/browser/test_polls.py",
+    "tests/browser/test_in_browser.py",
+)
+
+
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(items):
-    """The slow tests first: with two processes (pytest.ini), the longest files start at once and
-    the short ones fill the gaps after, so neither process is left with a long file at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The longest files first, then the other slow tests, then the rest: with several processes
+    (pytest.ini, which also keeps pytest-xdist from reordering files by their number of tests), the
+    longest files start at once and the short ones fill the gaps after, so no process is left with
+    a long file at the end."""
+
+    def place(item):
+        path = item.nodeid.split("::")[0]
+        listed = LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+        return listed, item.get_closest_marker("slow") is None
+
+    items.sort(key=place)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,8 +6,7 @@ finds nothing serious or critical."""
 import pytest
 
 from harness.browser import open_lesson
-from tests.browser.test_accessibility import serious_findings
-from tests.browser.test_devices import SIDEWAYS
+from tests.browser.test_accessibility import SIDEWAYS, serious_findings
 from ui.lessons import HOME, LESSONS
 
 SETTINGS = {
