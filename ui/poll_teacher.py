@@ -101,7 +101,17 @@ def teacher_question(question, joined, text, choices, answer, settings):
                 type="primary",
                 key=f"{question.name}_poll",
                 on_click=safely,
-                args=(polls.open, code, teacher_key, current_url_path(), question.name, settings, text, choices, answer),
+                args=(
+                    polls.open,
+                    code,
+                    teacher_key,
+                    current_url_path(),
+                    question.name,
+                    settings,
+                    text,
+                    choices,
+                    answer,
+                ),
                 help=_("Shows this question on every device in the room; their answers are counted here."),
             )
             return False

@@ -24,7 +24,9 @@ def test_on_a_phone_no_page_scrolls_sideways_and_a_finger_draws_a_digit(browser,
         page.wait_for_timeout(800)
         sideways[lesson.url_path] = page.evaluate(SIDEWAYS)
     assert not {path: pixels for path, pixels in sideways.items() if pixels > 0}
-    assert set(wide) >= {lesson.url_path for lesson in LESSONS} - {"class_lab"}  # the lab shows its code once a room has drawings
+    assert set(wide) >= {lesson.url_path for lesson in LESSONS} - {
+        "class_lab"
+    }  # the lab shows its code once a room has drawings
     assert not {path: blocks for path, blocks in wide.items() if blocks}
     page.locator(CANVAS).scroll_into_view_if_needed()
     scroll_top = "() => document.querySelector('[data-testid=stMain]').scrollTop"
