@@ -9,7 +9,7 @@ from core.digits import config as mnist_config
 from core.digits import data as mnist_data
 from core.digits import training
 from core.i18n import N_, _, ngettext, number, shown
-from ui.digits import resources
+from ui.digits import curves, resources
 from ui.digits.controls import CONFIGS, FORMS, PRESET
 from ui.state import draw
 from ui.words import as_sentence
@@ -208,8 +208,8 @@ def progress_now(job, epochs):
     )
     st.progress(min(1.0, (done + within) / epochs), text=going_on.format(phase=phase, clock=clock))
     if done:
-        curves = {name: values for name, values in history.items() if name != "seconds"}  # a new spec per epoch
+        so_far = {name: values for name, values in history.items() if name != "seconds"}  # a new spec per epoch
         curves.side_by_side(
-            lambda measure: st.vega_lite_chart(curves.history_spec(curves, measure, i18n.speaking()), width="stretch")
+            lambda measure: st.vega_lite_chart(curves.history_spec(so_far, measure, i18n.speaking()), width="stretch")
         )
     st.info(_("The test results and the drawing pad appear when training finishes."), icon=":material/hourglass_top:")
