@@ -7,8 +7,8 @@ import streamlit as st
 
 from core.charts import lab as lab_charts
 from core.i18n import _, ngettext, shown, told
+from core.lab import answers, store
 from core.lab import polls as poll_store
-from core.lab import store
 from core.lab.devices import Devices
 from ui import device, room
 from ui.poll import POLL_SECONDS, asks, leave
@@ -128,7 +128,7 @@ def live_counts(polls, code, teacher_key, poll, question, settings):
         return
     choices = [shown(choice) for choice in poll.choices]
     st.altair_chart(lab_charts.poll_chart(choices, counts), width="stretch")
-    st.markdown(poll_store.in_words(choices, counts))
+    st.markdown(answers.in_words(choices, counts))
     answered = ngettext(
         "{answered} of the {count} device in the room answered.",
         "{answered} of the {count} devices in the room answered.",
@@ -158,5 +158,5 @@ def verdict(question, joined):
     choices, right, answer = [shown(c) for c in poll.choices], [shown(c) for c in poll.right], shown(poll.answer)
     st.altair_chart(lab_charts.poll_chart(choices, counts, right), width="stretch")
     revealed = _("The answer is **{answer}**.").format(answer=answer)
-    st.success(f"{revealed} {poll_store.in_words(choices, counts, answer)}", icon=":material/how_to_reg:")
+    st.success(f"{revealed} {answers.in_words(choices, counts, answer)}", icon=":material/how_to_reg:")
     return True
