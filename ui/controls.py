@@ -225,23 +225,6 @@ LANGUAGE = Language(
 )
 
 
-MARKDOWN_MARKS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$]|:(?=//))")
-
-
-def plain(text):
-    """Text from a visitor's file, made safe to show in Markdown: every mark Markdown, a link or
-    LaTeX could use is escaped (an escaped ':' also stops a bare http:// from becoming a link),
-    and it is kept on one line."""
-    return MARKDOWN_MARKS.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def inert(text, limit=40):
-    """A URL value made safe to show in Markdown: shortened and put in a code span, where nothing
-    is formatted or turned into a link (a backtick, which would end the span, is replaced)."""
-    text = text if len(text) <= limit else text[:limit] + "…"
-    return "`" + text.replace("`", "\u02cb").replace("\n", " ") + "`"
-
-
 def _differs(value, default):
     if isinstance(default, tuple):
         return tuple(value) != default

@@ -10,7 +10,8 @@ import streamlit as st
 from core.charts import playground as playground_charts
 from core.i18n import N_, _, number, percent, shown, told
 from core.lessons import playground_data, playground_points
-from ui.state import State, bump, draw, inert, plain
+from ui.state import State, bump, draw
+from ui.words import inert, plain
 
 CLICK = State("playground_click")  # the plane chart's selection: where the learner clicked
 UPLOAD = State("playground_upload", int)  # bumped to empty the file box after its points are taken

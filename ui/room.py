@@ -18,8 +18,8 @@ from core.i18n import _, told
 from core.lab import store
 from core.lab.joins import JoinGuard
 from core.lab.polls import Polls
-from ui.state import State, inert
-from ui.words import as_sentence
+from ui.state import State
+from ui.words import as_sentence, inert
 
 ROOM, KEY = "room", "key"  # the link's query parameters: ?room=CODE (and &key=… in the teacher's link)
 LOOK_ALIKES = "0, O, 1, I or L"  # never in a room code (store.CODE_ALPHABET), so never mistaken

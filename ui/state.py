@@ -2,7 +2,7 @@
 to the URL, the link of this run checked and held, and page state that is not a widget (`State`),
 declared once like a control.
 
-The declarations themselves (and `Controls`, `plain`, `inert`) are in ui/controls.py; they are
+The declarations themselves (and `Controls`) are in ui/controls.py; they are
 named here too, so that a page imports all it declares from one place.
 """
 
@@ -24,10 +24,9 @@ from ui.controls import (  # noqa: F401
     Steps,
     Text,
     Toggle,
-    inert,
-    plain,
 )
 from ui.routing import forget_link_value, respell_link_value
+from ui.words import inert
 
 
 @dataclass(frozen=True)
