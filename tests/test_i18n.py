@@ -326,6 +326,18 @@ def test_the_code_listings_comments_speak_the_language(monkeypatch, language):
         assert without_comments(before) == without_comments(after)
 
 
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_each_languages_readme_opens_with_the_lessons_as_the_app_names_them(language):
+    """README.md and its opening in each other language (README.<code>.md): the story's lessons,
+    in order, each by the title the app gives it in that language, and links to the others."""
+    readme = ROOT / ("README.md" if language == i18n.ENGLISH else f"README.{language}.md")
+    text = readme.read_text()
+    listed = re.findall(r"^\d+\. \*\*(.+?)\*\*", text, flags=re.M)
+    assert listed == [i18n.catalog(language).gettext(lesson.title) for lesson in LESSONS]
+    others = {f"README.{code}.md" for code in i18n.LANGUAGES if code not in (i18n.ENGLISH, language)}
+    assert all(f"]({other})" in text for other in others)
+
+
 def test_a_links_unusable_values_are_reported_in_the_readers_language(open_page):
     """Each reason a link's value was not used is said in German, with its numbers, and the choices of
     a select as the page names them."""
