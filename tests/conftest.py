@@ -24,10 +24,10 @@ LONGEST_FIRST = (
 
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(items):
-    """The longest files first, then the other slow tests, then the rest: with several processes
+    """The longest files first, then the other slow tests, then the rest: with two processes
     (pytest.ini, which also keeps pytest-xdist from reordering files by their number of tests), the
-    longest files start at once and the short ones fill the gaps after, so no process is left with
-    a long file at the end."""
+    longest files start at once and the short ones fill the gaps after, so neither process is left
+    with a long file at the end."""
 
     def place(item):
         path = item.nodeid.split("::")[0]
