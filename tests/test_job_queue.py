@@ -160,7 +160,8 @@ def test_a_killed_workers_job_runs_again_on_another_worker_once_then_fails_with_
 
 
 def test_a_silent_worker_is_noticed_within_seconds(database, workers, tmp_path):
-    from core.jobs.queued import REPORT_SILENT_SECONDS, QueuedJobs
+    from core.jobs.queued import QueuedJobs
+    from core.jobs.records import REPORT_SILENT_SECONDS
 
     jobs = QueuedJobs(database)
     job = jobs.submit("net-s", job_bodies.waiting, folder=str(tmp_path), name="s")
