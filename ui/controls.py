@@ -112,6 +112,10 @@ class Select(_Control):
     def label_of(self, option):
         return self.labeller()(option)
 
+    def _labels(self):
+        """Every option's label, in this run's language (one labeller for them all)."""
+        return list(map(self.labeller(), self.options))
+
     def labeller(self):
         """label_of in this run's language, fixed now: the widget's format_func."""
         if not self.translated:
@@ -123,7 +127,7 @@ class Select(_Control):
         """The option's label a person meant by `raw`, or None: the label itself, a number written
         another way ("10" for 10.0, "1e-3" for 0.001), a name in other capitals, or (translated
         options) its name in any language the app speaks."""
-        labels = [self.label_of(option) for option in self.options]
+        labels = self._labels()
         if raw in labels:
             return raw
         if self.translated:
@@ -140,15 +144,15 @@ class Select(_Control):
         return {label.lower(): label for label in labels}.get(raw.strip().lower())
 
     def problem(self, raw):
-        labels = [self.label_of(option) for option in self.options]
-        return None if self.spelling(raw) else i18n.sentence(N_("must be one of {choices}"), choices=", ".join(labels))
+        if self.spelling(raw):
+            return None
+        return i18n.sentence(N_("must be one of {choices}"), choices=", ".join(self._labels()))
 
     def param(self, value):
         return self.label_of(value)
 
     def value_of(self, raw):
-        label = self.spelling(raw)
-        return next(option for option in self.options if self.label_of(option) == label)
+        return self.options[self._labels().index(self.spelling(raw))]
 
 
 @dataclass(frozen=True)
