@@ -97,8 +97,9 @@ def process_tree(pid):
 
 
 class TrainerCount(threading.Thread):
-    """Watch a server's training processes (multiprocessing's spawned children) until stopped;
-    `seen` holds every one that ran."""
+    """Watch a server's training processes until stopped; `seen` holds every one that ran. A
+    trainer is a worker (multiprocessing's spawned child) that loaded TensorFlow: the job pool also
+    keeps idle workers, started ahead of the next job, which load nothing and train nothing."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
@@ -106,9 +107,10 @@ class TrainerCount(threading.Thread):
 
     def run(self):
         while self.running:
-            for child in process_tree(self.pid)[1:]:
+            for child in set(process_tree(self.pid)[1:]) - self.seen:
                 try:
-                    if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    worker = b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+                    if worker and "libtensorflow" in Path(f"/proc/{child}/maps").read_text():
                         self.seen.add(child)
                 except OSError:
                     pass
