@@ -57,7 +57,7 @@ OVERFLOW_PROBE = """() => {
     }
   }
   const clipped = [...document.querySelectorAll('button, [data-testid=stSidebarNavLink]')]
-    .filter(control => [...control.querySelectorAll('p, span')].some(text => text.scrollWidth > text.clientWidth + 1))
+    .filter(control => [control, ...control.querySelectorAll('p, span, div')].some(text => text.scrollWidth > text.clientWidth + 1))
     .map(control => control.innerText.trim().slice(0, 40));
   return {sideways: document.documentElement.scrollWidth - window.innerWidth, spilled, clipped};
 }"""
@@ -93,15 +93,19 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(500)
 
 
+def said(label, query=""):
+    """An English label as a page opened with this query (its `lang`) shows it."""
+    language = i18n.language_of(parse_qs(query.lstrip("?")).get("lang", [""])[0]) or i18n.ENGLISH
+    return i18n.catalog(language).gettext(label)
+
+
 def open_lesson(page, server, lesson, query=""):
     """Open a lesson's working view: go to it, press its opening buttons (the class lab makes a
     room), and wait until it is ready (a TensorFlow page: its drawing pad, once the network is
     trained)."""
     page.goto(f"{server}/{lesson.url_path}{query}")
-    language = i18n.language_of(parse_qs(query.lstrip("?")).get("lang", [""])[0]) or i18n.ENGLISH
     for label in lesson.opening:  # English, as declared: pressed as the page's language names it
-        shown = i18n.catalog(language).gettext(label)
-        page.get_by_role("button", name=shown, exact=True).click(timeout=600_000)
+        page.get_by_role("button", name=said(label, query), exact=True).click(timeout=600_000)
         settle(page)
     page.wait_for_selector(CANVAS if lesson.needs_tensorflow else "h1", timeout=600_000)
     settle(page)
@@ -152,10 +156,15 @@ def choose(page, label, option):
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def shown_prediction(page):
+def prediction(query=""):
+    """The selector of a page's Prediction metric, as a page opened with this query names it."""
+    return PREDICTION.replace("Prediction", said("Prediction", query))
+
+
+def shown_prediction(page, query=""):
     """Return the digit the page's Prediction metric shows."""
     return (
-        page.locator("[data-testid=stMetric]", has_text="Prediction")
+        page.locator("[data-testid=stMetric]", has_text=said("Prediction", query))
         .locator("[data-testid=stMetricValue]")
         .inner_text()
         .strip()

@@ -14,7 +14,6 @@ LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",
     "tests/browser/test_without_tensorflow.py",
     "tests/browser/test_class_lab.py",
-    "tests/browser/test_languages.py",
     "tests/browser/test_shipped.py",
     "tests/browser/test_faults.py",
     "tests/browser/test_polls.py",

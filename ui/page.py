@@ -18,7 +18,14 @@ ROOM_HERE = State("room_here")  # this run's ui.room.InRoom, or None (see ui/pol
 # Every page: a formula's box may not scroll. Streamlit clips KaTeX's display box, and a fraction
 # or a column a few pixels too narrow made it a scrolling region no keyboard can reach (axe's
 # scrollable-region-focusable); the formulas are sized to fit their columns.
-PAGE_CSS = """<style>.katex-display { overflow: visible !important; }</style>"""
+# A label (a lesson's name in the sidebar, a button's, a toggle's) wraps onto a second line rather
+# than being cut short: Streamlit keeps each to one line and ends it with "…", and German and
+# Spanish words are longer than the English a column was sized for ("10 Epochen t…", "Neue …").
+PAGE_CSS = """<style>.katex-display { overflow: visible !important; }
+[data-testid=stSidebarNavLink] { height: auto; min-height: 2rem; }
+[data-testid=stSidebarNavLink] *, .stMarkdownEllipsis, .stMarkdownEllipsis * { white-space: normal !important; }
+[data-testid=stSidebarNavLink] .stMarkdownEllipsis, button .stMarkdownEllipsis { line-height: 1.25; }
+</style>"""
 # Projector view: bigger text. Streamlit sizes its text and spacing in rem, so a larger root font
 # grows them all, and the page is laid out at that size: charts and tables measure the column as it
 # is drawn and fit it. (CSS zoom made them measure the unzoomed column and spill out of it.)
