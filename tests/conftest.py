@@ -84,10 +84,17 @@ def metric(app, label):
 @pytest.fixture
 def environment(tiny_mnist, monkeypatch):
     """Return a function that points the handwriting page at the small data set and a model
-    folder, and returns the data."""
+    folder, and returns the data. The test gets a job registry of its own, as a newly started
+    server has: the process's registry would still hold jobs of earlier tests, of the same key
+    (the default network on the same small file) but saving into their own model folders, or
+    running, so that a new training waits behind them."""
     import streamlit as st
 
+    from core import jobs
     from core.digits import data as mnist_data
+
+    own = {}
+    monkeypatch.setattr(jobs, "_RUNNERS", own)
 
     def use(cache):
         monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
@@ -97,6 +104,8 @@ def environment(tiny_mnist, monkeypatch):
 
     yield use
     st.cache_resource.clear()
+    for runner in own.values():
+        runner.close()
 
 
 @pytest.fixture(scope="session")
