@@ -93,10 +93,14 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(500)
 
 
+def language_in(query):
+    """The language a page opened with this query (its `lang`, else English) speaks."""
+    return i18n.language_of(parse_qs(query.lstrip("?")).get("lang", [""])[0]) or i18n.ENGLISH
+
+
 def said(label, query=""):
     """An English label as a page opened with this query (its `lang`) shows it."""
-    language = i18n.language_of(parse_qs(query.lstrip("?")).get("lang", [""])[0]) or i18n.ENGLISH
-    return i18n.catalog(language).gettext(label)
+    return i18n.catalog(language_in(query)).gettext(label)
 
 
 def open_lesson(page, server, lesson, query=""):

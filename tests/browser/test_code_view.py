@@ -3,7 +3,7 @@ inside its box, on a laptop and on a phone, and passes axe, is checked on the wa
 page: tests/browser/test_accessibility.py and test_devices.py.)"""
 
 from harness.browser import open_lesson
-from tests.browser.test_accessibility import open_code
+from tests.browser.pages import open_code
 from ui.lessons import LESSONS
 
 CODE_FONT = """() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stCode] code')).fontSize)"""

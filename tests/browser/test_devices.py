@@ -14,11 +14,12 @@ from harness.browser import (
     settle,
     shown_prediction,
 )
-from tests.browser.test_accessibility import (
+from tests.browser.pages import (
     BLOCKS_WIDER_THAN_THEIR_BOX,
     SIDEWAYS,
     in_its_language,
     open_code,
+    press_its_buttons,
     serious_findings,
 )
 from ui.lessons import HOME, LESSONS
@@ -34,11 +35,7 @@ def test_on_a_phone_in_chinese_every_page_fits_and_passes_axe_and_a_finger_draws
     for lesson in (HOME, *LESSONS):
         open_lesson(page, server, lesson, QUERY)
         in_its_language(page, lesson, QUERY)
-        for label in ("Train 10 epochs", "Forward", "Backward"):
-            button = page.get_by_role("button", name=said(label, QUERY), exact=True)
-            if button.count():
-                button.tap()
-                settle(page)
+        press_its_buttons(page, lesson, QUERY, touch=True)
         if page.locator("summary", has_text=said("The code", QUERY)).count():
             open_code(page, QUERY)
             wide[lesson.url_path] = page.evaluate(BLOCKS_WIDER_THAN_THEIR_BOX)

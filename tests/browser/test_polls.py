@@ -11,7 +11,7 @@ import pytest
 from core.lab import store
 from harness.browser import settle, within
 from harness.server import ARTIFACTS, running_app
-from tests.browser.test_accessibility import serious_findings
+from tests.browser.pages import serious_findings
 
 # How long a page may take to show a change: a change usually shows within a second or two, but
 # on a loaded two-core machine a fresh phone's first run has taken longer than 10 s. A check

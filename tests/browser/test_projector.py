@@ -5,8 +5,9 @@ every lesson (the handwriting page after its network is trained). The 1280 × 72
 
 import pytest
 
-from harness.browser import OVERFLOW_PROBE, open_lesson, said, settle
+from harness.browser import OVERFLOW_PROBE, open_lesson
 from harness.server import ARTIFACTS
+from tests.browser.pages import CHARTS_DRAWN, in_its_language, press_its_buttons
 from ui.lessons import LESSONS
 
 PROJECTORS = [(1920, 1080)]
@@ -20,12 +21,9 @@ def test_nothing_spills_out_of_its_column_in_classroom_mode(browser, server, wid
     found = {}
     for lesson in LESSONS:
         open_lesson(page, server, lesson, QUERY)
-        for label in ("Train 10 epochs", "Forward", "Backward"):  # show what those pages draw after a press
-            button = page.get_by_role("button", name=said(label, QUERY), exact=True)
-            if button.count():
-                button.click()
-                settle(page)
-        page.wait_for_timeout(1000)  # charts lay themselves out after the script finishes
+        in_its_language(page, lesson, QUERY)
+        press_its_buttons(page, lesson, QUERY)  # show what those pages draw after a press
+        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
         measured = page.evaluate(OVERFLOW_PROBE)
         if measured["sideways"] > 0 or measured["spilled"] or measured["clipped"]:
             found[lesson.url_path] = measured
