@@ -111,8 +111,12 @@ def _replace_key(here):
     REVEAL.set(here.code)
 
 
-def _add(here, digit, probabilities, network_key):
+def _add(here, digit, probabilities, network_key, pad):
+    """`pad`: the drawing pad's generation when the button was drawn. A click that comes again for
+    a pad already added (a loaded server may replay one into its next run) adds nothing more."""
     CLICKED.set(True)
+    if pad != CANVAS_GENERATION.get():
+        return
     meant = MEANT.get()
     try:
         device.join_to_take_part(here)
@@ -176,6 +180,6 @@ def add_section(here, network, link_shown=False):
             type="primary",
             disabled=meant is None or here.lab is None,
             on_click=_add,
-            args=(here, digit, probabilities, network.key),
+            args=(here, digit, probabilities, network.key, CANVAS_GENERATION.get()),
             help=_("Store the 28 × 28 picture, the digit you meant and what the network read."),
         )
