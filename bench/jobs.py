@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from core.jobs.local import Jobs
+from harness.server import children
 
 
 def started_at(report):
@@ -28,14 +29,6 @@ def rss_mb(pid):
             return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
     except (OSError, StopIteration):
         return None
-
-
-def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            return [int(child) for child in listing.read().split()]
-    except OSError:
-        return []
 
 
 def main(argv=None):

@@ -86,20 +86,29 @@ def rss_mb(pid, field="VmRSS"):
     return 0.0
 
 
+def children(pid):
+    """The pids of a process's children. Linux lists a child under the thread that started it (a
+    server starts its job workers from a page's script thread), so every thread's list is read."""
+    found = []
+    for listed in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in listed.read_text().split()]
+        except OSError:
+            pass  # the thread has ended
+    return list(dict.fromkeys(found))
+
+
 def process_tree(pid):
     """Return pid and the pids of all its descendants."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        kids = [int(child) for child in children.read_text().split()]
-    except OSError:
-        kids = []
-    return [pid] + [grandchild for kid in kids for grandchild in process_tree(kid)]
+    return [pid] + [descendant for child in children(pid) for descendant in process_tree(child)]
 
 
 class TrainerCount(threading.Thread):
     """Watch a server's training processes until stopped; `seen` holds every one that ran. A
-    trainer is a worker (multiprocessing's spawned child) that loaded TensorFlow: the job pool also
-    keeps idle workers, started ahead of the next job, which load nothing and train nothing."""
+    trainer is a worker (multiprocessing's spawned child of the server) that loaded TensorFlow. Not
+    counted: the job pool's idle workers, started ahead of the next job, which load nothing; and a
+    worker's own short-lived children (a library running a command), which for the moment between
+    fork and exec look just like their parent, TensorFlow and all."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
@@ -107,7 +116,7 @@ class TrainerCount(threading.Thread):
 
     def run(self):
         while self.running:
-            for child in set(process_tree(self.pid)[1:]) - self.seen:
+            for child in set(children(self.pid)) - self.seen:
                 try:
                     worker = b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
                     if worker and "libtensorflow" in Path(f"/proc/{child}/maps").read_text():
