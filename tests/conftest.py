@@ -93,19 +93,15 @@ def environment(tiny_mnist, monkeypatch):
     from core import jobs
     from core.digits import data as mnist_data
 
-    own = {}
-    monkeypatch.setattr(jobs, "_RUNNERS", own)
-
     def use(cache):
         monkeypatch.setenv("MNIST_NPZ", str(tiny_mnist))
         monkeypatch.setenv("NN_EXPLORER_CACHE", str(cache))
         st.cache_resource.clear()
         return mnist_data.load()
 
-    yield use
-    st.cache_resource.clear()
-    for runner in own.values():
-        runner.close()
+    with jobs.own_runners():
+        yield use
+        st.cache_resource.clear()
 
 
 @pytest.fixture(scope="session")

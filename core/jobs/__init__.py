@@ -11,6 +11,7 @@ page's script, shared by every session that asks for the same key.
 when first asked for. Adding a kind of job: docs/adding-a-lesson.md.
 """
 
+import contextlib
 import threading
 
 from core import settings
@@ -37,3 +38,20 @@ def runner() -> Runner:
 
                 _RUNNERS[key] = Jobs()
         return _RUNNERS[key]
+
+
+@contextlib.contextmanager
+def own_runners():
+    """Within this block, runner() makes runners of its own, as a newly started server has, and
+    closes them at its end; the ones made before come back. For tests: the process's runners
+    would still hold earlier tests' jobs, of the same key but saving into their own model folders."""
+    global _RUNNERS
+    with _LOCK:
+        before, _RUNNERS = _RUNNERS, {}
+    try:
+        yield
+    finally:
+        with _LOCK:
+            made, _RUNNERS = _RUNNERS, before
+        for made_runner in made.values():
+            made_runner.close()
