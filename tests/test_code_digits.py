@@ -1,6 +1,7 @@
 """The handwriting pages' code (core/code/digits.py) runs outside the app and builds, trains and
 reads as the app does; a downloaded network loads outside the app and reads digits as the app does."""
 
+import os
 import re
 import shutil
 
@@ -18,14 +19,25 @@ pytestmark = pytest.mark.slow  # each runs TensorFlow in a fresh process
 SLICE = 1200
 
 
-@pytest.fixture
-def mnist_npz(tiny_mnist):
-    """A real MNIST file, as the app and the notebook read it through MNIST_NPZ: the full set where
-    one is named (CI names it), else the small one the tests make."""
-    import os
+@pytest.fixture(scope="module")
+def mnist_npz(tmp_path_factory):
+    """A real MNIST file, as the app and the notebook read it through MNIST_NPZ: the first 6,000
+    training and 1,000 test digits of the full set where one is named (CI names it), else of the
+    sample the tests fall back to. A part, so that reading every test digit five times, in the
+    listing and again in the test, costs seconds; reading and checking a file is tests/test_mnist_data.py's."""
+    from core.digits import data as mnist_data
 
     named = os.environ.get("MNIST_NPZ")
-    return named if named and os.path.isfile(named) else str(tiny_mnist)
+    full = mnist_data.from_npz(named) if named and os.path.isfile(named) else mnist_data.from_sample()
+    path = tmp_path_factory.mktemp("mnist") / "mnist.npz"
+    np.savez(
+        path,
+        x_train=full.x_train[:6000],
+        y_train=full.y_train[:6000],
+        x_test=full.x_test[:1000],
+        y_test=full.y_test[:1000],
+    )
+    return str(path)
 
 
 def small(preset):
