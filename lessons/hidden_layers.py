@@ -142,7 +142,7 @@ def add_point(x1, x2):
     playground_points.add(POINTS.get(), x1, x2, new_class)  # refused past the limit: the box says so
 
 
-buttons = st.columns([1.1, 1.6, 0.7, 1.6])
+buttons = st.columns([1.1, 1.6, 0.9, 1.4])  # room for "Abspielen", the longest "Play"
 buttons[0].button(
     _("Train 10 epochs"),
     icon=":material/skip_next:",
