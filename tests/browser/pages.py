@@ -1,6 +1,6 @@
 """How the browser tests look at a page: axe-core's findings, the page's main action, its code
 view, its language, and how it is laid out. Shared by the passes over every page
-(test_accessibility.py, test_devices.py, test_projector.py) and the tests that read one view."""
+(test_accessibility.py, test_devices.py) and the tests that read one view."""
 
 from harness.browser import STROKES, draw, language_in, prediction, said, settle
 from ui.lessons import HOME

@@ -8,14 +8,16 @@ and reads every page):
   its main action, with its code shown (the phone's pass, too);
 - the page tells screen readers its language (Streamlit writes `<html lang="en">`; ui/language.py
   corrects it), and the home page's title is in it;
-- on a laptop (1400 px, English): the code's blocks wrap inside their box, and the page never
+- on a laptop (1400 px, Spanish): the code's blocks wrap inside their box, and the page never
   scrolls sideways;
 - on a projector (1280 × 720, classroom mode, German, the language with the longest words):
   nothing reaches past its column (no chart, table, picture or button), no button or lesson link
   is cut short, and nothing scrolls sideways.
 
-The phone's pass (Chinese) is tests/browser/test_devices.py; a 1920 × 1080 projector's (Spanish)
-is test_projector.py. Every page in every language is also opened by tests/test_i18n.py."""
+The phone's pass (Chinese) is tests/browser/test_devices.py. English is every other browser test's
+language. A 1920 × 1080 projector has no pass of its own: classroom mode's columns only widen
+from 1280 px, and nothing spilled there while it had one. Every page in every language is also
+opened by tests/test_i18n.py."""
 
 import pytest
 
@@ -25,7 +27,7 @@ from tests.browser.pages import BLOCKS_WIDER_THAN_THEIR_BOX, SIDEWAYS, act, in_i
 from ui.lessons import HOME, LESSONS
 
 VIEWS = {  # mode: (browser context, query, whether axe checks the page as opened, else after its action)
-    "laptop": ({"viewport": {"width": 1400, "height": 1000}}, "?lang=en", False),
+    "laptop": ({"viewport": {"width": 1400, "height": 1000}}, "?lang=es", False),
     "projector": ({"viewport": {"width": 1280, "height": 720}}, "?lang=de&classroom=true", True),
 }
 
