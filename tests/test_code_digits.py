@@ -14,6 +14,7 @@ from core.digits import config as mnist_config
 from core.digits import network as served
 from core.digits import preprocess, shipped
 from harness import listings
+from tests.conftest import saved_part
 
 pytestmark = pytest.mark.slow  # each runs TensorFlow in a fresh process
 SLICE = 1200
@@ -29,15 +30,7 @@ def mnist_npz(tmp_path_factory):
 
     named = os.environ.get("MNIST_NPZ")
     full = mnist_data.from_npz(named) if named and os.path.isfile(named) else mnist_data.from_sample()
-    path = tmp_path_factory.mktemp("mnist") / "mnist.npz"
-    np.savez(
-        path,
-        x_train=full.x_train[:6000],
-        y_train=full.y_train[:6000],
-        x_test=full.x_test[:1000],
-        y_test=full.y_test[:1000],
-    )
-    return str(path)
+    return str(saved_part(full, tmp_path_factory.mktemp("mnist") / "mnist.npz", 6000, 1000))
 
 
 def small(preset):
