@@ -78,19 +78,51 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=find_browser(playwright), headless=True, args=LAUNCH_ARGS)
 
 
+# In a page: count the script runs it has seen finish (the app's `data-test-script-state` leaving
+# "running"), from the last time the user did something (only runs that end after an action can
+# show its result), and note when anything in the page last changed.
+RUN_WATCH = """() => {
+  if (window.__runs !== undefined) return;
+  window.__runs = 0; window.__settledRuns = 0; window.__changed = performance.now();
+  for (const kind of ['click', 'mouseup', 'touchend', 'keyup', 'input', 'change']) {
+    document.addEventListener(kind, () => { window.__settledRuns = window.__runs; }, true);
+  }
+  new MutationObserver(records => {
+    window.__changed = performance.now();
+    for (const record of records) {
+      if (record.attributeName === 'data-test-script-state' && record.oldValue === 'running'
+          && record.target.getAttribute('data-test-script-state') !== 'running') window.__runs += 1;
+    }
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true, attributeOldValue: true});
+}"""
+# A run has finished since the last settle, or (an action that reran nothing) the script is idle
+# and nothing has changed for a second.
+SETTLED = (
+    """quiet => window.__runs > window.__settledRuns || (
+  document.querySelector("%s") !== null && performance.now() - window.__changed > quiet)"""
+    % IDLE
+)
+
+
 def settle(page, timeout=60_000):
-    """Wait until the script has finished running and the page has painted: Streamlit loads some
-    widgets' code only when a page first needs it (a slider, a table) and shows a grey skeleton
-    until then, so wait for the skeletons to be replaced as well."""
-    page.wait_for_timeout(300)
+    """Wait until the script run an action (or a page's opening) started has finished and the page
+    shows its result. A run is counted as the page sees it end (RUN_WATCH), so a click whose rerun
+    is slow to start on a busy server is waited for, not mistaken for a finished page. Streamlit
+    loads some widgets' code only when a page first needs it (a slider, a table) and shows a grey
+    skeleton until then, so wait for the skeletons to be replaced as well."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout  # only browser tests have it
 
+    if not getattr(page, "_watched", False):  # this page's future documents, and the one it shows
+        page.add_init_script(f"({RUN_WATCH})()")
+        page._watched = True
+    page.evaluate(RUN_WATCH)
+    page.wait_for_function(SETTLED, arg=1000, timeout=timeout, polling=50)
     page.wait_for_selector(IDLE, state="attached", timeout=timeout)
+    page.evaluate("() => { window.__settledRuns = window.__runs; }")
     try:
         page.wait_for_selector(SKELETON, state="detached", timeout=15_000)
     except PlaywrightTimeout:
         pass  # a page may show one on purpose; the test's own checks then say what is missing
-    page.wait_for_timeout(500)
 
 
 def language_in(query):

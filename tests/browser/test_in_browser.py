@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from harness.browser import CANVAS, STROKES, choose, draw, settle
 from harness.server import ARTIFACTS
 from ui.lessons import LESSONS
@@ -64,9 +66,8 @@ def test_drawn_digits_are_read_and_clear_brings_back_the_prompt(page, server):
         page.screenshot(path=str(ARTIFACTS / f"drawn-{digit}.png"), full_page=True)
         assert metric_value(page, "Prediction") == digit
         page.get_by_role("button", name="Clear").click()
-        settle(page)
-        assert page.get_by_text("Draw a digit to see what the network reads.").is_visible()
-        assert page.locator("[data-testid=stMetric]:has-text('Prediction')").count() == 0
+        expect(page.get_by_text("Draw a digit to see what the network reads.")).to_be_visible(timeout=30_000)
+        expect(page.locator("[data-testid=stMetric]:has-text('Prediction')")).to_have_count(0)
 
 
 def test_a_text_file_named_png_gets_a_clear_message_and_the_page_keeps_working(page, server):
