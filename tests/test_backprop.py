@@ -91,6 +91,8 @@ def test_flat_round_trips_and_names_every_parameter():
 def test_work_counts_for_nielsens_network():
     parameters = 784 * 30 + 30 + 30 * 10 + 10
     assert backprop.work_counts(BIG) == (parameters, 2 * parameters, 2) == (23_860, 47_720, 2)
+    for sizes in ((2, 2, 1), (3, 5, 4, 2), BIG):  # one weight or bias per readable name
+        assert backprop.work_counts(sizes)[0] == len(backprop.parameter_names(sizes))
 
 
 def test_an_update_steps_against_the_slope_and_lowers_the_cost_for_a_small_rate():

@@ -224,5 +224,5 @@ def train(network, examples, learning_rate, updates):
 
 def work_counts(sizes):
     """Return (parameters, forward passes for finite differences, passes for backpropagation)."""
-    parameters = len(parameter_names(sizes))  # one name per weight and bias
+    parameters = sum((inputs + 1) * outputs for inputs, outputs in zip(sizes, sizes[1:]))  # weights, biases
     return parameters, 2 * parameters, 2  # backpropagation: one forward and one backward pass
