@@ -37,6 +37,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_keras_session_cleared_after_each_run():
+    """After every script run, Streamlit clears Keras's session if Keras is imported (its
+    `_clean_problem_modules`), which ends in a full garbage collection: 0.4 s a run once TensorFlow
+    is loaded. The app's server never imports Keras (tests/test_pages.py checks), so a served page
+    never pays it; a test process does, once any test in it has compared against Keras, on every
+    later AppTest run. Skipping it runs the pages as the server does."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(script_runner, "_clean_problem_modules", lambda: None)  # raises if Streamlit renames it
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_shipped_network(tmp_path_factory):
     """Tests train the default network on small data, as for any other network; the network that
     ships with the app is switched on only by the tests about it (tests/test_shipped.py)."""
