@@ -24,6 +24,10 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Every browser context a test opens asks for reduced motion: Streamlit's skeletons and its running
+# indicator then stand still. Their animation cost Chromium's compositor about a sixth of the CPU
+# a page takes to open on 2 cores, and nothing a test checks moves.
+STILL = {"reduced_motion": "reduce"}
 STROKES = {  # digits drawn with the mouse, in canvas coordinates (280 × 280)
     "1": [[(140, 40), (140, 240)]],
     "0": [[(140, 40), (90, 70), (75, 140), (90, 210), (140, 240), (190, 210), (205, 140), (190, 70), (140, 40)]],
@@ -91,15 +95,22 @@ RUN_WATCH = """() => {
     window.__changed = performance.now();
     for (const record of records) {
       if (record.attributeName === 'data-test-script-state' && record.oldValue === 'running'
-          && record.target.getAttribute('data-test-script-state') !== 'running') window.__runs += 1;
+          && record.target.getAttribute('data-test-script-state') !== 'running') {
+        window.__runs += 1; window.__runEnded = performance.now();
+      }
     }
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true, attributeOldValue: true});
 }"""
-# A run has finished since the last settle, or (an action that reran nothing) the script is idle
-# and nothing has changed for a second.
+# A run has finished since the last action, and the page has stopped changing for 150 ms (what the
+# run drew has mounted and laid itself out: a new drawing pad, a picture), or 2 s have passed since
+# (a page that keeps changing, such as a playing animation); or, after an action that reran
+# nothing, the script is idle and nothing has changed for a second.
 SETTLED = (
-    """quiet => window.__runs > window.__settledRuns || (
-  document.querySelector("%s") !== null && performance.now() - window.__changed > quiet)"""
+    """quiet => {
+  const now = performance.now(), still = now - window.__changed;
+  if (window.__runs > window.__settledRuns) return still > 150 || now - window.__runEnded > 2000;
+  return document.querySelector("%s") !== null && still > quiet;
+}"""
     % IDLE
 )
 
@@ -211,7 +222,7 @@ def classroom(browser, url, sessions, ready_timeout_ms=900_000, all_predicted=la
     """Open `sessions` pages on the handwriting page at once, wait for all to be ready, draw a "1"
     on each, and return (seconds until all were ready, per-session results: prediction shown and
     click-to-prediction ms). `all_predicted` is called while every session is still connected."""
-    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(sessions)]
+    contexts = [browser.new_context(**STILL, viewport={"width": 1200, "height": 900}) for _ in range(sessions)]
     pages = [context.new_page() for context in contexts]
     started = time.perf_counter()
     for page in pages:

@@ -9,7 +9,7 @@ import tempfile
 import pytest
 
 from core.digits import shipped
-from harness.browser import LAUNCH_ARGS, find_browser
+from harness.browser import LAUNCH_ARGS, STILL, find_browser
 from harness.server import running_app
 
 
@@ -51,7 +51,7 @@ def server():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(**STILL, viewport={"width": 1400, "height": 1000})
     opened = context.new_page()
     yield opened
     context.close()
@@ -63,7 +63,7 @@ def page_factory(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(**STILL, viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         return context.new_page()
 

@@ -21,7 +21,7 @@ opened by tests/test_i18n.py."""
 
 import pytest
 
-from harness.browser import OVERFLOW_PROBE, open_lesson, said
+from harness.browser import OVERFLOW_PROBE, STILL, open_lesson, said
 from harness.server import ARTIFACTS
 from tests.browser.pages import BLOCKS_WIDER_THAN_THEIR_BOX, SIDEWAYS, act, in_its_language, open_code, serious_findings
 from ui.lessons import HOME, LESSONS
@@ -44,7 +44,7 @@ def laid_out(page, mode):
 @pytest.mark.parametrize("mode", VIEWS)
 def test_every_page_is_accessible_and_fits_a_laptop_and_a_projector(browser, server, mode):
     context_options, query, as_opened = VIEWS[mode]
-    context = browser.new_context(**context_options)
+    context = browser.new_context(**STILL, **context_options)
     page = context.new_page()
     found, code_shown = {}, set()
     for lesson in (HOME, *LESSONS):

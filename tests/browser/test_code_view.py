@@ -2,7 +2,7 @@
 inside its box, on a laptop and on a phone, and passes axe, is checked on the way through every
 page: tests/browser/test_accessibility.py and test_devices.py.)"""
 
-from harness.browser import open_lesson
+from harness.browser import STILL, open_lesson
 from tests.browser.pages import open_code
 from ui.lessons import LESSONS
 
@@ -10,7 +10,7 @@ CODE_FONT = """() => parseFloat(getComputedStyle(document.querySelector('[data-t
 
 
 def test_classroom_mode_makes_the_code_larger(browser, server):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = browser.new_page(**STILL, viewport={"width": 1280, "height": 720})
     sizes = {}
     for query in ("", "?classroom=true"):
         open_lesson(page, server, next(lesson for lesson in LESSONS if lesson.url_path == "backprop"), query)

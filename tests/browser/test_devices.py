@@ -6,6 +6,7 @@ and a keyboard alone."""
 from harness.browser import (
     CANVAS,
     PREDICTION,
+    STILL,
     STROKES,
     draw_by_touch,
     open_lesson,
@@ -29,7 +30,7 @@ QUERY = "?lang=zh"
 
 
 def test_on_a_phone_in_chinese_every_page_fits_and_passes_axe_and_a_finger_draws_a_digit(browser, server):
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**STILL, **PHONE)
     page = context.new_page()
     found, wide = {}, {}
     for lesson in (HOME, *LESSONS):
@@ -59,7 +60,7 @@ def test_on_a_phone_in_chinese_every_page_fits_and_passes_axe_and_a_finger_draws
 
 
 def test_a_keyboard_alone_reaches_a_prediction(browser, server):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(**STILL, viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/mnist")
     page.wait_for_selector(CANVAS, timeout=600_000)
     settle(page)

@@ -3,7 +3,7 @@ cannot click a chart; tests/test_mnist_page.py checks the selector that does the
 
 import re
 
-from harness.browser import CANVAS, settle, within
+from harness.browser import CANVAS, STILL, settle, within
 
 A_MISTAKE = """() => [...document.querySelectorAll('path[aria-label*="true digit"]')].map(cell => cell.getAttribute('aria-label'))
   .find(label => { const [, read, meant, count] = label.match(/read as: (\\d); true digit: (\\d); count: (\\d+)/) || [];
@@ -11,7 +11,7 @@ A_MISTAKE = """() => [...document.querySelectorAll('path[aria-label*="true digit
 
 
 def test_a_click_on_a_mistake_shows_its_digits(browser, server):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(**STILL, viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/mnist")
     page.wait_for_selector(CANVAS, timeout=600_000)
     settle(page)

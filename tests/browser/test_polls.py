@@ -9,7 +9,7 @@ import tempfile
 import pytest
 
 from core.lab import store
-from harness.browser import settle, within
+from harness.browser import STILL, settle, within
 from harness.server import ARTIFACTS, running_app
 from tests.browser.pages import serious_findings
 
@@ -30,12 +30,12 @@ def room_server():
 
 def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser, room_server):
     server, made, _ = room_server
-    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector = browser.new_context(**STILL, viewport={"width": 1280, "height": 720}).new_page()
     projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}&classroom=true")
     settle(projector)
     assert "key=" not in projector.url  # the projector never shows the key
     phones = [
-        browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+        browser.new_context(**STILL, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
         for _ in range(2)
     ]
     for phone in phones:
@@ -89,12 +89,14 @@ def test_a_reloaded_phone_is_the_same_device_and_a_locked_room_takes_no_newcomer
     count. Once the teacher locks the room a new phone cannot answer, and the phone already in can."""
     server, _, url = room_server
     made = store.Lab(url).create_room()
-    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector = browser.new_context(**STILL, viewport={"width": 1280, "height": 720}).new_page()
     projector.goto(f"{server}/descent?room={made.code}&key={made.teacher_key}")
     settle(projector)
     projector.get_by_role("button", name="Ask the class").click()
     settle(projector)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+    phone = browser.new_context(
+        **STILL, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    ).new_page()
     phone.goto(f"{server}/descent?room={made.code}")
     settle(phone)
     assert within(PATIENCE, lambda: phone.get_by_text("Your class's poll.").count() == 1) is not None
@@ -120,7 +122,9 @@ def test_a_reloaded_phone_is_the_same_device_and_a_locked_room_takes_no_newcomer
     projector.get_by_role("button", name="Lock the room").click()
     settle(projector)
     assert projector.get_by_text("The room is locked", exact=False).count() == 1
-    newcomer = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+    newcomer = browser.new_context(
+        **STILL, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    ).new_page()
     newcomer.goto(f"{server}/descent?room={made.code}")
     settle(newcomer)
     assert (

@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.digits import model as mnist_model
 from core.digits import pendigits, preprocess, shipped
-from harness.browser import CANVAS, PREDICTION, choose, draw, settle, shown_prediction
+from harness.browser import CANVAS, PREDICTION, STILL, choose, draw, settle, shown_prediction
 from harness.server import TrainerCount, running_app
 
 OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "MNIST_NPZ": None}
@@ -56,7 +56,7 @@ def moved(image, down, right):
 def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(browser, shipped_server):
     server, _ = shipped_server
     model = shipped.load_keras(shipped.DIRECTORY)[0]
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(**STILL, viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/mnist")
     page.wait_for_selector(CANVAS, timeout=120_000)
     settle(page)
@@ -83,7 +83,7 @@ def test_pen_digits_drawn_in_the_browser_are_read_as_the_benchmark_reads_them(br
 
 def test_a_fresh_offline_server_reads_a_test_digit_without_training(browser, shipped_server):
     server, trainers = shipped_server
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(**STILL, viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/mnist")
     page.wait_for_selector(CANVAS, timeout=120_000)
     settle(page)
