@@ -8,6 +8,10 @@ from harness.browser import CANVAS, STROKES, choose, draw, settle
 from harness.server import ARTIFACTS
 from ui.lessons import LESSONS
 
+# In the page: whether the playground's Epoch metric shows at least `epochs`.
+EPOCHS_AT_LEAST = """epochs => [...document.querySelectorAll('[data-testid=stMetric]')].some(metric =>
+  metric.innerText.startsWith('Epoch') && Number(metric.querySelector('[data-testid=stMetricValue]').innerText) >= epochs)"""
+
 
 def metric_value(page, label):
     metric = page.locator("[data-testid=stMetric]", has_text=label).first
@@ -93,15 +97,11 @@ def test_play_keeps_training_the_playground_until_paused(page, server):
     assert metric_value(page, "Epoch") == "0"
     play = page.get_by_test_id("stCheckbox").filter(has_text="Play").locator("label")
     play.click()
-    for _ in range(60):
-        page.wait_for_timeout(500)
-        if int(metric_value(page, "Epoch")) >= 20:
-            break
-    assert int(metric_value(page, "Epoch")) >= 20
+    page.wait_for_function(EPOCHS_AT_LEAST, arg=20, timeout=30_000)
     play.click()
     settle(page)
     paused = metric_value(page, "Epoch")
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(2000)  # not a wait for something: two seconds in which nothing may change
     assert metric_value(page, "Epoch") == paused
     assert page.locator("[data-testid=stException]").count() == 0
 

@@ -65,7 +65,6 @@ def test_a_teacher_asks_two_phones_answer_and_the_projector_counts_them(browser,
     assert serious_findings(projector) == {}
     assert serious_findings(phones[0]) == {}
     projector.get_by_text("Predict before you press.").evaluate("element => element.scrollIntoView({block: 'start'})")
-    projector.wait_for_timeout(300)
     projector.screenshot(path=str(ARTIFACTS / "poll-projector.png"))
     phones[0].screenshot(path=str(ARTIFACTS / "poll-phone.png"), full_page=True)
     projector.get_by_role("button", name="Reveal the answer").click()
