@@ -14,21 +14,12 @@ import time
 import numpy as np
 
 from core.jobs.local import Jobs
-from harness.server import children
+from harness.server import children, rss_mb
 
 
 def started_at(report):
     """A job body that does nothing but say when it started."""
     return time.time()
-
-
-def rss_mb(pid):
-    """Resident memory of a process, in MB (Linux)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
-    except (OSError, StopIteration):
-        return None
 
 
 def main(argv=None):
@@ -57,7 +48,7 @@ def main(argv=None):
                 "submit_to_result_ms_max": round(max(to_result) * 1000, 1),
                 "server_rss_mb": round(rss_mb(os.getpid()), 1),
                 "idle_workers": len(idle),
-                "idle_worker_rss_mb": [round(mb, 1) for mb in idle if mb is not None],
+                "idle_worker_rss_mb": [round(mb, 1) for mb in idle if mb],  # 0: a worker gone meanwhile
             }
         )
     )
