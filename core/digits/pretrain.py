@@ -20,7 +20,7 @@ import time
 
 from core.digits import compared, pendigits, shipped
 from core.digits import data as mnist_data
-from core.digits import model as mnist_model
+from core.digits.config import PRESETS
 from core.digits.saved import ModelStore
 from core.digits.training import make_serving_files, train_and_save
 
@@ -30,7 +30,7 @@ def parse(argv):
     parser.add_argument(
         "--presets",
         nargs="+",
-        choices=tuple(mnist_model.PRESETS),
+        choices=tuple(PRESETS),
         default=["convolutional"],
         help="which networks to train (default: convolutional, the one the page opens with)",
     )
@@ -133,7 +133,7 @@ def export_compared(data):
 def _pretrain(preset, data, store, force):
     """Train and save one preset's network, unless a readable copy is saved (or, when `force`, anyway);
     print a line of JSON saying which."""
-    config = mnist_model.PRESETS[preset]
+    config = PRESETS[preset]
     key = config.key(data.data_id)
     if not force and store.load(key) is not None:  # load() discards an unreadable copy
         print(json.dumps({"preset": preset, "key": key, "status": "already saved"}))
@@ -166,7 +166,7 @@ def main(argv=None):
         card = shipped.write_serving_files()
         print(json.dumps({"serving": card["serving"], "bytes": card["bytes"]}))
         return 0 if card["bytes"] <= shipped.MAX_BYTES else 1
-    presets = tuple(mnist_model.PRESETS) if arguments.all else arguments.presets
+    presets = tuple(PRESETS) if arguments.all else arguments.presets
     data = mnist_data.load()
     for warning in data.warnings:
         print(f"warning: {warning}", file=sys.stderr)
