@@ -10,15 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # The files that took longest in CI's last run (`--durations`), longest first. Starting them first
 # leaves the short files to fill the gaps at the end; a file not listed goes after them.
 LONGEST_FIRST = (
-    "tests/browser/test_accessibility.py",
-    "tests/browser/test_in_browser.py",
-    "tests/browser/test_class_lab.py",
-    "tests/browser/test_polls.py",
     "tests/browser/test_classroom.py",
-    "tests/browser/test_devices.py",
+    "tests/browser/test_accessibility.py",
     "tests/browser/test_without_tensorflow.py",
-    "tests/browser/test_cluster.py",
+    "tests/browser/test_class_lab.py",
     "tests/browser/test_shipped.py",
+    "tests/browser/test_faults.py",
+    "tests/browser/test_polls.py",
+    "tests/browser/test_in_browser.py",
 )
 
 
